@@ -1,0 +1,20 @@
+export type { ExpectedVersion } from './errors.js';
+export { ConcurrencyError } from './errors.js';
+export type { GroupCommitter } from './group-commit.js';
+export { createGroupCommitter } from './group-commit.js';
+export type { AggregateRepository, Loaded, RepositoryOptions, Saved } from './repository.js';
+export { createAggregateRepository } from './repository.js';
+export { eventStoreMigrations } from './schema.js';
+export type { SnapshotPolicy, SnapshotStrategy } from './snapshots.js';
+export { anyOf, everyNEvents, onEventTypes } from './snapshots.js';
+export type {
+  AppendResult,
+  EventStore,
+  EventStoreOptions,
+  InlineProjection,
+  Metadata,
+  NewEvent,
+  RecordedEvent,
+  StoredSnapshot,
+} from './store.js';
+export { createEventStore } from './store.js';

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent, DomainEventBus } from '../ddd/index.js';
+import type { TypeRegistry } from '../registry/index.js';
+import { identifier, type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
+import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from './errors.js';
+import { createGroupCommitter } from './group-commit.js';
+
+export type Metadata = Readonly<Record<string, unknown>>;
+
+export interface NewEvent extends DomainEvent {
+  /** A stable id makes a retried append recognisable; one is generated when absent. */
+  readonly id?: string;
+  readonly metadata?: Metadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown> extends DomainEvent<Type, Data> {
+  readonly id: string;
+  readonly streamName: string;
+  readonly streamVersion: number;
+  /** Place in the schema's global order; positions only grow, in commit order. */
+  readonly position: number;
+  readonly metadata: Metadata;
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  streamVersion: number;
+  /** Position of the last appended event. */
+  lastPosition: number;
+  events: RecordedEvent[];
+}
+
+export interface StoredSnapshot {
+  streamVersion: number;
+  schemaVersion: number;
+  data: unknown;
+}
+
+/** Runs inside the appending transaction: a failure rolls the append back (read models kept in step). */
+export type InlineProjection = (events: readonly RecordedEvent[]) => Promise<void>;
+
+export interface EventStore {
+  readonly schema: string;
+  append(
+    streamName: string,
+    events: readonly NewEvent[],
+    options?: { expectedVersion?: ExpectedVersion },
+  ): Promise<AppendResult>;
+  /** Events of one stream with a version above `afterVersion` (default 0: all). */
+  readStream(
+    streamName: string,
+    options?: { afterVersion?: number; limit?: number },
+  ): Promise<RecordedEvent[]>;
+  /** Events of every stream in global order, after a position (default 0: from the start). */
+  readAll(options?: { afterPosition?: number; limit?: number }): Promise<RecordedEvent[]>;
+  streamVersion(streamName: string): Promise<number>;
+  /** Position of the last committed event (0 for none). */
+  headPosition(): Promise<number>;
+  readSnapshot(streamName: string): Promise<StoredSnapshot | undefined>;
+  writeSnapshot(streamName: string, snapshot: StoredSnapshot): Promise<void>;
+  /** Waits for appends in flight. */
+  drain(): Promise<void>;
+}
+
+export interface EventStoreOptions {
+  db: SqlClient;
+  schema: string;
+  registry: TypeRegistry;
+  inlineProjections?: readonly InlineProjection[];
+  /** Receives the appended events in-process once their transaction has committed. */
+  bus?: DomainEventBus;
+  /** Events per grouped commit at most. */
+  maxBatchEvents?: number;
+}
+
+interface AppendRequest {
+  streamName: string;
+  expected: number;
+  ids: string[];
+  types: string[];
+  schemaVersions: number[];
+  data: string[];
+  metadata: string[];
+  metadataObjects: Metadata[];
+  payloads: unknown[];
+}
+
+interface AppendRow {
+  accepted: boolean;
+  stream_version: number;
+  last_position: number | null;
+}
+
+interface EventRow {
+  position: number;
+  stream_name: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Metadata;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'position, stream_name, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at';
+
+export function createEventStore(options: EventStoreOptions): EventStore {
+  const { db, registry, schema } = options;
+  const s = identifier(schema);
+  const inline = options.inlineProjections ?? [];
+  const appendSql = `SELECT accepted, stream_version, last_position FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+  const toRequest = (
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): AppendRequest => {
+    if (events.length === 0) throw new RangeError('an append needs at least one event');
+    const request: AppendRequest = {
+      streamName,
+      expected: encodeExpectedVersion(expected),
+      ids: [],
+      types: [],
+      schemaVersions: [],
+      data: [],
+      metadata: [],
+      metadataObjects: [],
+      payloads: [],
+    };
+    for (const event of events) {
+      const encoded = registry.encode(event.type, event.data);
+      const metadata = event.metadata ?? {};
+      request.ids.push(event.id ?? randomUUID());
+      request.types.push(event.type);
+      request.schemaVersions.push(encoded.version);
+      request.data.push(encoded.data);
+      request.payloads.push(encoded.value);
+      request.metadata.push(JSON.stringify(metadata));
+      request.metadataObjects.push(metadata);
+    }
+    return request;
+  };
+
+  const callAppend = async (batch: AppendRequest[]): Promise<AppendRow[]> => {
+    const flat = (key: 'ids' | 'types' | 'schemaVersions' | 'data' | 'metadata') =>
+      batch.flatMap((request): Array<string | number> => request[key]);
+    const { rows } = await db.query<AppendRow>(appendSql, [
+      batch.map((request) => request.streamName),
+      batch.map((request) => request.expected),
+      batch.map((request) => request.ids.length),
+      flat('ids'),
+      flat('types'),
+      flat('schemaVersions'),
+      flat('data'),
+      flat('metadata'),
+    ]);
+    return rows;
+  };
+
+  const toResult = (
+    request: AppendRequest,
+    row: AppendRow,
+    recordedAt: Date,
+  ): AppendResult | ConcurrencyError => {
+    if (!row.accepted || row.last_position === null) {
+      return new ConcurrencyError(request.streamName, decodeExpected(request.expected), row.stream_version);
+    }
+    const count = request.ids.length;
+    const firstPosition = Number(row.last_position) - count + 1;
+    const firstVersion = row.stream_version - count + 1;
+    const events = request.ids.map(
+      (id, i): RecordedEvent => ({
+        id,
+        type: request.types[i]!,
+        data: request.payloads[i],
+        metadata: request.metadataObjects[i]!,
+        streamName: request.streamName,
+        streamVersion: firstVersion + i,
+        position: firstPosition + i,
+        recordedAt,
+      }),
+    );
+    return { streamVersion: row.stream_version, lastPosition: Number(row.last_position), events };
+  };
+
+  // Appends outside a transaction are grouped: one statement, one commit for all who are waiting.
+  const grouped = createGroupCommitter<AppendRequest, AppendResult>(
+    async (batch) => {
+      try {
+        const rows = await callAppend(batch);
+        const now = new Date();
+        return batch.map((request, i) => toResult(request, rows[i]!, now));
+      } catch (error) {
+        // A duplicate event id fails the whole statement: retry one by one so only its owner fails.
+        if (batch.length > 1 && sqlStateOf(error) === SqlState.uniqueViolation) {
+          return Promise.all(
+            batch.map((request) =>
+              callAppend([request]).then(
+                (rows) => toResult(request, rows[0]!, new Date()),
+                (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+              ),
+            ),
+          );
+        }
+        throw error;
+      }
+    },
+    { maxBatchWeight: options.maxBatchEvents ?? 1000, weigh: (request) => request.ids.length },
+  );
+
+  const afterAppend = async (events: RecordedEvent[]) => {
+    for (const project of inline) await project(events);
+    if (options.bus) {
+      const bus = options.bus;
+      db.afterCommit(() => bus.publish(events));
+    }
+  };
+
+  const toRecorded = (row: EventRow): RecordedEvent => ({
+    id: row.event_id,
+    type: row.event_type,
+    data: registry.decode(row.event_type, row.schema_version, row.data),
+    metadata: row.metadata,
+    streamName: row.stream_name,
+    streamVersion: row.stream_version,
+    position: Number(row.position),
+    recordedAt: row.recorded_at,
+  });
+
+  return {
+    schema,
+
+    async append(streamName, events, appendOptions = {}) {
+      const request = toRequest(streamName, events, appendOptions.expectedVersion ?? 'any');
+      const needsTransaction = inline.length > 0 || db.inTransaction();
+      if (!needsTransaction) {
+        const result = await grouped.submit(request);
+        if (options.bus) await options.bus.publish(result.events);
+        return result;
+      }
+      return db.transaction(async () => {
+        const rows = await callAppend([request]);
+        const result = toResult(request, rows[0]!, new Date());
+        if (result instanceof Error) throw result;
+        await afterAppend(result.events);
+        return result;
+      });
+    },
+
+    async readStream(streamName, readOptions = {}) {
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_name = $1 AND stream_version > $2
+          ORDER BY stream_version LIMIT $3`,
+        [streamName, readOptions.afterVersion ?? 0, readOptions.limit ?? null],
+      );
+      return rows.map(toRecorded);
+    },
+
+    async readAll(readOptions = {}) {
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+        [readOptions.afterPosition ?? 0, readOptions.limit ?? 1000],
+      );
+      return rows.map(toRecorded);
+    },
+
+    async streamVersion(streamName) {
+      const { rows } = await db.query<{ version: number | null }>(
+        `SELECT max(stream_version) AS version FROM ${s}.events WHERE stream_name = $1`,
+        [streamName],
+      );
+      return rows[0]?.version ?? 0;
+    },
+
+    async headPosition() {
+      const { rows } = await db.query<{ position: number | null }>(
+        `SELECT max(position) AS position FROM ${s}.events`,
+      );
+      return Number(rows[0]?.position ?? 0);
+    },
+
+    async readSnapshot(streamName) {
+      const { rows } = await db.query<{ stream_version: number; schema_version: number; data: unknown }>(
+        `SELECT stream_version, schema_version, data FROM ${s}.snapshots WHERE stream_name = $1`,
+        [streamName],
+      );
+      const row = rows[0];
+      return row && { streamVersion: row.stream_version, schemaVersion: row.schema_version, data: row.data };
+    },
+
+    async writeSnapshot(streamName, snapshot) {
+      // Never let an older snapshot replace a newer one.
+      await db.query(
+        `INSERT INTO ${s}.snapshots (stream_name, stream_version, schema_version, data)
+         VALUES ($1, $2, $3, $4::jsonb)
+         ON CONFLICT (stream_name) DO UPDATE
+           SET stream_version = excluded.stream_version, schema_version = excluded.schema_version,
+               data = excluded.data, taken_at = now()
+         WHERE ${s}.snapshots.stream_version <= excluded.stream_version`,
+        [streamName, snapshot.streamVersion, snapshot.schemaVersion, JSON.stringify(snapshot.data)],
+      );
+    },
+
+    drain: () => grouped.drain(),
+  };
+}
+
+function decodeExpected(expected: number): ExpectedVersion {
+  if (expected === -1) return 'any';
+  if (expected === -2) return 'stream_exists';
+  return expected;
+}

@@ -1,0 +1,127 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R = Row> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements, without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+/**
+ * The one SQL client every adapter uses. Queries join the ambient transaction when there is one,
+ * so repositories never pass a transaction around: the unit of work is carried by AsyncLocalStorage.
+ */
+export interface SqlClient extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in a transaction; inside another transaction it joins that one (one unit of work). */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** True when the caller runs inside a transaction of this client. */
+  inTransaction(): boolean;
+  /**
+   * Registers a callback that runs once the surrounding transaction has committed (never on rollback).
+   * Outside a transaction the callback runs at once, since there is nothing left to wait for.
+   */
+  afterCommit(callback: () => void | Promise<void>): void;
+  close(): Promise<void>;
+}
+
+/** What a driver offers: plain queries, and a dedicated connection for a transaction. */
+export interface Driver extends Queryable {
+  readonly kind: SqlClient['kind'];
+  connect(): Promise<Connection>;
+  close(): Promise<void>;
+}
+
+export interface Connection extends Queryable {
+  release(broken?: boolean): void;
+}
+
+interface TransactionScope {
+  readonly client: object;
+  readonly connection: Connection;
+  readonly afterCommit: Array<() => void | Promise<void>>;
+}
+
+const scopes = new AsyncLocalStorage<TransactionScope>();
+
+export interface SqlClientOptions {
+  /** Called when an after-commit callback fails: the transaction is already committed, so it is reported, not thrown. */
+  onAfterCommitError?: (error: unknown) => void;
+}
+
+export function createSqlClient(driver: Driver, options: SqlClientOptions = {}): SqlClient {
+  const reportAfterCommitError =
+    options.onAfterCommitError ??
+    ((error: unknown) => {
+      console.error('after-commit callback failed', error);
+    });
+
+  const client: SqlClient = {
+    kind: driver.kind,
+
+    query(text, params) {
+      const scope = scopes.getStore();
+      if (scope && scope.client === client) return scope.connection.query(text, params);
+      return driver.query(text, params);
+    },
+
+    exec(script) {
+      const scope = scopes.getStore();
+      if (scope && scope.client === client) return scope.connection.exec(script);
+      return driver.exec(script);
+    },
+
+    async transaction(work) {
+      const outer = scopes.getStore();
+      if (outer && outer.client === client) return work();
+      const connection = await driver.connect();
+      const scope: TransactionScope = { client, connection, afterCommit: [] };
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        await connection.query('BEGIN');
+        result = await scopes.run(scope, work);
+        await connection.query('COMMIT');
+      } catch (error) {
+        const broken = await connection.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
+        connection.release(broken);
+        throw error;
+      }
+      connection.release();
+      for (const callback of scope.afterCommit) {
+        try {
+          await callback();
+        } catch (error) {
+          reportAfterCommitError(error);
+        }
+      }
+      return result;
+    },
+
+    inTransaction() {
+      return scopes.getStore()?.client === client;
+    },
+
+    afterCommit(callback) {
+      const scope = scopes.getStore();
+      if (scope && scope.client === client) {
+        scope.afterCommit.push(callback);
+        return;
+      }
+      Promise.resolve()
+        .then(callback)
+        .catch((error: unknown) => reportAfterCommitError(error));
+    },
+
+    close: () => driver.close(),
+  };
+  return client;
+}

@@ -1,0 +1,35 @@
+export type {
+  Connection,
+  Driver,
+  Queryable,
+  QueryResult,
+  Row,
+  SqlClient,
+  SqlClientOptions,
+} from './client.js';
+export { createSqlClient } from './client.js';
+export { identifier, SqlState, sqlStateOf } from './errors.js';
+export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
+export { migrate, sqlMigrationsIn } from './migrations.js';
+export type { PostgresOptions } from './pg.js';
+export { postgresClient, postgresDriver } from './pg.js';
+export type { PgliteOptions } from './pglite.js';
+export { pgliteClient, pgliteDriver } from './pglite.js';
+
+import type { SqlClient, SqlClientOptions } from './client.js';
+import { postgresClient } from './pg.js';
+import { pgliteClient } from './pglite.js';
+
+/** `DATABASE_URL` selects a PostgreSQL server; otherwise PGlite keeps the data under `dataDir`. */
+export async function openDatabase(
+  options: {
+    databaseUrl?: string | undefined;
+    dataDir?: string | undefined;
+    applicationName?: string;
+  } & SqlClientOptions,
+): Promise<SqlClient> {
+  if (options.databaseUrl) {
+    return postgresClient({ ...options, connectionString: options.databaseUrl });
+  }
+  return pgliteClient(options);
+}

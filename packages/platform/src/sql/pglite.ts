@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import {
+  type Connection,
+  createSqlClient,
+  type Driver,
+  type SqlClient,
+  type SqlClientOptions,
+} from './client.js';
+
+/** A FIFO mutex: PGlite is one connection, so a transaction must own it until it ends. */
+function createMutex() {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    acquire(): Promise<() => void> {
+      let release!: () => void;
+      const next = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const acquired = tail.then(() => release);
+      tail = tail.then(() => next);
+      return acquired;
+    },
+  };
+}
+
+export interface PgliteOptions extends SqlClientOptions {
+  /** A folder for the database files, or undefined for an in-memory database. */
+  dataDir?: string;
+}
+
+export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { pglite: PGlite }> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create(options.dataDir);
+  const mutex = createMutex();
+  const run = async <R>(text: string, params?: readonly unknown[]) => {
+    const result = await pglite.query<R>(text, params as unknown[]);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
+  return {
+    kind: 'pglite',
+    pglite,
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const release = await mutex.acquire();
+      try {
+        return await run<R>(text, params);
+      } finally {
+        release();
+      }
+    },
+    async exec(script) {
+      const release = await mutex.acquire();
+      try {
+        await pglite.exec(script);
+      } finally {
+        release();
+      }
+    },
+    async connect(): Promise<Connection> {
+      const release = await mutex.acquire();
+      return {
+        query: run,
+        exec: async (script) => {
+          await pglite.exec(script);
+        },
+        release: () => release(),
+      };
+    },
+    close: () => pglite.close(),
+  };
+}
+
+export async function pgliteClient(options: PgliteOptions = {}): Promise<SqlClient> {
+  return createSqlClient(await pgliteDriver(options), options);
+}

@@ -1,0 +1,106 @@
+import { createRegistry } from '@tessera/platform/registry';
+import { migrate, type SqlClient } from '@tessera/platform/sql';
+import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConcurrencyError,
+  createEventStore,
+  type EventStore,
+  eventStoreMigrations,
+} from '../src/eventstore/index.js';
+
+const registry = createRegistry({ name: 'test.Happened', version: 1 }, { name: 'test.Other', version: 1 });
+const happened = (n: number) => ({ type: 'test.Happened', data: { n } });
+
+describe.each(testDatabases)('event store on $backend', (backend) => {
+  let opened: OpenedTestDatabase;
+  let db: SqlClient;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    db = opened.db;
+    await migrate(db, [eventStoreMigrations('es')]);
+    store = createEventStore({ db, schema: 'es', registry });
+  });
+  afterAll(() => opened.close());
+
+  it('appends several events at once and reads them back in order with versions and positions', async () => {
+    const result = await store.append('test-multi', [happened(1), happened(2), happened(3)], {
+      expectedVersion: 'no_stream',
+    });
+    expect(result.streamVersion).toBe(3);
+    const events = await store.readStream('test-multi');
+    expect(events.map((e) => [e.streamVersion, e.data])).toEqual([
+      [1, { n: 1 }],
+      [2, { n: 2 }],
+      [3, { n: 3 }],
+    ]);
+    expect(events.map((e) => e.position)).toEqual(result.events.map((e) => e.position));
+    expect(events[1]!.position).toBe(events[0]!.position + 1);
+    expect(events[2]!.position).toBe(result.lastPosition);
+  });
+
+  it('reads a stream from a version', async () => {
+    const events = await store.readStream('test-multi', { afterVersion: 2 });
+    expect(events.map((e) => e.streamVersion)).toEqual([3]);
+  });
+
+  it('rejects an append at the wrong expected version with a typed error and writes nothing', async () => {
+    await store.append('test-occ', [happened(1)], { expectedVersion: 'no_stream' });
+    const attempt = store.append('test-occ', [happened(2), happened(3)], { expectedVersion: 0 });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(attempt).rejects.toMatchObject({ actualVersion: 1, kind: 'conflict' });
+    expect(await store.streamVersion('test-occ')).toBe(1);
+    await expect(
+      store.append('test-none', [happened(1)], { expectedVersion: 'stream_exists' }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.streamVersion('test-none')).toBe(0);
+  });
+
+  it('lets exactly one of many concurrent appends at the same version win, in and out of transactions', async () => {
+    await store.append('test-race', [happened(0)]);
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0
+        ? store.append('test-race', [happened(i), happened(i + 100)], { expectedVersion: 1 })
+        : db.transaction(() => store.append('test-race', [happened(i)], { expectedVersion: 1 })),
+    );
+    const outcomes = await Promise.allSettled(attempts);
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o) => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.every((o) => (o as PromiseRejectedResult).reason instanceof ConcurrencyError)).toBe(true);
+    const events = await store.readStream('test-race');
+    expect(events.map((e) => e.streamVersion)).toEqual(
+      Array.from({ length: events.length }, (_, i) => i + 1),
+    );
+  });
+
+  it('rolls back an append made inside a transaction that fails', async () => {
+    await expect(
+      db.transaction(async () => {
+        await store.append('test-rollback', [happened(1)]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.readStream('test-rollback')).toEqual([]);
+  });
+
+  it('isolates one bad append in a grouped commit: a duplicate event id fails only its own append', async () => {
+    const id = crypto.randomUUID();
+    await store.append('test-dup-a', [{ ...happened(1), id }]);
+    const outcomes = await Promise.allSettled([
+      store.append('test-dup-b', [{ ...happened(1), id }]),
+      store.append('test-dup-c', [happened(1)]),
+      store.append('test-dup-d', [happened(1)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(await store.streamVersion('test-dup-b')).toBe(0);
+  });
+
+  it('refuses an event type the registry does not know, before touching the database', async () => {
+    await expect(store.append('test-unknown', [{ type: 'test.Nope', data: {} }])).rejects.toThrow(
+      'nothing has been registered with the name `test.Nope`',
+    );
+  });
+});
