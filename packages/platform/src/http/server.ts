@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { errorHandler, problem, sendProblem } from './problem.js';
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface HttpServerOptions {
+  logger: FastifyBaseLogger;
+  title: string;
+  version: string;
+  description?: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  /** Each check returns true when its dependency is ready; `/readiness` is 503 while any is false. */
+  readiness?: Record<string, () => Promise<boolean>>;
+  tags?: Array<{ name: string; description: string }>;
+}
+
+/**
+ * One HTTP server for all modules: requests validated by zod schemas, which also generate the OpenAPI 3.1
+ * document served at `/openapi.json` and browsed with Swagger UI at `/`. Every error is problem+json.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`, { code: 'no_route' }),
+    ),
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+    done();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.title, version: options.version, description: options.description },
+      tags: options.tags,
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
+  app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
+    const checks: Record<string, boolean> = {};
+    for (const [name, check] of Object.entries(options.readiness ?? {})) {
+      checks[name] = await check().catch(() => false);
+    }
+    const ready = Object.values(checks).every(Boolean);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  return app;
+}

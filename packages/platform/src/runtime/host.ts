@@ -1,0 +1,116 @@
+import { createHttpServer, type HttpServer } from '../http/index.js';
+import { createLogger, type Logger } from '../observability/index.js';
+import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
+import type { Config } from './config.js';
+import type { Module, RunningModule } from './module.js';
+
+export interface Host {
+  readonly http: HttpServer;
+  readonly db: SqlClient;
+  readonly logger: Logger;
+  /** The address the server listens on, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface HostOptions {
+  name: string;
+  version: string;
+  description?: string;
+  modules: readonly Module[];
+  config: Config;
+  logger?: Logger;
+  /** A database opened by the caller (tests); otherwise opened from the config and closed on stop. */
+  db?: SqlClient;
+}
+
+/** Runs any set of modules in one process: one database client, one HTTP server, ordered shutdown. */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { config } = options;
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat, name: options.name });
+  const ownsDb = !options.db;
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      applicationName: options.name,
+      onAfterCommitError: (error) => logger.error({ err: error }, 'after-commit handler failed'),
+    }));
+  logger.info(
+    { database: config.databaseUrl ? 'postgres' : `pglite (${config.dataDir})` },
+    'database opened',
+  );
+
+  await migrate(
+    db,
+    options.modules.flatMap((module) => module.migrations),
+    (line) => logger.info(line),
+  );
+
+  const http = await createHttpServer({
+    logger,
+    title: options.name,
+    version: options.version,
+    description: options.description,
+    bodyLimit: config.httpBodyLimit,
+    readiness: {
+      database: async () => (await db.query('SELECT 1 AS ok')).rows.length === 1,
+    },
+    tags: options.modules.map((module) => ({ name: module.name, description: module.description })),
+  });
+
+  const running: Array<{ name: string; module: RunningModule }> = [];
+  for (const module of options.modules) {
+    running.push({
+      name: module.name,
+      module: await module.start({ db, http, logger: logger.child({ module: module.name }) }),
+    });
+    logger.info({ module: module.name }, 'module started');
+  }
+
+  await http.listen({ port: config.port, host: config.host });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('stopping');
+      await http.close();
+      for (const { name, module } of running.reverse()) {
+        await module
+          .stop?.()
+          .catch((error: unknown) => logger.error({ err: error, module: name }, 'module stop failed'));
+      }
+      if (ownsDb) await db.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { http, db, logger, url, stop };
+}
+
+/** Stops the host on SIGINT/SIGTERM, within the configured time, then exits. */
+export function stopOnSignals(host: Host, timeoutMs: number) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    host.logger.info({ signal }, 'signal received, shutting down');
+    const timer = setTimeout(() => {
+      host.logger.error({ timeoutMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        host.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}

@@ -1,0 +1,24 @@
+import type { HttpServer } from '../http/index.js';
+import type { Logger } from '../observability/index.js';
+import type { MigrationSet, SqlClient } from '../sql/index.js';
+
+/** What the host gives a module's composition root. */
+export interface ModuleContext {
+  db: SqlClient;
+  http: HttpServer;
+  logger: Logger;
+}
+
+/** A bounded context as the host sees it: its schema's migrations and a composition root. */
+export interface Module {
+  readonly name: string;
+  /** Tag shown in the OpenAPI document for this module's routes. */
+  readonly description: string;
+  readonly migrations: readonly MigrationSet[];
+  /** Builds driven adapters, then the application, then the driver adapters (routes, handlers). */
+  start(context: ModuleContext): Promise<RunningModule>;
+}
+
+export interface RunningModule {
+  stop?(): Promise<void>;
+}
