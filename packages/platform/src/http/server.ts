@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { httpRequestDuration, metricsRegistry } from '../observability/index.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<
@@ -56,6 +57,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     ),
   );
   app.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, not the URL, keeps the label set small.
+    httpRequestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
     request.log.info(
       {
         method: request.method,
@@ -80,6 +90,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
+  );
   app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
   app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
     const checks: Record<string, boolean> = {};

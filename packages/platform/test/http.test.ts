@@ -1,0 +1,206 @@
+import {
+  failedPrecondition,
+  grpcCodeOf,
+  httpStatusOf,
+  invalidArgument,
+  notFound,
+} from '@tessera/platform/ddd';
+import { ConcurrencyError } from '@tessera/platform/eventstore';
+import { createHttpServer, type HttpServer } from '@tessera/platform/http';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+let app: HttpServer;
+let ready = true;
+
+beforeAll(async () => {
+  app = await createHttpServer({
+    logger: pino({ level: 'silent' }),
+    title: 'Test',
+    version: '1.0.0',
+    bodyLimit: 1024,
+    readiness: { dependency: async () => ready },
+  });
+  app.post(
+    '/api/things/:id',
+    {
+      schema: {
+        tags: ['things'],
+        params: z.object({ id: z.uuid() }),
+        body: z.strictObject({ name: z.string().min(1), size: z.number().int().positive() }),
+        response: { 200: z.object({ ok: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      const { name } = request.body;
+      if (name === 'missing') throw notFound('thing_not_found', 'thing with that ID does not exist');
+      if (name === 'twice') throw failedPrecondition('thing_already_done', 'the thing is already done');
+      if (name === 'blank')
+        throw invalidArgument('thing_name_blank', 'the thing name cannot be blank', 'name');
+      if (name === 'race') throw new ConcurrencyError('thing-1', 3, 4);
+      if (name === 'bug') throw new Error('database password is hunter2');
+      return { ok: true };
+    },
+  );
+  await app.ready();
+});
+afterAll(() => app.close());
+
+const id = '7b0c3a7e-8f2d-4a52-9f4e-1c2d3e4f5a6b';
+const post = (body: string, contentType = 'application/json', path = `/api/things/${id}`) =>
+  app.inject({ method: 'POST', url: path, payload: body, headers: { 'content-type': contentType } });
+
+function expectProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  status: number,
+) {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json() as {
+    status: number;
+    title: string;
+    detail: string;
+    code?: string;
+    errors?: Array<{ field: string }>;
+  };
+  expect(body.status).toBe(status);
+  expect(body.title).toBeTruthy();
+  expect(body.detail).toBeTruthy();
+  return body;
+}
+
+describe('HTTP errors are problem+json naming the field or rule', () => {
+  it('accepts a valid request', async () => {
+    const response = await post(JSON.stringify({ name: 'ok', size: 2 }));
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ok: true });
+  });
+
+  it('malformed JSON is 400', async () => {
+    const body = expectProblem(await post('{"name": "x",'), 400);
+    expect(body.code).toBe('malformed_json');
+    expect(body.errors?.[0]?.field).toBe('body');
+  });
+
+  it('a wrong type is 400 naming the field', async () => {
+    const body = expectProblem(await post(JSON.stringify({ name: 'x', size: 'big' })), 400);
+    expect(body.errors?.map((e) => e.field)).toEqual(['body.size']);
+    expect(body.code).toBe('invalid_request');
+  });
+
+  it('a missing field is 400 naming it', async () => {
+    const body = expectProblem(await post(JSON.stringify({ size: 1 })), 400);
+    expect(body.errors?.map((e) => e.field)).toEqual(['body.name']);
+  });
+
+  it('an unknown field is 400 naming it', async () => {
+    const body = expectProblem(await post(JSON.stringify({ name: 'x', size: 1, colour: 'red' })), 400);
+    expect(body.errors?.[0]?.field).toBe('body.colour');
+    expect(body.detail).toContain('colour');
+  });
+
+  it('a malformed id in the path is 400 naming the parameter', async () => {
+    const body = expectProblem(
+      await post(JSON.stringify({ name: 'x', size: 1 }), 'application/json', '/api/things/42'),
+      400,
+    );
+    expect(body.errors?.[0]?.field).toBe('params.id');
+  });
+
+  it('an oversized body is 413', async () => {
+    const body = expectProblem(await post(JSON.stringify({ name: 'x'.repeat(2000), size: 1 })), 413);
+    expect(body.code).toBe('body_too_large');
+  });
+
+  it('a body that is not JSON is 415', async () => {
+    expectProblem(await post('name=x', 'application/x-www-form-urlencoded'), 415);
+  });
+
+  it('an empty JSON body is 400', async () => {
+    expectProblem(await post(''), 400);
+  });
+
+  it('an unknown route is 404', async () => {
+    const body = expectProblem(await app.inject({ method: 'GET', url: '/api/nowhere' }), 404);
+    expect(body.code).toBe('no_route');
+  });
+
+  it('domain errors keep their message and code, with the status of their kind', async () => {
+    expect(expectProblem(await post(JSON.stringify({ name: 'missing', size: 1 })), 404)).toMatchObject({
+      code: 'thing_not_found',
+      detail: 'thing with that ID does not exist',
+    });
+    expect(expectProblem(await post(JSON.stringify({ name: 'twice', size: 1 })), 400)).toMatchObject({
+      code: 'thing_already_done',
+    });
+    expect(expectProblem(await post(JSON.stringify({ name: 'blank', size: 1 })), 400)).toMatchObject({
+      errors: [{ field: 'name', message: 'the thing name cannot be blank' }],
+    });
+    expect(expectProblem(await post(JSON.stringify({ name: 'race', size: 1 })), 409)).toMatchObject({
+      code: 'concurrent_modification',
+    });
+  });
+
+  it('an unexpected error is 500 without its internals', async () => {
+    const response = await post(JSON.stringify({ name: 'bug', size: 1 }));
+    const body = expectProblem(response, 500);
+    expect(response.body).not.toContain('hunter2');
+    expect(body.detail).toBe('the server failed to handle the request');
+  });
+});
+
+describe('documentation and health', () => {
+  it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      openapi: string;
+      paths: Record<string, { post?: { requestBody?: unknown; parameters?: Array<{ name: string }> } }>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const operation = doc.paths['/api/things/{id}']?.post;
+    expect(operation?.parameters?.map((p) => p.name)).toEqual(['id']);
+    expect(JSON.stringify(operation?.requestBody)).toContain('"size"');
+    expect(Object.keys(doc.paths)).not.toContain('/liveness');
+  });
+
+  it('redirects / to Swagger UI', async () => {
+    const root = await app.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe('/docs');
+    const ui = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toContain('swagger');
+  });
+
+  it('exposes Prometheus metrics, with request durations by route pattern', async () => {
+    await post(JSON.stringify({ name: 'ok', size: 2 }));
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{method="POST",route="/api/things/:id",status="200"}',
+    );
+    expect(response.body).toContain('process_cpu_seconds_total');
+  });
+
+  it('answers liveness always and readiness per its checks', async () => {
+    expect((await app.inject({ method: 'GET', url: '/liveness' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readiness' })).json()).toEqual({
+      status: 'ready',
+      checks: { dependency: true },
+    });
+    ready = false;
+    const notReady = await app.inject({ method: 'GET', url: '/readiness' });
+    expect(notReady.statusCode).toBe(503);
+    ready = true;
+  });
+});
+
+describe('error kinds map to HTTP and gRPC in one table', () => {
+  it('maps each kind', () => {
+    expect([httpStatusOf.invalid_argument, grpcCodeOf.invalid_argument]).toEqual([400, 3]);
+    expect([httpStatusOf.not_found, grpcCodeOf.not_found]).toEqual([404, 5]);
+    expect([httpStatusOf.failed_precondition, grpcCodeOf.failed_precondition]).toEqual([400, 9]);
+    expect([httpStatusOf.conflict, grpcCodeOf.conflict]).toEqual([409, 10]);
+    expect([httpStatusOf.already_exists, grpcCodeOf.already_exists]).toEqual([409, 6]);
+  });
+});
