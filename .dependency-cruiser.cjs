@@ -4,7 +4,8 @@
  * each other's public contract.
  */
 const INFRASTRUCTURE = '^packages/platform/src/(sql|eventstore|http|runtime|observability|testing)/';
-const DRIVERS = '(^|/)node_modules/(pg|pg-[^/]+|@electric-sql/[^/]+|fastify|@fastify/[^/]+|fastify-[^/]+|pino|pino-[^/]+|nats|@nats-io/[^/]+)/';
+const DRIVERS =
+  '(^|/)node_modules/(pg|pg-[^/]+|@electric-sql/[^/]+|fastify|@fastify/[^/]+|fastify-[^/]+|pino|pino-[^/]+|nats|@nats-io/[^/]+)/';
 
 module.exports = {
   forbidden: [
@@ -18,7 +19,8 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'A domain folder does no I/O: no adapters, no application layer, no drivers, no infrastructure.',
+      comment:
+        'A domain folder does no I/O: no adapters, no application layer, no drivers, no infrastructure.',
       from: { path: '^apps/[^/]+/src/[^/]+/domain/' },
       to: { path: [INFRASTRUCTURE, DRIVERS, '/adapters/', '/application/'] },
     },

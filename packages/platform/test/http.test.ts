@@ -6,7 +6,7 @@ import {
   notFound,
 } from '@tessera/platform/ddd';
 import { ConcurrencyError } from '@tessera/platform/eventstore';
-import { createHttpServer, type HttpServer } from '@tessera/platform/http';
+import { createHttpServer, type HttpServer, problemResponse } from '@tessera/platform/http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -29,7 +29,7 @@ beforeAll(async () => {
         tags: ['things'],
         params: z.object({ id: z.uuid() }),
         body: z.strictObject({ name: z.string().min(1), size: z.number().int().positive() }),
-        response: { 200: z.object({ ok: z.boolean() }) },
+        response: { 200: z.object({ ok: z.boolean() }), 400: problemResponse('The request is invalid') },
       },
     },
     async (request) => {
@@ -135,7 +135,7 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
       code: 'thing_already_done',
     });
     expect(expectProblem(await post(JSON.stringify({ name: 'blank', size: 1 })), 400)).toMatchObject({
-      errors: [{ field: 'name', message: 'the thing name cannot be blank' }],
+      errors: [{ field: 'body.name', message: 'the thing name cannot be blank' }],
     });
     expect(expectProblem(await post(JSON.stringify({ name: 'race', size: 1 })), 409)).toMatchObject({
       code: 'concurrent_modification',
@@ -161,6 +161,12 @@ describe('documentation and health', () => {
     expect(operation?.parameters?.map((p) => p.name)).toEqual(['id']);
     expect(JSON.stringify(operation?.requestBody)).toContain('"size"');
     expect(Object.keys(doc.paths)).not.toContain('/liveness');
+    // Error responses share one Problem schema instead of repeating it.
+    const raw = JSON.stringify(doc);
+    expect(raw).toContain('"$ref":"#/components/schemas/Problem"');
+    expect(
+      (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas.Problem,
+    ).toBeDefined();
   });
 
   it('redirects / to Swagger UI', async () => {

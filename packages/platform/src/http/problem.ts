@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { type DomainError, httpStatusOf, isDomainError } from '../ddd/index.js';
 
 /** RFC 9457 problem details, with the fields a client needs to fix its request. */
@@ -33,6 +34,28 @@ const TITLES: Record<number, string> = {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** The problem document as a schema; its id makes OpenAPI share it as `components.schemas.Problem`. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    code: z.string().optional().describe('The rule that was broken, stable for clients to match on'),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('Each invalid input, e.g. body.price or params.id'),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** A documented error response for a route's `response` map, e.g. `{ 404: problemResponse('No such store') }`. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+});
+
 export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }
@@ -41,10 +64,22 @@ export function sendProblem(reply: FastifyReply, body: Problem) {
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-function fromDomainError(error: DomainError): Problem {
+/** The domain names a field by its own name; the client sees where it sent it, as validation errors do. */
+function locate(field: string, request: FastifyRequest): string {
+  for (const [where, input] of [
+    ['body', request.body],
+    ['params', request.params],
+    ['query', request.query],
+  ] as const) {
+    if (typeof input === 'object' && input !== null && field in input) return `${where}.${field}`;
+  }
+  return field;
+}
+
+function fromDomainError(error: DomainError, request: FastifyRequest): Problem {
   return problem(httpStatusOf[error.kind], error.message, {
     code: error.code,
-    ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}),
+    ...(error.field ? { errors: [{ field: locate(error.field, request), message: error.message }] } : {}),
   });
 }
 
@@ -103,7 +138,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return sendProblem(reply, { ...fromValidation(error), instance: request.url });
   }
   if (isDomainError(error) && error.kind !== 'internal') {
-    return sendProblem(reply, { ...fromDomainError(error), instance: request.url });
+    return sendProblem(reply, { ...fromDomainError(error, request), instance: request.url });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return sendProblem(reply, { ...fromFastifyClientError(error), instance: request.url });

@@ -27,11 +27,13 @@ function createMutex() {
 export interface PgliteOptions extends SqlClientOptions {
   /** A folder for the database files, or undefined for an in-memory database. */
   dataDir?: string;
+  /** Starts from a copy of another database (`PGlite.dumpDataDir()`), skipping initdb: fast test databases. */
+  loadDataDir?: Blob;
 }
 
 export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { pglite: PGlite }> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(options.dataDir);
+  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const mutex = createMutex();
   const run = async <R>(text: string, params?: readonly unknown[]) => {
     const result = await pglite.query<R>(text, params as unknown[]);

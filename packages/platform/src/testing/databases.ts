@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { pgliteClient, postgresClient, type SqlClient } from '../sql/index.js';
+import { pgliteClient, pgliteDriver, postgresClient, type SqlClient } from '../sql/index.js';
 
 /** The PostgreSQL server tests use; CI starts it when it is down. */
 export const testServerUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -28,10 +28,22 @@ const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => 
   }
 };
 
+// initdb costs seconds; it runs once per test process and each test database starts from a copy.
+let template: Promise<Blob> | undefined;
+const pgliteTemplate = () => {
+  template ??= (async () => {
+    const first = await pgliteDriver();
+    const dump = await first.pglite.dumpDataDir('none');
+    await first.close();
+    return dump;
+  })();
+  return template;
+};
+
 export const pgliteTestDatabase: TestDatabase = {
   backend: 'pglite',
   async open() {
-    const db = await pgliteClient();
+    const db = await pgliteClient({ loadDataDir: await pgliteTemplate() });
     return { db, close: () => db.close() };
   },
 };

@@ -1,0 +1,5 @@
+import type { Module } from '@tessera/platform/runtime';
+import { storesModule } from './stores/module.js';
+
+/** Every MallBots bounded context, in start order. */
+export const mallbotsModules: readonly Module[] = [storesModule];

@@ -1,0 +1,76 @@
+import { problemResponse } from '@tessera/platform/http';
+import { z } from 'zod';
+import type { CatalogProduct, MallStore } from '../../application/ports.js';
+import { fromCents, price } from './money.js';
+
+export const tags = ['stores'];
+
+/** Ids are UUIDs; lower-cased so that one product has one stream whatever case the client sends. */
+const uuid = z.uuid().toLowerCase();
+export const idParams = z.object({ id: uuid });
+export const storeIdParams = z.object({ storeId: uuid });
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const newStoreBody = z.strictObject({
+  name: text(100).describe('Blank names are refused'),
+  location: text(200).describe('Where the store is in the mall; blank locations are refused'),
+});
+export const rebrandStoreBody = z.strictObject({ name: text(100) });
+export const newProductBody = z.strictObject({
+  name: text(100),
+  description: text(1000),
+  sku: text(64),
+  price: price.describe('In currency units, with at most 2 decimal places; not negative'),
+});
+export const rebrandProductBody = z.strictObject({ name: text(100), description: text(1000) });
+export const priceBody = z.strictObject({
+  price: price.describe('The new price, in currency units, with at most 2 decimal places'),
+});
+
+export const created = z.object({ id: z.uuid() }).describe('Created; the Location header points at it');
+export const noContent = (description: string) => z.undefined().describe(description);
+
+const storeSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  location: z.string(),
+  participating: z.boolean(),
+});
+export const storeResponse = z.object({ store: storeSchema });
+export const storesResponse = z.object({ stores: z.array(storeSchema) });
+
+const productSchema = z.object({
+  id: z.uuid(),
+  storeId: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  sku: z.string(),
+  price: z.number(),
+});
+export const productResponse = z.object({ product: productSchema });
+export const productsResponse = z.object({ products: z.array(productSchema) });
+
+/** Read models map to the wire shape explicitly, so a new column never leaks into the API by accident. */
+export const toStoreDto = ({ id, name, location, participating }: MallStore) => ({
+  id,
+  name,
+  location,
+  participating,
+});
+
+export const toProductDto = ({ id, storeId, name, description, sku, priceCents }: CatalogProduct) => ({
+  id,
+  storeId,
+  name,
+  description,
+  sku,
+  price: fromCents(priceCents),
+});
+
+/** Error answers every route may give, documented as RFC 9457 problem details. */
+export const problems = {
+  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
+  notFound: problemResponse('No store or product with that ID'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
+};

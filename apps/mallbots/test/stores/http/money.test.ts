@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { fromCents, price, toCents } from '../../../src/stores/adapters/http/money.js';
+
+describe('money at the HTTP boundary', () => {
+  it.each([
+    [0, 0],
+    [0.29, 29],
+    [0.1, 10],
+    [1.1, 110],
+    [19.99, 1999],
+    [1.005e2, 10050],
+    [4.35, 435],
+    [10_000_000, 1_000_000_000],
+    [-0.07, -7],
+    [-0, 0],
+  ])('converts %s to %s cents exactly', (value, cents) => {
+    expect(toCents(value)).toBe(cents);
+    expect(price.safeParse(value).success).toBe(true);
+  });
+
+  it('gives back the same decimal it took, for every cent up to 100.00', () => {
+    const wrong: number[] = [];
+    for (let cents = 0; cents <= 10_000; cents++) {
+      const value = fromCents(cents);
+      if (toCents(value) !== cents || !/^\d+(\.\d{1,2})?$/.test(String(value))) wrong.push(cents);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each([1.005, 0.001, 19.999, 1e-7, 10_000_000.01, -10_000_001, 1e21])(
+    'refuses %s: more than 2 decimal places or out of range',
+    (value) => {
+      expect(price.safeParse(value).success).toBe(false);
+    },
+  );
+
+  it('will not convert a value with more than 2 decimal places', () => {
+    expect(() => toCents(1.005)).toThrow(RangeError);
+  });
+});
