@@ -32,6 +32,24 @@ export interface HttpServerOptions {
   tags?: Array<{ name: string; description: string }>;
 }
 
+type TransformObject = typeof jsonSchemaTransformObject;
+
+/** The transform emits an input and an output copy of every shared schema; keep only those referenced. */
+function withoutUnusedComponents(transform: TransformObject): TransformObject {
+  return (document) => {
+    const result = transform(document) as { components?: { schemas?: Record<string, unknown> } };
+    const schemas = result.components?.schemas;
+    if (schemas) {
+      const { components, ...rest } = result;
+      const used = JSON.stringify(rest);
+      for (const name of Object.keys(schemas)) {
+        if (!used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+      }
+    }
+    return result as ReturnType<TransformObject>;
+  };
+}
+
 /**
  * One HTTP server for all modules: requests validated by zod schemas, which also generate the OpenAPI 3.1
  * document served at `/openapi.json` and browsed with Swagger UI at `/`. Every error is problem+json.
@@ -87,7 +105,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       tags: options.tags,
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: withoutUnusedComponents(jsonSchemaTransformObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
