@@ -39,6 +39,9 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
     expect(events.map((e) => e.position)).toEqual(result.events.map((e) => e.position));
     expect(events[1]!.position).toBe(events[0]!.position + 1);
     expect(events[2]!.position).toBe(result.lastPosition);
+    // The append reports the time the server recorded, as a later read returns it.
+    expect(result.events.map((e) => e.recordedAt)).toEqual(events.map((e) => e.recordedAt));
+    expect(Math.abs(events[0]!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it('reads a stream from a version', async () => {

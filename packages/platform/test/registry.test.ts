@@ -40,7 +40,10 @@ describe('type registry', () => {
     });
     const encoded = registry.encode('a.D', { n: 4 });
     expect(encoded).toEqual({ name: 'a.D', version: 1, data: '{"n":4}', value: { n: 4 } });
-    expect(registry.decode('a.D', 1, encoded.data)).toEqual({ n: 4 });
+    expect(registry.decode('a.D', 1, JSON.parse(encoded.data))).toEqual({ n: 4 });
+    // A payload that is itself a string stays a string.
+    const strings = createRegistry({ name: 'a.S', version: 1 });
+    expect(strings.decode('a.S', 1, '{"a":1}')).toBe('{"a":1}');
     expect(() => registry.encode('a.D', { n: 1.5 })).toThrow();
     expect(registry.decode('a.D', 1, { n: 'x' })).toEqual({ n: 'x' });
     expect(() => registry.decode('a.D', 1, { n: 'x' }, { validate: true })).toThrow();

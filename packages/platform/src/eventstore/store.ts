@@ -86,17 +86,12 @@ interface AppendRequest {
   payloads: unknown[];
 }
 
-/** An append waiting in the group committer, settled by the flush that carries it. */
-interface PendingAppend {
-  request: AppendRequest;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
-
 interface AppendRow {
   accepted: boolean;
   stream_version: number;
   last_position: number | null;
+  /** The server's time of the append, as stored in recorded_at. */
+  recorded_us: number;
 }
 
 /**
@@ -147,7 +142,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const { db, registry, schema } = options;
   const s = identifier(schema);
   const inline = options.inlineProjections ?? [];
-  const appendSql = `SELECT accepted, stream_version, last_position FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
+  const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
   // How reads come back. On PostgreSQL, as rows: node-pg parses them faster than the server builds one JSON
   // document (measured with PostgreSQL 15). PGlite decodes every field of every row in JavaScript, and there
   // one JSON document per read, parsed at once, is about three times faster.
@@ -208,11 +203,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return rows;
   };
 
-  const toResult = (
-    request: AppendRequest,
-    row: AppendRow,
-    recordedAt: Date,
-  ): AppendResult | ConcurrencyError => {
+  const toResult = (request: AppendRequest, row: AppendRow): AppendResult | ConcurrencyError => {
     if (!row.accepted || row.last_position === null) {
       return new ConcurrencyError(request.streamName, decodeExpected(request.expected), row.stream_version);
     }
@@ -228,7 +219,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         streamName: request.streamName,
         streamVersion: firstVersion + i,
         position: firstPosition + i,
-        recordedAt,
+        recordedAt: toDate(Number(row.recorded_us)),
       }),
     );
     return { streamVersion: row.stream_version, lastPosition: Number(row.last_position), events };
@@ -238,8 +229,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const appendBatch = async (batch: AppendRequest[]): Promise<Array<AppendResult | Error>> => {
     try {
       const rows = await callAppend(batch);
-      const now = new Date();
-      return batch.map((request, i) => toResult(request, rows[i]!, now));
+      return batch.map((request, i) => toResult(request, rows[i]!));
     } catch (error) {
       if (batch.length === 1 || sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
       // A duplicate event id fails the whole statement: retry one by one, in order, so only its owner fails
@@ -248,7 +238,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       for (const request of batch) {
         outcomes.push(
           await callAppend([request]).then(
-            (rows) => toResult(request, rows[0]!, new Date()),
+            (rows) => toResult(request, rows[0]!),
             (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
           ),
         );
@@ -258,33 +248,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   };
 
   // Appends outside a transaction are grouped: one statement, one commit for all who are waiting.
-  // The flush settles its callers itself, then, if it served several, yields one turn of the event loop
-  // before handing back to the committer. Those callers typically append again at once; the yield lets them
-  // queue behind this flush. Without it, the first of them finds the committer idle and is flushed alone
-  // while the others wait for the next flush: under steady load the batches alternate between 1 and N - 1
-  // and every other commit carries a single append. A lone caller is still flushed at once.
-  const grouped = createGroupCommitter<PendingAppend, undefined>(
-    async (batch) => {
-      try {
-        const outcomes = await appendBatch(batch.map((pending) => pending.request));
-        for (const [i, pending] of batch.entries()) {
-          const outcome = outcomes[i]!;
-          if (outcome instanceof Error) pending.reject(outcome);
-          else pending.resolve(outcome);
-        }
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
-      if (batch.length > 1) await new Promise<void>((resolve) => setImmediate(resolve));
-      return batch.map(() => undefined);
-    },
-    { maxBatchWeight: options.maxBatchEvents ?? 1000, weigh: (pending) => pending.request.ids.length },
-  );
-
-  const submit = (request: AppendRequest) =>
-    new Promise<AppendResult>((resolve, reject) => {
-      grouped.submit({ request, resolve, reject }).catch(reject);
-    });
+  const grouped = createGroupCommitter<AppendRequest, AppendResult>(appendBatch, {
+    maxBatchWeight: options.maxBatchEvents ?? 1000,
+    weigh: (request) => request.ids.length,
+  });
 
   const afterAppend = async (events: RecordedEvent[]) => {
     for (const project of inline) await project(events);
@@ -297,7 +264,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const fromRow = (row: EventRow, streamName: string): RecordedEvent => ({
     id: row.event_id,
     type: row.event_type,
-    data: registry.decode(row.event_type, row.schema_version, row.data),
+    data: registry.decode(row.event_type, row.schema_version, JSON.parse(row.data)),
     metadata: JSON.parse(row.metadata) as Metadata,
     streamName,
     streamVersion: row.stream_version,
@@ -310,8 +277,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return {
       id,
       type,
-      // decode takes JSON text or a parsed value: a payload that is itself a string goes back as JSON text.
-      data: registry.decode(type, schemaVersion, typeof data === 'string' ? JSON.stringify(data) : data),
+      data: registry.decode(type, schemaVersion, data),
       metadata,
       streamName,
       streamVersion,
@@ -338,13 +304,13 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       const request = toRequest(streamName, events, appendOptions.expectedVersion ?? 'any');
       const needsTransaction = inline.length > 0 || db.inTransaction();
       if (!needsTransaction) {
-        const result = await submit(request);
+        const result = await grouped.submit(request);
         if (options.bus) await options.bus.publish(result.events);
         return result;
       }
       return db.transaction(async () => {
         const rows = await callAppend([request]);
-        const result = toResult(request, rows[0]!, new Date());
+        const result = toResult(request, rows[0]!);
         if (result instanceof Error) throw result;
         await afterAppend(result.events);
         return result;
@@ -385,7 +351,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       // Never let an older snapshot replace a newer one.
       await db.query(
         `INSERT INTO ${s}.snapshots (stream_name, stream_version, schema_version, data)
-         VALUES ($1, $2, $3, $4::jsonb)
+         VALUES ($1, $2, $3, $4::json)
          ON CONFLICT (stream_name) DO UPDATE
            SET stream_version = excluded.stream_version, schema_version = excluded.schema_version,
                data = excluded.data, taken_at = now()

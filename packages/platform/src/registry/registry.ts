@@ -58,7 +58,7 @@ export interface TypeRegistry {
   definition(name: string): TypeDefinition;
   /** Validates (when a schema is given) and encodes at the current version. */
   encode(name: string, data: unknown): Encoded;
-  /** Lifts stored data from `version` to the current one; `data` is JSON text or an already parsed value. */
+  /** Lifts stored data (a parsed JSON value) from `version` to the current one. */
   decode<T = unknown>(name: string, version: number, data: unknown, options?: { validate?: boolean }): T;
 }
 
@@ -110,7 +110,7 @@ export function createRegistry(...definitions: TypeDefinition[]): TypeRegistry {
           `${name}: stored version ${version} is newer than this code knows (${def.version})`,
         );
       }
-      let value = typeof data === 'string' ? JSON.parse(data) : data;
+      let value = data;
       for (let from = version; from < def.version; from++) {
         value = def.upcasters![from]!(value);
       }

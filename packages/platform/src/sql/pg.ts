@@ -8,6 +8,8 @@ import {
 } from './client.js';
 
 const INT8_OID = 20;
+const JSON_OID = 114;
+const JSONB_OID = 3802;
 
 /** int8 (bigint, count(*), sequences) as a JS number, as PGlite returns it; refuses values it cannot hold exactly. */
 function parseInt8(value: string): number {
@@ -16,18 +18,46 @@ function parseInt8(value: string): number {
   return n;
 }
 
+// Our own parsers for the types whose parsing we rely on: pg's defaults are process-global, and other libraries
+// (Emmett's dumbo, for one) replace them, e.g. turning large JSON integers into BigInt.
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8_OID && format !== 'binary') return parseInt8;
+    if (format !== 'binary') {
+      if (oid === INT8_OID) return parseInt8;
+      if (oid === JSON_OID || oid === JSONB_OID) return JSON.parse;
+    }
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union
     return pg.types.getTypeParser(oid, format as any);
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * Parameterised statements are prepared once per connection and reused by name, which saves the server a
+ * parse and plan per call. Only the first texts seen get a name, so SQL built with inlined values (which
+ * this codebase does not write) could not make the server hold unbounded prepared statements.
+ */
+const MAX_PREPARED = 500;
+const preparedNames = new Map<string, string>();
+function statement(text: string, params: readonly unknown[] | undefined, prepare: boolean): pg.QueryConfig {
+  if (!params || params.length === 0) return { text };
+  if (!prepare) return { text, values: params as unknown[] };
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < MAX_PREPARED) {
+    name = `s${preparedNames.size + 1}`;
+    preparedNames.set(text, name);
+  }
+  return name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] };
+}
+
 export interface PostgresOptions extends SqlClientOptions {
   connectionString: string;
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * Prepare parameterised statements by name (default true). Turn off behind a pooler that does not keep
+   * prepared statements across transactions (PgBouncer in transaction mode before 1.21).
+   */
+  prepareStatements?: boolean;
 }
 
 export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Pool } {
@@ -39,11 +69,12 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
   });
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
+  const prepare = options.prepareStatements ?? true;
   return {
     kind: 'postgres',
     pool,
     async query(text, params) {
-      const result = await pool.query(text, params as unknown[]);
+      const result = await pool.query(statement(text, params, prepare));
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     async exec(script) {
@@ -56,7 +87,7 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
           await poolClient.query(script);
         },
         async query(text, params) {
-          const result = await poolClient.query(text, params as unknown[]);
+          const result = await poolClient.query(statement(text, params, prepare));
           return { rows: result.rows, rowCount: result.rowCount ?? 0 };
         },
         release: (broken) => poolClient.release(broken ? true : undefined),
