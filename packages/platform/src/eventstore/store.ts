@@ -3,25 +3,11 @@ import type { DomainEvent, DomainEventBus } from '../ddd/index.js';
 import type { TypeRegistry } from '../registry/index.js';
 import { identifier, type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
 import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from './errors.js';
+import type { Metadata, NewEvent, RecordedEvent } from './events.js';
 import { createGroupCommitter } from './group-commit.js';
+import { createEventReader, toDate } from './reads.js';
 
-export type Metadata = Readonly<Record<string, unknown>>;
-
-export interface NewEvent extends DomainEvent {
-  /** A stable id makes a retried append recognisable; one is generated when absent. */
-  readonly id?: string;
-  readonly metadata?: Metadata;
-}
-
-export interface RecordedEvent<Type extends string = string, Data = unknown> extends DomainEvent<Type, Data> {
-  readonly id: string;
-  readonly streamName: string;
-  readonly streamVersion: number;
-  /** Place in the schema's global order; positions only grow, in commit order. */
-  readonly position: number;
-  readonly metadata: Metadata;
-  readonly recordedAt: Date;
-}
+export type { Metadata, NewEvent, RecordedEvent } from './events.js';
 
 export interface AppendResult {
   /** The stream's version after the append. */
@@ -94,68 +80,12 @@ interface AppendRow {
   recorded_us: number;
 }
 
-/**
- * An event as read from PostgreSQL. `data` and `metadata` come as JSON text and are parsed here, so that
- * reading does not depend on the jsonb parser installed in the driver (pg's is global, and other libraries
- * replace it); recorded_at comes as whole microseconds since the epoch, much cheaper to turn into a Date
- * than timestamp text, and truncated to the millisecond as the drivers' own parsers do.
- */
-interface EventRow {
-  position: number;
-  stream_name?: string;
-  stream_version: number;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_us: number;
-}
-
-/** The same as one element of the JSON array a read returns on PGlite. */
-type JsonEventRow = [
-  position: number,
-  streamVersion: number,
-  id: string,
-  type: string,
-  schemaVersion: number,
-  data: unknown,
-  metadata: Metadata,
-  recordedUs: number,
-  streamName?: string,
-];
-
-const RECORDED_US = '(extract(epoch FROM recorded_at) * 1000000)::bigint';
-
-/** Columns of an event as read; the stream's name only when the reader does not know it already. */
-function eventColumns(withStream: boolean, format: 'row' | 'json'): string {
-  const columns =
-    format === 'row'
-      ? `position, stream_version, event_id, event_type, schema_version, data::text AS data, metadata::text AS metadata, ${RECORDED_US} AS recorded_us`
-      : `position, stream_version, event_id, event_type, schema_version, data, metadata, ${RECORDED_US}`;
-  return withStream ? `${columns}, stream_name` : columns;
-}
-
-const toDate = (microseconds: number) => new Date(Math.floor(microseconds / 1000));
-
 export function createEventStore(options: EventStoreOptions): EventStore {
   const { db, registry, schema } = options;
   const s = identifier(schema);
   const inline = options.inlineProjections ?? [];
+  const reader = createEventReader({ db, registry, schema });
   const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
-  // How reads come back. On PostgreSQL, as rows: node-pg parses them faster than the server builds one JSON
-  // document (measured with PostgreSQL 15). PGlite decodes every field of every row in JavaScript, and there
-  // one JSON document per read, parsed at once, is about three times faster.
-  const readsAsJson = db.kind === 'pglite';
-  const readSql = (where: string, order: string, limit: string, withStream: boolean) =>
-    readsAsJson
-      ? `SELECT coalesce(json_agg(json_build_array(${eventColumns(withStream, 'json')}) ORDER BY ${order}), '[]')::text AS events
-           FROM (SELECT * FROM ${s}.events WHERE ${where} ORDER BY ${order} LIMIT ${limit}) e`
-      : `SELECT ${eventColumns(withStream, 'row')} FROM ${s}.events WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
-  // The stream's name is known when reading one stream: not read back for every event.
-  const readStreamSql = readSql('stream_name = $1 AND stream_version > $2', 'stream_version', '$3', false);
-  const readAllSql = readSql('position > $1', 'position', '$2', true);
-
   const toRequest = (
     streamName: string,
     events: readonly NewEvent[],
@@ -261,42 +191,6 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     }
   };
 
-  const fromRow = (row: EventRow, streamName: string): RecordedEvent => ({
-    id: row.event_id,
-    type: row.event_type,
-    data: registry.decode(row.event_type, row.schema_version, JSON.parse(row.data)),
-    metadata: JSON.parse(row.metadata) as Metadata,
-    streamName,
-    streamVersion: row.stream_version,
-    position: Number(row.position),
-    recordedAt: toDate(Number(row.recorded_us)),
-  });
-
-  const fromJson = (event: JsonEventRow, streamName: string): RecordedEvent => {
-    const [position, streamVersion, id, type, schemaVersion, data, metadata, recordedUs] = event;
-    return {
-      id,
-      type,
-      data: registry.decode(type, schemaVersion, data),
-      metadata,
-      streamName,
-      streamVersion,
-      position,
-      recordedAt: toDate(recordedUs),
-    };
-  };
-
-  /** Runs a read made by `readSql`; `streamName` when the reader knows it. */
-  const read = async (sql: string, params: unknown[], streamName?: string): Promise<RecordedEvent[]> => {
-    if (readsAsJson) {
-      const { rows } = await db.query<{ events: string }>(sql, params);
-      const events = JSON.parse(rows[0]!.events) as JsonEventRow[];
-      return events.map((event) => fromJson(event, streamName ?? event[8]!));
-    }
-    const { rows } = await db.query<EventRow>(sql, params);
-    return rows.map((row) => fromRow(row, streamName ?? row.stream_name!));
-  };
-
   return {
     schema,
 
@@ -317,11 +211,9 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       });
     },
 
-    readStream: (streamName, readOptions = {}) =>
-      read(readStreamSql, [streamName, readOptions.afterVersion ?? 0, readOptions.limit ?? null], streamName),
+    readStream: reader.readStream,
 
-    readAll: (readOptions = {}) =>
-      read(readAllSql, [readOptions.afterPosition ?? 0, readOptions.limit ?? 1000]),
+    readAll: reader.readAll,
 
     async streamVersion(streamName) {
       const { rows } = await db.query<{ version: number | null }>(
