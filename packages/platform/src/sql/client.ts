@@ -1,4 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { identifier } from './errors.js';
+
+/** Channel names are identifiers we choose in code; checked so that LISTEN can be built safely. */
+const channelName = (channel: string) => {
+  identifier(channel);
+  return channel;
+};
 
 export type Row = Record<string, unknown>;
 
@@ -28,6 +35,14 @@ export interface SqlClient extends Queryable {
    * Outside a transaction the callback runs at once, since there is nothing left to wait for.
    */
   afterCommit(callback: () => void | Promise<void>): void;
+  /**
+   * Calls `onNotification` for each NOTIFY on `channel`, from any connection or process. A notification is a
+   * wake-up hint, not a message: after a lost connection the client reconnects and calls every listener once
+   * with an empty payload, so that they look again for what they may have missed. Resolves to an unlisten.
+   */
+  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Sends a NOTIFY; inside a transaction it is delivered when (and only if) the transaction commits. */
+  notify(channel: string, payload?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +50,7 @@ export interface SqlClient extends Queryable {
 export interface Driver extends Queryable {
   readonly kind: SqlClient['kind'];
   connect(): Promise<Connection>;
+  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -119,6 +135,14 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
       Promise.resolve()
         .then(callback)
         .catch((error: unknown) => reportAfterCommitError(error));
+    },
+
+    async listen(channel, onNotification) {
+      return driver.listen(channelName(channel), onNotification);
+    },
+
+    async notify(channel, payload = '') {
+      await client.query('SELECT pg_notify($1, $2)', [channelName(channel), payload]);
     },
 
     close: () => driver.close(),

@@ -70,6 +70,13 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
   const prepare = options.prepareStatements ?? true;
+  const listener = createListener(
+    () =>
+      new pg.Client({
+        connectionString: options.connectionString,
+        application_name: `${options.applicationName ?? 'tessera'} (listener)`,
+      }),
+  );
   return {
     kind: 'postgres',
     pool,
@@ -93,7 +100,94 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
         release: (broken) => poolClient.release(broken ? true : undefined),
       };
     },
-    close: () => pool.end(),
+    listen: listener.listen,
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own that stays open. When it is lost, it is opened again (with growing
+ * pauses), every channel is listened to again, and every listener is called once with an empty payload:
+ * notifications sent meanwhile are gone, so listeners must look for themselves.
+ */
+function createListener(connect: () => pg.Client) {
+  const channels = new Map<string, Set<(payload: string) => void>>();
+  let client: Promise<pg.Client> | undefined;
+  let closed = false;
+  let retryMs = 100;
+
+  const open = (): Promise<pg.Client> => {
+    client ??= (async () => {
+      const connection = connect();
+      connection.on('notification', (message) => {
+        for (const callback of channels.get(message.channel) ?? []) callback(message.payload ?? '');
+      });
+      const lost = () => {
+        if (closed) return;
+        client = undefined;
+        connection.removeAllListeners();
+        connection.end().catch(() => {});
+        setTimeout(reopen, retryMs).unref();
+        retryMs = Math.min(retryMs * 2, 5000);
+      };
+      connection.on('error', lost);
+      connection.on('end', lost);
+      await connection.connect();
+      for (const channel of channels.keys()) await connection.query(`LISTEN ${channel}`);
+      retryMs = 100;
+      return connection;
+    })().catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
+
+  const reopen = () => {
+    if (closed || channels.size === 0) return;
+    open().then(
+      () => {
+        for (const callbacks of channels.values()) for (const callback of callbacks) callback('');
+      },
+      () => {
+        setTimeout(reopen, retryMs).unref();
+        retryMs = Math.min(retryMs * 2, 5000);
+      },
+    );
+  };
+
+  return {
+    async listen(channel: string, onNotification: (payload: string) => void) {
+      const connection = await open();
+      let callbacks = channels.get(channel);
+      if (!callbacks) {
+        callbacks = new Set();
+        channels.set(channel, callbacks);
+        await connection.query(`LISTEN ${channel}`);
+      }
+      callbacks.add(onNotification);
+      return async () => {
+        callbacks.delete(onNotification);
+        if (callbacks.size === 0 && channels.get(channel) === callbacks) {
+          channels.delete(channel);
+          const current = await client?.catch(() => undefined);
+          await current?.query(`UNLISTEN ${channel}`).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      const current = await client?.catch(() => undefined);
+      client = undefined;
+      if (current) {
+        current.removeAllListeners();
+        current.on('error', () => {});
+        await current.end().catch(() => {});
+      }
+    },
   };
 }
 

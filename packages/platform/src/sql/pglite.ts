@@ -68,6 +68,24 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
         release: () => release(),
       };
     },
+    async listen(channel, onNotification) {
+      // PGlite's listen runs a LISTEN on the one connection: never in the middle of someone's transaction.
+      const release = await mutex.acquire();
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await pglite.listen(channel, onNotification);
+      } finally {
+        release();
+      }
+      return async () => {
+        const again = await mutex.acquire();
+        try {
+          await unlisten();
+        } finally {
+          again();
+        }
+      };
+    },
     close: () => pglite.close(),
   };
 }
