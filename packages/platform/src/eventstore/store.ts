@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent, DomainEventBus } from '../ddd/index.js';
+import type { DomainEventBus } from '../ddd/index.js';
 import type { TypeRegistry } from '../registry/index.js';
 import { identifier, type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
 import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from './errors.js';
