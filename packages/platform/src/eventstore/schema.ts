@@ -9,6 +9,9 @@ import { identifier, type MigrationSet } from '../sql/index.js';
  * commit. Concurrent appenders pay for this with a queue on the lock, which is why appends made outside
  * a business transaction are coalesced into shared commits (see group-commit.ts).
  */
+/** The channel an event store notifies on commit of an append, for followers to wake up. */
+export const notifyChannel = (schema: string) => `${schema}_events`;
+
 export function eventStoreMigrations(schema: string): MigrationSet {
   const s = identifier(schema);
   const lock = `pg_advisory_xact_lock(7270, hashtext('${schema}.events'))`;
@@ -84,6 +87,8 @@ BEGIN
     first := first + n;
     RETURN NEXT;
   END LOOP;
+  -- Wakes followers when the transaction commits (never before, never on rollback).
+  PERFORM pg_notify('${notifyChannel(schema)}', '');
 END
 $fn$;`,
       },

@@ -4,6 +4,7 @@ import type { TypeRegistry } from '../registry/index.js';
 import { identifier, type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
 import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from './errors.js';
 import type { Metadata, NewEvent, RecordedEvent } from './events.js';
+import { type Follower, type FollowOptions, follow } from './follower.js';
 import { createGroupCommitter } from './group-commit.js';
 import { createEventReader, toDate } from './reads.js';
 
@@ -45,6 +46,8 @@ export interface EventStore {
   headPosition(): Promise<number>;
   readSnapshot(streamName: string): Promise<StoredSnapshot | undefined>;
   writeSnapshot(streamName: string, snapshot: StoredSnapshot): Promise<void>;
+  /** Follows the global order from a position, woken by each committed append (see follower.ts). */
+  follow(options: FollowOptions): Promise<Follower>;
   /** Waits for appends in flight. */
   drain(): Promise<void>;
 }
@@ -191,7 +194,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     }
   };
 
-  return {
+  const store: EventStore = {
     schema,
 
     async append(streamName, events, appendOptions = {}) {
@@ -252,8 +255,13 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       );
     },
 
+    follow(followOptions) {
+      return follow(db, schema, reader.readAll, store.headPosition, followOptions);
+    },
+
     drain: () => grouped.drain(),
   };
+  return store;
 }
 
 function decodeExpected(expected: number): ExpectedVersion {

@@ -1,0 +1,162 @@
+import {
+  createEventStore,
+  type EventStore,
+  eventStoreMigrations,
+  type RecordedEvent,
+} from '@tessera/platform/eventstore';
+import { createRegistry } from '@tessera/platform/registry';
+import { migrate, postgresClient } from '@tessera/platform/sql';
+import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const registry = createRegistry({ name: 'f.Happened', version: 1 });
+const happened = (n: number) => ({ type: 'f.Happened', data: { n } });
+// An hour: if a test passes, the follower was woken by commits, not by its safety recheck.
+const NEVER = 3_600_000;
+
+/** A handler that records events and lets a test wait for a count, without waking the follower itself. */
+function recorder() {
+  const handled: RecordedEvent[] = [];
+  let waiting: { count: number; resolve: () => void } | undefined;
+  return {
+    handled,
+    handle: async (events: readonly RecordedEvent[]) => {
+      handled.push(...events);
+      if (waiting && handled.length >= waiting.count) waiting.resolve();
+    },
+    until: (count: number) =>
+      handled.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiting = { count, resolve };
+          }),
+  };
+}
+
+describe.each(testDatabases)('following the global order on $backend', (backend) => {
+  let opened: OpenedTestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    await migrate(opened.db, [eventStoreMigrations('follow')]);
+    store = createEventStore({ db: opened.db, schema: 'follow', registry });
+  });
+  afterAll(() => opened.close());
+
+  it('handles what is stored, then wakes for each commit, in order, once each', async () => {
+    const { db } = opened;
+    await store.append('f-old', [happened(1), happened(2)]);
+    const { handled, handle, until } = recorder();
+    const follower = await store.follow({ batchSize: 3, idleRecheckMs: NEVER, handle });
+    await until(2);
+    expect(handled.map((e) => e.streamName)).toEqual(['f-old', 'f-old']);
+
+    await Promise.all([
+      store.append('f-a', [happened(3)]),
+      store.append('f-b', [happened(4), happened(5)]),
+      db.transaction(() => store.append('f-c', [happened(6)])),
+    ]);
+    await db
+      .transaction(async () => {
+        await store.append('f-rolled-back', [happened(7)]);
+        throw new Error('abandon');
+      })
+      .catch(() => {});
+    await store.append('f-d', [happened(8), happened(9), happened(10), happened(11)]);
+    // Only the commits' notifications wake it: nothing here nudges the follower.
+    await until(10);
+    await follower.stop();
+
+    const all = await store.readAll({ limit: 1000 });
+    expect(handled.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect(handled.map((e) => e.data)).not.toContainEqual({ n: 7 });
+    expect(follower.position).toBe(all.at(-1)!.position);
+  });
+
+  it('retries a failed batch without moving past it, and resumes from a position', async () => {
+    const start = await store.headPosition();
+    await store.append('f-retry', [happened(1), happened(2)]);
+    const errors: unknown[] = [];
+    const handled: number[] = [];
+    let failures = 2;
+    const follower = await store.follow({
+      afterPosition: start,
+      idleRecheckMs: NEVER,
+      onError: (error) => errors.push(error),
+      handle: async (events) => {
+        if (failures-- > 0) throw new Error('read model unavailable');
+        handled.push(...events.map((e) => (e.data as { n: number }).n));
+      },
+    });
+    await follower.caughtUp();
+    await follower.stop();
+    expect(errors).toHaveLength(2);
+    expect(handled).toEqual([1, 2]);
+
+    // Resuming from a checkpoint hands over only what came after it.
+    await store.append('f-retry', [happened(3)]);
+    const resumed: number[] = [];
+    const again = await store.follow({
+      afterPosition: follower.position,
+      idleRecheckMs: NEVER,
+      handle: async (events) => {
+        resumed.push(...events.map((e) => (e.data as { n: number }).n));
+      },
+    });
+    await again.caughtUp();
+    await again.stop();
+    expect(resumed).toEqual([3]);
+  });
+
+  it('stops handling once stopped', async () => {
+    const handled: RecordedEvent[] = [];
+    const follower = await store.follow({
+      afterPosition: await store.headPosition(),
+      idleRecheckMs: NEVER,
+      handle: async (events) => {
+        handled.push(...events);
+      },
+    });
+    await follower.stop();
+    await store.append('f-after-stop', [happened(1)]);
+    // Another follower sees it, so it was committed and notified.
+    const witness = await store.follow({
+      afterPosition: follower.position,
+      idleRecheckMs: NEVER,
+      handle: async () => {},
+    });
+    await witness.caughtUp();
+    await witness.stop();
+    expect(witness.position).toBeGreaterThan(follower.position);
+    expect(handled).toEqual([]);
+  });
+});
+
+describe('following across processes (PostgreSQL)', () => {
+  let opened: OpenedTestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    opened = await postgresTestDatabase.open();
+    await migrate(opened.db, [eventStoreMigrations('follow')]);
+    store = createEventStore({ db: opened.db, schema: 'follow', registry });
+  });
+  afterAll(() => opened.close());
+
+  it('wakes for appends committed by another process', async () => {
+    const { handled, handle, until } = recorder();
+    const follower = await store.follow({
+      afterPosition: await store.headPosition(),
+      idleRecheckMs: NEVER,
+      handle,
+    });
+    const elsewhere = postgresClient({ connectionString: opened.url! });
+    const otherStore = createEventStore({ db: elsewhere, schema: 'follow', registry });
+    await otherStore.append('f-elsewhere', [happened(1)]);
+    await until(1);
+    await follower.stop();
+    await elsewhere.close();
+    expect(handled.map((e) => e.streamName)).toEqual(['f-elsewhere']);
+  });
+});
