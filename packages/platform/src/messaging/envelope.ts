@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * What travels between modules: an integration event, a command or a reply, with everything a receiver
+ * needs to deduplicate it (a stable id), order it (a key), trace it, and know where it came from.
+ */
+export interface Envelope<Data = unknown> {
+  /** Stable across retries and redeliveries: receivers deduplicate on it. */
+  readonly id: string;
+  /** `<module>api.<Name>`, e.g. `storesapi.StoreCreated`. */
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** The module that produced it. */
+  readonly source: string;
+  /** The channel, e.g. `mallbots.stores.events.Store`. */
+  readonly subject: string;
+  /** Messages with the same key are delivered in order within a consumer group (an aggregate id). */
+  readonly key: string;
+  /** When it was produced, ISO 8601 in UTC. */
+  readonly time: string;
+  /** The id of the first message (or request) of the conversation. */
+  readonly correlationId: string;
+  /** The id of the message that caused this one, when there is one. */
+  readonly causationId?: string;
+  /** W3C trace context, so that a trace follows the message. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+  /** For commands: where the reply goes. */
+  readonly replyTo?: string;
+  readonly data: Data;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export const envelopeSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  type: z.string().regex(/^[a-z][a-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/, 'must be <module>.<Name>'),
+  schemaVersion: z.number().int().min(1),
+  source: z.string().min(1).max(100),
+  subject: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens'),
+  key: z.string().min(1).max(200),
+  time: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1).max(200),
+  causationId: z.string().min(1).max(200).optional(),
+  traceparent: z.string().regex(TRACEPARENT, 'must be a W3C traceparent').optional(),
+  tracestate: z.string().max(512).optional(),
+  replyTo: z.string().min(1).max(200).optional(),
+  data: z.unknown(),
+});
+
+/** A message that can never be handled as it is: it goes to the dead letters at once, with the reason. */
+export class PoisonMessageError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly field?: string,
+  ) {
+    super(field ? `poison message: ${field}: ${reason}` : `poison message: ${reason}`);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export interface NewMessage<Data = unknown> {
+  type: string;
+  schemaVersion?: number;
+  subject: string;
+  key: string;
+  data: Data;
+  id?: string;
+  replyTo?: string;
+}
+
+/** A message that starts a conversation (an HTTP request, a timer): it is its own correlation. */
+export function newEnvelope<Data>(
+  source: string,
+  message: NewMessage<Data>,
+  context: { correlationId?: string; traceparent?: string; tracestate?: string; now?: Date } = {},
+): Envelope<Data> {
+  const id = message.id ?? randomUUID();
+  return withoutUndefined({
+    id,
+    type: message.type,
+    schemaVersion: message.schemaVersion ?? 1,
+    source,
+    subject: message.subject,
+    key: message.key,
+    time: (context.now ?? new Date()).toISOString(),
+    correlationId: context.correlationId ?? id,
+    traceparent: context.traceparent,
+    tracestate: context.tracestate,
+    replyTo: message.replyTo,
+    data: message.data,
+  });
+}
+
+/**
+ * A message produced while handling `cause`: same conversation and trace, caused by it. Its id is derived
+ * from the cause's id and its place among the messages the handling produced, so a retried handling
+ * produces the same ids and receivers can recognise the duplicates.
+ */
+export function causedBy<Data>(
+  cause: Envelope,
+  source: string,
+  index: number,
+  message: Omit<NewMessage<Data>, 'id'>,
+  now: Date = new Date(),
+): Envelope<Data> {
+  return withoutUndefined({
+    id: derivedId(cause.id, index),
+    type: message.type,
+    schemaVersion: message.schemaVersion ?? 1,
+    source,
+    subject: message.subject,
+    key: message.key,
+    time: now.toISOString(),
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    traceparent: cause.traceparent,
+    tracestate: cause.tracestate,
+    replyTo: message.replyTo,
+    data: message.data,
+  });
+}
+
+// A fixed namespace for derived ids (UUID version 5, RFC 9562).
+const NAMESPACE = Buffer.from('6f1a1c2e8b7d4c0e9a3b5d7f2e4c6a80', 'hex');
+
+/** A UUID v5 of `<id>/<index>`: the same inputs always give the same id. */
+export function derivedId(id: string, index: number): string {
+  const hash = createHash('sha1').update(NAMESPACE).update(`${id}/${index}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return Buffer.from(JSON.stringify(envelope));
+}
+
+/** Decodes and checks an envelope from the wire; anything that does not fit is a PoisonMessageError. */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new PoisonMessageError(`not JSON (${(error as Error).message})`);
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.join(', ')
+        : issue.path.map(String).join('.') || undefined;
+    throw new PoisonMessageError(issue.message, field);
+  }
+  return parsed.data as Envelope;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
