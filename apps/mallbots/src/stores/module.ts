@@ -13,6 +13,7 @@ import { catalogProjection, postgresCatalogRepository } from './adapters/postgre
 import { mallProjection, postgresMallRepository } from './adapters/postgres/mall.js';
 import { createStoresCommands } from './application/commands.js';
 import { createStoresQueries } from './application/queries.js';
+import { storesPublishes } from './contract/integration-events.js';
 import { storesEventTypes } from './domain/events.js';
 import * as Product from './domain/product.js';
 import * as Store from './domain/store.js';
@@ -36,6 +37,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
       eventStoreMigrations(SCHEMA),
       { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
     ],
+    publishes: storesPublishes,
 
     async start({ db, http }) {
       // Driven adapters: the event store, whose appends update the read models in the same transaction.

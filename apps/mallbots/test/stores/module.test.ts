@@ -197,6 +197,54 @@ describe.each(testDatabases)('Stores module wiring, on $backend', (backend) => {
     }
   });
 
+  it('publishes an AsyncAPI 3.0 document of the Stores channels, generated from the contract schemas', async () => {
+    const response = await api.call('GET', '/asyncapi.json');
+    expect(response.statusCode).toBe(200);
+    const doc = JSON.parse(response.body) as {
+      asyncapi: string;
+      channels: Record<string, { address: string; messages: Record<string, unknown> }>;
+      components: {
+        messages: Record<
+          string,
+          {
+            payload: { properties: Record<string, { const?: string; properties?: Record<string, unknown> }> };
+          }
+        >;
+      };
+    };
+    expect(doc.asyncapi).toBe('3.0.0');
+    const byAddress = Object.fromEntries(
+      Object.values(doc.channels).map((channel) => [channel.address, Object.keys(channel.messages).sort()]),
+    );
+    expect(byAddress).toEqual({
+      'mallbots.stores.events.Store': [
+        'storesapi.StoreCreated',
+        'storesapi.StoreParticipatingToggled',
+        'storesapi.StoreRebranded',
+      ],
+      'mallbots.stores.events.Product': [
+        'storesapi.ProductAdded',
+        'storesapi.ProductPriceDecreased',
+        'storesapi.ProductPriceIncreased',
+        'storesapi.ProductRebranded',
+        'storesapi.ProductRemoved',
+      ],
+    });
+    const productAdded = doc.components.messages['storesapi.ProductAdded']!.payload.properties;
+    expect(productAdded.type?.const).toBe('storesapi.ProductAdded');
+    expect(Object.keys(productAdded.data?.properties ?? {}).sort()).toEqual([
+      'description',
+      'id',
+      'name',
+      'priceCents',
+      'sku',
+      'storeId',
+    ]);
+    expect(Object.keys(productAdded)).toEqual(
+      expect.arrayContaining(['id', 'correlationId', 'traceparent', 'key']),
+    );
+  });
+
   it('redirects / to Swagger UI at /docs, which serves HTML', async () => {
     const root = await api.call('GET', '/');
     expect(root.statusCode).toBe(302);

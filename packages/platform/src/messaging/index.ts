@@ -1,3 +1,5 @@
+export type { ChannelContract, MessageContract } from './asyncapi.js';
+export { asyncApiDocument } from './asyncapi.js';
 export type { Envelope, NewMessage } from './envelope.js';
 export {
   causedBy,

@@ -1,4 +1,5 @@
 import { createHttpServer, type HttpServer } from '../http/index.js';
+import { asyncApiDocument } from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import type { Config } from './config.js';
@@ -60,6 +61,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     tags: options.modules.map((module) => ({ name: module.name, description: module.description })),
   });
+
+  const asyncApi = asyncApiDocument(
+    { title: options.name, version: options.version, description: options.description },
+    options.modules.flatMap((module) => module.publishes ?? []),
+  );
+  http.get('/asyncapi.json', { schema: { hide: true } }, () => asyncApi);
 
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const module of options.modules) {

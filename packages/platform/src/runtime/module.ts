@@ -1,4 +1,5 @@
 import type { HttpServer } from '../http/index.js';
+import type { ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
 import type { MigrationSet, SqlClient } from '../sql/index.js';
 
@@ -15,6 +16,8 @@ export interface Module {
   /** Tag shown in the OpenAPI document for this module's routes. */
   readonly description: string;
   readonly migrations: readonly MigrationSet[];
+  /** The channels and messages it publishes: its asynchronous public contract (AsyncAPI). */
+  readonly publishes?: readonly ChannelContract[];
   /** Builds driven adapters, then the application, then the driver adapters (routes, handlers). */
   start(context: ModuleContext): Promise<RunningModule>;
 }

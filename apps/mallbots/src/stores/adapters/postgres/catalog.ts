@@ -3,7 +3,7 @@ import type { Queryable } from '@tessera/platform/sql';
 import type { CatalogProduct, CatalogRepository } from '../../application/ports.js';
 import { productEventSchemas } from '../../domain/events.js';
 import * as Product from '../../domain/product.js';
-import { eventsOf } from './streams.js';
+import { eventsOf } from '../streams.js';
 
 const productEvents = eventsOf<Product.Event>(Product.aggregate.name, productEventSchemas);
 

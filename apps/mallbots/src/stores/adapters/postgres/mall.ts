@@ -3,7 +3,7 @@ import type { Queryable } from '@tessera/platform/sql';
 import type { MallRepository, MallStore } from '../../application/ports.js';
 import { storeEventSchemas } from '../../domain/events.js';
 import * as Store from '../../domain/store.js';
-import { eventsOf } from './streams.js';
+import { eventsOf } from '../streams.js';
 
 const storeEvents = eventsOf<Store.Event>(Store.aggregate.name, storeEventSchemas);
 
