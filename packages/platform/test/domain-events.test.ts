@@ -1,7 +1,7 @@
 import { createDomainEventBus, type DomainEvent } from '@tessera/platform/ddd';
 import { createEventStore, eventStoreMigrations, type RecordedEvent } from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
-import { migrate } from '@tessera/platform/sql';
+import { migrate, pgliteClient } from '@tessera/platform/sql';
 import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -115,5 +115,35 @@ describe.each(testDatabases)('event store dispatch on $backend', (backend) => {
     expect((await db.query('SELECT n FROM dispatch.tally WHERE stream = $1', ['p-1'])).rows).toEqual([
       { n: 2 },
     ]);
+  });
+});
+
+describe('a failing in-process handler after commit', () => {
+  it('is reported, not thrown: the append is committed and resolves, in and out of a transaction', async () => {
+    const reported: unknown[] = [];
+    const db = await pgliteClient({ onAfterCommitError: (error) => reported.push(error) });
+    await migrate(db, [eventStoreMigrations('after')]);
+    const bus = createDomainEventBus();
+    bus.subscribe('*', () => {
+      throw new Error('notification handler failed');
+    });
+    const store = createEventStore({
+      db,
+      schema: 'after',
+      registry: createRegistry({ name: 'd.Done', version: 1 }),
+      bus,
+    });
+
+    const grouped = await store.append('a-1', [{ type: 'd.Done', data: {} }]);
+    expect(grouped.streamVersion).toBe(1);
+    await db.transaction(() => store.append('a-2', [{ type: 'd.Done', data: {} }]));
+
+    expect(await store.streamVersion('a-1')).toBe(1);
+    expect(await store.streamVersion('a-2')).toBe(1);
+    expect(reported.map((error) => (error as Error).message)).toEqual([
+      'notification handler failed',
+      'notification handler failed',
+    ]);
+    await db.close();
   });
 });

@@ -202,7 +202,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       const needsTransaction = inline.length > 0 || db.inTransaction();
       if (!needsTransaction) {
         const result = await grouped.submit(request);
-        if (options.bus) await options.bus.publish(result.events);
+        if (options.bus) {
+          const bus = options.bus;
+          await db.afterCommit(() => bus.publish(result.events));
+        }
         return result;
       }
       return db.transaction(async () => {

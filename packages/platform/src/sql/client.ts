@@ -32,9 +32,11 @@ export interface SqlClient extends Queryable {
   inTransaction(): boolean;
   /**
    * Registers a callback that runs once the surrounding transaction has committed (never on rollback).
-   * Outside a transaction the callback runs at once, since there is nothing left to wait for.
+   * Outside a transaction it runs at once, since there is nothing left to wait for, and the returned promise
+   * settles when it has. Either way a failure is reported (`onAfterCommitError`), never thrown: what it
+   * follows is already committed.
    */
-  afterCommit(callback: () => void | Promise<void>): void;
+  afterCommit(callback: () => void | Promise<void>): Promise<void>;
   /**
    * Calls `onNotification` for each NOTIFY on `channel`, from any connection or process. A notification is a
    * wake-up hint, not a message: after a lost connection the client reconnects and calls every listener once
@@ -126,15 +128,17 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
       return scopes.getStore()?.client === client;
     },
 
-    afterCommit(callback) {
+    async afterCommit(callback) {
       const scope = scopes.getStore();
       if (scope && scope.client === client) {
         scope.afterCommit.push(callback);
         return;
       }
-      Promise.resolve()
-        .then(callback)
-        .catch((error: unknown) => reportAfterCommitError(error));
+      try {
+        await callback();
+      } catch (error) {
+        reportAfterCommitError(error);
+      }
     },
 
     async listen(channel, onNotification) {
