@@ -1,5 +1,6 @@
 import type { Module } from '@tessera/platform/runtime';
+import { customersModule } from './customers/module.js';
 import { storesModule } from './stores/module.js';
 
 /** Every MallBots bounded context, in start order. */
-export const mallbotsModules: readonly Module[] = [storesModule];
+export const mallbotsModules: readonly Module[] = [storesModule, customersModule];

@@ -33,6 +33,10 @@ export const alreadyExists = (code: string, message: string) =>
 export const failedPrecondition = (code: string, message: string, field?: string) =>
   new DomainError('failed_precondition', code, message, field);
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
+export const unauthenticated = (code: string, message: string) =>
+  new DomainError('unauthenticated', code, message);
+export const permissionDenied = (code: string, message: string) =>
+  new DomainError('permission_denied', code, message);
 
 /** The HTTP status of each kind. A failed precondition is a client error the client can see and fix: 400. */
 export const httpStatusOf: Record<ErrorKind, number> = {

@@ -13,4 +13,6 @@ export {
   invalidArgument,
   isDomainError,
   notFound,
+  permissionDenied,
+  unauthenticated,
 } from './errors.js';

@@ -1,0 +1,41 @@
+import { problemResponse } from '@tessera/platform/http';
+import { z } from 'zod';
+import type { CustomerView } from '../../application/ports.js';
+
+export const tags = ['customers'];
+
+/** Ids are UUIDs; lower-cased so that one customer has one row whatever case the client sends. */
+export const idParams = z.object({ id: z.uuid().toLowerCase() });
+
+const name = z.string().trim().max(100).describe('Blank names are refused');
+const smsNumber = z
+  .string()
+  .trim()
+  .max(32)
+  .describe('E.164-like: an optional +, then 7 to 15 digits; spaces and dashes are allowed and dropped');
+
+export const newCustomerBody = z.strictObject({ name, smsNumber });
+export const changeSmsBody = z.strictObject({ smsNumber });
+
+export const created = z.object({ id: z.uuid() }).describe('Registered; the Location header points at it');
+export const noContent = (description: string) => z.undefined().describe(description);
+
+export const customerResponse = z.object({
+  customer: z.object({ id: z.uuid(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() }),
+});
+
+/** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */
+export const toCustomerDto = ({ id, name, smsNumber, enabled }: CustomerView) => ({
+  id,
+  name,
+  smsNumber,
+  enabled,
+});
+
+/** Error answers the routes may give, documented as RFC 9457 problem details. */
+export const problems = {
+  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
+  notFound: problemResponse('No customer with that ID'),
+  conflict: problemResponse('The customer was changed concurrently; reload it and try again'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
+};

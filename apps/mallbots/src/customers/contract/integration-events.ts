@@ -1,0 +1,50 @@
+import type { ChannelContract } from '@tessera/platform/messaging';
+import { z } from 'zod';
+
+/**
+ * What Customers publishes for other contexts (event-carried state transfer), and the command it answers for
+ * the create-order saga. This folder is the only part of the module other modules may import.
+ */
+export const CUSTOMER_CHANNEL = 'mallbots.customers.events.Customer';
+/** Where the saga sends `customersapi.AuthorizeCustomer`; replies go to the command's replyTo. */
+export const CUSTOMERS_COMMAND_CHANNEL = 'mallbots.customers.commands';
+
+const id = z.uuid();
+
+export const customersMessages = {
+  'customersapi.CustomerRegistered': z.strictObject({ id, name: z.string(), smsNumber: z.string() }),
+  'customersapi.CustomerSmsChanged': z.strictObject({ id, smsNumber: z.string() }),
+  'customersapi.CustomerEnabled': z.strictObject({ id }),
+  'customersapi.CustomerDisabled': z.strictObject({ id }),
+};
+
+export type CustomersMessageType = keyof typeof customersMessages;
+export type CustomersMessage = {
+  [Type in CustomersMessageType]: { type: Type; data: z.infer<(typeof customersMessages)[Type]> };
+}[CustomersMessageType];
+
+/** Commands Customers handles (saga participant): the reply is a generic success or failure. */
+export const customersCommands = {
+  'customersapi.AuthorizeCustomer': z.strictObject({ id }),
+};
+export type AuthorizeCustomer = z.infer<(typeof customersCommands)['customersapi.AuthorizeCustomer']>;
+
+const summaries: Record<CustomersMessageType, string> = {
+  'customersapi.CustomerRegistered': 'A customer registered; they may order at once',
+  'customersapi.CustomerSmsChanged': "A customer's SMS number changed",
+  'customersapi.CustomerEnabled': 'A customer may order again',
+  'customersapi.CustomerDisabled': 'A customer may no longer order',
+};
+
+/** The channels Customers publishes on, for the AsyncAPI document. Messages are keyed by customer id. */
+export const customersPublishes: readonly ChannelContract[] = [
+  {
+    address: CUSTOMER_CHANNEL,
+    description: 'Customers: registered, SMS number changed, enabled, disabled',
+    messages: (Object.keys(customersMessages) as CustomersMessageType[]).map((type) => ({
+      name: type,
+      summary: summaries[type],
+      data: customersMessages[type],
+    })),
+  },
+];

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { createDomainEventBus, type DomainEventBus } from '@tessera/platform/ddd';
+import type { Module } from '@tessera/platform/runtime';
+import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { registerCustomersRoutes } from './adapters/http/routes.js';
+import { instrumented } from './adapters/observability/metrics.js';
+import { postgresCustomerRepository } from './adapters/postgres/customers.js';
+import { createCustomersCommands } from './application/commands.js';
+import { createCustomersQueries } from './application/queries.js';
+import { customersPublishes } from './contract/integration-events.js';
+
+export interface CustomersModuleOptions {
+  /** Where the module's domain events are dispatched after commit (default: a bus of its own). */
+  bus?: DomainEventBus;
+}
+
+export function createCustomersModule(options: CustomersModuleOptions = {}): Module {
+  return {
+    name: 'customers',
+    description: 'Customers: registration, SMS numbers, and who may order',
+    migrations: [
+      { name: 'customers', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+    ],
+    publishes: customersPublishes,
+
+    async start({ db, http }) {
+      // Driven adapters.
+      const customers = postgresCustomerRepository(db);
+      const events = options.bus ?? createDomainEventBus();
+
+      // Application.
+      const commands = instrumented(
+        createCustomersCommands({ db, customers, events, newId: randomUUID }),
+        db,
+      );
+      const queries = createCustomersQueries({ customers });
+
+      // Driver adapters. The saga's AuthorizeCustomer handler and the outbox of integration events
+      // (adapters/messaging) are wired here once the platform's messaging lands.
+      registerCustomersRoutes(http, { commands, queries });
+      return {};
+    },
+  };
+}
+
+export const customersModule = createCustomersModule();
