@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { type Host, loadConfig, type Module, startHost } from '../runtime/index.js';
+import type { SqlClient } from '../sql/index.js';
+import type { TestDatabase } from './databases.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/** The parts of an injected response tests read. */
+export interface Answer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | number | undefined>;
+  readonly body: string;
+  json<T = unknown>(): T;
+}
+
+export interface TestHost {
+  readonly host: Host;
+  readonly db: SqlClient;
+  call(method: Method, url: string, body?: unknown): Promise<Answer>;
+  /** Sends `payload` as it is, declared as JSON (for malformed and oversized bodies). */
+  raw(method: Method, url: string, payload: string, contentType?: string): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/** Small, so oversized-body tests stay cheap. */
+export const TEST_BODY_LIMIT = 4096;
+
+/** An in-process host (no port is served to anyone else) with these modules on a fresh database. */
+export async function startTestHost(
+  backend: TestDatabase,
+  modules: readonly Module[],
+  options: { bodyLimit?: number } = {},
+): Promise<TestHost> {
+  const opened = await backend.open();
+  const host = await startHost({
+    name: 'Test',
+    version: 'test',
+    modules,
+    db: opened.db,
+    config: {
+      ...loadConfig({}),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      logFormat: 'json',
+      httpBodyLimit: options.bodyLimit ?? TEST_BODY_LIMIT,
+    },
+  });
+  return {
+    host,
+    db: opened.db,
+    call: (method, url, body) =>
+      host.http.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) }),
+    raw: (method, url, payload, contentType = 'application/json') =>
+      host.http.inject({ method, url, payload, headers: { 'content-type': contentType } }),
+    async close() {
+      await host.stop();
+      await opened.close();
+    },
+  };
+}
+
+export interface ProblemExpectation {
+  code?: string;
+  detail?: string | RegExp;
+  field?: string;
+}
+
+/** Asserts an RFC 9457 problem answer: status, media type, and what names the rule or the field. */
+export function expectProblem(response: Answer, status: number, expected: ProblemExpectation = {}) {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(response.body) as {
+    status: number;
+    code?: string;
+    detail: string;
+    errors?: Array<{ field: string; message: string }>;
+  };
+  expect(body.status).toBe(status);
+  if (expected.code !== undefined) expect(body.code).toBe(expected.code);
+  if (typeof expected.detail === 'string') expect(body.detail).toBe(expected.detail);
+  if (expected.detail instanceof RegExp) expect(body.detail).toMatch(expected.detail);
+  if (expected.field !== undefined) {
+    expect(body.errors?.map((error) => error.field)).toContain(expected.field);
+  }
+  return body;
+}
+
+export const unknownId = () => crypto.randomUUID();
+
+export interface RouteUnderTest {
+  method: Method;
+  /** With at most one path parameter, written `:name`, that takes a UUID. */
+  path: string;
+  /** A valid body, for routes that take one: every field is checked. Text fields must allow at most 1,000 characters. */
+  body?: Record<string, unknown>;
+  /** What an unknown id answers (404), for routes with a parameter. */
+  notFound?: ProblemExpectation;
+}
+
+const paramOf = (path: string) => /:(\w+)/.exec(path)?.[1];
+const at = (path: string, id: string = unknownId()) => path.replace(/:\w+/, id);
+const label = (route: RouteUnderTest) => `${route.method} ${route.path}`;
+
+/** Values of every JSON type other than the valid value's: each must be refused. */
+function wrongValues(valid: unknown): unknown[] {
+  const all: Array<[string, unknown]> = [
+    ['number', 42],
+    ['string', 'wrong'],
+    ['boolean', true],
+    ['null', null],
+    ['array', ['x']],
+    ['object', { n: 1 }],
+  ];
+  const kind = valid === null ? 'null' : Array.isArray(valid) ? 'array' : typeof valid;
+  return all.filter(([type]) => type !== kind).map(([, value]) => value);
+}
+
+/**
+ * The bad input every JSON route must answer with a 4xx problem naming the field or rule, never a 5xx:
+ * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, an oversized body,
+ * a body that is not JSON, a malformed id, an unknown id, and a method the route does not have.
+ */
+export function describeBadRequests(
+  api: () => TestHost,
+  routes: readonly RouteUnderTest[],
+  options: { bodyLimit?: number } = {},
+) {
+  const bodyLimit = options.bodyLimit ?? TEST_BODY_LIMIT;
+  const withBody = routes.filter((route) => route.body !== undefined);
+  const withParam = routes.filter((route) => paramOf(route.path) !== undefined);
+
+  describe.each(withBody.map((route) => [label(route), route] as const))('%s', (_label, route) => {
+    const body = route.body!;
+    it('refuses malformed JSON', async () => {
+      expectProblem(await api().raw(route.method, at(route.path), '{"name": '), 400, {
+        code: 'malformed_json',
+        field: 'body',
+      });
+    });
+
+    it('refuses a body that is not an object', async () => {
+      expectProblem(await api().raw(route.method, at(route.path), '[1, 2]'), 400, {
+        code: 'invalid_request',
+      });
+    });
+
+    it('refuses unknown fields, naming them', async () => {
+      const response = await api().call(route.method, at(route.path), { ...body, colour: 'red' });
+      expectProblem(response, 400, { code: 'invalid_request', field: 'body.colour' });
+    });
+
+    it('refuses each field with a value of the wrong type, naming it', async () => {
+      for (const [field, valid] of Object.entries(body)) {
+        for (const wrong of wrongValues(valid)) {
+          const response = await api().call(route.method, at(route.path), { ...body, [field]: wrong });
+          expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
+        }
+      }
+    });
+
+    it('refuses each missing field, naming it', async () => {
+      for (const field of Object.keys(body)) {
+        const { [field]: _missing, ...rest } = body;
+        const response = await api().call(route.method, at(route.path), rest);
+        expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
+      }
+    });
+
+    it('refuses text longer than the field allows, naming it', async () => {
+      for (const [field, valid] of Object.entries(body)) {
+        if (typeof valid !== 'string') continue;
+        const response = await api().call(route.method, at(route.path), {
+          ...body,
+          [field]: '1'.repeat(1001),
+        });
+        expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
+      }
+    });
+
+    it(`refuses a body over the limit (${bodyLimit} bytes) with 413`, async () => {
+      const huge = JSON.stringify({ ...body, padding: 'x'.repeat(bodyLimit) });
+      expectProblem(await api().raw(route.method, at(route.path), huge), 413, { code: 'body_too_large' });
+    });
+
+    it('refuses a body that is not JSON with 415', async () => {
+      const response = await api().raw(
+        route.method,
+        at(route.path),
+        'name=x',
+        'application/x-www-form-urlencoded',
+      );
+      expectProblem(response, 415, { code: 'unsupported_media_type' });
+    });
+  });
+
+  it.each(withParam.map((route) => [label(route), route] as const))(
+    '%s refuses a malformed id, naming the parameter',
+    async (_label, route) => {
+      for (const id of ['not-a-uuid', '123', `${unknownId()}x`]) {
+        const response = await api().call(route.method, at(route.path, id), route.body);
+        expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
+      }
+    },
+  );
+
+  it.each(withParam.map((route) => [label(route), route] as const))(
+    '%s answers 404 for an unknown id',
+    async (_label, route) => {
+      expect(route.notFound, `${label(route)} needs notFound`).toBeDefined();
+      expectProblem(await api().call(route.method, at(route.path), route.body), 404, route.notFound);
+    },
+  );
+
+  it.each(routes.map((route) => [label(route), route] as const))(
+    '%s: a method the path does not have is a 404 problem',
+    async (_label, route) => {
+      expectProblem(await api().call('PATCH', at(route.path)), 404, { code: 'no_route' });
+    },
+  );
+}
