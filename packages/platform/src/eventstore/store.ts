@@ -186,12 +186,15 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     weigh: (request) => request.ids.length,
   });
 
+  /** In a transaction: once it commits. Outside one: now. Either way a failing handler is reported, not thrown. */
+  const publishAfterCommit = (events: readonly RecordedEvent[]) => {
+    const bus = options.bus;
+    return bus ? db.afterCommit(() => bus.publish(events)) : Promise.resolve();
+  };
+
   const afterAppend = async (events: RecordedEvent[]) => {
     for (const project of inline) await project(events);
-    if (options.bus) {
-      const bus = options.bus;
-      db.afterCommit(() => bus.publish(events));
-    }
+    await publishAfterCommit(events);
   };
 
   const store: EventStore = {
@@ -202,10 +205,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       const needsTransaction = inline.length > 0 || db.inTransaction();
       if (!needsTransaction) {
         const result = await grouped.submit(request);
-        if (options.bus) {
-          const bus = options.bus;
-          await db.afterCommit(() => bus.publish(result.events));
-        }
+        await publishAfterCommit(result.events);
         return result;
       }
       return db.transaction(async () => {
