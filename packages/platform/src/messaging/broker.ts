@@ -1,0 +1,105 @@
+import type { Envelope } from './envelope.js';
+
+/**
+ * The broker port (ADR 0008): two methods, as Watermill. Every adapter (embedded in PostgreSQL, NATS
+ * JetStream) passes the same conformance suite.
+ */
+export interface Publisher {
+  /**
+   * Resolves when the envelopes are durable. Inside an ambient `db.transaction` of the broker's database it
+   * joins it: the messages exist only if that transaction commits (the outbox). Publishing an id that was
+   * already published is a no-op.
+   */
+  publish(envelopes: readonly Envelope[]): Promise<void>;
+}
+
+export interface Delivery {
+  /** 1 for the first attempt, then 2, 3… up to `maxAttempts`. */
+  readonly attempt: number;
+}
+
+export interface Subscription {
+  /** Every group receives every message; the members (subscriptions) of one group compete for them. */
+  readonly group: string;
+  /** Exact subjects, or a prefix ending in `.>` (one or more further tokens, as NATS); `>` alone is all. */
+  readonly subjects: readonly string[];
+  /**
+   * Resolving acks the message; throwing retries it after `backoff`, until `maxAttempts`, then it goes to
+   * the dead letters with the error's message as the reason. Messages with the same key are handled one at a
+   * time, in order, within a group; different keys run in parallel.
+   */
+  handle(message: Envelope, delivery: Delivery): Promise<void>;
+  /** Default 5. */
+  readonly maxAttempts?: number;
+  /** The pause in ms before attempt `attempt + 1`, after attempt `attempt` failed. Default 100 · 2^(attempt−1), at most 30 s. */
+  readonly backoff?: (attempt: number) => number;
+  /** Handlers of this subscription running at once. Default 4. */
+  readonly concurrency?: number;
+}
+
+export interface Subscribed {
+  /** Stops taking messages, waits for the handlers in flight, and stops listening. */
+  stop(): Promise<void>;
+}
+
+export interface Subscriber {
+  /** Resolves once the group is registered: it receives every message published from then on. */
+  subscribe(subscription: Subscription): Promise<Subscribed>;
+}
+
+export interface DeadLetter {
+  /** The dead letter's own id (what `redrive` takes). */
+  readonly id: string;
+  readonly group: string;
+  readonly messageId: string;
+  readonly subject: string;
+  /** The envelope's type, or '' when the message is too malformed to have one. */
+  readonly type: string;
+  readonly reason: string;
+  /** Failed attempts of the handler (0 for a poison message: the handler never saw it). */
+  readonly attempts: number;
+  readonly deadAt: Date;
+  /** As it was stored: an Envelope, except for a poison message. */
+  readonly envelope: unknown;
+}
+
+export interface DeadLetters {
+  /** Oldest first; of one group, or of all. */
+  list(group?: string): Promise<DeadLetter[]>;
+  /** Delivers them again to their group (attempts start again at 1). Resolves to how many were moved. */
+  redrive(ids: readonly string[]): Promise<number>;
+}
+
+export type Broker = Publisher &
+  Subscriber & {
+    readonly deadLetters: DeadLetters;
+    /** Stops every subscription (the database stays open). */
+    close(): Promise<void>;
+  };
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_CONCURRENCY = 4;
+
+/** 100 ms, 200 ms, 400 ms… at most 30 s. */
+export const defaultBackoff = (attempt: number): number =>
+  Math.min(100 * 2 ** Math.max(0, attempt - 1), 30_000);
+
+const TOKEN = '[A-Za-z0-9_-]+';
+const SUBJECT_PATTERN = new RegExp(`^(>|${TOKEN}(\\.${TOKEN})*(\\.>)?)$`);
+
+/** Checks a subscription's subjects: exact subjects, `prefix.>` or `>`. No `*` wildcard. */
+export function checkSubjectPatterns(subjects: readonly string[]): void {
+  if (subjects.length === 0) throw new Error('a subscription needs at least one subject');
+  for (const subject of subjects) {
+    if (!SUBJECT_PATTERN.test(subject)) {
+      throw new Error(`"${subject}" is not a subject or a subject prefix ending in ".>"`);
+    }
+  }
+}
+
+/** The same matching as the embedded broker does in SQL, for adapters and tests. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  if (!pattern.endsWith('>')) return pattern === subject;
+  const prefix = pattern.slice(0, -1);
+  return subject.length > prefix.length && subject.startsWith(prefix);
+}

@@ -1,0 +1,319 @@
+import { identifier, type SqlClient } from '../../sql/index.js';
+import {
+  type Broker,
+  checkSubjectPatterns,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  type DeadLetter,
+  defaultBackoff,
+  type Subscribed,
+  type Subscription,
+} from '../broker.js';
+import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
+import { brokerChannel } from './schema.js';
+
+export interface EmbeddedBrokerOptions {
+  db: SqlClient;
+  /** Where `embeddedBrokerMigrations(schema)` put the tables. Default 'broker'. */
+  schema?: string;
+  /**
+   * Told about what goes wrong: a handler's failure (with the message and attempt) and the broker's own
+   * database errors (after which a worker pauses, 50 ms doubling to 5 s, and tries again).
+   */
+  onError?: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
+  /**
+   * A safety net only: workers wake on each publish (NOTIFY), on re-drives and when a retry falls due. This
+   * covers a member of the group in another process that died while it held a retry timer. Default 30 s.
+   */
+  idleRecheckMs?: number;
+}
+
+interface Claimed {
+  position: number;
+  attempts: number;
+  id: string;
+  envelope: string;
+}
+
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'empty'; dueInMs: number | undefined }
+  | { kind: 'busy'; until: Promise<void> };
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A broker in PostgreSQL (or PGlite), for one process or several sharing the database. */
+export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
+  const { db } = options;
+  const schema = options.schema ?? 'broker';
+  const s = identifier(schema);
+  const channel = brokerChannel(schema);
+  const idleRecheckMs = options.idleRecheckMs ?? 30_000;
+  const report: NonNullable<EmbeddedBrokerOptions['onError']> = (error, context) => {
+    try {
+      options.onError?.(error, context);
+    } catch {
+      // A failing error reporter must not change what happens to the message.
+    }
+  };
+  const running = new Set<Subscribed>();
+
+  const sql = {
+    publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
+    register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    // The oldest available delivery whose key has no earlier delivery left in the group, whether that one is
+    // in flight (locked) or waiting for a retry: one key at a time, in order.
+    claim: `SELECT d.position, d.attempts, m.id, m.envelope::text AS envelope
+      FROM ${s}.deliveries d JOIN ${s}.messages m ON m.position = d.position
+     WHERE d.group_name = $1 AND d.available_at <= now() AND d.position <> ALL($2::bigint[])
+       AND NOT EXISTS (SELECT 1 FROM ${s}.deliveries e
+                        WHERE e.group_name = d.group_name AND e.key = d.key AND e.position < d.position)
+     ORDER BY d.position LIMIT 1
+     FOR UPDATE OF d SKIP LOCKED`,
+    // In the claim's transaction, so with the same now(): what the claim skipped as not yet available.
+    nextDue: `SELECT extract(epoch FROM min(available_at) - clock_timestamp()) * 1000 AS ms
+      FROM ${s}.deliveries WHERE group_name = $1 AND available_at > now()`,
+    ack: `DELETE FROM ${s}.deliveries WHERE group_name = $1 AND position = $2`,
+    retry: `UPDATE ${s}.deliveries SET attempts = $4, available_at = clock_timestamp() + $5 * interval '1 millisecond'
+     WHERE group_name = $1 AND position = $2 AND attempts = $3`,
+    deadLetter: `WITH gone AS (
+      DELETE FROM ${s}.deliveries WHERE group_name = $1 AND position = $2 AND attempts = $3
+      RETURNING group_name, position)
+    INSERT INTO ${s}.dead_letters (group_name, position, reason, attempts)
+    SELECT group_name, position, $4, $5 FROM gone`,
+    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, coalesce(m.envelope->>'type', '') AS type,
+           dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
+      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
+     WHERE $1::text IS NULL OR dl.group_name = $1
+     ORDER BY dl.dead_at, dl.position`,
+    redrive: `WITH moved AS (
+      DELETE FROM ${s}.dead_letters WHERE id = ANY($1::uuid[]) RETURNING group_name, position)
+    INSERT INTO ${s}.deliveries (group_name, position, key)
+    SELECT moved.group_name, moved.position, m.key FROM moved JOIN ${s}.messages m ON m.position = moved.position
+    ON CONFLICT DO NOTHING`,
+  };
+
+  async function subscribe(subscription: Subscription): Promise<Subscribed> {
+    const { group } = subscription;
+    // Workers started here would inherit the ambient transaction and run every handling inside it.
+    if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
+    checkSubjectPatterns(subscription.subjects);
+    const maxAttempts = subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const backoff = subscription.backoff ?? defaultBackoff;
+    const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!(maxAttempts >= 1) || !(concurrency >= 1))
+      throw new Error('maxAttempts and concurrency must be ≥ 1');
+
+    await db.query(sql.register, [group, [...new Set(subscription.subjects)]]);
+
+    let stopped = false;
+    // Waking: a generation counter, so that a wake-up arriving while a worker looks is not lost.
+    let generation = 0;
+    const sleepers = new Set<() => void>();
+    const wakeAll = () => {
+      generation++;
+      for (const wake of [...sleepers]) wake();
+    };
+    const sleep = (seen: number, ms: number) =>
+      new Promise<void>((resolve) => {
+        if (stopped || generation !== seen) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.max(1, Math.min(ms, 2_147_000_000)));
+        sleepers.add(done);
+      });
+    // Listen before the first claim, so that a publish committed in between still wakes the workers.
+    const unlisten = await db.listen(channel, wakeAll);
+
+    /** Records a failed attempt, or moves the delivery to the dead letters after the last one. */
+    const recordFailure = async (claimed: Claimed, attempt: number, error: unknown) => {
+      if (attempt >= maxAttempts) {
+        await db.query(sql.deadLetter, [
+          group,
+          claimed.position,
+          claimed.attempts,
+          errorMessage(error),
+          attempt,
+        ]);
+      } else {
+        const pause = Math.max(0, Number(backoff(attempt)) || 0);
+        await db.query(sql.retry, [group, claimed.position, claimed.attempts, attempt, pause]);
+      }
+    };
+
+    // Deliveries whose failed attempt this subscription is recording: between the rollback of the handling
+    // and the record, the row is unlocked, and its workers must not take it again meanwhile. A claim computed
+    // before an entry appeared can still return the row: the worker then lets it go and waits for the record.
+    const recording = new Map<number, { done: Promise<void>; resolve: () => void }>();
+    const startRecording = (position: number) => {
+      if (recording.has(position)) return;
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => {
+        resolve = r;
+      });
+      recording.set(position, { done, resolve });
+    };
+    const endRecording = (position: number) => {
+      recording.get(position)?.resolve();
+      recording.delete(position);
+    };
+
+    const attemptOne = async (): Promise<Outcome> => {
+      const state: { claimed?: Claimed; failure?: unknown } = {};
+      try {
+        return await db.transaction(async (): Promise<Outcome> => {
+          const { rows } = await db.query<Claimed>(sql.claim, [group, [...recording.keys()]]);
+          const claimed = rows[0];
+          if (!claimed) {
+            const due = await db.query<{ ms: number | string | null }>(sql.nextDue, [group]);
+            const ms = due.rows[0]?.ms;
+            return { kind: 'empty', dueInMs: ms === null || ms === undefined ? undefined : Number(ms) + 1 };
+          }
+          const busy = recording.get(claimed.position);
+          if (busy) return { kind: 'busy', until: busy.done };
+          state.claimed = claimed;
+          let envelope: Envelope;
+          try {
+            envelope = decodeEnvelope(Buffer.from(claimed.envelope));
+          } catch (error) {
+            if (!(error instanceof PoisonMessageError)) throw error;
+            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, error.message, 0]);
+            await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
+            return { kind: 'done' };
+          }
+          // The handler's own SQL joins this transaction: its effects and the ack commit together, or neither.
+          try {
+            await subscription.handle(envelope, { attempt: claimed.attempts + 1 });
+          } catch (error) {
+            state.failure = error;
+            startRecording(claimed.position); // before the rollback unlocks the row
+            throw error;
+          }
+          await db.query(sql.ack, [group, claimed.position]);
+          return { kind: 'done' };
+        });
+      } catch (error) {
+        const { claimed } = state;
+        if (!claimed) throw error;
+        // The handler threw, or the transaction failed after the claim (at commit, e.g. a deferred constraint
+        // of the handler's, or the connection was lost). Everything rolled back, the handler's after-commit
+        // callbacks with it; the attempt is counted in a new transaction. Another process sharing the group
+        // can take the row in between: it then runs the same attempt, and only one of the records counts.
+        const failure = 'failure' in state ? state.failure : error;
+        const attempt = claimed.attempts + 1;
+        startRecording(claimed.position);
+        try {
+          await db.transaction(() => recordFailure(claimed, attempt, failure));
+        } finally {
+          endRecording(claimed.position);
+        }
+        report(failure, { group, messageId: claimed.id, attempt });
+        return { kind: 'done' };
+      }
+    };
+
+    const worker = async () => {
+      let pause = 50;
+      while (!stopped) {
+        const seen = generation;
+        let outcome: Outcome;
+        try {
+          outcome = await attemptOne();
+          pause = 50;
+        } catch (error) {
+          report(error, { group });
+          await sleep(seen, pause);
+          pause = Math.min(pause * 2, 5_000);
+          continue;
+        }
+        if (outcome.kind === 'done') continue; // more may be waiting: look again at once
+        if (outcome.kind === 'busy') {
+          await outcome.until;
+          continue;
+        }
+        await sleep(seen, Math.min(outcome.dueInMs ?? idleRecheckMs, idleRecheckMs));
+      }
+    };
+
+    const workers = Array.from({ length: concurrency }, () => worker());
+    let stopping: Promise<void> | undefined;
+    const subscribed: Subscribed = {
+      stop() {
+        stopping ??= (async () => {
+          stopped = true;
+          wakeAll();
+          await Promise.all(workers);
+          await unlisten();
+          running.delete(subscribed);
+          // Other members of the group may be asleep behind a retry this one was timing: let them look.
+          await db.notify(channel).catch((error: unknown) => report(error, { group }));
+        })();
+        return stopping;
+      },
+    };
+    running.add(subscribed);
+    return subscribed;
+  }
+
+  return {
+    async publish(envelopes) {
+      if (envelopes.length === 0) return;
+      const checked = envelopes.map((envelope) => envelopeSchema.parse(envelope) as Envelope);
+      await db.query(sql.publish, [
+        checked.map((e) => e.id),
+        checked.map((e) => e.subject),
+        checked.map((e) => e.key),
+        checked.map((e) => JSON.stringify(e)),
+      ]);
+    },
+
+    subscribe,
+
+    deadLetters: {
+      async list(group) {
+        const { rows } = await db.query<{
+          id: string;
+          group_name: string;
+          message_id: string;
+          subject: string;
+          type: string;
+          reason: string;
+          attempts: number;
+          dead_at: Date | string;
+          envelope: string;
+        }>(sql.list, [group ?? null]);
+        return rows.map(
+          (row): DeadLetter => ({
+            id: row.id,
+            group: row.group_name,
+            messageId: row.message_id,
+            subject: row.subject,
+            type: row.type,
+            reason: row.reason,
+            attempts: row.attempts,
+            deadAt: new Date(row.dead_at),
+            envelope: JSON.parse(row.envelope) as unknown,
+          }),
+        );
+      },
+      async redrive(ids) {
+        const uuids = ids.filter((id) =>
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+        );
+        if (uuids.length === 0) return 0;
+        return db.transaction(async () => {
+          const { rowCount } = await db.query(sql.redrive, [uuids]);
+          if (rowCount > 0) await db.notify(channel);
+          return rowCount;
+        });
+      },
+    },
+
+    async close() {
+      await Promise.all([...running].map((subscribed) => subscribed.stop()));
+    },
+  };
+}

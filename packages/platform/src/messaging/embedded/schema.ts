@@ -1,0 +1,97 @@
+import { identifier, type MigrationSet } from '../../sql/index.js';
+
+/** The channel the embedded broker notifies when messages are published or re-driven. */
+export const brokerChannel = (schema: string) => `${schema}_messages`;
+
+/**
+ * The embedded broker's tables (ADR 0008): fan-out on write. Publishing inserts the message and one delivery
+ * row per registered group whose pattern matches the subject, in the publisher's transaction: that is the
+ * outbox, with no relay. A delivery row is claimed with `FOR UPDATE SKIP LOCKED`, handled in the same
+ * transaction and deleted there.
+ */
+export function embeddedBrokerMigrations(schema = 'broker'): MigrationSet {
+  const s = identifier(schema);
+  const channel = brokerChannel(schema);
+  identifier(channel);
+  return {
+    name: `${schema}.broker`,
+    migrations: [
+      {
+        version: 1,
+        name: 'messages_groups_deliveries',
+        sql: `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE ${s}.messages (
+  position      bigserial   PRIMARY KEY,
+  id            text        NOT NULL UNIQUE,
+  subject       text        NOT NULL,
+  key           text        NOT NULL,
+  envelope      json        NOT NULL,
+  published_at  timestamptz NOT NULL DEFAULT now()
+);
+-- A group's patterns: an exact subject, 'prefix.>' (one or more further tokens) or '>' (everything).
+CREATE TABLE ${s}.groups (
+  name     text NOT NULL,
+  pattern  text NOT NULL,
+  PRIMARY KEY (name, pattern)
+);
+CREATE TABLE ${s}.deliveries (
+  group_name    text        NOT NULL,
+  position      bigint      NOT NULL REFERENCES ${s}.messages (position),
+  key           text        NOT NULL,
+  attempts      integer     NOT NULL DEFAULT 0,
+  available_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (group_name, position)
+);
+CREATE INDEX deliveries_key_idx ON ${s}.deliveries (group_name, key, position);
+CREATE INDEX deliveries_available_idx ON ${s}.deliveries (group_name, available_at, position);
+CREATE TABLE ${s}.dead_letters (
+  id          uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  group_name  text        NOT NULL,
+  position    bigint      NOT NULL REFERENCES ${s}.messages (position),
+  reason      text        NOT NULL,
+  attempts    integer     NOT NULL,
+  dead_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX dead_letters_group_idx ON ${s}.dead_letters (group_name, dead_at);
+
+-- Publishes a batch in one statement: the messages in the order given (a repeated id, in the batch or
+-- already stored, is skipped), one delivery per matching group, and a notification on commit.
+-- The prefix match compares strings (starts_with), not LIKE: '_' and '%' in subjects are not wildcards.
+CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  published integer;
+BEGIN
+  WITH input AS (
+    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.n
+      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes) WITH ORDINALITY AS x(id, subject, key, envelope, n)
+     ORDER BY x.id, x.n
+  ), inserted AS (
+    INSERT INTO ${s}.messages (id, subject, key, envelope)
+    SELECT i.id, i.subject, i.key, i.envelope::json FROM input i ORDER BY i.n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING position, subject, key
+  ), delivered AS (
+    INSERT INTO ${s}.deliveries (group_name, position, key)
+    SELECT DISTINCT g.name, m.position, m.key
+      FROM inserted m
+      JOIN ${s}.groups g
+        ON g.pattern = m.subject
+        OR (right(g.pattern, 1) = '>'
+            AND length(m.subject) > length(g.pattern) - 1
+            AND starts_with(m.subject, left(g.pattern, -1)))
+    RETURNING 1
+  )
+  SELECT count(*) INTO published FROM inserted;
+  IF published > 0 THEN
+    PERFORM pg_notify('${channel}', '');
+  END IF;
+  RETURN published;
+END
+$fn$;
+`,
+      },
+    ],
+  };
+}

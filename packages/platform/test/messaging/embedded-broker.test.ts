@@ -1,0 +1,141 @@
+import { createEmbeddedBroker, embeddedBrokerMigrations, newEnvelope } from '@tessera/platform/messaging';
+import { migrate, postgresClient } from '@tessera/platform/sql';
+import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { brokerConformance } from './conformance.js';
+
+// An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
+const NEVER = 3_600_000;
+
+describe.each(testDatabases)('embedded broker on $backend', (backend) => {
+  brokerConformance(`embedded (${backend.backend})`, async () => {
+    const opened = await backend.open();
+    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+    const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
+    return {
+      broker,
+      db: opened.db,
+      // Through the broker's own publish function, as a broken publisher could have stored it.
+      publishRaw: async ({ id, subject, key, payload }) => {
+        await opened.db.query('SELECT broker.publish($1::text[], $2::text[], $3::text[], $4::text[])', [
+          [id],
+          [subject],
+          [key],
+          [JSON.stringify(payload)],
+        ]);
+      },
+      async close() {
+        await broker.close();
+        await opened.close();
+      },
+    };
+  });
+
+  it('publishes a batch in one statement, in order, skipping repeated ids, into a schema of its choosing', async () => {
+    const opened = await backend.open();
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations('bus')]);
+      const broker = createEmbeddedBroker({ db: opened.db, schema: 'bus', idleRecheckMs: NEVER });
+      await opened.db.query(
+        `INSERT INTO bus.groups (name, pattern) VALUES ('g', 'x.>'), ('g', 'x.a'), ('h', 'x.a')`,
+      );
+      const first = newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: 'k', data: 1 });
+      const second = newEnvelope('tests', { type: 'tests.Happened', subject: 'x.b', key: 'k', data: 2 });
+      await broker.publish([first, second, first]);
+      await broker.publish([second]);
+      const messages = await opened.db.query<{ id: string }>('SELECT id FROM bus.messages ORDER BY position');
+      expect(messages.rows.map((r) => r.id)).toEqual([first.id, second.id]);
+      const deliveries = await opened.db.query<{ group_name: string; id: string }>(
+        `SELECT d.group_name, m.id FROM bus.deliveries d JOIN bus.messages m USING (position)
+          ORDER BY d.group_name, d.position`,
+      );
+      expect(deliveries.rows).toEqual([
+        { group_name: 'g', id: first.id },
+        { group_name: 'g', id: second.id },
+        { group_name: 'h', id: first.id },
+      ]);
+      await expect(broker.publish([{ ...first, id: '' }])).rejects.toThrow();
+      await broker.close();
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe.each(testDatabases)('embedded broker retries on $backend', (backend) => {
+  it('reports a failure once recorded, and keeps the delivery until its backoff has passed', async () => {
+    const opened = await backend.open();
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations()]);
+      let reported!: (report: { error: unknown; context: object }) => void;
+      const failure = new Promise<{ error: unknown; context: object }>((resolve) => {
+        reported = resolve;
+      });
+      const broker = createEmbeddedBroker({
+        db: opened.db,
+        idleRecheckMs: NEVER,
+        onError: (error, context) => reported({ error, context }),
+      });
+      await expect(
+        opened.db.transaction(() =>
+          broker.subscribe({ group: 'g', subjects: ['r.a'], handle: async () => {} }),
+        ),
+      ).rejects.toThrow(/outside a transaction/);
+      const subscribed = await broker.subscribe({
+        group: 'g',
+        subjects: ['r.a'],
+        backoff: () => 60_000,
+        handle: async () => {
+          throw new Error('nope');
+        },
+      });
+      const failing = newEnvelope('tests', { type: 'tests.Happened', subject: 'r.a', key: 'k', data: 1 });
+      await broker.publish([failing]);
+      const { error, context } = await failure;
+      expect((error as Error).message).toBe('nope');
+      expect(context).toEqual({ group: 'g', messageId: failing.id, attempt: 1 });
+      const { rows } = await opened.db.query<{ attempts: number; later: boolean }>(
+        `SELECT attempts, available_at > now() + interval '50 seconds' AS later FROM broker.deliveries`,
+      );
+      expect(rows).toEqual([{ attempts: 1, later: true }]);
+      await subscribed.stop();
+      await broker.close();
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('embedded broker across processes (PostgreSQL)', () => {
+  it('shares a group between processes and wakes each for what the other publishes', async () => {
+    const opened = await postgresTestDatabase.open();
+    const elsewhere = postgresClient({ connectionString: opened.url! });
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations()]);
+      const here = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
+      const there = createEmbeddedBroker({ db: elsewhere, idleRecheckMs: NEVER });
+      const handled: Array<{ id: string; by: string }> = [];
+      let done!: () => void;
+      const allDone = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      const handle = (by: string) => async (message: { id: string }) => {
+        handled.push({ id: message.id, by });
+        if (handled.length === 40) done();
+      };
+      await here.subscribe({ group: 'shared', subjects: ['p.>'], handle: handle('here') });
+      await there.subscribe({ group: 'shared', subjects: ['p.>'], handle: handle('there') });
+      const make = (i: number) =>
+        newEnvelope('tests', { type: 'tests.Happened', subject: `p.s${i % 3}`, key: `k${i % 5}`, data: i });
+      const fromHere = Array.from({ length: 20 }, (_, i) => make(i));
+      const fromThere = Array.from({ length: 20 }, (_, i) => make(20 + i));
+      await Promise.all([here.publish(fromHere), there.publish(fromThere)]);
+      await allDone;
+      expect(handled.map((h) => h.id).sort()).toEqual([...fromHere, ...fromThere].map((m) => m.id).sort());
+      await Promise.all([here.close(), there.close()]);
+    } finally {
+      await elsewhere.close();
+      await opened.close();
+    }
+  });
+});
