@@ -9,6 +9,7 @@ import { createRegistry } from '@tessera/platform/registry';
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { registerStoresRoutes } from './adapters/http/routes.js';
+import { publishIntegrationEvents } from './adapters/messaging/integration-events.js';
 import { catalogProjection, postgresCatalogRepository } from './adapters/postgres/catalog.js';
 import { mallProjection, postgresMallRepository } from './adapters/postgres/mall.js';
 import { createStoresCommands } from './application/commands.js';
@@ -39,13 +40,14 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
     ],
     publishes: storesPublishes,
 
-    async start({ db, http }) {
-      // Driven adapters: the event store, whose appends update the read models in the same transaction.
+    async start({ db, broker, http }) {
+      // Driven adapters: the event store, whose appends update the read models and publish the integration
+      // events in the same transaction.
       const eventStore = createEventStore({
         db,
         schema: SCHEMA,
         registry: createRegistry(...storesEventTypes),
-        inlineProjections: [mallProjection(db), catalogProjection(db)],
+        inlineProjections: [mallProjection(db), catalogProjection(db), publishIntegrationEvents(broker)],
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
       const stores = createAggregateRepository(eventStore, Store.aggregate, { snapshots, transaction });

@@ -1,5 +1,10 @@
 import { createHttpServer, type HttpServer } from '../http/index.js';
-import { asyncApiDocument } from '../messaging/index.js';
+import {
+  asyncApiDocument,
+  type Broker,
+  createEmbeddedBroker,
+  embeddedBrokerMigrations,
+} from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import type { Config } from './config.js';
@@ -8,6 +13,7 @@ import type { Module, RunningModule } from './module.js';
 export interface Host {
   readonly http: HttpServer;
   readonly db: SqlClient;
+  readonly broker: Broker;
   readonly logger: Logger;
   /** The address the server listens on, e.g. http://127.0.0.1:8080. */
   readonly url: string;
@@ -46,9 +52,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   await migrate(
     db,
-    options.modules.flatMap((module) => module.migrations),
+    [embeddedBrokerMigrations(), ...options.modules.flatMap((module) => module.migrations)],
     (line) => logger.info(line),
   );
+  // One process: the embedded broker, in the same database (ADR 8).
+  const broker = createEmbeddedBroker({
+    db,
+    onError: (error, context) => logger.error({ err: error, ...context }, 'message handling failed'),
+  });
 
   const http = await createHttpServer({
     logger,
@@ -72,7 +83,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   for (const module of options.modules) {
     running.push({
       name: module.name,
-      module: await module.start({ db, http, logger: logger.child({ module: module.name }) }),
+      module: await module.start({ db, broker, http, logger: logger.child({ module: module.name }) }),
     });
     logger.info({ module: module.name }, 'module started');
   }
@@ -93,12 +104,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
           .stop?.()
           .catch((error: unknown) => logger.error({ err: error, module: name }, 'module stop failed'));
       }
+      await broker.close();
       if (ownsDb) await db.close();
       logger.info('stopped');
     })();
     return stopping;
   };
-  return { http, db, logger, url, stop };
+  return { http, db, broker, logger, url, stop };
 }
 
 /** Stops the host on SIGINT/SIGTERM, within the configured time, then exits. */

@@ -1,11 +1,13 @@
 import type { HttpServer } from '../http/index.js';
-import type { ChannelContract } from '../messaging/index.js';
+import type { Broker, ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
 import type { MigrationSet, SqlClient } from '../sql/index.js';
 
 /** What the host gives a module's composition root. */
 export interface ModuleContext {
   db: SqlClient;
+  /** Publishing inside a transaction is transactional: the messages exist only if it commits. */
+  broker: Broker;
   http: HttpServer;
   logger: Logger;
 }

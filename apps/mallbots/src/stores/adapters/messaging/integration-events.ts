@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@tessera/platform/eventstore';
-import type { NewMessage } from '@tessera/platform/messaging';
+import type { InlineProjection, RecordedEvent } from '@tessera/platform/eventstore';
+import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
 import { type StoresMessage, storesChannelOf } from '../../contract/integration-events.js';
 import { productEventSchemas, storeEventSchemas } from '../../domain/events.js';
 import * as Product from '../../domain/product.js';
@@ -38,7 +38,9 @@ function forProduct(id: string, event: Product.Event): StoresMessage {
   }
 }
 
-const toMessage = (message: StoresMessage): NewMessage => ({
+// The message id derives from the event's: appending is once, so is the message, whatever is retried.
+const toMessage = (event: RecordedEvent, message: StoresMessage): NewMessage => ({
+  id: derivedId(event.id, 0),
   type: message.type,
   subject: storesChannelOf(message.type),
   key: message.data.id,
@@ -49,9 +51,21 @@ const toMessage = (message: StoresMessage): NewMessage => ({
 export function toIntegrationMessages(recorded: readonly RecordedEvent[]): NewMessage[] {
   return recorded.flatMap((event) => {
     const store = storeEvents([event])[0];
-    if (store) return [toMessage(forStore(store.id, store.event))];
+    if (store) return [toMessage(event, forStore(store.id, store.event))];
     const product = productEvents([event])[0];
-    if (product) return [toMessage(forProduct(product.id, product.event))];
+    if (product) return [toMessage(event, forProduct(product.id, product.event))];
     return [];
   });
+}
+
+/**
+ * Publishes the integration messages of appended events in the appending transaction: with the embedded
+ * broker that is the outbox, so a message exists if and only if its events were committed.
+ */
+export function publishIntegrationEvents(broker: Broker): InlineProjection {
+  return async (recorded) => {
+    const messages = toIntegrationMessages(recorded);
+    if (messages.length === 0) return;
+    await broker.publish(messages.map((message) => newEnvelope('stores', message)));
+  };
 }
