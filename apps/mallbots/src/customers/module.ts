@@ -3,6 +3,7 @@ import { createDomainEventBus, type DomainEventBus } from '@tessera/platform/ddd
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { registerCustomersRoutes } from './adapters/http/routes.js';
+import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresCustomerRepository } from './adapters/postgres/customers.js';
 import { createCustomersCommands } from './application/commands.js';
@@ -23,20 +24,19 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
     ],
     publishes: customersPublishes,
 
-    async start({ db, http }) {
+    async start({ db, broker, http }) {
       // Driven adapters.
       const customers = postgresCustomerRepository(db);
       const events = options.bus ?? createDomainEventBus();
 
       // Application.
       const commands = instrumented(
-        createCustomersCommands({ db, customers, events, newId: randomUUID }),
+        createCustomersCommands({ db, customers, events, outbox: brokerOutbox(broker), newId: randomUUID }),
         db,
       );
       const queries = createCustomersQueries({ customers });
 
-      // Driver adapters. The saga's AuthorizeCustomer handler and the outbox of integration events
-      // (adapters/messaging) are wired here once the platform's messaging lands.
+      // Driver adapters. The saga's AuthorizeCustomer command handler is wired here once commands and replies land.
       registerCustomersRoutes(http, { commands, queries });
       return {};
     },

@@ -3,6 +3,7 @@ import { createDomainEventBus, type DomainError, type DomainEvent } from '@tesse
 import { migrate } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerOutbox } from '../../src/customers/adapters/messaging/integration-events.js';
 import { postgresCustomerRepository } from '../../src/customers/adapters/postgres/customers.js';
 import { createCustomersCommands } from '../../src/customers/application/commands.js';
 import {
@@ -47,6 +48,7 @@ describe.each(testDatabases)('Customers module wiring, on $backend', (backend) =
       db: api.db,
       customers: postgresCustomerRepository(api.db),
       events: bus,
+      outbox: brokerOutbox(api.host.broker),
       newId: randomUUID,
     });
     return { commands, dispatched };

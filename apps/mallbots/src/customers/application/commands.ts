@@ -1,11 +1,12 @@
 import { fold } from '@tessera/platform/ddd';
 import * as Customer from '../domain/customer.js';
-import type { CustomerRepository, DomainEventPublisher, UnitOfWork } from './ports.js';
+import type { CustomerRepository, DomainEventPublisher, IntegrationOutbox, UnitOfWork } from './ports.js';
 
 export interface CustomersCommandDependencies {
   readonly db: UnitOfWork;
   readonly customers: CustomerRepository;
   readonly events: DomainEventPublisher;
+  readonly outbox: IntegrationOutbox;
   /** Ids of new customers (UUID v4). */
   readonly newId: () => string;
 }
@@ -31,6 +32,7 @@ export function createCustomersCommands({
   db,
   customers,
   events,
+  outbox,
   newId,
 }: CustomersCommandDependencies): CustomersCommands {
   const update = (id: string, decide: (state: Customer.State) => readonly Customer.Event[]) =>
@@ -40,6 +42,7 @@ export function createCustomersCommands({
       if (decided.length === 0) return;
       await customers.save(id, fold(Customer.aggregate, decided, state), version);
       const dispatched = decided.map((event) => ({ ...event, customerId: id }));
+      await outbox.publish(dispatched, version + 1);
       db.afterCommit(() => events.publish(dispatched));
     });
 

@@ -45,3 +45,11 @@ export type CustomerDomainEvent = Customer.Event & { readonly customerId: string
 export interface DomainEventPublisher {
   publish(events: readonly CustomerDomainEvent[]): Promise<void>;
 }
+
+/**
+ * Where the integration messages of a save go, inside the saving transaction: they exist if and only if the
+ * save commits. `savedVersion` is the row's version after the save, which makes the messages' ids stable.
+ */
+export interface IntegrationOutbox {
+  publish(events: readonly CustomerDomainEvent[], savedVersion: number): Promise<void>;
+}

@@ -1,5 +1,5 @@
-import type { NewMessage } from '@tessera/platform/messaging';
-import type { CustomerDomainEvent } from '../../application/ports.js';
+import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import type { CustomerDomainEvent, IntegrationOutbox } from '../../application/ports.js';
 import { CUSTOMER_CHANNEL, type CustomersMessage } from '../../contract/integration-events.js';
 
 /** The integration message each domain event becomes; the internal event shapes never leave the module. */
@@ -23,4 +23,22 @@ export function toIntegrationMessages(events: readonly CustomerDomainEvent[]): N
     const message = forCustomer(event);
     return { type: message.type, subject: CUSTOMER_CHANNEL, key: message.data.id, data: message.data };
   });
+}
+
+/**
+ * Publishes through the broker in the saving transaction (with the embedded broker, that is the outbox).
+ * A save is one version of one row, so `<customer>@<version>` and the message's place name it for good.
+ */
+export function brokerOutbox(broker: Broker): IntegrationOutbox {
+  return {
+    async publish(events, savedVersion) {
+      const messages = toIntegrationMessages(events);
+      if (messages.length === 0) return;
+      await broker.publish(
+        messages.map((message, index) =>
+          newEnvelope('customers', { ...message, id: derivedId(`${message.key}@${savedVersion}`, index) }),
+        ),
+      );
+    },
+  };
 }
