@@ -219,3 +219,53 @@ export function describeBadRequests(
     },
   );
 }
+
+export interface DocumentedOperation {
+  tags?: string[];
+  summary?: string;
+  operationId?: string;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+
+/**
+ * Asserts that the OpenAPI document describes a module's routes completely: exactly `paths` under `prefix`,
+ * each operation tagged with the module, summarised, named, with a success answer, and with its client errors
+ * documented as problem+json (400 for input, 413 for a body). Returns the operations for further checks.
+ */
+export async function expectDocumentedRoutes(
+  api: TestHost,
+  module: { name: string; description: string },
+  prefix: string,
+  paths: readonly string[],
+): Promise<DocumentedOperation[]> {
+  const response = await api.call('GET', '/openapi.json');
+  expect(response.statusCode).toBe(200);
+  const document = response.json<{
+    openapi: string;
+    tags: Array<{ name: string; description: string }>;
+    paths: Record<string, Record<string, DocumentedOperation>>;
+  }>();
+  expect(document.openapi).toBe('3.1.0');
+  expect(document.tags).toContainEqual({ name: module.name, description: module.description });
+  expect(
+    Object.keys(document.paths)
+      .filter((path) => path.startsWith(prefix))
+      .sort(),
+  ).toEqual([...paths].sort());
+  const operations = paths.flatMap((path) => Object.values(document.paths[path] ?? {}));
+  for (const operation of operations) {
+    expect(operation.tags).toEqual([module.name]);
+    expect(operation.summary).toBeTruthy();
+    expect(operation.operationId).toBeTruthy();
+    expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(true);
+    if (operation.requestBody || operation.parameters?.length) {
+      expect(operation.responses['400']?.content).toHaveProperty(['application/problem+json']);
+    }
+    if (operation.requestBody) {
+      expect(operation.responses['413']?.content).toHaveProperty(['application/problem+json']);
+    }
+  }
+  return operations;
+}
