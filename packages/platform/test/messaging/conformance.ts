@@ -80,6 +80,13 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       return subscribed;
     };
 
+    /** A group that records every message it is handed on these subjects. */
+    const recording = async (subjects: readonly string[], group = `g-${unique()}`) => {
+      const log = recorder();
+      await subscribe({ group, subjects, handle: async (m, d) => log.record(m, d.attempt) });
+      return log;
+    };
+
     beforeAll(async () => {
       opened = await open();
       broker = opened.broker;
@@ -93,12 +100,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
 
     it('delivers every published message at least once', async () => {
       const subject = `c.${unique()}.all`;
-      const log = recorder();
-      await subscribe({
-        group: `g-${unique()}`,
-        subjects: [subject],
-        handle: async (m, d) => log.record(m, d.attempt),
-      });
+      const log = await recording([subject]);
       const messages = Array.from({ length: 30 }, (_, i) => message(subject, `k${i % 7}`, { i }));
       await broker.publish(messages.slice(0, 10));
       await broker.publish(messages.slice(10, 11));
@@ -138,12 +140,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it('matches exact subjects and prefixes token by token, with no other wildcard', async () => {
       const token = unique();
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [`c_${token}.>`, `c.${token}.exact`],
-        handle: async (m, d) => log.record(m, d.attempt),
-      });
+      const log = await recording([`c_${token}.>`, `c.${token}.exact`], group);
       const key = 'k';
       // None of these matches: '_' is no wildcard, '.>' needs one more token, an exact subject is exact.
       const misses = [
@@ -161,12 +158,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
 
     it('never delivers what a rolled-back transaction published, and delivers what a committed one did', async () => {
       const subject = `c.${unique()}.tx`;
-      const log = recorder();
-      await subscribe({
-        group: `g-${unique()}`,
-        subjects: [subject],
-        handle: async (m, d) => log.record(m, d.attempt),
-      });
+      const log = await recording([subject]);
       const rolledBack = message(subject, 'k');
       const committed = message(subject, 'k');
       await db
@@ -184,12 +176,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
 
     it('delivers a message published twice with the same id once', async () => {
       const subject = `c.${unique()}.dup`;
-      const log = recorder();
-      await subscribe({
-        group: `g-${unique()}`,
-        subjects: [subject],
-        handle: async (m, d) => log.record(m, d.attempt),
-      });
+      const log = await recording([subject]);
       const once = message(subject, 'k');
       await broker.publish([once]);
       await broker.publish([once, { ...once }]);
@@ -318,12 +305,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       if (!opened.publishRaw) return context.skip();
       const subject = `c.${unique()}.poison`;
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [subject],
-        handle: async (m, d) => log.record(m, d.attempt),
-      });
+      const log = await recording([subject], group);
       const poisonId = randomUUID();
       await opened.publishRaw({ id: poisonId, subject, key: 'k', payload: { id: poisonId, hello: 'world' } });
       const after = message(subject, 'k');
