@@ -1,13 +1,9 @@
-import {
-  createEventStore,
-  type EventStore,
-  eventStoreMigrations,
-  type RecordedEvent,
-} from '@tessera/platform/eventstore';
+import type { EventStore, RecordedEvent } from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
-import { migrate, type SqlClient } from '@tessera/platform/sql';
-import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import type { SqlClient } from '@tessera/platform/sql';
+import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStore } from './support/event-store.js';
 
 const registry = createRegistry({ name: 'test.Happened', version: 1 });
 const happened = (writer: number, n: number) => ({ type: 'test.Happened', data: { writer, n } });
@@ -46,15 +42,14 @@ async function until(condition: () => Promise<boolean>, what: string) {
 }
 
 describe.each(testDatabases)('global order on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
+  let opened: Awaited<ReturnType<typeof openEventStore>>;
   let db: SqlClient;
   let store: EventStore;
 
   beforeAll(async () => {
-    opened = await backend.open();
+    opened = await openEventStore(backend, 'ordering_test', registry);
     db = opened.db;
-    await migrate(db, [eventStoreMigrations('ordering_test')]);
-    store = createEventStore({ db, schema: 'ordering_test', registry });
+    store = opened.store;
   });
   afterAll(() => opened.close());
 
@@ -104,15 +99,14 @@ describe.each(testDatabases)('global order on $backend', (backend) => {
 });
 
 describe('global order against a slow transaction (PostgreSQL, real concurrency)', () => {
-  let opened: OpenedTestDatabase;
+  let opened: Awaited<ReturnType<typeof openEventStore>>;
   let db: SqlClient;
   let store: EventStore;
 
   beforeAll(async () => {
-    opened = await postgresTestDatabase.open();
+    opened = await openEventStore(postgresTestDatabase, 'slow_test', registry);
     db = opened.db;
-    await migrate(db, [eventStoreMigrations('slow_test')]);
-    store = createEventStore({ db, schema: 'slow_test', registry });
+    store = opened.store;
   });
   afterAll(() => opened.close());
 

@@ -1,27 +1,22 @@
 import { createRegistry } from '@tessera/platform/registry';
-import { migrate, type SqlClient } from '@tessera/platform/sql';
-import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
+import type { SqlClient } from '@tessera/platform/sql';
+import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConcurrencyError,
-  createEventStore,
-  type EventStore,
-  eventStoreMigrations,
-} from '../src/eventstore/index.js';
+import { ConcurrencyError, type EventStore } from '../src/eventstore/index.js';
+import { openEventStore } from './support/event-store.js';
 
 const registry = createRegistry({ name: 'test.Happened', version: 1 }, { name: 'test.Other', version: 1 });
 const happened = (n: number) => ({ type: 'test.Happened', data: { n } });
 
 describe.each(testDatabases)('event store on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
+  let opened: Awaited<ReturnType<typeof openEventStore>>;
   let db: SqlClient;
   let store: EventStore;
 
   beforeAll(async () => {
-    opened = await backend.open();
+    opened = await openEventStore(backend, 'es', registry);
     db = opened.db;
-    await migrate(db, [eventStoreMigrations('es')]);
-    store = createEventStore({ db, schema: 'es', registry });
+    store = opened.store;
   });
   afterAll(() => opened.close());
 

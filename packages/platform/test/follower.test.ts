@@ -1,13 +1,9 @@
-import {
-  createEventStore,
-  type EventStore,
-  eventStoreMigrations,
-  type RecordedEvent,
-} from '@tessera/platform/eventstore';
+import { createEventStore, type EventStore, type RecordedEvent } from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
-import { migrate, postgresClient } from '@tessera/platform/sql';
-import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { postgresClient } from '@tessera/platform/sql';
+import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStore } from './support/event-store.js';
 
 const registry = createRegistry({ name: 'f.Happened', version: 1 });
 const happened = (n: number) => ({ type: 'f.Happened', data: { n } });
@@ -34,13 +30,12 @@ function recorder() {
 }
 
 describe.each(testDatabases)('following the global order on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
+  let opened: Awaited<ReturnType<typeof openEventStore>>;
   let store: EventStore;
 
   beforeAll(async () => {
-    opened = await backend.open();
-    await migrate(opened.db, [eventStoreMigrations('follow')]);
-    store = createEventStore({ db: opened.db, schema: 'follow', registry });
+    opened = await openEventStore(backend, 'follow', registry);
+    store = opened.store;
   });
   afterAll(() => opened.close());
 
@@ -134,13 +129,12 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
 });
 
 describe('following across processes (PostgreSQL)', () => {
-  let opened: OpenedTestDatabase;
+  let opened: Awaited<ReturnType<typeof openEventStore>>;
   let store: EventStore;
 
   beforeAll(async () => {
-    opened = await postgresTestDatabase.open();
-    await migrate(opened.db, [eventStoreMigrations('follow')]);
-    store = createEventStore({ db: opened.db, schema: 'follow', registry });
+    opened = await openEventStore(postgresTestDatabase, 'follow', registry);
+    store = opened.store;
   });
   afterAll(() => opened.close());
 
