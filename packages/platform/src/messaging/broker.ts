@@ -70,9 +70,21 @@ export interface DeadLetters {
   redrive(ids: readonly string[]): Promise<number>;
 }
 
+/** How far behind a consumer group is. */
+export interface GroupLag {
+  readonly group: string;
+  /** Messages the group has yet to handle: waiting, in flight, or waiting for a retry. */
+  readonly pending: number;
+  /** How long the oldest of them has waited, in ms (when the broker knows). */
+  readonly oldestPendingMs?: number;
+  readonly deadLetters: number;
+}
+
 export type Broker = Publisher &
   Subscriber & {
     readonly deadLetters: DeadLetters;
+    /** Every group the broker knows (subscribed now or before), by name. */
+    lag(): Promise<GroupLag[]>;
     /** Stops every subscription (the database stays open). */
     close(): Promise<void>;
   };

@@ -5,6 +5,7 @@ export type {
   DeadLetter,
   DeadLetters,
   Delivery,
+  GroupLag,
   Publisher,
   Subscribed,
   Subscriber,
@@ -30,3 +31,18 @@ export {
   newEnvelope,
   PoisonMessageError,
 } from './envelope.js';
+export type { CrashPoint, FaultContext, Faults } from './faults.js';
+export { Crash, isCrash } from './faults.js';
+export type {
+  CommandHandler,
+  CommandHandlers,
+  FailureReply,
+  MessageHandler,
+  MessageHandlers,
+  MessageSchemas,
+  Reply,
+  SuccessReply,
+} from './handlers.js';
+export { command, FAILURE_REPLY, isReply, onCommands, onMessages, SUCCESS_REPLY } from './handlers.js';
+export type { Inbox } from './inbox.js';
+export { createInbox, DEFAULT_INBOX_RETENTION_MS, inboxTableSql } from './inbox.js';

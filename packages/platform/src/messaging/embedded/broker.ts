@@ -10,6 +10,8 @@ import {
   type Subscription,
 } from '../broker.js';
 import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
+import { type Faults, isCrash } from '../faults.js';
+import { createInbox, DEFAULT_INBOX_RETENTION_MS } from '../inbox.js';
 import { brokerChannel } from './schema.js';
 
 export interface EmbeddedBrokerOptions {
@@ -26,6 +28,13 @@ export interface EmbeddedBrokerOptions {
    * covers a member of the group in another process that died while it held a retry timer. Default 30 s.
    */
   idleRecheckMs?: number;
+  /**
+   * How long the inbox remembers a handled message id, and how long a handled message stays in
+   * `messages` (for publish deduplication and inspection). Default 7 days. See `inbox.ts`.
+   */
+  retentionMs?: number;
+  /** Fault injection for the exactly-once tests (`faults.ts`). */
+  faults?: Faults;
 }
 
 interface Claimed {
@@ -57,6 +66,12 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     }
   };
   const running = new Set<Subscribed>();
+  const retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
+  const inbox = createInbox(db, schema, retentionMs);
+  const fault = options.faults ?? (() => {});
+  // A simulated crash (faults.ts) kills the whole instance, as a dead process: every worker stops where it is.
+  let crashed = false;
+  let stopPruning: (() => void) | undefined;
 
   const sql = {
     publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
@@ -130,7 +145,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
 
     /** Records a failed attempt, or moves the delivery to the dead letters after the last one. */
     const recordFailure = async (claimed: Claimed, attempt: number, error: unknown) => {
-      if (attempt >= maxAttempts) {
+      // A poison message (its data does not fit its contract) would fail every attempt the same way.
+      if (attempt >= maxAttempts || error instanceof PoisonMessageError) {
         await db.query(sql.deadLetter, [
           group,
           claimed.position,
@@ -184,20 +200,26 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
             return { kind: 'done' };
           }
-          // The handler's own SQL joins this transaction: its effects and the ack commit together, or neither.
-          try {
-            await subscription.handle(envelope, { attempt: claimed.attempts + 1 });
-          } catch (error) {
-            state.failure = error;
-            startRecording(claimed.position); // before the rollback unlocks the row
-            throw error;
+          fault('beforeHandle', { group, messageId: envelope.id });
+          // The handler's own SQL joins this transaction: its effects, its inbox row and the ack commit
+          // together, or none of them.
+          if (await inbox.firstTime(group, envelope.id)) {
+            try {
+              await subscription.handle(envelope, { attempt: claimed.attempts + 1 });
+            } catch (error) {
+              if (isCrash(error)) throw error;
+              state.failure = error;
+              startRecording(claimed.position); // before the rollback unlocks the row
+              throw error;
+            }
+            fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
           }
           await db.query(sql.ack, [group, claimed.position]);
           return { kind: 'done' };
         });
       } catch (error) {
         const { claimed } = state;
-        if (!claimed) throw error;
+        if (!claimed || isCrash(error)) throw error;
         // The handler threw, or the transaction failed after the claim (at commit, e.g. a deferred constraint
         // of the handler's, or the connection was lost). Everything rolled back, the handler's after-commit
         // callbacks with it; the attempt is counted in a new transaction. Another process sharing the group
@@ -224,6 +246,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           outcome = await attemptOne();
           pause = 50;
         } catch (error) {
+          if (isCrash(error)) {
+            die();
+            return;
+          }
           report(error, { group });
           await sleep(seen, pause);
           pause = Math.min(pause * 2, 5_000);
@@ -238,6 +264,11 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       }
     };
 
+    const die = () => {
+      crashed = true;
+      for (const subscribed of running) void subscribed.stop();
+    };
+    if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
     const workers = Array.from({ length: concurrency }, () => worker());
     let stopping: Promise<void> | undefined;
     const subscribed: Subscribed = {
@@ -255,8 +286,28 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       },
     };
     running.add(subscribed);
+    stopPruning ??= startPruning();
     return subscribed;
   }
+
+  // Handled messages stay for publish deduplication until the retention has passed, as their inbox rows.
+  const pruneMessages = `DELETE FROM ${s}.messages m
+    WHERE m.published_at < now() - $1 * interval '1 millisecond'
+      AND NOT EXISTS (SELECT 1 FROM ${s}.deliveries d WHERE d.position = m.position)
+      AND NOT EXISTS (SELECT 1 FROM ${s}.dead_letters l WHERE l.position = m.position)`;
+  const startPruning = () => {
+    const onError = (error: unknown) => report(error, { group: '(pruning)' });
+    const stopInbox = inbox.startPruning(Math.min(retentionMs / 4, 3_600_000), onError);
+    const timer = setInterval(
+      () => void db.query(pruneMessages, [retentionMs]).catch(onError),
+      Math.min(retentionMs / 4, 3_600_000),
+    );
+    timer.unref();
+    return () => {
+      stopInbox();
+      clearInterval(timer);
+    };
+  };
 
   return {
     async publish(envelopes) {
@@ -271,6 +322,29 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     },
 
     subscribe,
+
+    async lag() {
+      const { rows } = await db.query<{
+        group: string;
+        pending: number;
+        oldest: number | null;
+        dead: number;
+      }>(
+        `SELECT g.name AS "group",
+                (SELECT count(*)::int FROM ${s}.deliveries d WHERE d.group_name = g.name) AS pending,
+                (SELECT extract(epoch FROM now() - min(m.published_at)) * 1000
+                   FROM ${s}.deliveries d JOIN ${s}.messages m ON m.position = d.position
+                  WHERE d.group_name = g.name) AS oldest,
+                (SELECT count(*)::int FROM ${s}.dead_letters l WHERE l.group_name = g.name) AS dead
+           FROM (SELECT DISTINCT name FROM ${s}.groups) g ORDER BY g.name`,
+      );
+      return rows.map((row) => ({
+        group: row.group,
+        pending: row.pending,
+        ...(row.oldest === null ? {} : { oldestPendingMs: Math.max(0, Math.round(Number(row.oldest))) }),
+        deadLetters: row.dead,
+      }));
+    },
 
     deadLetters: {
       async list(group) {
@@ -313,6 +387,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     },
 
     async close() {
+      stopPruning?.();
+      stopPruning = undefined;
       await Promise.all([...running].map((subscribed) => subscribed.stop()));
     },
   };

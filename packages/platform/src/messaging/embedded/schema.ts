@@ -1,4 +1,5 @@
 import { identifier, type MigrationSet } from '../../sql/index.js';
+import { inboxTableSql } from '../inbox.js';
 
 /** The channel the embedded broker notifies when messages are published or re-driven. */
 export const brokerChannel = (schema: string) => `${schema}_messages`;
@@ -92,6 +93,7 @@ END
 $fn$;
 `,
       },
+      { version: 2, name: 'inbox', sql: inboxTableSql(schema) },
     ],
   };
 }

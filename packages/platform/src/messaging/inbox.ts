@@ -1,0 +1,62 @@
+import { identifier, type SqlClient } from '../sql/index.js';
+
+/**
+ * The inbox (ADR 0008): every handling records `(group, message id)` in the transaction that runs the
+ * handler, so a message is handled once per group whatever the broker redelivers. Both brokers wrap every
+ * handler with it; there is no way to subscribe without it.
+ *
+ * Retention: a row is kept `retentionMs` after its handling (default 7 days), then pruned. A duplicate that
+ * arrives later than that is handled again. Keep it well above the longest time a message can take to be
+ * redelivered: the JetStream ack wait times the attempts, a re-drive of a dead letter (which is a new
+ * delivery and is meant to run), or a relay that was down.
+ */
+export const DEFAULT_INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function inboxTableSql(schema: string): string {
+  const s = identifier(schema);
+  return `
+CREATE TABLE ${s}.inbox (
+  group_name  text        NOT NULL,
+  message_id  text        NOT NULL,
+  handled_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (group_name, message_id)
+);
+CREATE INDEX inbox_handled_at_idx ON ${s}.inbox (handled_at);`;
+}
+
+export interface Inbox {
+  /**
+   * In the handling's transaction: true the first time `group` sees `messageId`. False for a duplicate;
+   * a concurrent duplicate waits on the first one's row lock and then sees false (or true if it rolled back).
+   */
+  firstTime(group: string, messageId: string): Promise<boolean>;
+  /** Deletes what is older than the retention; resolves to how many rows went. */
+  prune(): Promise<number>;
+  /** Prunes every `everyMs` until stopped (unref'd: it never keeps a process alive). */
+  startPruning(everyMs: number, onError: (error: unknown) => void): () => void;
+}
+
+export function createInbox(db: SqlClient, schema: string, retentionMs = DEFAULT_INBOX_RETENTION_MS): Inbox {
+  if (!(retentionMs > 0)) throw new Error('the inbox retention must be a positive number of milliseconds');
+  const s = identifier(schema);
+  const insert = `INSERT INTO ${s}.inbox (group_name, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+  const prune = `DELETE FROM ${s}.inbox WHERE handled_at < now() - $1 * interval '1 millisecond'`;
+  const inbox: Inbox = {
+    async firstTime(group, messageId) {
+      const { rowCount } = await db.query(insert, [group, messageId]);
+      return rowCount === 1;
+    },
+    async prune() {
+      const { rowCount } = await db.query(prune, [retentionMs]);
+      return rowCount;
+    },
+    startPruning(everyMs, onError) {
+      const timer = setInterval(() => {
+        inbox.prune().catch(onError);
+      }, everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+  return inbox;
+}
