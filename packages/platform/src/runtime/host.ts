@@ -79,12 +79,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
   );
   http.get('/asyncapi.json', { schema: { hide: true } }, () => asyncApi);
 
+  let listeningAt: string | undefined;
+  const selfUrl = () => {
+    if (!listeningAt) throw new Error('the host is not listening yet');
+    return listeningAt;
+  };
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const module of options.modules) {
-    running.push({
-      name: module.name,
-      module: await module.start({ db, broker, http, logger: logger.child({ module: module.name }) }),
-    });
+    const context = { db, broker, http, logger: logger.child({ module: module.name }), selfUrl };
+    running.push({ name: module.name, module: await module.start(context) });
     logger.info({ module: module.name }, 'module started');
   }
 
@@ -93,6 +96,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
+  listeningAt = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

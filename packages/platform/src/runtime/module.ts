@@ -10,6 +10,11 @@ export interface ModuleContext {
   broker: Broker;
   http: HttpServer;
   logger: Logger;
+  /**
+   * The host's own base URL (e.g. http://127.0.0.1:8080), for calls to another module's public API when no
+   * address is configured for it. Known once the host listens: call it when the request is made, not at start.
+   */
+  selfUrl(): string;
 }
 
 /** A bounded context as the host sees it: its schema's migrations and a composition root. */
