@@ -47,5 +47,31 @@ describe('configuration from the environment', () => {
     }
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT');
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL');
+    expect(() => loadConfig({ NATS_URL: 'http://nats:4222' })).toThrow('NATS_URL must be a nats:// URL');
+    expect(() => loadConfig({ NATS_STREAM: 'a.b' })).toThrow('NATS_STREAM');
+    expect(() => loadConfig({ NATS_PARTITIONS: '0' })).toThrow('NATS_PARTITIONS');
+    expect(() => loadConfig({ NATS_ACK_WAIT: '10ms' })).toThrow('NATS_ACK_WAIT must be at least 1s');
+  });
+
+  it('runs the embedded broker unless NATS_URL is set', () => {
+    expect(loadConfig({})).toMatchObject({
+      natsUrl: undefined,
+      natsStream: 'mallbots',
+      natsPartitions: 16,
+      natsAckWaitMs: 30_000,
+    });
+    expect(
+      loadConfig({
+        NATS_URL: 'nats://127.0.0.1:4222',
+        NATS_STREAM: 'mall_1',
+        NATS_PARTITIONS: '64',
+        NATS_ACK_WAIT: '5s',
+      }),
+    ).toMatchObject({
+      natsUrl: 'nats://127.0.0.1:4222',
+      natsStream: 'mall_1',
+      natsPartitions: 64,
+      natsAckWaitMs: 5_000,
+    });
   });
 });

@@ -25,11 +25,13 @@ export interface ChannelContract {
 export function asyncApiDocument(
   info: { title: string; version: string; description?: string },
   channels: readonly ChannelContract[],
+  /** Channels the modules receive on that no module here publishes on (command channels, say), by module. */
+  received: ReadonlyArray<{ module: string; channels: readonly ChannelContract[] }> = [],
 ): Record<string, unknown> {
   const messages: Record<string, unknown> = {};
   const channelEntries: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
-  for (const channel of channels) {
+  const describe = (channel: ChannelContract) => {
     const channelId = channel.address.replaceAll('.', '_');
     const refs: Record<string, unknown> = {};
     for (const message of channel.messages) {
@@ -53,11 +55,21 @@ export function asyncApiDocument(
       description: channel.description,
       messages: refs,
     };
-    operations[`publish_${channelId}`] = {
-      action: 'send',
+    return {
       channel: { $ref: `#/channels/${channelId}` },
       messages: Object.keys(refs).map((name) => ({ $ref: `#/channels/${channelId}/messages/${name}` })),
+      channelId,
     };
+  };
+  for (const channel of channels) {
+    const { channelId, ...operation } = describe(channel);
+    operations[`publish_${channelId}`] = { action: 'send', ...operation };
+  }
+  for (const { module, channels: receivedChannels } of received) {
+    for (const channel of receivedChannels) {
+      const { channelId, ...operation } = describe(channel);
+      operations[`${module}_receive_${channelId}`] = { action: 'receive', ...operation };
+    }
   }
   return {
     asyncapi: '3.0.0',

@@ -64,8 +64,13 @@ export interface DeadLetter {
 }
 
 export interface DeadLetters {
-  /** Oldest first; of one group, or of all. */
-  list(group?: string): Promise<DeadLetter[]>;
+  /**
+   * Oldest first; of one group, or of all. `limit` caps the answer: dead letters can pile up, and the
+   * operations routes and CLI show the oldest ones (the lag gives the counts).
+   */
+  list(group?: string, options?: { readonly limit?: number }): Promise<DeadLetter[]>;
+  /** One dead letter by its id, or undefined (also for an id the broker could never have given). */
+  get(id: string): Promise<DeadLetter | undefined>;
   /** Delivers them again to their group (attempts start again at 1). Resolves to how many were moved. */
   redrive(ids: readonly string[]): Promise<number>;
 }

@@ -1,7 +1,8 @@
-import type { z } from 'zod';
-import { DomainError, type ErrorKind } from '../ddd/errors.js';
+import { z } from 'zod';
+import { DomainError, type ErrorKind, httpStatusOf } from '../ddd/errors.js';
+import type { SqlClient } from '../sql/index.js';
 import type { Publisher } from './broker.js';
-import { causedBy, type Envelope, newEnvelope, PoisonMessageError } from './envelope.js';
+import { causedBy, type Envelope, envelopeSchema, newEnvelope, PoisonMessageError } from './envelope.js';
 
 /** Message types and the schema of their data: a module's published contract. */
 export type MessageSchemas = Readonly<Record<string, z.ZodType>>;
@@ -11,6 +12,10 @@ export type MessageHandler<Data> = (data: Data, message: Envelope<Data>) => Prom
 export type MessageHandlers<Schemas extends MessageSchemas> = {
   readonly [Type in keyof Schemas]?: MessageHandler<z.infer<Schemas[Type]>>;
 };
+
+// Own properties only: a type such as `toString` must not find Object.prototype's.
+const entry = <T>(record: Readonly<Record<string, T>>, type: string): T | undefined =>
+  Object.hasOwn(record, type) ? record[type] : undefined;
 
 /** Checks a message's data against its contract; data that does not fit can never be handled: poison. */
 function dataOf(schema: z.ZodType, message: Envelope): unknown {
@@ -31,14 +36,14 @@ export function onMessages<Schemas extends MessageSchemas>(
   handlers: MessageHandlers<Schemas>,
 ): (message: Envelope) => Promise<void> {
   return async (message) => {
-    const handler = handlers[message.type] as MessageHandler<unknown> | undefined;
-    const schema = schemas[message.type];
+    const handler = entry(handlers as Record<string, MessageHandler<unknown> | undefined>, message.type);
+    const schema = entry(schemas, message.type);
     if (!handler || !schema) return;
     await handler(dataOf(schema, message), message);
   };
 }
 
-/** Replies to commands: one generic success and one generic failure for every command. */
+/** Replies to commands: one generic success and one generic failure for every command (ADR 0009). */
 export const SUCCESS_REPLY = 'reply.Success';
 export const FAILURE_REPLY = 'reply.Failure';
 
@@ -56,6 +61,19 @@ export interface FailureReply {
   readonly reason: string;
 }
 
+const errorKinds = Object.keys(httpStatusOf) as [ErrorKind, ...ErrorKind[]];
+
+/** The replies' data, for `onMessages` on a reply channel (and for its AsyncAPI contract). */
+export const replySchemas = {
+  [SUCCESS_REPLY]: z.strictObject({ command: z.string(), result: z.unknown().optional() }),
+  [FAILURE_REPLY]: z.strictObject({
+    command: z.string(),
+    kind: z.enum(errorKinds),
+    code: z.string(),
+    reason: z.string(),
+  }),
+} as const;
+
 export type Reply =
   | (Envelope<SuccessReply> & { readonly type: typeof SUCCESS_REPLY })
   | (Envelope<FailureReply> & { readonly type: typeof FAILURE_REPLY });
@@ -66,41 +84,94 @@ export type CommandHandlers<Schemas extends MessageSchemas> = {
   readonly [Type in keyof Schemas]: CommandHandler<z.infer<Schemas[Type]>>;
 };
 
+export interface CommandHandlingOptions {
+  /** Where the replies go: the broker, so that they join the handling's transaction. */
+  readonly publisher: Publisher;
+  /** The module that replies (the replies' `source`). */
+  readonly source: string;
+  /**
+   * The database the handlers write to, when the broker runs each handling in a transaction of it (the
+   * embedded broker does). A rejection then rolls the handler's writes back to a savepoint, and only the
+   * Failure reply commits. Without it, a handler must reject before it writes.
+   */
+  readonly db?: Pick<SqlClient, 'query' | 'inTransaction'>;
+}
+
+/**
+ * Kinds that say "try again", not "no": a concurrency conflict goes away once the handler reloads, and an
+ * internal error is ours, not the sender's. They are retried like any other technical failure.
+ */
+const RETRIED_KINDS: ReadonlySet<ErrorKind> = new Set(['conflict', 'internal']);
+
+const isRejection = (error: unknown): error is DomainError =>
+  error instanceof DomainError && !RETRIED_KINDS.has(error.kind);
+
+const replySubject = envelopeSchema.shape.subject;
+
 /**
  * A subscription's `handle` for a command channel. The handler's outcome is replied on the command's
  * `replyTo`, through `publisher` and so in the handling's transaction: a success with what the handler
  * returned, or, when it throws a DomainError (a business rejection), a failure naming the rule. A rejection
- * is a normal outcome: it is acknowledged, never retried. Any other error is retried and then dead-lettered.
- * The reply's id derives from the command's, so a retried handling replies with the same message.
+ * is a normal outcome: it is acknowledged, never retried. Any other error is retried and then dead-lettered,
+ * with no reply. A command that can never be handled (unknown type, no or bad replyTo, data off contract) is
+ * poison: dead-lettered at once. The reply's id derives from the command's, so a command handled twice
+ * replies with the same message, which the broker stores once.
  */
 export function onCommands<Schemas extends MessageSchemas>(
   schemas: Schemas,
   handlers: CommandHandlers<Schemas>,
-  options: { publisher: Publisher; source: string },
+  options: CommandHandlingOptions,
 ): (message: Envelope) => Promise<void> {
   return async (command) => {
-    const schema = schemas[command.type];
-    const handler = handlers[command.type] as CommandHandler<unknown> | undefined;
-    if (!schema || !handler) throw new PoisonMessageError(`no handler for the command ${command.type}`);
+    const schema = entry(schemas, command.type);
+    const handler = entry(handlers as Record<string, CommandHandler<unknown> | undefined>, command.type);
+    if (!schema || !handler)
+      throw new PoisonMessageError(`no handler for the command ${command.type}`, 'type');
     if (!command.replyTo) throw new PoisonMessageError('a command needs a replyTo', 'replyTo');
-    const data = dataOf(schema, command);
-    let reply: Envelope;
-    try {
-      const result = await handler(data, command);
-      const success: SuccessReply = { command: command.type, ...(result === undefined ? {} : { result }) };
-      reply = replyTo(command, options.source, SUCCESS_REPLY, success);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const failure: FailureReply = {
-        command: command.type,
-        kind: error.kind,
-        code: error.code,
-        reason: error.message,
-      };
-      reply = replyTo(command, options.source, FAILURE_REPLY, failure);
+    // Checked before the handler runs: a reply that cannot be published would fail every attempt.
+    if (!replySubject.safeParse(command.replyTo).success) {
+      throw new PoisonMessageError('must be a subject (dot-separated tokens)', 'replyTo');
     }
+    const data = dataOf(schema, command);
+    const outcome = await rejectable(() => handler(data, command), options.db);
+    const reply = outcome.rejected
+      ? replyTo(command, options.source, FAILURE_REPLY, {
+          command: command.type,
+          kind: outcome.rejected.kind,
+          code: outcome.rejected.code,
+          reason: outcome.rejected.message,
+        } satisfies FailureReply)
+      : replyTo(command, options.source, SUCCESS_REPLY, {
+          command: command.type,
+          ...(outcome.result === undefined ? {} : { result: outcome.result }),
+        } satisfies SuccessReply);
     await options.publisher.publish([reply]);
   };
+}
+
+const SAVEPOINT = 'tessera_command_handler';
+
+/**
+ * Runs the handler; a rejection is returned, anything else thrown. Inside a transaction of `db`, a
+ * rejection first undoes what the handler wrote (and clears a statement error PostgreSQL would otherwise
+ * keep the transaction aborted for). Its after-commit callbacks cannot be taken back: register them last.
+ */
+async function rejectable(
+  work: () => Promise<unknown>,
+  db: CommandHandlingOptions['db'],
+): Promise<{ result: unknown; rejected?: undefined } | { rejected: DomainError }> {
+  const transaction = db?.inTransaction() ? db : undefined;
+  await transaction?.query(`SAVEPOINT ${SAVEPOINT}`);
+  let result: unknown;
+  try {
+    result = await work();
+  } catch (error) {
+    if (!isRejection(error)) throw error;
+    await transaction?.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    return { rejected: error };
+  }
+  await transaction?.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+  return { result };
 }
 
 function replyTo(command: Envelope, source: string, type: string, data: unknown): Envelope {

@@ -36,6 +36,7 @@ export { Crash, isCrash } from './faults.js';
 export type {
   CommandHandler,
   CommandHandlers,
+  CommandHandlingOptions,
   FailureReply,
   MessageHandler,
   MessageHandlers,
@@ -43,6 +44,18 @@ export type {
   Reply,
   SuccessReply,
 } from './handlers.js';
-export { command, FAILURE_REPLY, isReply, onCommands, onMessages, SUCCESS_REPLY } from './handlers.js';
+export {
+  command,
+  FAILURE_REPLY,
+  isReply,
+  onCommands,
+  onMessages,
+  replySchemas,
+  SUCCESS_REPLY,
+} from './handlers.js';
 export type { Inbox } from './inbox.js';
 export { createInbox, DEFAULT_INBOX_RETENTION_MS, inboxTableSql } from './inbox.js';
+export type { NatsBroker, NatsBrokerOptions } from './nats/broker.js';
+export { createNatsBroker } from './nats/broker.js';
+export { natsBrokerMigrations } from './nats/schema.js';
+export { partitionOf } from './nats/subjects.js';

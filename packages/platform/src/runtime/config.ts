@@ -6,10 +6,10 @@ import { z } from 'zod';
  */
 const duration = z
   .string()
-  .regex(/^\d+(ms|s|m)$/, 'must be a duration such as 500ms, 30s or 2m')
+  .regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 500ms, 30s or 2m')
   .transform((value) => {
-    const [, amount, unit] = /^(\d+)(ms|s|m)$/.exec(value)!;
-    return Number(amount) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000);
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(value)!;
+    return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
 export const configSchema = z.object({
@@ -21,6 +21,18 @@ export const configSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./.data'),
+  // Set: messages go through NATS JetStream (outbox relay, inbox); unset: the embedded broker (ADR 0008).
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL (several: comma-separated)')
+    .optional(),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, '_' or '-'")
+    .default('mallbots'),
+  // Every process of a system must use the same count: it decides which ordering lane a key takes.
+  NATS_PARTITIONS: z.coerce.number().int('must be a whole number').min(1).max(1024).default(16),
+  NATS_ACK_WAIT: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(30_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
@@ -30,6 +42,8 @@ export const configSchema = z.object({
     .min(1024)
     .max(50 * 1_048_576)
     .default(1_048_576),
+  // At least as long as a client may keep retrying one intent (ADR 0010).
+  IDEMPOTENCY_RETENTION: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(24 * 3_600_000),
 });
 
 export type Config = {
@@ -37,10 +51,17 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** NATS servers; undefined runs the embedded broker. */
+  natsUrl: string | undefined;
+  natsStream: string;
+  natsPartitions: number;
+  natsAckWaitMs: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
   httpBodyLimit: number;
+  /** How long an Idempotency-Key and its answer are kept. */
+  idempotencyRetentionMs: number;
 };
 
 export class ConfigError extends Error {
@@ -70,9 +91,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,
+    natsUrl: c.NATS_URL,
+    natsStream: c.NATS_STREAM,
+    natsPartitions: c.NATS_PARTITIONS,
+    natsAckWaitMs: c.NATS_ACK_WAIT,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
     httpBodyLimit: c.HTTP_BODY_LIMIT,
+    idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
   };
 }

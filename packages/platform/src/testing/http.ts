@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Host, loadConfig, type Module, startHost } from '../runtime/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { TestDatabase } from './databases.js';
+import { deleteTestStream, type TestBrokerKind, testNatsUrl, uniqueTestStream } from './nats.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -29,9 +30,14 @@ export const TEST_BODY_LIMIT = 4096;
 export async function startTestHost(
   backend: TestDatabase,
   modules: readonly Module[],
-  options: { bodyLimit?: number } = {},
+  options: { bodyLimit?: number; broker?: TestBrokerKind } = {},
 ): Promise<TestHost> {
   const opened = await backend.open();
+  // NATS: a stream of its own, few lanes, and a short ack wait so that a crashed handling comes back soon.
+  const nats =
+    options.broker === 'nats'
+      ? { natsUrl: testNatsUrl, natsStream: uniqueTestStream(), natsPartitions: 4, natsAckWaitMs: 2_000 }
+      : {};
   const host = await startHost({
     name: 'Test',
     version: 'test',
@@ -44,6 +50,7 @@ export async function startTestHost(
       logLevel: 'silent',
       logFormat: 'json',
       httpBodyLimit: options.bodyLimit ?? TEST_BODY_LIMIT,
+      ...nats,
     },
   });
   return {
@@ -55,6 +62,7 @@ export async function startTestHost(
       host.http.inject({ method, url, payload, headers: { 'content-type': contentType } }),
     async close() {
       await host.stop();
+      if (nats.natsStream) await deleteTestStream(nats.natsStream);
       await opened.close();
     },
   };

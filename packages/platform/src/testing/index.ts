@@ -17,3 +17,5 @@ export {
   TEST_BODY_LIMIT,
   unknownId,
 } from './http.js';
+export type { TestBrokerKind } from './nats.js';
+export { deleteTestStream, testBrokers, testNatsUrl, uniqueTestStream } from './nats.js';

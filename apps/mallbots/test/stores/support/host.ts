@@ -1,4 +1,9 @@
-import { startTestHost, type TestDatabase, type TestHost } from '@tessera/platform/testing';
+import {
+  startTestHost,
+  type TestBrokerKind,
+  type TestDatabase,
+  type TestHost,
+} from '@tessera/platform/testing';
 import { expect } from 'vitest';
 import { createStoresModule, type StoresModuleOptions } from '../../../src/stores/module.js';
 
@@ -23,8 +28,9 @@ interface NewProduct {
 export async function startStoresHost(
   backend: TestDatabase,
   options: StoresModuleOptions = { snapshotEvery: 3 },
+  broker: TestBrokerKind = 'embedded',
 ): Promise<StoresHost> {
-  const api = await startTestHost(backend, [createStoresModule(options)]);
+  const api = await startTestHost(backend, [createStoresModule(options)], { broker });
   const created = async (response: Awaited<ReturnType<TestHost['call']>>) => {
     expect(response.statusCode, response.body).toBe(201);
     return response.json<{ id: string }>().id;

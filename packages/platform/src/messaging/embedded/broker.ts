@@ -1,3 +1,4 @@
+import { messageHandlingDuration, messagesHandled } from '../../observability/index.js';
 import { identifier, type SqlClient } from '../../sql/index.js';
 import {
   type Broker,
@@ -48,6 +49,33 @@ type Outcome =
   | { kind: 'done' }
   | { kind: 'empty'; dueInMs: number | undefined }
   | { kind: 'busy'; until: Promise<void> };
+
+interface DeadLetterRow {
+  id: string;
+  group_name: string;
+  message_id: string;
+  subject: string;
+  type: string;
+  reason: string;
+  attempts: number;
+  dead_at: Date | string;
+  envelope: string;
+}
+
+const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
+  id: row.id,
+  group: row.group_name,
+  messageId: row.message_id,
+  subject: row.subject,
+  type: row.type,
+  reason: row.reason,
+  attempts: row.attempts,
+  deadAt: new Date(row.dead_at),
+  envelope: JSON.parse(row.envelope) as unknown,
+});
+
+/** Dead letter ids are uuids (the column's type). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -100,7 +128,12 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
            dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE $1::text IS NULL OR dl.group_name = $1
-     ORDER BY dl.dead_at, dl.position`,
+     ORDER BY dl.dead_at, dl.position
+     LIMIT $2::int`,
+    getDeadLetter: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject,
+           coalesce(m.envelope->>'type', '') AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
+      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
+     WHERE dl.id = $1::uuid`,
     redrive: `WITH moved AS (
       DELETE FROM ${s}.dead_letters WHERE id = ANY($1::uuid[]) RETURNING group_name, position)
     INSERT INTO ${s}.deliveries (group_name, position, key)
@@ -146,7 +179,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     /** Records a failed attempt, or moves the delivery to the dead letters after the last one. */
     const recordFailure = async (claimed: Claimed, attempt: number, error: unknown) => {
       // A poison message (its data does not fit its contract) would fail every attempt the same way.
-      if (attempt >= maxAttempts || error instanceof PoisonMessageError) {
+      const dead = attempt >= maxAttempts || error instanceof PoisonMessageError;
+      if (dead) {
         await db.query(sql.deadLetter, [
           group,
           claimed.position,
@@ -158,6 +192,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         const pause = Math.max(0, Number(backoff(attempt)) || 0);
         await db.query(sql.retry, [group, claimed.position, claimed.attempts, attempt, pause]);
       }
+      await db.afterCommit(() => messagesHandled.inc({ group, outcome: dead ? 'dead_lettered' : 'retried' }));
     };
 
     // Deliveries whose failed attempt this subscription is recording: between the rollback of the handling
@@ -201,9 +236,11 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             return { kind: 'done' };
           }
           fault('beforeHandle', { group, messageId: envelope.id });
+          const timer = messageHandlingDuration.startTimer({ group });
           // The handler's own SQL joins this transaction: its effects, its inbox row and the ack commit
           // together, or none of them.
-          if (await inbox.firstTime(group, envelope.id)) {
+          const first = await inbox.firstTime(group, envelope.id);
+          if (first) {
             try {
               await subscription.handle(envelope, { attempt: claimed.attempts + 1 });
             } catch (error) {
@@ -215,6 +252,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
           }
           await db.query(sql.ack, [group, claimed.position]);
+          await db.afterCommit(() => {
+            timer();
+            messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
+          });
           return { kind: 'done' };
         });
       } catch (error) {
@@ -347,36 +388,19 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     },
 
     deadLetters: {
-      async list(group) {
-        const { rows } = await db.query<{
-          id: string;
-          group_name: string;
-          message_id: string;
-          subject: string;
-          type: string;
-          reason: string;
-          attempts: number;
-          dead_at: Date | string;
-          envelope: string;
-        }>(sql.list, [group ?? null]);
-        return rows.map(
-          (row): DeadLetter => ({
-            id: row.id,
-            group: row.group_name,
-            messageId: row.message_id,
-            subject: row.subject,
-            type: row.type,
-            reason: row.reason,
-            attempts: row.attempts,
-            deadAt: new Date(row.dead_at),
-            envelope: JSON.parse(row.envelope) as unknown,
-          }),
-        );
+      async list(group, options) {
+        // LIMIT NULL is no limit.
+        const { rows } = await db.query<DeadLetterRow>(sql.list, [group ?? null, options?.limit ?? null]);
+        return rows.map(toDeadLetter);
+      },
+      async get(id) {
+        // Not a uuid: no dead letter has it, and the cast would fail.
+        if (!UUID.test(id)) return undefined;
+        const { rows } = await db.query<DeadLetterRow>(sql.getDeadLetter, [id]);
+        return rows[0] && toDeadLetter(rows[0]);
       },
       async redrive(ids) {
-        const uuids = ids.filter((id) =>
-          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
-        );
+        const uuids = ids.filter((id) => UUID.test(id));
         if (uuids.length === 0) return 0;
         return db.transaction(async () => {
           const { rowCount } = await db.query(sql.redrive, [uuids]);

@@ -1,0 +1,106 @@
+import { identifier, type SqlClient } from '../../sql/index.js';
+import type { DeadLetter, DeadLetters } from '../broker.js';
+import { redriveSubject } from './subjects.js';
+
+interface Row {
+  id: string;
+  group_name: string;
+  message_id: string;
+  subject: string;
+  type: string;
+  reason: string;
+  attempts: number;
+  dead_at: Date | string;
+  envelope: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const toDeadLetter = (row: Row): DeadLetter => ({
+  id: row.id,
+  group: row.group_name,
+  messageId: row.message_id,
+  subject: row.subject,
+  type: row.type,
+  reason: row.reason,
+  attempts: row.attempts,
+  deadAt: new Date(row.dead_at),
+  envelope: JSON.parse(row.envelope) as unknown,
+});
+
+export interface NatsDeadLetters extends DeadLetters {
+  /** Records a dead letter once per group and message (a crash before the delivery ended records it again). */
+  record(letter: Omit<DeadLetter, 'id' | 'deadAt'>): Promise<void>;
+}
+
+/**
+ * Dead letters of the NATS broker, in PostgreSQL beside the outbox. Re-driving one writes it to the outbox
+ * for the group's own re-drive subject, in the transaction that deletes it: it is delivered again to that
+ * group only, and exactly when the deletion commits.
+ */
+export function natsDeadLetters(options: {
+  db: SqlClient;
+  schema: string;
+  stream: string;
+  outboxChannel: string;
+}): NatsDeadLetters {
+  const { db, stream } = options;
+  const s = identifier(options.schema);
+  const columns = `id, group_name, message_id, subject, type, reason, attempts, dead_at, envelope::text AS envelope`;
+  return {
+    async list(group, options = {}) {
+      const { rows } = await db.query<Row>(
+        `SELECT ${columns} FROM ${s}.dead_letters WHERE $1::text IS NULL OR group_name = $1
+          ORDER BY dead_at, id LIMIT $2`,
+        [group ?? null, options.limit ?? null],
+      );
+      return rows.map(toDeadLetter);
+    },
+
+    async get(id) {
+      if (!UUID.test(id)) return undefined;
+      const { rows } = await db.query<Row>(`SELECT ${columns} FROM ${s}.dead_letters WHERE id = $1`, [id]);
+      return rows[0] ? toDeadLetter(rows[0]) : undefined;
+    },
+
+    async record(letter) {
+      await db.query(
+        `INSERT INTO ${s}.dead_letters (group_name, message_id, subject, type, reason, attempts, envelope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::json) ON CONFLICT (group_name, message_id) DO NOTHING`,
+        [
+          letter.group,
+          letter.messageId,
+          letter.subject,
+          letter.type,
+          letter.reason,
+          letter.attempts,
+          JSON.stringify(letter.envelope),
+        ],
+      );
+    },
+
+    async redrive(ids) {
+      const uuids = ids.filter((id) => UUID.test(id));
+      if (uuids.length === 0) return 0;
+      return db.transaction(async () => {
+        const { rows } = await db.query<{ id: string; group_name: string; envelope: string }>(
+          `DELETE FROM ${s}.dead_letters WHERE id = ANY($1::uuid[]) RETURNING id, group_name, envelope::text AS envelope`,
+          [uuids],
+        );
+        if (rows.length === 0) return 0;
+        await db.query(
+          `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+          [
+            // Its own id: JetStream must not take the re-drive for a duplicate of the first publish.
+            rows.map((row) => `redrive-${row.id}`),
+            rows.map((row) => redriveSubject(stream, row.group_name)),
+            rows.map((row) => row.envelope),
+          ],
+        );
+        await db.notify(options.outboxChannel);
+        return rows.length;
+      });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { identifier, type MigrationSet } from '../../sql/index.js';
+import { inboxTableSql } from '../inbox.js';
+
+/** The channel the outbox notifies on commit, to wake the relays. */
+export const outboxChannel = (schema: string) => `${schema}_outbox`;
+
+/**
+ * The NATS broker's tables in the module's own database (ADR 0008): the outbox written in the business
+ * transaction and emptied by the relay, the inbox, the dead letters (kept here rather than in a stream so
+ * that one admin route and CLI serve both brokers), and the groups that subscribed (for lag).
+ */
+export function natsBrokerMigrations(schema = 'messaging'): MigrationSet {
+  const s = identifier(schema);
+  identifier(outboxChannel(schema));
+  return {
+    name: `${schema}.nats`,
+    migrations: [
+      {
+        version: 1,
+        name: 'outbox_inbox_dead_letters',
+        sql: `
+CREATE SCHEMA IF NOT EXISTS ${s};
+-- One row per message to relay, in commit order as far as one key goes (a key's writers serialise on its
+-- aggregate). The NATS subject is computed at write time, so a relay needs no configuration of its own.
+CREATE TABLE ${s}.outbox (
+  position      bigserial   PRIMARY KEY,
+  message_id    text        NOT NULL,
+  nats_subject  text        NOT NULL,
+  payload       text        NOT NULL,
+  written_at    timestamptz NOT NULL DEFAULT now()
+);
+${inboxTableSql(schema)}
+CREATE TABLE ${s}.dead_letters (
+  id          uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  group_name  text        NOT NULL,
+  message_id  text        NOT NULL,
+  subject     text        NOT NULL,
+  type        text        NOT NULL,
+  reason      text        NOT NULL,
+  attempts    integer     NOT NULL,
+  envelope    json        NOT NULL,
+  dead_at     timestamptz NOT NULL DEFAULT now(),
+  -- A crash between recording a dead letter and terminating the delivery records it once.
+  UNIQUE (group_name, message_id)
+);
+CREATE INDEX dead_letters_group_idx ON ${s}.dead_letters (group_name, dead_at);
+CREATE TABLE ${s}.groups (
+  name        text    PRIMARY KEY,
+  partitions  integer NOT NULL
+);
+`,
+      },
+    ],
+  };
+}

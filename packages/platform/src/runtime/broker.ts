@@ -1,0 +1,38 @@
+import {
+  type Broker,
+  createEmbeddedBroker,
+  createNatsBroker,
+  embeddedBrokerMigrations,
+  natsBrokerMigrations,
+} from '../messaging/index.js';
+import type { MigrationSet, SqlClient } from '../sql/index.js';
+import type { Config } from './config.js';
+
+/** The broker's tables for this configuration: NATS's outbox and inbox, or the embedded broker's log. */
+export const brokerMigrations = (config: Config): MigrationSet =>
+  config.natsUrl ? natsBrokerMigrations() : embeddedBrokerMigrations();
+
+/**
+ * The broker the configuration names (ADR 0008): NATS JetStream when `NATS_URL` is set, else the embedded
+ * broker in the same database. The host and the operations CLI open it the same way.
+ */
+export async function openBroker(
+  config: Config,
+  db: SqlClient,
+  options: {
+    name: string;
+    onError?: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
+  },
+): Promise<Broker> {
+  if (!config.natsUrl)
+    return createEmbeddedBroker({ db, ...(options.onError ? { onError: options.onError } : {}) });
+  return createNatsBroker({
+    db,
+    servers: config.natsUrl.split(','),
+    stream: config.natsStream,
+    partitions: config.natsPartitions,
+    ackWaitMs: config.natsAckWaitMs,
+    name: options.name,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+}
