@@ -1,12 +1,9 @@
-import { createHttpServer, type HttpServer } from '../http/index.js';
-import {
-  asyncApiDocument,
-  type Broker,
-  createEmbeddedBroker,
-  embeddedBrokerMigrations,
-} from '../messaging/index.js';
+import { createHttpServer, type HttpServer, idempotencyMigrations } from '../http/index.js';
+import { asyncApiDocument, type Broker } from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
+import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
+import { brokerMigrations, openBroker } from './broker.js';
 import type { Config } from './config.js';
 import type { Module, RunningModule } from './module.js';
 
@@ -52,14 +49,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   await migrate(
     db,
-    [embeddedBrokerMigrations(), ...options.modules.flatMap((module) => module.migrations)],
+    [
+      brokerMigrations(config),
+      idempotencyMigrations(),
+      ...options.modules.flatMap((module) => module.migrations),
+    ],
     (line) => logger.info(line),
   );
-  // One process: the embedded broker, in the same database (ADR 8).
-  const broker = createEmbeddedBroker({
-    db,
-    onError: (error, context) => logger.error({ err: error, ...context }, 'message handling failed'),
-  });
+  // NATS JetStream when configured, else the embedded broker in the same database (ADR 0008).
+  const onError = (error: unknown, context: object) =>
+    logger.error({ err: error, ...context }, 'message handling failed');
+  const broker = await openBroker(config, db, { name: options.name, onError });
+  logger.info(
+    config.natsUrl ? { broker: 'nats', stream: config.natsStream } : { broker: 'embedded' },
+    'broker ready',
+  );
 
   const http = await createHttpServer({
     logger,
@@ -67,15 +71,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
     version: options.version,
     description: options.description,
     bodyLimit: config.httpBodyLimit,
+    // Every mutating route accepts an Idempotency-Key (ADR 0010).
+    idempotency: { db, retentionMs: config.idempotencyRetentionMs },
     readiness: {
       database: async () => (await db.query('SELECT 1 AS ok')).rows.length === 1,
     },
-    tags: options.modules.map((module) => ({ name: module.name, description: module.description })),
+    tags: [
+      ...options.modules.map((module) => ({ name: module.name, description: module.description })),
+      ADMIN_TAG,
+    ],
   });
+  registerAdminRoutes(http, broker);
 
   const asyncApi = asyncApiDocument(
     { title: options.name, version: options.version, description: options.description },
     options.modules.flatMap((module) => module.publishes ?? []),
+    options.modules.map((module) => ({ module: module.name, channels: module.receives ?? [] })),
   );
   http.get('/asyncapi.json', { schema: { hide: true } }, () => asyncApi);
 

@@ -25,6 +25,8 @@ export interface Module {
   readonly migrations: readonly MigrationSet[];
   /** The channels and messages it publishes: its asynchronous public contract (AsyncAPI). */
   readonly publishes?: readonly ChannelContract[];
+  /** The channels it receives commands on: the rest of its asynchronous contract. */
+  readonly receives?: readonly ChannelContract[];
   /** Builds driven adapters, then the application, then the driver adapters (routes, handlers). */
   start(context: ModuleContext): Promise<RunningModule>;
 }

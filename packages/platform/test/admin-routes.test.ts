@@ -1,0 +1,241 @@
+import { type Broker, createEmbeddedBroker, newEnvelope } from '@tessera/platform/messaging';
+import { metricsRegistry } from '@tessera/platform/observability';
+import { ADMIN_TAG } from '@tessera/platform/runtime';
+import {
+  expectDocumentedRoutes,
+  expectProblem,
+  startTestHost,
+  type TestHost,
+  testDatabases,
+  unknownId,
+} from '@tessera/platform/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const NEVER = 3_600_000;
+
+interface Summary {
+  id: string;
+  group: string;
+  messageId: string;
+  subject: string;
+  type: string;
+  reason: string;
+  attempts: number;
+  deadAt: string;
+}
+interface LagAnswer {
+  groups: Array<{ group: string; pending: number; oldestPendingMs?: number; deadLetters: number }>;
+}
+
+describe.each(testDatabases)('admin routes on $backend', (backend) => {
+  let api: TestHost;
+  // A second broker on the host's database, so the test hears each recorded failure (the host's logs them).
+  let broker: Broker;
+  let failures: Array<() => void>;
+  let failed = 0;
+  const nextFailure = () => {
+    const seen = failed;
+    return new Promise<void>((resolve) => {
+      const check = () => (failed > seen ? resolve() : failures.push(check));
+      check();
+    });
+  };
+
+  beforeEach(async () => {
+    // Large enough for a thousand ids.
+    api = await startTestHost(backend, [], { bodyLimit: 65_536 });
+    failures = [];
+    failed = 0;
+    broker = createEmbeddedBroker({
+      db: api.db,
+      idleRecheckMs: NEVER,
+      onError: () => {
+        failed++;
+        for (const waiting of failures.splice(0)) waiting();
+      },
+    });
+  });
+  afterEach(async () => {
+    await broker.close();
+    await api.close();
+  });
+
+  /** A group that fails every message once (maxAttempts 1): each delivery becomes a dead letter. */
+  const failing = (group: string, subject: string) =>
+    broker.subscribe({
+      group,
+      subjects: [subject],
+      maxAttempts: 1,
+      handle: async () => {
+        throw new Error('the handler is broken\nsecond line');
+      },
+    });
+
+  const lagOf = async (group: string) => {
+    const response = await api.call('GET', '/admin/messaging/lag');
+    expect(response.statusCode).toBe(200);
+    return response.json<LagAnswer>().groups.find((g) => g.group === group);
+  };
+
+  it('lists, shows and re-drives dead letters, and the lag follows', async () => {
+    const group = 'ops-tests';
+    // Registered, not consuming: what is published stays pending.
+    await (await failing(group, 'ops.failed')).stop();
+    const message = newEnvelope('tests', {
+      type: 'tests.Failed',
+      subject: 'ops.failed',
+      key: 'k',
+      data: { n: 1 },
+    });
+    await broker.publish([message]);
+    const pending = await lagOf(group);
+    expect(pending).toMatchObject({ group, pending: 1, deadLetters: 0 });
+    expect(pending!.oldestPendingMs).toBeGreaterThanOrEqual(0);
+
+    let dead = nextFailure();
+    let consuming = await failing(group, 'ops.failed');
+    await dead;
+    await consuming.stop();
+    expect(await lagOf(group)).toEqual({ group, pending: 0, deadLetters: 1 });
+
+    const listed = await api.call('GET', '/admin/messaging/dead-letters');
+    expect(listed.statusCode).toBe(200);
+    const { deadLetters, truncated } = listed.json<{ deadLetters: Summary[]; truncated: boolean }>();
+    expect(truncated).toBe(false);
+    expect(deadLetters).toHaveLength(1);
+    const letter = deadLetters[0]!;
+    expect(letter).toEqual({
+      id: expect.any(String),
+      group,
+      messageId: message.id,
+      subject: 'ops.failed',
+      type: 'tests.Failed',
+      reason: 'the handler is broken\nsecond line',
+      attempts: 1,
+      deadAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(letter).not.toHaveProperty('envelope');
+
+    const ofGroup = await api.call('GET', `/admin/messaging/dead-letters?group=${group}&limit=1`);
+    expect(ofGroup.json<{ deadLetters: Summary[] }>().deadLetters.map((l) => l.id)).toEqual([letter.id]);
+    const ofOther = await api.call('GET', '/admin/messaging/dead-letters?group=nobody');
+    expect(ofOther.json()).toEqual({ deadLetters: [], truncated: false });
+
+    const shown = await api.call('GET', `/admin/messaging/dead-letters/${letter.id.toUpperCase()}`);
+    expect(shown.statusCode).toBe(200);
+    const { deadLetter } = shown.json<{
+      deadLetter: Summary & { envelope: { id: string; data: unknown } };
+    }>();
+    expect(deadLetter).toMatchObject({ ...letter, envelope: { id: message.id, data: { n: 1 } } });
+
+    const redriven = await api.call('POST', '/admin/messaging/dead-letters/redrive', {
+      ids: [letter.id, unknownId()],
+    });
+    expect(redriven.statusCode).toBe(200);
+    expect(redriven.json()).toEqual({ redriven: 1 });
+    expect(await lagOf(group)).toMatchObject({ group, pending: 1, deadLetters: 0 });
+    expectProblem(await api.call('GET', `/admin/messaging/dead-letters/${letter.id}`), 404, {
+      code: 'dead_letter_not_found',
+    });
+
+    // It fails again: a new dead letter, re-driven with the whole group this time.
+    dead = nextFailure();
+    consuming = await failing(group, 'ops.failed');
+    await dead;
+    await consuming.stop();
+    const byGroup = await api.call('POST', '/admin/messaging/dead-letters/redrive', { group });
+    expect(byGroup.json()).toEqual({ redriven: 1 });
+    expect(await lagOf(group)).toMatchObject({ pending: 1, deadLetters: 0 });
+    const none = await api.call('POST', '/admin/messaging/dead-letters/redrive', { group: 'nobody' });
+    expect(none.json()).toEqual({ redriven: 0 });
+  });
+
+  it('says when there are more dead letters than the limit', async () => {
+    const group = 'ops-many';
+    await (await failing(group, 'ops.many')).stop();
+    const messages = [1, 2, 3].map((n) =>
+      newEnvelope('tests', { type: 'tests.Failed', subject: 'ops.many', key: `k${n}`, data: n }),
+    );
+    await broker.publish(messages);
+    const consuming = await failing(group, 'ops.many');
+    for (;;) {
+      // Listen before looking, so that a failure recorded in between is not missed.
+      const next = nextFailure();
+      if ((await broker.deadLetters.list(group)).length === 3) break;
+      await next;
+    }
+    await consuming.stop();
+
+    const page = await api.call('GET', `/admin/messaging/dead-letters?group=${group}&limit=2`);
+    const answer = page.json<{ deadLetters: Summary[]; truncated: boolean }>();
+    expect(answer.truncated).toBe(true);
+    expect(answer.deadLetters).toHaveLength(2);
+    const all = await api.call('GET', `/admin/messaging/dead-letters?limit=3`);
+    expect(all.json()).toMatchObject({ truncated: false });
+  });
+
+  it('serves the lag as gauges on /metrics', async () => {
+    await (await failing('ops-metrics', 'ops.metrics')).stop();
+    await broker.publish([
+      newEnvelope('tests', { type: 'tests.Failed', subject: 'ops.metrics', key: 'k', data: 1 }),
+    ]);
+    const metrics = await api.call('GET', '/metrics');
+    expect(metrics.body).toMatch(/^messaging_consumer_pending_messages\{group="ops-metrics"\} 1$/m);
+    expect(metrics.body).toMatch(/^messaging_dead_letters\{group="ops-metrics"\} 0$/m);
+    expect(metrics.body).toMatch(
+      /^messaging_consumer_oldest_pending_seconds\{group="ops-metrics"\} [\d.e-]+$/m,
+    );
+  });
+
+  it('answers bad input with problem+json naming the field', async () => {
+    for (const id of ['not-a-uuid', '123', `${unknownId()}x`]) {
+      expectProblem(await api.call('GET', `/admin/messaging/dead-letters/${id}`), 400, {
+        code: 'invalid_request',
+        field: 'params.id',
+      });
+    }
+    expectProblem(await api.call('GET', `/admin/messaging/dead-letters/${unknownId()}`), 404, {
+      code: 'dead_letter_not_found',
+    });
+    for (const limit of ['0', '1001', 'many', '1.5']) {
+      expectProblem(await api.call('GET', `/admin/messaging/dead-letters?limit=${limit}`), 400, {
+        field: 'querystring.limit',
+      });
+    }
+    expectProblem(await api.call('GET', '/admin/messaging/dead-letters?grop=x'), 400, {
+      code: 'invalid_request',
+    });
+    const redrive = (body: unknown) => api.call('POST', '/admin/messaging/dead-letters/redrive', body);
+    expectProblem(await redrive({}), 400, { code: 'invalid_request', field: 'body' });
+    expectProblem(await redrive({ ids: [unknownId()], group: 'g' }), 400, { field: 'body' });
+    expectProblem(await redrive({ ids: [] }), 400, { field: 'body.ids' });
+    expectProblem(await redrive({ ids: [unknownId(), 'nope'] }), 400, { field: 'body.ids.1' });
+    expectProblem(await redrive({ group: '' }), 400, { field: 'body.group' });
+    expectProblem(await redrive({ ids: [unknownId()], colour: 'red' }), 400, { field: 'body.colour' });
+    expectProblem(await api.raw('POST', '/admin/messaging/dead-letters/redrive', '{"ids": '), 400, {
+      code: 'malformed_json',
+    });
+    const tooMany = Array.from({ length: 1001 }, () => unknownId());
+    expectProblem(await redrive({ ids: tooMany }), 400, { field: 'body.ids' });
+    expect((await redrive({ ids: tooMany.slice(1) })).json()).toEqual({ redriven: 0 });
+  });
+
+  it('documents the routes under the admin tag', async () => {
+    await expectDocumentedRoutes(api, ADMIN_TAG, '/admin/', [
+      '/admin/messaging/dead-letters',
+      '/admin/messaging/dead-letters/{id}',
+      '/admin/messaging/dead-letters/redrive',
+      '/admin/messaging/lag',
+    ]);
+  });
+});
+
+describe('lag gauges', () => {
+  it('leave /metrics when the host stops', async () => {
+    const api = await startTestHost(testDatabases[0]!, []);
+    await api.host.broker.subscribe({ group: 'ops-gone', subjects: ['ops.gone'], handle: async () => {} });
+    expect(await metricsRegistry.metrics()).toContain('group="ops-gone"');
+    await api.close();
+    expect(await metricsRegistry.metrics()).not.toContain('group="ops-gone"');
+  });
+});
