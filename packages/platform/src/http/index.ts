@@ -1,3 +1,12 @@
+export type { IdempotencyOptions } from './idempotency.js';
+export {
+  DEFAULT_IDEMPOTENCY_RETENTION_MS,
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyMigrations,
+  installIdempotency,
+  pruneIdempotencyKeys,
+  REPLAYED_HEADER,
+} from './idempotency.js';
 export type { Problem } from './problem.js';
 export {
   errorHandler,

@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { httpRequestDuration, metricsRegistry } from '../observability/index.js';
+import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   /** Each check returns true when its dependency is ready; `/readiness` is 503 while any is false. */
   readiness?: Record<string, () => Promise<boolean>>;
   tags?: Array<{ name: string; description: string }>;
+  /** With a database, every mutating route accepts an `Idempotency-Key` (ADR 0010). */
+  idempotency?: IdempotencyOptions;
 }
 
 type TransformObject = typeof jsonSchemaTransformObject;
@@ -67,6 +70,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Before any route is added, so that every mutating route gets it, those of modules started later included.
+  if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -101,7 +106,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.title, version: options.version, description: options.description },
+      info: {
+        title: options.title,
+        version: options.version,
+        description: options.idempotency
+          ? [options.description, idempotencyDescription(options.idempotency.retentionMs)]
+              .filter(Boolean)
+              .join('\n\n')
+          : options.description,
+      },
       tags: options.tags,
     },
     transform: jsonSchemaTransform,
