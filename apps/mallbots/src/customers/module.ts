@@ -3,12 +3,13 @@ import { createDomainEventBus, type DomainEventBus } from '@tessera/platform/ddd
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { registerCustomersRoutes } from './adapters/http/routes.js';
+import { customersCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresCustomerRepository } from './adapters/postgres/customers.js';
 import { createCustomersCommands } from './application/commands.js';
 import { createCustomersQueries } from './application/queries.js';
-import { customersPublishes } from './contract/integration-events.js';
+import { customersPublishes, customersReceives } from './contract/integration-events.js';
 
 export interface CustomersModuleOptions {
   /** Where the module's domain events are dispatched after commit (default: a bus of its own). */
@@ -23,6 +24,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
       { name: 'customers', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
     ],
     publishes: customersPublishes,
+    receives: customersReceives,
 
     async start({ db, broker, http }) {
       // Driven adapters.
@@ -36,9 +38,12 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
       );
       const queries = createCustomersQueries({ customers });
 
-      // Driver adapters. The saga's AuthorizeCustomer command handler is wired here once commands and replies land.
+      // Driver adapters: the REST routes, and the saga's commands (AuthorizeCustomer), replied to on replyTo.
       registerCustomersRoutes(http, { commands, queries });
-      return {};
+      const commandHandling = await broker.subscribe(
+        customersCommandHandling(commands, { publisher: broker, db }),
+      );
+      return { stop: () => commandHandling.stop() };
     },
   };
 }

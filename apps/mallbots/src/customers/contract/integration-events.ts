@@ -48,3 +48,23 @@ export const customersPublishes: readonly ChannelContract[] = [
     })),
   },
 ];
+
+/**
+ * The channel Customers receives commands on (replies go to each command's replyTo: `reply.Success` or
+ * `reply.Failure`). Ready for the AsyncAPI document once a module can declare what it receives; the
+ * platform renders only what modules publish today.
+ */
+export const customersReceives: readonly ChannelContract[] = [
+  {
+    address: CUSTOMERS_COMMAND_CHANNEL,
+    description: 'Commands to Customers, from the create-order saga; keyed by customer id',
+    messages: [
+      {
+        name: 'customersapi.AuthorizeCustomer',
+        summary:
+          'May this customer order? Success if registered and enabled, else Failure (permission denied)',
+        data: customersCommands['customersapi.AuthorizeCustomer'],
+      },
+    ],
+  },
+];
