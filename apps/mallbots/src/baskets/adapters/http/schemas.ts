@@ -1,0 +1,80 @@
+import { problemResponse } from '@tessera/platform/http';
+import { z } from 'zod';
+import type { BasketView } from '../../application/queries.js';
+
+export const tags = ['baskets'];
+
+/** Ids are UUIDs; lower-cased so that one basket has one stream whatever case the client sends. */
+const uuid = z.uuid().toLowerCase();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const idParams = z.object({ id: uuid });
+
+/** Whole numbers; 0 and negatives pass here on purpose: the domain owns that rule and its message. */
+const quantity = z
+  .number()
+  .int()
+  .max(10_000)
+  .min(-10_000)
+  .describe('How many; at least 1 (0 and negatives are refused with code item_quantity_not_positive)');
+
+export const startBasketBody = z.strictObject({
+  // A blank id reaches the domain, for the spec's message; anything else must be a customer's UUID.
+  customerId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(100)
+    .refine((value) => value === '' || UUID.test(value), 'must be a UUID')
+    .describe("The customer's id (Customers); blank is refused"),
+});
+export const itemBody = z.strictObject({ productId: uuid, quantity });
+export const checkoutBody = z.strictObject({
+  paymentId: z.string().trim().max(100).describe('The authorized payment (Payments); blank is refused'),
+});
+
+export const created = z.object({ id: z.uuid() }).describe('Started; the Location header points at it');
+export const noContent = (description: string) => z.undefined().describe(description);
+
+const itemSchema = z.object({
+  storeId: z.uuid(),
+  productId: z.uuid(),
+  storeName: z.string(),
+  productName: z.string(),
+  price: z.number().describe('Unit price when first added, in currency units'),
+  quantity: z.number().int(),
+});
+export const basketResponse = z.object({
+  basket: z.object({
+    id: z.uuid(),
+    customerId: z.string(),
+    status: z.enum(['open', 'canceled', 'checked_out']),
+    paymentId: z.string().optional().describe('Once checked out'),
+    items: z.array(itemSchema),
+    total: z.number().describe('Sum of price × quantity, in currency units'),
+  }),
+});
+
+/**
+ * Cents to currency units: division by 100 is correctly rounded, so 2929 prints as 29.29. (Stores has the same
+ * one-liner in its money.ts; a shared money helper in the platform would serve both.)
+ */
+const fromCents = (cents: number) => cents / 100;
+
+/** The aggregate maps to the wire shape explicitly, so a new field never leaks into the API by accident. */
+export const toBasketDto = (basket: BasketView) => ({
+  id: basket.id,
+  customerId: basket.customerId,
+  status: basket.status as 'open' | 'canceled' | 'checked_out',
+  ...(basket.paymentId ? { paymentId: basket.paymentId } : {}),
+  items: basket.items.map(({ priceCents, ...item }) => ({ ...item, price: fromCents(priceCents) })),
+  total: fromCents(basket.totalCents),
+});
+
+/** Error answers the routes may give, documented as RFC 9457 problem details. */
+export const problems = {
+  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
+  notFound: problemResponse('No basket with that ID, or Stores does not know the product or its store'),
+  conflict: problemResponse('The basket changed concurrently; retry'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
+  unavailable: problemResponse('Stores could not be asked about the product; retry later'),
+};

@@ -1,0 +1,65 @@
+import type { RecordedEvent } from '@tessera/platform/eventstore';
+import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import type { IntegrationOutbox } from '../../application/ports.js';
+import { BASKET_CHANNEL, type BasketsMessage } from '../../contract/integration-events.js';
+import type * as Basket from '../../domain/basket.js';
+
+/**
+ * The integration message an event becomes, given the basket after the save. Item changes are not published
+ * (spec §3.2): only the basket's life cycle is. The internal event shapes never leave the module.
+ */
+function forBasket(id: string, state: Basket.State, event: RecordedEvent): BasketsMessage | undefined {
+  switch (event.type as Basket.Event['type']) {
+    case 'baskets.BasketStarted':
+      return { type: 'basketsapi.BasketStarted', data: { id, customerId: state.customerId } };
+    case 'baskets.BasketCanceled':
+      return { type: 'basketsapi.BasketCanceled', data: { id } };
+    case 'baskets.BasketCheckedOut':
+      // Checkout is a basket's last event, so the state after the save is the state at checkout.
+      return {
+        type: 'basketsapi.BasketCheckedOut',
+        data: {
+          id,
+          customerId: state.customerId,
+          paymentId: state.paymentId,
+          items: state.items.map((item) => ({ ...item })),
+        },
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A save's recorded events as the messages to publish, in order, keyed by basket id. */
+export function toIntegrationMessages(
+  id: string,
+  state: Basket.State,
+  recorded: readonly RecordedEvent[],
+): NewMessage[] {
+  return recorded.flatMap((event) => {
+    const message = forBasket(id, state, event);
+    // The message id derives from the event's: appending is once, so is the message, whatever is retried.
+    return message
+      ? [
+          {
+            id: derivedId(event.id, 0),
+            type: message.type,
+            subject: BASKET_CHANNEL,
+            key: id,
+            data: message.data,
+          },
+        ]
+      : [];
+  });
+}
+
+/** Publishes through the broker in the appending transaction (with the embedded broker, that is the outbox). */
+export function brokerOutbox(broker: Broker): IntegrationOutbox {
+  return {
+    async publish(id, state, recorded) {
+      const messages = toIntegrationMessages(id, state, recorded);
+      if (messages.length === 0) return;
+      await broker.publish(messages.map((message) => newEnvelope('baskets', message)));
+    },
+  };
+}

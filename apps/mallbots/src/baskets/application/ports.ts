@@ -1,0 +1,72 @@
+import type { RecordedEvent } from '@tessera/platform/eventstore';
+import type * as Basket from '../domain/basket.js';
+
+/**
+ * What the application needs from the outside world. The adapters implement these; the platform's event-sourced
+ * aggregate repository and SQL client already have these shapes.
+ */
+export interface AggregateStore<State, Event> {
+  load(id: string): Promise<{ readonly state: State }>;
+  /** Loads, decides and appends in one unit of work; a decision of no events appends nothing. */
+  update(
+    id: string,
+    decide: (state: State) => readonly Event[],
+  ): Promise<{ readonly state: State; readonly events: readonly RecordedEvent[] }>;
+}
+
+export interface UnitOfWork {
+  /** Runs `work` in one transaction (joining the caller's, if there is one). */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** A store as Baskets needs it (the anti-corruption layer keeps only this of Stores' model). */
+export interface StoreInfo {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A product as Baskets needs it. The price is whole cents. */
+export interface ProductInfo {
+  readonly id: string;
+  readonly storeId: string;
+  readonly name: string;
+  readonly priceCents: number;
+}
+
+/**
+ * The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`), fed by Stores'
+ * integration events. A value fetched from Stores on a miss is remembered only if no Stores event about that
+ * id was handled since `since` (see the README: the fallback may otherwise cache a value older than an event).
+ */
+export interface StoresCache {
+  findStore(id: string): Promise<StoreInfo | undefined>;
+  findProduct(id: string): Promise<ProductInfo | undefined>;
+  /** The cache's clock, read just before asking Stores. */
+  now(): Promise<Date>;
+  rememberStore(store: StoreInfo, since: Date): Promise<void>;
+  rememberProduct(product: ProductInfo, since: Date): Promise<void>;
+}
+
+/** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */
+export interface StoresDirectory {
+  /** Throws StoresUnavailableError when Stores cannot answer. */
+  findStore(id: string): Promise<StoreInfo | undefined>;
+  /** Throws StoresUnavailableError when Stores cannot answer. */
+  findProduct(id: string): Promise<ProductInfo | undefined>;
+}
+
+/** Stores could not be asked (unreachable, timed out, or it failed): the client may retry later (503). */
+export class StoresUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoresUnavailableError';
+  }
+}
+
+/**
+ * Where the integration messages of a save go, inside the saving transaction: they exist if and only if the
+ * save commits. `state` is the basket after the save; `events` are the events the save recorded.
+ */
+export interface IntegrationOutbox {
+  publish(basketId: string, state: Basket.State, events: readonly RecordedEvent[]): Promise<void>;
+}

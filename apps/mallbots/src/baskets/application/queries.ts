@@ -1,0 +1,26 @@
+import * as Basket from '../domain/basket.js';
+import type { AggregateStore } from './ports.js';
+
+export interface BasketView extends Basket.State {
+  readonly id: string;
+  readonly totalCents: number;
+}
+
+export interface BasketsQueries {
+  getBasket(input: { id: string }): Promise<BasketView>;
+}
+
+/** Baskets have no read model: a basket is read from its stream (and snapshot), as the spec's GetBasket does. */
+export function createBasketsQueries({
+  baskets,
+}: {
+  baskets: Pick<AggregateStore<Basket.State, Basket.Event>, 'load'>;
+}): BasketsQueries {
+  return {
+    async getBasket({ id }) {
+      const { state } = await baskets.load(id);
+      if (state.status === 'unknown') throw Basket.basketNotFound();
+      return { id, ...state, totalCents: Basket.totalCents(state) };
+    },
+  };
+}

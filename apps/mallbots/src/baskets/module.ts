@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createAggregateRepository,
+  createEventStore,
+  eventStoreMigrations,
+  everyNEvents,
+} from '@tessera/platform/eventstore';
+import { createRegistry } from '@tessera/platform/registry';
+import type { Module } from '@tessera/platform/runtime';
+import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { registerBasketsRoutes } from './adapters/http/routes.js';
+import { brokerOutbox } from './adapters/messaging/integration-events.js';
+import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
+import { instrumented } from './adapters/observability/metrics.js';
+import { postgresStoresCache } from './adapters/postgres/caches.js';
+import { storesApiDirectory } from './adapters/stores/stores-api.js';
+import { createBasketsCommands } from './application/commands.js';
+import { createStoresLookups } from './application/lookups.js';
+import type { StoresDirectory } from './application/ports.js';
+import { createBasketsQueries } from './application/queries.js';
+import { basketsPublishes } from './contract/integration-events.js';
+import * as Basket from './domain/basket.js';
+import { basketsEventTypes } from './domain/events.js';
+
+export interface BasketsModuleOptions {
+  /** A snapshot each time a basket's stream reaches a multiple of this many events (default 50). */
+  snapshotEvery?: number;
+  /**
+   * Where Stores' REST API is, for cache misses. Default: the `STORES_URL` environment variable, else this
+   * host's own address (Stores runs in the same process), both read when a miss happens.
+   */
+  storesUrl?: string;
+  /** Replaces the HTTP client of Stores' API (tests of unavailability). */
+  storesDirectory?: StoresDirectory;
+  /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
+  onCacheUpdate?: CacheObserver;
+}
+
+const SCHEMA = 'baskets';
+
+/** Bump when Basket.State changes shape: older snapshots are then ignored and replaced. */
+const SNAPSHOT_VERSION = 1;
+
+export function createBasketsModule(options: BasketsModuleOptions = {}): Module {
+  const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
+  return {
+    name: 'baskets',
+    description: 'Shopping Baskets: a customer starts a basket at the kiosk, fills it, and checks it out',
+    migrations: [
+      eventStoreMigrations(SCHEMA),
+      { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+    ],
+    publishes: basketsPublishes,
+
+    async start({ db, broker, http, selfUrl }) {
+      // Driven adapters: the event store, the caches of Stores' data, and Stores' API for the misses.
+      const eventStore = createEventStore({
+        db,
+        schema: SCHEMA,
+        registry: createRegistry(...basketsEventTypes),
+      });
+      const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
+      const baskets = createAggregateRepository(eventStore, Basket.aggregate, { snapshots, transaction });
+      const directory =
+        options.storesDirectory ??
+        storesApiDirectory({
+          baseUrl: () => options.storesUrl ?? (process.env.STORES_URL || selfUrl()),
+        });
+      const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
+
+      // Application.
+      const commands = instrumented(
+        createBasketsCommands({ db, baskets, lookups, outbox: brokerOutbox(broker), newId: randomUUID }),
+        db,
+      );
+      const queries = createBasketsQueries({ baskets });
+
+      // Driver adapters: the REST routes, and the Stores events that keep the caches.
+      registerBasketsRoutes(http, { commands, queries });
+      const subscriptions = await subscribeToStores(broker, db, options.onCacheUpdate);
+      return {
+        async stop() {
+          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+        },
+      };
+    },
+  };
+}
+
+export const basketsModule = createBasketsModule();
