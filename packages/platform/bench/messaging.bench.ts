@@ -1,0 +1,372 @@
+/**
+ * Messaging benchmark: the exactly-once pipeline end to end, producer's commit → outbox → broker → inbox →
+ * handler's committed effect, on the embedded broker (PostgreSQL, PGlite) and on NATS JetStream (16 and 64
+ * partitions); and in the same run its baselines: raw JetStream (async publish; publish + durable consume
+ * with ack), raw `pg` INSERTs (one connection; a pool of 16) and pg-transactional-outbox (the npm
+ * outbox/inbox library, polling setup). Run with `npm run bench:messaging [-- --messages N]`.
+ *
+ * A producer commits a business row and publishes one envelope in one `db.transaction` (the outbox); the
+ * group's handler writes an effect row in its handling transaction (the inbox is the broker's). Latency is
+ * from the producer's commit (its after-commit callback) to the consumer's commit of the effect
+ * (`db.afterCommit`), by message id. Messages are spread over 1,000 keys, so that partitions and lanes run
+ * in parallel; 16 producers commit one message per transaction, as fast as they can (closed loop): the
+ * offered load is what they achieve, printed beside the throughput. Each workload warms up first (untimed).
+ *
+ * Options: `--messages N` (per workload, default 5,000), `--pgto-messages N` (pg-transactional-outbox,
+ * default 1,000: it is slow), `--only a,b` (workload ids: raw-js, raw-pg, embedded, pglite, nats16,
+ * nats64, pgto). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local PostgreSQL and NATS).
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import {
+  type Broker,
+  createEmbeddedBroker,
+  createNatsBroker,
+  embeddedBrokerMigrations,
+  natsBrokerMigrations,
+  newEnvelope,
+} from '@tessera/platform/messaging';
+import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
+import { PGTO_BATCH, pgTransactionalOutbox, rawJetStream, rawPg } from './messaging-baselines.js';
+import {
+  cpuModel,
+  dropDatabases,
+  failed,
+  freshDatabase,
+  KEYS,
+  keyOf,
+  ms,
+  NATS_URL,
+  PRODUCERS,
+  payloadOf,
+  percentile,
+  produce,
+  type Result,
+  rate,
+  report,
+  Tracker,
+  versionOf,
+  withAdmin,
+} from './messaging-support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '5000' },
+    'pgto-messages': { type: 'string', default: '1000' },
+    only: { type: 'string', default: '' },
+  },
+});
+const MESSAGES = Number(args.messages);
+const PGTO_MESSAGES = Math.min(MESSAGES, Number(args['pgto-messages']));
+if (!(MESSAGES >= 1) || !(PGTO_MESSAGES >= 1)) throw new Error('--messages must be a positive number');
+const ONLY = args.only.split(',').filter((id) => id !== '');
+const wanted = (id: string) => ONLY.length === 0 || ONLY.includes(id);
+/** Handlings at once in the consumer group (the subscription's `concurrency`); NATS: the partitions. */
+const CONSUMERS = 16;
+const WARM_UP = Math.min(1_000, Math.ceil(MESSAGES / 10));
+const SUBJECT = 'bench.orders.events.Order';
+const GROUP = 'bench_effects';
+const TAG = `${process.pid}`;
+
+const TABLES = `
+  CREATE TABLE IF NOT EXISTS bench_orders (id text PRIMARY KEY, key text NOT NULL, data json NOT NULL);
+  CREATE TABLE IF NOT EXISTS bench_effects (message_id text PRIMARY KEY, key text NOT NULL);`;
+
+/**
+ * Our pipeline on one broker and database (one process running the producing and the consuming module):
+ * subscribe, warm up, then `count` messages timed.
+ */
+async function pipeline(
+  label: string,
+  setup: string,
+  db: SqlClient,
+  broker: Broker,
+  count: number,
+  concurrency: number,
+): Promise<Result> {
+  await db.exec(TABLES);
+  let tracker = new Tracker(0);
+  const subscribed = await broker.subscribe({
+    group: GROUP,
+    subjects: [SUBJECT],
+    concurrency,
+    async handle(message) {
+      await db.query('INSERT INTO bench_effects (message_id, key) VALUES ($1, $2)', [
+        message.id,
+        message.key,
+      ]);
+      const current = tracker;
+      await db.afterCommit(() => current.effect(message.id));
+    },
+  });
+  const run = async (n: number, offset: number) => {
+    tracker = new Tracker(n);
+    const current = tracker;
+    const produced = produce(n, PRODUCERS, async (j) => {
+      const i = offset + j;
+      const envelope = newEnvelope('bench', {
+        type: 'bench.OrderPlaced',
+        subject: SUBJECT,
+        key: keyOf(i),
+        data: payloadOf(i),
+      });
+      current.started();
+      await db.transaction(async () => {
+        await db.query('INSERT INTO bench_orders (id, key, data) VALUES ($1, $2, $3)', [
+          `o-${i}`,
+          envelope.key,
+          JSON.stringify(envelope.data),
+        ]);
+        await broker.publish([envelope]);
+        await db.afterCommit(() => current.produced(envelope.id));
+      });
+    });
+    await current.done(label);
+    return { tracker: current, producedBy: await produced };
+  };
+  try {
+    await run(WARM_UP, 1_000_000_000);
+    const { tracker: timed, producedBy } = await run(count, 0);
+    const { rows } = await db.query<{ n: number; orders: number }>(
+      'SELECT (SELECT count(*)::int FROM bench_effects) AS n, (SELECT count(*)::int FROM bench_orders) AS orders',
+    );
+    const { n, orders } = rows[0]!;
+    return timed.result(
+      label,
+      setup,
+      producedBy,
+      `check: ${orders} orders, ${n} effects${n === orders ? ' (exactly once)' : ' (MISMATCH)'}; ${timed.duplicates} duplicate effects`,
+    );
+  } finally {
+    await subscribed.stop();
+  }
+}
+
+async function embeddedOnPostgres(): Promise<Result> {
+  const setup = `subscription concurrency ${CONSUMERS}; pool of ${PRODUCERS + CONSUMERS + 2}`;
+  const label = 'embedded broker (PostgreSQL)';
+  const url = await freshDatabase(`bench_msg_embedded_${TAG}`);
+  const db = postgresClient({
+    connectionString: url,
+    maxConnections: PRODUCERS + CONSUMERS + 2,
+    applicationName: 'bench-embedded',
+  });
+  try {
+    await migrate(db, [embeddedBrokerMigrations()]);
+    const broker = createEmbeddedBroker({ db, onError: (error) => console.error('    broker error', error) });
+    try {
+      return await pipeline(label, setup, db, broker, MESSAGES, CONSUMERS);
+    } finally {
+      await broker.close();
+    }
+  } catch (error) {
+    return failed(label, setup, error);
+  } finally {
+    await db.close();
+  }
+}
+
+async function embeddedOnPglite(): Promise<Result> {
+  const setup = `PGlite in memory, one connection; subscription concurrency ${CONSUMERS}`;
+  const label = 'embedded broker (PGlite, memory)';
+  const db = await pgliteClient({});
+  try {
+    await migrate(db, [embeddedBrokerMigrations()]);
+    const broker = createEmbeddedBroker({ db });
+    try {
+      return await pipeline(label, setup, db, broker, MESSAGES, CONSUMERS);
+    } finally {
+      await broker.close();
+    }
+  } catch (error) {
+    return failed(label, setup, error);
+  } finally {
+    await db.close();
+  }
+}
+
+async function natsOnPostgres(partitions: number): Promise<Result> {
+  const concurrency = Math.max(CONSUMERS, partitions);
+  const pool = PRODUCERS + Math.min(concurrency, 32) + 4;
+  const setup = `${partitions} partitions, concurrency ${concurrency}, relay batch 500 (default), pool of ${pool}`;
+  const label = `NATS broker, ${partitions} partitions (PostgreSQL)`;
+  const url = await freshDatabase(`bench_msg_nats${partitions}_${TAG}`);
+  const db = postgresClient({ connectionString: url, maxConnections: pool, applicationName: 'bench-nats' });
+  const stream = `bench_msg_${partitions}_${TAG}`;
+  try {
+    await migrate(db, [natsBrokerMigrations()]);
+    const broker = await createNatsBroker({
+      db,
+      servers: NATS_URL,
+      stream,
+      partitions,
+      onError: (error, context) => console.error('    broker error', context, error),
+    });
+    try {
+      return await pipeline(label, setup, db, broker, MESSAGES, concurrency);
+    } finally {
+      await broker.close();
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      const { connect } = await import('@nats-io/transport-node');
+      const nc = await connect({ servers: NATS_URL });
+      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => {});
+      await nc.close();
+    }
+  } catch (error) {
+    return failed(label, setup, error);
+  } finally {
+    await db.close();
+  }
+}
+
+async function guarded(label: string, setup: string, work: () => Promise<Result[]>): Promise<Result[]> {
+  try {
+    return await work();
+  } catch (error) {
+    return [failed(label, setup, error)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = performance.now();
+  const server = await withAdmin(async (client) => {
+    const { rows } = await client.query<{ version: string; wal: string; sync: string }>(
+      "SELECT version() AS version, current_setting('wal_level') AS wal, current_setting('synchronous_commit') AS sync",
+    );
+    return rows[0]!;
+  });
+  const nats = await (async () => {
+    try {
+      const { connect } = await import('@nats-io/transport-node');
+      const nc = await connect({ servers: NATS_URL });
+      const info = nc.info;
+      await nc.close();
+      return `nats-server ${info?.version ?? '?'} at ${NATS_URL}${info?.jetstream ? ', JetStream' : ''}`;
+    } catch (error) {
+      return `unreachable at ${NATS_URL} (${(error as Error).message})`;
+    }
+  })();
+  console.log('Messaging benchmark');
+  console.log(
+    `  machine:    ${os.cpus().length} cores, ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `  PostgreSQL: ${server.version.split(' on ')[0]} (synchronous_commit=${server.sync}, wal_level=${server.wal})`,
+  );
+  console.log(`  NATS:       ${nats}`);
+  console.log(
+    `  node:       ${process.version}; pg ${versionOf('pg')}, @nats-io/jetstream ${versionOf('@nats-io/jetstream')}, PGlite ${versionOf('@electric-sql/pglite')}, pg-transactional-outbox ${versionOf('pg-transactional-outbox')}`,
+  );
+  console.log(
+    `  settings:   ${MESSAGES} messages per workload (pg-transactional-outbox ${PGTO_MESSAGES}) after a warm-up; ${KEYS} keys; ${PRODUCERS} producers, one message per transaction, closed loop`,
+  );
+  console.log('');
+
+  const results = new Map<string, Result>();
+  const record = (id: string, list: Result[]) =>
+    list.forEach((r, i) => {
+      results.set(list.length > 1 ? `${id}${i}` : id, r);
+      report(r);
+    });
+  const step = async (id: string, title: string, work: () => Promise<Result[]>) => {
+    if (!wanted(id)) return;
+    console.log(`  ${title}`);
+    record(id, await work());
+  };
+  try {
+    await step('raw-js', 'Baseline: raw JetStream, no database', () =>
+      guarded('raw JetStream', '', () => rawJetStream(MESSAGES, `bench_raw_${TAG}`)),
+    );
+    await step('raw-pg', 'Baseline: raw pg INSERT per message, no broker', () =>
+      guarded('raw pg INSERT', '', () => rawPg(MESSAGES, `bench_msg_raw_${TAG}`)),
+    );
+    await step('embedded', 'Pipeline: embedded broker on PostgreSQL', async () => [
+      await embeddedOnPostgres(),
+    ]);
+    await step('pglite', 'Pipeline: embedded broker on PGlite', async () => [await embeddedOnPglite()]);
+    await step('nats16', 'Pipeline: NATS broker, 16 partitions', async () => [await natsOnPostgres(16)]);
+    await step('nats64', 'Pipeline: NATS broker, 64 partitions', async () => [await natsOnPostgres(64)]);
+    await step('pgto', `Baseline: pg-transactional-outbox ${versionOf('pg-transactional-outbox')}`, () =>
+      guarded('pg-transactional-outbox', '', async () => [
+        await pgTransactionalOutbox(PGTO_MESSAGES, `bench_msg_pgto_${TAG}`),
+      ]),
+    );
+  } finally {
+    await dropDatabases();
+  }
+
+  // Table and targets
+  const jsPublish = rate(results.get('raw-js0'));
+  const pgto = rate(results.get('pgto'));
+  const ratio = (value: number, base: number) =>
+    Number.isNaN(value) || Number.isNaN(base) ? 'n/a' : `${(value / base).toFixed(2)}x`;
+  const pipelines = ['embedded', 'pglite', 'nats16', 'nats64'];
+  const rows = [...results.entries()].map(([id, r]) => {
+    const l = r.latencies;
+    const own = rate(r);
+    const isPipeline = pipelines.includes(id);
+    const isNats = id.startsWith('nats');
+    return [
+      r.label,
+      r.error ? `not measured: ${r.error}` : own.toFixed(0),
+      r.error ? '' : ms(percentile(l, 50)),
+      r.error ? '' : ms(percentile(l, 99)),
+      r.offered && !r.error ? r.offered.toFixed(0) : '',
+      isPipeline || id === 'raw-js1' ? ratio(own, jsPublish) : '',
+      isPipeline ? ratio(own, pgto) : '',
+      isNats ? (own >= 0.5 * jsPublish ? 'MET' : 'MISSED') : '',
+      isPipeline ? (own >= 50 * pgto ? 'MET' : Number.isNaN(pgto) ? 'n/a' : 'MISSED') : '',
+    ];
+  });
+  const header = [
+    'workload',
+    'messages/s',
+    'p50',
+    'p99',
+    'producers msg/s',
+    'vs JS publish',
+    'vs pg-t-outbox',
+    '>= 0.5x JS publish',
+    '>= 50x pg-t-outbox',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log('');
+  console.log('Results: end-to-end messages/s and latency (pipelines: producer commit → committed effect)');
+  console.log('');
+  console.log(line(header));
+  console.log(
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+  );
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log('Setups:');
+  for (const r of results.values()) console.log(`  ${r.label}: ${r.setup}`);
+  console.log('');
+  const best = Math.max(rate(results.get('nats16')), rate(results.get('nats64')));
+  console.log('Targets:');
+  console.log(
+    `  ${'NATS pipeline >= 0.5x raw JetStream async publish'.padEnd(68)} ${Number.isNaN(best + jsPublish) ? 'not run' : best >= 0.5 * jsPublish ? 'MET' : 'MISSED'} (best ${best.toFixed(0)} msg/s vs ${(0.5 * jsPublish).toFixed(0)} needed)`,
+  );
+  for (const id of pipelines) {
+    const r = results.get(id);
+    if (!r || r.error) continue;
+    console.log(
+      `  ${`${r.label} >= 50x pg-transactional-outbox`.padEnd(68)} ${Number.isNaN(pgto) ? 'not run' : rate(r) >= 50 * pgto ? 'MET' : 'MISSED'} (${rate(r).toFixed(0)} msg/s vs ${(50 * pgto).toFixed(0)} needed)`,
+    );
+  }
+  console.log(`  (pg-transactional-outbox ran with ${PGTO_BATCH} messages in flight per listener)`);
+  console.log('');
+  console.log(`Total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();
+// pg-transactional-outbox's listeners leave timers behind after their shutdown: do not wait for them.
+process.exit(0);
