@@ -8,11 +8,13 @@ import {
 import { createRegistry } from '@tessera/platform/registry';
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { STORES_SERVICE, type StoresService } from '../stores/contract/stores-service.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
+import { inProcessStoresDirectory } from './adapters/stores/in-process.js';
 import { storesApiDirectory } from './adapters/stores/stores-api.js';
 import { createBasketsCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
@@ -52,7 +54,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
     ],
     publishes: basketsPublishes,
 
-    async start({ db, broker, http, selfUrl }) {
+    async start({ db, broker, http, selfUrl, services }) {
       // Driven adapters: the event store, the caches of Stores' data, and Stores' API for the misses.
       const eventStore = createEventStore({
         db,
@@ -61,11 +63,20 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
       const baskets = createAggregateRepository(eventStore, Basket.aggregate, { snapshots, transaction });
-      const directory =
-        options.storesDirectory ??
-        storesApiDirectory({
-          baseUrl: () => options.storesUrl ?? (process.env.STORES_URL || selfUrl()),
-        });
+      // An address given means Stores runs elsewhere; otherwise Stores in this process, if it is here.
+      const storesApi = storesApiDirectory({
+        baseUrl: () => options.storesUrl ?? (process.env.STORES_URL || selfUrl()),
+      });
+      const remote = () => options.storesUrl !== undefined || Boolean(process.env.STORES_URL);
+      const local = () => services.find<StoresService>(STORES_SERVICE);
+      const pick = (): StoresDirectory => {
+        const service = remote() ? undefined : local();
+        return service ? inProcessStoresDirectory(service) : storesApi;
+      };
+      const directory: StoresDirectory = options.storesDirectory ?? {
+        findStore: (id) => pick().findStore(id),
+        findProduct: (id) => pick().findProduct(id),
+      };
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 
       // Application.

@@ -12,9 +12,11 @@ import { registerStoresRoutes } from './adapters/http/routes.js';
 import { publishIntegrationEvents } from './adapters/messaging/integration-events.js';
 import { catalogProjection, postgresCatalogRepository } from './adapters/postgres/catalog.js';
 import { mallProjection, postgresMallRepository } from './adapters/postgres/mall.js';
+import { storesService } from './adapters/services/stores-service.js';
 import { createStoresCommands } from './application/commands.js';
 import { createStoresQueries } from './application/queries.js';
 import { storesPublishes } from './contract/integration-events.js';
+import { STORES_SERVICE } from './contract/stores-service.js';
 import { storesEventTypes } from './domain/events.js';
 import * as Product from './domain/product.js';
 import * as Store from './domain/store.js';
@@ -40,7 +42,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
     ],
     publishes: storesPublishes,
 
-    async start({ db, broker, http }) {
+    async start({ db, broker, http, services }) {
       // Driven adapters: the event store, whose appends update the read models and publish the integration
       // events in the same transaction.
       const eventStore = createEventStore({
@@ -62,6 +64,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
 
       // Driver adapters.
       registerStoresRoutes(http, { commands, queries });
+      services.provide(STORES_SERVICE, storesService(queries));
       return {};
     },
   };

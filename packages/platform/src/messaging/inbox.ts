@@ -12,6 +12,9 @@ import { identifier, type SqlClient } from '../sql/index.js';
  */
 export const DEFAULT_INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** How often a broker prunes: a quarter of the retention, between 1 s and 1 h (a tiny retention must not hammer the database). */
+export const pruneEvery = (retentionMs: number) => Math.min(Math.max(retentionMs / 4, 1_000), 3_600_000);
+
 export function inboxTableSql(schema: string): string {
   const s = identifier(schema);
   return `

@@ -5,7 +5,7 @@ import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import { brokerMigrations, openBroker } from './broker.js';
 import type { Config } from './config.js';
-import type { Module, RunningModule } from './module.js';
+import type { Module, RunningModule, Services } from './module.js';
 
 export interface Host {
   readonly http: HttpServer;
@@ -95,9 +95,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (!listeningAt) throw new Error('the host is not listening yet');
     return listeningAt;
   };
+  const provided = new Map<string, unknown>();
+  const services: Services = {
+    provide(name, service) {
+      if (provided.has(name)) throw new Error(`the service ${name} is already provided`);
+      provided.set(name, service);
+    },
+    find: <Service>(name: string) => provided.get(name) as Service | undefined,
+  };
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const module of options.modules) {
-    const context = { db, broker, http, logger: logger.child({ module: module.name }), selfUrl };
+    const context = { db, broker, http, logger: logger.child({ module: module.name }), selfUrl, services };
     running.push({ name: module.name, module: await module.start(context) });
     logger.info({ module: module.name }, 'module started');
   }

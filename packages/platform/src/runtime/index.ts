@@ -4,7 +4,7 @@ export type { Config } from './config.js';
 export { ConfigError, configSchema, loadConfig } from './config.js';
 export type { Host, HostOptions } from './host.js';
 export { startHost, stopOnSignals } from './host.js';
-export type { Module, ModuleContext, RunningModule } from './module.js';
+export type { Module, ModuleContext, RunningModule, Services } from './module.js';
 export type { OpsCommand, OpsIo, RunOpsOptions } from './ops-cli.js';
 export {
   executeOps,

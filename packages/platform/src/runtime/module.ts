@@ -3,6 +3,17 @@ import type { Broker, ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
 import type { MigrationSet, SqlClient } from '../sql/index.js';
 
+/**
+ * Synchronous services modules offer each other, by the name their contract gives. In one process a module
+ * provides its implementation and the others call it directly (joining the caller's transaction); when the
+ * provider runs elsewhere nothing is provided here, and the consumer uses its remote adapter instead.
+ */
+export interface Services {
+  provide<Service>(name: string, service: Service): void;
+  /** The service if a module of this process provides it. Look it up when calling, not at start. */
+  find<Service>(name: string): Service | undefined;
+}
+
 /** What the host gives a module's composition root. */
 export interface ModuleContext {
   db: SqlClient;
@@ -15,6 +26,7 @@ export interface ModuleContext {
    * address is configured for it. Known once the host listens: call it when the request is made, not at start.
    */
   selfUrl(): string;
+  services: Services;
 }
 
 /** A bounded context as the host sees it: its schema's migrations and a composition root. */

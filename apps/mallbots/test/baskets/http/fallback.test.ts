@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StoresHost, startStoresHost } from '../../stores/support/host.js';
 import {
   type BasketsHost,
   expectProblem,
@@ -51,6 +52,28 @@ describe.each(testDatabases)(
       expect(store.rows).toEqual([{ name: 'Lamp Shop', exact: false }]);
     });
 
+    it('looks Stores up in the same transaction when the request carries an Idempotency-Key', async () => {
+      const storeId = await api.createStore('Key Shop');
+      const productId = await api.addProduct(storeId, { name: 'Key', price: 3 });
+      await api.cached(productId);
+      await api.db.query('DELETE FROM baskets.products_cache WHERE id = $1', [productId]);
+      const id = await api.startBasket();
+      const addTwice = () =>
+        api.host.http.inject({
+          method: 'PUT',
+          url: `/api/baskets/${id}/addItem`,
+          headers: { 'idempotency-key': `add-${id}` },
+          payload: { productId, quantity: 2 },
+        });
+      // The whole request holds one transaction; with PGlite's single connection an HTTP call back to
+      // Stores could not run inside it.
+      expect((await addTwice()).statusCode).toBe(204);
+      const replay = await addTwice();
+      expect(replay.statusCode).toBe(204);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect((await api.getBasket(id)).items).toMatchObject([{ productId, quantity: 2, price: 3 }]);
+    });
+
     it('answers 404 naming the product Stores does not know, and caches nothing', async () => {
       const id = await api.startBasket();
       const productId = unknownId();
@@ -78,6 +101,32 @@ describe.each(testDatabases)(
     });
   },
 );
+
+describe.each(testDatabases)('Baskets asks a Stores of another process over HTTP, on $backend', (backend) => {
+  let api: BasketsHost;
+  let remote: StoresHost;
+  beforeAll(async () => {
+    remote = await startStoresHost(backend);
+    api = await startBasketsHost(backend, { storesUrl: remote.host.url });
+  }, HOST_START_MS);
+  afterAll(async () => {
+    await api.close();
+    await remote.close();
+  });
+
+  it("fetches what only the other process's Stores knows", async () => {
+    // Not published to this process's broker: only the HTTP look-up can find it.
+    const storeId = await remote.createStore('Far Away Books');
+    const productId = await remote.addProduct(storeId, { name: 'Atlas', price: 12.5 });
+    const id = await api.startBasket();
+    expect((await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 })).statusCode).toBe(
+      204,
+    );
+    expect((await api.getBasket(id)).items).toEqual([
+      { storeId, productId, storeName: 'Far Away Books', productName: 'Atlas', price: 12.5, quantity: 1 },
+    ]);
+  });
+});
 
 describe.each(testDatabases)('Baskets when Stores cannot answer, on $backend', (backend) => {
   let api: BasketsHost;

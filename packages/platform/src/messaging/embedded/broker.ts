@@ -12,7 +12,7 @@ import {
 } from '../broker.js';
 import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
-import { createInbox, DEFAULT_INBOX_RETENTION_MS } from '../inbox.js';
+import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { brokerChannel } from './schema.js';
 
 export interface EmbeddedBrokerOptions {
@@ -338,10 +338,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       AND NOT EXISTS (SELECT 1 FROM ${s}.dead_letters l WHERE l.position = m.position)`;
   const startPruning = () => {
     const onError = (error: unknown) => report(error, { group: '(pruning)' });
-    const stopInbox = inbox.startPruning(Math.min(retentionMs / 4, 3_600_000), onError);
+    const stopInbox = inbox.startPruning(pruneEvery(retentionMs), onError);
     const timer = setInterval(
       () => void db.query(pruneMessages, [retentionMs]).catch(onError),
-      Math.min(retentionMs / 4, 3_600_000),
+      pruneEvery(retentionMs),
     );
     timer.unref();
     return () => {

@@ -22,7 +22,7 @@ import {
 } from '../broker.js';
 import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
-import { createInbox, DEFAULT_INBOX_RETENTION_MS } from '../inbox.js';
+import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { natsDeadLetters } from './dead-letters.js';
 import { startRelay } from './relay.js';
 import { outboxChannel } from './schema.js';
@@ -95,7 +95,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   await ensureStream();
 
   const inbox = createInbox(db, schema, retentionMs);
-  const stopPruning = inbox.startPruning(Math.min(retentionMs / 4, 3_600_000), (error) =>
+  const stopPruning = inbox.startPruning(pruneEvery(retentionMs), (error) =>
     report(error, { group: '(pruning)' }),
   );
   const running = new Set<Subscribed>();
