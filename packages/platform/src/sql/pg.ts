@@ -118,6 +118,13 @@ function createListener(connect: () => pg.Client) {
   let client: Promise<pg.Client> | undefined;
   let closed = false;
   let retryMs = 100;
+  // One statement at a time on the connection: subscriptions start and stop concurrently.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = (connection: pg.Client, sql: string) => {
+    const run = queue.then(() => connection.query(sql));
+    queue = run.catch(() => {});
+    return run;
+  };
 
   const open = (): Promise<pg.Client> => {
     client ??= (async () => {
@@ -166,7 +173,7 @@ function createListener(connect: () => pg.Client) {
       if (!callbacks) {
         callbacks = new Set();
         channels.set(channel, callbacks);
-        await connection.query(`LISTEN ${channel}`);
+        await serially(connection, `LISTEN ${channel}`);
       }
       callbacks.add(onNotification);
       return async () => {
@@ -174,7 +181,7 @@ function createListener(connect: () => pg.Client) {
         if (callbacks.size === 0 && channels.get(channel) === callbacks) {
           channels.delete(channel);
           const current = await client?.catch(() => undefined);
-          await current?.query(`UNLISTEN ${channel}`).catch(() => {});
+          if (current) await serially(current, `UNLISTEN ${channel}`).catch(() => {});
         }
       };
     },

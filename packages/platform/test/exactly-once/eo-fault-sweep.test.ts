@@ -142,9 +142,9 @@ describe.each(configs)('EO-P20 fault sweep: $name', (config) => {
   afterAll(() => site?.close());
 
   const points = CRASH_POINTS[config.broker];
-  for (const scenario of scenarios) {
-    it(`EO-P20: ${scenario.name}: a crash at any point, restarted, ends as the crash-free run`, async (context) => {
-      if (scenario.postgresOnly && config.database.backend !== 'postgres') return context.skip();
+  // Scenarios that need two transactions at once run only where there can be two (not on PGlite).
+  for (const scenario of scenarios.filter((s) => !s.postgresOnly || config.database.backend === 'postgres')) {
+    it(`EO-P20: ${scenario.name}: a crash at any point, restarted, ends as the crash-free run`, async () => {
       const fresh = async () => {
         const w = await site.world();
         await setUpBusiness(w, { concurrency: 2 });

@@ -75,6 +75,8 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
 
   const nats = config.broker === 'nats';
   const postgres = config.database.backend === 'postgres';
+  // Properties that need two transactions at once: PGlite is one connection, so they exist only on PostgreSQL.
+  const itConcurrent = postgres ? it : () => {};
 
   const world = async (options: ServiceOptions = {}) => {
     const w = await site.world();
@@ -120,9 +122,8 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
     expect(await receivedOf(w, outId('M1'))).toHaveLength(1);
   });
 
-  it('EO-P02: two copies handled concurrently commit once; the other is a duplicate', async (context) => {
+  itConcurrent('EO-P02: two copies handled concurrently commit once; the other is a duplicate', async () => {
     // PGlite is one connection: two handlings can never overlap there.
-    if (!postgres) return context.skip();
     let handled = 0;
     const secondArrived = deferred();
     const w = await world({
@@ -570,8 +571,7 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
       return referenced;
     };
 
-    it('EO-P14: the interleaving of slides 34-36 never leaves x == 2 with y == 1', async (context) => {
-      if (!postgres) return context.skip();
+    itConcurrent('EO-P14: the interleaving of slides 34-36 never leaves x == 2 with y == 1', async () => {
       const { w, a } = await interleave();
       const { rows: history } = await w.db.query<{ x: number; y: number; url: string }>(
         `SELECT h.x, b.y, h.doc_url AS url FROM ${w.table('doc_history')} h
@@ -593,8 +593,7 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
       expect(aDocs.filter((url) => !committed.includes(url))).toHaveLength(1);
     });
 
-    it('EO-P15: the published side effects all come from the winning attempt', async (context) => {
-      if (!postgres) return context.skip();
+    itConcurrent('EO-P15: the published side effects all come from the winning attempt', async () => {
       const w = await world({ concurrency: 4 });
       const u = await crashAfterUpload(w);
       const { rows: attempts } = await w.db.query<{ attempt: string; url: string }>(
@@ -628,18 +627,20 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
       expect(rows).toHaveLength(1);
     });
 
-    it('EO-P16: after the cleanup only documents referenced by state or sent messages remain', async (context) => {
-      if (!postgres) return context.skip();
-      const { w } = await interleave();
-      await crashAfterUpload(w);
-      const before = await urls(w, `SELECT url FROM ${w.table('blobs')}`);
-      const referenced = await cleanup(w);
-      const after = await urls(w, `SELECT url FROM ${w.table('blobs')}`);
-      expect(after).toEqual([...referenced].sort());
-      // What went: A's first attempt (EO-P14) and U2's dead attempt (EO-P15).
-      expect(before.length - after.length).toBe(2);
-      expect(await urls(w, `SELECT url FROM ${w.table('side_effects')}`)).toEqual(after);
-    });
+    itConcurrent(
+      'EO-P16: after the cleanup only documents referenced by state or sent messages remain',
+      async () => {
+        const { w } = await interleave();
+        await crashAfterUpload(w);
+        const before = await urls(w, `SELECT url FROM ${w.table('blobs')}`);
+        const referenced = await cleanup(w);
+        const after = await urls(w, `SELECT url FROM ${w.table('blobs')}`);
+        expect(after).toEqual([...referenced].sort());
+        // What went: A's first attempt (EO-P14) and U2's dead attempt (EO-P15).
+        expect(before.length - after.length).toBe(2);
+        expect(await urls(w, `SELECT url FROM ${w.table('side_effects')}`)).toEqual(after);
+      },
+    );
   });
 
   it('EO-P17: after the dispatch the outbox is empty and the marker still makes a duplicate a no-op', async () => {
