@@ -1,5 +1,10 @@
 import type { Envelope } from '@tessera/platform/messaging';
-import { startTestHost, type TestDatabase, type TestHost } from '@tessera/platform/testing';
+import {
+  startTestHost,
+  type TestBrokerKind,
+  type TestDatabase,
+  type TestHost,
+} from '@tessera/platform/testing';
 import { expect } from 'vitest';
 import { type BasketsModuleOptions, createBasketsModule } from '../../../src/baskets/module.js';
 import { createStoresModule } from '../../../src/stores/module.js';
@@ -48,20 +53,25 @@ export const CUSTOMER = '7d3c1f0e-5b2a-4c8d-9e6f-1a2b3c4d5e6f';
 export async function startBasketsHost(
   backend: TestDatabase,
   options: BasketsModuleOptions = {},
+  broker: TestBrokerKind = 'embedded',
 ): Promise<BasketsHost> {
   const cacheUpdates: Envelope[] = [];
   const waiters = new Set<() => void>();
-  const api = await startTestHost(backend, [
-    createStoresModule({ snapshotEvery: 3 }),
-    createBasketsModule({
-      snapshotEvery: 3,
-      ...options,
-      onCacheUpdate: (message) => {
-        cacheUpdates.push(message);
-        for (const wake of waiters) wake();
-      },
-    }),
-  ]);
+  const api = await startTestHost(
+    backend,
+    [
+      createStoresModule({ snapshotEvery: 3 }),
+      createBasketsModule({
+        snapshotEvery: 3,
+        ...options,
+        onCacheUpdate: (message) => {
+          cacheUpdates.push(message);
+          for (const wake of waiters) wake();
+        },
+      }),
+    ],
+    { broker },
+  );
   const created = async (response: Awaited<ReturnType<TestHost['call']>>) => {
     expect(response.statusCode, response.body).toBe(201);
     return response.json<{ id: string }>().id;

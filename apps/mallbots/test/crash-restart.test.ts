@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type SqlClient } from '@tessera/platform/sql';
+import {
+  deleteTestStream,
+  postgresTestDatabase,
+  testNatsUrl,
+  uniqueTestStream,
+} from '@tessera/platform/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The real thing: MallBots as `npm start` runs it, killed with SIGKILL while requests are in flight, then
+ * started again on the same data. Whatever had committed must reach Baskets' caches once, and nothing else.
+ */
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+interface Running {
+  process: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+async function launch(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /MallBots is running at (http:\/\/\S+) /.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    void exited.then((code) => reject(new Error(`MallBots exited (${code}) before it ran:\n${output}`)));
+  });
+  return { process: child, url, exited };
+}
+
+async function post(url: string, body: unknown): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201)
+    throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+const addProduct = (url: string, storeId: string, n: number) =>
+  post(`${url}/api/stores/${storeId}/products`, {
+    name: `Product ${n}`,
+    description: 'made to be counted',
+    sku: `P-${n}`,
+    price: 1 + n / 100,
+  });
+
+/** Re-asks until `check` holds: a black-box process gives no other signal. Bounded, as a safety net. */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const setups = [
+  { name: 'the embedded default (PGlite, embedded broker)', nats: false },
+  { name: 'PostgreSQL and NATS JetStream', nats: true },
+];
+
+describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ nats }) => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  });
+
+  it('loses and duplicates nothing: every committed product reaches the baskets cache once', async () => {
+    const env: Record<string, string> = {};
+    let inspect: () => Promise<SqlClient>;
+    if (nats) {
+      const opened = await postgresTestDatabase.open();
+      const stream = uniqueTestStream();
+      Object.assign(env, {
+        DATABASE_URL: opened.url ?? '',
+        NATS_URL: testNatsUrl,
+        NATS_STREAM: stream,
+        NATS_ACK_WAIT: '2s',
+      });
+      cleanups.push(
+        () => opened.close(),
+        () => deleteTestStream(stream),
+      );
+      inspect = async () => opened.db;
+    } else {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'mallbots-crash-')), 'data');
+      Object.assign(env, { DATA_DIR: dataDir });
+      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+      inspect = () => openDatabase({ dataDir });
+    }
+
+    const first = await launch(env);
+    cleanups.push(async () => void first.process.kill('SIGKILL'));
+    const storeId = await post(`${first.url}/api/stores`, { name: 'Crash Test Store', location: 'B1' });
+    // Four clients add products until the process dies under them.
+    let n = 0;
+    let answered = 0;
+    const clients = Array.from({ length: 4 }, async () => {
+      for (;;) {
+        try {
+          await addProduct(first.url, storeId, n++);
+          answered++;
+        } catch {
+          return; // the process is gone: this request's outcome is unknown, as a client's would be
+        }
+        if (answered === 25) first.process.kill('SIGKILL');
+      }
+    });
+    await Promise.all(clients);
+    expect(await first.exited).toBeNull(); // killed, not exited
+
+    const second = await launch(env);
+    cleanups.push(async () => void second.process.kill('SIGKILL'));
+    for (let i = 0; i < 5; i++) await addProduct(second.url, storeId, n++);
+
+    const counts = async (db: SqlClient) => {
+      const inbox = nats ? 'messaging.inbox' : 'broker.inbox';
+      const { rows } = await db.query<{ catalog: number; added: number; cached: number; handled: number }>(
+        `SELECT (SELECT count(*)::int FROM stores.products WHERE store_id = $1) AS catalog,
+                (SELECT count(*)::int FROM stores.events WHERE event_type = 'stores.ProductAdded') AS added,
+                (SELECT count(*)::int FROM baskets.products_cache c
+                   JOIN stores.products p ON p.id = c.id AND p.name = c.name AND p.price_cents = c.price_cents
+                  WHERE c.store_id = $1 AND c.exact) AS cached,
+                (SELECT count(*)::int FROM ${inbox} WHERE group_name = 'baskets-products') AS handled`,
+        [storeId],
+      );
+      return rows[0]!;
+    };
+    if (nats) {
+      const db = await inspect();
+      await eventually(async () => {
+        const c = await counts(db);
+        return c.cached === c.catalog;
+      }, 'the cache holds the catalog');
+    } else {
+      // PGlite is one process's: wait until the broker has nothing pending, stop, then look.
+      await eventually(async () => {
+        const lag = (await (await fetch(`${second.url}/admin/messaging/lag`)).json()) as {
+          groups: Array<{ pending: number }>;
+        };
+        return lag.groups.length > 0 && lag.groups.every((group) => group.pending === 0);
+      }, 'no delivery is pending');
+      second.process.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+    const db = await inspect();
+    const c = await counts(db);
+    if (!nats) await db.close();
+    // Everything answered before the kill, and the five after, exist; whatever committed without an answer too.
+    expect(c.catalog).toBeGreaterThanOrEqual(answered + 5);
+    // One ProductAdded per product: nothing was duplicated by the restart.
+    expect(c.added).toBe(c.catalog);
+    // Each reached the cache, exactly as Stores has it, and was handled once.
+    expect(c.cached).toBe(c.catalog);
+    expect(c.handled).toBe(c.catalog);
+  }, 180_000);
+});
