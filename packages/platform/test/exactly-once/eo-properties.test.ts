@@ -187,7 +187,9 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
       expect((await readState(w)).orders[orderId]).toBeUndefined();
       expect(await w.marked(SERVICE, id)).toBe(false);
       expect((await logicalTransport(w)).has(outId(id))).toBe(false);
-      expect(await w.outboxRows()).toBe(0);
+      // Nothing the attempt produced waits to be sent. (The incoming message itself may still sit in the
+      // outbox: a crash can kill the relay between JetStream's ack and the removal; it is sent again.)
+      expect(await w.outboxIds()).not.toContain(outId(id));
     };
 
     // (a) The process dies after the handler and before the commit.
@@ -510,7 +512,8 @@ describe.each(configs)('exactly-once properties: $name', (config) => {
     expect((await commitLog(w)).map((c) => c.messageId)).toEqual(['K1', 'K2', 'K3']);
   });
 
-  describe('consistent documents (PostgreSQL: two transactions at once)', () => {
+  // Only where there can be two transactions at once: a describe with no test fails the run.
+  (postgres ? describe : () => {})('consistent documents (PostgreSQL: two transactions at once)', () => {
     /** A (x = 1) pauses after generating its document, B (x = 2) runs to completion, A resumes. */
     const interleave = async () => {
       const aPaused = deferred();

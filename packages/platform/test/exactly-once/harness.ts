@@ -441,6 +441,15 @@ export class World {
   }
 
   /** Rows of the outbox that the NATS relay has not removed yet (the embedded broker has no relay: 0). */
+  /** The ids of the messages waiting in the outbox (NATS; the embedded broker has none). */
+  async outboxIds(): Promise<string[]> {
+    if (this.kind === 'embedded') return [];
+    const { rows } = await this.db.query<{ message_id: string }>(
+      `SELECT message_id FROM ${this.schema}.outbox ORDER BY position`,
+    );
+    return rows.map((row) => row.message_id);
+  }
+
   async outboxRows(): Promise<number> {
     if (this.kind === 'embedded') return 0;
     const { rows } = await this.db.query<{ n: number }>(
