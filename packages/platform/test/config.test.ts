@@ -51,6 +51,8 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NATS_STREAM: 'a.b' })).toThrow('NATS_STREAM');
     expect(() => loadConfig({ NATS_PARTITIONS: '0' })).toThrow('NATS_PARTITIONS');
     expect(() => loadConfig({ NATS_ACK_WAIT: '10ms' })).toThrow('NATS_ACK_WAIT must be at least 1s');
+    expect(() => loadConfig({ INBOX_RETENTION: '10m' })).toThrow('INBOX_RETENTION must be at least 1h');
+    expect(loadConfig({ INBOX_RETENTION: '48h' }).inboxRetentionMs).toBe(48 * 3_600_000);
   });
 
   it('runs the embedded broker unless NATS_URL is set', () => {
@@ -59,6 +61,7 @@ describe('configuration from the environment', () => {
       natsStream: 'mallbots',
       natsPartitions: 16,
       natsAckWaitMs: 30_000,
+      inboxRetentionMs: 7 * 24 * 3_600_000,
     });
     expect(
       loadConfig({

@@ -24,15 +24,18 @@ export async function openBroker(
     onError?: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
   },
 ): Promise<Broker> {
-  if (!config.natsUrl)
-    return createEmbeddedBroker({ db, ...(options.onError ? { onError: options.onError } : {}) });
-  return createNatsBroker({
+  const common = {
     db,
+    retentionMs: config.inboxRetentionMs,
+    ...(options.onError ? { onError: options.onError } : {}),
+  };
+  if (!config.natsUrl) return createEmbeddedBroker(common);
+  return createNatsBroker({
+    ...common,
     servers: config.natsUrl.split(','),
     stream: config.natsStream,
     partitions: config.natsPartitions,
     ackWaitMs: config.natsAckWaitMs,
     name: options.name,
-    ...(options.onError ? { onError: options.onError } : {}),
   });
 }

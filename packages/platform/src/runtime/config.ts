@@ -33,6 +33,10 @@ export const configSchema = z.object({
   // Every process of a system must use the same count: it decides which ordering lane a key takes.
   NATS_PARTITIONS: z.coerce.number().int('must be a whole number').min(1).max(1024).default(16),
   NATS_ACK_WAIT: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(30_000),
+  // How long the inbox remembers a handled message (ADR 0008): above any redelivery delay.
+  INBOX_RETENTION: duration
+    .pipe(z.number().min(3_600_000, 'must be at least 1h'))
+    .default(7 * 24 * 3_600_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
@@ -56,6 +60,8 @@ export type Config = {
   natsStream: string;
   natsPartitions: number;
   natsAckWaitMs: number;
+  /** How long a handled message id is remembered by the inbox (both brokers). */
+  inboxRetentionMs: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
@@ -95,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     natsStream: c.NATS_STREAM,
     natsPartitions: c.NATS_PARTITIONS,
     natsAckWaitMs: c.NATS_ACK_WAIT,
+    inboxRetentionMs: c.INBOX_RETENTION,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
