@@ -9,7 +9,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { httpRequestDuration, metricsRegistry } from '../observability/index.js';
+import {
+  childTraceparent,
+  httpRequestDuration,
+  metricsRegistry,
+  runInTraceContext,
+} from '../observability/index.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 
@@ -70,6 +75,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Each request is its own span of the caller's trace (W3C traceparent) and carries a correlation id: logs
+  // and the messages published while handling it inherit both (observability/trace-context.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const given = header('x-correlation-id');
+    const correlationId = given && /^[\w.:-]{1,128}$/.test(given) ? given : request.id;
+    const tracestate = header('tracestate');
+    const context = {
+      correlationId,
+      traceparent: childTraceparent(header('traceparent')),
+      ...(tracestate && tracestate.length <= 512 ? { tracestate } : {}),
+    };
+    reply.header('traceparent', context.traceparent);
+    reply.header('x-correlation-id', correlationId);
+    runInTraceContext(context, done);
+  });
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { childTraceparent, currentTraceContext, runInTraceContext } from '../observability/index.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver
@@ -70,13 +71,18 @@ export interface NewMessage<Data = unknown> {
   replyTo?: string;
 }
 
-/** A message that starts a conversation (an HTTP request, a timer): it is its own correlation. */
+/**
+ * A message not derived from another one. Inside an HTTP request or a message handling it joins that
+ * conversation and trace; elsewhere (a timer, a script) it starts one and is its own correlation.
+ */
 export function newEnvelope<Data>(
   source: string,
   message: NewMessage<Data>,
   context: { correlationId?: string; traceparent?: string; tracestate?: string; now?: Date } = {},
 ): Envelope<Data> {
   const id = message.id ?? randomUUID();
+  // Inside an HTTP request or a message handling, the message joins that conversation and trace.
+  const ambient = currentTraceContext();
   return withoutUndefined({
     id,
     type: message.type,
@@ -85,9 +91,10 @@ export function newEnvelope<Data>(
     subject: message.subject,
     key: message.key,
     time: (context.now ?? new Date()).toISOString(),
-    correlationId: context.correlationId ?? id,
-    traceparent: context.traceparent,
-    tracestate: context.tracestate,
+    correlationId: context.correlationId ?? ambient?.correlationId ?? id,
+    causationId: ambient?.causationId,
+    traceparent: context.traceparent ?? ambient?.traceparent,
+    tracestate: context.tracestate ?? ambient?.tracestate,
     replyTo: message.replyTo,
     data: message.data,
   });
@@ -120,6 +127,22 @@ export function causedBy<Data>(
     replyTo: message.replyTo,
     data: message.data,
   });
+}
+
+/**
+ * Runs a handler of `message` as a span of the message's trace, in its conversation: the handler's logs carry
+ * them, and what it publishes with `newEnvelope` continues them (caused by `message`).
+ */
+export function handlingOf<T>(message: Envelope, handle: () => Promise<T>): Promise<T> {
+  return runInTraceContext(
+    {
+      correlationId: message.correlationId,
+      causationId: message.id,
+      traceparent: childTraceparent(message.traceparent),
+      ...(message.tracestate ? { tracestate: message.tracestate } : {}),
+    },
+    handle,
+  );
 }
 
 // A fixed namespace for derived ids (UUID version 5, RFC 9562).

@@ -28,6 +28,7 @@ export {
   derivedId,
   encodeEnvelope,
   envelopeSchema,
+  handlingOf,
   newEnvelope,
   PoisonMessageError,
 } from './envelope.js';

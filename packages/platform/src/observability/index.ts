@@ -12,3 +12,11 @@ export {
   metricsRegistry,
   watchConsumerLag,
 } from './metrics.js';
+export type { TraceContext } from './trace-context.js';
+export {
+  childTraceparent,
+  currentTraceContext,
+  runInTraceContext,
+  traceFields,
+  traceIdOf,
+} from './trace-context.js';

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { traceFields } from './trace-context.js';
 
 export type { Logger } from 'pino';
 
@@ -16,6 +17,8 @@ export function createLogger(options: LoggerOptions): Logger {
     name: options.name,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Inside a request or a message handling: its correlation and trace ids, so logs join up across modules.
+    mixin: traceFields,
     redact: ['req.headers.authorization', 'req.headers.cookie'],
     ...(options.format === 'pretty'
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } }

@@ -10,7 +10,13 @@ import {
   type Subscribed,
   type Subscription,
 } from '../broker.js';
-import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
+import {
+  decodeEnvelope,
+  type Envelope,
+  envelopeSchema,
+  handlingOf,
+  PoisonMessageError,
+} from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { brokerChannel } from './schema.js';
@@ -162,6 +168,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       generation++;
       for (const wake of [...sleepers]) wake();
     };
+
     const sleep = (seen: number, ms: number) =>
       new Promise<void>((resolve) => {
         if (stopped || generation !== seen) return resolve();
@@ -242,7 +249,9 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           const first = await inbox.firstTime(group, envelope.id);
           if (first) {
             try {
-              await subscription.handle(envelope, { attempt: claimed.attempts + 1 });
+              await handlingOf(envelope, () =>
+                subscription.handle(envelope, { attempt: claimed.attempts + 1 }),
+              );
             } catch (error) {
               if (isCrash(error)) throw error;
               state.failure = error;

@@ -20,7 +20,13 @@ import {
   type Subscription,
   subjectMatches,
 } from '../broker.js';
-import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
+import {
+  decodeEnvelope,
+  type Envelope,
+  envelopeSchema,
+  handlingOf,
+  PoisonMessageError,
+} from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { natsDeadLetters } from './dead-letters.js';
@@ -250,7 +256,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
           fault('beforeHandle', { group, messageId: envelope.id });
           first = await inbox.firstTime(group, envelope.id);
           if (first) {
-            await subscription.handle(envelope, { attempt });
+            await handlingOf(envelope, () => subscription.handle(envelope, { attempt }));
             fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
           }
         });
