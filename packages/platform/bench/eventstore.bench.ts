@@ -18,11 +18,10 @@
  * timed phase of each workload (default 3); BENCH_SYSTEMS picks systems (default
  * ours,raw,emmett,memory,file).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { dumbo } from '@event-driven-io/dumbo';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
@@ -30,8 +29,8 @@ import { createEventStore, eventStoreMigrations } from '@tessera/platform/events
 import { createRegistry } from '@tessera/platform/registry';
 import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import pg from 'pg';
+import { cpuModel, databaseUrl, versionOf, withAdmin } from './machine.js';
 
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 16;
 const ROUNDS = 3;
@@ -407,55 +406,6 @@ async function rawPg(url: string): Promise<Subject> {
 // ---------------------------------------------------------------------------------------------------------
 // Machine, databases, report
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    return line?.split(':')[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
-}
-
-/** The installed version of a package: from the package.json above its entry point. */
-function versionOf(name: string): string {
-  try {
-    let dir = dirname(fileURLToPath(import.meta.resolve(name)));
-    for (;;) {
-      try {
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-          name?: unknown;
-          version?: unknown;
-        };
-        if (manifest.name === name && typeof manifest.version === 'string') return manifest.version;
-      } catch {
-        // no package.json here: keep going up
-      }
-      const parent = dirname(dir);
-      if (parent === dir) return 'unknown';
-      dir = parent;
-    }
-  } catch {
-    return 'unknown';
-  }
-}
 const EMMETT = `Emmett ${versionOf('@event-driven-io/emmett-postgresql')}`;
 
 const fmt = (m: Measured | undefined) =>

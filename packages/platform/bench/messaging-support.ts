@@ -1,15 +1,8 @@
-/**
- * What the messaging benchmark's workloads share: the end-to-end tracker (commit → effect latency), the
- * closed-loop producers, percentiles, progress lines and the scratch databases. See messaging.bench.ts.
- */
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 
-export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { cpuModel, databaseUrl, SERVER_URL, versionOf, withAdmin } from './machine.js';
+
+import { databaseUrl, withAdmin } from './machine.js';
 export const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** Keys (aggregates) the messages are spread over: partitions, lanes and segments all run in parallel. */
 export const KEYS = 1_000;
@@ -203,22 +196,6 @@ export function report(result: Result): void {
 // ---------------------------------------------------------------------------------------------------------
 // Databases and machine
 
-export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 /** A fresh database; `dropDatabases` removes every one made, at the end. */
 const made: string[] = [];
 export async function freshDatabase(name: string): Promise<string> {
@@ -233,38 +210,4 @@ export async function dropDatabases(): Promise<void> {
   await withAdmin(async (client) => {
     for (const name of made.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
-}
-
-export function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    return line?.split(':')[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
-}
-
-/** The installed version of a package: from the package.json above its entry point. */
-export function versionOf(name: string): string {
-  try {
-    let dir = dirname(fileURLToPath(import.meta.resolve(name)));
-    for (;;) {
-      try {
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-          name?: unknown;
-          version?: unknown;
-        };
-        if (manifest.name === name && typeof manifest.version === 'string') return manifest.version;
-      } catch {
-        // no package.json here: keep going up
-      }
-      const parent = dirname(dir);
-      if (parent === dir) return 'unknown';
-      dir = parent;
-    }
-  } catch {
-    return 'unknown';
-  }
 }

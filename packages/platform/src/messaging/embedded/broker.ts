@@ -5,11 +5,11 @@ import {
   checkSubjectPatterns,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
-  type DeadLetter,
   defaultBackoff,
   type Subscribed,
   type Subscription,
 } from '../broker.js';
+import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
 import {
   decodeEnvelope,
   type Envelope,
@@ -55,33 +55,6 @@ type Outcome =
   | { kind: 'done' }
   | { kind: 'empty'; dueInMs: number | undefined }
   | { kind: 'busy'; until: Promise<void> };
-
-interface DeadLetterRow {
-  id: string;
-  group_name: string;
-  message_id: string;
-  subject: string;
-  type: string;
-  reason: string;
-  attempts: number;
-  dead_at: Date | string;
-  envelope: string;
-}
-
-const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
-  id: row.id,
-  group: row.group_name,
-  messageId: row.message_id,
-  subject: row.subject,
-  type: row.type,
-  reason: row.reason,
-  attempts: row.attempts,
-  deadAt: new Date(row.dead_at),
-  envelope: JSON.parse(row.envelope) as unknown,
-});
-
-/** Dead letter ids are uuids (the column's type). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -404,12 +377,12 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       },
       async get(id) {
         // Not a uuid: no dead letter has it, and the cast would fail.
-        if (!UUID.test(id)) return undefined;
+        if (!isDeadLetterId(id)) return undefined;
         const { rows } = await db.query<DeadLetterRow>(sql.getDeadLetter, [id]);
         return rows[0] && toDeadLetter(rows[0]);
       },
       async redrive(ids) {
-        const uuids = ids.filter((id) => UUID.test(id));
+        const uuids = ids.filter((id) => isDeadLetterId(id));
         if (uuids.length === 0) return 0;
         return db.transaction(async () => {
           const { rowCount } = await db.query(sql.redrive, [uuids]);

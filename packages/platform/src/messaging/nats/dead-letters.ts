@@ -1,32 +1,7 @@
 import { identifier, type SqlClient } from '../../sql/index.js';
 import type { DeadLetter, DeadLetters } from '../broker.js';
+import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
 import { redriveSubject } from './subjects.js';
-
-interface Row {
-  id: string;
-  group_name: string;
-  message_id: string;
-  subject: string;
-  type: string;
-  reason: string;
-  attempts: number;
-  dead_at: Date | string;
-  envelope: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const toDeadLetter = (row: Row): DeadLetter => ({
-  id: row.id,
-  group: row.group_name,
-  messageId: row.message_id,
-  subject: row.subject,
-  type: row.type,
-  reason: row.reason,
-  attempts: row.attempts,
-  deadAt: new Date(row.dead_at),
-  envelope: JSON.parse(row.envelope) as unknown,
-});
 
 export interface NatsDeadLetters extends DeadLetters {
   /** Records a dead letter once per group and message (a crash before the delivery ended records it again). */
@@ -49,7 +24,7 @@ export function natsDeadLetters(options: {
   const columns = `id, group_name, message_id, subject, type, reason, attempts, dead_at, envelope::text AS envelope`;
   return {
     async list(group, options = {}) {
-      const { rows } = await db.query<Row>(
+      const { rows } = await db.query<DeadLetterRow>(
         `SELECT ${columns} FROM ${s}.dead_letters WHERE $1::text IS NULL OR group_name = $1
           ORDER BY dead_at, id LIMIT $2`,
         [group ?? null, options.limit ?? null],
@@ -58,8 +33,11 @@ export function natsDeadLetters(options: {
     },
 
     async get(id) {
-      if (!UUID.test(id)) return undefined;
-      const { rows } = await db.query<Row>(`SELECT ${columns} FROM ${s}.dead_letters WHERE id = $1`, [id]);
+      if (!isDeadLetterId(id)) return undefined;
+      const { rows } = await db.query<DeadLetterRow>(
+        `SELECT ${columns} FROM ${s}.dead_letters WHERE id = $1`,
+        [id],
+      );
       return rows[0] ? toDeadLetter(rows[0]) : undefined;
     },
 
@@ -80,7 +58,7 @@ export function natsDeadLetters(options: {
     },
 
     async redrive(ids) {
-      const uuids = ids.filter((id) => UUID.test(id));
+      const uuids = ids.filter((id) => isDeadLetterId(id));
       if (uuids.length === 0) return 0;
       return db.transaction(async () => {
         const { rows } = await db.query<{ id: string; group_name: string; envelope: string }>(
