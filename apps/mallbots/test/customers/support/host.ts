@@ -1,5 +1,10 @@
 import { createDomainEventBus, type DomainEvent, type DomainEventBus } from '@tessera/platform/ddd';
-import { startTestHost, type TestDatabase, type TestHost } from '@tessera/platform/testing';
+import {
+  startTestHost,
+  type TestBrokerKind,
+  type TestDatabase,
+  type TestHost,
+} from '@tessera/platform/testing';
 import { expect } from 'vitest';
 import { createCustomersModule } from '../../../src/customers/module.js';
 
@@ -15,13 +20,16 @@ export interface CustomersHost extends TestHost {
 }
 
 /** One in-process host with the Customers module on a fresh database of the given backend. */
-export async function startCustomersHost(backend: TestDatabase): Promise<CustomersHost> {
+export async function startCustomersHost(
+  backend: TestDatabase,
+  broker: TestBrokerKind = 'embedded',
+): Promise<CustomersHost> {
   const bus = createDomainEventBus();
   const dispatched: DomainEvent[] = [];
   bus.subscribe('*', (event) => {
     dispatched.push(event);
   });
-  const api = await startTestHost(backend, [createCustomersModule({ bus })]);
+  const api = await startTestHost(backend, [createCustomersModule({ bus })], { broker });
   return {
     ...api,
     bus,
