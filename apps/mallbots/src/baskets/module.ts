@@ -28,8 +28,8 @@ export interface BasketsModuleOptions {
   /** A snapshot each time a basket's stream reaches a multiple of this many events (default 50). */
   snapshotEvery?: number;
   /**
-   * Where Stores' REST API is, for cache misses. Default: the `STORES_URL` environment variable, else this
-   * host's own address (Stores runs in the same process), both read when a miss happens.
+   * Where Stores' REST API is, for cache misses (Stores runs elsewhere). Default: the `STORES_URL`
+   * environment variable; without either, the Stores module of this process is called directly.
    */
   storesUrl?: string;
   /** Replaces the HTTP client of Stores' API (tests of unavailability). */
@@ -63,19 +63,17 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
       const baskets = createAggregateRepository(eventStore, Basket.aggregate, { snapshots, transaction });
-      // An address given means Stores runs elsewhere; otherwise Stores in this process, if it is here.
-      const storesApi = storesApiDirectory({
-        baseUrl: () => options.storesUrl ?? (process.env.STORES_URL || selfUrl()),
-      });
-      const remote = () => options.storesUrl !== undefined || Boolean(process.env.STORES_URL);
-      const local = () => services.find<StoresService>(STORES_SERVICE);
-      const pick = (): StoresDirectory => {
-        const service = remote() ? undefined : local();
-        return service ? inProcessStoresDirectory(service) : storesApi;
+      // An address given means Stores runs elsewhere; otherwise this process's Stores is called directly
+      // (its queries join the request's transaction), and its own HTTP API only if it is not here.
+      const storesUrl = options.storesUrl ?? (process.env.STORES_URL || undefined);
+      const storesApi = storesApiDirectory({ baseUrl: () => storesUrl ?? selfUrl() });
+      const stores = (): StoresDirectory => {
+        const local = storesUrl ? undefined : services.find<StoresService>(STORES_SERVICE);
+        return local ? inProcessStoresDirectory(local) : storesApi;
       };
       const directory: StoresDirectory = options.storesDirectory ?? {
-        findStore: (id) => pick().findStore(id),
-        findProduct: (id) => pick().findProduct(id),
+        findStore: (id) => stores().findStore(id),
+        findProduct: (id) => stores().findProduct(id),
       };
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 

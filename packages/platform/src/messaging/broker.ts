@@ -19,7 +19,11 @@ export interface Delivery {
 }
 
 export interface Subscription {
-  /** Every group receives every message; the members (subscriptions) of one group compete for them. */
+  /**
+   * Every group receives every message; the members (subscriptions) of one group compete for them. 1–64
+   * letters, digits, '_' or '-' on every broker (NATS makes consumer names of it), so a system can move from
+   * one broker to the other.
+   */
   readonly group: string;
   /** Exact subjects, or a prefix ending in `.>` (one or more further tokens, as NATS); `>` alone is all. */
   readonly subjects: readonly string[];
@@ -103,6 +107,14 @@ export const defaultBackoff = (attempt: number): number =>
 
 const TOKEN = '[A-Za-z0-9_-]+';
 const SUBJECT_PATTERN = new RegExp(`^(>|${TOKEN}(\\.${TOKEN})*(\\.>)?)$`);
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Checks a name that becomes a subject token or a consumer name: a group, a stream. */
+export function checkName(kind: string, value: string): string {
+  if (!NAME.test(value)) throw new Error(`${kind} "${value}" must be 1–64 letters, digits, '_' or '-'`);
+  return value;
+}
 
 /** Checks a subscription's subjects: exact subjects, `prefix.>` or `>`. No `*` wildcard. */
 export function checkSubjectPatterns(subjects: readonly string[]): void {

@@ -90,9 +90,9 @@ export interface CommandHandlingOptions {
   /** The module that replies (the replies' `source`). */
   readonly source: string;
   /**
-   * The database the handlers write to, when the broker runs each handling in a transaction of it (the
-   * embedded broker does). A rejection then rolls the handler's writes back to a savepoint, and only the
-   * Failure reply commits. Without it, a handler must reject before it writes.
+   * The database the handlers write to (both brokers run each handling in a transaction of theirs). A
+   * rejection then rolls the handler's writes back to a savepoint, and only the Failure reply commits.
+   * Without it, a handler must reject before it writes.
    */
   readonly db?: Pick<SqlClient, 'query' | 'inTransaction'>;
 }

@@ -12,6 +12,7 @@ export type {
   Subscription,
 } from './broker.js';
 export {
+  checkName,
   checkSubjectPatterns,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,

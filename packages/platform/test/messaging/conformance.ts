@@ -103,6 +103,14 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       await opened?.close();
     });
 
+    it('refuses a group name that could not be a consumer name on every broker', async () => {
+      for (const group of ['a.b', 'a b', '', 'x'.repeat(65), 'g>']) {
+        await expect(
+          broker.subscribe({ group, subjects: ['c.any'], handle: async () => {} }),
+        ).rejects.toThrow(/must be 1–64 letters, digits/);
+      }
+    });
+
     it('delivers every published message at least once', async () => {
       const subject = `c.${unique()}.all`;
       const log = await recording([subject]);

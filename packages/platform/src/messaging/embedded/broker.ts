@@ -2,6 +2,7 @@ import { messageHandlingDuration, messagesHandled } from '../../observability/in
 import { identifier, type SqlClient } from '../../sql/index.js';
 import {
   type Broker,
+  checkName,
   checkSubjectPatterns,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
@@ -121,7 +122,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   };
 
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
-    const { group } = subscription;
+    const group = checkName('group', subscription.group);
     // Workers started here would inherit the ambient transaction and run every handling inside it.
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
     checkSubjectPatterns(subscription.subjects);

@@ -12,6 +12,7 @@ import { messageHandlingDuration, messagesHandled } from '../../observability/in
 import { identifier, type SqlClient } from '../../sql/index.js';
 import {
   type Broker,
+  checkName,
   checkSubjectPatterns,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
@@ -32,7 +33,7 @@ import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js
 import { natsDeadLetters } from './dead-letters.js';
 import { startRelay } from './relay.js';
 import { outboxChannel } from './schema.js';
-import { checkToken, commonFilter, natsSubject, partitionOf, redriveSubject, subjectOf } from './subjects.js';
+import { commonFilter, natsSubject, partitionOf, redriveSubject, subjectOf } from './subjects.js';
 
 export interface NatsBrokerOptions {
   /** The module's database: the outbox, the inbox and the dead letters live there (`natsBrokerMigrations`). */
@@ -75,7 +76,7 @@ const nanos = (ms: number) => Math.round(ms * 1_000_000);
  */
 export async function createNatsBroker(options: NatsBrokerOptions): Promise<NatsBroker> {
   const { db } = options;
-  const stream = checkToken('stream', options.stream ?? 'tessera');
+  const stream = checkName('stream', options.stream ?? 'tessera');
   const schema = options.schema ?? 'messaging';
   const s = identifier(schema);
   const partitions = options.partitions ?? 16;
@@ -170,7 +171,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
     if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    const group = checkToken('group', subscription.group);
+    const group = checkName('group', subscription.group);
     const subjects = [...new Set(subscription.subjects)];
     checkSubjectPatterns(subjects);
     const maxAttempts = subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;

@@ -6,16 +6,6 @@
  * own re-drive consumer, so that only the group they died in sees them again.
  */
 
-const TOKEN = /^[A-Za-z0-9_-]+$/;
-
-/** Stream and group names become subject tokens and consumer names: no dots, no wildcards. */
-export function checkToken(kind: string, value: string): string {
-  if (!TOKEN.test(value) || value.length > 64) {
-    throw new Error(`${kind} "${value}" must be 1–64 letters, digits, '_' or '-'`);
-  }
-  return value;
-}
-
 /** FNV-1a (32 bits) of the key's UTF-8 bytes: stable across processes, versions and platforms. */
 export function partitionOf(key: string, partitions: number): number {
   let hash = 0x811c9dc5;
