@@ -5,7 +5,7 @@ import {
   embeddedBrokerMigrations,
   newEnvelope,
 } from '@tessera/platform/messaging';
-import { traceFields, traceIdOf } from '@tessera/platform/observability';
+import { metricsRegistry, traceFields, traceIdOf } from '@tessera/platform/observability';
 import { migrate } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
 import pino from 'pino';
@@ -19,6 +19,11 @@ describe.each(testDatabases)(
   (backend) => {
     it("carries the caller's trace and correlation from HTTP to the handlers, their log fields and what they publish", async () => {
       const opened = await backend.open();
+      const handledCount = async (group: string) =>
+        (await metricsRegistry.getSingleMetric('messaging_deliveries_total')!.get()).values.find(
+          (v) => v.labels.group === group && v.labels.outcome === 'handled',
+        )?.value ?? 0;
+      const handledBefore: Record<string, number> = { 'trace-first': await handledCount('trace-first') };
       try {
         await migrate(opened.db, [embeddedBrokerMigrations()]);
         const broker = createEmbeddedBroker({ db: opened.db });
@@ -85,7 +90,9 @@ describe.each(testDatabases)(
           { correlationId: 'order-42', traceId: TRACE_ID, causationId: first.id },
         ]);
         expect(traceFields()).toEqual({}); // outside any request or handling
-
+        // The first handling was counted, by group and outcome: it committed before the second message
+        // existed (the counter is the process's, hence the difference).
+        expect((await handledCount('trace-first')) - handledBefore['trace-first']!).toBe(1);
         // Without a traceparent, a request starts a trace and is its own correlation.
         const fresh = await http.inject({
           method: 'POST',

@@ -18,4 +18,4 @@ export {
   unknownId,
 } from './http.js';
 export type { TestBrokerKind } from './nats.js';
-export { deleteTestStream, testBrokers, testNatsUrl, uniqueTestStream } from './nats.js';
+export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { postgresTestDatabase, type TestDatabase, testDatabases } from './databases.js';
 
 /** The NATS JetStream server tests use (CI starts it on this address). */
 export const testNatsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -18,6 +19,13 @@ export async function deleteTestStream(stream: string): Promise<void> {
   }
 }
 
-/** The brokers a test can run a host on: `describe.each(testBrokers)`. */
-export const testBrokers = [{ broker: 'embedded' }, { broker: 'nats' }] as const;
-export type TestBrokerKind = (typeof testBrokers)[number]['broker'];
+export type TestBrokerKind = 'embedded' | 'nats';
+
+/**
+ * Where a host test runs: the embedded broker on each database, and NATS JetStream on PostgreSQL (NATS with
+ * PGlite is possible, but adds nothing the two cover). `describe.each(testSetups)`.
+ */
+export const testSetups: ReadonlyArray<{ backend: TestDatabase; broker: TestBrokerKind }> = [
+  ...testDatabases.map((backend) => ({ backend, broker: 'embedded' as const })),
+  { backend: postgresTestDatabase, broker: 'nats' },
+];

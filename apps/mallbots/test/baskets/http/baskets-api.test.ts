@@ -1,6 +1,6 @@
 import type { Envelope } from '@tessera/platform/messaging';
 import { metricsRegistry } from '@tessera/platform/observability';
-import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASKET_CHANNEL, basketsMessages } from '../../../src/baskets/contract/integration-events.js';
 import {
@@ -16,12 +16,7 @@ const counter = async (name: string) =>
   (await metricsRegistry.getSingleMetric(name)!.get()).values.reduce((sum, value) => sum + value.value, 0);
 
 // Stores' messages reach the caches, and the checkout's reach the test, through each broker.
-const setups = [
-  ...testDatabases.map((backend) => ({ backend, broker: 'embedded' as const })),
-  { backend: postgresTestDatabase, broker: 'nats' as const },
-];
-
-describe.each(setups)(
+describe.each(testSetups)(
   'Baskets API end to end, through the $broker broker on $backend.backend',
   ({ backend, broker }) => {
     let api: BasketsHost;

@@ -1,5 +1,5 @@
 import type { Envelope } from '@tessera/platform/messaging';
-import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StoresHost, startStoresHost } from '../support/host.js';
 
@@ -22,12 +22,7 @@ function received() {
   };
 }
 
-const setups = [
-  ...testDatabases.map((backend) => ({ backend, broker: 'embedded' as const })),
-  { backend: postgresTestDatabase, broker: 'nats' as const },
-];
-
-describe.each(setups)(
+describe.each(testSetups)(
   'Stores publishes its integration events through the $broker broker, on $backend.backend',
   ({ backend, broker }) => {
     let api: StoresHost;
