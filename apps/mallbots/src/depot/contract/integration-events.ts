@@ -1,0 +1,82 @@
+import type { ChannelContract } from '@tessera/platform/messaging';
+import { z } from 'zod';
+
+/**
+ * What Depot Operations publishes for other contexts, and the commands it answers for the create-order saga.
+ * This folder is the only part of the module other modules may import.
+ */
+export const SHOPPING_LIST_CHANNEL = 'mallbots.depot.events.ShoppingList';
+/** Where the saga sends the shopping-list commands; replies go to the command's replyTo. */
+export const DEPOT_COMMAND_CHANNEL = 'mallbots.depot.commands';
+
+const id = z.uuid();
+
+export const depotMessages = {
+  'depotapi.ShoppingListCreated': z.strictObject({ id, orderId: id }),
+  /** Initiated: a bot may take it. */
+  'depotapi.ShoppingListAvailable': z.strictObject({ id, orderId: id }),
+  'depotapi.ShoppingListCanceled': z.strictObject({ id, orderId: id }),
+  'depotapi.ShoppingListCompleted': z.strictObject({ id, orderId: id }),
+};
+
+export type DepotMessageType = keyof typeof depotMessages;
+export type DepotMessage = {
+  [Type in DepotMessageType]: { type: Type; data: z.infer<(typeof depotMessages)[Type]> };
+}[DepotMessageType];
+
+export const shoppingListItemSchema = z.strictObject({
+  storeId: id,
+  productId: id,
+  quantity: z.number().int().positive(),
+});
+
+/**
+ * Commands Depot handles (saga participant). `CreateShoppingList` succeeds with `{ id }`, the new list's id
+ * (one list per order: the same order again answers the same id); the others reply a generic success.
+ */
+export const depotCommands = {
+  'depotapi.CreateShoppingList': z.strictObject({
+    orderId: id,
+    items: z.array(shoppingListItemSchema).min(1),
+  }),
+  'depotapi.CancelShoppingList': z.strictObject({ id }),
+  'depotapi.InitiateShopping': z.strictObject({ id }),
+};
+export const createdShoppingListResult = z.strictObject({ id });
+
+const summaries: Record<DepotMessageType, string> = {
+  'depotapi.ShoppingListCreated': "A shopping list was made from an order's items, grouped by store",
+  'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
+  'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
+  'depotapi.ShoppingListCompleted': 'Every stop of a shopping list was shopped',
+};
+
+/** The channel Depot publishes on, for the AsyncAPI document. Messages are keyed by shopping-list id. */
+export const depotPublishes: readonly ChannelContract[] = [
+  {
+    address: SHOPPING_LIST_CHANNEL,
+    description: 'Shopping lists: created, available, canceled, completed',
+    messages: (Object.keys(depotMessages) as DepotMessageType[]).map((type) => ({
+      name: type,
+      summary: summaries[type],
+      data: depotMessages[type],
+    })),
+  },
+];
+
+/** The channel Depot receives commands on. */
+export const depotReceives: readonly ChannelContract[] = [
+  {
+    address: DEPOT_COMMAND_CHANNEL,
+    description: 'Commands to Depot, from the create-order saga; keyed by order id',
+    messages: (Object.keys(depotCommands) as Array<keyof typeof depotCommands>).map((type) => ({
+      name: type,
+      summary: {
+        'depotapi.CreateShoppingList': "Make the shopping list of an order's items (replies with its id)",
+        'depotapi.CancelShoppingList': 'Cancel a shopping list (compensation)',
+        'depotapi.InitiateShopping': 'Make a shopping list available to the bots',
+      }[type],
+      data: depotCommands[type],
+    })),
+  },
+];

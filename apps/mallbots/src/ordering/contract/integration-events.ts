@@ -1,0 +1,111 @@
+import type { ChannelContract } from '@tessera/platform/messaging';
+import { z } from 'zod';
+
+/**
+ * What Order Processing publishes for other contexts, and the commands it answers for the create-order saga.
+ * This folder is the only part of the module other modules may import. Money is whole cents (ADR 0006).
+ */
+export const ORDER_CHANNEL = 'mallbots.ordering.events.Order';
+/** Where the saga sends `ordersapi.ApproveOrder` and `ordersapi.RejectOrder`; replies go to the command's replyTo. */
+export const ORDERING_COMMAND_CHANNEL = 'mallbots.ordering.commands';
+
+const id = z.uuid();
+
+export const orderItemSchema = z.strictObject({
+  storeId: id,
+  productId: id,
+  storeName: z.string(),
+  productName: z.string(),
+  priceCents: z.number().int().nonnegative(),
+  quantity: z.number().int().positive(),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+export const orderingMessages = {
+  'ordersapi.OrderCreated': z.strictObject({
+    id,
+    customerId: id,
+    paymentId: z.string().min(1),
+    items: z.array(orderItemSchema).min(1),
+    totalCents: z.number().int().nonnegative(),
+  }),
+  'ordersapi.OrderRejected': z.strictObject({
+    id,
+    customerId: id,
+    paymentId: z.string(),
+    reason: z.string(),
+  }),
+  'ordersapi.OrderApproved': z.strictObject({
+    id,
+    customerId: id,
+    paymentId: z.string(),
+    shoppingListId: id,
+  }),
+  'ordersapi.OrderReadied': z.strictObject({
+    id,
+    customerId: id,
+    paymentId: z.string(),
+    totalCents: z.number().int().nonnegative(),
+  }),
+  'ordersapi.OrderCanceled': z.strictObject({
+    id,
+    customerId: id,
+    paymentId: z.string(),
+    /** Absent when the order was canceled before a shopping list existed. */
+    shoppingListId: id.optional(),
+  }),
+  'ordersapi.OrderCompleted': z.strictObject({ id, customerId: id, invoiceId: z.string() }),
+};
+
+export type OrderingMessageType = keyof typeof orderingMessages;
+export type OrderingMessage = {
+  [Type in OrderingMessageType]: { type: Type; data: z.infer<(typeof orderingMessages)[Type]> };
+}[OrderingMessageType];
+
+/** Commands Order Processing handles (saga participant): the reply is a generic success or failure. */
+export const orderingCommands = {
+  'ordersapi.ApproveOrder': z.strictObject({ id, shoppingListId: id }),
+  'ordersapi.RejectOrder': z.strictObject({ id, reason: z.string().min(1) }),
+};
+
+const summaries: Record<OrderingMessageType, string> = {
+  'ordersapi.OrderCreated': 'An order was created from a checked-out basket; it waits for the saga',
+  'ordersapi.OrderRejected': 'An order was rejected, with the reason (it will not be shopped)',
+  'ordersapi.OrderApproved': 'An order was approved: its shopping list can be shopped',
+  'ordersapi.OrderReadied': 'An order is ready for pickup at the depot, with the total to invoice',
+  'ordersapi.OrderCanceled': 'An order was canceled',
+  'ordersapi.OrderCompleted': 'An order was paid and picked up',
+};
+
+/** The channel Order Processing publishes on, for the AsyncAPI document. Messages are keyed by order id. */
+export const orderingPublishes: readonly ChannelContract[] = [
+  {
+    address: ORDER_CHANNEL,
+    description: 'Orders: created, approved, rejected, readied, canceled, completed',
+    messages: (Object.keys(orderingMessages) as OrderingMessageType[]).map((type) => ({
+      name: type,
+      summary: summaries[type],
+      data: orderingMessages[type],
+    })),
+  },
+];
+
+/** The channel Order Processing receives commands on. */
+export const orderingReceives: readonly ChannelContract[] = [
+  {
+    address: ORDERING_COMMAND_CHANNEL,
+    description: 'Commands to Order Processing, from the create-order saga; keyed by order id',
+    messages: [
+      {
+        name: 'ordersapi.ApproveOrder',
+        summary: 'Approve a pending order with its shopping list',
+        data: orderingCommands['ordersapi.ApproveOrder'],
+      },
+      {
+        name: 'ordersapi.RejectOrder',
+        summary: 'Reject a pending order, with the reason',
+        data: orderingCommands['ordersapi.RejectOrder'],
+      },
+    ],
+  },
+];

@@ -1,0 +1,72 @@
+import type { ChannelContract } from '@tessera/platform/messaging';
+import { z } from 'zod';
+
+/**
+ * What Payments publishes for other contexts, and the command it answers for the create-order saga. This
+ * folder is the only part of the module other modules may import. Money is whole cents (ADR 0006).
+ */
+export const INVOICE_CHANNEL = 'mallbots.payments.events.Invoice';
+/** Where the saga sends `paymentsapi.ConfirmPayment`; replies go to the command's replyTo. */
+export const PAYMENTS_COMMAND_CHANNEL = 'mallbots.payments.commands';
+
+const id = z.uuid();
+
+export const paymentsMessages = {
+  'paymentsapi.InvoiceCreated': z.strictObject({
+    id,
+    orderId: id,
+    paymentId: z.string(),
+    amountCents: z.number().int().nonnegative(),
+  }),
+  'paymentsapi.InvoicePaid': z.strictObject({ id, orderId: id }),
+  'paymentsapi.InvoiceCanceled': z.strictObject({ id, orderId: id }),
+};
+
+export type PaymentsMessageType = keyof typeof paymentsMessages;
+export type PaymentsMessage = {
+  [Type in PaymentsMessageType]: { type: Type; data: z.infer<(typeof paymentsMessages)[Type]> };
+}[PaymentsMessageType];
+
+/** Commands Payments handles (saga participant): the reply is a generic success or failure. */
+export const paymentsCommands = {
+  /** The payment must exist, belong to nobody else's order, and cover exactly `amountCents`. */
+  'paymentsapi.ConfirmPayment': z.strictObject({
+    id: z.string().min(1),
+    customerId: id,
+    amountCents: z.number().int().nonnegative(),
+  }),
+};
+
+const summaries: Record<PaymentsMessageType, string> = {
+  'paymentsapi.InvoiceCreated': 'An invoice was created for a ready order',
+  'paymentsapi.InvoicePaid': 'An invoice was paid at the depot',
+  'paymentsapi.InvoiceCanceled': 'An invoice was canceled',
+};
+
+/** The channel Payments publishes on, for the AsyncAPI document. Messages are keyed by invoice id. */
+export const paymentsPublishes: readonly ChannelContract[] = [
+  {
+    address: INVOICE_CHANNEL,
+    description: 'Invoices: created, paid, canceled',
+    messages: (Object.keys(paymentsMessages) as PaymentsMessageType[]).map((type) => ({
+      name: type,
+      summary: summaries[type],
+      data: paymentsMessages[type],
+    })),
+  },
+];
+
+/** The channel Payments receives commands on. */
+export const paymentsReceives: readonly ChannelContract[] = [
+  {
+    address: PAYMENTS_COMMAND_CHANNEL,
+    description: 'Commands to Payments, from the create-order saga; keyed by payment id',
+    messages: [
+      {
+        name: 'paymentsapi.ConfirmPayment',
+        summary: "Confirm that an authorized payment covers an order's total",
+        data: paymentsCommands['paymentsapi.ConfirmPayment'],
+      },
+    ],
+  },
+];
