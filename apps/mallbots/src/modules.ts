@@ -1,7 +1,19 @@
 import type { Module } from '@tessera/platform/runtime';
 import { basketsModule } from './baskets/module.js';
+import { cosecModule } from './create-order-saga/module.js';
 import { customersModule } from './customers/module.js';
+import { depotModule } from './depot/module.js';
+import { orderingModule } from './ordering/module.js';
+import { paymentsModule } from './payments/module.js';
 import { storesModule } from './stores/module.js';
 
 /** Every MallBots bounded context, in start order. */
-export const mallbotsModules: readonly Module[] = [storesModule, customersModule, basketsModule];
+export const mallbotsModules: readonly Module[] = [
+  storesModule,
+  customersModule,
+  paymentsModule,
+  depotModule,
+  basketsModule,
+  orderingModule,
+  cosecModule,
+];

@@ -9,7 +9,8 @@
  * group's handler writes an effect row in its handling transaction (the inbox is the broker's). Latency is
  * from the producer's commit (its after-commit callback) to the consumer's commit of the effect
  * (`db.afterCommit`), by message id. Messages are spread over 1,000 keys, so that partitions and lanes run
- * in parallel; 16 producers commit one message per transaction, as fast as they can (closed loop): the
+ * in parallel; 16 producers commit one message per transaction (`--per-transaction N`: N messages, as an
+ * aggregate emitting several events), as fast as they can (closed loop): the
  * offered load is what they achieve, printed beside the throughput. Each workload warms up first (untimed).
  *
  * Options: `--messages N` (per workload, default 5,000), `--pgto-messages N` (pg-transactional-outbox,
@@ -55,11 +56,16 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '5000' },
     'pgto-messages': { type: 'string', default: '1000' },
     only: { type: 'string', default: '' },
+    'per-transaction': { type: 'string', default: '1' },
   },
 });
 const MESSAGES = Number(args.messages);
 const PGTO_MESSAGES = Math.min(MESSAGES, Number(args['pgto-messages']));
 if (!(MESSAGES >= 1) || !(PGTO_MESSAGES >= 1)) throw new Error('--messages must be a positive number');
+/** Messages each producer transaction writes (an aggregate's events, say): 1 by default. */
+const PER_TRANSACTION = Number(args['per-transaction']);
+if (!Number.isInteger(PER_TRANSACTION) || PER_TRANSACTION < 1)
+  throw new Error('--per-transaction must be a positive integer');
 const ONLY = args.only.split(',').filter((id) => id !== '');
 const wanted = (id: string) => ONLY.length === 0 || ONLY.includes(id);
 /** Handlings at once in the consumer group (the subscription's `concurrency`); NATS: the partitions. */
@@ -103,23 +109,32 @@ async function pipeline(
   const run = async (n: number, offset: number) => {
     tracker = new Tracker(n);
     const current = tracker;
-    const produced = produce(n, PRODUCERS, async (j) => {
-      const i = offset + j;
-      const envelope = newEnvelope('bench', {
-        type: 'bench.OrderPlaced',
-        subject: SUBJECT,
-        key: keyOf(i),
-        data: payloadOf(i),
+    const produced = produce(Math.ceil(n / PER_TRANSACTION), PRODUCERS, async (t) => {
+      const first = t * PER_TRANSACTION;
+      const envelopes = Array.from({ length: Math.min(PER_TRANSACTION, n - first) }, (_, k) => {
+        const i = offset + first + k;
+        current.started();
+        return newEnvelope('bench', {
+          type: 'bench.OrderPlaced',
+          subject: SUBJECT,
+          key: keyOf(i),
+          data: payloadOf(i),
+        });
       });
-      current.started();
       await db.transaction(async () => {
-        await db.query('INSERT INTO bench_orders (id, key, data) VALUES ($1, $2, $3)', [
-          `o-${i}`,
-          envelope.key,
-          JSON.stringify(envelope.data),
-        ]);
-        await broker.publish([envelope]);
-        await db.afterCommit(() => current.produced(envelope.id));
+        await db.query(
+          `INSERT INTO bench_orders (id, key, data)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::json[])`,
+          [
+            envelopes.map((e) => (e.data as { orderId: string }).orderId),
+            envelopes.map((e) => e.key),
+            envelopes.map((e) => JSON.stringify(e.data)),
+          ],
+        );
+        await broker.publish(envelopes);
+        await db.afterCommit(() => {
+          for (const envelope of envelopes) current.produced(envelope.id);
+        });
       });
     });
     await current.done(label);

@@ -786,18 +786,33 @@ describe('static design checks', () => {
   const root = fileURLToPath(new URL('../../../..', import.meta.url));
 
   it('EO-P09: every handler of both brokers runs behind the inbox (deduplication is not optional)', () => {
-    for (const file of ['embedded/broker.ts', 'nats/broker.ts']) {
-      const source = readFileSync(join(root, 'packages/platform/src/messaging', file), 'utf8');
-      const calls = [...source.matchAll(/subscription\.handle\(/g)];
-      expect(calls.length).toBeGreaterThan(0);
-      for (const call of calls) {
-        // The call is guarded by the inbox's answer: inline, or through a variable set just before.
-        const before = source.slice(Math.max(0, call.index - 300), call.index);
-        expect(before, `${file}: a handler call outside the inbox`).toMatch(
+    const guarded = [
+      {
+        // One message per transaction: the handler runs only when the inbox says it is the first time.
+        file: 'embedded/broker.ts',
+        call: /subscription\.handle\(/g,
+        guard:
           /if \(await inbox\.firstTime\(group, envelope\.id\)\) \{|(\w+) = await inbox\.firstTime\(group, envelope\.id\);\s*if \(\1\) \{/,
-        );
+      },
+      {
+        // A batch per transaction: one inbox statement, and only its first-time ids reach the handler.
+        file: 'nats/lane.ts',
+        call: /context\.handle\(/g,
+        guard: /firsts = await inbox\.firstTimes\([\s\S]*if \(!firsts\.has\(envelope\.id\)[^\n]*\) continue;/,
+      },
+    ];
+    for (const { file, call, guard } of guarded) {
+      const source = readFileSync(join(root, 'packages/platform/src/messaging', file), 'utf8');
+      const calls = [...source.matchAll(call)];
+      expect(calls.length).toBeGreaterThan(0);
+      for (const found of calls) {
+        const before = source.slice(Math.max(0, found.index - 700), found.index);
+        expect(before, `${file}: a handler call outside the inbox`).toMatch(guard);
       }
     }
+    // The NATS broker itself never calls a handler: its lanes do.
+    const broker = readFileSync(join(root, 'packages/platform/src/messaging/nats/broker.ts'), 'utf8');
+    expect(broker).not.toMatch(/subscription\.handle\(/);
   });
 
   it('EO-P23: the domain knows no messages: no message ids, no messaging imports', () => {

@@ -155,7 +155,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         sleepers.add(done);
       });
     // Listen before the first claim, so that a publish committed in between still wakes the workers.
-    const unlisten = await db.listen(channel, wakeAll);
+    // A publish names the groups it delivered to; an empty payload (a stop, a re-drive) is for everyone.
+    const unlisten = await db.listen(channel, (payload) => {
+      if (payload === '' || payload === group) wakeAll();
+    });
 
     /** Records a failed attempt, or moves the delivery to the dead letters after the last one. */
     const recordFailure = async (claimed: Claimed, attempt: number, error: unknown) => {

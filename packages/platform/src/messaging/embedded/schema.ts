@@ -94,6 +94,48 @@ $fn$;
 `,
       },
       { version: 2, name: 'inbox', sql: inboxTableSql(schema) },
+      {
+        version: 3,
+        name: 'notify_groups',
+        // One notification per group that got a delivery, named by its payload: a publish wakes only the
+        // workers that have something to do (an empty payload still wakes every group).
+        sql: `
+CREATE OR REPLACE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  published integer;
+  woken text[];
+BEGIN
+  WITH input AS (
+    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.n
+      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes) WITH ORDINALITY AS x(id, subject, key, envelope, n)
+     ORDER BY x.id, x.n
+  ), inserted AS (
+    INSERT INTO ${s}.messages (id, subject, key, envelope)
+    SELECT i.id, i.subject, i.key, i.envelope::json FROM input i ORDER BY i.n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING position, subject, key
+  ), delivered AS (
+    INSERT INTO ${s}.deliveries (group_name, position, key)
+    SELECT DISTINCT g.name, m.position, m.key
+      FROM inserted m
+      JOIN ${s}.groups g
+        ON g.pattern = m.subject
+        OR (right(g.pattern, 1) = '>'
+            AND length(m.subject) > length(g.pattern) - 1
+            AND starts_with(m.subject, left(g.pattern, -1)))
+    RETURNING group_name
+  )
+  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
+    INTO published, woken;
+  IF woken IS NOT NULL THEN
+    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
+  END IF;
+  RETURN published;
+END
+$fn$;
+`,
+      },
     ],
   };
 }

@@ -1,14 +1,12 @@
 import {
   AckPolicy,
   DeliverPolicy,
-  type JsMsg,
   jetstream,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { messageHandlingDuration, messagesHandled } from '../../observability/index.js';
 import { identifier, type SqlClient } from '../../sql/index.js';
 import {
   type Broker,
@@ -21,16 +19,12 @@ import {
   type Subscription,
   subjectMatches,
 } from '../broker.js';
-import {
-  decodeEnvelope,
-  type Envelope,
-  envelopeSchema,
-  handlingOf,
-  PoisonMessageError,
-} from '../envelope.js';
-import { type Faults, isCrash } from '../faults.js';
+import { type Envelope, envelopeSchema } from '../envelope.js';
+import type { Faults } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { natsDeadLetters } from './dead-letters.js';
+import { type Lane, type LaneContext, startLane } from './lane.js';
+import { type Leases, startLeases } from './leases.js';
 import { startRelay } from './relay.js';
 import { outboxChannel } from './schema.js';
 import { commonFilter, natsSubject, partitionOf, redriveSubject, subjectOf } from './subjects.js';
@@ -54,6 +48,11 @@ export interface NatsBrokerOptions {
   maxAgeMs?: number;
   /** Inbox retention (see inbox.ts). Default 7 days. */
   retentionMs?: number;
+  /**
+   * Messages a member takes from a lane at once and handles in one transaction (and JetStream's
+   * max_ack_pending of the lane). Default 64.
+   */
+  batchSize?: number;
   /** Messages per relay pass. Default 500. */
   relayBatchSize?: number;
   faults?: Faults;
@@ -66,6 +65,14 @@ export type NatsBroker = Broker & {
   /** Resolves once everything written to the outbox before the call has been published to NATS. */
   drain(): Promise<void>;
 };
+
+const DEFAULT_BATCH_SIZE = 64;
+/**
+ * A lane's lease lasts twice the ack wait, and its holder stops fetching when less than 1.25 ack waits are
+ * left: whatever it fetched has been redelivered before another member can claim the lane (leases.ts).
+ */
+const leaseMsOf = (ackWaitMs: number) => 2 * ackWaitMs;
+const fetchMarginOf = (ackWaitMs: number) => 1.25 * ackWaitMs;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const nanos = (ms: number) => Math.round(ms * 1_000_000);
@@ -84,6 +91,8 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     throw new Error('partitions must be an integer from 1 to 1024');
   const ackWaitMs = options.ackWaitMs ?? 30_000;
   const retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const fault: Faults = options.faults ?? (() => {});
   const report: NonNullable<NatsBrokerOptions['onError']> = (error, context) => {
     try {
@@ -105,13 +114,14 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   const stopPruning = inbox.startPruning(pruneEvery(retentionMs), (error) =>
     report(error, { group: '(pruning)' }),
   );
-  const running = new Set<Subscribed>();
+  const subscriptions = new Set<{ stop(): Promise<void>; abandon(): Promise<void> }>();
   let crashed = false;
-  // A simulated crash (faults.ts): the instance dies as a process would, with its deliveries unacknowledged.
+  // A simulated crash (faults.ts): the instance dies as a process would, with its deliveries unacknowledged
+  // and its lanes' leases left to expire.
   const die = () => {
     if (crashed) return;
     crashed = true;
-    for (const subscribed of running) void subscribed.stop();
+    for (const subscribed of subscriptions) void subscribed.abandon();
     void relay.stop();
     void nc.close();
   };
@@ -146,18 +156,23 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     const config = {
       durable_name: name,
       ack_policy: AckPolicy.Explicit,
-      // One message in flight per lane across every member of the group: the lane's order holds.
-      max_ack_pending: 1,
+      // One member holds a lane (leases.ts) and takes a batch of it at once.
+      max_ack_pending: batchSize,
       ack_wait: nanos(ackWaitMs),
       max_deliver: -1,
       filter_subject: filter,
     };
     try {
       const info = await jsm.consumers.info(stream, name);
-      if (info.config.filter_subject !== filter || info.config.ack_wait !== config.ack_wait) {
+      if (
+        info.config.filter_subject !== filter ||
+        info.config.ack_wait !== config.ack_wait ||
+        info.config.max_ack_pending !== config.max_ack_pending
+      ) {
         await jsm.consumers.update(stream, name, {
           filter_subject: filter,
           ack_wait: config.ack_wait,
+          max_ack_pending: config.max_ack_pending,
         });
       }
     } catch (error) {
@@ -196,132 +211,95 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     ];
     const consumers = await Promise.all(lanes.map((lane) => ensureConsumer(lane.name, lane.filter)));
 
-    // At most `concurrency` handlings at once across the lanes.
+    // At most `concurrency` batches at once across the lanes.
     let active = 0;
     const queue: Array<() => void> = [];
-    const acquire = async () => {
-      if (active < concurrency) active++;
-      else await new Promise<void>((resolve) => queue.push(resolve));
-    };
-    const release = () => {
-      const next = queue.shift();
-      if (next) next();
-      else active--;
-    };
-
-    let stopped = false;
-    const wanted = (message: JsMsg, redrive: boolean) =>
-      redrive || subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject)));
-
-    const deadLetter = async (message: JsMsg, envelope: unknown, reason: string, attempts: number) => {
-      const e = envelope as Partial<Envelope> | undefined;
-      await deadLetters.record({
-        group,
-        messageId:
-          (typeof e?.id === 'string' && e.id) ||
-          message.headers?.get('Nats-Msg-Id') ||
-          String(message.info.streamSequence),
-        subject: typeof e?.subject === 'string' ? e.subject : subjectOf(stream, message.subject),
-        type: typeof e?.type === 'string' && attempts > 0 ? e.type : '',
-        reason,
-        attempts,
-        envelope,
-      });
-      message.term();
-    };
-
-    const handleOne = async (message: JsMsg, redrive: boolean) => {
-      const attempt = message.info.deliveryCount;
-      let envelope: Envelope;
-      try {
-        envelope = decodeEnvelope(message.data);
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
-        let raw: unknown;
-        try {
-          raw = JSON.parse(message.string());
-        } catch {
-          raw = message.string();
-        }
-        await deadLetter(message, raw, error.message, 0);
-        report(error, { group });
-        return;
-      }
-      if (!wanted(message, redrive)) return message.ack();
-      // Long handlings keep their delivery: JetStream would hand it to another member after the ack wait.
-      const keepAlive = setInterval(() => message.working(), Math.max(ackWaitMs / 2, 100));
-      const timer = messageHandlingDuration.startTimer({ group });
-      let first = false;
-      try {
-        await db.transaction(async () => {
-          fault('beforeHandle', { group, messageId: envelope.id });
-          first = await inbox.firstTime(group, envelope.id);
-          if (first) {
-            await handlingOf(envelope, () => subscription.handle(envelope, { attempt }));
-            fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
-          }
-        });
-        timer();
-        messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
-      } catch (error) {
-        if (isCrash(error)) throw error;
-        report(error, { group, messageId: envelope.id, attempt });
-        // A poison message (its data does not fit its contract) would fail every attempt the same way.
-        if (attempt >= maxAttempts || error instanceof PoisonMessageError) {
-          await deadLetter(message, envelope, errorMessage(error), attempt);
-          messagesHandled.inc({ group, outcome: 'dead_lettered' });
-        } else {
-          message.nak(Math.max(0, Number(backoff(attempt)) || 0));
-          messagesHandled.inc({ group, outcome: 'retried' });
-        }
-        return;
-      } finally {
-        clearInterval(keepAlive);
-      }
-      fault('afterCommitBeforeAck', { group, messageId: envelope.id });
-      message.ack();
-    };
-
-    const iterators = await Promise.all(consumers.map((consumer) => consumer.consume({ max_messages: 8 })));
-    const loops = iterators.map(async (messages, i) => {
-      const redrive = lanes[i]!.redrive;
-      for await (const message of messages) {
-        if (stopped) {
-          // Taken after the stop: hand it back at once for the group's next member.
-          message.nak();
-          continue;
-        }
-        await acquire();
-        try {
-          await handleOne(message, redrive);
-        } catch (error) {
-          if (isCrash(error)) {
-            die();
-            return;
-          }
-          // The broker's own failure (recording a dead letter, say): the delivery is retried.
-          report(error, { group });
-          message.nak(1_000);
-        } finally {
-          release();
-        }
-      }
-    });
-
-    let stopping: Promise<void> | undefined;
-    const subscribed: Subscribed = {
-      stop() {
-        stopping ??= (async () => {
-          stopped = true;
-          for (const messages of iterators) messages.stop();
-          await Promise.all(loops);
-          running.delete(subscribed);
-        })();
-        return stopping;
+    const slots = {
+      async acquire() {
+        if (active < concurrency) active++;
+        else await new Promise<void>((resolve) => queue.push(resolve));
+      },
+      release() {
+        const next = queue.shift();
+        if (next) next();
+        else active--;
       },
     };
-    running.add(subscribed);
-    return subscribed;
+
+    const running = new Map<number, Promise<Lane>>();
+    let stopped = false;
+    const laneContext = (redrive: boolean): LaneContext => ({
+      group,
+      db,
+      inbox,
+      deadLetters,
+      handle: subscription.handle,
+      maxAttempts,
+      backoff,
+      wanted: (message) =>
+        redrive || subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject))),
+      subjectOf: (message) => subjectOf(stream, message.subject),
+      ackWaitMs,
+      batchSize,
+      leases: leasesOf(),
+      slots,
+      // Bounded: on a connection that is closing, a flush may never be answered.
+      flush: () =>
+        nc.isClosed()
+          ? Promise.resolve()
+          : Promise.race([nc.flush(), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]),
+      fault,
+      report,
+      die,
+      ended: (lane) => {
+        running.delete(lane);
+        leasesOf().forget(lane);
+      },
+    });
+    let leases: Leases | undefined;
+    const leasesOf = () => leases!;
+    const stopLane = async (lane: number, mode: 'release' | 'abandon') => {
+      const started = running.get(lane);
+      running.delete(lane);
+      if (started) await (await started.catch(() => undefined))?.stop(mode);
+    };
+    leases = await startLeases({
+      db,
+      schema,
+      group,
+      lanes: lanes.length,
+      leaseMs: leaseMsOf(ackWaitMs),
+      fetchMarginMs: fetchMarginOf(ackWaitMs),
+      acquired(lane) {
+        if (stopped || running.has(lane)) return;
+        const started = startLane(consumers[lane]!, lane, laneContext(lanes[lane]!.redrive));
+        started.catch((error: unknown) => {
+          running.delete(lane);
+          leasesOf().forget(lane);
+          report(error, { group });
+        });
+        running.set(lane, started);
+      },
+      release: (lane) => stopLane(lane, 'release'),
+      lost: (lane) => void stopLane(lane, 'abandon'),
+      onError: (error) => report(error, { group }),
+    });
+    await leases.cycle();
+
+    let stopping: Promise<void> | undefined;
+    const stop = (mode: 'release' | 'abandon') => {
+      stopping ??= (async () => {
+        stopped = true;
+        await leasesOf().stop(false);
+        // Handed back: the group's other members may take the lanes at once.
+        if (mode === 'release') await leasesOf().stop(true);
+        subscriptions.delete(subscribed);
+      })();
+      return stopping;
+    };
+    const subscribed = { stop: () => stop('release'), abandon: () => stop('abandon') };
+    subscriptions.add(subscribed);
+    return { stop: subscribed.stop };
   }
 
   return {
@@ -375,7 +353,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
 
     async close() {
       stopPruning();
-      await Promise.all([...running].map((subscribed) => subscribed.stop()));
+      await Promise.all([...subscriptions].map((subscribed) => subscribed.stop()));
       await relay.stop();
       if (!nc.isClosed()) await nc.drain();
     },

@@ -50,6 +50,27 @@ CREATE TABLE ${s}.groups (
 );
 `,
       },
+      {
+        version: 2,
+        name: 'lanes',
+        sql: `
+-- A group's lanes (its partitions, and its re-drive lane) and who holds each: see leases.ts.
+CREATE TABLE ${s}.lanes (
+  group_name  text        NOT NULL,
+  lane        integer     NOT NULL,
+  owner       text,
+  expires_at  timestamptz NOT NULL DEFAULT '-infinity',
+  PRIMARY KEY (group_name, lane)
+);
+-- The live members of each group, so that each takes its fair share of the lanes.
+CREATE TABLE ${s}.lane_members (
+  group_name  text        NOT NULL,
+  member      text        NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  PRIMARY KEY (group_name, member)
+);
+`,
+      },
     ],
   };
 }

@@ -1,0 +1,96 @@
+import { conflict } from '@tessera/platform/ddd';
+import { type Queryable, SqlState, sqlStateOf } from '@tessera/platform/sql';
+import type { ShoppingListRepository, ShoppingListView } from '../../application/ports.js';
+import * as ShoppingList from '../../domain/shopping-list.js';
+
+/** Only a UUID can name a row; anything else (say, from a message) is simply no list, not a SQL error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const changedConcurrently = () =>
+  conflict('concurrent_modification', 'the shopping list was changed concurrently; reload it and try again');
+
+interface ShoppingListRow {
+  id: string;
+  order_id: string;
+  stops: ShoppingList.Stop[];
+  status: ShoppingList.ShoppingListStatus;
+  version: number;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, order_id, stops, status, version, created_at';
+
+const viewOf = (row: ShoppingListRow): ShoppingListView => ({
+  id: row.id,
+  orderId: row.order_id,
+  status: row.status,
+  stops: row.stops,
+  createdAt: row.created_at,
+});
+
+/** `depot.shopping_lists`: one row per order's list, its `version` the optimistic-concurrency token. */
+export function postgresShoppingListRepository(db: Queryable): ShoppingListRepository {
+  const row = async (id: string) => {
+    if (!UUID.test(id)) return undefined;
+    const { rows } = await db.query<ShoppingListRow>(
+      `SELECT ${COLUMNS} FROM depot.shopping_lists WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  };
+
+  return {
+    async load(id) {
+      const found = await row(id);
+      if (!found) return { state: ShoppingList.aggregate.initialState, version: 0 };
+      return {
+        state: { exists: true, orderId: found.order_id, stops: found.stops, status: found.status },
+        version: found.version,
+      };
+    },
+
+    async save(id, state, expectedVersion) {
+      let rowCount: number | undefined;
+      try {
+        ({ rowCount } =
+          expectedVersion === 0
+            ? await db.query(
+                `INSERT INTO depot.shopping_lists (id, order_id, stops, status, version)
+                 VALUES ($1, $2, $3::jsonb, $4, 1) ON CONFLICT (id) DO NOTHING`,
+                [id, state.orderId, JSON.stringify(state.stops), state.status],
+              )
+            : await db.query(
+                `UPDATE depot.shopping_lists SET status = $2, version = version + 1, updated_at = now()
+                 WHERE id = $1 AND version = $3`,
+                [id, state.status, expectedVersion],
+              ));
+      } catch (error) {
+        // Another list was made for the order meanwhile: retrying finds it and answers its id.
+        if (sqlStateOf(error) === SqlState.uniqueViolation) throw changedConcurrently();
+        throw error;
+      }
+      if (rowCount === 0) throw changedConcurrently();
+    },
+
+    async idOfOrder(orderId) {
+      const { rows } = await db.query<{ id: string }>(
+        'SELECT id FROM depot.shopping_lists WHERE order_id = $1',
+        [orderId],
+      );
+      return rows[0]?.id;
+    },
+
+    async find(id) {
+      const found = await row(id);
+      return found && viewOf(found);
+    },
+
+    async withStatus(status, limit) {
+      const { rows } = await db.query<ShoppingListRow>(
+        `SELECT ${COLUMNS} FROM depot.shopping_lists WHERE status = $1 ORDER BY created_at, id LIMIT $2`,
+        [status, limit],
+      );
+      return rows.map(viewOf);
+    },
+  };
+}

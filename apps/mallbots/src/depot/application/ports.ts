@@ -1,0 +1,103 @@
+import type * as ShoppingList from '../domain/shopping-list.js';
+
+/**
+ * What the application needs from the outside world. The adapters implement these; the platform's SQL client
+ * already has the UnitOfWork shape.
+ */
+export interface UnitOfWork {
+  /** Runs `work` in one transaction (joining the caller's, if there is one). */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** A list as its aggregate sees it, with the version its next save must still find (0: no row yet). */
+export interface LoadedShoppingList {
+  readonly state: ShoppingList.State;
+  readonly version: number;
+}
+
+/** A shopping list as clients see it. */
+export interface ShoppingListView {
+  readonly id: string;
+  readonly orderId: string;
+  readonly status: ShoppingList.ShoppingListStatus;
+  readonly stops: readonly ShoppingList.Stop[];
+  readonly createdAt: Date;
+}
+
+/** Shopping lists as rows (CRUD, as the spec), saved with optimistic concurrency; one per order. */
+export interface ShoppingListRepository {
+  /** The empty state at version 0 when no list has that id (including an id that is not a UUID). */
+  load(id: string): Promise<LoadedShoppingList>;
+  /**
+   * Inserts (expectedVersion 0) or updates the row, only if it is still at `expectedVersion`, and only one
+   * list per order; otherwise throws a DomainError of kind `conflict`, for the caller to reload and retry.
+   */
+  save(id: string, state: ShoppingList.State, expectedVersion: number): Promise<void>;
+  /** The id of the order's list, if it has one. */
+  idOfOrder(orderId: string): Promise<string | undefined>;
+  find(id: string): Promise<ShoppingListView | undefined>;
+  /** Oldest first (by creation), at most `limit`. */
+  withStatus(status: ShoppingList.ShoppingListStatus, limit: number): Promise<ShoppingListView[]>;
+}
+
+/** A store as Depot needs it (the anti-corruption layer keeps only this of Stores' model). */
+export interface StoreInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly location: string;
+}
+
+/** A product as Depot needs it: no price, the depot does not handle money. */
+export interface ProductInfo {
+  readonly id: string;
+  readonly storeId: string;
+  readonly name: string;
+}
+
+/**
+ * The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`), fed by Stores' integration
+ * events. A value fetched from Stores on a miss is remembered only if no Stores event about that id was handled
+ * since `since` (the fallback may otherwise cache a value older than an event; see the README).
+ */
+export interface StoresCache {
+  findStore(id: string): Promise<StoreInfo | undefined>;
+  findProduct(id: string): Promise<ProductInfo | undefined>;
+  /** The cache's clock, read just before asking Stores. */
+  now(): Promise<Date>;
+  rememberStore(store: StoreInfo, since: Date): Promise<void>;
+  rememberProduct(product: ProductInfo, since: Date): Promise<void>;
+}
+
+/** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */
+export interface StoresDirectory {
+  /** Throws StoresUnavailableError when Stores cannot answer. */
+  findStore(id: string): Promise<StoreInfo | undefined>;
+  /** Throws StoresUnavailableError when Stores cannot answer. */
+  findProduct(id: string): Promise<ProductInfo | undefined>;
+}
+
+/**
+ * Stores could not be asked: not a DomainError, so a command that needed it is retried (and dead-lettered if
+ * Stores stays away), never answered with a Failure that would make the saga compensate for an outage.
+ */
+export class StoresUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoresUnavailableError';
+  }
+}
+
+/** A shopping-list event as it is published: with the list it happened to, and that list after the save. */
+export interface SavedShoppingListEvent {
+  readonly shoppingListId: string;
+  readonly shoppingList: ShoppingList.State;
+  readonly event: ShoppingList.Event;
+}
+
+/**
+ * Where the integration messages of a save go, inside the saving transaction: they exist if and only if the
+ * save commits. `savedVersion` is the row's version after the save, which makes their ids stable.
+ */
+export interface IntegrationOutbox {
+  publish(events: readonly SavedShoppingListEvent[], savedVersion: number): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import { problemResponse } from '@tessera/platform/http';
+import { z } from 'zod';
+import type { OrderView } from '../../application/queries.js';
+
+export const tags = ['ordering'];
+
+/** Ids are UUIDs; lower-cased so that one order has one stream whatever case the client sends. */
+export const idParams = z.object({ id: z.uuid().toLowerCase() });
+
+export const noContent = (description: string) => z.undefined().describe(description);
+
+const statuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'cancelled'] as const;
+type Status = (typeof statuses)[number];
+
+const itemSchema = z.object({
+  storeId: z.uuid(),
+  productId: z.uuid(),
+  storeName: z.string(),
+  productName: z.string(),
+  price: z.number().describe('Unit price at checkout, in currency units'),
+  quantity: z.number().int(),
+});
+export const orderResponse = z.object({
+  order: z.object({
+    id: z.uuid(),
+    customerId: z.string(),
+    paymentId: z.string(),
+    status: z.enum(statuses).describe('pending until the saga approves or rejects it'),
+    items: z.array(itemSchema),
+    total: z.number().describe('Sum of price × quantity, in currency units'),
+    shoppingListId: z.string().optional().describe('Once approved: the shopping list the bots shop'),
+    invoiceId: z.string().optional().describe('Once completed: the invoice that was paid'),
+    rejectionReason: z.string().optional().describe('When rejected: why'),
+  }),
+});
+
+/** Cents to currency units: division by 100 is correctly rounded, so 2929 prints as 29.29 (as in Baskets). */
+const fromCents = (cents: number) => cents / 100;
+
+/** The aggregate maps to the wire shape explicitly, so a new field never leaks into the API by accident. */
+export const toOrderDto = (order: OrderView) => ({
+  id: order.id,
+  customerId: order.customerId,
+  paymentId: order.paymentId,
+  // Never 'unknown': the query answers 404 for an order that does not exist.
+  status: order.status as Status,
+  items: order.items.map(({ priceCents, ...item }) => ({ ...item, price: fromCents(priceCents) })),
+  total: fromCents(order.totalCents),
+  ...(order.shoppingListId ? { shoppingListId: order.shoppingListId } : {}),
+  ...(order.invoiceId ? { invoiceId: order.invoiceId } : {}),
+  ...(order.rejectionReason ? { rejectionReason: order.rejectionReason } : {}),
+});
+
+/** Error answers the routes may give, documented as RFC 9457 problem details. */
+export const problems = {
+  badRequest: problemResponse('The request is invalid, or the order cannot change so (see code and errors)'),
+  notFound: problemResponse('No order with that ID'),
+  conflict: problemResponse('The order changed concurrently; retry'),
+};

@@ -1,0 +1,91 @@
+import type { RecordedEvent } from '@tessera/platform/eventstore';
+import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import type { IntegrationOutbox } from '../../application/ports.js';
+import { ORDER_CHANNEL, type OrderingMessage } from '../../contract/integration-events.js';
+import * as Order from '../../domain/order.js';
+
+/**
+ * The integration message an event becomes, given the order after the save. Every event of the order's life
+ * is published (the reference never published OrderApproved and OrderRejected). The internal event shapes
+ * never leave the module.
+ */
+function forOrder(id: string, state: Order.State, event: RecordedEvent): OrderingMessage {
+  const { customerId, paymentId } = state;
+  const type = event.type as Order.Event['type'];
+  switch (type) {
+    case 'ordering.OrderCreated':
+      return {
+        type: 'ordersapi.OrderCreated',
+        data: {
+          id,
+          customerId,
+          paymentId,
+          items: state.items.map((item) => ({ ...item })),
+          totalCents: Order.totalCents(state),
+        },
+      };
+    case 'ordering.OrderApproved':
+      return {
+        type: 'ordersapi.OrderApproved',
+        data: { id, customerId, paymentId, shoppingListId: state.shoppingListId },
+      };
+    case 'ordering.OrderRejected':
+      return {
+        type: 'ordersapi.OrderRejected',
+        data: { id, customerId, paymentId, reason: state.rejectionReason },
+      };
+    case 'ordering.OrderCanceled':
+      // Depot cancels the shopping list, when there is one (the order was approved).
+      return {
+        type: 'ordersapi.OrderCanceled',
+        data: {
+          id,
+          customerId,
+          paymentId,
+          ...(state.shoppingListId ? { shoppingListId: state.shoppingListId } : {}),
+        },
+      };
+    case 'ordering.OrderReadied':
+      return {
+        type: 'ordersapi.OrderReadied',
+        data: { id, customerId, paymentId, totalCents: Order.totalCents(state) },
+      };
+    case 'ordering.OrderCompleted':
+      return { type: 'ordersapi.OrderCompleted', data: { id, customerId, invoiceId: state.invoiceId } };
+    default:
+      throw new Error(`no integration message for ${String(type satisfies never)}`);
+  }
+}
+
+/**
+ * A save's recorded events as the messages to publish, in order, keyed by order id. Each event of a save is
+ * the order's last (one command, one event), so the state after the save is the state at that event.
+ */
+export function toIntegrationMessages(
+  id: string,
+  state: Order.State,
+  recorded: readonly RecordedEvent[],
+): NewMessage[] {
+  return recorded.map((event) => {
+    const message = forOrder(id, state, event);
+    // The message id derives from the event's: appending is once, so is the message, whatever is retried.
+    return {
+      id: derivedId(event.id, 0),
+      type: message.type,
+      subject: ORDER_CHANNEL,
+      key: id,
+      data: message.data,
+    };
+  });
+}
+
+/** Publishes through the broker in the appending transaction (with the embedded broker, that is the outbox). */
+export function brokerOutbox(broker: Broker): IntegrationOutbox {
+  return {
+    async publish(id, state, recorded) {
+      const messages = toIntegrationMessages(id, state, recorded);
+      if (messages.length === 0) return;
+      await broker.publish(messages.map((message) => newEnvelope('ordering', message)));
+    },
+  };
+}

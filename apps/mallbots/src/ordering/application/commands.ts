@@ -1,0 +1,63 @@
+import * as Order from '../domain/order.js';
+import type { AggregateStore, IntegrationOutbox, UnitOfWork } from './ports.js';
+
+export interface OrderingCommandDependencies {
+  readonly db: UnitOfWork;
+  readonly orders: AggregateStore<Order.State, Order.Event>;
+  readonly outbox: IntegrationOutbox;
+}
+
+export interface CreateOrder extends Order.OrderToCreate {
+  /** The checked-out basket's id: one basket makes one order, however often its checkout is delivered. */
+  readonly id: string;
+}
+
+export interface OrderingCommands {
+  /** Returns whether the order is new (false: the same order existed already, and nothing was recorded). */
+  createOrder(input: CreateOrder): Promise<{ created: boolean }>;
+  approveOrder(input: { id: string; shoppingListId: string }): Promise<void>;
+  rejectOrder(input: { id: string; reason: string }): Promise<void>;
+  readyOrder(input: { id: string }): Promise<void>;
+  completeOrder(input: { id: string; invoiceId: string }): Promise<void>;
+  cancelOrder(input: { id: string }): Promise<void>;
+}
+
+/**
+ * Each command loads its order, lets the domain decide, and appends the outcome and its integration messages
+ * in one transaction (inside a message handling, the handling's: the inbox row, the events and the outgoing
+ * messages commit together). Creating an order makes no call to other modules: the saga does that work.
+ */
+export function createOrderingCommands({
+  db,
+  orders,
+  outbox,
+}: OrderingCommandDependencies): OrderingCommands {
+  const update = (id: string, decide: (state: Order.State) => readonly Order.Event[]) =>
+    db.transaction(async () => {
+      const saved = await orders.update(id, decide);
+      await outbox.publish(id, saved.state, saved.events);
+      return saved;
+    });
+
+  return {
+    async createOrder({ id, ...order }) {
+      const saved = await update(id, (state) => Order.create(state, order));
+      return { created: saved.events.length > 0 };
+    },
+    async approveOrder({ id, shoppingListId }) {
+      await update(id, (state) => Order.approve(state, { shoppingListId }));
+    },
+    async rejectOrder({ id, reason }) {
+      await update(id, (state) => Order.reject(state, { reason }));
+    },
+    async readyOrder({ id }) {
+      await update(id, Order.ready);
+    },
+    async completeOrder({ id, invoiceId }) {
+      await update(id, (state) => Order.complete(state, { invoiceId }));
+    },
+    async cancelOrder({ id }) {
+      await update(id, Order.cancel);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import {
+  createAggregateRepository,
+  createEventStore,
+  eventStoreMigrations,
+  everyNEvents,
+} from '@tessera/platform/eventstore';
+import { createRegistry } from '@tessera/platform/registry';
+import type { Module } from '@tessera/platform/runtime';
+import { registerOrderingRoutes } from './adapters/http/routes.js';
+import { type BasketsObserver, subscribeToBaskets } from './adapters/messaging/baskets-events.js';
+import { orderingCommandHandling } from './adapters/messaging/commands.js';
+import { brokerOutbox } from './adapters/messaging/integration-events.js';
+import { instrumented } from './adapters/observability/metrics.js';
+import { createOrderingCommands } from './application/commands.js';
+import { createOrderingQueries } from './application/queries.js';
+import { orderingPublishes, orderingReceives } from './contract/integration-events.js';
+import { orderingEventTypes } from './domain/events.js';
+import * as Order from './domain/order.js';
+
+export interface OrderingModuleOptions {
+  /** A snapshot each time an order's stream reaches a multiple of this many events (default 50). */
+  snapshotEvery?: number;
+  /** Told of each Baskets message once its handling has committed (tests wait on it instead of sleeping). */
+  onBasketsMessage?: BasketsObserver;
+}
+
+const SCHEMA = 'ordering';
+
+/** Bump when Order.State changes shape: older snapshots are then ignored and replaced. */
+const SNAPSHOT_VERSION = 1;
+
+export function createOrderingModule(options: OrderingModuleOptions = {}): Module {
+  const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
+  return {
+    name: 'ordering',
+    description:
+      'Order Processing: orders from checked-out baskets, approved or rejected by the saga, to pickup',
+    migrations: [eventStoreMigrations(SCHEMA)],
+    publishes: orderingPublishes,
+    receives: orderingReceives,
+
+    async start({ db, broker, http }) {
+      // Driven adapters: the event store and the outbox.
+      const eventStore = createEventStore({
+        db,
+        schema: SCHEMA,
+        registry: createRegistry(...orderingEventTypes),
+      });
+      const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
+      const orders = createAggregateRepository(eventStore, Order.aggregate, { snapshots, transaction });
+      const outbox = instrumented(brokerOutbox(broker), db);
+
+      // Application.
+      const commands = createOrderingCommands({ db, orders, outbox });
+      const queries = createOrderingQueries({ orders });
+
+      // Driver adapters: the REST routes, checked-out baskets, and the saga's commands.
+      registerOrderingRoutes(http, { commands, queries });
+      const baskets = await subscribeToBaskets(broker, db, commands, options.onBasketsMessage);
+      const commandHandling = await broker.subscribe(
+        orderingCommandHandling(commands, { publisher: broker, db }),
+      );
+      return {
+        async stop() {
+          await Promise.all([baskets.stop(), commandHandling.stop()]);
+        },
+      };
+    },
+  };
+}
+
+export const orderingModule = createOrderingModule();

@@ -1,0 +1,69 @@
+import { problemResponse } from '@tessera/platform/http';
+import { z } from 'zod';
+import type { InvoiceView, PaymentView } from '../../application/queries.js';
+
+export const tags = ['payments'];
+
+/** Ids are UUIDs; lower-cased so that one payment has one row whatever case the client sends. */
+export const idParams = z.object({ id: z.uuid().toLowerCase() });
+
+/** Whole cents (ADR 0006). 0 passes here on purpose: the domain owns that rule and its code. */
+const amountCents = z
+  .number()
+  .int()
+  .min(0)
+  .max(100_000_000)
+  .describe(
+    'The amount held, in whole cents; at least 1 (0 is refused with code payment_amount_not_positive)',
+  );
+
+export const authorizeBody = z.strictObject({
+  customerId: z.uuid().toLowerCase().describe("The customer's id (Customers)"),
+  amountCents,
+});
+
+export const created = z.object({ id: z.uuid() }).describe('Authorized; the Location header points at it');
+export const noContent = (description: string) => z.undefined().describe(description);
+
+export const paymentResponse = z.object({
+  payment: z.object({
+    id: z.uuid(),
+    customerId: z.uuid(),
+    amountCents: z.number().int(),
+    confirmed: z.boolean().describe('Whether the create-order saga confirmed it against an order'),
+  }),
+});
+
+export const invoiceResponse = z.object({
+  invoice: z.object({
+    id: z.uuid().describe("The order's id: one invoice per order"),
+    orderId: z.uuid(),
+    paymentId: z.string(),
+    amountCents: z.number().int(),
+    status: z.enum(['pending', 'paid', 'canceled']),
+  }),
+});
+
+/** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */
+export const toPaymentDto = ({ id, customerId, amountCents, confirmed }: PaymentView) => ({
+  id,
+  customerId,
+  amountCents,
+  confirmed,
+});
+export const toInvoiceDto = ({ id, orderId, paymentId, amountCents, status }: InvoiceView) => ({
+  id,
+  orderId,
+  paymentId,
+  amountCents,
+  status,
+});
+
+/** Error answers the routes may give, documented as RFC 9457 problem details. */
+export const problems = {
+  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
+  paymentNotFound: problemResponse('No payment with that ID'),
+  invoiceNotFound: problemResponse('No invoice with that ID'),
+  conflict: problemResponse('The invoice was changed concurrently; reload it and try again'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
+};

@@ -1,0 +1,30 @@
+import { onCommands, type Publisher } from '@tessera/platform/messaging';
+import type { SqlClient } from '@tessera/platform/sql';
+import type { PaymentsCommands } from '../../application/commands.js';
+import { PAYMENTS_COMMAND_CHANNEL, paymentsCommands } from '../../contract/integration-events.js';
+
+/** The consumer group that handles the commands sent to Payments (one per module, shared by its instances). */
+export const PAYMENTS_COMMANDS_GROUP = 'payments-commands';
+
+/**
+ * The driver adapter of the saga's ConfirmPayment (spec §5, step 3): the outcome is replied on the command's
+ * replyTo, in the handling's transaction. A payment that is unknown, another customer's, or of another amount
+ * is a Failure reply naming the rule, not an error.
+ */
+export function paymentsCommandHandling(
+  commands: Pick<PaymentsCommands, 'confirmPayment'>,
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+) {
+  return {
+    group: PAYMENTS_COMMANDS_GROUP,
+    subjects: [PAYMENTS_COMMAND_CHANNEL],
+    handle: onCommands(
+      paymentsCommands,
+      {
+        'paymentsapi.ConfirmPayment': ({ id, customerId, amountCents }) =>
+          commands.confirmPayment({ id, customerId, amountCents }),
+      },
+      { ...dependencies, source: 'payments' },
+    ),
+  };
+}

@@ -1,0 +1,56 @@
+import { isDomainError } from '@tessera/platform/ddd';
+import { type Envelope, onMessages } from '@tessera/platform/messaging';
+import type { Logger } from '@tessera/platform/observability';
+import type { SqlClient } from '@tessera/platform/sql';
+import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
+import type { PaymentsCommands } from '../../application/commands.js';
+
+/** The consumer group of Payments on the Order channel (the reference's `payment-orders`, renamed after the module). */
+export const PAYMENTS_ORDERS_GROUP = 'payments-orders';
+
+/** Told, once its transaction has committed, of each Order message handled (applied, or dropped as irrelevant). */
+export type OrdersObserver = (message: Envelope) => void;
+
+/**
+ * Invoices follow orders: a ready order gets its invoice (id = order id), a canceled one has its pending
+ * invoice canceled (the reference filtered OrderCanceled out, so its handler never ran). Handlers run in the
+ * broker's transaction with the inbox row, so a redelivery is dropped; a re-publication under another id finds
+ * the invoice already made (or canceled) and records nothing.
+ */
+export function ordersHandling(
+  commands: Pick<PaymentsCommands, 'createInvoice' | 'cancelInvoice'>,
+  dependencies: {
+    logger: Pick<Logger, 'warn'>;
+    db: Pick<SqlClient, 'afterCommit'>;
+    observer?: OrdersObserver;
+  },
+) {
+  const { logger, db, observer } = dependencies;
+  const handle = onMessages(orderingMessages, {
+    'ordersapi.OrderReadied': async ({ id, paymentId, totalCents }) => {
+      await commands.createInvoice({ orderId: id, paymentId, amountCents: totalCents });
+    },
+    'ordersapi.OrderCanceled': async ({ id }, message: Envelope) => {
+      try {
+        await commands.cancelInvoice({ id });
+      } catch (error) {
+        // An order canceled before it was ready has no invoice; a paid one stays paid. Neither is worth a
+        // retry or a dead letter: the message is acknowledged and the reason logged.
+        if (!isDomainError(error) || (error.kind !== 'not_found' && error.kind !== 'failed_precondition')) {
+          throw error;
+        }
+        if (error.kind === 'failed_precondition') {
+          logger.warn({ orderId: id, messageId: message.id, code: error.code }, error.message);
+        }
+      }
+    },
+  });
+  return {
+    group: PAYMENTS_ORDERS_GROUP,
+    subjects: [ORDER_CHANNEL],
+    async handle(message: Envelope) {
+      await handle(message);
+      if (observer) await db.afterCommit(() => observer(message));
+    },
+  };
+}

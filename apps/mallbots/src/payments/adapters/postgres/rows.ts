@@ -1,0 +1,107 @@
+import { conflict } from '@tessera/platform/ddd';
+import type { Queryable } from '@tessera/platform/sql';
+import type { InvoiceRepository, PaymentRepository } from '../../application/ports.js';
+import * as Invoice from '../../domain/invoice.js';
+import * as Payment from '../../domain/payment.js';
+
+/** Only a UUID can name a row; anything else (say, from a message) is simply no row, not a SQL error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const changedConcurrently = (what: string) =>
+  conflict('concurrent_modification', `the ${what} was changed concurrently; reload it and try again`);
+
+interface PaymentRow {
+  customer_id: string;
+  amount_cents: number;
+  confirmed: boolean;
+  version: number;
+}
+
+/** `payments.payments`: one row per authorized payment.. */
+export function postgresPaymentRepository(db: Queryable): PaymentRepository {
+  return {
+    async load(id) {
+      if (!UUID.test(id)) return { state: Payment.aggregate.initialState, version: 0 };
+      const { rows } = await db.query<PaymentRow>(
+        'SELECT customer_id, amount_cents, confirmed, version FROM payments.payments WHERE id = $1',
+        [id],
+      );
+      const row = rows[0];
+      if (!row) return { state: Payment.aggregate.initialState, version: 0 };
+      return {
+        state: {
+          exists: true,
+          customerId: row.customer_id,
+          amountCents: row.amount_cents,
+          confirmed: row.confirmed,
+        },
+        version: row.version,
+      };
+    },
+
+    async save(id, state, expectedVersion) {
+      const { rowCount } =
+        expectedVersion === 0
+          ? await db.query(
+              `INSERT INTO payments.payments (id, customer_id, amount_cents, confirmed, version)
+               VALUES ($1, $2, $3, $4, 1) ON CONFLICT (id) DO NOTHING`,
+              [id, state.customerId, state.amountCents, state.confirmed],
+            )
+          : await db.query(
+              `UPDATE payments.payments SET confirmed = $2, version = version + 1, updated_at = now()
+               WHERE id = $1 AND version = $3`,
+              [id, state.confirmed, expectedVersion],
+            );
+      if (rowCount === 0) throw changedConcurrently('payment');
+    },
+  };
+}
+
+interface InvoiceRow {
+  order_id: string;
+  payment_id: string;
+  amount_cents: number;
+  status: Invoice.InvoiceStatus;
+  version: number;
+}
+
+/** `payments.invoices`: one row per ready order. */
+export function postgresInvoiceRepository(db: Queryable): InvoiceRepository {
+  return {
+    async load(id) {
+      if (!UUID.test(id)) return { state: Invoice.aggregate.initialState, version: 0 };
+      const { rows } = await db.query<InvoiceRow>(
+        'SELECT order_id, payment_id, amount_cents, status, version FROM payments.invoices WHERE id = $1',
+        [id],
+      );
+      const row = rows[0];
+      if (!row) return { state: Invoice.aggregate.initialState, version: 0 };
+      return {
+        state: {
+          exists: true,
+          orderId: row.order_id,
+          paymentId: row.payment_id,
+          amountCents: row.amount_cents,
+          status: row.status,
+        },
+        version: row.version,
+      };
+    },
+
+    async save(id, state, expectedVersion) {
+      const { rowCount } =
+        expectedVersion === 0
+          ? await db.query(
+              `INSERT INTO payments.invoices (id, order_id, payment_id, amount_cents, status, version)
+               VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (id) DO NOTHING`,
+              [id, state.orderId, state.paymentId, state.amountCents, state.status],
+            )
+          : await db.query(
+              `UPDATE payments.invoices SET status = $2, version = version + 1, updated_at = now()
+               WHERE id = $1 AND version = $3`,
+              [id, state.status, expectedVersion],
+            );
+      if (rowCount === 0) throw changedConcurrently('invoice');
+    },
+  };
+}

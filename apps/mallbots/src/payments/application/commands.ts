@@ -1,0 +1,86 @@
+import { type AggregateType, type DomainEvent, fold } from '@tessera/platform/ddd';
+import * as Invoice from '../domain/invoice.js';
+import * as Payment from '../domain/payment.js';
+import type {
+  IntegrationOutbox,
+  InvoiceRepository,
+  PaymentRepository,
+  RowRepository,
+  UnitOfWork,
+} from './ports.js';
+
+export interface PaymentsCommandDependencies {
+  readonly db: UnitOfWork;
+  readonly payments: PaymentRepository;
+  readonly invoices: InvoiceRepository;
+  readonly outbox: IntegrationOutbox;
+  /** Ids of new payments (UUID v4). */
+  readonly newId: () => string;
+}
+
+export interface PaymentsCommands {
+  authorizePayment(input: { customerId: string; amountCents: number }): Promise<{ id: string }>;
+  /** The saga's ConfirmPayment; throws a DomainError naming the rule when the payment does not cover the order. */
+  confirmPayment(input: { id: string; customerId: string; amountCents: number }): Promise<void>;
+  /** Idempotent: the invoice's id is the order's, and an order that has one keeps it. */
+  createInvoice(input: { orderId: string; paymentId: string; amountCents: number }): Promise<{ id: string }>;
+  payInvoice(input: { id: string }): Promise<void>;
+  cancelInvoice(input: { id: string }): Promise<void>;
+}
+
+/**
+ * Each command runs in one transaction: load the row, let the domain decide, fold the events into the new
+ * state, and save it only if the row is still at the version that was loaded. A decision of no events writes
+ * nothing. Invoice events become integration messages in the same transaction (the outbox).
+ */
+export function createPaymentsCommands({
+  db,
+  payments,
+  invoices,
+  outbox,
+  newId,
+}: PaymentsCommandDependencies): PaymentsCommands {
+  const update = <State, Event extends DomainEvent>(
+    type: AggregateType<State, Event>,
+    rows: RowRepository<State>,
+    id: string,
+    decide: (state: State) => readonly Event[],
+    publish?: (state: State, events: readonly Event[], savedVersion: number) => Promise<void>,
+  ) =>
+    db.transaction(async () => {
+      const { state, version } = await rows.load(id);
+      const decided = decide(state);
+      if (decided.length === 0) return;
+      const next = fold(type, decided, state);
+      await rows.save(id, next, version);
+      await publish?.(next, decided, version + 1);
+    });
+
+  const updateInvoice = (id: string, decide: (state: Invoice.State) => readonly Invoice.Event[]) =>
+    update(Invoice.aggregate, invoices, id, decide, (invoice, events, savedVersion) =>
+      outbox.publish(
+        events.map((event) => ({ invoiceId: id, invoice, event })),
+        savedVersion,
+      ),
+    );
+
+  return {
+    async authorizePayment(input) {
+      const id = newId();
+      await update(Payment.aggregate, payments, id, (state) => Payment.authorize(state, input));
+      return { id };
+    },
+
+    confirmPayment: ({ id, ...input }) =>
+      update(Payment.aggregate, payments, id, (state) => Payment.confirm(state, input)),
+
+    async createInvoice(input) {
+      await updateInvoice(input.orderId, (state) => Invoice.create(state, input));
+      return { id: input.orderId };
+    },
+
+    payInvoice: ({ id }) => updateInvoice(id, Invoice.pay),
+
+    cancelInvoice: ({ id }) => updateInvoice(id, Invoice.cancel),
+  };
+}

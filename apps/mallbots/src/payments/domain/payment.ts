@@ -1,0 +1,79 @@
+import {
+  type AggregateType,
+  alreadyExists,
+  type DomainEvent,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+} from '@tessera/platform/ddd';
+
+/**
+ * A payment authorized at the kiosk (the card swipe): an amount held for a customer, which the create-order
+ * saga later confirms against the order's total. Amounts are whole cents (ADR 0006).
+ */
+export interface State {
+  /** False until authorized: loading an id that has no row gives this empty state. */
+  readonly exists: boolean;
+  readonly customerId: string;
+  readonly amountCents: number;
+  readonly confirmed: boolean;
+}
+
+export type Event =
+  | DomainEvent<'payments.PaymentAuthorized', { customerId: string; amountCents: number }>
+  | DomainEvent<'payments.PaymentConfirmed', { amountCents: number }>;
+
+export const aggregate: AggregateType<State, Event> = {
+  name: 'payments.Payment',
+  initialState: { exists: false, customerId: '', amountCents: 0, confirmed: false },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'payments.PaymentAuthorized':
+        return { exists: true, ...event.data, confirmed: false };
+      case 'payments.PaymentConfirmed':
+        return { ...state, confirmed: true };
+    }
+  },
+};
+
+export const paymentNotFound = () => notFound('payment_not_found', 'no payment with that ID');
+
+/** Shown in reasons: the saga's operators read cents as money. */
+const money = (cents: number) => (cents / 100).toFixed(2);
+
+export function authorize(state: State, input: { customerId: string; amountCents: number }): Event[] {
+  if (state.exists) throw alreadyExists('payment_already_exists', 'a payment with that ID already exists');
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) {
+    throw invalidArgument(
+      'payment_amount_not_positive',
+      'the amount must be a positive whole number of cents',
+      'amountCents',
+    );
+  }
+  return [{ type: 'payments.PaymentAuthorized', data: { ...input } }];
+}
+
+/**
+ * The saga's check that the payment covers the order: it must exist, be the customer's, and hold exactly the
+ * order's total (the reference never compared the amount). Confirming again what is confirmed records nothing.
+ */
+export function confirm(state: State, input: { customerId: string; amountCents: number }): Event[] {
+  if (!state.exists) {
+    throw notFound('payment_not_found', 'payment cannot be confirmed: no payment with that ID');
+  }
+  if (state.customerId !== input.customerId) {
+    throw permissionDenied(
+      'payment_customer_mismatch',
+      'payment cannot be confirmed: it was authorized for another customer',
+    );
+  }
+  if (state.amountCents !== input.amountCents) {
+    throw failedPrecondition(
+      'payment_amount_mismatch',
+      `payment cannot be confirmed: the order's total ${money(input.amountCents)} differs from the authorized amount ${money(state.amountCents)}`,
+    );
+  }
+  if (state.confirmed) return [];
+  return [{ type: 'payments.PaymentConfirmed', data: { amountCents: input.amountCents } }];
+}

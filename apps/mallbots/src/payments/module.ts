@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Module } from '@tessera/platform/runtime';
+import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { registerPaymentsRoutes } from './adapters/http/routes.js';
+import { paymentsCommandHandling } from './adapters/messaging/commands.js';
+import { brokerOutbox } from './adapters/messaging/integration-events.js';
+import { type OrdersObserver, ordersHandling } from './adapters/messaging/orders-events.js';
+import { postgresInvoiceRepository, postgresPaymentRepository } from './adapters/postgres/rows.js';
+import { createPaymentsCommands } from './application/commands.js';
+import { createPaymentsQueries } from './application/queries.js';
+import { paymentsPublishes, paymentsReceives } from './contract/integration-events.js';
+
+export interface PaymentsModuleOptions {
+  /** Told of each Order message once its handling has committed (tests wait on it instead of sleeping). */
+  onOrderHandled?: OrdersObserver;
+}
+
+export function createPaymentsModule(options: PaymentsModuleOptions = {}): Module {
+  return {
+    name: 'payments',
+    description: 'Payments: payments authorized at the kiosk, and the invoices of ready orders',
+    migrations: [
+      { name: 'payments', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+    ],
+    publishes: paymentsPublishes,
+    receives: paymentsReceives,
+
+    async start({ db, broker, http, logger }) {
+      // Driven adapters.
+      const payments = postgresPaymentRepository(db);
+      const invoices = postgresInvoiceRepository(db);
+
+      // Application.
+      const commands = createPaymentsCommands({
+        db,
+        payments,
+        invoices,
+        outbox: brokerOutbox(broker),
+        newId: randomUUID,
+      });
+      const queries = createPaymentsQueries({ payments, invoices });
+
+      // Driver adapters: the REST routes, the saga's ConfirmPayment, and Ordering's events.
+      registerPaymentsRoutes(http, { commands, queries });
+      const subscriptions = [
+        await broker.subscribe(paymentsCommandHandling(commands, { publisher: broker, db })),
+        await broker.subscribe(ordersHandling(commands, { logger, db, observer: options.onOrderHandled })),
+      ];
+      return {
+        async stop() {
+          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+        },
+      };
+    },
+  };
+}
+
+export const paymentsModule = createPaymentsModule();

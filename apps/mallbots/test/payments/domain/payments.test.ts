@@ -1,0 +1,119 @@
+import { aggregateSpec } from '@tessera/platform/testing';
+import { describe, expect, it } from 'vitest';
+import * as Invoice from '../../../src/payments/domain/invoice.js';
+import * as Payment from '../../../src/payments/domain/payment.js';
+
+const CUSTOMER = '0b6c3a52-8e4f-4f7e-9d1a-2c3b4d5e6f70';
+const OTHER = '1c7d4b63-9f5a-4a8f-8e2b-3d4c5e6f7a81';
+const ORDER = '2d8e5c74-a06b-4b9a-9f3c-4e5d6f7a8b92';
+
+describe('Payment', () => {
+  const payment = aggregateSpec(Payment.aggregate);
+  const authorized: Payment.Event = {
+    type: 'payments.PaymentAuthorized',
+    data: { customerId: CUSTOMER, amountCents: 2_999 },
+  };
+
+  it('is authorized for a customer and a positive amount of cents', () => {
+    const state = payment
+      .given()
+      .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenEvents(authorized);
+    expect(state).toEqual({ exists: true, customerId: CUSTOMER, amountCents: 2_999, confirmed: false });
+  });
+
+  it('refuses an amount of 0 (or a fraction of a cent), naming amountCents', () => {
+    for (const amountCents of [0, -1, 1.5]) {
+      const error = payment
+        .given()
+        .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents }))
+        .thenFails({ kind: 'invalid_argument', code: 'payment_amount_not_positive' });
+      expect(error.field).toBe('amountCents');
+    }
+  });
+
+  it('is confirmed by its customer for exactly its amount', () => {
+    const state = payment
+      .given(authorized)
+      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenEvents({ type: 'payments.PaymentConfirmed', data: { amountCents: 2_999 } });
+    expect(state.confirmed).toBe(true);
+  });
+
+  it('confirming again records nothing', () => {
+    payment
+      .given(authorized, { type: 'payments.PaymentConfirmed', data: { amountCents: 2_999 } })
+      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenEvents();
+  });
+
+  it('cannot be confirmed when unknown, for another customer, or for another amount', () => {
+    payment
+      .given()
+      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenFails({
+        kind: 'not_found',
+        code: 'payment_not_found',
+        message: 'payment cannot be confirmed: no payment with that ID',
+      });
+    payment
+      .given(authorized)
+      .when((s) => Payment.confirm(s, { customerId: OTHER, amountCents: 2_999 }))
+      .thenFails({ kind: 'permission_denied', code: 'payment_customer_mismatch' });
+    payment
+      .given(authorized)
+      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 3_000 }))
+      .thenFails({
+        kind: 'failed_precondition',
+        code: 'payment_amount_mismatch',
+        message:
+          "payment cannot be confirmed: the order's total 30.00 differs from the authorized amount 29.99",
+      });
+  });
+});
+
+describe('Invoice', () => {
+  const invoice = aggregateSpec(Invoice.aggregate);
+  const created: Invoice.Event = {
+    type: 'payments.InvoiceCreated',
+    data: { orderId: ORDER, paymentId: 'pay-1', amountCents: 2_999 },
+  };
+  const paid: Invoice.Event = { type: 'payments.InvoicePaid', data: {} };
+  const canceled: Invoice.Event = { type: 'payments.InvoiceCanceled', data: {} };
+
+  it('is created pending, once: creating it again records nothing', () => {
+    const state = invoice
+      .given()
+      .when((s) => Invoice.create(s, { orderId: ORDER, paymentId: 'pay-1', amountCents: 2_999 }))
+      .thenEvents(created);
+    expect(state.status).toBe('pending');
+    invoice
+      .given(created)
+      .when((s) => Invoice.create(s, { orderId: ORDER, paymentId: 'pay-2', amountCents: 1 }))
+      .thenEvents();
+  });
+
+  it('is paid when pending; paying it again records nothing', () => {
+    expect(invoice.given(created).when(Invoice.pay).thenEvents(paid).status).toBe('paid');
+    invoice.given(created, paid).when(Invoice.pay).thenEvents();
+  });
+
+  it('cannot be paid when canceled or unknown', () => {
+    invoice.given(created, canceled).when(Invoice.pay).thenFails({
+      kind: 'failed_precondition',
+      code: 'invoice_not_payable',
+      message: 'invoice cannot be paid for',
+    });
+    invoice.given().when(Invoice.pay).thenFails({ kind: 'not_found', code: 'invoice_not_found' });
+  });
+
+  it('is canceled when pending; canceling again records nothing; a paid one stays paid', () => {
+    expect(invoice.given(created).when(Invoice.cancel).thenEvents(canceled).status).toBe('canceled');
+    invoice.given(created, canceled).when(Invoice.cancel).thenEvents();
+    invoice
+      .given(created, paid)
+      .when(Invoice.cancel)
+      .thenFails({ kind: 'failed_precondition', code: 'invoice_not_cancelable' });
+    invoice.given().when(Invoice.cancel).thenFails({ kind: 'not_found' });
+  });
+});

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { notFound } from '../ddd/index.js';
+import { type HttpServer, problemResponse } from '../http/index.js';
+import { watchProjectionLag } from './metrics.js';
+import type { Projector, RebuildResult } from './projector.js';
+
+// The runtime's ADMIN_TAG name: the routes sit with the other operations routes (not imported, so that the
+// runtime can import this file).
+const tags = ['admin'];
+
+const lagSchema = z
+  .object({
+    name: z.string(),
+    position: z.number().int().describe('Position of the last event whose effects are committed'),
+    headPosition: z.number().int().describe('Position of the last committed event in the store'),
+    behind: z.number().int().describe('Events committed and not yet handled'),
+    oldestPendingMs: z
+      .number()
+      .int()
+      .optional()
+      .describe('How long ago the oldest of them was recorded; absent when there are none'),
+    rebuilding: z.boolean().describe('Replaying history: incomplete until position reaches replayUntil'),
+    replayUntil: z
+      .number()
+      .int()
+      .describe('Events at or below this position are replays of the last rebuild'),
+  })
+  .meta({ id: 'ProjectionLag' });
+
+const problems = {
+  badRequest: problemResponse('The projection cannot be rebuilt (it has no reset)'),
+  notFound: problemResponse('No projection of this name runs in this process'),
+  conflict: problemResponse('The projection is being rebuilt already'),
+};
+
+/**
+ * Projections over HTTP: their lag, and a rebuild. Same caveat as the messaging admin routes: NOT
+ * AUTHENTICATED, keep the port private. A rebuild runs in the background; its progress shows in the lag
+ * (position against replayUntil) and in the logs.
+ */
+export function registerProjectionRoutes(
+  http: HttpServer,
+  projectors: readonly Projector[],
+  onRebuilt: (outcome: RebuildResult | Error) => void = () => {},
+) {
+  const byName = new Map(projectors.map((projector) => [projector.name, projector]));
+  const lags = () => Promise.all(projectors.map((projector) => projector.lag()));
+  const unwatch = watchProjectionLag(lags);
+  http.addHook('onClose', async () => unwatch());
+
+  http.get(
+    '/admin/projections',
+    {
+      schema: {
+        tags,
+        operationId: 'listProjections',
+        summary: 'How far behind each projection of this process is',
+        response: { 200: z.object({ projections: z.array(lagSchema) }) },
+      },
+    },
+    async () => ({ projections: await lags() }),
+  );
+
+  http.post(
+    '/admin/projections/:name/rebuild',
+    {
+      schema: {
+        tags,
+        operationId: 'rebuildProjection',
+        summary: 'Empty a projection and replay the history into it; it then goes on live',
+        description:
+          'Answers once the projection is reset, while the replay runs. Side-effect handlers (not replayable) ' +
+          'do not run for replayed events; events appended meanwhile are handled live after them.',
+        params: z.object({ name: z.string().min(1).max(200) }),
+        response: {
+          202: z.object({
+            name: z.string(),
+            replayUntil: z.number().int().describe('History up to this position is replayed'),
+            total: z.number().int().describe('Events to replay'),
+          }),
+          400: problems.badRequest,
+          404: problems.notFound,
+          409: problems.conflict,
+        },
+      },
+    },
+    async (request, reply) => {
+      const projector = byName.get(request.params.name);
+      if (!projector)
+        throw notFound('projection_not_found', `no projection ${request.params.name} runs here`);
+      const rebuild = await projector.startRebuild();
+      rebuild.done.then(onRebuilt, (error: unknown) =>
+        onRebuilt(error instanceof Error ? error : new Error(String(error))),
+      );
+      return reply
+        .code(202)
+        .send({ name: projector.name, replayUntil: rebuild.replayUntil, total: rebuild.total });
+    },
+  );
+}

@@ -1,0 +1,21 @@
+export { registerProjectionRoutes } from './admin-routes.js';
+export { watchProjectionLag } from './metrics.js';
+export type {
+  BatchProjection,
+  HandlerOptions,
+  HandlersProjection,
+  Projection,
+  ProjectionContext,
+  ProjectionHandler,
+} from './projection.js';
+export type {
+  ProjectionLag,
+  Projector,
+  ProjectorOptions,
+  Rebuild,
+  RebuildOptions,
+  RebuildProgress,
+  RebuildResult,
+} from './projector.js';
+export { startProjector } from './projector.js';
+export { projectionMigrations, resetChannel } from './schema.js';

@@ -1,0 +1,141 @@
+import type { SqlClient } from '../sql/index.js';
+import type { SagaStatus } from './definition.js';
+import type { HistoryEntry, OutgoingCommand } from './saga-core.js';
+
+/** An instance as stored: the pure core's instance plus what only persistence needs. */
+export interface StoredInstance {
+  readonly saga: string;
+  readonly id: string;
+  readonly step: number;
+  readonly status: SagaStatus;
+  readonly data: unknown;
+  readonly awaiting?: string;
+  readonly deadlines: readonly string[];
+  readonly version: number;
+  readonly startedAt: Date;
+  readonly updatedAt: Date;
+}
+
+interface InstanceRow {
+  saga: string;
+  id: string;
+  step: number;
+  status: SagaStatus;
+  data: unknown;
+  awaiting_command: string | null;
+  deadlines: string[] | null;
+  version: number;
+  started_at: Date | string;
+  updated_at: Date | string;
+}
+
+export const INSTANCE_COLUMNS =
+  'saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at';
+
+export const instanceOf = (row: InstanceRow): StoredInstance => ({
+  saga: row.saga,
+  id: row.id,
+  step: row.step,
+  status: row.status,
+  data: row.data,
+  ...(row.awaiting_command ? { awaiting: row.awaiting_command } : {}),
+  deadlines: row.deadlines ?? [],
+  version: row.version,
+  startedAt: new Date(row.started_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+type Next = Pick<StoredInstance, 'step' | 'status' | 'data' | 'awaiting' | 'deadlines'>;
+
+/** The coordinator's SQL. Every method joins the ambient transaction (the handling's, or the trigger's). */
+export function sagaStore(db: SqlClient) {
+  return {
+    /** Locks the row: one message at a time moves an instance, whatever the broker's key. */
+    async load(saga: string, id: string): Promise<StoredInstance | undefined> {
+      const { rows } = await db.query<InstanceRow>(
+        `SELECT ${INSTANCE_COLUMNS} FROM sagas.instances WHERE saga = $1 AND id = $2 FOR UPDATE`,
+        [saga, id],
+      );
+      return rows[0] && instanceOf(rows[0]);
+    },
+
+    /** False when the instance exists already. */
+    async insert(saga: string, id: string, next: Next, now: Date): Promise<boolean> {
+      const { rowCount } = await db.query(
+        `INSERT INTO sagas.instances (saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::text[], 1, $8, $8)
+         ON CONFLICT (saga, id) DO NOTHING`,
+        [
+          saga,
+          id,
+          next.step,
+          next.status,
+          JSON.stringify(next.data ?? null),
+          next.awaiting ?? null,
+          next.deadlines,
+          now,
+        ],
+      );
+      return rowCount === 1;
+    },
+
+    async update(before: StoredInstance, next: Next, now: Date): Promise<void> {
+      const { rowCount } = await db.query(
+        `UPDATE sagas.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
+           deadlines = $7::text[], version = version + 1, updated_at = $8
+         WHERE saga = $1 AND id = $2 AND version = $9`,
+        [
+          before.saga,
+          before.id,
+          next.step,
+          next.status,
+          JSON.stringify(next.data ?? null),
+          next.awaiting ?? null,
+          next.deadlines,
+          now,
+          before.version,
+        ],
+      );
+      // The row is locked, so this means a writer that did not lock it: retry the message.
+      if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);
+    },
+
+    async record(saga: string, id: string, entries: readonly HistoryEntry[], now: Date): Promise<void> {
+      if (entries.length === 0) return;
+      await db.query(
+        `INSERT INTO sagas.history (saga, id, at, step, event, detail)
+         SELECT $1, $2, $3, e.step, e.event, e.detail
+         FROM jsonb_to_recordset($4::jsonb) AS e(step integer, event text, detail jsonb)`,
+        [
+          saga,
+          id,
+          now,
+          JSON.stringify(
+            entries.map((e) => ({ step: e.step ?? null, event: e.event, detail: e.detail ?? null })),
+          ),
+        ],
+      );
+    },
+
+    async sent(saga: string, id: string, commands: readonly OutgoingCommand[], now: Date): Promise<void> {
+      for (const command of commands) {
+        await db.query(
+          `INSERT INTO sagas.commands (command_id, saga, id, step, type, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (command_id) DO NOTHING`,
+          [command.id, saga, id, command.step, command.type, now],
+        );
+      }
+    },
+
+    /** The instance that sent a command, to route its reply or timeout. */
+    async senderOf(commandId: string): Promise<{ saga: string; id: string } | undefined> {
+      const { rows } = await db.query<{ saga: string; id: string }>(
+        'SELECT saga, id FROM sagas.commands WHERE command_id = $1',
+        [commandId],
+      );
+      return rows[0];
+    },
+  };
+}
+
+export type SagaStore = ReturnType<typeof sagaStore>;

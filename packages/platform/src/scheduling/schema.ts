@@ -1,0 +1,32 @@
+import { identifier, type MigrationSet } from '../sql/index.js';
+
+/** The channel notified when a deadline is scheduled; the payload is its due time in epoch ms. */
+export const deadlinesChannel = (schema: string) => `${schema}_deadlines`;
+
+/**
+ * The pending deadlines (ADR 0011): one row per id, deleted in the transaction that publishes it. Fired
+ * deadlines leave no row: the broker's log and inboxes already remember what was published.
+ */
+export function deadlineMigrations(schema = 'scheduling'): MigrationSet {
+  const s = identifier(schema);
+  identifier(deadlinesChannel(schema));
+  return {
+    name: `${schema}.deadlines`,
+    migrations: [
+      {
+        version: 1,
+        name: 'deadlines',
+        sql: `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE ${s}.deadlines (
+  id            text        PRIMARY KEY,
+  due_at        timestamptz NOT NULL,
+  envelope      json        NOT NULL,
+  scheduled_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX deadlines_due_idx ON ${s}.deadlines (due_at, id);
+`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,123 @@
+import { createEventStore, type EventStore, eventStoreMigrations } from '@tessera/platform/eventstore';
+import { metricsRegistry } from '@tessera/platform/observability';
+import {
+  type Projector,
+  projectionMigrations,
+  type RebuildResult,
+  registerProjectionRoutes,
+  startProjector,
+} from '@tessera/platform/projections';
+import type { Module } from '@tessera/platform/runtime';
+import { expectProblem, startTestHost, type TestHost, testDatabases } from '@tessera/platform/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { counter, countsOf, expectedCounts, happened, NEVER, registry, SCHEMA } from './support.js';
+
+interface Listed {
+  projections: Array<{
+    name: string;
+    position: number;
+    headPosition: number;
+    behind: number;
+    oldestPendingMs?: number;
+    rebuilding: boolean;
+    replayUntil: number;
+  }>;
+}
+
+describe.each(testDatabases)('projection admin routes on $backend', (backend) => {
+  let api: TestHost;
+  let store: EventStore;
+  let projectors: Projector[];
+  let rebuilt: Array<RebuildResult | Error>;
+  let onRebuilt: () => void;
+
+  /** A module of the test's own: the counter projection, one that cannot be rebuilt, and the routes. */
+  const module: Module = {
+    name: 'projected',
+    description: 'Projections under test',
+    migrations: [eventStoreMigrations(SCHEMA), projectionMigrations(SCHEMA)],
+    async start({ db, http }) {
+      await db.exec(`
+        CREATE TABLE proj.counts (projection text, stream text, n integer NOT NULL, PRIMARY KEY (projection, stream));
+        CREATE TABLE proj.applied (projection text NOT NULL, event_id uuid NOT NULL, runner text NOT NULL);`);
+      store = createEventStore({ db, schema: SCHEMA, registry });
+      const options = { idleRecheckMs: NEVER };
+      projectors = [
+        await startProjector({ db, store }, counter(db, 'counts'), options),
+        await startProjector({ db, store }, { name: 'append-only', handlers: {} }, options),
+      ];
+      registerProjectionRoutes(http, projectors, (outcome) => {
+        rebuilt.push(outcome);
+        onRebuilt();
+      });
+      return { stop: async () => void (await Promise.all(projectors.map((p) => p.stop()))) };
+    },
+  };
+
+  beforeEach(async () => {
+    rebuilt = [];
+    onRebuilt = () => {};
+    api = await startTestHost(backend, [module]);
+  });
+  afterEach(() => api.close());
+
+  const list = async () => {
+    const response = await api.call('GET', '/admin/projections');
+    expect(response.statusCode).toBe(200);
+    return response.json<Listed>().projections;
+  };
+
+  it('lists each projection’s lag, serves it as gauges, and rebuilds one in the background', async () => {
+    await store.append('admin-a', [happened(1), happened(2)]);
+    await store.append('admin-b', [happened(3)]);
+    await Promise.all(projectors.map((p) => p.caughtUp()));
+    const head = await store.headPosition();
+    expect(await list()).toEqual([
+      { name: 'counts', position: head, headPosition: head, behind: 0, rebuilding: false, replayUntil: 0 },
+      {
+        name: 'append-only',
+        position: head,
+        headPosition: head,
+        behind: 0,
+        rebuilding: false,
+        replayUntil: 0,
+      },
+    ]);
+    const metrics = await api.call('GET', '/metrics');
+    expect(metrics.body).toContain(`projection_position{projection="counts"} ${head}`);
+    expect(metrics.body).toContain('projection_events_behind{projection="append-only"} 0');
+
+    const done = new Promise<void>((resolve) => {
+      onRebuilt = resolve;
+    });
+    const response = await api.call('POST', '/admin/projections/counts/rebuild');
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toEqual({ name: 'counts', replayUntil: head, total: 3 });
+    await done;
+    expect(rebuilt).toMatchObject([{ name: 'counts', replayed: 3, replayUntil: head }]);
+    expect((await list())[0]).toMatchObject({ position: head, rebuilding: false, replayUntil: head });
+    expect(await countsOf(api.db, 'counts')).toEqual(await expectedCounts(store));
+  });
+
+  it('answers 404 for an unknown projection, 400 for one that cannot be rebuilt', async () => {
+    expectProblem(await api.call('POST', '/admin/projections/nothing/rebuild'), 404, {
+      code: 'projection_not_found',
+    });
+    expectProblem(await api.call('POST', '/admin/projections/append-only/rebuild'), 400, {
+      code: 'projection_not_resettable',
+    });
+    expect(rebuilt).toEqual([]);
+  });
+
+  it('documents the routes', async () => {
+    const response = await api.call('GET', '/openapi.json');
+    const paths = response.json<{ paths: Record<string, Record<string, { operationId: string }>> }>().paths;
+    expect(paths['/admin/projections']?.get?.operationId).toBe('listProjections');
+    expect(paths['/admin/projections/{name}/rebuild']?.post?.operationId).toBe('rebuildProjection');
+  });
+});
+
+// The gauges are process-wide: nothing is left behind by a closed host.
+it('stops serving the gauges once the host is closed', async () => {
+  expect(await metricsRegistry.metrics()).not.toContain('projection_position{projection="counts"}');
+});

@@ -1,0 +1,108 @@
+import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
+import { type SagaCoordinator, sagaInspection, startSagaCoordinator } from '@tessera/platform/sagas';
+import { testSetups } from '@tessera/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { autoApproval, LC_COMMANDS, LC_EVENTS, REMINDER_MS } from './auto-approval.js';
+import { openSagaTestbed, type SagaTestbed, signals, unique } from './support.js';
+
+describe.each(testSetups)(
+  'a process manager with the $broker broker, on $backend.backend',
+  ({ backend, broker: kind }) => {
+    let bed: SagaTestbed;
+    let coordinator: SagaCoordinator;
+    const received = signals<Envelope>();
+
+    beforeAll(async () => {
+      bed = await openSagaTestbed(backend, kind);
+      const { db, broker } = bed;
+      const record = async (_data: unknown, command: Envelope) => {
+        await db.afterCommit(() => received.push(command));
+      };
+      await broker.subscribe({
+        group: 'lc',
+        subjects: [LC_COMMANDS],
+        handle: onCommands(
+          {
+            'lcapi.ApproveLCApplication': z.object({ lcApplicationId: z.string() }),
+            'lcapi.RemindManager': z.object({ reminder: z.number() }),
+          },
+          { 'lcapi.ApproveLCApplication': record, 'lcapi.RemindManager': record },
+          { publisher: broker, source: 'lc', db },
+        ),
+      });
+      coordinator = await startSagaCoordinator(
+        { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
+        [autoApproval],
+      );
+    });
+    afterAll(async () => {
+      await coordinator?.stop();
+      await bed?.close();
+    });
+
+    const publish = (lc: string, type: string, data: Record<string, unknown> = {}) =>
+      bed.broker.publish([
+        newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
+      ]);
+    const instance = (lc: string) => sagaInspection(bed.db).get(autoApproval.name, lc);
+    const commandsFor = (lc: string) => received.items.filter((c) => c.key === lc).map((c) => c.type);
+
+    it('starts on submission, approves once the three checks pass, and ends on the approval', async () => {
+      const lc = `lc-${unique()}`;
+      await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 1_000_000, currency: 'USD' });
+      // A submission seen twice (another id) starts nothing more.
+      await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 1_000_000, currency: 'USD' });
+      for (const check of ['ProductValueValidated', 'ProductLegalityValidated', 'ApplicantCreditValidated']) {
+        await publish(lc, `lcapi.${check}`, { decision: 'APPROVED' });
+      }
+      await bed.until(lc, 'replied');
+      expect(commandsFor(lc)).toEqual(['lcapi.ApproveLCApplication']);
+      expect(await bed.deadlines.get(`lc.AutoApproval:${lc}:deadline:approvalReminder`)).toBeDefined();
+      await publish(lc, 'lcapi.LCApplicationApproved');
+      await bed.until(lc, 'ended');
+      const ended = (await instance(lc))!;
+      expect(ended).toMatchObject({ status: 'completed', deadlines: [], data: { approvalSent: true } });
+      expect(ended.history.map((h) => h.event)).toEqual([
+        'started',
+        'ignored',
+        'handled',
+        'handled',
+        'handled',
+        'sent',
+        'replied',
+        'handled',
+        'ended',
+      ]);
+      expect(await bed.deadlines.get(`lc.AutoApproval:${lc}:deadline:approvalReminder`)).toBeUndefined();
+    });
+
+    it('reminds the manager after ten days, twice, through durable deadlines, and ends on a decline', async () => {
+      const lc = `lc-${unique()}`;
+      await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 20_000, currency: 'USD' });
+      await bed.until(lc, 'started');
+      bed.clock.advance(REMINDER_MS);
+      await bed.until(lc, 'deadline');
+      bed.clock.advance(REMINDER_MS);
+      await bed.until(lc, 'deadline', 2);
+      await received.until((all) => all.filter((c) => c.type === 'lcapi.RemindManager').length >= 2);
+      expect(received.items.filter((c) => c.type === 'lcapi.RemindManager').map((c) => c.data)).toEqual([
+        { reminder: 1 },
+        { reminder: 2 },
+      ]);
+      expect(await instance(lc)).toMatchObject({ status: 'running', deadlines: [], data: { reminders: 2 } });
+      await publish(lc, 'lcapi.LCApplicationDeclined');
+      await bed.until(lc, 'ended');
+      expect(commandsFor(lc)).toEqual([]);
+    });
+
+    it('ends at once over the threshold, and ignores what comes after', async () => {
+      const lc = `lc-${unique()}`;
+      await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 1_000_001, currency: 'USD' });
+      await publish(lc, 'lcapi.ProductValueValidated', { decision: 'APPROVED' });
+      await bed.until(lc, 'ignored');
+      expect((await instance(lc))!.history.map((h) => h.event)).toEqual(['started', 'ended', 'ignored']);
+      expect(await bed.deadlines.get(`lc.AutoApproval:${lc}:deadline:approvalReminder`)).toBeUndefined();
+    });
+  },
+);
