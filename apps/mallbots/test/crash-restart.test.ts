@@ -85,7 +85,8 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   });
 
-  it('loses and duplicates nothing: every committed product reaches the baskets cache once', async () => {
+  /** The environment of a MallBots on fresh data, and a way to look at that data. */
+  const freshData = async () => {
     const env: Record<string, string> = {};
     let inspect: () => Promise<SqlClient>;
     if (nats) {
@@ -108,7 +109,23 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
       inspect = () => openDatabase({ dataDir });
     }
+    return { env, inspect };
+  };
 
+  /** PGlite belongs to one process: wait until nothing is pending, stop it, then look. */
+  const settleAndStop = async (running: Running) => {
+    await eventually(async () => {
+      const lag = (await (await fetch(`${running.url}/admin/messaging/lag`)).json()) as {
+        groups: Array<{ pending: number }>;
+      };
+      return lag.groups.length > 0 && lag.groups.every((group) => group.pending === 0);
+    }, 'no delivery is pending');
+    running.process.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  };
+
+  it('loses and duplicates nothing: every committed product reaches the baskets cache once', async () => {
+    const { env, inspect } = await freshData();
     const first = await launch(env);
     cleanups.push(async () => void first.process.kill('SIGKILL'));
     const storeId = await post(`${first.url}/api/stores`, { name: 'Crash Test Store', location: 'B1' });
@@ -153,15 +170,7 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
         return c.cached === c.catalog;
       }, 'the cache holds the catalog');
     } else {
-      // PGlite is one process's: wait until the broker has nothing pending, stop, then look.
-      await eventually(async () => {
-        const lag = (await (await fetch(`${second.url}/admin/messaging/lag`)).json()) as {
-          groups: Array<{ pending: number }>;
-        };
-        return lag.groups.length > 0 && lag.groups.every((group) => group.pending === 0);
-      }, 'no delivery is pending');
-      second.process.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
+      await settleAndStop(second);
     }
     const db = await inspect();
     const c = await counts(db);
@@ -173,5 +182,103 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
     // Each reached the cache, exactly as Stores has it, and was handled once.
     expect(c.cached).toBe(c.catalog);
     expect(c.handled).toBe(c.catalog);
+  }, 180_000);
+  it('takes every checkout killed mid-saga to one approved order, each step done once', async () => {
+    const { env, inspect } = await freshData();
+    const first = await launch(env);
+    cleanups.push(async () => void first.process.kill('SIGKILL'));
+    const storeId = await post(`${first.url}/api/stores`, { name: 'Saga Store', location: 'B2' });
+    const put = async (url: string, body?: unknown) => {
+      const response = await fetch(url, {
+        method: 'PUT',
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      if (response.status !== 204)
+        throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+    };
+    await put(`${first.url}/api/stores/${storeId}/participating`);
+    const productId = await addProduct(first.url, storeId, 1); // 1.01
+    const customerId = await post(`${first.url}/api/customers`, { name: 'Kim', smsNumber: '+15550001111' });
+    const checkout = async (url: string) => {
+      const paymentId = await post(`${url}/api/payments`, { customerId, amountCents: 2 * 101 });
+      const basketId = await post(`${url}/api/baskets`, { customerId });
+      await put(`${url}/api/baskets/${basketId}/addItem`, { productId, quantity: 2 });
+      await put(`${url}/api/baskets/${basketId}/checkout`, { paymentId });
+    };
+    // Three kiosks check out until the process dies under them, sagas in flight.
+    let answered = 0;
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (;;) {
+          try {
+            await checkout(first.url);
+          } catch {
+            return;
+          }
+          if (++answered === 6) first.process.kill('SIGKILL');
+        }
+      }),
+    );
+    expect(await first.exited).toBeNull();
+
+    const second = await launch(env);
+    cleanups.push(async () => void second.process.kill('SIGKILL'));
+    await checkout(second.url);
+    const outcome = async (db: SqlClient) => {
+      const { rows } = await db.query<{
+        checkedOut: number;
+        sagas: number;
+        completed: number;
+        approvals: number;
+        approvedOrders: number;
+        lists: number;
+        listOrders: number;
+        confirmed: number;
+      }>(
+        `SELECT (SELECT count(*)::int FROM baskets.events WHERE event_type = 'baskets.BasketCheckedOut') AS "checkedOut",
+                (SELECT count(*)::int FROM sagas.instances) AS sagas,
+                (SELECT count(*)::int FROM sagas.instances WHERE status = 'completed') AS completed,
+                (SELECT count(*)::int FROM ordering.events WHERE event_type = 'ordering.OrderApproved') AS approvals,
+                (SELECT count(DISTINCT stream_name)::int FROM ordering.events
+                  WHERE event_type = 'ordering.OrderApproved') AS "approvedOrders",
+                (SELECT count(*)::int FROM depot.shopping_lists WHERE status = 'available') AS lists,
+                (SELECT count(DISTINCT order_id)::int FROM depot.shopping_lists) AS "listOrders",
+                (SELECT count(*)::int FROM payments.payments WHERE confirmed) AS confirmed`,
+      );
+      return rows[0]!;
+    };
+    if (nats) {
+      const db = await inspect();
+      await eventually(async () => {
+        const o = await outcome(db);
+        return o.checkedOut > 0 && o.completed === o.checkedOut;
+      }, 'every saga completed');
+    } else {
+      await eventually(async () => {
+        const page = (await (await fetch(`${second.url}/admin/sagas?status=running`)).json()) as {
+          instances: unknown[];
+        };
+        return page.instances.length === 0;
+      }, 'no saga is running');
+      await settleAndStop(second);
+    }
+    const db = await inspect();
+    const o = await outcome(db);
+    if (!nats) await db.close();
+    // Every checkout answered before the kill, the one after, and any that committed unanswered.
+    expect(o.checkedOut).toBeGreaterThanOrEqual(answered + 1);
+    // One saga per order, each completed; one approval per order; one available list per order; each
+    // payment confirmed: no step lost, none done twice.
+    expect(o).toMatchObject({
+      sagas: o.checkedOut,
+      completed: o.checkedOut,
+      approvals: o.checkedOut,
+      approvedOrders: o.checkedOut,
+      lists: o.checkedOut,
+      listOrders: o.checkedOut,
+      confirmed: o.checkedOut,
+    });
   }, 180_000);
 });

@@ -84,6 +84,7 @@ export function createOrderSaga(options: CreateOrderSagaOptions = {}) {
         action: (d) =>
           send('paymentsapi.ConfirmPayment', PAYMENTS_COMMAND_CHANNEL, d.orderId, {
             id: d.paymentId,
+            orderId: d.orderId,
             customerId: d.customerId,
             amountCents: d.totalCents,
           }),

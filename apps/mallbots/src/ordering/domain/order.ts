@@ -162,7 +162,10 @@ export function approve(state: State, input: { shoppingListId: string }): Event[
   return [{ type: 'ordering.OrderApproved', data: { shoppingListId } }];
 }
 
-/** The saga's compensation: the order will not be shopped. Rejecting a rejected order is a no-op (the first reason stays). */
+/**
+ * The saga's compensation: the order will not be shopped. Rejecting a rejected order is a no-op (the first
+ * reason stays), and so is rejecting one the customer canceled meanwhile: either way it will not be shopped.
+ */
 export function reject(state: State, input: { reason: string }): Event[] {
   mustExist(state);
   const reason = required(
@@ -171,7 +174,7 @@ export function reject(state: State, input: { reason: string }): Event[] {
     'the rejection reason cannot be blank',
     'reason',
   );
-  if (state.status === 'rejected') return [];
+  if (state.status === 'rejected' || state.status === 'cancelled') return [];
   if (state.status !== 'pending') {
     throw failedPrecondition('order_not_pending', 'the order cannot be rejected: it is not pending');
   }

@@ -21,7 +21,12 @@ export interface PaymentsCommandDependencies {
 export interface PaymentsCommands {
   authorizePayment(input: { customerId: string; amountCents: number }): Promise<{ id: string }>;
   /** The saga's ConfirmPayment; throws a DomainError naming the rule when the payment does not cover the order. */
-  confirmPayment(input: { id: string; customerId: string; amountCents: number }): Promise<void>;
+  confirmPayment(input: {
+    id: string;
+    orderId: string;
+    customerId: string;
+    amountCents: number;
+  }): Promise<void>;
   /** Idempotent: the invoice's id is the order's, and an order that has one keeps it. */
   createInvoice(input: { orderId: string; paymentId: string; amountCents: number }): Promise<{ id: string }>;
   payInvoice(input: { id: string }): Promise<void>;

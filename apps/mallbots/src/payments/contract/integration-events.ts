@@ -29,9 +29,10 @@ export type PaymentsMessage = {
 
 /** Commands Payments handles (saga participant): the reply is a generic success or failure. */
 export const paymentsCommands = {
-  /** The payment must exist, belong to nobody else's order, and cover exactly `amountCents`. */
+  /** The payment must exist, be the customer's, pay for no other order, and cover exactly `amountCents`. */
   'paymentsapi.ConfirmPayment': z.strictObject({
     id: z.string().min(1),
+    orderId: id,
     customerId: id,
     amountCents: z.number().int().nonnegative(),
   }),
@@ -60,7 +61,7 @@ export const paymentsPublishes: readonly ChannelContract[] = [
 export const paymentsReceives: readonly ChannelContract[] = [
   {
     address: PAYMENTS_COMMAND_CHANNEL,
-    description: 'Commands to Payments, from the create-order saga; keyed by payment id',
+    description: 'Commands to Payments, from the create-order saga; keyed by order id',
     messages: [
       {
         name: 'paymentsapi.ConfirmPayment',

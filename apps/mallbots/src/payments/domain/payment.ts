@@ -18,21 +18,23 @@ export interface State {
   readonly customerId: string;
   readonly amountCents: number;
   readonly confirmed: boolean;
+  /** The order it paid for, once confirmed: a payment pays for one order. */
+  readonly orderId: string;
 }
 
 export type Event =
   | DomainEvent<'payments.PaymentAuthorized', { customerId: string; amountCents: number }>
-  | DomainEvent<'payments.PaymentConfirmed', { amountCents: number }>;
+  | DomainEvent<'payments.PaymentConfirmed', { orderId: string; amountCents: number }>;
 
 export const aggregate: AggregateType<State, Event> = {
   name: 'payments.Payment',
-  initialState: { exists: false, customerId: '', amountCents: 0, confirmed: false },
+  initialState: { exists: false, customerId: '', amountCents: 0, confirmed: false, orderId: '' },
   evolve(state, event) {
     switch (event.type) {
       case 'payments.PaymentAuthorized':
-        return { exists: true, ...event.data, confirmed: false };
+        return { exists: true, ...event.data, confirmed: false, orderId: '' };
       case 'payments.PaymentConfirmed':
-        return { ...state, confirmed: true };
+        return { ...state, confirmed: true, orderId: event.data.orderId };
     }
   },
 };
@@ -56,9 +58,13 @@ export function authorize(state: State, input: { customerId: string; amountCents
 
 /**
  * The saga's check that the payment covers the order: it must exist, be the customer's, and hold exactly the
- * order's total (the reference never compared the amount). Confirming again what is confirmed records nothing.
+ * order's total (the reference never compared the amount), and pay for no other order. Confirming again for
+ * the same order records nothing.
  */
-export function confirm(state: State, input: { customerId: string; amountCents: number }): Event[] {
+export function confirm(
+  state: State,
+  input: { orderId: string; customerId: string; amountCents: number },
+): Event[] {
   if (!state.exists) {
     throw notFound('payment_not_found', 'payment cannot be confirmed: no payment with that ID');
   }
@@ -74,6 +80,14 @@ export function confirm(state: State, input: { customerId: string; amountCents: 
       `payment cannot be confirmed: the order's total ${money(input.amountCents)} differs from the authorized amount ${money(state.amountCents)}`,
     );
   }
-  if (state.confirmed) return [];
-  return [{ type: 'payments.PaymentConfirmed', data: { amountCents: input.amountCents } }];
+  if (state.confirmed) {
+    if (state.orderId === input.orderId) return [];
+    throw failedPrecondition(
+      'payment_already_used',
+      'payment cannot be confirmed: it already paid for another order',
+    );
+  }
+  return [
+    { type: 'payments.PaymentConfirmed', data: { orderId: input.orderId, amountCents: input.amountCents } },
+  ];
 }

@@ -220,7 +220,15 @@ describe('Order: reject', () => {
     expect(state.rejectionReason).toBe('customer is not authorized');
   });
 
-  it.each(statusesExcept('pending', 'rejected'))('refuses to reject a %s order', (status) => {
+  it('rejecting a cancelled order records nothing: it will not be shopped either way', () => {
+    const state = spec
+      .given(...histories.cancelled)
+      .when((s) => Order.reject(s, { reason: 'payment declined' }))
+      .thenEvents();
+    expect(state.status).toBe('cancelled');
+  });
+
+  it.each(statusesExcept('pending', 'rejected', 'cancelled'))('refuses to reject a %s order', (status) => {
     spec
       .given(...histories[status])
       .when((s) => Order.reject(s, { reason: 'payment declined' }))

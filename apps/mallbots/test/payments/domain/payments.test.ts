@@ -5,7 +5,8 @@ import * as Payment from '../../../src/payments/domain/payment.js';
 
 const CUSTOMER = '0b6c3a52-8e4f-4f7e-9d1a-2c3b4d5e6f70';
 const OTHER = '1c7d4b63-9f5a-4a8f-8e2b-3d4c5e6f7a81';
-const ORDER = '2d8e5c74-a06b-4b9a-9f3c-4e5d6f7a8b92';
+const ORDER = '2d8e5c74-0a6b-4b9f-9f3c-4e5d6f7a8b92';
+const OTHER_ORDER = '3e9f6d85-1b7c-4cab-8a4d-5f6e7a8b9ca3';
 
 describe('Payment', () => {
   const payment = aggregateSpec(Payment.aggregate);
@@ -19,7 +20,13 @@ describe('Payment', () => {
       .given()
       .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents: 2_999 }))
       .thenEvents(authorized);
-    expect(state).toEqual({ exists: true, customerId: CUSTOMER, amountCents: 2_999, confirmed: false });
+    expect(state).toEqual({
+      exists: true,
+      customerId: CUSTOMER,
+      amountCents: 2_999,
+      confirmed: false,
+      orderId: '',
+    });
   });
 
   it('refuses an amount of 0 (or a fraction of a cent), naming amountCents', () => {
@@ -35,22 +42,29 @@ describe('Payment', () => {
   it('is confirmed by its customer for exactly its amount', () => {
     const state = payment
       .given(authorized)
-      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
-      .thenEvents({ type: 'payments.PaymentConfirmed', data: { amountCents: 2_999 } });
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenEvents({ type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } });
     expect(state.confirmed).toBe(true);
   });
 
-  it('confirming again records nothing', () => {
+  it('pays for one order: confirming it for another is refused', () => {
     payment
-      .given(authorized, { type: 'payments.PaymentConfirmed', data: { amountCents: 2_999 } })
-      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .given(authorized, { type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } })
+      .when((s) => Payment.confirm(s, { orderId: OTHER_ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenFails({ kind: 'failed_precondition', code: 'payment_already_used' });
+  });
+
+  it('confirming again for the same order records nothing', () => {
+    payment
+      .given(authorized, { type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } })
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
       .thenEvents();
   });
 
   it('cannot be confirmed when unknown, for another customer, or for another amount', () => {
     payment
       .given()
-      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
       .thenFails({
         kind: 'not_found',
         code: 'payment_not_found',
@@ -58,11 +72,11 @@ describe('Payment', () => {
       });
     payment
       .given(authorized)
-      .when((s) => Payment.confirm(s, { customerId: OTHER, amountCents: 2_999 }))
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: OTHER, amountCents: 2_999 }))
       .thenFails({ kind: 'permission_denied', code: 'payment_customer_mismatch' });
     payment
       .given(authorized)
-      .when((s) => Payment.confirm(s, { customerId: CUSTOMER, amountCents: 3_000 }))
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 3_000 }))
       .thenFails({
         kind: 'failed_precondition',
         code: 'payment_amount_mismatch',

@@ -10,6 +10,7 @@ import { CUSTOMER, HOST_START_MS, type PaymentsHost, startPaymentsHost, unknownI
 import { sendCommand } from '../support/messages.js';
 
 const CONFIRM = 'paymentsapi.ConfirmPayment';
+const ORDER_ID = '4fa07e96-2c8d-4dbc-9b5e-6a7b8c9dadb4';
 
 describe.each(testSetups)(
   'Payments through the $broker broker, on $backend.backend',
@@ -20,11 +21,12 @@ describe.each(testSetups)(
     }, HOST_START_MS);
     afterAll(() => api?.close());
 
-    const confirm = (data: unknown, key?: string) =>
+    /** ConfirmPayment for one order (the same one each time unless `data` names another). */
+    const confirm = (data: object, key?: string) =>
       sendCommand(api.host.broker, {
         type: CONFIRM,
         channel: PAYMENTS_COMMAND_CHANNEL,
-        data,
+        data: { orderId: ORDER_ID, ...data },
         replyTo: api.replyChannel,
         ...(key ? { key } : {}),
       });
@@ -73,7 +75,7 @@ describe.each(testSetups)(
 
       it('replies Failure naming the rule: unknown payment, another customer, another amount; nothing changes', async () => {
         const id = await api.authorize(1_000);
-        const cases: Array<[unknown, Record<string, string>]> = [
+        const cases: Array<[object, Record<string, string>]> = [
           [
             { id: unknownId(), customerId: CUSTOMER, amountCents: 1_000 },
             { kind: 'not_found', code: 'payment_not_found' },

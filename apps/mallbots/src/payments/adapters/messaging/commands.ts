@@ -21,8 +21,8 @@ export function paymentsCommandHandling(
     handle: onCommands(
       paymentsCommands,
       {
-        'paymentsapi.ConfirmPayment': ({ id, customerId, amountCents }) =>
-          commands.confirmPayment({ id, customerId, amountCents }),
+        'paymentsapi.ConfirmPayment': ({ id, orderId, customerId, amountCents }) =>
+          commands.confirmPayment({ id, orderId, customerId, amountCents }),
       },
       { ...dependencies, source: 'payments' },
     ),

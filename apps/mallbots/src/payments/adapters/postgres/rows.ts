@@ -14,6 +14,7 @@ interface PaymentRow {
   customer_id: string;
   amount_cents: number;
   confirmed: boolean;
+  order_id: string | null;
   version: number;
 }
 
@@ -23,7 +24,7 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
     async load(id) {
       if (!UUID.test(id)) return { state: Payment.aggregate.initialState, version: 0 };
       const { rows } = await db.query<PaymentRow>(
-        'SELECT customer_id, amount_cents, confirmed, version FROM payments.payments WHERE id = $1',
+        'SELECT customer_id, amount_cents, confirmed, order_id, version FROM payments.payments WHERE id = $1',
         [id],
       );
       const row = rows[0];
@@ -34,6 +35,7 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
           customerId: row.customer_id,
           amountCents: row.amount_cents,
           confirmed: row.confirmed,
+          orderId: row.order_id ?? '',
         },
         version: row.version,
       };
@@ -48,9 +50,9 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
               [id, state.customerId, state.amountCents, state.confirmed],
             )
           : await db.query(
-              `UPDATE payments.payments SET confirmed = $2, version = version + 1, updated_at = now()
+              `UPDATE payments.payments SET confirmed = $2, order_id = $4, version = version + 1, updated_at = now()
                WHERE id = $1 AND version = $3`,
-              [id, state.confirmed, expectedVersion],
+              [id, state.confirmed, expectedVersion, state.orderId || null],
             );
       if (rowCount === 0) throw changedConcurrently('payment');
     },
