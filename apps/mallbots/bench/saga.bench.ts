@@ -126,6 +126,13 @@ async function measure(label: string, setup: string, host: Host): Promise<Result
     let next = 0;
     const target = settled() + count;
     const started = performance.now();
+    const progress = setInterval(
+      () =>
+        console.log(
+          `      ${label}: ${Math.min(next, count)} of ${count} checked out, ${settled()} of ${target} settled`,
+        ),
+      2_000,
+    );
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, client) => {
         while (next < count) {
@@ -135,10 +142,6 @@ async function measure(label: string, setup: string, host: Host): Promise<Result
       }),
     );
     const offered = performance.now();
-    const progress = setInterval(
-      () => console.log(`      ${label}: ${settled()} of ${target} orders settled`),
-      2_000,
-    );
     await until(target);
     clearInterval(progress);
     return { started, offered, ended: performance.now() };
@@ -274,7 +277,6 @@ if (EVENTS > 0) {
       '--import',
       'tsx',
       join(import.meta.dirname, '../../../packages/platform/bench/projections.bench.ts'),
-      '--events',
       String(EVENTS),
     ],
     { stdio: 'inherit' },

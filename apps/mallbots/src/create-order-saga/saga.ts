@@ -38,8 +38,10 @@ const noteRefusal = (data: CreateOrderData, reply: StepReply): CreateOrderData =
 /**
  * The create-order saga (spec §5.2): authorize the customer, make the shopping list, confirm the payment,
  * make the list available to the bots, approve the order. A refusal at any step compensates what came
- * before it, back to rejecting the order with the refusal's reason. Commands about the order are keyed by
- * the order id, so a participant handles one order's commands in order; Customers' by the customer id.
+ * before it, back to rejecting the order with the refusal's reason; a timeout compensates the timed-out step
+ * too (its action may have happened), so every compensation is a no-op when its action did not happen.
+ * Commands about the order are keyed by the order id, so a participant handles one order's commands in order
+ * (an action before its compensation); Customers' by the customer id.
  */
 export function createOrderSaga(options: CreateOrderSagaOptions = {}) {
   const timeoutMs = options.stepTimeoutMs ?? 5 * 60_000;
@@ -75,8 +77,9 @@ export function createOrderSaga(options: CreateOrderSagaOptions = {}) {
           reply.ok
             ? { ...d, shoppingListId: createdShoppingListResult.parse(reply.result).id }
             : noteRefusal(d, reply),
+        // By the order, not the list: after a timeout the saga never learnt the list's id.
         compensation: (d) =>
-          send('depotapi.CancelShoppingList', DEPOT_COMMAND_CHANNEL, d.orderId, { id: d.shoppingListId }),
+          send('depotapi.CancelShoppingList', DEPOT_COMMAND_CHANNEL, d.orderId, { orderId: d.orderId }),
         timeoutMs,
       },
       {
@@ -89,6 +92,13 @@ export function createOrderSaga(options: CreateOrderSagaOptions = {}) {
             amountCents: d.totalCents,
           }),
         onReply: noteRefusal,
+        // A rejected order gives the customer their payment back, also when a later step is refused. A no-op
+        // for a payment this order did not confirm (refused, or timed out before Payments handled it).
+        compensation: (d) =>
+          send('paymentsapi.ReleasePayment', PAYMENTS_COMMAND_CHANNEL, d.orderId, {
+            id: d.paymentId,
+            orderId: d.orderId,
+          }),
         timeoutMs,
       },
       {

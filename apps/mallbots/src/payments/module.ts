@@ -40,7 +40,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
       });
       const queries = createPaymentsQueries({ payments, invoices });
 
-      // Driver adapters: the REST routes, the saga's ConfirmPayment, and Ordering's events.
+      // Driver adapters: the REST routes, the saga's ConfirmPayment and ReleasePayment, and Ordering's events.
       registerPaymentsRoutes(http, { commands, queries });
       const subscriptions = [
         await broker.subscribe(paymentsCommandHandling(commands, { publisher: broker, db })),

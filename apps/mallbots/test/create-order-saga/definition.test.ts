@@ -106,9 +106,18 @@ const cancelShoppingList = {
   type: 'depotapi.CancelShoppingList',
   channel: DEPOT_COMMAND_CHANNEL,
   key: orderId,
-  data: { id: listId },
+  data: { orderId },
   replyTo: CREATE_ORDER_REPLIES,
   step: 2,
+};
+const releasePayment = {
+  id: compensation(3),
+  type: 'paymentsapi.ReleasePayment',
+  channel: PAYMENTS_COMMAND_CHANNEL,
+  key: orderId,
+  data: { id: 'pay-42', orderId },
+  replyTo: CREATE_ORDER_REPLIES,
+  step: 3,
 };
 
 describe('the create-order saga definition, on the pure core', () => {
@@ -213,14 +222,15 @@ describe('the create-order saga definition, on the pure core', () => {
       step: 4,
       kind: 'failed_precondition' as const,
       reason: 'shopping list is canceled',
-      compensations: [cancelShoppingList, rejectOrder('shopping list is canceled')],
+      // The payment was confirmed: a rejected order gives it back.
+      compensations: [releasePayment, cancelShoppingList, rejectOrder('shopping list is canceled')],
     },
     {
       refused: 'ApproveOrder',
       step: 5,
       kind: 'failed_precondition' as const,
       reason: 'order is not pending',
-      compensations: [cancelShoppingList, rejectOrder('order is not pending')],
+      compensations: [releasePayment, cancelShoppingList, rejectOrder('order is not pending')],
     },
   ])(
     '$refused refused: compensates with $compensations.length command(s) and ends compensated',
@@ -257,13 +267,24 @@ describe('the create-order saga definition, on the pure core', () => {
   });
 
   it.each([
+    // AuthorizeCustomer changes nothing: it has no compensation.
     { step: 1, compensations: ['ordersapi.RejectOrder'] },
-    // The list may have been made after all: the step that timed out is not compensated (see the report).
-    { step: 2, compensations: ['ordersapi.RejectOrder'] },
-    { step: 3, compensations: ['depotapi.CancelShoppingList', 'ordersapi.RejectOrder'] },
-    { step: 5, compensations: ['depotapi.CancelShoppingList', 'ordersapi.RejectOrder'] },
+    // The list may have been made after all: the timed-out step is compensated too, by the order's id.
+    { step: 2, compensations: ['depotapi.CancelShoppingList', 'ordersapi.RejectOrder'] },
+    {
+      step: 3,
+      compensations: ['paymentsapi.ReleasePayment', 'depotapi.CancelShoppingList', 'ordersapi.RejectOrder'],
+    },
+    {
+      step: 4,
+      compensations: ['paymentsapi.ReleasePayment', 'depotapi.CancelShoppingList', 'ordersapi.RejectOrder'],
+    },
+    {
+      step: 5,
+      compensations: ['paymentsapi.ReleasePayment', 'depotapi.CancelShoppingList', 'ordersapi.RejectOrder'],
+    },
   ])(
-    'a participant that does not answer step $step in time: the order is rejected for no answer',
+    'a participant that does not answer step $step in time: its step is undone too, the order rejected for no answer',
     ({ step, compensations }) => {
       const run = upTo(step);
       const before = run.sent.length;
@@ -290,6 +311,24 @@ describe('the create-order saga definition, on the pure core', () => {
       ]);
     },
   );
+
+  it('a timed-out CreateShoppingList is canceled by the order id (its list id was never learnt)', () => {
+    const run = upTo(2);
+    run.timesOut();
+    expect(run.last.instance.data.shoppingListId).toBeUndefined();
+    expect(run.last.commands).toEqual([cancelShoppingList]);
+  });
+
+  it('a timed-out ConfirmPayment is released first, on the action’s channel and key (handled after it)', () => {
+    const run = upTo(3);
+    const confirm = run.sent.at(-1)!;
+    run.timesOut();
+    expect(run.last.commands).toEqual([releasePayment]);
+    expect([run.last.commands[0]!.channel, run.last.commands[0]!.key]).toEqual([
+      confirm.channel,
+      confirm.key,
+    ]);
+  });
 
   it('ignores a duplicate reply, a reply to nothing it awaits, a late timeout and a second start', () => {
     const run = upTo(3);
@@ -329,6 +368,7 @@ describe('the create-order saga definition, on the pure core', () => {
 
   it.each([
     { refused: 'CancelShoppingList', failingAt: 3, refusedAt: 2, sentAfter: ['depotapi.CancelShoppingList'] },
+    { refused: 'ReleasePayment', failingAt: 4, refusedAt: 3, sentAfter: ['paymentsapi.ReleasePayment'] },
     { refused: 'RejectOrder', failingAt: 1, refusedAt: 0, sentAfter: ['ordersapi.RejectOrder'] },
   ])(
     'a refused compensation ($refused) ends the saga failed, for a person to look at',

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@tessera/platform/messaging';
+import { type Envelope, SUCCESS_REPLY } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import { commandIdOf } from '@tessera/platform/sagas';
+import { manualClock } from '@tessera/platform/scheduling';
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCosecModule } from '../../src/create-order-saga/module.js';
 import { CREATE_ORDER_REPLIES } from '../../src/create-order-saga/saga.js';
 import { createDepotModule } from '../../src/depot/module.js';
 import { mallbotsModules } from '../../src/modules.js';
@@ -23,6 +25,8 @@ import {
 
 const HOST_START_MS = 60_000;
 const ACTIONS = [1, 2, 3, 4, 5];
+/** The saga's default step timeout. */
+const STEP_TIMEOUT_MS = 5 * 60_000;
 
 // Every MallBots module, as `npm start` runs them; Depot is told when its caches commit a Stores message, so
 // that a test can remove a product and know Depot has forgotten it before checking out.
@@ -35,6 +39,8 @@ describe.each(testSetups)(
     let orders: Awaited<ReturnType<typeof recordOrders>>;
     const depotCacheUpdates: Envelope[] = [];
     const hold: Hold = {};
+    /** The saga's clock: its steps time out only when a test moves it. */
+    const clock = manualClock();
     let storeA: string;
     let storeB: string;
     let arm: string;
@@ -45,7 +51,9 @@ describe.each(testSetups)(
       const modules: Module[] = mallbotsModules.map((module) =>
         module.name === 'depot'
           ? createDepotModule({ onCacheUpdate: (message) => depotCacheUpdates.push(message) })
-          : module,
+          : module.name === 'cosec'
+            ? createCosecModule({ clock })
+            : module,
       );
       // Passes every message through, until a test holds one command to act while the saga waits for it.
       api = await startTestHost(backend, instrumented(modules, hold, []), { broker });
@@ -193,6 +201,7 @@ describe.each(testSetups)(
       const saga = await mall.endedSaga(basketId);
       expect(saga).toMatchObject({ status: 'compensated', step: 0 });
       expect(stepsOf(saga, 'sent')).toEqual([1, 2, 3]);
+      // A refused confirmation did nothing: it is not compensated.
       expect(stepsOf(saga, 'sent', true)).toEqual([2, 0]);
       const lists = await mall.shoppingListsOf(basketId);
       expect(lists.map((list) => [list.id, list.status])).toEqual([[saga.data.shoppingListId, 'canceled']]);
@@ -264,7 +273,8 @@ describe.each(testSetups)(
     });
 
     let canceledDuringSaga: SagaView | undefined;
-    it('a customer who cancels while the saga waits for the approval: the order stays cancelled, the list is canceled', async () => {
+    let paymentOfCanceled: { customerId: string; paymentId: string } | undefined;
+    it('a customer who cancels while the saga waits for the approval: the order stays cancelled, the list is canceled, the payment released', async () => {
       const customerId = await mall.registerCustomer();
       const basketId = await basketOf(customerId);
       const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
@@ -281,12 +291,84 @@ describe.each(testSetups)(
       canceledDuringSaga = await mall.endedSaga(basketId);
       expect((await mall.getOrder(basketId))?.status).toBe('cancelled');
       expect(await mall.shoppingListsOf(basketId)).toMatchObject([{ status: 'canceled' }]);
-      expect(stepsOf(canceledDuringSaga, 'sent', true)).toEqual([2, 0]);
+      // The payment was confirmed at step 3: the refused approval gives it back, then cancels the list.
+      expect(stepsOf(canceledDuringSaga, 'sent', true)).toEqual([3, 2, 0]);
+      expect(
+        canceledDuringSaga.history
+          .filter((entry) => entry.event === 'sent' && entry.detail?.compensation)
+          .map((entry) => entry.detail?.command),
+      ).toEqual(['paymentsapi.ReleasePayment', 'depotapi.CancelShoppingList', 'ordersapi.RejectOrder']);
+      expect((await mall.getPayment(paymentId)).confirmed).toBe(false);
+      paymentOfCanceled = { customerId, paymentId };
+    });
+
+    it('... and the released payment pays for the customer’s next checkout', async () => {
+      const { customerId, paymentId } = paymentOfCanceled!;
+      const basketId = await basketOf(customerId);
+      await mall.checkout(basketId, paymentId);
+      const order = await mall.settledOrder(basketId);
+      expect(order.status, order.rejectionReason).toBe('approved');
+      expect(await mall.getPayment(paymentId)).toMatchObject({ confirmed: true });
+      const saga = await mall.endedSaga(basketId);
+      expect(stepsOf(saga, 'sent', true)).toEqual([]);
     });
 
     // A cancelled order takes RejectOrder as already settled: the saga's last compensation succeeds.
     it('... and its saga ends compensated, not failed', () => {
       expect(canceledDuringSaga?.status).toBe('compensated');
+    });
+
+    it('a ConfirmPayment handled after its step timed out: the payment is released, the list canceled, the order rejected', async () => {
+      const customerId = await mall.registerCustomer();
+      const basketId = await basketOf(customerId);
+      const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
+      const confirm = commandIdOf(SAGA, basketId, 3, false);
+      const reached = new Promise<void>((resolve) => {
+        hold.reached = resolve;
+      });
+      hold.commandId = confirm;
+      await mall.checkout(basketId, paymentId);
+      await reached;
+      // Payments is slow: the saga gives up on it and starts compensating with the payment's release, which
+      // Payments will handle after the confirmation (same order key).
+      clock.advance(STEP_TIMEOUT_MS);
+      await eventually(
+        () => mall.getSaga(basketId),
+        (saga) => saga?.status === 'compensating' && saga.step === 3,
+        'the saga timed out at the payment',
+      );
+      hold.commandId = undefined; // the confirmation is retried now, and succeeds: too late
+
+      const order = await mall.settledOrder(basketId);
+      expect(order).toMatchObject({ status: 'rejected', rejectionReason: 'no answer within 300 s' });
+      const saga = await mall.endedSaga(basketId);
+      expect(saga.status).toBe('compensated');
+      expect(stepsOf(saga, 'sent')).toEqual([1, 2, 3]);
+      expect(stepsOf(saga, 'sent', true)).toEqual([3, 2, 0]);
+      expect(saga.history.find((entry) => entry.event === 'timed_out')).toMatchObject({ step: 3 });
+      // Payments did confirm it (its reply came, and was ignored), then released it.
+      expect((await replies.replyTo(confirm)).type).toBe(SUCCESS_REPLY);
+      expect((await replies.replyTo(commandIdOf(SAGA, basketId, 3, true))).type).toBe(SUCCESS_REPLY);
+      const { rows } = await api.db.query<{ confirmed: boolean; order_id: string | null; version: number }>(
+        'SELECT confirmed, order_id, version FROM payments.payments WHERE id = $1',
+        [paymentId],
+      );
+      expect(rows).toEqual([{ confirmed: false, order_id: null, version: 3 }]);
+      expect(await mall.shoppingListsOf(basketId)).toMatchObject([{ status: 'canceled' }]);
+      await eventually(
+        () => mall.getSaga(basketId),
+        (found) =>
+          found?.history.some(
+            (entry) => entry.event === 'ignored' && entry.detail?.causationId === confirm,
+          ) === true,
+        'the late confirmation is recorded as ignored',
+      );
+
+      // The customer checks out again with the same card swipe: it pays.
+      const again = await basketOf(customerId);
+      await mall.checkout(again, paymentId);
+      expect((await mall.settledOrder(again)).status).toBe('approved');
+      expect((await mall.getPayment(paymentId)).confirmed).toBe(true);
     });
 
     let secondOrderOfOnePayment: OrderView | undefined;
@@ -305,6 +387,19 @@ describe.each(testSetups)(
     it('... and the second order with the same payment is rejected', () => {
       expect(secondOrderOfOnePayment?.status).toBe('rejected');
       expect(secondOrderOfOnePayment?.rejectionReason).toMatch(/already paid for another order/);
+    });
+
+    // Its refused confirmation is not compensated, so the first order keeps the payment.
+    it('... which leaves the payment with the first order', async () => {
+      const secondId = secondOrderOfOnePayment!.id;
+      const saga = await mall.endedSaga(secondId);
+      expect(stepsOf(saga, 'sent', true)).toEqual([2, 0]);
+      const { rows } = await api.db.query<{ confirmed: boolean; order_id: string }>(
+        'SELECT p.confirmed, p.order_id FROM payments.payments p WHERE p.id = $1',
+        [saga.data.paymentId],
+      );
+      expect(rows).toEqual([{ confirmed: true, order_id: expect.any(String) }]);
+      expect(rows[0]!.order_id).not.toBe(secondId);
     });
   },
 );

@@ -32,9 +32,12 @@ export interface SagaStep<Data> {
   readonly compensation?: (data: Data) => SagaCommand;
   readonly onCompensationReply?: (data: Data, reply: StepReply) => Data;
   /**
-   * How long the action may wait for its reply, in ms; past it the step fails and compensation starts. A
-   * compensation has no timeout: it must eventually succeed, and one stuck shows as `compensating` (and as
-   * the participant's dead letter).
+   * How long the action may wait for its reply, in ms; past it the step fails and compensation starts WITH
+   * this step's own compensation, since the action may have happened anyway (its late reply is ignored).
+   * So a compensation must be safe when its action never happened (a no-op then), and its command must use
+   * the action's channel and key: the participant, handling one key in order, then sees the action before
+   * the compensation. A compensation has no timeout: it must eventually succeed, and one stuck shows as
+   * `compensating` (and as the participant's dead letter).
    */
   readonly timeoutMs?: number;
 }
@@ -65,8 +68,8 @@ export const groupOf = (name: string) => `saga-${name.replaceAll('.', '-')}`;
 
 /**
  * An orchestrated saga (spec 4.8): ordered steps, each with an optional action, compensation and reply
- * handlers. Forward it runs each action in turn; on a failure (or a timeout) it compensates from the step
- * before the failed one back to the first.
+ * handlers. Forward it runs each action in turn; on a failure it compensates from the step before the
+ * failed one back to the first; on a timeout, from the timed-out step itself (its action may have happened).
  */
 export function defineSaga<Data>(definition: Omit<SagaDefinition<Data>, 'kind'>): SagaDefinition<Data> {
   checkDefinitionName(definition.name);

@@ -138,7 +138,12 @@ export function sagaTransition<Data>(
       return done<SagaInstance<Data>>({ ...next, status: 'failed' }, history);
     }
     history.push({ event: 'compensating', step: instance.step, detail: failure });
-    return execute(definition, { ...next, status: 'compensating' }, history);
+    // A refusal means the participant did nothing, so compensation starts at the step before. After a
+    // timeout the action may still have happened (its reply would come late and be ignored), so the timed-out
+    // step is compensated too: its participant handles the compensation after the action, both being sent
+    // with the same key on the same channel.
+    const from = input.kind === 'timeout' ? instance.step + 1 : instance.step;
+    return execute(definition, { ...next, status: 'compensating', step: from }, history);
   })();
   return cancel ? { ...result, cancel: [timeoutIdOf(definition.name, instance.id, instance.step)] } : result;
 }

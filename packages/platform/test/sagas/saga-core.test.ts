@@ -178,6 +178,13 @@ describe('the create-order saga, on the pure core', () => {
     expect(run.last.instance.status).toBe('compensated');
   });
 
+  it('a timed-out step without a compensation is skipped: compensation goes on from the step before', () => {
+    const run = given();
+    run.reply(ok());
+    run.reply(ok('list-9'));
+    expect(run.timeout().commands.map((c) => c.type)).toEqual(['depotapi.CancelShoppingList']);
+  });
+
   it('a failure while compensating ends the saga as failed, recorded, with nothing more to send', () => {
     const run = given();
     run.reply(ok());
@@ -227,5 +234,124 @@ describe('the create-order saga, on the pure core', () => {
     expect(() => defineSaga({ name: 'bad name!', replyChannel: 'r', steps: [{ name: 'a' }] })).toThrow(
       'dot-separated',
     );
+  });
+});
+
+describe('a timed-out step, on the pure core', () => {
+  /** Three steps that all compensate, each waiting at most a second. */
+  const reserving = defineSaga<{ n: number }>({
+    name: 'tests.Reserving',
+    replyChannel: 'test.replies',
+    steps: ['first', 'second', 'third'].map((name) => ({
+      name,
+      action: () => ({ type: `do.${name}`, channel: 'test.commands', key: 'k-1', data: { name } }),
+      compensation: () => ({ type: `undo.${name}`, channel: 'test.commands', key: 'k-1', data: { name } }),
+      timeoutMs: 1000,
+    })),
+  });
+
+  /** Runs the saga until `stepsDone` actions succeeded; the instance then waits for the next one. */
+  function runTo(stepsDone: number) {
+    let last = sagaTransition(reserving, undefined, { kind: 'start', id: 'r-1', data: { n: 1 } });
+    for (let i = 0; i < stepsDone; i++) {
+      last = sagaTransition(reserving, last.instance, {
+        kind: 'reply',
+        causationId: last.instance.awaiting!,
+        messageId: `ok-${i}`,
+        reply: success(last.commands[0]!.type),
+      });
+    }
+    return last;
+  }
+
+  /** Answers every compensation with Success until the saga ends; returns the compensations sent. */
+  function compensateAll(from: Transition<SagaInstance<{ n: number }>>) {
+    const sent = from.commands.map((c) => c.type);
+    let last = from;
+    while (last.instance.status === 'compensating') {
+      last = sagaTransition(reserving, last.instance, {
+        kind: 'reply',
+        causationId: last.instance.awaiting!,
+        messageId: `undo-${sent.length}`,
+        reply: success(last.commands[0]!.type),
+      });
+      sent.push(...last.commands.map((c) => c.type));
+    }
+    return { sent, last };
+  }
+
+  it.each([
+    [0, ['undo.first']],
+    [1, ['undo.second', 'undo.first']],
+    [2, ['undo.third', 'undo.second', 'undo.first']],
+  ])('after %i steps, a timeout compensates the timed-out step first, then backwards: %j', (done, undo) => {
+    const waiting = runTo(done);
+    const timedOut = sagaTransition(reserving, waiting.instance, {
+      kind: 'timeout',
+      causationId: waiting.instance.awaiting!,
+      messageId: 't-1',
+    });
+    expect(timedOut.history).toEqual([
+      { event: 'timed_out', step: done, detail: { afterMs: 1000 } },
+      { event: 'compensating', step: done, detail: { reason: 'timeout' } },
+      expect.objectContaining({ event: 'sent', step: done }),
+    ]);
+    // The timed-out step's own compensation, on the action's channel and key, so its participant sees the
+    // action first; its id is the step's compensation id, so a retried timeout sends the same message.
+    expect(timedOut.commands).toEqual([
+      expect.objectContaining({
+        id: commandIdOf('tests.Reserving', 'r-1', done, true),
+        type: `undo.${reserving.steps[done]!.name}`,
+        channel: 'test.commands',
+        key: 'k-1',
+        step: done,
+      }),
+    ]);
+    expect(timedOut.instance).toMatchObject({ status: 'compensating', step: done });
+    // A compensation has no timeout of its own, and the fired timeout has nothing left to cancel.
+    expect(timedOut.schedule).toEqual([]);
+    expect(timedOut.cancel).toEqual([]);
+    const { sent, last } = compensateAll(timedOut);
+    expect(sent).toEqual(undo);
+    expect(last.instance.status).toBe('compensated');
+  });
+
+  it.each([
+    [0, []],
+    [1, ['undo.first']],
+    [2, ['undo.second', 'undo.first']],
+  ])('after %i steps, a Failure compensates only the steps before the refused one: %j', (done, undo) => {
+    const waiting = runTo(done);
+    const refused = sagaTransition(reserving, waiting.instance, {
+      kind: 'reply',
+      causationId: waiting.instance.awaiting!,
+      messageId: 'no-1',
+      reply: failure(waiting.commands[0]!.type),
+    });
+    expect(refused.cancel).toEqual([`tests.Reserving:r-1:timeout:${done}`]);
+    const { sent, last } = compensateAll(refused);
+    expect(sent).toEqual(undo);
+    expect(last.instance.status).toBe('compensated');
+  });
+
+  it('a timeout that arrives while compensating is ignored (compensations have none)', () => {
+    const waiting = runTo(1);
+    const refused = sagaTransition(reserving, waiting.instance, {
+      kind: 'reply',
+      causationId: waiting.instance.awaiting!,
+      messageId: 'no-1',
+      reply: failure('do.second'),
+    });
+    const stale = sagaTransition(reserving, refused.instance, {
+      kind: 'timeout',
+      causationId: waiting.instance.awaiting!,
+      messageId: 't-late',
+    });
+    expect(stale.instance).toBe(refused.instance);
+    expect(stale.commands).toEqual([]);
+    expect(stale.history[0]).toMatchObject({
+      event: 'ignored',
+      detail: { reason: 'not the awaited command' },
+    });
   });
 });

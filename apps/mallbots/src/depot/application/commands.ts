@@ -21,7 +21,11 @@ export interface OrderItem {
 export interface DepotCommands {
   /** One list per order: the same order again answers its list's id and changes nothing. */
   createShoppingList(input: { orderId: string; items: readonly OrderItem[] }): Promise<{ id: string }>;
-  cancelShoppingList(input: { id: string }): Promise<void>;
+  /**
+   * Cancels the order's list. No list for the order is a no-op: the saga compensates a creation whose reply
+   * it never got, which may not have happened (the creation, keyed by the same order, is handled first).
+   */
+  cancelShoppingList(input: { orderId: string }): Promise<void>;
   initiateShopping(input: { id: string }): Promise<void>;
 }
 
@@ -62,7 +66,10 @@ export function createDepotCommands({
       return { id };
     },
 
-    cancelShoppingList: ({ id }) => update(id, ShoppingList.cancel),
+    async cancelShoppingList({ orderId }) {
+      const id = await lists.idOfOrder(orderId);
+      if (id) await update(id, ShoppingList.cancel);
+    },
 
     initiateShopping: ({ id }) => update(id, ShoppingList.initiate),
   };

@@ -33,13 +33,15 @@ export const shoppingListItemSchema = z.strictObject({
 /**
  * Commands Depot handles (saga participant). `CreateShoppingList` succeeds with `{ id }`, the new list's id
  * (one list per order: the same order again answers the same id); the others reply a generic success.
+ * `CancelShoppingList` names the order, not the list: the saga compensates a creation that timed out without
+ * ever learning the list's id, so an order with no list (yet, or ever) is a Success that does nothing.
  */
 export const depotCommands = {
   'depotapi.CreateShoppingList': z.strictObject({
     orderId: id,
     items: z.array(shoppingListItemSchema).min(1),
   }),
-  'depotapi.CancelShoppingList': z.strictObject({ id }),
+  'depotapi.CancelShoppingList': z.strictObject({ orderId: id }),
   'depotapi.InitiateShopping': z.strictObject({ id }),
 };
 export const createdShoppingListResult = z.strictObject({ id });
@@ -73,7 +75,7 @@ export const depotReceives: readonly ChannelContract[] = [
       name: type,
       summary: {
         'depotapi.CreateShoppingList': "Make the shopping list of an order's items (replies with its id)",
-        'depotapi.CancelShoppingList': 'Cancel a shopping list (compensation)',
+        'depotapi.CancelShoppingList': "Cancel an order's shopping list, if it has one (compensation)",
         'depotapi.InitiateShopping': 'Make a shopping list available to the bots',
       }[type],
       data: depotCommands[type],

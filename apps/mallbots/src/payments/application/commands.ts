@@ -27,6 +27,11 @@ export interface PaymentsCommands {
     customerId: string;
     amountCents: number;
   }): Promise<void>;
+  /**
+   * The saga's compensation of ConfirmPayment: a payment confirmed for the order becomes unconfirmed; any
+   * other payment (unknown, unconfirmed, another order's) is left as it is, with no error.
+   */
+  releasePayment(input: { id: string; orderId: string }): Promise<void>;
   /** Idempotent: the invoice's id is the order's, and an order that has one keeps it. */
   createInvoice(input: { orderId: string; paymentId: string; amountCents: number }): Promise<{ id: string }>;
   payInvoice(input: { id: string }): Promise<void>;
@@ -78,6 +83,9 @@ export function createPaymentsCommands({
 
     confirmPayment: ({ id, ...input }) =>
       update(Payment.aggregate, payments, id, (state) => Payment.confirm(state, input)),
+
+    releasePayment: ({ id, orderId }) =>
+      update(Payment.aggregate, payments, id, (state) => Payment.release(state, { orderId })),
 
     async createInvoice(input) {
       await updateInvoice(input.orderId, (state) => Invoice.create(state, input));

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * folder is the only part of the module other modules may import. Money is whole cents (ADR 0006).
  */
 export const INVOICE_CHANNEL = 'mallbots.payments.events.Invoice';
-/** Where the saga sends `paymentsapi.ConfirmPayment`; replies go to the command's replyTo. */
+/** Where the saga sends `paymentsapi.ConfirmPayment` and `ReleasePayment`; replies go to the command's replyTo. */
 export const PAYMENTS_COMMAND_CHANNEL = 'mallbots.payments.commands';
 
 const id = z.uuid();
@@ -36,6 +36,12 @@ export const paymentsCommands = {
     customerId: id,
     amountCents: z.number().int().nonnegative(),
   }),
+  /**
+   * ConfirmPayment's compensation: a payment confirmed for `orderId` becomes unconfirmed, free to pay for
+   * another order. Always a success: a payment not confirmed for that order (unknown, never confirmed,
+   * another order's) is left as it is, since the saga sends this after a confirmation that timed out too.
+   */
+  'paymentsapi.ReleasePayment': z.strictObject({ id: z.string().min(1), orderId: id }),
 };
 
 const summaries: Record<PaymentsMessageType, string> = {
@@ -67,6 +73,11 @@ export const paymentsReceives: readonly ChannelContract[] = [
         name: 'paymentsapi.ConfirmPayment',
         summary: "Confirm that an authorized payment covers an order's total",
         data: paymentsCommands['paymentsapi.ConfirmPayment'],
+      },
+      {
+        name: 'paymentsapi.ReleasePayment',
+        summary: 'Release a payment confirmed for an order that was rejected (compensation)',
+        data: paymentsCommands['paymentsapi.ReleasePayment'],
       },
     ],
   },

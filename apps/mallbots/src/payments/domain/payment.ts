@@ -24,7 +24,9 @@ export interface State {
 
 export type Event =
   | DomainEvent<'payments.PaymentAuthorized', { customerId: string; amountCents: number }>
-  | DomainEvent<'payments.PaymentConfirmed', { orderId: string; amountCents: number }>;
+  | DomainEvent<'payments.PaymentConfirmed', { orderId: string; amountCents: number }>
+  /** The order it paid for was rejected: the payment may pay for another one. */
+  | DomainEvent<'payments.PaymentReleased', { orderId: string }>;
 
 export const aggregate: AggregateType<State, Event> = {
   name: 'payments.Payment',
@@ -35,6 +37,8 @@ export const aggregate: AggregateType<State, Event> = {
         return { exists: true, ...event.data, confirmed: false, orderId: '' };
       case 'payments.PaymentConfirmed':
         return { ...state, confirmed: true, orderId: event.data.orderId };
+      case 'payments.PaymentReleased':
+        return { ...state, confirmed: false, orderId: '' };
     }
   },
 };
@@ -90,4 +94,18 @@ export function confirm(
   return [
     { type: 'payments.PaymentConfirmed', data: { orderId: input.orderId, amountCents: input.amountCents } },
   ];
+}
+
+/**
+ * The saga's compensation of `confirm`: the order was rejected, so the payment is the customer's to use again.
+ * Only a payment confirmed for that very order is released. Anything else records nothing and is no error,
+ * because the saga also sends it when the confirmation timed out or was refused, and the compensation must be
+ * safe when its action never happened: an unknown payment or one never confirmed had nothing done to it
+ * (ConfirmPayment refused it, or has not run); one confirmed for another order pays for that order, which
+ * this order's rejection must not undo (this order's confirmation was refused as `payment_already_used`).
+ * Releasing twice records nothing the second time.
+ */
+export function release(state: State, input: { orderId: string }): Event[] {
+  if (!state.exists || !state.confirmed || state.orderId !== input.orderId) return [];
+  return [{ type: 'payments.PaymentReleased', data: { orderId: input.orderId } }];
 }

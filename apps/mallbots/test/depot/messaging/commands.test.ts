@@ -175,11 +175,18 @@ describe.each(testSetups)(
       expect(version.rows[0]).toEqual({ version: 2 });
     });
 
-    it('cancels a list (compensation), publishes it once; canceling again is a Success; a canceled list cannot be initiated', async () => {
-      const id = await create(unknownId(), [{ storeId: books, productId: emma, quantity: 1 }]);
-      expect((await ask(CANCEL, { id })).type).toBe(SUCCESS_REPLY);
-      expect((await ask(CANCEL, { id })).type).toBe(SUCCESS_REPLY);
+    it('cancels the order’s pending list (compensation), publishes it once; canceling again is a Success; a canceled list cannot be initiated', async () => {
+      const orderId = unknownId();
+      const id = await create(orderId, [{ storeId: books, productId: emma, quantity: 1 }]);
+      const other = await create(unknownId(), [{ storeId: books, productId: emma, quantity: 1 }]);
+      expect(await ask(CANCEL, { orderId }, orderId)).toMatchObject({
+        type: SUCCESS_REPLY,
+        key: orderId,
+        data: { command: CANCEL },
+      });
+      expect((await ask(CANCEL, { orderId }, orderId)).type).toBe(SUCCESS_REPLY);
       expect((await api.getShoppingList(id)).status).toBe('canceled');
+      expect((await api.getShoppingList(other)).status).toBe('pending');
       await api.recorder.waitFor((m) => m.type === 'depotapi.ShoppingListCanceled' && m.key === id);
       const initiate = await ask(INITIATE, { id });
       expect(initiate).toMatchObject({
@@ -196,13 +203,49 @@ describe.each(testSetups)(
       expect(listEvents(id, 'depotapi.ShoppingListCanceled')).toHaveLength(1);
     });
 
-    it('replies Failure not_found to cancel or initiate an unknown list', async () => {
-      for (const type of [CANCEL, INITIATE]) {
-        expect(await ask(type, { id: unknownId() })).toMatchObject({
-          type: FAILURE_REPLY,
-          data: { command: type, kind: 'not_found', code: 'shopping_list_not_found' },
-        });
-      }
+    it('cancels an available list by its order too', async () => {
+      const orderId = unknownId();
+      const id = await create(orderId, [{ storeId: toys, productId: yoyo, quantity: 1 }]);
+      expect((await ask(INITIATE, { id }, orderId)).type).toBe(SUCCESS_REPLY);
+      expect((await ask(CANCEL, { orderId }, orderId)).type).toBe(SUCCESS_REPLY);
+      expect((await api.getShoppingList(id)).status).toBe('canceled');
+      await api.recorder.waitFor((m) => m.type === 'depotapi.ShoppingListCanceled' && m.key === id);
+    });
+
+    it('cancels nothing for an order with no list (a creation that timed out and never happened): a Success', async () => {
+      const orderId = unknownId();
+      const cancel = await send(CANCEL, { orderId }, orderId);
+      expect(await api.recorder.replyTo(cancel.id)).toMatchObject({
+        type: SUCCESS_REPLY,
+        data: { command: CANCEL },
+      });
+      expect(await rowsOfOrder(orderId)).toBe(0);
+      expect(
+        api.recorder.messages.filter((m) => m.type === 'depotapi.ShoppingListCanceled'),
+      ).not.toContainEqual(expect.objectContaining({ data: expect.objectContaining({ orderId }) }));
+      const dead = await api.host.broker.deadLetters.list(DEPOT_COMMANDS_GROUP);
+      expect(dead.filter((letter) => letter.messageId === cancel.id)).toEqual([]);
+    });
+
+    it('dead-letters a cancel that names a list id instead of the order, with no reply and nothing canceled', async () => {
+      const orderId = unknownId();
+      const id = await create(orderId, [{ storeId: books, productId: dune, quantity: 1 }]);
+      const stale = await send(CANCEL, { id }, orderId);
+      // Handled after the stale cancel (same key): once it replies, the stale one has been dealt with.
+      expect((await ask(INITIATE, { id }, orderId)).type).toBe(SUCCESS_REPLY);
+      const dead = await api.host.broker.deadLetters.list(DEPOT_COMMANDS_GROUP);
+      expect(dead.filter((letter) => letter.messageId === stale.id)).toEqual([
+        expect.objectContaining({ attempts: 1 }),
+      ]);
+      expect(api.recorder.repliesTo(stale.id)).toEqual([]);
+      expect((await api.getShoppingList(id)).status).toBe('available');
+    });
+
+    it('replies Failure not_found to initiate an unknown list', async () => {
+      expect(await ask(INITIATE, { id: unknownId() })).toMatchObject({
+        type: FAILURE_REPLY,
+        data: { command: INITIATE, kind: 'not_found', code: 'shopping_list_not_found' },
+      });
     });
 
     it('asks Stores on a cache miss, and remembers the answer', async () => {

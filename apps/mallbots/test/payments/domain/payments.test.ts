@@ -86,6 +86,56 @@ describe('Payment', () => {
   });
 });
 
+describe('Payment released (the saga’s compensation of its confirmation)', () => {
+  const payment = aggregateSpec(Payment.aggregate);
+  const authorized: Payment.Event = {
+    type: 'payments.PaymentAuthorized',
+    data: { customerId: CUSTOMER, amountCents: 2_999 },
+  };
+  const confirmed: Payment.Event = {
+    type: 'payments.PaymentConfirmed',
+    data: { orderId: ORDER, amountCents: 2_999 },
+  };
+  const released: Payment.Event = { type: 'payments.PaymentReleased', data: { orderId: ORDER } };
+
+  it('unconfirms a payment confirmed for the order, which may then pay for another order', () => {
+    const state = payment
+      .given(authorized, confirmed)
+      .when((s) => Payment.release(s, { orderId: ORDER }))
+      .thenEvents(released);
+    expect(state).toEqual({
+      exists: true,
+      customerId: CUSTOMER,
+      amountCents: 2_999,
+      confirmed: false,
+      orderId: '',
+    });
+    payment
+      .given(authorized, confirmed, released)
+      .when((s) => Payment.confirm(s, { orderId: OTHER_ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenEvents({ type: 'payments.PaymentConfirmed', data: { orderId: OTHER_ORDER, amountCents: 2_999 } });
+  });
+
+  it('records nothing, and refuses nothing, for a payment that is not confirmed for the order', () => {
+    const release = (s: Payment.State) => Payment.release(s, { orderId: ORDER });
+    // Unknown: the confirmation was refused as payment_not_found (or never ran).
+    payment.given().when(release).thenEvents();
+    // Never confirmed: the confirmation timed out before it ran, or was refused.
+    payment.given(authorized).when(release).thenEvents();
+    // Confirmed for another order: this order's confirmation was refused as payment_already_used.
+    const other = payment
+      .given(authorized, {
+        type: 'payments.PaymentConfirmed',
+        data: { orderId: OTHER_ORDER, amountCents: 2_999 },
+      })
+      .when(release)
+      .thenEvents();
+    expect(other).toMatchObject({ confirmed: true, orderId: OTHER_ORDER });
+    // Released already: a compensation sent again.
+    payment.given(authorized, confirmed, released).when(release).thenEvents();
+  });
+});
+
 describe('Invoice', () => {
   const invoice = aggregateSpec(Invoice.aggregate);
   const created: Invoice.Event = {

@@ -78,6 +78,7 @@ describe.each(testDatabases)('Payments API, on $backend', (backend) => {
       'paymentsapi.InvoicePaid',
       'paymentsapi.InvoiceCanceled',
       'paymentsapi.ConfirmPayment',
+      'paymentsapi.ReleasePayment',
     ]) {
       expect(document).toContain(text);
     }

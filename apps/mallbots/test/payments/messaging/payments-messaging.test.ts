@@ -10,6 +10,7 @@ import { CUSTOMER, HOST_START_MS, type PaymentsHost, startPaymentsHost, unknownI
 import { sendCommand } from '../support/messages.js';
 
 const CONFIRM = 'paymentsapi.ConfirmPayment';
+const RELEASE = 'paymentsapi.ReleasePayment';
 const ORDER_ID = '4fa07e96-2c8d-4dbc-9b5e-6a7b8c9dadb4';
 
 describe.each(testSetups)(
@@ -30,6 +31,21 @@ describe.each(testSetups)(
         replyTo: api.replyChannel,
         ...(key ? { key } : {}),
       });
+    const release = (data: { id: string; orderId: string }) =>
+      sendCommand(api.host.broker, {
+        type: RELEASE,
+        channel: PAYMENTS_COMMAND_CHANNEL,
+        data,
+        replyTo: api.replyChannel,
+        key: data.orderId,
+      });
+    const paymentRow = async (id: string) =>
+      (
+        await api.db.query<{ confirmed: boolean; order_id: string | null; version: number }>(
+          'SELECT confirmed, order_id, version FROM payments.payments WHERE id = $1',
+          [id],
+        )
+      ).rows[0];
     const paymentVersion = async (id: string) =>
       (await api.db.query<{ version: number }>('SELECT version FROM payments.payments WHERE id = $1', [id]))
         .rows[0]?.version;
@@ -131,6 +147,79 @@ describe.each(testSetups)(
         const letters = await api.host.broker.deadLetters.list(PAYMENTS_COMMANDS_GROUP);
         expect(letters.find((letter) => letter.messageId === bad.id)?.reason).toMatch(/data\.amountCents/);
         expect(api.recorder.repliesTo(bad.id).length > 0).toBe(false);
+      });
+    });
+
+    describe('ReleasePayment, the saga’s compensation of ConfirmPayment', () => {
+      it('unconfirms a payment confirmed for the order, which can then pay for another order', async () => {
+        const id = await api.authorize(3_100);
+        const [order, next] = [randomUUID(), randomUUID()];
+        const confirmed = await confirm(
+          { id, orderId: order, customerId: CUSTOMER, amountCents: 3_100 },
+          order,
+        );
+        expect((await api.recorder.replyTo(confirmed.id)).type).toBe(SUCCESS_REPLY);
+        const used = await confirm({ id, orderId: next, customerId: CUSTOMER, amountCents: 3_100 }, next);
+        expect(await api.recorder.replyTo(used.id)).toMatchObject({
+          type: FAILURE_REPLY,
+          data: { code: 'payment_already_used' },
+        });
+
+        const released = await release({ id, orderId: order });
+        expect(await api.recorder.replyTo(released.id)).toMatchObject({
+          type: SUCCESS_REPLY,
+          source: 'payments',
+          key: order,
+          data: { command: RELEASE },
+        });
+        expect(await paymentRow(id)).toEqual({ confirmed: false, order_id: null, version: 3 });
+        const payment = (await api.call('GET', `/api/payments/${id}`)).json<{ payment: unknown }>().payment;
+        expect(payment).toEqual({ id, customerId: CUSTOMER, amountCents: 3_100, confirmed: false });
+
+        // Released again (a compensation sent twice): a Success that writes nothing.
+        expect((await api.recorder.replyTo((await release({ id, orderId: order })).id)).type).toBe(
+          SUCCESS_REPLY,
+        );
+        expect((await paymentRow(id))?.version).toBe(3);
+
+        const reused = await confirm({ id, orderId: next, customerId: CUSTOMER, amountCents: 3_100 }, next);
+        expect((await api.recorder.replyTo(reused.id)).type).toBe(SUCCESS_REPLY);
+        expect(await paymentRow(id)).toEqual({ confirmed: true, order_id: next, version: 4 });
+      });
+
+      it('replies Success and changes nothing for an unknown, unconfirmed, or other order’s payment', async () => {
+        const unconfirmed = await api.authorize(500);
+        const others = await api.authorize(600);
+        const [order, otherOrder] = [randomUUID(), randomUUID()];
+        const confirmed = await confirm(
+          { id: others, orderId: otherOrder, customerId: CUSTOMER, amountCents: 600 },
+          otherOrder,
+        );
+        expect((await api.recorder.replyTo(confirmed.id)).type).toBe(SUCCESS_REPLY);
+        const sent = await Promise.all(
+          [unknownId(), 'pay-1', unconfirmed, others].map((id) => release({ id, orderId: order })),
+        );
+        for (const { id } of sent) {
+          expect(await api.recorder.replyTo(id)).toMatchObject({
+            type: SUCCESS_REPLY,
+            data: { command: RELEASE },
+          });
+        }
+        expect(await paymentRow(unconfirmed)).toEqual({ confirmed: false, order_id: null, version: 1 });
+        expect(await paymentRow(others)).toEqual({ confirmed: true, order_id: otherOrder, version: 2 });
+        const letters = await api.host.broker.deadLetters.list(PAYMENTS_COMMANDS_GROUP);
+        expect(letters.filter((letter) => sent.some((s) => s.id === letter.messageId))).toEqual([]);
+      });
+
+      it('handled after a ConfirmPayment that timed out (same order key), it undoes that confirmation', async () => {
+        const id = await api.authorize(800);
+        const order = randomUUID();
+        // The saga gave up waiting, but the confirmation is still queued: the release is queued behind it.
+        const late = await confirm({ id, orderId: order, customerId: CUSTOMER, amountCents: 800 }, order);
+        const released = await release({ id, orderId: order });
+        expect((await api.recorder.replyTo(released.id)).type).toBe(SUCCESS_REPLY);
+        expect((await api.recorder.replyTo(late.id)).type).toBe(SUCCESS_REPLY);
+        expect(await paymentRow(id)).toEqual({ confirmed: false, order_id: null, version: 3 });
       });
     });
 

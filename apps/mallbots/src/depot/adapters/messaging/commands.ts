@@ -24,7 +24,7 @@ export function depotCommandHandling(
       depotCommands,
       {
         'depotapi.CreateShoppingList': (input) => commands.createShoppingList(input),
-        'depotapi.CancelShoppingList': ({ id }) => commands.cancelShoppingList({ id }),
+        'depotapi.CancelShoppingList': ({ orderId }) => commands.cancelShoppingList({ orderId }),
         'depotapi.InitiateShopping': ({ id }) => commands.initiateShopping({ id }),
       },
       { ...dependencies, source: 'depot' },

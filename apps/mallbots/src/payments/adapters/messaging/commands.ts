@@ -7,12 +7,13 @@ import { PAYMENTS_COMMAND_CHANNEL, paymentsCommands } from '../../contract/integ
 export const PAYMENTS_COMMANDS_GROUP = 'payments-commands';
 
 /**
- * The driver adapter of the saga's ConfirmPayment (spec §5, step 3): the outcome is replied on the command's
- * replyTo, in the handling's transaction. A payment that is unknown, another customer's, or of another amount
- * is a Failure reply naming the rule, not an error.
+ * The driver adapter of the saga's ConfirmPayment (spec §5, step 3) and of its compensation ReleasePayment:
+ * the outcome is replied on the command's replyTo, in the handling's transaction. A payment that is unknown,
+ * another customer's, or of another amount is a Failure reply to ConfirmPayment naming the rule, not an
+ * error; ReleasePayment always succeeds, doing nothing to a payment not confirmed for its order.
  */
 export function paymentsCommandHandling(
-  commands: Pick<PaymentsCommands, 'confirmPayment'>,
+  commands: Pick<PaymentsCommands, 'confirmPayment' | 'releasePayment'>,
   dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
 ) {
   return {
@@ -23,6 +24,7 @@ export function paymentsCommandHandling(
       {
         'paymentsapi.ConfirmPayment': ({ id, orderId, customerId, amountCents }) =>
           commands.confirmPayment({ id, orderId, customerId, amountCents }),
+        'paymentsapi.ReleasePayment': ({ id, orderId }) => commands.releasePayment({ id, orderId }),
       },
       { ...dependencies, source: 'payments' },
     ),
