@@ -10,6 +10,7 @@ export {
   messagesHandled,
   messagesRelayed,
   metricsRegistry,
+  scrapedGauges,
   watchConsumerLag,
 } from './metrics.js';
 export type { TraceContext } from './trace-context.js';

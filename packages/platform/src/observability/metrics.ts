@@ -45,60 +45,75 @@ export interface ConsumerLag {
   readonly deadLetters: number;
 }
 
-type LagSource = () => Promise<readonly ConsumerLag[]>;
-const lagSources = new Set<LagSource>();
-
-// The registry collects every metric at once: the three gauges share one read of the lag per scrape.
-let reading: Promise<ConsumerLag[]> | undefined;
-const readLag = () => {
-  reading ??= (async () => {
-    const all: ConsumerLag[] = [];
-    for (const source of lagSources) {
-      // A scrape must not fail because the database is briefly away (readiness says so): the series vanish.
-      all.push(...(await source().catch(() => [])));
-    }
-    return all;
-  })().finally(() => {
-    reading = undefined;
-  });
-  return reading;
-};
-
-const lagGauge = (name: string, help: string, value: (lag: ConsumerLag) => number | undefined) =>
-  new client.Gauge({
-    name,
-    help,
-    labelNames: ['group'] as const,
-    registers: [metricsRegistry],
-    async collect() {
-      const lags = await readLag();
-      this.reset();
-      for (const lag of lags) {
-        const measured = value(lag);
-        if (measured !== undefined) this.set({ group: lag.group }, measured);
-      }
-    },
-  });
-
-lagGauge(
-  'messaging_consumer_pending_messages',
-  'Messages a consumer group has yet to handle: waiting, in flight or waiting for a retry',
-  (lag) => lag.pending,
-);
-lagGauge(
-  'messaging_consumer_oldest_pending_seconds',
-  'How long the oldest message a consumer group has yet to handle has waited',
-  (lag) => (lag.oldestPendingMs === undefined ? undefined : lag.oldestPendingMs / 1000),
-);
-lagGauge('messaging_dead_letters', 'Dead letters of a consumer group', (lag) => lag.deadLetters);
-
-/** Serves a broker's lag as gauges on `/metrics`, read at each scrape, until the returned function is called. */
-export function watchConsumerLag(source: LagSource): () => void {
-  lagSources.add(source);
-  return () => {
-    lagSources.delete(source);
+/**
+ * Gauges read at each scrape from sources registered while something runs (a broker's consumer groups, a
+ * projector's lag, a scheduler's pending deadlines). The gauges of one family share one read of the sources
+ * per scrape, and a source that fails (the database briefly away; readiness says so) drops its series
+ * rather than failing the scrape. Returns how to register a source; the registration returns its removal.
+ */
+export function scrapedGauges<Row>(family: {
+  readonly label: string;
+  readonly labelOf: (row: Row) => string;
+  readonly gauges: ReadonlyArray<{ name: string; help: string; value: (row: Row) => number | undefined }>;
+}): (source: () => Promise<readonly Row[]>) => () => void {
+  const sources = new Set<() => Promise<readonly Row[]>>();
+  let reading: Promise<Row[]> | undefined;
+  const read = () => {
+    reading ??= (async () => {
+      const all: Row[] = [];
+      for (const source of sources) all.push(...(await source().catch(() => [])));
+      return all;
+    })().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+  for (const gauge of family.gauges) {
+    new client.Gauge({
+      name: gauge.name,
+      help: gauge.help,
+      labelNames: [family.label],
+      registers: [metricsRegistry],
+      async collect() {
+        const rows = await read();
+        this.reset();
+        for (const row of rows) {
+          const measured = gauge.value(row);
+          if (measured !== undefined) this.set({ [family.label]: family.labelOf(row) }, measured);
+        }
+      },
+    });
+  }
+  return (source) => {
+    sources.add(source);
+    return () => {
+      sources.delete(source);
+    };
   };
 }
+
+/** Serves a broker's lag as gauges on `/metrics`, read at each scrape, until the returned function is called. */
+export const watchConsumerLag = scrapedGauges<ConsumerLag>({
+  label: 'group',
+  labelOf: (lag) => lag.group,
+  gauges: [
+    {
+      name: 'messaging_consumer_pending_messages',
+      help: 'Messages a consumer group has yet to handle: waiting, in flight or waiting for a retry',
+      value: (lag) => lag.pending,
+    },
+    {
+      name: 'messaging_consumer_oldest_pending_seconds',
+      help: 'How long the oldest message a consumer group has yet to handle has waited',
+      value: (lag) => (lag.oldestPendingMs === undefined ? undefined : lag.oldestPendingMs / 1000),
+    },
+    {
+      name: 'messaging_dead_letters',
+      help: 'Dead letters of a consumer group',
+      value: (lag) => lag.deadLetters,
+    },
+  ],
+});
 
 export const messagesHandled = new client.Counter({
   name: 'messaging_deliveries_total',

@@ -276,10 +276,9 @@ export function createDeadlines(
       // Listening before the first pass: a schedule committed in between still wakes the loop.
       stopListening = await db.listen(channel, onScheduled);
       stopWatchingClock = onClockChange(clock, wake);
-      stopGauge = watchPendingDeadlines(async () => ({
-        schema,
-        pending: (await db.query<{ pending: number }>(sql.count)).rows[0]?.pending ?? 0,
-      }));
+      stopGauge = watchPendingDeadlines(async () => [
+        { schema, pending: (await db.query<{ pending: number }>(sql.count)).rows[0]?.pending ?? 0 },
+      ]);
       loop = run();
     },
 
