@@ -8,14 +8,13 @@ import {
 import { createRegistry } from '@tessera/platform/registry';
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
-import { STORES_SERVICE, type StoresService } from '../stores/contract/stores-service.js';
+import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
-import { inProcessStoresDirectory } from './adapters/stores/in-process.js';
-import { storesApiDirectory } from './adapters/stores/stores-api.js';
+import { storesDirectory } from './adapters/stores/stores-directory.js';
 import { createBasketsCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
 import type { StoresDirectory } from './application/ports.js';
@@ -63,18 +62,15 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
       const baskets = createAggregateRepository(eventStore, Basket.aggregate, { snapshots, transaction });
-      // An address given means Stores runs elsewhere; otherwise this process's Stores is called directly
-      // (its queries join the request's transaction), and its own HTTP API only if it is not here.
-      const storesUrl = options.storesUrl ?? (process.env.STORES_URL || undefined);
-      const storesApi = storesApiDirectory({ baseUrl: () => storesUrl ?? selfUrl() });
-      const stores = (): StoresDirectory => {
-        const local = storesUrl ? undefined : services.find<StoresService>(STORES_SERVICE);
-        return local ? inProcessStoresDirectory(local) : storesApi;
-      };
-      const directory: StoresDirectory = options.storesDirectory ?? {
-        findStore: (id) => stores().findStore(id),
-        findProduct: (id) => stores().findProduct(id),
-      };
+      const directory: StoresDirectory =
+        options.storesDirectory ??
+        storesDirectory(
+          storesServiceFor({
+            services,
+            storesUrl: options.storesUrl ?? (process.env.STORES_URL || undefined),
+            selfUrl,
+          }),
+        );
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 
       // Application.

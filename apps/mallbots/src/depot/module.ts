@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
-import { STORES_SERVICE, type StoresService } from '../stores/contract/stores-service.js';
+import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
 import { depotCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
 import { postgresShoppingListRepository } from './adapters/postgres/shopping-lists.js';
-import { inProcessStoresDirectory, storesApiDirectory } from './adapters/stores/stores-directory.js';
+import { storesDirectory } from './adapters/stores/stores-directory.js';
 import { createDepotCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
 import type { StoresDirectory } from './application/ports.js';
@@ -38,18 +38,15 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     async start({ db, broker, http, selfUrl, services }) {
       // Driven adapters: the lists, the caches of Stores' data, and Stores itself for the misses.
       const lists = postgresShoppingListRepository(db);
-      // An address given means Stores runs elsewhere; otherwise this process's Stores is called directly
-      // (its queries join the command's transaction), and its own HTTP API only if it is not here.
-      const storesUrl = options.storesUrl ?? (process.env.STORES_URL || undefined);
-      const storesApi = storesApiDirectory({ baseUrl: () => storesUrl ?? selfUrl() });
-      const stores = (): StoresDirectory => {
-        const local = storesUrl ? undefined : services.find<StoresService>(STORES_SERVICE);
-        return local ? inProcessStoresDirectory(local) : storesApi;
-      };
-      const directory: StoresDirectory = options.storesDirectory ?? {
-        findStore: (id) => stores().findStore(id),
-        findProduct: (id) => stores().findProduct(id),
-      };
+      const directory: StoresDirectory =
+        options.storesDirectory ??
+        storesDirectory(
+          storesServiceFor({
+            services,
+            storesUrl: options.storesUrl ?? (process.env.STORES_URL || undefined),
+            selfUrl,
+          }),
+        );
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 
       // Application.

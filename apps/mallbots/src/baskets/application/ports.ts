@@ -55,13 +55,8 @@ export interface StoresDirectory {
   findProduct(id: string): Promise<ProductInfo | undefined>;
 }
 
-/** Stores could not be asked (unreachable, timed out, or it failed): the client may retry later (503). */
-export class StoresUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoresUnavailableError';
-  }
-}
+/** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */
+export { StoresUnavailableError } from '../../stores/contract/stores-service.js';
 
 /**
  * Where the integration messages of a save go, inside the saving transaction: they exist if and only if the

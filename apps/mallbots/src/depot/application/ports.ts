@@ -76,16 +76,8 @@ export interface StoresDirectory {
   findProduct(id: string): Promise<ProductInfo | undefined>;
 }
 
-/**
- * Stores could not be asked: not a DomainError, so a command that needed it is retried (and dead-lettered if
- * Stores stays away), never answered with a Failure that would make the saga compensate for an outage.
- */
-export class StoresUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoresUnavailableError';
-  }
-}
+/** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */
+export { StoresUnavailableError } from '../../stores/contract/stores-service.js';
 
 /** A shopping-list event as it is published: with the list it happened to, and that list after the save. */
 export interface SavedShoppingListEvent {

@@ -28,3 +28,15 @@ export interface StoresService {
   /** Undefined when Stores does not know the id, or the product was removed. */
   findProduct(id: string): Promise<ProductSummary | undefined>;
 }
+
+/**
+ * Stores could not be asked (unreachable, timed out, or it answered something that is not an answer). Not a
+ * DomainError: the caller's request may be retried later (Baskets answers 503; Depot's command is retried by
+ * the broker, never refused, so that the saga does not compensate for an outage).
+ */
+export class StoresUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoresUnavailableError';
+  }
+}
