@@ -127,7 +127,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   };
   const relay = await startRelay({
     db,
-    js,
+    nc,
     schema,
     ...(options.relayBatchSize ? { batchSize: options.relayBatchSize } : {}),
     faults: fault,

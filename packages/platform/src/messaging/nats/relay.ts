@@ -1,12 +1,13 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { messagesRelayed } from '../../observability/index.js';
 import { identifier, type SqlClient } from '../../sql/index.js';
 import { type Faults, isCrash } from '../faults.js';
+import { jetStreamPublisher } from './jetstream-publisher.js';
 import { outboxChannel } from './schema.js';
 
 export interface RelayOptions {
   db: SqlClient;
-  js: JetStreamClient;
+  nc: NatsConnection;
   schema: string;
   /** Rows published per pass (one transaction). Default 500. */
   batchSize?: number;
@@ -35,7 +36,8 @@ type Pass = 'published' | 'empty' | 'elsewhere';
  * its duplicate window, and the consumers' inbox drops any that come later.
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  const { db, js, faults } = options;
+  const { db, faults } = options;
+  const publisher = jetStreamPublisher(options.nc);
   const s = identifier(options.schema);
   const batchSize = options.batchSize ?? 500;
   const idleRecheckMs = options.idleRecheckMs ?? 5_000;
@@ -67,14 +69,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }>(sql.batch, [batchSize]);
       if (rows.length === 0) return 'empty';
       faults('beforeRelayPublish', {});
-      const acks: Promise<unknown>[] = [];
-      for (const row of rows) {
-        const ack = js.publish(row.nats_subject, row.payload, { msgID: row.message_id });
-        ack.catch(() => {}); // awaited below, unless a simulated crash abandons the pass first
-        acks.push(ack);
-        if (acks.length < rows.length) faults('midRelayPublish', { published: acks.length });
-      }
-      await Promise.all(acks);
+      await publisher.publishAll(
+        rows.map((row) => [row.nats_subject, row.payload, row.message_id] as const),
+        (published) => {
+          if (published < rows.length) faults('midRelayPublish', { published });
+        },
+      );
       faults('afterRelayPublishBeforeRemove', {});
       await db.query(sql.remove, [rows.map((row) => row.position)]);
       await db.afterCommit(() => messagesRelayed.inc(rows.length));
@@ -133,6 +133,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       stopped = true;
       wakeUp();
       await loop;
+      publisher.close();
       await unlisten();
       for (const resolve of idle.splice(0)) resolve();
     },
