@@ -16,3 +16,4 @@ export {
   permissionDenied,
   unauthenticated,
 } from './errors.js';
+export { readThrough } from './read-through.js';

@@ -198,3 +198,19 @@ export function command<Data>(
     ? causedBy(cause.message, source, cause.index, { ...next, replyTo: message.replyTo })
     : newEnvelope(source, { ...next, replyTo: message.replyTo });
 }
+
+/**
+ * `handle`, then, once its transaction has committed, `observer` told of the message (applied or dropped as
+ * irrelevant): how tests and metrics wait for a subscription's effect without polling.
+ */
+export function observedHandler(
+  db: Pick<SqlClient, 'afterCommit'>,
+  handle: (message: Envelope) => Promise<void>,
+  observer: ((message: Envelope) => void) | undefined,
+): (message: Envelope) => Promise<void> {
+  if (!observer) return handle;
+  return async (message) => {
+    await handle(message);
+    await db.afterCommit(() => observer(message));
+  };
+}

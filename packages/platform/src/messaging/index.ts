@@ -50,6 +50,7 @@ export {
   command,
   FAILURE_REPLY,
   isReply,
+  observedHandler,
   onCommands,
   onMessages,
   replySchemas,

@@ -1,3 +1,4 @@
+import { readThrough } from '@tessera/platform/ddd';
 import { productNotFound, storeNotFound } from '../domain/basket.js';
 import type { ProductInfo, StoreInfo, StoresCache, StoresDirectory } from './ports.js';
 
@@ -7,8 +8,7 @@ export interface StoresLookups {
 }
 
 /**
- * Cache first, Stores' API on a miss (spec §3.2 "fallback semantics"). The clock is read before asking, so the
- * cache can refuse a fetched value that an event handled meanwhile may have outdated.
+ * Cache first, Stores on a miss (spec §3.2 "fallback semantics"), through the platform's `readThrough`.
  */
 export function createStoresLookups({
   cache,
@@ -17,25 +17,20 @@ export function createStoresLookups({
   cache: StoresCache;
   directory: StoresDirectory;
 }): StoresLookups {
-  const product = async (id: string) => {
-    const cached = await cache.findProduct(id);
-    if (cached) return cached;
-    const since = await cache.now();
-    const found = await directory.findProduct(id);
-    if (!found) throw productNotFound(id);
-    await cache.rememberProduct(found, since);
-    return found;
-  };
-
-  const store = async (id: string) => {
-    const cached = await cache.findStore(id);
-    if (cached) return cached;
-    const since = await cache.now();
-    const found = await directory.findStore(id);
-    if (!found) throw storeNotFound(id);
-    await cache.rememberStore(found, since);
-    return found;
-  };
+  const product = readThrough({
+    cached: (id) => cache.findProduct(id),
+    now: () => cache.now(),
+    fetch: (id) => directory.findProduct(id),
+    remember: (found, since) => cache.rememberProduct(found, since),
+    missing: productNotFound,
+  });
+  const store = readThrough({
+    cached: (id) => cache.findStore(id),
+    now: () => cache.now(),
+    fetch: (id) => directory.findStore(id),
+    remember: (found, since) => cache.rememberStore(found, since),
+    missing: storeNotFound,
+  });
 
   return {
     async productWithStore(productId) {

@@ -1,4 +1,4 @@
-import { notFound } from '@tessera/platform/ddd';
+import { notFound, readThrough } from '@tessera/platform/ddd';
 import type { ResolvedItem } from '../domain/shopping-list.js';
 import type { StoresCache, StoresDirectory } from './ports.js';
 
@@ -12,8 +12,7 @@ export const productNotFound = (id: string) =>
   notFound('product_not_found', `the product ${id} is not known`);
 
 /**
- * Cache first, Stores on a miss (spec §3.4, D-5). The clock is read before asking, so the cache can refuse a
- * fetched value that an event handled meanwhile may have outdated. (The same algorithm as Baskets' look-ups.)
+ * Cache first, Stores on a miss (spec §3.4, D-5), through the platform's `readThrough`.
  */
 export function createStoresLookups({
   cache,
@@ -22,35 +21,20 @@ export function createStoresLookups({
   cache: StoresCache;
   directory: StoresDirectory;
 }): StoresLookups {
-  const lookUp =
-    <T>(
-      cached: (id: string) => Promise<T | undefined>,
-      fetch: (id: string) => Promise<T | undefined>,
-      remember: (value: T, since: Date) => Promise<void>,
-      missing: (id: string) => Error,
-    ) =>
-    async (id: string): Promise<T> => {
-      const hit = await cached(id);
-      if (hit) return hit;
-      const since = await cache.now();
-      const found = await fetch(id);
-      if (!found) throw missing(id);
-      await remember(found, since);
-      return found;
-    };
-
-  const product = lookUp(
-    (id) => cache.findProduct(id),
-    (id) => directory.findProduct(id),
-    (found, since) => cache.rememberProduct(found, since),
-    productNotFound,
-  );
-  const store = lookUp(
-    (id) => cache.findStore(id),
-    (id) => directory.findStore(id),
-    (found, since) => cache.rememberStore(found, since),
-    storeNotFound,
-  );
+  const product = readThrough({
+    cached: (id) => cache.findProduct(id),
+    now: () => cache.now(),
+    fetch: (id) => directory.findProduct(id),
+    remember: (found, since) => cache.rememberProduct(found, since),
+    missing: productNotFound,
+  });
+  const store = readThrough({
+    cached: (id) => cache.findStore(id),
+    now: () => cache.now(),
+    fetch: (id) => directory.findStore(id),
+    remember: (found, since) => cache.rememberStore(found, since),
+    missing: storeNotFound,
+  });
 
   return {
     async resolve({ storeId, productId, quantity }) {

@@ -1,4 +1,10 @@
-import { type Broker, type Envelope, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import {
+  type Broker,
+  type Envelope,
+  observedHandler,
+  onMessages,
+  type Subscribed,
+} from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import {
   PRODUCT_CHANNEL,
@@ -43,12 +49,7 @@ export async function subscribeToStores(
   observer?: CacheObserver,
 ): Promise<Subscribed[]> {
   const handlers = storesCacheHandlers(postgresCacheUpdates(db));
-  const observed =
-    (handle: (message: Envelope) => Promise<void>) =>
-    async (message: Envelope): Promise<void> => {
-      await handle(message);
-      if (observer) await db.afterCommit(() => observer(message));
-    };
+  const observed = (handle: (message: Envelope) => Promise<void>) => observedHandler(db, handle, observer);
   return [
     await broker.subscribe({
       group: 'baskets-stores',

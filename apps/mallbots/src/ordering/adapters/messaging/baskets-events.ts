@@ -1,4 +1,10 @@
-import { type Broker, type Envelope, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import {
+  type Broker,
+  type Envelope,
+  observedHandler,
+  onMessages,
+  type Subscribed,
+} from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import { BASKET_CHANNEL, basketsMessages } from '../../../baskets/contract/integration-events.js';
 import type { OrderingCommands } from '../../application/commands.js';
@@ -31,13 +37,9 @@ export function subscribeToBaskets(
   commands: Pick<OrderingCommands, 'createOrder'>,
   observer?: BasketsObserver,
 ): Promise<Subscribed> {
-  const handle = basketsHandlers(commands);
   return broker.subscribe({
     group: ORDERING_BASKETS_GROUP,
     subjects: [BASKET_CHANNEL],
-    async handle(message) {
-      await handle(message);
-      if (observer) await db.afterCommit(() => observer(message));
-    },
+    handle: observedHandler(db, basketsHandlers(commands), observer),
   });
 }

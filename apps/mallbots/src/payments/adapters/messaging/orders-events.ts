@@ -1,5 +1,5 @@
 import { isDomainError } from '@tessera/platform/ddd';
-import { type Envelope, onMessages } from '@tessera/platform/messaging';
+import { type Envelope, observedHandler, onMessages } from '@tessera/platform/messaging';
 import type { Logger } from '@tessera/platform/observability';
 import type { SqlClient } from '@tessera/platform/sql';
 import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
@@ -48,9 +48,6 @@ export function ordersHandling(
   return {
     group: PAYMENTS_ORDERS_GROUP,
     subjects: [ORDER_CHANNEL],
-    async handle(message: Envelope) {
-      await handle(message);
-      if (observer) await db.afterCommit(() => observer(message));
-    },
+    handle: observedHandler(db, handle, observer),
   };
 }
