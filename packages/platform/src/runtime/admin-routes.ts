@@ -21,7 +21,8 @@ import {
  */
 export const ADMIN_TAG = {
   name: 'admin',
-  description: 'Operations: dead letters, consumer lag, sagas and projections. Not authenticated: keep the port private.',
+  description:
+    'Operations: dead letters, consumer lag, sagas and projections. Not authenticated: keep the port private.',
 };
 const tags = [ADMIN_TAG.name];
 
