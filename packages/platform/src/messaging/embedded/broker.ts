@@ -296,7 +296,9 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       for (const subscribed of running) void subscribed.stop();
     };
     if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
-    const workers = Array.from({ length: concurrency }, () => worker());
+    // PGlite is one connection, and every handling holds it for its transaction: more workers could only
+    // queue behind it, and each wake-up would cost every one of them an empty claim.
+    const workers = Array.from({ length: db.kind === 'pglite' ? 1 : concurrency }, () => worker());
     let stopping: Promise<void> | undefined;
     const subscribed: Subscribed = {
       stop() {
