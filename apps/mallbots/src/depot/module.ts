@@ -60,7 +60,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       const queries = createDepotQueries({ lists });
 
       // Driver adapters: the REST routes, the saga's commands, and the Stores events that keep the caches.
-      registerDepotRoutes(http, { queries });
+      registerDepotRoutes(http, { commands, queries });
       const subscriptions = [
         await broker.subscribe(depotCommandHandling(commands, { publisher: broker, db })),
         ...(await subscribeToStores(broker, db, options.onCacheUpdate)),

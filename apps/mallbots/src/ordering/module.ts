@@ -9,6 +9,7 @@ import type { Module } from '@tessera/platform/runtime';
 import { registerOrderingRoutes } from './adapters/http/routes.js';
 import { type BasketsObserver, subscribeToBaskets } from './adapters/messaging/baskets-events.js';
 import { orderingCommandHandling } from './adapters/messaging/commands.js';
+import { subscribeToFulfilment } from './adapters/messaging/fulfilment-events.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { createOrderingCommands } from './application/commands.js';
@@ -54,15 +55,17 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
       const commands = createOrderingCommands({ db, orders, outbox });
       const queries = createOrderingQueries({ orders });
 
-      // Driver adapters: the REST routes, checked-out baskets, and the saga's commands.
+      // Driver adapters: the REST routes, checked-out baskets, the saga's commands, completed shopping lists
+      // (ready) and paid invoices (completed).
       registerOrderingRoutes(http, { commands, queries });
       const baskets = await subscribeToBaskets(broker, db, commands, options.onBasketsMessage);
       const commandHandling = await broker.subscribe(
         orderingCommandHandling(commands, { publisher: broker, db }),
       );
+      const fulfilment = await subscribeToFulfilment(broker, commands);
       return {
         async stop() {
-          await Promise.all([baskets.stop(), commandHandling.stop()]);
+          await Promise.all([baskets, commandHandling, ...fulfilment].map((s) => s.stop()));
         },
       };
     },

@@ -27,6 +27,10 @@ export interface DepotCommands {
    */
   cancelShoppingList(input: { orderId: string }): Promise<void>;
   initiateShopping(input: { id: string }): Promise<void>;
+  /** An available list goes to a bot (for now from the REST API; the bots come later). */
+  assignShoppingList(input: { id: string; botId: string }): Promise<void>;
+  /** The assigned list was shopped: publishes ShoppingListCompleted, which readies the order. */
+  completeShoppingList(input: { id: string }): Promise<void>;
 }
 
 /**
@@ -72,5 +76,7 @@ export function createDepotCommands({
     },
 
     initiateShopping: ({ id }) => update(id, ShoppingList.initiate),
+    assignShoppingList: ({ id, botId }) => update(id, (state) => ShoppingList.assign(state, { botId })),
+    completeShoppingList: ({ id }) => update(id, ShoppingList.complete),
   };
 }

@@ -21,6 +21,7 @@ export interface ShoppingListView {
   readonly orderId: string;
   readonly status: ShoppingList.ShoppingListStatus;
   readonly stops: readonly ShoppingList.Stop[];
+  readonly assignedBotId?: string;
   readonly createdAt: Date;
 }
 

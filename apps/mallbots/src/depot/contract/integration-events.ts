@@ -16,6 +16,9 @@ export const depotMessages = {
   /** Initiated: a bot may take it. */
   'depotapi.ShoppingListAvailable': z.strictObject({ id, orderId: id }),
   'depotapi.ShoppingListCanceled': z.strictObject({ id, orderId: id }),
+  /** A bot took it. */
+  'depotapi.ShoppingListAssigned': z.strictObject({ id, orderId: id, botId: z.string().min(1).max(100) }),
+  /** Shopped: the order is ready for pickup. */
   'depotapi.ShoppingListCompleted': z.strictObject({ id, orderId: id }),
 };
 
@@ -50,6 +53,7 @@ const summaries: Record<DepotMessageType, string> = {
   'depotapi.ShoppingListCreated': "A shopping list was made from an order's items, grouped by store",
   'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
   'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
+  'depotapi.ShoppingListAssigned': 'A shopping list was assigned to a bot',
   'depotapi.ShoppingListCompleted': 'Every stop of a shopping list was shopped',
 };
 
@@ -57,7 +61,7 @@ const summaries: Record<DepotMessageType, string> = {
 export const depotPublishes: readonly ChannelContract[] = [
   {
     address: SHOPPING_LIST_CHANNEL,
-    description: 'Shopping lists: created, available, canceled, completed',
+    description: 'Shopping lists: created, available, canceled, assigned, completed',
     messages: (Object.keys(depotMessages) as DepotMessageType[]).map((type) => ({
       name: type,
       summary: summaries[type],

@@ -32,12 +32,16 @@ export interface State {
   readonly orderId: string;
   readonly stops: readonly Stop[];
   readonly status: ShoppingListStatus;
+  /** The bot shopping it, from its assignment on. */
+  readonly assignedBotId?: string;
 }
 
 export type Event =
   | DomainEvent<'depot.ShoppingListCreated', { orderId: string; stops: readonly Stop[] }>
   | DomainEvent<'depot.ShoppingListInitiated', Record<string, never>>
-  | DomainEvent<'depot.ShoppingListCanceled', Record<string, never>>;
+  | DomainEvent<'depot.ShoppingListCanceled', Record<string, never>>
+  | DomainEvent<'depot.ShoppingListAssigned', { botId: string }>
+  | DomainEvent<'depot.ShoppingListCompleted', Record<string, never>>;
 
 export const aggregate: AggregateType<State, Event> = {
   name: 'depot.ShoppingList',
@@ -50,6 +54,10 @@ export const aggregate: AggregateType<State, Event> = {
         return { ...state, status: 'available' };
       case 'depot.ShoppingListCanceled':
         return { ...state, status: 'canceled' };
+      case 'depot.ShoppingListAssigned':
+        return { ...state, status: 'assigned', assignedBotId: event.data.botId };
+      case 'depot.ShoppingListCompleted':
+        return { ...state, status: 'completed' };
     }
   },
 };
@@ -131,4 +139,29 @@ export function cancel(state: State): Event[] {
     throw failedPrecondition('shopping_list_not_cancelable', 'the shopping list cannot be canceled');
   }
   return [{ type: 'depot.ShoppingListCanceled', data: {} }];
+}
+
+/**
+ * An available list goes to a bot. Assigning it again to the same bot records nothing (a retried request);
+ * to another bot, or in any other status, it is refused.
+ */
+export function assign(state: State, input: { botId: string }): Event[] {
+  if (!state.exists) throw shoppingListNotFound();
+  const botId = input.botId.trim();
+  if (botId === '') throw invalidArgument('bot_id_blank', 'the bot id cannot be blank', 'botId');
+  if (state.status === 'assigned' && state.assignedBotId === botId) return [];
+  if (state.status !== 'available') {
+    throw failedPrecondition('shopping_list_not_assignable', 'the shopping list cannot be assigned');
+  }
+  return [{ type: 'depot.ShoppingListAssigned', data: { botId } }];
+}
+
+/** Its bot shopped every stop. Completing a completed list records nothing (a retried request). */
+export function complete(state: State): Event[] {
+  if (!state.exists) throw shoppingListNotFound();
+  if (state.status === 'completed') return [];
+  if (state.status !== 'assigned') {
+    throw failedPrecondition('shopping_list_not_completable', 'the shopping list cannot be completed');
+  }
+  return [{ type: 'depot.ShoppingListCompleted', data: {} }];
 }

@@ -194,10 +194,13 @@ export function cancel(state: State): Event[] {
   return [{ type: 'ordering.OrderCanceled', data: {} }];
 }
 
-/** Its shopping is done: the order waits at the depot. Readying a ready order is a no-op (a repeated event). */
+/**
+ * Its shopping is done: the order waits at the depot. Readying a ready or completed order is a no-op: the
+ * list's completion delivered again, possibly after the order was paid.
+ */
 export function ready(state: State): Event[] {
   mustExist(state);
-  if (state.status === 'ready') return [];
+  if (state.status === 'ready' || state.status === 'completed') return [];
   if (state.status !== 'approved') {
     throw failedPrecondition('order_not_approved', 'the order cannot be readied: it is not approved');
   }

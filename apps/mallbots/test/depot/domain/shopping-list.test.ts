@@ -25,6 +25,9 @@ const created: ShoppingList.Event = {
 };
 const initiated: ShoppingList.Event = { type: 'depot.ShoppingListInitiated', data: {} };
 const canceled: ShoppingList.Event = { type: 'depot.ShoppingListCanceled', data: {} };
+const assigned: ShoppingList.Event = { type: 'depot.ShoppingListAssigned', data: { botId: 'bot-7' } };
+const completed: ShoppingList.Event = { type: 'depot.ShoppingListCompleted', data: {} };
+const assignTo = (botId: string) => (state: ShoppingList.State) => ShoppingList.assign(state, { botId });
 
 describe('ShoppingList', () => {
   const list = aggregateSpec(ShoppingList.aggregate);
@@ -125,5 +128,58 @@ describe('ShoppingList', () => {
   it('cannot be canceled once completed', () => {
     const completed: ShoppingList.State = { ...list.given(created).state, status: 'completed' };
     expect(() => ShoppingList.cancel(completed)).toThrowError('the shopping list cannot be canceled');
+  });
+
+  it('is assigned to a bot when available; the same bot again records nothing', () => {
+    const state = list.given(created, initiated).when(assignTo(' bot-7 ')).thenEvents(assigned);
+    expect(state).toMatchObject({ status: 'assigned', assignedBotId: 'bot-7' });
+    list.given(created, initiated, assigned).when(assignTo('bot-7')).thenEvents();
+  });
+
+  it('cannot be assigned unless available, nor to a second bot, nor to a blank bot, nor when unknown', () => {
+    const refused = {
+      kind: 'failed_precondition',
+      code: 'shopping_list_not_assignable',
+      message: 'the shopping list cannot be assigned',
+    } as const;
+    list.given(created).when(assignTo('bot-7')).thenFails(refused);
+    list.given(created, canceled).when(assignTo('bot-7')).thenFails(refused);
+    list.given(created, initiated, assigned).when(assignTo('bot-8')).thenFails(refused);
+    list.given(created, initiated, assigned, completed).when(assignTo('bot-7')).thenFails(refused);
+    const blank = list.given(created, initiated).when(assignTo('  ')).thenFails({
+      kind: 'invalid_argument',
+      code: 'bot_id_blank',
+    });
+    expect(blank.field).toBe('botId');
+    list.given().when(assignTo('bot-7')).thenFails({ kind: 'not_found', code: 'shopping_list_not_found' });
+  });
+
+  it('is completed when assigned, keeping its bot; completing it again records nothing', () => {
+    const state = list.given(created, initiated, assigned).when(ShoppingList.complete).thenEvents(completed);
+    expect(state).toMatchObject({ status: 'completed', assignedBotId: 'bot-7' });
+    list.given(created, initiated, assigned, completed).when(ShoppingList.complete).thenEvents();
+  });
+
+  it('cannot be completed unless assigned, nor when unknown; a completed list cannot be canceled', () => {
+    const refused = {
+      kind: 'failed_precondition',
+      code: 'shopping_list_not_completable',
+      message: 'the shopping list cannot be completed',
+    } as const;
+    list.given(created).when(ShoppingList.complete).thenFails(refused);
+    list.given(created, initiated).when(ShoppingList.complete).thenFails(refused);
+    list.given(created, initiated, canceled).when(ShoppingList.complete).thenFails(refused);
+    list
+      .given()
+      .when(ShoppingList.complete)
+      .thenFails({ kind: 'not_found', code: 'shopping_list_not_found' });
+    list
+      .given(created, initiated, assigned, completed)
+      .when(ShoppingList.cancel)
+      .thenFails({ code: 'shopping_list_not_cancelable' });
+  });
+
+  it('an assigned list can still be canceled (the saga compensating)', () => {
+    list.given(created, initiated, assigned).when(ShoppingList.cancel).thenEvents(canceled);
   });
 });

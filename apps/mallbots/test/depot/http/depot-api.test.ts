@@ -3,6 +3,7 @@ import {
   expectDocumentedRoutes,
   expectProblem,
   testDatabases,
+  unknownId,
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depotModule } from '../../../src/depot/module.js';
@@ -22,8 +23,24 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
     [
       { method: 'GET', path: '/api/depot/shopping' },
       { method: 'GET', path: '/api/depot/shopping/:id', notFound: shoppingListNotFound },
+      {
+        method: 'PUT',
+        path: '/api/depot/shopping/:id/assign',
+        body: { botId: 'bot-1' },
+        notFound: shoppingListNotFound,
+      },
+      { method: 'PUT', path: '/api/depot/shopping/:id/complete', notFound: shoppingListNotFound },
     ],
   );
+
+  it('refuses a blank or over-long bot id when assigning, naming it', async () => {
+    for (const botId of ['', '   ', 'b'.repeat(101)]) {
+      expectProblem(await api.call('PUT', `/api/depot/shopping/${unknownId()}/assign`, { botId }), 400, {
+        code: 'invalid_request',
+        field: 'body.botId',
+      });
+    }
+  });
 
   it('refuses an unknown status, a bad limit, or an unknown parameter when listing, naming it', async () => {
     for (const [query, field] of [
@@ -51,11 +68,19 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
     const operations = await expectDocumentedRoutes(api, depotModule, '/api/depot', [
       '/api/depot/shopping',
       '/api/depot/shopping/{id}',
+      '/api/depot/shopping/{id}/assign',
+      '/api/depot/shopping/{id}/complete',
     ]);
     expect(operations.map((operation) => operation.operationId).sort()).toEqual([
+      'assignShoppingList',
+      'completeShoppingList',
       'getShoppingList',
       'listShoppingLists',
     ]);
+    for (const operationId of ['assignShoppingList', 'completeShoppingList']) {
+      const operation = operations.find((o) => o.operationId === operationId)!;
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['204', '400', '404', '409']));
+    }
   });
 
   it('lists the ShoppingList channel it publishes and the command channel it receives in the AsyncAPI document', async () => {
@@ -66,6 +91,8 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
       'depotapi.ShoppingListCreated',
       'depotapi.ShoppingListAvailable',
       'depotapi.ShoppingListCanceled',
+      'depotapi.ShoppingListAssigned',
+      'depotapi.ShoppingListCompleted',
       'depotapi.CreateShoppingList',
       'depotapi.CancelShoppingList',
       'depotapi.InitiateShopping',

@@ -294,7 +294,15 @@ describe('Order: ready', () => {
     spec.given(created, approved, readied).when(Order.ready).thenEvents();
   });
 
-  it.each(statusesExcept('approved', 'ready'))('refuses to ready a %s order', (status) => {
+  it('readying a completed order records nothing (the list completion delivered again)', () => {
+    const state = spec
+      .given(...histories.completed)
+      .when(Order.ready)
+      .thenEvents();
+    expect(state.status).toBe('completed');
+  });
+
+  it.each(statusesExcept('approved', 'ready', 'completed'))('refuses to ready a %s order', (status) => {
     spec
       .given(...histories[status])
       .when(Order.ready)

@@ -1,8 +1,11 @@
 import type { HttpServer } from '@tessera/platform/http';
+import type { DepotCommands } from '../../application/commands.js';
 import type { DepotQueries } from '../../application/queries.js';
 import {
+  assignBody,
   idParams,
   listQuery,
+  noContent,
   problems,
   shoppingListResponse,
   shoppingListsResponse,
@@ -11,10 +14,16 @@ import {
 } from './schemas.js';
 
 /**
- * The REST routes of Depot under /api/depot: reading shopping lists. They are made, initiated and canceled by
- * the create-order saga's commands; assigning and completing come with the bots.
+ * The REST routes of Depot under /api/depot: reading shopping lists, and assigning and completing them (the
+ * depot's operators, until the bots do it). Lists are made, initiated and canceled by the saga's commands.
  */
-export function registerDepotRoutes(http: HttpServer, { queries }: { queries: DepotQueries }) {
+export function registerDepotRoutes(
+  http: HttpServer,
+  {
+    commands,
+    queries,
+  }: { commands: Pick<DepotCommands, 'assignShoppingList' | 'completeShoppingList'>; queries: DepotQueries },
+) {
   http.get(
     '/api/depot/shopping',
     {
@@ -46,5 +55,51 @@ export function registerDepotRoutes(http: HttpServer, { queries }: { queries: De
     async (request) => ({
       shoppingList: toShoppingListDto(await queries.getShoppingList(request.params)),
     }),
+  );
+
+  http.put(
+    '/api/depot/shopping/:id/assign',
+    {
+      schema: {
+        tags,
+        operationId: 'assignShoppingList',
+        summary: 'Assign an available shopping list to a bot (again to the same bot changes nothing)',
+        params: idParams,
+        body: assignBody,
+        response: {
+          204: noContent('The list is assigned'),
+          400: problems.badRequest,
+          404: problems.notFound,
+          409: problems.conflict,
+          413: problems.tooLarge,
+        },
+      },
+    },
+    async (request, reply) => {
+      await commands.assignShoppingList({ ...request.params, ...request.body });
+      return reply.status(204).send();
+    },
+  );
+
+  http.put(
+    '/api/depot/shopping/:id/complete',
+    {
+      schema: {
+        tags,
+        operationId: 'completeShoppingList',
+        summary: 'Complete an assigned shopping list: its order becomes ready (again changes nothing)',
+        params: idParams,
+        response: {
+          204: noContent('The list is completed'),
+          400: problems.badRequest,
+          404: problems.notFound,
+          409: problems.conflict,
+        },
+      },
+    },
+    async (request, reply) => {
+      await commands.completeShoppingList(request.params);
+      return reply.status(204).send();
+    },
   );
 }

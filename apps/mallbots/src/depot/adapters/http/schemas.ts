@@ -11,6 +11,12 @@ const statuses = ['pending', 'available', 'assigned', 'active', 'completed', 'ca
 
 export const MAX_LIST_LIMIT = 100;
 
+export const assignBody = z.strictObject({
+  botId: z.string().trim().min(1).max(100).describe('The bot that will shop the list (1–100 characters)'),
+});
+
+export const noContent = (description: string) => z.undefined().describe(description);
+
 export const listQuery = z.strictObject({
   status: z.enum(statuses).default('available').describe('Only lists in this status (default: available)'),
   limit: z.coerce
@@ -38,6 +44,7 @@ const shoppingListSchema = z.object({
       }),
     )
     .describe('One stop per store, in the order the stores first appear among the order’s items'),
+  assignedBotId: z.string().optional().describe('The bot shopping it, once assigned'),
   createdAt: z.iso.datetime(),
 });
 
@@ -57,11 +64,14 @@ export const toShoppingListDto = (list: ShoppingListView) => ({
     storeLocation: stop.storeLocation,
     items: stop.items.map(({ productId, productName, quantity }) => ({ productId, productName, quantity })),
   })),
+  ...(list.assignedBotId === undefined ? {} : { assignedBotId: list.assignedBotId }),
   createdAt: list.createdAt.toISOString(),
 });
 
 /** Error answers the routes may give, documented as RFC 9457 problem details. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid (see code and errors)'),
+  badRequest: problemResponse('The request is invalid, or the list cannot change so (see code and errors)'),
   notFound: problemResponse('No shopping list with that ID'),
+  conflict: problemResponse('The shopping list was changed concurrently; reload it and try again'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
 };

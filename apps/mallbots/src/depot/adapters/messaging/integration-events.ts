@@ -12,6 +12,10 @@ function forShoppingList({ shoppingListId: id, shoppingList, event }: SavedShopp
       return { type: 'depotapi.ShoppingListAvailable', data };
     case 'depot.ShoppingListCanceled':
       return { type: 'depotapi.ShoppingListCanceled', data };
+    case 'depot.ShoppingListAssigned':
+      return { type: 'depotapi.ShoppingListAssigned', data: { ...data, botId: event.data.botId } };
+    case 'depot.ShoppingListCompleted':
+      return { type: 'depotapi.ShoppingListCompleted', data };
   }
 }
 

@@ -14,17 +14,19 @@ interface ShoppingListRow {
   order_id: string;
   stops: ShoppingList.Stop[];
   status: ShoppingList.ShoppingListStatus;
+  assigned_bot_id: string | null;
   version: number;
   created_at: Date;
 }
 
-const COLUMNS = 'id, order_id, stops, status, version, created_at';
+const COLUMNS = 'id, order_id, stops, status, assigned_bot_id, version, created_at';
 
 const viewOf = (row: ShoppingListRow): ShoppingListView => ({
   id: row.id,
   orderId: row.order_id,
   status: row.status,
   stops: row.stops,
+  ...(row.assigned_bot_id === null ? {} : { assignedBotId: row.assigned_bot_id }),
   createdAt: row.created_at,
 });
 
@@ -44,7 +46,13 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
       const found = await row(id);
       if (!found) return { state: ShoppingList.aggregate.initialState, version: 0 };
       return {
-        state: { exists: true, orderId: found.order_id, stops: found.stops, status: found.status },
+        state: {
+          exists: true,
+          orderId: found.order_id,
+          stops: found.stops,
+          status: found.status,
+          ...(found.assigned_bot_id === null ? {} : { assignedBotId: found.assigned_bot_id }),
+        },
         version: found.version,
       };
     },
@@ -55,14 +63,15 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
         ({ rowCount } =
           expectedVersion === 0
             ? await db.query(
-                `INSERT INTO depot.shopping_lists (id, order_id, stops, status, version)
-                 VALUES ($1, $2, $3::jsonb, $4, 1) ON CONFLICT (id) DO NOTHING`,
-                [id, state.orderId, JSON.stringify(state.stops), state.status],
+                `INSERT INTO depot.shopping_lists (id, order_id, stops, status, assigned_bot_id, version)
+                 VALUES ($1, $2, $3::jsonb, $4, $5, 1) ON CONFLICT (id) DO NOTHING`,
+                [id, state.orderId, JSON.stringify(state.stops), state.status, state.assignedBotId ?? null],
               )
             : await db.query(
-                `UPDATE depot.shopping_lists SET status = $2, version = version + 1, updated_at = now()
+                `UPDATE depot.shopping_lists
+                 SET status = $2, assigned_bot_id = $4, version = version + 1, updated_at = now()
                  WHERE id = $1 AND version = $3`,
-                [id, state.status, expectedVersion],
+                [id, state.status, expectedVersion, state.assignedBotId ?? null],
               ));
       } catch (error) {
         // Another list was made for the order meanwhile: retrying finds it and answers its id.

@@ -1,0 +1,55 @@
+import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import { depotMessages, SHOPPING_LIST_CHANNEL } from '../../../depot/contract/integration-events.js';
+import { INVOICE_CHANNEL, paymentsMessages } from '../../../payments/contract/integration-events.js';
+import type { OrderingCommands } from '../../application/commands.js';
+
+/** The consumer group that readies orders whose shopping is done (spec §3.5). */
+export const ORDERING_DEPOT_GROUP = 'ordering-depot';
+/** The consumer group that completes paid orders (the reference's missing InvoicePaid subscription). */
+export const ORDERING_PAYMENTS_GROUP = 'ordering-payments';
+
+/**
+ * A completed shopping list readies its order. Readying a ready (or already completed) order records
+ * nothing, so a copy of the message under another id changes nothing. Other Depot messages are dropped.
+ */
+export function depotHandlers(commands: Pick<OrderingCommands, 'readyOrder'>) {
+  return onMessages(depotMessages, {
+    'depotapi.ShoppingListCompleted': async ({ orderId }) => {
+      await commands.readyOrder({ id: orderId });
+    },
+  });
+}
+
+/**
+ * A paid invoice completes its order. Completing a completed order with the same invoice records nothing;
+ * with another invoice it is refused (retried, then dead-lettered: a second invoice for one order is a bug).
+ */
+export function paymentsHandlers(commands: Pick<OrderingCommands, 'completeOrder'>) {
+  return onMessages(paymentsMessages, {
+    'paymentsapi.InvoicePaid': async ({ id, orderId }) => {
+      await commands.completeOrder({ id: orderId, invoiceId: id });
+    },
+  });
+}
+
+/**
+ * Subscribes groups `ordering-depot` and `ordering-payments`. Each handling runs in the broker's transaction
+ * (the appended events and outgoing messages join it), whose inbox already skips a message id seen before.
+ */
+export async function subscribeToFulfilment(
+  broker: Broker,
+  commands: Pick<OrderingCommands, 'readyOrder' | 'completeOrder'>,
+): Promise<Subscribed[]> {
+  return [
+    await broker.subscribe({
+      group: ORDERING_DEPOT_GROUP,
+      subjects: [SHOPPING_LIST_CHANNEL],
+      handle: depotHandlers(commands),
+    }),
+    await broker.subscribe({
+      group: ORDERING_PAYMENTS_GROUP,
+      subjects: [INVOICE_CHANNEL],
+      handle: paymentsHandlers(commands),
+    }),
+  ];
+}
