@@ -1,7 +1,7 @@
 /**
  * How envelopes map onto one JetStream stream (ADR 0008): `<stream>.<partition>.<subject>`, where the
- * partition is a hash of the message key. Each consumer group has one durable consumer per partition with
- * one message in flight, so a key's messages are handled in order by whichever member holds them, and the
+ * partition is a hash of the message key. Each consumer group has one durable consumer per partition, a
+ * lane that one member at a time holds (leases.ts), so a key's messages are handled in order, and the
  * partitions run in parallel. Re-driven dead letters go to `<stream>.redrive.<group>`, read by the group's
  * own re-drive consumer, so that only the group they died in sees them again.
  */
