@@ -9,6 +9,7 @@ export type {
 } from './client.js';
 export { createSqlClient } from './client.js';
 export { identifier, SqlState, sqlStateOf } from './errors.js';
+export { lockKey } from './locks.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
 export { migrate, sqlMigrationsIn } from './migrations.js';
 export type { PostgresOptions } from './pg.js';

@@ -1,12 +1,8 @@
-import type { Queryable, SqlClient } from '@tessera/platform/sql';
+import { lockKey, type Queryable, type SqlClient } from '@tessera/platform/sql';
 import type { ProductInfo, StoreInfo, StoresCache } from '../../application/ports.js';
 
-/**
- * Serialises, per store or product id, the event handlers and the remembering of a fetched value, until the
- * transaction ends: whichever comes second sees what the first did. (As Baskets' caches.)
- */
-const lockId = (db: Pick<Queryable, 'query'>, id: string) =>
-  db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [id]);
+// `lockKey(db, id)` serialises, per store or product id, the event handlers and the remembering of a
+// fetched value, until the transaction ends: whichever comes second sees what the first did.
 
 /** The read side, used by the commands: finds, and remembers what Stores answered on a miss. */
 export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>): StoresCache {
@@ -34,7 +30,7 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
 
     rememberStore: (store, since) =>
       db.transaction(async () => {
-        await lockId(db, store.id);
+        await lockKey(db, store.id);
         await db.query(
           `INSERT INTO depot.stores_cache (id, name, location)
            SELECT $1, $2, $3
@@ -46,7 +42,7 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
 
     rememberProduct: (product, since) =>
       db.transaction(async () => {
-        await lockId(db, product.id);
+        await lockKey(db, product.id);
         await db.query(
           `INSERT INTO depot.products_cache (id, store_id, name)
            SELECT $1, $2, $3
@@ -67,7 +63,7 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
  */
 export function postgresCacheUpdates(db: Queryable) {
   const handling = async (id: string) => {
-    await lockId(db, id);
+    await lockKey(db, id);
     await db.query(
       `INSERT INTO depot.cache_changes (id, handled_at) VALUES ($1, clock_timestamp())
        ON CONFLICT (id) DO UPDATE SET handled_at = EXCLUDED.handled_at`,
