@@ -11,6 +11,10 @@ export const DEPOT_COMMAND_CHANNEL = 'mallbots.depot.commands';
 
 const id = z.uuid();
 
+/** An order line a store could not supply: the whole quantity of that product from that store. */
+export const unavailableItemSchema = z.strictObject({ storeId: id, productId: id });
+export type UnavailableItem = z.infer<typeof unavailableItemSchema>;
+
 export const depotMessages = {
   'depotapi.ShoppingListCreated': z.strictObject({ id, orderId: id }),
   /** Initiated: a bot may take it. */
@@ -18,8 +22,16 @@ export const depotMessages = {
   'depotapi.ShoppingListCanceled': z.strictObject({ id, orderId: id }),
   /** A bot took it. */
   'depotapi.ShoppingListAssigned': z.strictObject({ id, orderId: id, botId: z.string().min(1).max(100) }),
-  /** Shopped: the order is ready for pickup. */
-  'depotapi.ShoppingListCompleted': z.strictObject({ id, orderId: id }),
+  /**
+   * Shopped and brought back to the depot: the order is ready for pickup. `unavailableItems` are the order's
+   * lines the stores could not supply (the customer is not charged for them); absent in messages from before
+   * bots reported items, which means none.
+   */
+  'depotapi.ShoppingListCompleted': z.strictObject({
+    id,
+    orderId: id,
+    unavailableItems: z.array(unavailableItemSchema).default([]),
+  }),
 };
 
 export type DepotMessageType = keyof typeof depotMessages;
@@ -54,7 +66,8 @@ const summaries: Record<DepotMessageType, string> = {
   'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
   'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
   'depotapi.ShoppingListAssigned': 'A shopping list was assigned to a bot',
-  'depotapi.ShoppingListCompleted': 'Every stop of a shopping list was shopped',
+  'depotapi.ShoppingListCompleted':
+    'A bot shopped every stop and brought the goods back to the depot, naming the items stores could not supply',
 };
 
 /** The channel Depot publishes on, for the AsyncAPI document. Messages are keyed by shopping-list id. */

@@ -45,7 +45,10 @@ export const orderingMessages = {
     id,
     customerId: id,
     paymentId: z.string(),
+    /** What the customer pays: the lines the stores could not supply are not charged. */
     totalCents: z.number().int().nonnegative(),
+    /** The order's lines the stores could not supply (absent in messages from before: none). */
+    unavailableItems: z.array(z.strictObject({ storeId: id, productId: id })).default([]),
   }),
   'ordersapi.OrderCanceled': z.strictObject({
     id,
@@ -53,6 +56,10 @@ export const orderingMessages = {
     paymentId: z.string(),
     /** Absent when the order was canceled before a shopping list existed. */
     shoppingListId: id.optional(),
+    /** Who canceled it: the customer (while allowed) or the depot's staff (until it is completed). */
+    canceledBy: z.enum(['customer', 'staff']).default('customer'),
+    /** The staff's reason; absent for a customer's cancel. */
+    reason: z.string().optional(),
   }),
   'ordersapi.OrderCompleted': z.strictObject({ id, customerId: id, invoiceId: z.string() }),
 };

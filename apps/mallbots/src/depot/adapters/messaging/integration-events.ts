@@ -15,7 +15,7 @@ function forShoppingList({ shoppingListId: id, shoppingList, event }: SavedShopp
     case 'depot.ShoppingListAssigned':
       return { type: 'depotapi.ShoppingListAssigned', data: { ...data, botId: event.data.botId } };
     case 'depot.ShoppingListCompleted':
-      return { type: 'depotapi.ShoppingListCompleted', data };
+      return { type: 'depotapi.ShoppingListCompleted', data: { ...data, unavailableItems: [] } };
   }
 }
 

@@ -43,12 +43,13 @@ function forOrder(id: string, state: Order.State, event: RecordedEvent): Orderin
           customerId,
           paymentId,
           ...(state.shoppingListId ? { shoppingListId: state.shoppingListId } : {}),
+          canceledBy: 'customer',
         },
       };
     case 'ordering.OrderReadied':
       return {
         type: 'ordersapi.OrderReadied',
-        data: { id, customerId, paymentId, totalCents: Order.totalCents(state) },
+        data: { id, customerId, paymentId, totalCents: Order.totalCents(state), unavailableItems: [] },
       };
     case 'ordering.OrderCompleted':
       return { type: 'ordersapi.OrderCompleted', data: { id, customerId, invoiceId: state.invoiceId } };
