@@ -108,7 +108,10 @@ export function mallbotsClient(call: (method: Method, url: string, body?: unknow
     authorizePayment: async (customerId: string, amountCents: number) =>
       created(await call('POST', '/api/payments', { customerId, amountCents })),
     getPayment: (id: string) =>
-      found<{ id: string; amountCents: number; confirmed: boolean }>(`/api/payments/${id}`, 'payment'),
+      found<{ id: string; amountCents: number; confirmed: boolean; voided: boolean }>(
+        `/api/payments/${id}`,
+        'payment',
+      ),
     startBasket: async (customerId: string) => created(await call('POST', '/api/baskets', { customerId })),
     addItem: (basketId: string, productId: string, quantity: number) =>
       noContent(call('PUT', `/api/baskets/${basketId}/addItem`, { productId, quantity })),

@@ -17,9 +17,11 @@ export interface OrderingCommands {
   createOrder(input: CreateOrder): Promise<{ created: boolean }>;
   approveOrder(input: { id: string; shoppingListId: string }): Promise<void>;
   rejectOrder(input: { id: string; reason: string }): Promise<void>;
-  readyOrder(input: { id: string }): Promise<void>;
+  /** The order's shopping is done; the lines the stores could not supply are not charged. */
+  readyOrder(input: { id: string; unavailableItems: readonly Order.UnavailableLine[] }): Promise<void>;
   completeOrder(input: { id: string; invoiceId: string }): Promise<void>;
-  cancelOrder(input: { id: string }): Promise<void>;
+  /** The customer's cancel (pending or approved), or the staff's with a reason (until ready). */
+  cancelOrder(input: { id: string; by: Order.CanceledBy; reason?: string }): Promise<void>;
 }
 
 /**
@@ -50,14 +52,14 @@ export function createOrderingCommands({
     async rejectOrder({ id, reason }) {
       await update(id, (state) => Order.reject(state, { reason }));
     },
-    async readyOrder({ id }) {
-      await update(id, Order.ready);
+    async readyOrder({ id, unavailableItems }) {
+      await update(id, (state) => Order.ready(state, { unavailableItems }));
     },
     async completeOrder({ id, invoiceId }) {
       await update(id, (state) => Order.complete(state, { invoiceId }));
     },
-    async cancelOrder({ id }) {
-      await update(id, Order.cancel);
+    async cancelOrder({ id, ...input }) {
+      await update(id, (state) => Order.cancel(state, input));
     },
   };
 }

@@ -26,8 +26,13 @@ export const orderEventSchemas = {
   }),
   'ordering.OrderApproved': z.strictObject({ shoppingListId: z.string() }),
   'ordering.OrderRejected': z.strictObject({ reason: z.string() }),
-  'ordering.OrderCanceled': z.strictObject({}),
-  'ordering.OrderReadied': z.strictObject({}),
+  'ordering.OrderCanceled': z.strictObject({
+    canceledBy: z.enum(['customer', 'staff']),
+    reason: z.string().optional(),
+  }),
+  'ordering.OrderReadied': z.strictObject({
+    unavailableItems: z.array(z.strictObject({ storeId: z.string(), productId: z.string() })),
+  }),
   'ordering.OrderCompleted': z.strictObject({ invoiceId: z.string() }),
 };
 
@@ -35,9 +40,18 @@ export type OrderEvent = {
   [Type in keyof typeof orderEventSchemas]: DomainEvent<Type, z.infer<(typeof orderEventSchemas)[Type]>>;
 }[keyof typeof orderEventSchemas];
 
+/**
+ * Version 2 of two events: a cancel says who canceled (version 1 knew only customers), and readying names the
+ * lines the stores could not supply (version 1 came before the bots reported items: none).
+ */
+const upcasters: Partial<Record<keyof typeof orderEventSchemas, Record<number, (data: unknown) => unknown>>> =
+  {
+    'ordering.OrderCanceled': { 1: (data) => ({ ...(data as object), canceledBy: 'customer' }) },
+    'ordering.OrderReadied': { 1: (data) => ({ ...(data as object), unavailableItems: [] }) },
+  };
+
 /** Registry definitions (structurally the platform's TypeDefinition, so the domain needs no registry import). */
-export const orderingEventTypes = Object.entries(orderEventSchemas).map(([name, schema]) => ({
-  name,
-  version: 1,
-  schema,
-}));
+export const orderingEventTypes = Object.entries(orderEventSchemas).map(([name, schema]) => {
+  const lifts = upcasters[name as keyof typeof orderEventSchemas];
+  return { name, version: lifts ? 2 : 1, schema, ...(lifts ? { upcasters: lifts } : {}) };
+});

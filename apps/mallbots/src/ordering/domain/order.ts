@@ -22,6 +22,16 @@ export interface Item {
   readonly productName: string;
   readonly priceCents: number;
   readonly quantity: number;
+  /** The store could not supply it (reported by the bot): it is not charged. */
+  readonly unavailable?: true;
+}
+
+export type CanceledBy = 'customer' | 'staff';
+
+/** An order line a store could not supply. */
+export interface UnavailableLine {
+  readonly storeId: string;
+  readonly productId: string;
 }
 
 /** An order. Ids not known yet are '' (plain JSON, so the state is its own snapshot). */
@@ -36,6 +46,8 @@ export interface State {
   readonly invoiceId: string;
   /** Why the saga rejected the order. */
   readonly rejectionReason: string;
+  /** Set when the order is canceled: who did, and the staff's reason. */
+  readonly cancellation?: { readonly by: CanceledBy; readonly reason?: string };
 }
 
 export type Event = OrderEvent;
@@ -60,9 +72,24 @@ export const aggregate: AggregateType<State, Event> = {
       case 'ordering.OrderRejected':
         return { ...state, status: 'rejected', rejectionReason: event.data.reason };
       case 'ordering.OrderCanceled':
-        return { ...state, status: 'cancelled' };
-      case 'ordering.OrderReadied':
-        return { ...state, status: 'ready' };
+        return {
+          ...state,
+          status: 'cancelled',
+          cancellation: {
+            by: event.data.canceledBy,
+            ...(event.data.reason === undefined ? {} : { reason: event.data.reason }),
+          },
+        };
+      case 'ordering.OrderReadied': {
+        const missing = new Set(event.data.unavailableItems.map(lineKey));
+        return {
+          ...state,
+          status: 'ready',
+          items: state.items.map((item) =>
+            missing.has(lineKey(item)) ? { ...item, unavailable: true as const } : item,
+          ),
+        };
+      }
       case 'ordering.OrderCompleted':
         return { ...state, status: 'completed', invoiceId: event.data.invoiceId };
     }
@@ -71,9 +98,15 @@ export const aggregate: AggregateType<State, Event> = {
 
 export const orderNotFound = () => notFound('order_not_found', 'order with that ID does not exist');
 
-/** The sum of the lines, in cents. */
+/** A line is one product from one store. */
+const lineKey = (item: UnavailableLine) => `${item.storeId}/${item.productId}`;
+
+/** The sum of the lines the customer gets, in cents: unavailable ones are not charged. */
 export const totalCents = (state: Pick<State, 'items'>): number =>
-  state.items.reduce((total, item) => total + item.priceCents * item.quantity, 0);
+  state.items.reduce(
+    (total, item) => (item.unavailable ? total : total + item.priceCents * item.quantity),
+    0,
+  );
 
 function mustExist(state: State) {
   if (state.status === 'unknown') throw orderNotFound();
@@ -181,30 +214,55 @@ export function reject(state: State, input: { reason: string }): Event[] {
   return [{ type: 'ordering.OrderRejected', data: { reason } }];
 }
 
+const CANCELABLE: Record<CanceledBy, ReadonlySet<Status>> = {
+  customer: new Set(['pending', 'approved']),
+  staff: new Set(['pending', 'approved', 'ready']),
+};
+
 /**
- * The customer cancels: possible until the order is ready. Once shopped, it is too late (the goods are
- * bagged at the depot). A second cancel is refused, as for baskets: retries of one request carry an
+ * The customer may cancel until the order is ready: once shopped it is too late (the goods are bagged at the
+ * depot). The depot's staff may cancel a ready order too (it is never picked up), with a reason; a completed
+ * order was paid and picked up. A second cancel is refused, as for baskets: retries of one request carry an
  * Idempotency-Key instead.
  */
-export function cancel(state: State): Event[] {
+export function cancel(state: State, input: { by: CanceledBy; reason?: string }): Event[] {
   mustExist(state);
-  if (state.status !== 'pending' && state.status !== 'approved') {
-    throw failedPrecondition('order_not_cancelable', 'the order cannot be cancelled');
+  const reason =
+    input.by === 'staff'
+      ? required(input.reason ?? '', 'cancel_reason_blank', 'the reason cannot be blank', 'reason')
+      : undefined;
+  if (!CANCELABLE[input.by].has(state.status)) {
+    throw failedPrecondition(
+      'order_not_cancelable',
+      state.status === 'ready' && input.by === 'customer'
+        ? 'the order cannot be cancelled: it is ready for pickup'
+        : 'the order cannot be cancelled',
+    );
   }
-  return [{ type: 'ordering.OrderCanceled', data: {} }];
+  return [{ type: 'ordering.OrderCanceled', data: { canceledBy: input.by, ...(reason ? { reason } : {}) } }];
 }
 
 /**
- * Its shopping is done: the order waits at the depot. Readying a ready or completed order is a no-op: the
- * list's completion delivered again, possibly after the order was paid.
+ * Its shopping is done: the order waits at the depot, without the lines the stores could not supply. Readying
+ * a ready or completed order is a no-op: the list's completion delivered again, possibly after the order was
+ * paid. An unavailable line the order does not have is ignored (the depot's list is made from the order's
+ * lines, so it names no other; a stranger must not make a paid-for order unready forever).
  */
-export function ready(state: State): Event[] {
+export function ready(state: State, input: { unavailableItems: readonly UnavailableLine[] }): Event[] {
   mustExist(state);
   if (state.status === 'ready' || state.status === 'completed') return [];
   if (state.status !== 'approved') {
     throw failedPrecondition('order_not_approved', 'the order cannot be readied: it is not approved');
   }
-  return [{ type: 'ordering.OrderReadied', data: {} }];
+  const lines = new Set(state.items.map(lineKey));
+  const unavailableItems = [
+    ...new Map(
+      input.unavailableItems
+        .filter((item) => lines.has(lineKey(item)))
+        .map(({ storeId, productId }) => [lineKey({ storeId, productId }), { storeId, productId }]),
+    ).values(),
+  ];
+  return [{ type: 'ordering.OrderReadied', data: { unavailableItems } }];
 }
 
 /** Paid and picked up. Completing again with the same invoice is a no-op (a repeated event). */

@@ -32,6 +32,11 @@ export interface PaymentsCommands {
    * other payment (unknown, unconfirmed, another order's) is left as it is, with no error.
    */
   releasePayment(input: { id: string; orderId: string }): Promise<void>;
+  /**
+   * The canceled order's payment authorization ends (see Payment.voidAuthorization for which payments); a
+   * payment of another order, or none, is left alone with no error.
+   */
+  voidPayment(input: { id: string; orderId: string }): Promise<void>;
   /** Idempotent: the invoice's id is the order's, and an order that has one keeps it. */
   createInvoice(input: { orderId: string; paymentId: string; amountCents: number }): Promise<{ id: string }>;
   payInvoice(input: { id: string }): Promise<void>;
@@ -86,6 +91,9 @@ export function createPaymentsCommands({
 
     releasePayment: ({ id, orderId }) =>
       update(Payment.aggregate, payments, id, (state) => Payment.release(state, { orderId })),
+
+    voidPayment: ({ id, orderId }) =>
+      update(Payment.aggregate, payments, id, (state) => Payment.voidAuthorization(state, { orderId })),
 
     async createInvoice(input) {
       await updateInvoice(input.orderId, (state) => Invoice.create(state, input));

@@ -7,6 +7,7 @@ export interface PaymentView {
   readonly customerId: string;
   readonly amountCents: number;
   readonly confirmed: boolean;
+  readonly voided: boolean;
 }
 
 export interface InvoiceView {
@@ -33,7 +34,13 @@ export function createPaymentsQueries({
     async getPayment({ id }) {
       const { state } = await payments.load(id);
       if (!state.exists) throw Payment.paymentNotFound();
-      return { id, customerId: state.customerId, amountCents: state.amountCents, confirmed: state.confirmed };
+      return {
+        id,
+        customerId: state.customerId,
+        amountCents: state.amountCents,
+        confirmed: state.confirmed,
+        voided: state.voided,
+      };
     },
     async getInvoice({ id }) {
       const { state } = await invoices.load(id);

@@ -20,25 +20,39 @@ export interface State {
   readonly confirmed: boolean;
   /** The order it paid for, once confirmed: a payment pays for one order. */
   readonly orderId: string;
+  /** The authorization was voided (its order canceled): the hold is released, it pays for nothing. */
+  readonly voided: boolean;
 }
 
 export type Event =
   | DomainEvent<'payments.PaymentAuthorized', { customerId: string; amountCents: number }>
   | DomainEvent<'payments.PaymentConfirmed', { orderId: string; amountCents: number }>
   /** The order it paid for was rejected: the payment may pay for another one. */
-  | DomainEvent<'payments.PaymentReleased', { orderId: string }>;
+  | DomainEvent<'payments.PaymentReleased', { orderId: string }>
+  /** The order it was for was canceled: the authorization ends. */
+  | DomainEvent<'payments.PaymentVoided', { orderId: string }>;
 
 export const aggregate: AggregateType<State, Event> = {
   name: 'payments.Payment',
-  initialState: { exists: false, customerId: '', amountCents: 0, confirmed: false, orderId: '' },
+  initialState: {
+    exists: false,
+    customerId: '',
+    amountCents: 0,
+    confirmed: false,
+    orderId: '',
+    voided: false,
+  },
   evolve(state, event) {
     switch (event.type) {
       case 'payments.PaymentAuthorized':
-        return { exists: true, ...event.data, confirmed: false, orderId: '' };
+        return { exists: true, ...event.data, confirmed: false, orderId: '', voided: false };
       case 'payments.PaymentConfirmed':
         return { ...state, confirmed: true, orderId: event.data.orderId };
       case 'payments.PaymentReleased':
         return { ...state, confirmed: false, orderId: '' };
+      case 'payments.PaymentVoided':
+        // Unconfirmed too: it pays for nothing now, whichever of the void and a compensation's release came first.
+        return { ...state, confirmed: false, voided: true, orderId: event.data.orderId };
     }
   },
 };
@@ -71,6 +85,12 @@ export function confirm(
 ): Event[] {
   if (!state.exists) {
     throw notFound('payment_not_found', 'payment cannot be confirmed: no payment with that ID');
+  }
+  if (state.voided) {
+    throw failedPrecondition(
+      'payment_voided',
+      'payment cannot be confirmed: its authorization was voided when its order was canceled',
+    );
   }
   if (state.customerId !== input.customerId) {
     throw permissionDenied(
@@ -106,6 +126,19 @@ export function confirm(
  * Releasing twice records nothing the second time.
  */
 export function release(state: State, input: { orderId: string }): Event[] {
-  if (!state.exists || !state.confirmed || state.orderId !== input.orderId) return [];
+  if (!state.exists || state.voided || !state.confirmed || state.orderId !== input.orderId) return [];
   return [{ type: 'payments.PaymentReleased', data: { orderId: input.orderId } }];
+}
+
+/**
+ * The order was canceled (by the customer or the staff): the card's hold is released, for good. The payment
+ * named by a canceled order is voided if it was confirmed for that order, or not confirmed at all (the saga had
+ * not reached it: a later ConfirmPayment is then refused and the saga compensates). One confirmed for another
+ * order pays for that one and is left alone; an unknown payment had nothing done to it. Voiding twice, or a
+ * released payment of that order, records nothing new / is voided once.
+ */
+export function voidAuthorization(state: State, input: { orderId: string }): Event[] {
+  if (!state.exists || state.voided) return [];
+  if (state.confirmed && state.orderId !== input.orderId) return [];
+  return [{ type: 'payments.PaymentVoided', data: { orderId: input.orderId } }];
 }

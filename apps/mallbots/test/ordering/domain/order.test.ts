@@ -1,5 +1,7 @@
+import { createRegistry } from '@tessera/platform/registry';
 import { aggregateSpec } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
+import { orderingEventTypes } from '../../../src/ordering/domain/events.js';
 import * as Order from '../../../src/ordering/domain/order.js';
 
 const spec = aggregateSpec(Order.aggregate);
@@ -33,8 +35,10 @@ const rejected: Order.Event = {
   type: 'ordering.OrderRejected',
   data: { reason: 'customer is not authorized' },
 };
-const canceled: Order.Event = { type: 'ordering.OrderCanceled', data: {} };
-const readied: Order.Event = { type: 'ordering.OrderReadied', data: {} };
+const canceled: Order.Event = { type: 'ordering.OrderCanceled', data: { canceledBy: 'customer' } };
+const readied: Order.Event = { type: 'ordering.OrderReadied', data: { unavailableItems: [] } };
+const customerCancels = (state: Order.State) => Order.cancel(state, { by: 'customer' });
+const readyAll = (state: Order.State) => Order.ready(state, { unavailableItems: [] });
 const completed: Order.Event = { type: 'ordering.OrderCompleted', data: { invoiceId: 'inv-1' } };
 
 /** Every status an order can be in, and the history that leads there. */
@@ -258,20 +262,20 @@ describe('Order: cancel', () => {
   it.each(['pending', 'approved'] as const)('records OrderCanceled for a %s order', (status) => {
     const state = spec
       .given(...histories[status])
-      .when(Order.cancel)
+      .when(customerCancels)
       .thenEvents(canceled);
     expect(state.status).toBe('cancelled');
   });
 
   it('keeps the shopping list of an approved order, so its cancellation can name it', () => {
-    const state = spec.given(created, approved).when(Order.cancel).thenEvents(canceled);
+    const state = spec.given(created, approved).when(customerCancels).thenEvents(canceled);
     expect(state.shoppingListId).toBe(shoppingListId);
   });
 
-  it.each(statusesExcept('pending', 'approved'))('refuses to cancel a %s order', (status) => {
+  it.each(statusesExcept('pending', 'approved', 'ready'))('refuses to cancel a %s order', (status) => {
     spec
       .given(...histories[status])
-      .when(Order.cancel)
+      .when(customerCancels)
       .thenFails({
         kind: 'failed_precondition',
         code: 'order_not_cancelable',
@@ -279,25 +283,65 @@ describe('Order: cancel', () => {
       });
   });
 
+  it('tells a customer a ready order is too late to cancel', () => {
+    spec
+      .given(...histories.ready)
+      .when(customerCancels)
+      .thenFails({
+        kind: 'failed_precondition',
+        code: 'order_not_cancelable',
+        message: 'the order cannot be cancelled: it is ready for pickup',
+      });
+  });
+
+  it.each(['pending', 'approved', 'ready'] as const)(
+    'lets the staff cancel a %s order, with the reason',
+    (status) => {
+      const state = spec
+        .given(...histories[status])
+        .when((s) => Order.cancel(s, { by: 'staff', reason: '  never picked up ' }))
+        .thenEvents({
+          type: 'ordering.OrderCanceled',
+          data: { canceledBy: 'staff', reason: 'never picked up' },
+        });
+      expect(state.status).toBe('cancelled');
+      expect(state.cancellation).toEqual({ by: 'staff', reason: 'never picked up' });
+    },
+  );
+
+  it.each(['completed', 'rejected', 'cancelled'] as const)('refuses the staff a %s order', (status) => {
+    spec
+      .given(...histories[status])
+      .when((s) => Order.cancel(s, { by: 'staff', reason: 'x' }))
+      .thenFails({ kind: 'failed_precondition', code: 'order_not_cancelable' });
+  });
+
+  it('refuses a staff cancel without a reason, naming the field', () => {
+    spec
+      .given(...histories.approved)
+      .when((s) => Order.cancel(s, { by: 'staff', reason: ' ' }))
+      .thenFails({ kind: 'invalid_argument', code: 'cancel_reason_blank' });
+  });
+
   it('refuses an unknown order', () => {
-    spec.given().when(Order.cancel).thenFails(notFound);
+    spec.given().when(customerCancels).thenFails(notFound);
   });
 });
 
 describe('Order: ready', () => {
   it('records OrderReadied for an approved order', () => {
-    const state = spec.given(created, approved).when(Order.ready).thenEvents(readied);
+    const state = spec.given(created, approved).when(readyAll).thenEvents(readied);
     expect(state.status).toBe('ready');
   });
 
   it('readying a ready order records nothing', () => {
-    spec.given(created, approved, readied).when(Order.ready).thenEvents();
+    spec.given(created, approved, readied).when(readyAll).thenEvents();
   });
 
   it('readying a completed order records nothing (the list completion delivered again)', () => {
     const state = spec
       .given(...histories.completed)
-      .when(Order.ready)
+      .when(readyAll)
       .thenEvents();
     expect(state.status).toBe('completed');
   });
@@ -305,7 +349,7 @@ describe('Order: ready', () => {
   it.each(statusesExcept('approved', 'ready', 'completed'))('refuses to ready a %s order', (status) => {
     spec
       .given(...histories[status])
-      .when(Order.ready)
+      .when(readyAll)
       .thenFails({
         kind: 'failed_precondition',
         code: 'order_not_approved',
@@ -314,7 +358,27 @@ describe('Order: ready', () => {
   });
 
   it('refuses an unknown order', () => {
-    spec.given().when(Order.ready).thenFails(notFound);
+    spec.given().when(readyAll).thenFails(notFound);
+  });
+
+  it('does not charge the lines the stores could not supply', () => {
+    const missing = { storeId: gear.storeId, productId: gear.productId };
+    const state = spec
+      .given(created, approved)
+      .when((s) => Order.ready(s, { unavailableItems: [missing, missing] }))
+      .thenEvents({ type: 'ordering.OrderReadied', data: { unavailableItems: [missing] } });
+    expect(Order.totalCents(state)).toBe(robot.priceCents * robot.quantity);
+    expect(state.items.find((item) => item.productId === gear.productId)?.unavailable).toBe(true);
+    expect(state.items.find((item) => item.productId === robot.productId)?.unavailable).toBeUndefined();
+  });
+
+  it('ignores an unavailable line the order does not have', () => {
+    const stranger = { storeId: gear.storeId, productId: '00000000-0000-4000-8000-000000000000' };
+    const state = spec
+      .given(created, approved)
+      .when((s) => Order.ready(s, { unavailableItems: [stranger] }))
+      .thenEvents(readied);
+    expect(Order.totalCents(state)).toBe(robot.priceCents * robot.quantity + gear.priceCents * gear.quantity);
   });
 });
 
@@ -364,5 +428,27 @@ describe('Order: complete', () => {
       .given()
       .when((s) => Order.complete(s, { invoiceId: 'inv-1' }))
       .thenFails(notFound);
+  });
+});
+
+describe('Order events stored at version 1', () => {
+  const registry = createRegistry(...orderingEventTypes);
+
+  it('reads a version-1 cancel as the customer’s', () => {
+    expect(registry.decode('ordering.OrderCanceled', 1, {}, { validate: true })).toEqual({
+      canceledBy: 'customer',
+    });
+  });
+
+  it('reads a version-1 readying as every line supplied', () => {
+    expect(registry.decode('ordering.OrderReadied', 1, {}, { validate: true })).toEqual({
+      unavailableItems: [],
+    });
+  });
+
+  it('writes both at version 2', () => {
+    expect(registry.encode('ordering.OrderCanceled', { canceledBy: 'staff', reason: 'x' }).version).toBe(2);
+    expect(registry.encode('ordering.OrderReadied', { unavailableItems: [] }).version).toBe(2);
+    expect(registry.encode('ordering.OrderApproved', { shoppingListId }).version).toBe(1);
   });
 });

@@ -9,6 +9,12 @@ const orderNotFound = { code: 'order_not_found' };
 const routes = [
   { method: 'GET', path: '/api/ordering/:id', notFound: orderNotFound },
   { method: 'DELETE', path: '/api/ordering/:id', notFound: orderNotFound },
+  {
+    method: 'POST',
+    path: '/api/ordering/:id/staff-cancel',
+    body: { reason: 'never picked up' },
+    notFound: orderNotFound,
+  },
 ] as const;
 
 describe.each(testDatabases)('Ordering API: bad requests never get a 5xx, on $backend', (backend) => {
@@ -23,8 +29,13 @@ describe.each(testDatabases)('Ordering API: bad requests never get a 5xx, on $ba
   it('documents every route in the OpenAPI document, with its problems', async () => {
     const operations = await expectDocumentedRoutes(api, orderingModule, '/api/ordering', [
       '/api/ordering/{id}',
+      '/api/ordering/{id}/staff-cancel',
     ]);
-    expect(operations.map((operation) => operation.operationId).sort()).toEqual(['cancelOrder', 'getOrder']);
+    expect(operations.map((operation) => operation.operationId).sort()).toEqual([
+      'cancelOrder',
+      'getOrder',
+      'staffCancelOrder',
+    ]);
     for (const operation of operations) {
       expect(operation.responses['404']?.content).toHaveProperty(['application/problem+json']);
     }

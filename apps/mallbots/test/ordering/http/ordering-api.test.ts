@@ -99,7 +99,11 @@ describe.each(testSetups)(
         customerId,
         paymentId: 'pay-42',
         status: 'pending',
-        items: items.map(({ priceCents, ...item }) => ({ ...item, price: priceCents / 100 })),
+        items: items.map(({ priceCents, ...item }) => ({
+          ...item,
+          price: priceCents / 100,
+          unavailable: false,
+        })),
         total: 40.85,
       });
       // The same case-insensitive id addresses the same order.
@@ -143,13 +147,41 @@ describe.each(testSetups)(
       expect((await api.call('DELETE', `/api/ordering/${id}`)).statusCode).toBe(204);
       expect(await api.getOrder(id)).toMatchObject({ status: 'cancelled', total: 40.85 });
       const message = await publishedFor(id, 'ordersapi.OrderCanceled');
-      expect(message.data).toEqual({ id, customerId, paymentId: 'pay-42' });
+      expect(message.data).toEqual({ id, customerId, paymentId: 'pay-42', canceledBy: 'customer' });
       expect(() => orderingMessages['ordersapi.OrderCanceled'].parse(message.data)).not.toThrow();
       expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 400, {
         code: 'order_not_cancelable',
         detail: 'the order cannot be cancelled',
       });
       expect(await counter('orders_canceled_total')).toBe(before + 1);
+    });
+
+    it('lets the staff cancel with a reason: who and why are read back and published', async () => {
+      const id = await checkout();
+      await publishedFor(id, 'ordersapi.OrderCreated');
+      expectProblem(await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: '   ' }), 400, {
+        code: 'invalid_request',
+        field: 'body.reason',
+      });
+      expect((await api.getOrder(id)).status).toBe('pending');
+      const answer = await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: 'store closed' });
+      expect(answer.statusCode).toBe(204);
+      expect(await api.getOrder(id)).toMatchObject({
+        status: 'cancelled',
+        canceledBy: 'staff',
+        cancelReason: 'store closed',
+      });
+      const message = await publishedFor(id, 'ordersapi.OrderCanceled');
+      expect(message.data).toEqual({
+        id,
+        customerId,
+        paymentId: 'pay-42',
+        canceledBy: 'staff',
+        reason: 'store closed',
+      });
+      expectProblem(await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: 'again' }), 400, {
+        code: 'order_not_cancelable',
+      });
     });
 
     it('answers 404 problems for an order that does not exist', async () => {

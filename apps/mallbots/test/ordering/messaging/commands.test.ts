@@ -105,7 +105,13 @@ describe.each(testSetups)(
 
       // An approved order can still be canceled; the cancellation names its shopping list for Depot.
       const canceled = await cancelAndSettle(id);
-      expect(canceled.data).toEqual({ id, customerId: CUSTOMER, paymentId: 'pay-1', shoppingListId });
+      expect(canceled.data).toEqual({
+        id,
+        customerId: CUSTOMER,
+        paymentId: 'pay-1',
+        shoppingListId,
+        canceledBy: 'customer',
+      });
       expect(typesOf(id)).toEqual([
         'ordersapi.OrderCreated',
         'ordersapi.OrderApproved',

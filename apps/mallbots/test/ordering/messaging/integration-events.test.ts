@@ -24,7 +24,7 @@ const line = {
 const history: Order.Event[] = [
   { type: 'ordering.OrderCreated', data: { customerId, paymentId: 'pay-1', items: [line] } },
   { type: 'ordering.OrderApproved', data: { shoppingListId } },
-  { type: 'ordering.OrderReadied', data: {} },
+  { type: 'ordering.OrderReadied', data: { unavailableItems: [] } },
   { type: 'ordering.OrderCompleted', data: { invoiceId: 'inv-1' } },
 ];
 const recorded = (event: Order.Event, version: number): RecordedEvent => ({
@@ -60,7 +60,7 @@ describe('Ordering integration events', () => {
     expect(published.map(({ message }) => message.data)).toEqual([
       { id: orderId, customerId, paymentId: 'pay-1', items: [line], totalCents: 2997 },
       { id: orderId, customerId, paymentId: 'pay-1', shoppingListId },
-      { id: orderId, customerId, paymentId: 'pay-1', totalCents: 2997 },
+      { id: orderId, customerId, paymentId: 'pay-1', totalCents: 2997, unavailableItems: [] },
       { id: orderId, customerId, invoiceId: 'inv-1' },
     ]);
     for (const { message } of published) {
@@ -75,10 +75,29 @@ describe('Ordering integration events', () => {
       { type: 'ordering.OrderRejected', data: { reason: 'no' } },
     ]).slice(1);
     expect(rejected!.message.data).toEqual({ id: orderId, customerId, paymentId: 'pay-1', reason: 'no' });
-    const canceled: Order.Event = { type: 'ordering.OrderCanceled', data: {} };
+    const canceled: Order.Event = { type: 'ordering.OrderCanceled', data: { canceledBy: 'customer' } };
     const early = publishedAlong([created, canceled])[1]!.message;
     const late = publishedAlong([created, history[1]!, canceled])[2]!.message;
-    expect(early.data).toEqual({ id: orderId, customerId, paymentId: 'pay-1' });
-    expect(late.data).toEqual({ id: orderId, customerId, paymentId: 'pay-1', shoppingListId });
+    expect(early.data).toEqual({ id: orderId, customerId, paymentId: 'pay-1', canceledBy: 'customer' });
+    expect(late.data).toEqual({
+      id: orderId,
+      customerId,
+      paymentId: 'pay-1',
+      shoppingListId,
+      canceledBy: 'customer',
+    });
+    const byStaff: Order.Event = {
+      type: 'ordering.OrderCanceled',
+      data: { canceledBy: 'staff', reason: 'closed' },
+    };
+    const staff = publishedAlong([created, history[1]!, history[2]!, byStaff])[3]!.message;
+    expect(staff.data).toEqual({
+      id: orderId,
+      customerId,
+      paymentId: 'pay-1',
+      shoppingListId,
+      canceledBy: 'staff',
+      reason: 'closed',
+    });
   });
 });

@@ -26,6 +26,7 @@ describe('Payment', () => {
       amountCents: 2_999,
       confirmed: false,
       orderId: '',
+      voided: false,
     });
   });
 
@@ -109,6 +110,7 @@ describe('Payment released (the saga’s compensation of its confirmation)', () 
       amountCents: 2_999,
       confirmed: false,
       orderId: '',
+      voided: false,
     });
     payment
       .given(authorized, confirmed, released)
@@ -133,6 +135,53 @@ describe('Payment released (the saga’s compensation of its confirmation)', () 
     expect(other).toMatchObject({ confirmed: true, orderId: OTHER_ORDER });
     // Released already: a compensation sent again.
     payment.given(authorized, confirmed, released).when(release).thenEvents();
+  });
+});
+
+describe('Payment voided (its order was canceled)', () => {
+  const payment = aggregateSpec(Payment.aggregate);
+  const authorized: Payment.Event = {
+    type: 'payments.PaymentAuthorized',
+    data: { customerId: CUSTOMER, amountCents: 2_999 },
+  };
+  const confirmed: Payment.Event = {
+    type: 'payments.PaymentConfirmed',
+    data: { orderId: ORDER, amountCents: 2_999 },
+  };
+  const voided: Payment.Event = { type: 'payments.PaymentVoided', data: { orderId: ORDER } };
+  const voidIt = (s: Payment.State) => Payment.voidAuthorization(s, { orderId: ORDER });
+
+  it('voids a payment confirmed for the canceled order', () => {
+    const state = payment.given(authorized, confirmed).when(voidIt).thenEvents(voided);
+    expect(state).toMatchObject({ voided: true, orderId: ORDER });
+  });
+
+  it('voids a payment the saga had not confirmed yet, and a later confirmation is refused', () => {
+    payment.given(authorized).when(voidIt).thenEvents(voided);
+    payment
+      .given(authorized, voided)
+      .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
+      .thenFails({ kind: 'failed_precondition', code: 'payment_voided' });
+  });
+
+  it('leaves alone a payment confirmed for another order, an unknown one, and a voided one', () => {
+    const other = payment
+      .given(authorized, {
+        type: 'payments.PaymentConfirmed',
+        data: { orderId: OTHER_ORDER, amountCents: 2_999 },
+      })
+      .when(voidIt)
+      .thenEvents();
+    expect(other).toMatchObject({ voided: false, orderId: OTHER_ORDER });
+    payment.given().when(voidIt).thenEvents();
+    payment.given(authorized, confirmed, voided).when(voidIt).thenEvents();
+  });
+
+  it('is not released by a compensation that comes after the void', () => {
+    payment
+      .given(authorized, confirmed, voided)
+      .when((s) => Payment.release(s, { orderId: ORDER }))
+      .thenEvents();
   });
 });
 

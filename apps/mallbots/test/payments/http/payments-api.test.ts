@@ -29,7 +29,7 @@ describe.each(testDatabases)('Payments API, on $backend', (backend) => {
     expect(response.headers.location).toBe(`/api/payments/${id}`);
     const read = await api.call('GET', `/api/payments/${id.toUpperCase()}`);
     expect(read.json()).toEqual({
-      payment: { id, customerId: CUSTOMER, amountCents: 1_999, confirmed: false },
+      payment: { id, customerId: CUSTOMER, amountCents: 1_999, confirmed: false, voided: false },
     });
   });
 

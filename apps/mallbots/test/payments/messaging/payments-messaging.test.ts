@@ -86,7 +86,13 @@ describe.each(testSetups)(
           data: { command: CONFIRM },
         });
         const payment = (await api.call('GET', `/api/payments/${id}`)).json<{ payment: unknown }>().payment;
-        expect(payment).toEqual({ id, customerId: CUSTOMER, amountCents: 4_250, confirmed: true });
+        expect(payment).toEqual({
+          id,
+          customerId: CUSTOMER,
+          amountCents: 4_250,
+          confirmed: true,
+          voided: false,
+        });
       });
 
       it('replies Failure naming the rule: unknown payment, another customer, another amount; nothing changes', async () => {
@@ -174,7 +180,13 @@ describe.each(testSetups)(
         });
         expect(await paymentRow(id)).toEqual({ confirmed: false, order_id: null, version: 3 });
         const payment = (await api.call('GET', `/api/payments/${id}`)).json<{ payment: unknown }>().payment;
-        expect(payment).toEqual({ id, customerId: CUSTOMER, amountCents: 3_100, confirmed: false });
+        expect(payment).toEqual({
+          id,
+          customerId: CUSTOMER,
+          amountCents: 3_100,
+          confirmed: false,
+          voided: false,
+        });
 
         // Released again (a compensation sent twice): a Success that writes nothing.
         expect((await api.recorder.replyTo((await release({ id, orderId: order })).id)).type).toBe(
@@ -267,6 +279,51 @@ describe.each(testSetups)(
         expect(pay.json()).toMatchObject({
           code: 'invoice_not_payable',
           detail: 'invoice cannot be paid for',
+        });
+      });
+
+      it('voids the canceled order’s payment once; a confirmation after that is refused; another order’s payment is left alone', async () => {
+        const orderId = unknownId();
+        const id = await api.authorize(4_250);
+        const cancel = await publishOrder('ordersapi.OrderCanceled', {
+          id: orderId,
+          customerId: CUSTOMER,
+          paymentId: id,
+          canceledBy: 'staff',
+          reason: 'closing',
+        });
+        await api.orderHandled(cancel.id);
+        const payment = (await api.call('GET', `/api/payments/${id}`)).json<{ payment: unknown }>().payment;
+        expect(payment).toMatchObject({ id, confirmed: false, voided: true });
+        expect(await paymentVersion(id)).toBe(2);
+        // The same cancellation again (a copy under another id, and a redelivery) changes nothing.
+        const copy = await publishOrder('ordersapi.OrderCanceled', {
+          id: orderId,
+          customerId: CUSTOMER,
+          paymentId: id,
+        });
+        await api.host.broker.publish([cancel]);
+        await api.orderHandled(copy.id);
+        expect(await paymentVersion(id)).toBe(2);
+        // The saga's ConfirmPayment, arriving late, is refused: the saga compensates.
+        const late = await confirm({ id, customerId: CUSTOMER, amountCents: 4_250, orderId }, orderId);
+        expect(await api.recorder.replyTo(late.id)).toMatchObject({ type: FAILURE_REPLY });
+
+        const used = await api.authorize(4_250);
+        const other = unknownId();
+        const confirmation = await confirm(
+          { id: used, customerId: CUSTOMER, amountCents: 4_250, orderId: other },
+          other,
+        );
+        expect(await api.recorder.replyTo(confirmation.id)).toMatchObject({ type: SUCCESS_REPLY });
+        const unrelated = await publishOrder('ordersapi.OrderCanceled', {
+          id: orderId,
+          customerId: CUSTOMER,
+          paymentId: used,
+        });
+        await api.orderHandled(unrelated.id);
+        expect((await api.call('GET', `/api/payments/${used}`)).json()).toMatchObject({
+          payment: { confirmed: true, voided: false },
         });
       });
 

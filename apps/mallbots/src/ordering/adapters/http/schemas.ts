@@ -19,6 +19,16 @@ const itemSchema = z.object({
   productName: z.string(),
   price: z.number().describe('Unit price at checkout, in currency units'),
   quantity: z.number().int(),
+  unavailable: z.boolean().describe('The store could not supply it: it is not charged'),
+});
+
+export const staffCancelBody = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'the reason cannot be blank')
+    .max(500)
+    .describe('Why the order is canceled'),
 });
 export const orderResponse = z.object({
   order: z.object({
@@ -27,10 +37,12 @@ export const orderResponse = z.object({
     paymentId: z.string(),
     status: z.enum(statuses).describe('pending until the saga approves or rejects it'),
     items: z.array(itemSchema),
-    total: z.number().describe('Sum of price × quantity, in currency units'),
+    total: z.number().describe('Sum of price × quantity of the available lines, in currency units'),
     shoppingListId: z.string().optional().describe('Once approved: the shopping list the bots shop'),
     invoiceId: z.string().optional().describe('Once completed: the invoice that was paid'),
     rejectionReason: z.string().optional().describe('When rejected: why'),
+    canceledBy: z.enum(['customer', 'staff']).optional().describe('When cancelled: by whom'),
+    cancelReason: z.string().optional().describe('When cancelled by the staff: why'),
   }),
 });
 
@@ -44,11 +56,17 @@ export const toOrderDto = (order: OrderView) => ({
   paymentId: order.paymentId,
   // Never 'unknown': the query answers 404 for an order that does not exist.
   status: order.status as Status,
-  items: order.items.map(({ priceCents, ...item }) => ({ ...item, price: fromCents(priceCents) })),
+  items: order.items.map(({ priceCents, unavailable, ...item }) => ({
+    ...item,
+    price: fromCents(priceCents),
+    unavailable: unavailable === true,
+  })),
   total: fromCents(order.totalCents),
   ...(order.shoppingListId ? { shoppingListId: order.shoppingListId } : {}),
   ...(order.invoiceId ? { invoiceId: order.invoiceId } : {}),
   ...(order.rejectionReason ? { rejectionReason: order.rejectionReason } : {}),
+  ...(order.cancellation ? { canceledBy: order.cancellation.by } : {}),
+  ...(order.cancellation?.reason ? { cancelReason: order.cancellation.reason } : {}),
 });
 
 /** Error answers the routes may give, documented as RFC 9457 problem details. */
@@ -56,4 +74,5 @@ export const problems = {
   badRequest: problemResponse('The request is invalid, or the order cannot change so (see code and errors)'),
   notFound: problemResponse('No order with that ID'),
   conflict: problemResponse('The order changed concurrently; retry'),
+  tooLarge: problemResponse('The request body is larger than the server accepts'),
 };

@@ -9,13 +9,13 @@ export const ORDERING_DEPOT_GROUP = 'ordering-depot';
 export const ORDERING_PAYMENTS_GROUP = 'ordering-payments';
 
 /**
- * A completed shopping list readies its order. Readying a ready (or already completed) order records
+ * A completed shopping list readies its order, without the items the stores could not supply. Readying a ready (or already completed) order records
  * nothing, so a copy of the message under another id changes nothing. Other Depot messages are dropped.
  */
 export function depotHandlers(commands: Pick<OrderingCommands, 'readyOrder'>) {
   return onMessages(depotMessages, {
-    'depotapi.ShoppingListCompleted': async ({ orderId }) => {
-      await commands.readyOrder({ id: orderId });
+    'depotapi.ShoppingListCompleted': async ({ orderId, unavailableItems }) => {
+      await commands.readyOrder({ id: orderId, unavailableItems });
     },
   });
 }

@@ -43,13 +43,22 @@ function forOrder(id: string, state: Order.State, event: RecordedEvent): Orderin
           customerId,
           paymentId,
           ...(state.shoppingListId ? { shoppingListId: state.shoppingListId } : {}),
-          canceledBy: 'customer',
+          canceledBy: state.cancellation?.by ?? 'customer',
+          ...(state.cancellation?.reason === undefined ? {} : { reason: state.cancellation.reason }),
         },
       };
     case 'ordering.OrderReadied':
       return {
         type: 'ordersapi.OrderReadied',
-        data: { id, customerId, paymentId, totalCents: Order.totalCents(state), unavailableItems: [] },
+        data: {
+          id,
+          customerId,
+          paymentId,
+          totalCents: Order.totalCents(state),
+          unavailableItems: state.items
+            .filter((item) => item.unavailable)
+            .map(({ storeId, productId }) => ({ storeId, productId })),
+        },
       };
     case 'ordering.OrderCompleted':
       return { type: 'ordersapi.OrderCompleted', data: { id, customerId, invoiceId: state.invoiceId } };

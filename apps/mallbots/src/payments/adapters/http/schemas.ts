@@ -31,6 +31,7 @@ export const paymentResponse = z.object({
     customerId: z.uuid(),
     amountCents: z.number().int(),
     confirmed: z.boolean().describe('Whether the create-order saga confirmed it against an order'),
+    voided: z.boolean().describe('Whether its authorization was voided because its order was canceled'),
   }),
 });
 
@@ -45,11 +46,12 @@ export const invoiceResponse = z.object({
 });
 
 /** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */
-export const toPaymentDto = ({ id, customerId, amountCents, confirmed }: PaymentView) => ({
+export const toPaymentDto = ({ id, customerId, amountCents, confirmed, voided }: PaymentView) => ({
   id,
   customerId,
   amountCents,
   confirmed,
+  voided,
 });
 export const toInvoiceDto = ({ id, orderId, paymentId, amountCents, status }: InvoiceView) => ({
   id,

@@ -12,13 +12,13 @@ export const PAYMENTS_ORDERS_GROUP = 'payments-orders';
 export type OrdersObserver = (message: Envelope) => void;
 
 /**
- * Invoices follow orders: a ready order gets its invoice (id = order id), a canceled one has its pending
- * invoice canceled (the reference filtered OrderCanceled out, so its handler never ran). Handlers run in the
+ * Invoices follow orders: a ready order gets its invoice (id = order id), a canceled one has its payment's
+ * authorization voided and its pending invoice canceled (the reference filtered OrderCanceled out, so its handler never ran). Handlers run in the
  * broker's transaction with the inbox row, so a redelivery is dropped; a re-publication under another id finds
  * the invoice already made (or canceled) and records nothing.
  */
 export function ordersHandling(
-  commands: Pick<PaymentsCommands, 'createInvoice' | 'cancelInvoice'>,
+  commands: Pick<PaymentsCommands, 'createInvoice' | 'cancelInvoice' | 'voidPayment'>,
   dependencies: {
     logger: Pick<Logger, 'warn'>;
     db: Pick<SqlClient, 'afterCommit'>;
@@ -30,7 +30,8 @@ export function ordersHandling(
     'ordersapi.OrderReadied': async ({ id, paymentId, totalCents }) => {
       await commands.createInvoice({ orderId: id, paymentId, amountCents: totalCents });
     },
-    'ordersapi.OrderCanceled': async ({ id }, message: Envelope) => {
+    'ordersapi.OrderCanceled': async ({ id, paymentId }, message: Envelope) => {
+      await commands.voidPayment({ id: paymentId, orderId: id });
       try {
         await commands.cancelInvoice({ id });
       } catch (error) {

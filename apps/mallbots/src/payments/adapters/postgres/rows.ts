@@ -15,6 +15,7 @@ interface PaymentRow {
   amount_cents: number;
   confirmed: boolean;
   order_id: string | null;
+  voided: boolean;
   version: number;
 }
 
@@ -24,7 +25,7 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
     async load(id) {
       if (!UUID.test(id)) return { state: Payment.aggregate.initialState, version: 0 };
       const { rows } = await db.query<PaymentRow>(
-        'SELECT customer_id, amount_cents, confirmed, order_id, version FROM payments.payments WHERE id = $1',
+        'SELECT customer_id, amount_cents, confirmed, order_id, voided, version FROM payments.payments WHERE id = $1',
         [id],
       );
       const row = rows[0];
@@ -36,6 +37,7 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
           amountCents: row.amount_cents,
           confirmed: row.confirmed,
           orderId: row.order_id ?? '',
+          voided: row.voided,
         },
         version: row.version,
       };
@@ -50,9 +52,10 @@ export function postgresPaymentRepository(db: Queryable): PaymentRepository {
               [id, state.customerId, state.amountCents, state.confirmed],
             )
           : await db.query(
-              `UPDATE payments.payments SET confirmed = $2, order_id = $4, version = version + 1, updated_at = now()
+              `UPDATE payments.payments
+               SET confirmed = $2, order_id = $4, voided = $5, version = version + 1, updated_at = now()
                WHERE id = $1 AND version = $3`,
-              [id, state.confirmed, expectedVersion, state.orderId || null],
+              [id, state.confirmed, expectedVersion, state.orderId || null, state.voided],
             );
       if (rowCount === 0) throw changedConcurrently('payment');
     },
