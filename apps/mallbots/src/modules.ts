@@ -3,6 +3,7 @@ import { basketsModule } from './baskets/module.js';
 import { cosecModule } from './create-order-saga/module.js';
 import { customersModule } from './customers/module.js';
 import { depotModule } from './depot/module.js';
+import { notificationsModule } from './notifications/module.js';
 import { orderingModule } from './ordering/module.js';
 import { paymentsModule } from './payments/module.js';
 import { storesModule } from './stores/module.js';
@@ -16,4 +17,5 @@ export const mallbotsModules: readonly Module[] = [
   basketsModule,
   orderingModule,
   cosecModule,
+  notificationsModule,
 ];

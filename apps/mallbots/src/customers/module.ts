@@ -7,8 +7,10 @@ import { customersCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresCustomerRepository } from './adapters/postgres/customers.js';
+import { customersService } from './adapters/services/customers-service.js';
 import { createCustomersCommands } from './application/commands.js';
 import { createCustomersQueries } from './application/queries.js';
+import { CUSTOMERS_SERVICE } from './contract/customers-service.js';
 import { customersPublishes, customersReceives } from './contract/integration-events.js';
 
 export interface CustomersModuleOptions {
@@ -26,7 +28,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
     publishes: customersPublishes,
     receives: customersReceives,
 
-    async start({ db, broker, http }) {
+    async start({ db, broker, http, services }) {
       // Driven adapters.
       const customers = postgresCustomerRepository(db);
       const events = options.bus ?? createDomainEventBus();
@@ -38,8 +40,10 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
       );
       const queries = createCustomersQueries({ customers });
 
-      // Driver adapters: the REST routes, and the saga's commands (AuthorizeCustomer), replied to on replyTo.
+      // Driver adapters: the REST routes, the CustomersService other modules ask (in this process), and the
+      // saga's commands (AuthorizeCustomer), replied to on replyTo.
       registerCustomersRoutes(http, { commands, queries });
+      services.provide(CUSTOMERS_SERVICE, customersService(queries));
       const commandHandling = await broker.subscribe(
         customersCommandHandling(commands, { publisher: broker, db }),
       );

@@ -1,0 +1,74 @@
+import type { SqlClient } from '@tessera/platform/sql';
+import type { NotificationHistory, NotificationView } from '../../application/ports.js';
+import type { Kind, SkipReason, Status } from '../../domain/notification.js';
+
+/** The NOTIFY channel that wakes the dispatchers (of every process) when a queued notification commits. */
+export const SMS_QUEUED_CHANNEL = 'notifications_sms_queued';
+
+interface Row {
+  id: string;
+  customer_id: string;
+  order_id: string;
+  kind: Kind;
+  status: Status;
+  sms_number: string | null;
+  body: string;
+  skip_reason: SkipReason | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+const toView = (row: Row): NotificationView => ({
+  id: row.id,
+  customerId: row.customer_id,
+  orderId: row.order_id,
+  kind: row.kind,
+  status: row.status,
+  ...(row.sms_number === null ? {} : { to: row.sms_number }),
+  text: row.body,
+  ...(row.skip_reason === null ? {} : { skipReason: row.skip_reason }),
+  attempts: row.attempts,
+  ...(row.last_error === null ? {} : { failure: row.last_error }),
+  createdAt: new Date(row.created_at),
+  ...(row.sent_at === null ? {} : { sentAt: new Date(row.sent_at) }),
+});
+
+/** `notifications.notifications`: the history, and the queue the dispatcher sends from. */
+export function postgresNotificationHistory(db: Pick<SqlClient, 'query' | 'notify'>): NotificationHistory {
+  return {
+    async record(notification) {
+      const status: Status = notification.to === undefined ? 'skipped' : 'queued';
+      const { rowCount } = await db.query(
+        `INSERT INTO notifications.notifications (id, customer_id, order_id, kind, status, sms_number, body, skip_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          notification.id,
+          notification.customerId,
+          notification.orderId,
+          notification.kind,
+          status,
+          notification.to ?? null,
+          notification.text,
+          notification.skipped ?? null,
+        ],
+      );
+      // Delivered on commit, and only then: the dispatcher never looks for a row it could not see yet.
+      if (rowCount > 0 && status === 'queued') await db.notify(SMS_QUEUED_CHANNEL);
+      return rowCount > 0;
+    },
+
+    async ofCustomer(customerId, limit) {
+      const { rows } = await db.query<Row>(
+        `SELECT id, customer_id, order_id, kind, status, sms_number, body, skip_reason, attempts, last_error,
+                created_at, sent_at
+           FROM notifications.notifications WHERE customer_id = $1
+          ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [customerId, limit],
+      );
+      return rows.map(toView);
+    },
+  };
+}

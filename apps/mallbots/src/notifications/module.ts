@@ -1,0 +1,87 @@
+import type { Module } from '@tessera/platform/runtime';
+import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { customersServiceFor } from '../customers/contract/customers-client.js';
+import { registerFakeSmsAdminRoutes, registerNotificationsRoutes } from './adapters/http/routes.js';
+import { type MessageObserver, subscribeToCustomers } from './adapters/messaging/customers-events.js';
+import { subscribeToOrders } from './adapters/messaging/orders-events.js';
+import { instrumented } from './adapters/observability/metrics.js';
+import { postgresCustomersCache } from './adapters/postgres/customers-cache.js';
+import { postgresNotificationHistory } from './adapters/postgres/history.js';
+import { createSmsDispatcher, type SmsDispatcherOptions } from './adapters/postgres/sms-dispatcher.js';
+import { fakeSmsProvider } from './adapters/sms/fake-sms-provider.js';
+import { createNotifications } from './application/notifications.js';
+import type { CustomersDirectory, SmsSender } from './application/ports.js';
+
+export interface NotificationsModuleOptions {
+  /**
+   * Where Customers' REST API is, for cache misses (Customers runs elsewhere). Default: the `CUSTOMERS_URL`
+   * environment variable; without either, the Customers module of this process is called directly.
+   */
+  customersUrl?: string;
+  /** Replaces the way Customers is asked on a miss (tests of unavailability). */
+  customers?: CustomersDirectory;
+  /** Wraps the SMS provider (tests make it fail, or lose its answer). */
+  smsSender?: (provider: SmsSender) => SmsSender;
+  /** Retries and leases of the sending (tests shorten them). */
+  dispatch?: Omit<SmsDispatcherOptions, 'onError'>;
+  /** Told of each Customers message once the cache has committed it (tests wait on it instead of sleeping). */
+  onCustomersMessage?: MessageObserver;
+  /** Told of each Order message once its notification has committed. */
+  onOrdersMessage?: MessageObserver;
+}
+
+/**
+ * Notifications (spec §3.7, N1–N3): texts customers when their order is received, ready (with the total to
+ * pay) and canceled, exactly once each, through a pluggable SMS provider (a fake that records deliveries).
+ */
+export function createNotificationsModule(options: NotificationsModuleOptions = {}): Module {
+  return {
+    name: 'notifications',
+    description: 'Notifications: SMS to customers about their orders, and the history of what was sent',
+    migrations: [
+      { name: 'notifications', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+    ],
+
+    async start({ db, broker, http, logger, selfUrl, services }) {
+      // Driven adapters: the history (the queue of SMS to send), the customers cache, Customers for misses,
+      // and the SMS provider.
+      const directory: CustomersDirectory =
+        options.customers ??
+        customersServiceFor({
+          services,
+          customersUrl: options.customersUrl ?? (process.env.CUSTOMERS_URL || undefined),
+          selfUrl,
+        });
+      const provider = fakeSmsProvider(db);
+      const sender = options.smsSender ? options.smsSender(provider) : provider;
+
+      // Application.
+      const notifications = createNotifications({
+        history: instrumented(postgresNotificationHistory(db), db),
+        cache: postgresCustomersCache(db),
+        directory,
+      });
+
+      // Driver adapters: the REST routes, the Customers and Order messages, and the dispatcher.
+      registerNotificationsRoutes(http, { notifications });
+      registerFakeSmsAdminRoutes(http, provider);
+      const dispatcher = createSmsDispatcher(db, sender, {
+        ...options.dispatch,
+        onError: (error, context) => logger.warn({ err: error, ...context }, 'an SMS could not be sent'),
+      });
+      const subscriptions = [
+        await subscribeToCustomers(broker, db, options.onCustomersMessage),
+        await subscribeToOrders(broker, db, notifications, options.onOrdersMessage),
+      ];
+      await dispatcher.start();
+      return {
+        async stop() {
+          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+          await dispatcher.stop();
+        },
+      };
+    },
+  };
+}
+
+export const notificationsModule = createNotificationsModule();
