@@ -6,6 +6,7 @@ import { depotModule } from './depot/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { orderingModule } from './ordering/module.js';
 import { paymentsModule } from './payments/module.js';
+import { searchModule } from './search/module.js';
 import { storesModule } from './stores/module.js';
 
 /** Every MallBots bounded context, in start order. */
@@ -18,4 +19,5 @@ export const mallbotsModules: readonly Module[] = [
   orderingModule,
   cosecModule,
   notificationsModule,
+  searchModule,
 ];

@@ -1,0 +1,110 @@
+import {
+  type Broker,
+  type Envelope,
+  observedHandler,
+  onMessages,
+  type Subscribed,
+} from '@tessera/platform/messaging';
+import type { SqlClient } from '@tessera/platform/sql';
+import { CUSTOMER_CHANNEL, customersMessages } from '../../../customers/contract/integration-events.js';
+import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
+import {
+  PRODUCT_CHANNEL,
+  STORE_CHANNEL,
+  storesMessages,
+} from '../../../stores/contract/integration-events.js';
+import type { SearchRecording } from '../../application/recording.js';
+
+/** Told, once its transaction has committed, of each message handled (recorded, or dropped as irrelevant). */
+export type SearchObserver = (message: Envelope) => void;
+
+export const SEARCH_ORDERS_GROUP = 'search-orders';
+export const SEARCH_CUSTOMERS_GROUP = 'search-customers';
+export const SEARCH_STORES_GROUP = 'search-stores';
+export const SEARCH_PRODUCTS_GROUP = 'search-products';
+
+/**
+ * The messages Search records, in its own terms (the anti-corruption layer): the order's life in Ordering's
+ * status words, and names. Everything else (prices, SMS numbers, participation, removals) is dropped unread:
+ * an order keeps the products it was placed with.
+ */
+export function searchHandlers(recording: SearchRecording) {
+  const received = (message: Envelope) => ({ messageId: message.id });
+  return {
+    orders: onMessages(orderingMessages, {
+      'ordersapi.OrderCreated': ({ id, customerId, items, totalCents }, message) =>
+        recording.orderPlaced({
+          ...received(message),
+          orderId: id,
+          customerId,
+          items: items.map(({ productId, storeId, productName, storeName, priceCents, quantity }) => ({
+            productId,
+            storeId,
+            productName,
+            storeName,
+            priceCents,
+            quantity,
+          })),
+          totalCents,
+          placedAt: message.time,
+        }),
+      'ordersapi.OrderApproved': ({ id }, message) =>
+        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'approved' }),
+      'ordersapi.OrderRejected': ({ id }, message) =>
+        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'rejected' }),
+      'ordersapi.OrderReadied': ({ id, totalCents, unavailableItems }, message) =>
+        recording.orderStatusChanged({
+          ...received(message),
+          orderId: id,
+          status: 'ready',
+          totalCents,
+          unavailableItems,
+        }),
+      'ordersapi.OrderCanceled': ({ id }, message) =>
+        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'cancelled' }),
+      'ordersapi.OrderCompleted': ({ id }, message) =>
+        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'completed' }),
+    }),
+    customers: onMessages(customersMessages, {
+      'customersapi.CustomerRegistered': ({ id, name }, message) =>
+        recording.customerNamed({ ...received(message), id, name }),
+    }),
+    stores: onMessages(storesMessages, {
+      'storesapi.StoreCreated': ({ id, name }, message) =>
+        recording.storeNamed({ ...received(message), id, name }),
+      'storesapi.StoreRebranded': ({ id, name }, message) =>
+        recording.storeNamed({ ...received(message), id, name }),
+    }),
+    products: onMessages(storesMessages, {
+      'storesapi.ProductAdded': ({ id, name }, message) =>
+        recording.productNamed({ ...received(message), id, name }),
+      'storesapi.ProductRebranded': ({ id, name }, message) =>
+        recording.productNamed({ ...received(message), id, name }),
+    }),
+  };
+}
+
+/**
+ * The four groups of spec §3.8. Handlers run in the broker's transaction (their appends join it), whose inbox
+ * already skips a message id seen before.
+ */
+export async function subscribeSearch(
+  broker: Broker,
+  db: SqlClient,
+  recording: SearchRecording,
+  observer?: SearchObserver,
+): Promise<Subscribed[]> {
+  const handlers = searchHandlers(recording);
+  const observed = (handle: (message: Envelope) => Promise<void>) => observedHandler(db, handle, observer);
+  const subscriptions: Array<[string, string, (message: Envelope) => Promise<void>]> = [
+    [SEARCH_ORDERS_GROUP, ORDER_CHANNEL, handlers.orders],
+    [SEARCH_CUSTOMERS_GROUP, CUSTOMER_CHANNEL, handlers.customers],
+    [SEARCH_STORES_GROUP, STORE_CHANNEL, handlers.stores],
+    [SEARCH_PRODUCTS_GROUP, PRODUCT_CHANNEL, handlers.products],
+  ];
+  const subscribed: Subscribed[] = [];
+  for (const [group, subject, handle] of subscriptions) {
+    subscribed.push(await broker.subscribe({ group, subjects: [subject], handle: observed(handle) }));
+  }
+  return subscribed;
+}

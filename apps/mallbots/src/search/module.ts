@@ -1,0 +1,97 @@
+import { createEventStore, eventStoreMigrations } from '@tessera/platform/eventstore';
+import { derivedId } from '@tessera/platform/messaging';
+import {
+  type Projector,
+  projectionMigrations,
+  type RebuildResult,
+  registerProjectionRoutes,
+  startProjector,
+} from '@tessera/platform/projections';
+import { createRegistry } from '@tessera/platform/registry';
+import type { Module } from '@tessera/platform/runtime';
+import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { customersServiceFor } from '../customers/contract/customers-client.js';
+import type { CustomersService } from '../customers/contract/customers-service.js';
+import { registerSearchRoutes } from './adapters/http/routes.js';
+import { type SearchObserver, subscribeSearch } from './adapters/messaging/handlers.js';
+import { eventStoreJournal } from './adapters/postgres/journal.js';
+import { postgresOrderSearch } from './adapters/postgres/orders.js';
+import { ordersProjection } from './adapters/postgres/projection.js';
+import { createSearchQueries } from './application/queries.js';
+import { createSearchRecording } from './application/recording.js';
+import { searchEventTypes } from './domain/events.js';
+
+export interface SearchModuleOptions {
+  /**
+   * Where Customers' REST API is, for names Search was never told. Default: the `CUSTOMERS_URL` environment
+   * variable; without either, the Customers module of this process is called directly.
+   */
+  customersUrl?: string;
+  /** Replaces the way Customers is asked (tests of unavailability). */
+  customers?: CustomersService;
+  /** Told of each message once its recording has committed (tests wait on it instead of sleeping). */
+  onMessage?: SearchObserver;
+  /** Given the running projector (tests wait on `caughtUp()`, read `lag()`, rebuild). */
+  onProjector?: (projector: Projector) => void;
+  /** Told when a rebuild asked over the admin route ends. */
+  onRebuilt?: (outcome: RebuildResult | Error) => void;
+}
+
+const SCHEMA = 'search';
+
+export function createSearchModule(options: SearchModuleOptions = {}): Module {
+  return {
+    name: 'search',
+    description:
+      'Order Search: a denormalized, searchable read model of orders with customer, product and store names',
+    migrations: [
+      eventStoreMigrations(SCHEMA),
+      projectionMigrations(SCHEMA),
+      { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+    ],
+
+    async start({ db, broker, http, logger, selfUrl, services }) {
+      // Driven adapters: Search's own event store (what it was told), Customers for names it never was, and
+      // the read model.
+      const eventStore = createEventStore({
+        db,
+        schema: SCHEMA,
+        registry: createRegistry(...searchEventTypes),
+      });
+      const customers =
+        options.customers ??
+        customersServiceFor({
+          services,
+          customersUrl: options.customersUrl ?? (process.env.CUSTOMERS_URL || undefined),
+          selfUrl,
+        });
+      const recording = createSearchRecording({
+        journal: eventStoreJournal(db, eventStore),
+        customers: { nameOf: async (id) => (await customers.findCustomer(id))?.name },
+        eventIdOf: derivedId,
+      });
+      const projector = await startProjector({ db, store: eventStore }, ordersProjection(db), {
+        schema: SCHEMA,
+        logger,
+      });
+      options.onProjector?.(projector);
+
+      // Application.
+      const queries = createSearchQueries({ orders: postgresOrderSearch(db) });
+
+      // Driver adapters: the REST routes, the projection's admin routes (lag, rebuild; metrics), and the
+      // messages Search records.
+      registerSearchRoutes(http, { queries });
+      registerProjectionRoutes(http, [projector], options.onRebuilt);
+      const subscriptions = await subscribeSearch(broker, db, recording, options.onMessage);
+      return {
+        async stop() {
+          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+          await projector.stop();
+        },
+      };
+    },
+  };
+}
+
+export const searchModule = createSearchModule();
