@@ -15,6 +15,9 @@ const duration = z
 export const configSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  // The RPC (Connect/gRPC) port, served only when a module offers a service (ADR 0016). Unset: 8085, or any
+  // free port when PORT is 0, so that hosts asking for any free port never collide on it.
+  RPC_PORT: z.coerce.number().int('must be a whole number').min(0).max(65_535).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -53,6 +56,8 @@ export const configSchema = z.object({
 export type Config = {
   port: number;
   host: string;
+  /** The RPC port; undefined: 8085, or any free port when `port` is 0 (see `rpcPortOf`). */
+  rpcPort: number | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   /** NATS servers; undefined runs the embedded broker. */
@@ -69,6 +74,12 @@ export type Config = {
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyRetentionMs: number;
 };
+
+export const DEFAULT_RPC_PORT = 8085;
+
+/** The port the RPC server takes. */
+export const rpcPortOf = (config: Pick<Config, 'port' | 'rpcPort'>) =>
+  config.rpcPort ?? (config.port === 0 ? 0 : DEFAULT_RPC_PORT);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: c.PORT,
     host: c.HOST,
+    rpcPort: c.RPC_PORT,
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,
     natsUrl: c.NATS_URL,

@@ -1,10 +1,11 @@
 import { createHttpServer, type HttpServer, idempotencyMigrations } from '../http/index.js';
 import { asyncApiDocument, type Broker } from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
+import { createRpcServer } from '../rpc/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import { brokerMigrations, openBroker } from './broker.js';
-import type { Config } from './config.js';
+import { type Config, rpcPortOf } from './config.js';
 import type { Module, RunningModule, Services } from './module.js';
 
 export interface Host {
@@ -14,6 +15,8 @@ export interface Host {
   readonly logger: Logger;
   /** The address the server listens on, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /** The RPC server's address (h2c), e.g. http://127.0.0.1:8085; undefined when no module offers a service. */
+  readonly rpcUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,9 +106,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     find: <Service>(name: string) => provided.get(name) as Service | undefined,
   };
+  const rpc = createRpcServer({ logger: logger.child({ component: 'rpc' }) });
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const module of options.modules) {
-    const context = { db, broker, http, logger: logger.child({ module: module.name }), selfUrl, services };
+    const context = {
+      db,
+      broker,
+      http,
+      rpc: rpc.registrar,
+      logger: logger.child({ module: module.name }),
+      selfUrl,
+      services,
+    };
     running.push({ name: module.name, module: await module.start(context) });
     logger.info({ module: module.name }, 'module started');
   }
@@ -115,13 +127,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
-  listeningAt = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  listeningAt = `http://${reachableHost}:${port}`;
+  let rpcUrl: string | undefined;
+  if (rpc.hasServices()) {
+    try {
+      const rpcPort = await rpc.listen(rpcPortOf(config), config.host);
+      rpcUrl = `http://${reachableHost}:${rpcPort}`;
+      logger.info(
+        { url: `http://${shownHost}:${rpcPort}` },
+        'rpc server listening (h2c: gRPC, gRPC-Web, Connect)',
+      );
+    } catch (error) {
+      await http.close();
+      throw error;
+    }
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info('stopping');
-      await http.close();
+      // Open streams end first (Unavailable), so that their handlers' last calls land before the modules stop.
+      await Promise.all([rpc.close(Math.min(config.shutdownTimeoutMs / 2, 5_000)), http.close()]);
       for (const { name, module } of running.reverse()) {
         await module
           .stop?.()
@@ -133,7 +161,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })();
     return stopping;
   };
-  return { http, db, broker, logger, url, stop };
+  return { http, db, broker, logger, url, rpcUrl, stop };
 }
 
 /** Stops the host on SIGINT/SIGTERM, within the configured time, then exits. */

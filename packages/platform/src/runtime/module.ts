@@ -1,6 +1,7 @@
 import type { HttpServer } from '../http/index.js';
 import type { Broker, ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
+import type { RpcRegistrar } from '../rpc/index.js';
 import type { MigrationSet, SqlClient } from '../sql/index.js';
 
 /**
@@ -20,6 +21,8 @@ export interface ModuleContext {
   /** Publishing inside a transaction is transactional: the messages exist only if it commits. */
   broker: Broker;
   http: HttpServer;
+  /** Where a module offers Connect (gRPC-compatible) services; the host serves them on the RPC port. */
+  rpc: RpcRegistrar;
   logger: Logger;
   /**
    * The host's own base URL (e.g. http://127.0.0.1:8080), for calls to another module's public API when no
