@@ -1,9 +1,49 @@
-import { startHost, stopOnSignals } from '@tessera/platform/runtime';
+import { createLogger } from '@tessera/platform/observability';
+import { ConfigError, startHost, stopOnSignals } from '@tessera/platform/runtime';
 import { app, configOrExit } from './config.js';
 import { mallbotsModules } from './modules.js';
+import { loadRobotsConfig } from './robots/config.js';
+import { type Fleet, startFleet } from './robots/fleet.js';
 
 const config = configOrExit();
+let robots: ReturnType<typeof loadRobotsConfig>;
+try {
+  robots = loadRobotsConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 const host = await startHost({ ...app, modules: mallbotsModules, config });
-stopOnSignals(host, config.shutdownTimeoutMs);
-host.logger.info({ url: host.url }, 'MallBots is running');
+
+// Simulated robots (ROBOTS, default 3; 0: none) drive the depot through its robots' API, as real ones would.
+let fleet: Fleet | undefined;
+const robotsUrl = robots.url ?? host.rpcUrl;
+if (robots.count > 0 && robotsUrl) {
+  fleet = startFleet({
+    ...robots,
+    url: robotsUrl,
+    logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'robots' }),
+  });
+}
+// The robots go first: their streams close while the depot can still record it.
+stopOnSignals(
+  {
+    ...host,
+    async stop() {
+      await fleet?.stop();
+      await host.stop();
+    },
+  },
+  config.shutdownTimeoutMs,
+);
+host.logger.info(
+  { url: host.url, rpcUrl: host.rpcUrl, robots: fleet?.bots.length ?? 0 },
+  'MallBots is running',
+);
 process.stdout.write(`MallBots is running at ${host.url} (API docs at ${host.url}/docs)\n`);
+if (host.rpcUrl) {
+  process.stdout.write(
+    `Robots' API (gRPC, gRPC-Web, Connect over HTTP/2) at ${host.rpcUrl}; ${fleet?.bots.length ?? 0} simulated robots\n`,
+  );
+}

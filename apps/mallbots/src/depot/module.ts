@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Module } from '@tessera/platform/runtime';
+import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
+import { deadlineBotTimeouts, subscribeToBotTimeouts } from './adapters/messaging/bot-timeouts.js';
 import { depotCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
+import { subscribeToOrders } from './adapters/messaging/ordering-events.js';
 import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
+import { postgresBotSignals } from './adapters/postgres/bot-signals.js';
+import { postgresBotRepository } from './adapters/postgres/bots.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
 import { postgresShoppingListRepository } from './adapters/postgres/shopping-lists.js';
+import { registerRobotsRpc } from './adapters/rpc/robots-service.js';
 import { storesDirectory } from './adapters/stores/stores-directory.js';
+import { depotAssignment } from './application/changes.js';
 import { createDepotCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
 import type { StoresDirectory } from './application/ports.js';
 import { createDepotQueries } from './application/queries.js';
+import type { RobotOperations } from './application/robot-operations.js';
+import { createRobotOperations } from './application/robots.js';
 import { depotPublishes, depotReceives } from './contract/integration-events.js';
 
 export interface DepotModuleOptions {
@@ -25,19 +34,57 @@ export interface DepotModuleOptions {
   storesDirectory?: StoresDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
   onCacheUpdate?: CacheObserver;
+  /**
+   * How long a bot holding a list may stay disconnected before the list goes back to the other bots.
+   * Default: the `DEPOT_BOT_TIMEOUT` environment variable ("30s", "500ms", "2m" or milliseconds), else 30 s.
+   */
+  botTimeoutMs?: number;
+  /** The clock of the bots' timeouts (tests travel in time with a manual one). */
+  clock?: Clock;
+  /** Given the bots' operations once the module started (tests drive bots without their RPC stream). */
+  onRobots?: (robots: RobotOperations) => void;
 }
+
+const DEFAULT_BOT_TIMEOUT_MS = 30_000;
+/** The deadlines live beside the lists, in the depot's schema. */
+const DEADLINES_SCHEMA = 'depot';
+
+/** "30s", "500ms", "2m", "1h" or a number of milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) throw new Error(`not a duration: "${text}" (say "30s", "500ms", "2m")`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * unit);
+}
+
+const botTimeoutOf = (options: DepotModuleOptions) =>
+  options.botTimeoutMs ??
+  (process.env.DEPOT_BOT_TIMEOUT ? parseDuration(process.env.DEPOT_BOT_TIMEOUT) : DEFAULT_BOT_TIMEOUT_MS);
 
 export function createDepotModule(options: DepotModuleOptions = {}): Module {
   return {
     name: 'depot',
     description: 'Depot Operations: the shopping lists of orders, stop by stop, for the bots',
-    migrations: [{ name: 'depot', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) }],
+    migrations: [
+      { name: 'depot', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+      deadlineMigrations(DEADLINES_SCHEMA),
+    ],
     publishes: depotPublishes,
     receives: depotReceives,
 
-    async start({ db, broker, http, selfUrl, services }) {
-      // Driven adapters: the lists, the caches of Stores' data, and Stores itself for the misses.
+    async start({ db, broker, http, rpc, logger, selfUrl, services }) {
+      const clock = options.clock ?? systemClock;
+      const botTimeoutMs = botTimeoutOf(options);
+      // Driven adapters: the lists and bots, the caches of Stores' data, Stores itself for the misses, the
+      // bots' wake-ups and their timeouts.
       const lists = postgresShoppingListRepository(db);
+      const bots = postgresBotRepository(db);
+      const signals = postgresBotSignals(db);
+      const deadlines = createDeadlines(db, broker, {
+        schema: DEADLINES_SCHEMA,
+        clock,
+        onError: (error, context) => logger.error({ err: error, ...context }, 'a bot timeout could not fire'),
+      });
       const directory: StoresDirectory =
         options.storesDirectory ??
         storesDirectory(
@@ -50,24 +97,42 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 
       // Application.
-      const commands = createDepotCommands({
+      const changing = {
         db,
         lists,
-        lookups,
+        bots,
+        signals,
         outbox: brokerOutbox(broker),
-        newId: randomUUID,
+        onError: (error: unknown) => logger.error({ err: error }, 'automatic assignment failed'),
+      };
+      const assignment = depotAssignment(changing);
+      const commands = createDepotCommands({ ...changing, lookups, assignment, newId: randomUUID });
+      const queries = createDepotQueries({ lists, bots });
+      const robots = createRobotOperations({
+        ...changing,
+        assignment,
+        timeouts: deadlineBotTimeouts(deadlines, { clock, timeoutMs: botTimeoutMs }),
       });
-      const queries = createDepotQueries({ lists });
 
-      // Driver adapters: the REST routes, the saga's commands, and the Stores events that keep the caches.
+      // Driver adapters: the REST routes, the saga's commands, Ordering's cancellations, the bots'
+      // timeouts, the Stores events that keep the caches, and the bots' own API (RPC).
       registerDepotRoutes(http, { commands, queries });
+      registerRobotsRpc(rpc, robots, logger);
       const subscriptions = [
         await broker.subscribe(depotCommandHandling(commands, { publisher: broker, db })),
+        await subscribeToOrders(broker, commands),
+        await subscribeToBotTimeouts(broker, robots),
         ...(await subscribeToStores(broker, db, options.onCacheUpdate)),
       ];
+      options.onRobots?.(robots);
+      await deadlines.start();
+      // Pairs left over by a process that stopped between a commit and its assignment.
+      await assignment.run();
       return {
         async stop() {
           await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+          await deadlines.stop();
+          await signals.close();
         },
       };
     },

@@ -1,13 +1,11 @@
-import { fold } from '@tessera/platform/ddd';
+import { failedPrecondition } from '@tessera/platform/ddd';
 import * as ShoppingList from '../domain/shopping-list.js';
+import { type DepotAssignment, type DepotChangeDependencies, depotChanges, recallHolder } from './changes.js';
 import type { StoresLookups } from './lookups.js';
-import type { IntegrationOutbox, ShoppingListRepository, UnitOfWork } from './ports.js';
 
-export interface DepotCommandDependencies {
-  readonly db: UnitOfWork;
-  readonly lists: ShoppingListRepository;
+export interface DepotCommandDependencies extends DepotChangeDependencies {
   readonly lookups: StoresLookups;
-  readonly outbox: IntegrationOutbox;
+  readonly assignment: Pick<DepotAssignment, 'soon'>;
   /** Ids of new shopping lists (UUID v4). */
   readonly newId: () => string;
 }
@@ -26,10 +24,21 @@ export interface DepotCommands {
    * it never got, which may not have happened (the creation, keyed by the same order, is handled first).
    */
   cancelShoppingList(input: { orderId: string }): Promise<void>;
+  /**
+   * The order was canceled (Ordering's event): its list is canceled unless it is completed already (the
+   * goods are at the depot; nothing is left to stop). No list: nothing to do.
+   */
+  withdrawShoppingList(input: { orderId: string }): Promise<void>;
   initiateShopping(input: { id: string }): Promise<void>;
-  /** An available list goes to a bot (for now from the REST API; the bots come later). */
+  /**
+   * The operator gives an available list to a runner outside the fleet. The fleet's bots are given lists
+   * automatically: naming one of them is refused.
+   */
   assignShoppingList(input: { id: string; botId: string }): Promise<void>;
-  /** The assigned list was shopped: publishes ShoppingListCompleted, which readies the order. */
+  /**
+   * The operator completes an assigned list (every item counts as picked): publishes ShoppingListCompleted,
+   * which readies the order. A list a fleet bot holds is completed by the bot's return, not here.
+   */
   completeShoppingList(input: { id: string }): Promise<void>;
 }
 
@@ -38,25 +47,26 @@ export interface DepotCommands {
  * state, and save it only if the row is still at the version that was loaded; the integration messages join
  * the transaction (the outbox). A decision of no events writes nothing.
  */
-export function createDepotCommands({
-  db,
-  lists,
-  lookups,
-  outbox,
-  newId,
-}: DepotCommandDependencies): DepotCommands {
+export function createDepotCommands(dependencies: DepotCommandDependencies): DepotCommands {
+  const { db, lists, bots, lookups, assignment, newId } = dependencies;
+  const changes = depotChanges(dependencies);
   const update = (id: string, decide: (state: ShoppingList.State) => readonly ShoppingList.Event[]) =>
     db.transaction(async () => {
-      const { state, version } = await lists.load(id);
-      const decided = decide(state);
-      if (decided.length === 0) return;
-      const next = fold(ShoppingList.aggregate, decided, state);
-      await lists.save(id, next, version);
-      await outbox.publish(
-        decided.map((event) => ({ shoppingListId: id, shoppingList: next, event })),
-        version + 1,
-      );
+      const loaded = await lists.load(id);
+      return { before: loaded.state, after: await changes.list(id, loaded, decide(loaded.state)) };
     });
+
+  const cancel = (orderId: string, decide: (state: ShoppingList.State) => readonly ShoppingList.Event[]) =>
+    db.transaction(async () => {
+      const id = await lists.idOfOrder(orderId);
+      if (!id) return;
+      const { before, after } = await update(id, decide);
+      if (before.status !== after.status) {
+        await recallHolder({ bots, changes }, id, before, 'the order was canceled');
+      }
+    });
+
+  const isFleetBot = async (botId: string) => (await bots.load(botId)).state.exists;
 
   return {
     async createShoppingList({ orderId, items }) {
@@ -70,13 +80,41 @@ export function createDepotCommands({
       return { id };
     },
 
-    async cancelShoppingList({ orderId }) {
-      const id = await lists.idOfOrder(orderId);
-      if (id) await update(id, ShoppingList.cancel);
-    },
+    cancelShoppingList: ({ orderId }) => cancel(orderId, ShoppingList.cancel),
 
-    initiateShopping: ({ id }) => update(id, ShoppingList.initiate),
-    assignShoppingList: ({ id, botId }) => update(id, (state) => ShoppingList.assign(state, { botId })),
-    completeShoppingList: ({ id }) => update(id, ShoppingList.complete),
+    withdrawShoppingList: ({ orderId }) =>
+      cancel(orderId, (state) => (state.status === 'completed' ? [] : ShoppingList.cancel(state))),
+
+    initiateShopping: ({ id }) =>
+      db.transaction(async () => {
+        const { before, after } = await update(id, ShoppingList.initiate);
+        if (before.status !== after.status) await assignment.soon();
+      }),
+
+    assignShoppingList: ({ id, botId }) =>
+      db.transaction(async () => {
+        if (await isFleetBot(botId.trim())) {
+          throw failedPrecondition(
+            'bot_assigned_automatically',
+            'the fleet’s bots are given lists automatically',
+            'botId',
+          );
+        }
+        await update(id, (state) => ShoppingList.assign(state, { botId }));
+      }),
+
+    completeShoppingList: ({ id }) =>
+      db.transaction(async () => {
+        const { state } = await lists.load(id);
+        const holder = state.assignedBotId && (await bots.load(state.assignedBotId)).state;
+        // Only a bot that holds it: a runner's id that a fleet bot took later leaves the list the operator's.
+        if (state.status === 'assigned' && holder && holder.errand?.shoppingListId === id) {
+          throw failedPrecondition(
+            'shopping_list_held_by_bot',
+            'a bot holds the shopping list: it completes it when it is back at the depot',
+          );
+        }
+        await update(id, ShoppingList.complete);
+      }),
   };
 }

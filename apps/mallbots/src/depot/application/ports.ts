@@ -1,4 +1,6 @@
+import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
+import type { BotView } from './robot-operations.js';
 
 /**
  * What the application needs from the outside world. The adapters implement these; the platform's SQL client
@@ -7,6 +9,8 @@ import type * as ShoppingList from '../domain/shopping-list.js';
 export interface UnitOfWork {
   /** Runs `work` in one transaction (joining the caller's, if there is one). */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `callback` once the surrounding transaction has committed (at once outside one). */
+  afterCommit(callback: () => void | Promise<void>): Promise<void>;
 }
 
 /** A list as its aggregate sees it, with the version its next save must still find (0: no row yet). */
@@ -39,6 +43,51 @@ export interface ShoppingListRepository {
   find(id: string): Promise<ShoppingListView | undefined>;
   /** Oldest first (by creation), at most `limit`. */
   withStatus(status: ShoppingList.ShoppingListStatus, limit: number): Promise<ShoppingListView[]>;
+  /**
+   * The oldest available list, locked until the transaction ends; lists another transaction holds are
+   * skipped (several depot processes assign at once without waiting on each other).
+   */
+  lockOldestAvailable(): Promise<string | undefined>;
+  /** Whether any list is available, locked or not (what the last commit says). */
+  anyAvailable(): Promise<boolean>;
+}
+
+export interface LoadedBot {
+  readonly state: Bot.State;
+  readonly version: number;
+}
+
+/** The bots as rows (`depot.bots`), saved with optimistic concurrency like the lists. */
+export interface BotRepository {
+  /** The empty state at version 0 when no bot has that id. */
+  load(id: string): Promise<LoadedBot>;
+  /**
+   * Inserts (expectedVersion 0) or updates the row if it is still at `expectedVersion`, else throws a
+   * `conflict`. `seen`: the bot itself did this (its last-seen time moves).
+   */
+  save(id: string, state: Bot.State, expectedVersion: number, seen: boolean): Promise<void>;
+  find(id: string): Promise<BotView | undefined>;
+  /** Every bot, by id. */
+  all(): Promise<BotView[]>;
+  /** The connected bot idle the longest, locked until the transaction ends; locked bots are skipped. */
+  lockIdle(): Promise<string | undefined>;
+  /** Whether any connected bot is idle, locked or not (what the last commit says). */
+  anyIdle(): Promise<boolean>;
+}
+
+/** Wake-ups for the bots' streams, from any process. */
+export interface BotSignals {
+  /** Inside a transaction: sent when (and only if) it commits. */
+  changed(botId: string): Promise<void>;
+  /** Calls `onChange` after each committed change of the bot, and once after a lost connection. */
+  watch(botId: string, onChange: () => void): Promise<() => Promise<void>>;
+}
+
+/** The deadline after which a vanished bot loses its list. Both join the ambient transaction. */
+export interface BotTimeouts {
+  /** (Re)starts the bot's timeout; `botVersion` is the bot's version once offline, to recognise it later. */
+  start(input: { botId: string; shoppingListId: string; botVersion: number }): Promise<void>;
+  cancel(botId: string): Promise<void>;
 }
 
 /** A store as Depot needs it (the anti-corruption layer keeps only this of Stores' model). */

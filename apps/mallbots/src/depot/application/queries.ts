@@ -1,13 +1,24 @@
+import { botNotFound, checkBotId } from '../domain/bot.js';
 import { type ShoppingListStatus, shoppingListNotFound } from '../domain/shopping-list.js';
-import type { ShoppingListRepository, ShoppingListView } from './ports.js';
+import type { BotRepository, ShoppingListRepository, ShoppingListView } from './ports.js';
+import type { BotView } from './robot-operations.js';
 
 export interface DepotQueries {
   getShoppingList(input: { id: string }): Promise<ShoppingListView>;
   /** Oldest first: the next list a bot should take is the first `available` one. */
   listShoppingLists(input: { status: ShoppingListStatus; limit: number }): Promise<ShoppingListView[]>;
+  /** Every bot of the fleet, by id, with its status and the list it holds. */
+  listBots(): Promise<BotView[]>;
+  getBot(input: { id: string }): Promise<BotView>;
 }
 
-export function createDepotQueries({ lists }: { lists: ShoppingListRepository }): DepotQueries {
+export function createDepotQueries({
+  lists,
+  bots,
+}: {
+  lists: ShoppingListRepository;
+  bots: BotRepository;
+}): DepotQueries {
   return {
     async getShoppingList({ id }) {
       const list = await lists.find(id);
@@ -15,5 +26,11 @@ export function createDepotQueries({ lists }: { lists: ShoppingListRepository })
       return list;
     },
     listShoppingLists: ({ status, limit }) => lists.withStatus(status, limit),
+    listBots: () => bots.all(),
+    async getBot({ id }) {
+      const bot = await bots.find(checkBotId(id));
+      if (!bot) throw botNotFound();
+      return bot;
+    },
   };
 }

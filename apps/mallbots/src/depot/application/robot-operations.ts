@@ -52,18 +52,23 @@ export interface RobotOperations {
    * A bot's stream opened: the bot is registered the first time (name blank: invalid argument), and comes
    * online. An idle bot may be given the oldest available list at once. Connecting again while connected
    * (a second stream) is allowed: the latest stream wins, the previous one is told to stop by `watch`.
+   * `session` (optional) names the stream: a later `disconnect` naming an older session changes nothing, so
+   * that a replaced stream closing does not take the bot offline.
    */
-  connect(input: { botId: string; name: string }): Promise<BotInstruction>;
+  connect(input: { botId: string; name: string; session?: string }): Promise<BotInstruction>;
   /**
    * Its stream closed. The bot goes offline; if it holds a list, the list is given back to the other bots
-   * when the bot has not reconnected within the depot's bot timeout (a durable deadline).
+   * when the bot has not reconnected within the depot's bot timeout (a durable deadline). With a `session`
+   * that is not the bot's latest: nothing happens. Unknown bot: not found.
    */
-  disconnect(input: { botId: string }): Promise<void>;
+  disconnect(input: { botId: string; session?: string }): Promise<void>;
   /** What the bot should be doing now (after a wake-up from `watch`). Unknown bot: not found. */
   instruction(botId: string): Promise<BotInstruction>;
   /**
    * Calls `onChange` after any committed change that may change the bot's instruction (an assignment, a
    * recall, a reassignment), from any process; also once after a lost database connection. Resolves to a stop.
+   * Start watching before `connect`, then read `instruction` on each call: an assignment committed just
+   * after `connect` read its answer (another process's, say) is announced only to watchers already there.
    */
   watch(botId: string, onChange: () => void): Promise<() => Promise<void>>;
   /**

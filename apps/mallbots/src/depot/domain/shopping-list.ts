@@ -8,11 +8,21 @@ import {
 } from '@tessera/platform/ddd';
 
 export type ShoppingListStatus = 'pending' | 'available' | 'assigned' | 'active' | 'completed' | 'canceled';
+/** What the bot found at the store: the whole quantity, or none of it (a partial pick is not modelled). */
+export type ItemOutcome = 'picked' | 'unavailable';
 
 export interface Item {
   readonly productId: string;
   readonly productName: string;
   readonly quantity: number;
+  /** Set once the bot holding the list reports the item. */
+  readonly outcome?: ItemOutcome;
+}
+
+/** An order line a store could not supply, as the completion names it. */
+export interface UnavailableItem {
+  readonly storeId: string;
+  readonly productId: string;
 }
 
 /** One store a bot visits, with what to pick up there. */
@@ -41,7 +51,13 @@ export type Event =
   | DomainEvent<'depot.ShoppingListInitiated', Record<string, never>>
   | DomainEvent<'depot.ShoppingListCanceled', Record<string, never>>
   | DomainEvent<'depot.ShoppingListAssigned', { botId: string }>
-  | DomainEvent<'depot.ShoppingListCompleted', Record<string, never>>;
+  | DomainEvent<
+      'depot.ShoppingListItemReported',
+      { storeId: string; productId: string; outcome: ItemOutcome }
+    >
+  /** Its bot vanished: the list is available again, its reports forgotten (the goods left with the bot). */
+  | DomainEvent<'depot.ShoppingListReleased', { botId: string }>
+  | DomainEvent<'depot.ShoppingListCompleted', { unavailableItems: readonly UnavailableItem[] }>;
 
 export const aggregate: AggregateType<State, Event> = {
   name: 'depot.ShoppingList',
@@ -56,6 +72,30 @@ export const aggregate: AggregateType<State, Event> = {
         return { ...state, status: 'canceled' };
       case 'depot.ShoppingListAssigned':
         return { ...state, status: 'assigned', assignedBotId: event.data.botId };
+      case 'depot.ShoppingListItemReported': {
+        const { storeId, productId, outcome } = event.data;
+        const stops = state.stops.map((stop) =>
+          stop.storeId !== storeId
+            ? stop
+            : {
+                ...stop,
+                items: stop.items.map((item) => (item.productId === productId ? { ...item, outcome } : item)),
+              },
+        );
+        return { ...state, stops, status: 'active' };
+      }
+      case 'depot.ShoppingListReleased': {
+        const stops = state.stops.map((stop) => ({
+          ...stop,
+          items: stop.items.map(({ productId, productName, quantity }) => ({
+            productId,
+            productName,
+            quantity,
+          })),
+        }));
+        const { assignedBotId: _released, ...rest } = state;
+        return { ...rest, stops, status: 'available' };
+      }
       case 'depot.ShoppingListCompleted':
         return { ...state, status: 'completed' };
     }
@@ -156,12 +196,84 @@ export function assign(state: State, input: { botId: string }): Event[] {
   return [{ type: 'depot.ShoppingListAssigned', data: { botId } }];
 }
 
-/** Its bot shopped every stop. Completing a completed list records nothing (a retried request). */
+const notCompletable = () =>
+  failedPrecondition('shopping_list_not_completable', 'the shopping list cannot be completed');
+
+/**
+ * The depot's operator completes an assigned list no bot reported on: every item counts as picked.
+ * Completing a completed list records nothing (a retried request).
+ */
 export function complete(state: State): Event[] {
   if (!state.exists) throw shoppingListNotFound();
   if (state.status === 'completed') return [];
-  if (state.status !== 'assigned') {
-    throw failedPrecondition('shopping_list_not_completable', 'the shopping list cannot be completed');
+  if (state.status !== 'assigned') throw notCompletable();
+  return [{ type: 'depot.ShoppingListCompleted', data: { unavailableItems: [] } }];
+}
+
+/** True when the list is held by that bot, assigned or being shopped. */
+export const isHeldBy = (state: State, botId: string) =>
+  state.exists && state.assignedBotId === botId && (state.status === 'assigned' || state.status === 'active');
+
+export const notHeld = () =>
+  failedPrecondition('shopping_list_not_held', 'the bot does not hold that shopping list', 'shoppingListId');
+
+/**
+ * The bot holding the list says what it found for one item; its first report makes the list active. The
+ * same outcome again records nothing (a retried report); another one is refused: the goods are in the bot.
+ */
+export function reportItem(
+  state: State,
+  input: { botId: string; storeId: string; productId: string; outcome: ItemOutcome },
+): Event[] {
+  if (!state.exists) throw shoppingListNotFound();
+  if (!isHeldBy(state, input.botId)) throw notHeld();
+  const item = state.stops
+    .find((stop) => stop.storeId === input.storeId)
+    ?.items.find((line) => line.productId === input.productId);
+  if (!item) {
+    throw notFound('shopping_list_item_not_found', 'no such item at that stop of the shopping list');
   }
-  return [{ type: 'depot.ShoppingListCompleted', data: {} }];
+  if (item.outcome === input.outcome) return [];
+  if (item.outcome !== undefined) {
+    throw failedPrecondition(
+      'item_already_reported',
+      `the item was already reported ${item.outcome}`,
+      'outcome',
+    );
+  }
+  const { storeId, productId, outcome } = input;
+  return [{ type: 'depot.ShoppingListItemReported', data: { storeId, productId, outcome } }];
+}
+
+export const everyItemReported = (state: State) =>
+  state.stops.every((stop) => stop.items.every((item) => item.outcome !== undefined));
+
+export const unavailableItemsOf = (state: State): UnavailableItem[] =>
+  state.stops.flatMap((stop) =>
+    stop.items
+      .filter((item) => item.outcome === 'unavailable')
+      .map((item) => ({ storeId: stop.storeId, productId: item.productId })),
+  );
+
+/**
+ * Its bot is back at the depot with every item reported: completed, naming what the stores could not
+ * supply. Again by the same bot records nothing.
+ */
+export function completeShopped(state: State, input: { botId: string }): Event[] {
+  if (!state.exists) throw shoppingListNotFound();
+  if (state.status === 'completed' && state.assignedBotId === input.botId) return [];
+  if (!isHeldBy(state, input.botId)) throw notHeld();
+  if (!everyItemReported(state)) {
+    throw failedPrecondition('items_not_reported', 'every item must be reported before returning');
+  }
+  return [{ type: 'depot.ShoppingListCompleted', data: { unavailableItems: unavailableItemsOf(state) } }];
+}
+
+/**
+ * Its bot vanished: the list goes back to the other bots. Only from the bot that holds it; anything else
+ * (the list canceled, completed or already released meanwhile) records nothing.
+ */
+export function release(state: State, input: { botId: string }): Event[] {
+  if (!isHeldBy(state, input.botId)) return [];
+  return [{ type: 'depot.ShoppingListReleased', data: { botId: input.botId } }];
 }

@@ -26,7 +26,10 @@ const created: ShoppingList.Event = {
 const initiated: ShoppingList.Event = { type: 'depot.ShoppingListInitiated', data: {} };
 const canceled: ShoppingList.Event = { type: 'depot.ShoppingListCanceled', data: {} };
 const assigned: ShoppingList.Event = { type: 'depot.ShoppingListAssigned', data: { botId: 'bot-7' } };
-const completed: ShoppingList.Event = { type: 'depot.ShoppingListCompleted', data: {} };
+const completed: ShoppingList.Event = {
+  type: 'depot.ShoppingListCompleted',
+  data: { unavailableItems: [] },
+};
 const assignTo = (botId: string) => (state: ShoppingList.State) => ShoppingList.assign(state, { botId });
 
 describe('ShoppingList', () => {

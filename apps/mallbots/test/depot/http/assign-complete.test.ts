@@ -76,7 +76,7 @@ describe.each(testSetups)(
       const completed = await api.recorder.waitFor(
         (m) => m.type === 'depotapi.ShoppingListCompleted' && m.key === id,
       );
-      expect(completed.data).toEqual({ id, orderId });
+      expect(completed.data).toEqual({ id, orderId, unavailableItems: [] });
       // Created, available, assigned, completed: four saves, one message each, none for the repeats.
       expect(await versionOf(id)).toEqual({ version: 4 });
       expect(published(id, 'depotapi.ShoppingListAssigned')).toHaveLength(1);

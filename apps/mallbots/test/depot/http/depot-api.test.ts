@@ -66,6 +66,8 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
 
   it('documents every route in the OpenAPI document, with its problems', async () => {
     const operations = await expectDocumentedRoutes(api, depotModule, '/api/depot', [
+      '/api/depot/bots',
+      '/api/depot/bots/{id}',
       '/api/depot/shopping',
       '/api/depot/shopping/{id}',
       '/api/depot/shopping/{id}/assign',
@@ -74,7 +76,9 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
     expect(operations.map((operation) => operation.operationId).sort()).toEqual([
       'assignShoppingList',
       'completeShoppingList',
+      'getBot',
       'getShoppingList',
+      'listBots',
       'listShoppingLists',
     ]);
     for (const operationId of ['assignShoppingList', 'completeShoppingList']) {

@@ -6,6 +6,7 @@ import {
   type TestHost,
 } from '@tessera/platform/testing';
 import { expect } from 'vitest';
+import type { RobotOperations } from '../../../src/depot/application/robot-operations.js';
 import { SHOPPING_LIST_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { createDepotModule, type DepotModuleOptions } from '../../../src/depot/module.js';
 import { createStoresModule } from '../../../src/stores/module.js';
@@ -38,6 +39,8 @@ export interface DepotHost extends TestHost {
   /** Waits until the caches hold this product and its store. */
   cached(storeId: string, productId: string): Promise<void>;
   readonly cacheUpdates: Envelope[];
+  /** The bots' operations, as the RPC adapter calls them. */
+  readonly robots: RobotOperations;
 }
 
 /**
@@ -51,12 +54,16 @@ export async function startDepotHost(
 ): Promise<DepotHost> {
   const cacheUpdates: Envelope[] = [];
   const waiters = new Set<() => void>();
+  let robots: RobotOperations | undefined;
   const api = await startTestHost(
     backend,
     [
       createStoresModule(),
       createDepotModule({
         ...options,
+        onRobots: (started) => {
+          robots = started;
+        },
         onCacheUpdate: (message) => {
           cacheUpdates.push(message);
           for (const wake of [...waiters]) wake();
@@ -91,6 +98,7 @@ export async function startDepotHost(
     (await api.db.query(`SELECT 1 FROM depot.${table} WHERE id = $1`, [id])).rows.length === 1;
   return {
     ...api,
+    robots: robots!,
     recorder,
     replyChannel,
     cacheUpdates,

@@ -3,6 +3,9 @@ import type { DepotCommands } from '../../application/commands.js';
 import type { DepotQueries } from '../../application/queries.js';
 import {
   assignBody,
+  botIdParams,
+  botResponse,
+  botsResponse,
   idParams,
   listQuery,
   noContent,
@@ -10,12 +13,14 @@ import {
   shoppingListResponse,
   shoppingListsResponse,
   tags,
+  toBotDto,
   toShoppingListDto,
 } from './schemas.js';
 
 /**
- * The REST routes of Depot under /api/depot: reading shopping lists, and assigning and completing them (the
- * depot's operators, until the bots do it). Lists are made, initiated and canceled by the saga's commands.
+ * The REST routes of Depot under /api/depot: reading shopping lists and the fleet's bots, and assigning and
+ * completing lists by hand (the depot's operators, for runners outside the fleet). Lists are made, initiated
+ * and canceled by the saga's commands; the bots take and complete them through their own API.
  */
 export function registerDepotRoutes(
   http: HttpServer,
@@ -101,5 +106,32 @@ export function registerDepotRoutes(
       await commands.completeShoppingList(request.params);
       return reply.status(204).send();
     },
+  );
+
+  http.get(
+    '/api/depot/bots',
+    {
+      schema: {
+        tags,
+        operationId: 'listBots',
+        summary: 'List the fleet’s bots with their status and the list each holds',
+        response: { 200: botsResponse },
+      },
+    },
+    async () => ({ bots: (await queries.listBots()).map(toBotDto) }),
+  );
+
+  http.get(
+    '/api/depot/bots/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getBot',
+        summary: 'Get a bot with its status and the list it holds',
+        params: botIdParams,
+        response: { 200: botResponse, 400: problems.badRequest, 404: problems.botNotFound },
+      },
+    },
+    async (request) => ({ bot: toBotDto(await queries.getBot(request.params)) }),
   );
 }

@@ -1,6 +1,8 @@
 import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { ShoppingListView } from '../../application/ports.js';
+import type { BotView } from '../../application/robot-operations.js';
+import { MAX_BOT_ID_LENGTH } from '../../domain/bot.js';
 
 export const tags = ['depot'];
 
@@ -39,7 +41,15 @@ const shoppingListSchema = z.object({
         storeName: z.string(),
         storeLocation: z.string(),
         items: z.array(
-          z.object({ productId: z.uuid(), productName: z.string(), quantity: z.number().int() }),
+          z.object({
+            productId: z.uuid(),
+            productName: z.string(),
+            quantity: z.number().int(),
+            outcome: z
+              .enum(['picked', 'unavailable'])
+              .optional()
+              .describe('What the bot found, once it reported the item'),
+          }),
         ),
       }),
     )
@@ -62,16 +72,47 @@ export const toShoppingListDto = (list: ShoppingListView) => ({
     storeId: stop.storeId,
     storeName: stop.storeName,
     storeLocation: stop.storeLocation,
-    items: stop.items.map(({ productId, productName, quantity }) => ({ productId, productName, quantity })),
+    items: stop.items.map(({ productId, productName, quantity, outcome }) => ({
+      productId,
+      productName,
+      quantity,
+      ...(outcome === undefined ? {} : { outcome }),
+    })),
   })),
   ...(list.assignedBotId === undefined ? {} : { assignedBotId: list.assignedBotId }),
   createdAt: list.createdAt.toISOString(),
+});
+
+export const botIdParams = z.object({
+  id: z.string().trim().min(1).max(MAX_BOT_ID_LENGTH).describe('The bot’s id, as it connects with'),
+});
+
+const botSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z
+    .enum(['offline', 'idle', 'shopping', 'returning'])
+    .describe('offline (it may still hold a list), idle (connected, no list), shopping, or returning'),
+  shoppingListId: z.uuid().optional().describe('The list it is shopping or bringing back'),
+  lastSeenAt: z.iso.datetime().describe('When the bot last connected, disconnected or reported'),
+});
+
+export const botResponse = z.object({ bot: botSchema });
+export const botsResponse = z.object({ bots: z.array(botSchema).describe('By id') });
+
+export const toBotDto = (bot: BotView) => ({
+  id: bot.id,
+  name: bot.name,
+  status: bot.status,
+  ...(bot.shoppingListId === undefined ? {} : { shoppingListId: bot.shoppingListId }),
+  lastSeenAt: bot.lastSeenAt.toISOString(),
 });
 
 /** Error answers the routes may give, documented as RFC 9457 problem details. */
 export const problems = {
   badRequest: problemResponse('The request is invalid, or the list cannot change so (see code and errors)'),
   notFound: problemResponse('No shopping list with that ID'),
+  botNotFound: problemResponse('No bot with that ID'),
   conflict: problemResponse('The shopping list was changed concurrently; reload it and try again'),
   tooLarge: problemResponse('The request body is larger than the server accepts'),
 };

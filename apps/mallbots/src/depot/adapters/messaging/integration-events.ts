@@ -2,33 +2,51 @@ import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/p
 import type { IntegrationOutbox, SavedShoppingListEvent } from '../../application/ports.js';
 import { type DepotMessage, SHOPPING_LIST_CHANNEL } from '../../contract/integration-events.js';
 
-/** The integration message each event becomes; the internal event shapes (the stops) never leave the module. */
-function forShoppingList({ shoppingListId: id, shoppingList, event }: SavedShoppingListEvent): DepotMessage {
+/**
+ * The integration message each event becomes, if any; the internal event shapes (the stops, the item reports)
+ * never leave the module. A released list is available to the bots again, and says so again.
+ */
+function forShoppingList({
+  shoppingListId: id,
+  shoppingList,
+  event,
+}: SavedShoppingListEvent): DepotMessage | undefined {
   const data = { id, orderId: shoppingList.orderId };
   switch (event.type) {
     case 'depot.ShoppingListCreated':
       return { type: 'depotapi.ShoppingListCreated', data };
     case 'depot.ShoppingListInitiated':
+    case 'depot.ShoppingListReleased':
       return { type: 'depotapi.ShoppingListAvailable', data };
     case 'depot.ShoppingListCanceled':
       return { type: 'depotapi.ShoppingListCanceled', data };
     case 'depot.ShoppingListAssigned':
       return { type: 'depotapi.ShoppingListAssigned', data: { ...data, botId: event.data.botId } };
-    case 'depot.ShoppingListCompleted':
-      return { type: 'depotapi.ShoppingListCompleted', data: { ...data, unavailableItems: [] } };
+    case 'depot.ShoppingListItemReported':
+      return undefined;
+    case 'depot.ShoppingListCompleted': {
+      const unavailableItems = event.data.unavailableItems.map(({ storeId, productId }) => ({
+        storeId,
+        productId,
+      }));
+      return { type: 'depotapi.ShoppingListCompleted', data: { ...data, unavailableItems } };
+    }
   }
 }
 
 /** Shopping-list events as the messages to publish, in their order, keyed by shopping-list id. */
 export function toIntegrationMessages(events: readonly SavedShoppingListEvent[]): NewMessage[] {
-  return events.map((saved) => {
+  return events.flatMap((saved) => {
     const message = forShoppingList(saved);
-    return {
-      type: message.type,
-      subject: SHOPPING_LIST_CHANNEL,
-      key: saved.shoppingListId,
-      data: message.data,
-    };
+    if (!message) return [];
+    return [
+      {
+        type: message.type,
+        subject: SHOPPING_LIST_CHANNEL,
+        key: saved.shoppingListId,
+        data: message.data,
+      },
+    ];
   });
 }
 

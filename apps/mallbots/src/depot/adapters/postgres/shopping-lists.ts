@@ -69,9 +69,10 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
               )
             : await db.query(
                 `UPDATE depot.shopping_lists
-                 SET status = $2, assigned_bot_id = $4, version = version + 1, updated_at = now()
+                 SET status = $2, assigned_bot_id = $4, stops = $5::jsonb, version = version + 1,
+                     updated_at = now()
                  WHERE id = $1 AND version = $3`,
-                [id, state.status, expectedVersion, state.assignedBotId ?? null],
+                [id, state.status, expectedVersion, state.assignedBotId ?? null, JSON.stringify(state.stops)],
               ));
       } catch (error) {
         // Another list was made for the order meanwhile: retrying finds it and answers its id.
@@ -100,6 +101,21 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
         [status, limit],
       );
       return rows.map(viewOf);
+    },
+
+    async lockOldestAvailable() {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM depot.shopping_lists WHERE status = 'available'
+         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      return rows[0]?.id;
+    },
+
+    async anyAvailable() {
+      const { rows } = await db.query(
+        `SELECT 1 FROM depot.shopping_lists WHERE status = 'available' LIMIT 1`,
+      );
+      return rows.length > 0;
     },
   };
 }

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
+import pg from 'pg';
+
+/** Where the specifications run: the embedded default, or PostgreSQL + NATS JetStream. */
+export type Profile = 'embedded' | 'nats';
+
+export interface RunningMonolith {
+  readonly baseUrl: string;
+  /** The robots' Connect/gRPC endpoint. */
+  readonly rpcUrl: string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const READY_WITHIN_MS = 60_000;
+
+/** A port nobody listens on now: the OS picks it, we release it for the child. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testServerUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The infrastructure of one run: a fresh store (and stream) that nothing else uses, and how to drop it. */
+async function freshInfrastructure(
+  profile: Profile,
+): Promise<{ env: NodeJS.ProcessEnv; drop(): Promise<void> }> {
+  if (profile === 'embedded') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mallbots-features-'));
+    // Blank, not unset: neither the caller's environment nor a .env file may switch this run to a server.
+    return {
+      env: { DATA_DIR: dataDir, DATABASE_URL: '', NATS_URL: '' },
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const database = `features_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  await onServer((client) => client.query(`CREATE DATABASE ${database}`));
+  const url = new URL(testServerUrl);
+  url.pathname = `/${database}`;
+  const stream = uniqueTestStream();
+  return {
+    env: { DATABASE_URL: url.toString(), NATS_URL: testNatsUrl, NATS_STREAM: stream },
+    async drop() {
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await deleteTestStream(stream);
+    },
+  };
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
+/**
+ * Starts MallBots as it is deployed (`src/main.ts` in a process of its own), with the in-process robot
+ * simulator off: the specifications play the robots through the robot API.
+ */
+export async function startMonolith(profile: Profile): Promise<RunningMonolith> {
+  const infrastructure = await freshInfrastructure(profile);
+  const [port, rpcPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/mallbots/src/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      ...infrastructure.env,
+      PORT: String(port),
+      RPC_PORT: String(rpcPort),
+      HOST: '127.0.0.1',
+      ROBOTS: '0',
+      // A robot that drops out gives its list back this soon (the scenario about it waits that long).
+      DEPOT_BOT_TIMEOUT: '2s',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited(child);
+    await infrastructure.drop();
+  };
+  try {
+    await untilReady(baseUrl, child);
+  } catch (error) {
+    await stop();
+    process.stderr.write(`MallBots did not start (${profile}); its stderr:\n${stderr}\n`);
+    throw error;
+  }
+  // Warnings and errors of the run stay visible next to the scenario that caused them.
+  child.stderr?.on('data', (chunk: string) => process.stderr.write(chunk));
+  return { baseUrl, rpcUrl: `http://127.0.0.1:${rpcPort}`, stop };
+}
+
+async function untilReady(baseUrl: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_WITHIN_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`MallBots exited before it was ready (${child.exitCode ?? child.signalCode})`);
+    const ready = await fetch(`${baseUrl}/readiness`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`MallBots was not ready within ${READY_WITHIN_MS / 1000}s`);
+}

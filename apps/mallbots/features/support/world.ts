@@ -1,0 +1,121 @@
+import { setWorldConstructor, World } from '@cucumber/cucumber';
+import type { RunningMonolith } from './monolith.js';
+import { Robot, type RobotApi, robotApi } from './robots.js';
+
+/** One HTTP exchange: what a client of the REST API sees. */
+export interface Reply {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
+  readonly body: any;
+}
+
+/** What one scenario has made, by the names its steps use; ids are the system's own, so scenarios never meet. */
+export interface Scene {
+  stores: Map<string, string>;
+  /** Product name → id (names are unique within a scenario). */
+  products: Map<string, string>;
+  customers: Map<string, string>;
+  customer?: string;
+  basket?: string;
+  payment?: string;
+  /** The order of the basket checked out last (its id is the basket's). */
+  order?: string;
+  orders: Set<string>;
+  robots: Map<string, Robot>;
+  /** The gRPC code of the robot API's last refusal (INVALID_ARGUMENT, ...). */
+  refusal?: string;
+}
+
+let monolith: RunningMonolith | undefined;
+let robots: RobotApi | undefined;
+export const useMonolith = (running: RunningMonolith | undefined) => {
+  robots?.close();
+  robots = undefined;
+  monolith = running;
+};
+
+export class MallBotsWorld extends World {
+  readonly scene: Scene = {
+    stores: new Map(),
+    products: new Map(),
+    customers: new Map(),
+    orders: new Set(),
+    robots: new Map(),
+  };
+  last?: Reply;
+
+  get app(): RunningMonolith {
+    if (monolith === undefined) throw new Error('MallBots is not running');
+    return monolith;
+  }
+
+  /** Calls the REST API and keeps the reply as the last one; never throws for a 4xx or 5xx. */
+  async call(method: string, path: string, body?: unknown): Promise<Reply> {
+    const response = await fetch(`${this.app.baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    this.last = { method, path, status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    return this.last;
+  }
+
+  /** Calls the REST API for a step's precondition or outcome: anything but a 2xx fails the step. */
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
+  async ok(method: string, path: string, body?: unknown): Promise<any> {
+    const reply = await this.call(method, path, body);
+    if (reply.status >= 300)
+      throw new Error(`${method} ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  /** GET that may be a 404 (an outcome still to come): undefined then. */
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
+  async find(path: string): Promise<any> {
+    const response = await fetch(`${this.app.baseUrl}${path}`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  }
+
+  /** A robot of this scenario, by name (a new one the first time). */
+  robot(name: string): Robot {
+    let robot = this.scene.robots.get(name);
+    if (robot === undefined) {
+      robots ??= robotApi(this.app.rpcUrl);
+      robot = new Robot(name, robots);
+      this.scene.robots.set(name, robot);
+    }
+    return robot;
+  }
+
+  id(kind: 'store' | 'product' | 'customer', name: string): string {
+    const map = { store: this.scene.stores, product: this.scene.products, customer: this.scene.customers }[
+      kind
+    ];
+    const id = map.get(name);
+    if (id === undefined) throw new Error(`no ${kind} called "${name}" in this scenario`);
+    return id;
+  }
+
+  get customer(): string {
+    return must(this.scene.customer, 'no customer yet: register one first');
+  }
+  get basket(): string {
+    return must(this.scene.basket, 'no basket yet: start one first');
+  }
+  get order(): string {
+    return must(this.scene.order, 'no order yet: check a basket out first');
+  }
+}
+
+export function must<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new Error(message);
+  return value;
+}
+
+setWorldConstructor(MallBotsWorld);

@@ -1,0 +1,25 @@
+import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
+import type { DepotCommands } from '../../application/commands.js';
+
+/** The group through which Depot hears of Ordering's orders. */
+export const DEPOT_ORDERING_GROUP = 'depot-ordering';
+
+/**
+ * The cancellation cascade, Depot's part: a canceled order's list is canceled and its bot recalled. The
+ * handler runs in the broker's transaction, whose inbox drops a message id seen before; a second
+ * OrderCanceled with another id finds the list canceled already and records nothing.
+ */
+export function subscribeToOrders(
+  broker: Broker,
+  commands: Pick<DepotCommands, 'withdrawShoppingList'>,
+): Promise<Subscribed> {
+  return broker.subscribe({
+    group: DEPOT_ORDERING_GROUP,
+    subjects: [ORDER_CHANNEL],
+    handle: onMessages(
+      { 'ordersapi.OrderCanceled': orderingMessages['ordersapi.OrderCanceled'] },
+      { 'ordersapi.OrderCanceled': ({ id }) => commands.withdrawShoppingList({ orderId: id }) },
+    ),
+  });
+}

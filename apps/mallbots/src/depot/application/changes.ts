@@ -1,0 +1,148 @@
+import { fold, isDomainError } from '@tessera/platform/ddd';
+import * as Bot from '../domain/bot.js';
+import * as ShoppingList from '../domain/shopping-list.js';
+import type {
+  BotRepository,
+  BotSignals,
+  IntegrationOutbox,
+  LoadedBot,
+  LoadedShoppingList,
+  ShoppingListRepository,
+  UnitOfWork,
+} from './ports.js';
+
+export interface DepotChangeDependencies {
+  readonly db: UnitOfWork;
+  readonly lists: ShoppingListRepository;
+  readonly bots: BotRepository;
+  readonly outbox: IntegrationOutbox;
+  readonly signals: BotSignals;
+  /** Told when an automatic assignment failed (it is retried at the next trigger). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * How a decision is saved, inside the caller's transaction: the events folded into the new state, the row
+ * saved only at the version that was loaded, and what the change means outside: the integration messages
+ * of a list (the outbox) and a wake-up of a bot's stream. No events: nothing is written.
+ */
+export function depotChanges({ lists, bots, outbox, signals }: DepotChangeDependencies) {
+  return {
+    async list(id: string, loaded: LoadedShoppingList, events: readonly ShoppingList.Event[]) {
+      if (events.length === 0) return loaded.state;
+      const next = fold(ShoppingList.aggregate, events, loaded.state);
+      await lists.save(id, next, loaded.version);
+      await outbox.publish(
+        events.map((event) => ({ shoppingListId: id, shoppingList: next, event })),
+        loaded.version + 1,
+      );
+      return next;
+    },
+
+    async bot(id: string, loaded: LoadedBot, events: readonly Bot.Event[], seen = false) {
+      if (events.length === 0) return loaded.state;
+      const next = fold(Bot.aggregate, events, loaded.state);
+      await bots.save(id, next, loaded.version, seen);
+      await signals.changed(id);
+      return next;
+    },
+  };
+}
+
+export type DepotChanges = ReturnType<typeof depotChanges>;
+
+/** A list canceled while a bot holds it recalls the bot; in the canceling transaction. */
+export async function recallHolder(
+  { bots, changes }: { bots: BotRepository; changes: DepotChanges },
+  shoppingListId: string,
+  before: ShoppingList.State,
+  reason: string,
+) {
+  const botId = before.assignedBotId;
+  if (botId === undefined || !ShoppingList.isHeldBy(before, botId)) return;
+  const bot = await bots.load(botId);
+  // A list assigned over REST names a bot that may not be one of the fleet: nobody to recall.
+  if (!bot.state.exists) return;
+  await changes.bot(botId, bot, Bot.recall(bot.state, { shoppingListId, reason }));
+}
+
+const MAX_CONFLICTS = 5;
+
+const isConflict = (error: unknown) => isDomainError(error) && error.kind === 'conflict';
+
+/**
+ * Runs a transaction again when a row it saved had changed since it was read (a bot's call racing an
+ * assignment, say): the decision is made again on fresh rows. A bot's stream closing must not fail on that.
+ */
+export async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isConflict(error) || attempt >= MAX_CONFLICTS) throw error;
+    }
+  }
+}
+/** Real-time pauses before looking again at rows another assigner held: a transaction of a few statements. */
+const CONTENTION_PAUSES_MS = [5, 10, 20, 40, 80, 160, 250, 250];
+
+type Outcome = 'assigned' | 'none' | 'contended';
+
+/**
+ * Automatic assignment: the oldest available list goes to the connected bot idle the longest, one pair per
+ * transaction, until there is no pair. Rows locked by another assigner are skipped (FOR UPDATE SKIP LOCKED),
+ * so several depot processes never give one list or one bot twice, and none blocks on another. Skipping has a
+ * price: an assigner that holds a list while it finds no bot (the bot's connection committing just after)
+ * would hide that list from the bot's own assigner. So finding no pair while such rows exist is contention,
+ * and the pass looks again after a short pause (a few, bounded: the next trigger tries again anyway).
+ * Run it after a list became available or a bot idle, once that has committed: `soon()` inside a transaction
+ * waits for its commit. It never throws: a failure is reported and the next trigger tries again.
+ */
+export function depotAssignment(dependencies: DepotChangeDependencies) {
+  const { db, lists, bots } = dependencies;
+  const changes = depotChanges(dependencies);
+  const report = dependencies.onError ?? ((error) => console.error('automatic assignment failed', error));
+
+  const assignOne = () =>
+    db.transaction(async (): Promise<Outcome> => {
+      const listId = await lists.lockOldestAvailable();
+      if (listId === undefined) {
+        return (await lists.anyAvailable()) && (await bots.anyIdle()) ? 'contended' : 'none';
+      }
+      const botId = await bots.lockIdle();
+      if (botId === undefined) return (await bots.anyIdle()) ? 'contended' : 'none';
+      const list = await lists.load(listId);
+      const bot = await bots.load(botId);
+      await changes.list(listId, list, ShoppingList.assign(list.state, { botId }));
+      await changes.bot(botId, bot, Bot.assign(bot.state, { shoppingListId: listId }));
+      return 'assigned';
+    });
+
+  const run = async () => {
+    let conflicts = 0;
+    let contended = 0;
+    for (;;) {
+      let outcome: Outcome;
+      try {
+        outcome = await assignOne();
+      } catch (error) {
+        if (isConflict(error) && ++conflicts < MAX_CONFLICTS) continue;
+        report(error);
+        return;
+      }
+      if (outcome === 'none') return;
+      if (outcome === 'contended') {
+        const pause = CONTENTION_PAUSES_MS[contended++];
+        if (pause === undefined) return;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  };
+
+  return {
+    run,
+    soon: () => db.afterCommit(run),
+  };
+}
+
+export type DepotAssignment = ReturnType<typeof depotAssignment>;
