@@ -20,8 +20,7 @@ import { createDepotCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
 import type { StoresDirectory } from './application/ports.js';
 import { createDepotQueries } from './application/queries.js';
-import type { RobotOperations } from './application/robot-operations.js';
-import { createRobotOperations } from './application/robots.js';
+import { createRobotOperations, type Robots } from './application/robots.js';
 import { depotPublishes, depotReceives } from './contract/integration-events.js';
 
 export interface DepotModuleOptions {
@@ -42,7 +41,7 @@ export interface DepotModuleOptions {
   /** The clock of the bots' timeouts (tests travel in time with a manual one). */
   clock?: Clock;
   /** Given the bots' operations once the module started (tests drive bots without their RPC stream). */
-  onRobots?: (robots: RobotOperations) => void;
+  onRobots?: (robots: Robots) => void;
 }
 
 const DEFAULT_BOT_TIMEOUT_MS = 30_000;
@@ -117,7 +116,9 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       // Driver adapters: the REST routes, the saga's commands, Ordering's cancellations, the bots'
       // timeouts, the Stores events that keep the caches, and the bots' own API (RPC).
       registerDepotRoutes(http, { commands, queries });
-      registerRobotsRpc(rpc, robots, logger);
+      // A stream heartbeats three times per bot timeout; a bot silent for a whole timeout had its stream in a
+      // process that died, and is swept offline (then it has the bot timeout to come back to its list).
+      registerRobotsRpc(rpc, robots, logger, { heartbeatMs: Math.max(1, Math.floor(botTimeoutMs / 3)) });
       const subscriptions = [
         await broker.subscribe(depotCommandHandling(commands, { publisher: broker, db })),
         await subscribeToOrders(broker, commands),
@@ -128,8 +129,18 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       await deadlines.start();
       // Pairs left over by a process that stopped between a commit and its assignment.
       await assignment.run();
+      const sweeping = setInterval(
+        () => {
+          robots
+            .sweep(botTimeoutMs)
+            .catch((error: unknown) => logger.error({ err: error }, 'sweeping bots failed'));
+        },
+        Math.max(1, Math.floor(botTimeoutMs / 2)),
+      );
+      sweeping.unref();
       return {
         async stop() {
+          clearInterval(sweeping);
           await Promise.all(subscriptions.map((subscription) => subscription.stop()));
           await deadlines.stop();
           await signals.close();

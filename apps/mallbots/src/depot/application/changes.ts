@@ -83,18 +83,11 @@ export async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
     }
   }
 }
-/** Real-time pauses before looking again at rows another assigner held: a transaction of a few statements. */
-const CONTENTION_PAUSES_MS = [5, 10, 20, 40, 80, 160, 250, 250];
-
-type Outcome = 'assigned' | 'none' | 'contended';
-
 /**
  * Automatic assignment: the oldest available list goes to the connected bot idle the longest, one pair per
- * transaction, until there is no pair. Rows locked by another assigner are skipped (FOR UPDATE SKIP LOCKED),
- * so several depot processes never give one list or one bot twice, and none blocks on another. Skipping has a
- * price: an assigner that holds a list while it finds no bot (the bot's connection committing just after)
- * would hide that list from the bot's own assigner. So finding no pair while such rows exist is contention,
- * and the pass looks again after a short pause (a few, bounded: the next trigger tries again anyway).
+ * transaction, until there is no pair. Assigners take turns on one lock (every depot process's), so the one
+ * that runs after a commit sees it: a list made available and a bot connecting at the same moment are paired
+ * by whichever assigner runs second, never missed by both. A pass is a few statements, so the turn is short.
  * Run it after a list became available or a bot idle, once that has committed: `soon()` inside a transaction
  * waits for its commit. It never throws: a failure is reported and the next trigger tries again.
  */
@@ -104,38 +97,24 @@ export function depotAssignment(dependencies: DepotChangeDependencies) {
   const report = dependencies.onError ?? ((error) => console.error('automatic assignment failed', error));
 
   const assignOne = () =>
-    db.transaction(async (): Promise<Outcome> => {
-      const listId = await lists.lockOldestAvailable();
-      if (listId === undefined) {
-        return (await lists.anyAvailable()) && (await bots.anyIdle()) ? 'contended' : 'none';
-      }
-      const botId = await bots.lockIdle();
-      if (botId === undefined) return (await bots.anyIdle()) ? 'contended' : 'none';
+    db.transaction(async (): Promise<boolean> => {
+      await lists.lockAssignment();
+      const listId = await lists.oldestAvailable();
+      if (listId === undefined) return false;
+      const botId = await bots.longestIdle();
+      if (botId === undefined) return false;
       const list = await lists.load(listId);
       const bot = await bots.load(botId);
       await changes.list(listId, list, ShoppingList.assign(list.state, { botId }));
       await changes.bot(botId, bot, Bot.assign(bot.state, { shoppingListId: listId }));
-      return 'assigned';
+      return true;
     });
 
   const run = async () => {
-    let conflicts = 0;
-    let contended = 0;
-    for (;;) {
-      let outcome: Outcome;
-      try {
-        outcome = await assignOne();
-      } catch (error) {
-        if (isConflict(error) && ++conflicts < MAX_CONFLICTS) continue;
-        report(error);
-        return;
-      }
-      if (outcome === 'none') return;
-      if (outcome === 'contended') {
-        const pause = CONTENTION_PAUSES_MS[contended++];
-        if (pause === undefined) return;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
+    try {
+      while (await retryingConflicts(assignOne)) {}
+    } catch (error) {
+      report(error);
     }
   };
 

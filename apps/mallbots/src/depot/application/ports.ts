@@ -44,12 +44,12 @@ export interface ShoppingListRepository {
   /** Oldest first (by creation), at most `limit`. */
   withStatus(status: ShoppingList.ShoppingListStatus, limit: number): Promise<ShoppingListView[]>;
   /**
-   * The oldest available list, locked until the transaction ends; lists another transaction holds are
-   * skipped (several depot processes assign at once without waiting on each other).
+   * Takes the depot's one assignment lock until the transaction ends: one assigner at a time, across every
+   * depot process, so each sees what the previous one committed.
    */
-  lockOldestAvailable(): Promise<string | undefined>;
-  /** Whether any list is available, locked or not (what the last commit says). */
-  anyAvailable(): Promise<boolean>;
+  lockAssignment(): Promise<void>;
+  /** The oldest available list, locked until the transaction ends (waiting for a writer that holds it). */
+  oldestAvailable(): Promise<string | undefined>;
 }
 
 export interface LoadedBot {
@@ -69,10 +69,12 @@ export interface BotRepository {
   find(id: string): Promise<BotView | undefined>;
   /** Every bot, by id. */
   all(): Promise<BotView[]>;
-  /** The connected bot idle the longest, locked until the transaction ends; locked bots are skipped. */
-  lockIdle(): Promise<string | undefined>;
-  /** Whether any connected bot is idle, locked or not (what the last commit says). */
-  anyIdle(): Promise<boolean>;
+  /** The connected bot idle the longest, locked until the transaction ends (waiting for a writer that holds it). */
+  longestIdle(): Promise<string | undefined>;
+  /** The bot's stream `session` is still open: its last-seen time moves (no new version: nothing changed). */
+  seen(id: string, session: string): Promise<void>;
+  /** Bots marked online whose last-seen time is more than `ms` ago, with the session that connected them. */
+  silentSince(ms: number): Promise<Array<{ id: string; session?: string }>>;
 }
 
 /** Wake-ups for the bots' streams, from any process. */

@@ -90,4 +90,9 @@ export interface RobotOperations {
    */
   reportReturned(input: { botId: string; shoppingListId: string }): Promise<BotInstruction>;
   listBots(): Promise<BotView[]>;
+  /**
+   * The bot's stream is still open (called every few seconds while it is): the bot is seen now. A stream
+   * whose process died stops saying so, and `sweep` then takes the bot offline. Changes nothing else.
+   */
+  heartbeat(input: { botId: string; session: string }): Promise<void>;
 }

@@ -21,6 +21,12 @@ export interface Robots extends RobotOperations {
    * list goes back to the other bots and they are given lists again. Anything else: nothing happens.
    */
   timedOut(input: { botId: string; shoppingListId: string; botVersion: number }): Promise<void>;
+  /**
+   * Bots still marked online that no stream has heartbeated for `staleAfterMs` (the depot process holding
+   * their stream died without closing it) are disconnected, as if their stream had closed: a bot holding a
+   * list then has the bot timeout to come back. Returns how many were.
+   */
+  sweep(staleAfterMs: number): Promise<number>;
 }
 
 const REASON_CANCELED = 'the order was canceled';
@@ -155,6 +161,17 @@ export function createRobotOperations(dependencies: RobotDependencies): Robots {
 
     async listBots() {
       return bots.all();
+    },
+
+    async heartbeat({ botId, session }) {
+      await bots.seen(botId.trim(), session);
+    },
+
+    async sweep(staleAfterMs) {
+      const stale = await bots.silentSince(staleAfterMs);
+      for (const { id, session } of stale)
+        await this.disconnect({ botId: id, ...(session ? { session } : {}) });
+      return stale.length;
     },
 
     // In the broker's transaction: a conflict fails the handling, which the broker retries as a whole.

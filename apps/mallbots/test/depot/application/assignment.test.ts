@@ -14,12 +14,10 @@ import type * as ShoppingList from '../../../src/depot/domain/shopping-list.js';
 const LIST = '2d8e5c74-a06b-4b9a-9f3c-4e5d6f7a8b92';
 
 /**
- * The assignment loop against rows in memory, to pin down what the databases only show under load: another
- * assigner holding the only available list (SKIP LOCKED hides it) is contention, looked at again; a conflict
- * is retried; any other failure is reported, never thrown.
+ * The assignment loop against rows in memory: it takes the assignment lock before it looks, assigns until no
+ * pair is left, retries a conflict, and reports (never throws) any other failure.
  */
-function world(script: { lockedFor?: number; failures?: unknown[] } = {}) {
-  let locks = 0;
+function world(script: { failures?: unknown[] } = {}) {
   const failures = [...(script.failures ?? [])];
   const saved: string[] = [];
   const reported: unknown[] = [];
@@ -43,12 +41,8 @@ function world(script: { lockedFor?: number; failures?: unknown[] } = {}) {
     },
   };
   const lists = {
-    async lockOldestAvailable() {
-      locks++;
-      if (locks <= (script.lockedFor ?? 0)) return undefined;
-      return list.state.status === 'available' ? LIST : undefined;
-    },
-    anyAvailable: async () => list.state.status === 'available',
+    lockAssignment: async () => void saved.push('lock'),
+    oldestAvailable: async () => (list.state.status === 'available' ? LIST : undefined),
     load: async () => list,
     async save(_id: string, state: ShoppingList.State) {
       const failure = failures.shift();
@@ -58,8 +52,7 @@ function world(script: { lockedFor?: number; failures?: unknown[] } = {}) {
     },
   } as unknown as ShoppingListRepository;
   const bots = {
-    lockIdle: async () => (Bot.statusOf(bot.state) === 'idle' ? 'bot-1' : undefined),
-    anyIdle: async () => Bot.statusOf(bot.state) === 'idle',
+    longestIdle: async () => (Bot.statusOf(bot.state) === 'idle' ? 'bot-1' : undefined),
     load: async () => bot,
     async save(_id: string, state: Bot.State) {
       bot = { state, version: bot.version + 1 };
@@ -76,37 +69,33 @@ function world(script: { lockedFor?: number; failures?: unknown[] } = {}) {
     signals,
     onError: (error) => reported.push(error),
   });
-  return { assignment, saved, reported, locks: () => locks };
+  return { assignment, saved, reported };
 }
 
 describe('automatic assignment', () => {
-  it('looks again when the available list was held by another assigner, and then assigns it', async () => {
-    const { assignment, saved, locks } = world({ lockedFor: 2 });
+  it('takes the assignment lock before it looks, assigns the pair, and stops when none is left', async () => {
+    const { assignment, saved } = world();
     await assignment.run();
-    expect(saved).toEqual([`list assigned bot-1`, `bot shopping ${LIST}`, 'signal bot-1']);
-    // Two passes found it held, the third took it, the fourth found nothing left.
-    expect(locks()).toBe(4);
-  });
-
-  it('gives up after a bounded number of looks when the list stays held (the next trigger tries again)', async () => {
-    const { assignment, saved, reported, locks } = world({ lockedFor: 1_000 });
-    await assignment.run();
-    expect(saved).toEqual([]);
-    expect(reported).toEqual([]);
-    expect(locks()).toBeGreaterThan(1);
-    expect(locks()).toBeLessThan(20);
+    expect(saved).toEqual(['lock', `list assigned bot-1`, `bot shopping ${LIST}`, 'signal bot-1', 'lock']);
   });
 
   it('retries a conflict, and reports (never throws) any other failure', async () => {
     const retried = world({ failures: [conflict('concurrent_modification', 'changed')] });
     await retried.assignment.run();
-    expect(retried.saved).toEqual([`list assigned bot-1`, `bot shopping ${LIST}`, 'signal bot-1']);
+    expect(retried.saved).toEqual([
+      'lock',
+      'lock',
+      `list assigned bot-1`,
+      `bot shopping ${LIST}`,
+      'signal bot-1',
+      'lock',
+    ]);
     expect(retried.reported).toEqual([]);
 
     const broken = new Error('the database went away');
     const failed = world({ failures: [broken] });
     await expect(failed.assignment.run()).resolves.toBeUndefined();
     expect(failed.reported).toEqual([broken]);
-    expect(failed.saved).toEqual([]);
+    expect(failed.saved).toEqual(['lock']);
   });
 });

@@ -50,6 +50,34 @@ describe.each(testSetups)(
         outcome: 'picked',
       });
 
+    it('sweeps offline a bot whose stream went silent (its process died), and its list goes after the timeout', async () => {
+      const list = await saga.availableList(items);
+      const silent = botId('silent');
+      const given = await api.robots.connect({ botId: silent, name: 'Silent', session: 's-1' });
+      expect(shopping(list.id)(given)).toBe(true);
+      const heard = botId('heard');
+      await api.robots.connect({ botId: heard, name: 'Heard', session: 'h-1' });
+      // No heartbeat from either for longer than the timeout; then one from Heard's stream, and one from
+      // a stream of Silent that is not its current one (which proves nothing).
+      await api.db.query(
+        `UPDATE depot.bots SET last_seen_at = now() - interval '31 seconds' WHERE id = ANY($1)`,
+        [[silent, heard]],
+      );
+      await api.robots.heartbeat({ botId: heard, session: 'h-1' });
+      await api.robots.heartbeat({ botId: silent, session: 's-0' });
+      expect(await api.robots.sweep(TIMEOUT_MS)).toBe(1);
+      expect(await botOverRest(api, silent)).toMatchObject({ status: 'offline', shoppingListId: list.id });
+      expect(await botOverRest(api, heard)).toMatchObject({ status: 'idle' });
+      expect(await deadlineOf(silent)).toBeDefined();
+      // Swept once: nothing more to sweep.
+      expect(await api.robots.sweep(TIMEOUT_MS)).toBe(0);
+
+      clock.advance(TIMEOUT_MS);
+      await instructionOnceIt(api.robots, heard, shopping(list.id), 'the heard bot takes the list');
+      expect(await botOverRest(api, silent)).not.toHaveProperty('shoppingListId');
+      await api.robots.disconnect({ botId: heard });
+    });
+
     it('gives the list of a bot gone longer than the timeout to another bot, its reports forgotten', async () => {
       const list = await saga.availableList(items);
       const gone = botId('gone');

@@ -49,6 +49,9 @@ export function memoryRobots() {
       bots.set(input.botId, { ...bot, online: true, ...(input.session ? { session: input.session } : {}) });
       return bots.get(input.botId)!.instruction;
     },
+    async heartbeat(input) {
+      calls.push({ op: 'heartbeat', input });
+    },
     async disconnect(input) {
       calls.push({ op: 'disconnect', input });
       const bot = botOf(input.botId);
@@ -164,9 +167,9 @@ export function memoryRobots() {
 export type MemoryRobots = ReturnType<typeof memoryRobots>;
 
 /** The robots' RPC service over an in-memory depot, on a free port. */
-export async function startMemoryRobotsServer(robots = memoryRobots()) {
+export async function startMemoryRobotsServer(robots = memoryRobots(), heartbeatMs = 10_000) {
   const server = createRpcServer({ logger: createLogger({ level: 'silent', format: 'json' }) });
-  registerRobotsRpc(server.registrar, robots.operations);
+  registerRobotsRpc(server.registrar, robots.operations, undefined, { heartbeatMs });
   const port = await server.listen(0, '127.0.0.1');
   return { robots, url: `http://127.0.0.1:${port}`, close: () => server.close(1_000) };
 }

@@ -121,6 +121,26 @@ describe('the robots RPC service', () => {
       expect(disconnected).toEqual([{ op: 'disconnect', input: { botId: BOT, session: connected.session } }]);
     });
 
+    it('heartbeats for its bot, naming the stream, while the stream is open', async () => {
+      const beating = await startMemoryRobotsServer(undefined, 10);
+      try {
+        const own = createClient(RobotService, createGrpcTransport({ baseUrl: beating.url }));
+        const stream = openStream(own);
+        const beats = () => beating.robots.calls.filter((call) => call.op === 'heartbeat');
+        await eventually(() => beats().length >= 2, 'two heartbeats');
+        const connected = beating.robots.calls.find((call) => call.op === 'connect')!.input as {
+          session: string;
+        };
+        expect(new Set(beats().map((call) => JSON.stringify(call.input)))).toEqual(
+          new Set([JSON.stringify({ botId: BOT, session: connected.session })]),
+        );
+        stream.cancel.abort();
+        await stream.ended;
+      } finally {
+        await beating.close();
+      }
+    });
+
     it('keeps a bot online when its older stream closes after a newer one opened', async () => {
       const older = openStream(client);
       await eventually(() => older.received.length === 1, 'the older stream');

@@ -6,7 +6,7 @@ import {
   type TestHost,
 } from '@tessera/platform/testing';
 import { expect } from 'vitest';
-import type { RobotOperations } from '../../../src/depot/application/robot-operations.js';
+import type { Robots } from '../../../src/depot/application/robots.js';
 import { SHOPPING_LIST_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { createDepotModule, type DepotModuleOptions } from '../../../src/depot/module.js';
 import { createStoresModule } from '../../../src/stores/module.js';
@@ -40,7 +40,7 @@ export interface DepotHost extends TestHost {
   cached(storeId: string, productId: string): Promise<void>;
   readonly cacheUpdates: Envelope[];
   /** The bots' operations, as the RPC adapter calls them. */
-  readonly robots: RobotOperations;
+  readonly robots: Robots;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function startDepotHost(
 ): Promise<DepotHost> {
   const cacheUpdates: Envelope[] = [];
   const waiters = new Set<() => void>();
-  let robots: RobotOperations | undefined;
+  let robots: Robots | undefined;
   const api = await startTestHost(
     backend,
     [

@@ -109,17 +109,28 @@ export function postgresBotRepository(db: Queryable): BotRepository {
       return rows.map(viewOf);
     },
 
-    async lockIdle() {
+    async longestIdle() {
       const { rows } = await db.query<{ id: string }>(
-        `SELECT id FROM depot.bots WHERE status = 'idle'
-         ORDER BY updated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id FROM depot.bots WHERE status = 'idle' ORDER BY updated_at, id LIMIT 1 FOR UPDATE`,
       );
       return rows[0]?.id;
     },
 
-    async anyIdle() {
-      const { rows } = await db.query(`SELECT 1 FROM depot.bots WHERE status = 'idle' LIMIT 1`);
-      return rows.length > 0;
+    async seen(id, session) {
+      await db.query('UPDATE depot.bots SET last_seen_at = now() WHERE id = $1 AND online AND session = $2', [
+        id,
+        session,
+      ]);
+    },
+
+    async silentSince(ms) {
+      const { rows } = await db.query<{ id: string; session: string | null }>(
+        `SELECT id, session FROM depot.bots
+         WHERE online AND last_seen_at < now() - make_interval(secs => $1::double precision / 1000)
+         ORDER BY id`,
+        [ms],
+      );
+      return rows.map(({ id, session }) => ({ id, ...(session === null ? {} : { session }) }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { conflict } from '@tessera/platform/ddd';
-import { type Queryable, SqlState, sqlStateOf } from '@tessera/platform/sql';
+import { lockKey, type Queryable, SqlState, sqlStateOf } from '@tessera/platform/sql';
 import type { ShoppingListRepository, ShoppingListView } from '../../application/ports.js';
 import * as ShoppingList from '../../domain/shopping-list.js';
 
@@ -103,19 +103,14 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
       return rows.map(viewOf);
     },
 
-    async lockOldestAvailable() {
+    lockAssignment: () => lockKey(db, 'depot.assignment'),
+
+    async oldestAvailable() {
       const { rows } = await db.query<{ id: string }>(
         `SELECT id FROM depot.shopping_lists WHERE status = 'available'
-         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+         ORDER BY created_at, id LIMIT 1 FOR UPDATE`,
       );
       return rows[0]?.id;
-    },
-
-    async anyAvailable() {
-      const { rows } = await db.query(
-        `SELECT 1 FROM depot.shopping_lists WHERE status = 'available' LIMIT 1`,
-      );
-      return rows.length > 0;
     },
   };
 }

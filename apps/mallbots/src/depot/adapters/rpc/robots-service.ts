@@ -85,7 +85,16 @@ export function toInstruction(instruction: BotInstruction): Instruction {
  * connection of one bot: it sends the current instruction, then each different one after a wake-up from
  * `watch`, and however it ends (the bot goes, the server stops, a failure) the bot is disconnected.
  */
-export function robotsService(robots: RobotOperations, logger?: Logger): ServiceImpl<typeof RobotService> {
+export interface RobotsRpcOptions {
+  /** How often an open stream tells the depot its bot is still there (see RobotOperations.heartbeat). */
+  readonly heartbeatMs: number;
+}
+
+export function robotsService(
+  robots: RobotOperations,
+  logger?: Logger,
+  options: RobotsRpcOptions = { heartbeatMs: 10_000 },
+): ServiceImpl<typeof RobotService> {
   return {
     async *connect(request, context) {
       const botId = required(request.botId, 'bot_id');
@@ -104,6 +113,12 @@ export function robotsService(robots: RobotOperations, logger?: Logger): Service
       let sent = JSON.stringify(first);
       let stopWatching: (() => Promise<void>) | undefined;
       signal.addEventListener('abort', onAbort, { once: true });
+      const heartbeat = setInterval(() => {
+        robots
+          .heartbeat({ botId, session })
+          .catch((error: unknown) => logger?.warn({ err: error, botId }, 'a bot heartbeat failed'));
+      }, options.heartbeatMs);
+      heartbeat.unref();
       try {
         stopWatching = await robots.watch(botId, onChange);
         yield { instruction: toInstruction(first) };
@@ -123,6 +138,7 @@ export function robotsService(robots: RobotOperations, logger?: Logger): Service
           yield { instruction: toInstruction(instruction) };
         }
       } finally {
+        clearInterval(heartbeat);
         signal.removeEventListener('abort', onAbort);
         await stopWatching?.().catch((error: unknown) =>
           logger?.warn({ err: error, botId }, 'stopping the watch of a bot failed'),
@@ -154,6 +170,11 @@ export function robotsService(robots: RobotOperations, logger?: Logger): Service
   };
 }
 
-export function registerRobotsRpc(rpc: RpcRegistrar, robots: RobotOperations, logger?: Logger) {
-  rpc.service(RobotService, robotsService(robots, logger));
+export function registerRobotsRpc(
+  rpc: RpcRegistrar,
+  robots: RobotOperations,
+  logger?: Logger,
+  options?: RobotsRpcOptions,
+) {
+  rpc.service(RobotService, robotsService(robots, logger, options));
 }
