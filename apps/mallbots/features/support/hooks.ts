@@ -8,7 +8,7 @@ setDefaultTimeout(30_000);
 
 let running: RunningMonolith | undefined;
 
-BeforeAll({ timeout: 90_000 }, async function () {
+BeforeAll({ timeout: 200_000 }, async function () {
   const profile = (this.parameters.profile ?? 'embedded') as Profile;
   running = await startMonolith(profile);
   useMonolith(running);
@@ -44,7 +44,8 @@ const SAGA_ENDED = ['completed', 'compensated', 'failed'];
 async function closeOrder(world: MallBotsWorld, id: string) {
   await eventually(
     `the create-order saga of ${id} ends`,
-    async () => (await world.find(`/admin/sagas/cosec.CreateOrder/${id}`))?.instance?.status,
+    async () =>
+      (await world.find(`${world.app.adminPath('cosec')}/sagas/cosec.CreateOrder/${id}`))?.instance?.status,
     (status) => SAGA_ENDED.includes(status),
   );
   const { status } = (await world.ok('GET', `/api/ordering/${id}`)).order;

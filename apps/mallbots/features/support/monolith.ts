@@ -6,14 +6,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
+import { launchDistributed } from '../../src/launcher/child.js';
 
-/** Where the specifications run: the embedded default, or PostgreSQL + NATS JetStream. */
-export type Profile = 'embedded' | 'nats';
+/**
+ * Where the specifications run: the embedded default, PostgreSQL + NATS JetStream, or the distributed topology
+ * (one process per module behind the gateway, on PostgreSQL + NATS).
+ */
+export type Profile = 'embedded' | 'nats' | 'distributed';
 
 export interface RunningMonolith {
   readonly baseUrl: string;
   /** The robots' Connect/gRPC endpoint. */
   readonly rpcUrl: string;
+  /** Where a module's operators' routes are: /admin in one process, /admin/<module> behind the gateway. */
+  adminPath(module: string): string;
   stop(): Promise<void>;
 }
 
@@ -42,7 +48,7 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
 
 /** The infrastructure of one run: a fresh store (and stream) that nothing else uses, and how to drop it. */
 async function freshInfrastructure(
-  profile: Profile,
+  profile: Exclude<Profile, 'distributed'>,
 ): Promise<{ env: NodeJS.ProcessEnv; drop(): Promise<void> }> {
   if (profile === 'embedded') {
     const dataDir = await mkdtemp(join(tmpdir(), 'mallbots-features-'));
@@ -77,6 +83,7 @@ const exited = (child: ChildProcess) =>
  * simulator off: the specifications play the robots through the robot API.
  */
 export async function startMonolith(profile: Profile): Promise<RunningMonolith> {
+  if (profile === 'distributed') return startDistributed();
   const infrastructure = await freshInfrastructure(profile);
   const [port, rpcPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/mallbots/src/main.ts'], {
@@ -114,7 +121,7 @@ export async function startMonolith(profile: Profile): Promise<RunningMonolith> 
   }
   // Warnings and errors of the run stay visible next to the scenario that caused them.
   child.stderr?.on('data', (chunk: string) => process.stderr.write(chunk));
-  return { baseUrl, rpcUrl: `http://127.0.0.1:${rpcPort}`, stop };
+  return { baseUrl, rpcUrl: `http://127.0.0.1:${rpcPort}`, adminPath: () => '/admin', stop };
 }
 
 async function untilReady(baseUrl: string, child: ChildProcess): Promise<void> {
@@ -130,4 +137,68 @@ async function untilReady(baseUrl: string, child: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`MallBots was not ready within ${READY_WITHIN_MS / 1000}s`);
+}
+
+/**
+ * Starts MallBots as `npm run start:distributed` does, on databases, roles and a stream of this run's own:
+ * the specifications then speak to the gateway, and play the robots against the depot's process.
+ */
+async function startDistributed(): Promise<RunningMonolith> {
+  const prefix = `features_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const stream = uniqueTestStream();
+  const logDir = await mkdtemp(join(tmpdir(), 'mallbots-features-distributed-'));
+  const cleanUp = async () => {
+    await dropDistributed(prefix);
+    await deleteTestStream(stream);
+    await rm(logDir, { recursive: true, force: true });
+  };
+  let topology: Awaited<ReturnType<typeof launchDistributed>>;
+  try {
+    topology = await launchDistributed(
+      {
+        DATABASE_URL: testServerUrl,
+        NATS_URL: testNatsUrl,
+        NATS_STREAM: stream,
+        DISTRIBUTED_PREFIX: prefix,
+        PORT: '0',
+        HTTP_PORT_BASE: '0',
+        RPC_PORT_BASE: '0',
+        HOST: '127.0.0.1',
+        ROBOTS: '0',
+        DEPOT_BOT_TIMEOUT: '2s',
+        LOG_LEVEL: 'warn',
+        LOG_DIR: logDir,
+        READY_TIMEOUT: '150',
+      },
+      170_000,
+    );
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const depot = topology.processes.get('depot')?.rpc;
+  if (!depot) throw new Error(`the launcher listed no RPC address for the depot:\n${topology.output()}`);
+  return {
+    baseUrl: topology.gatewayUrl,
+    rpcUrl: depot,
+    adminPath: (module) => `/admin/${module}`,
+    async stop() {
+      const code = await topology.stop();
+      await cleanUp();
+      if (code !== 0) process.stderr.write(`the launcher exited ${code}:\n${topology.output()}\n`);
+    },
+  };
+}
+
+async function dropDistributed(prefix: string) {
+  await onServer(async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_%'",
+      [prefix],
+    );
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS "${datname}"`);
+    }
+  });
 }

@@ -26,12 +26,7 @@ import { basketsEventTypes } from './domain/events.js';
 export interface BasketsModuleOptions {
   /** A snapshot each time a basket's stream reaches a multiple of this many events (default 50). */
   snapshotEvery?: number;
-  /**
-   * Where Stores' REST API is, for cache misses (Stores runs elsewhere). Default: the `STORES_URL`
-   * environment variable; without either, the Stores module of this process is called directly.
-   */
-  storesUrl?: string;
-  /** Replaces the HTTP client of Stores' API (tests of unavailability). */
+  /** Replaces the way Stores is asked on a miss (tests of unavailability). */
   storesDirectory?: StoresDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
   onCacheUpdate?: CacheObserver;
@@ -53,7 +48,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
     ],
     publishes: basketsPublishes,
 
-    async start({ db, broker, http, selfUrl, services }) {
+    async start({ db, broker, http, logger, services, rpcServices }) {
       // Driven adapters: the event store, the caches of Stores' data, and Stores' API for the misses.
       const eventStore = createEventStore({
         db,
@@ -67,8 +62,9 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
         storesDirectory(
           storesServiceFor({
             services,
-            storesUrl: options.storesUrl ?? (process.env.STORES_URL || undefined),
-            selfUrl,
+            rpcServices,
+            logger,
+            caller: 'baskets',
           }),
         );
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });

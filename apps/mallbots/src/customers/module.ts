@@ -7,6 +7,7 @@ import { customersCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresCustomerRepository } from './adapters/postgres/customers.js';
+import { registerCustomersRpc } from './adapters/rpc/customers-service.js';
 import { customersService } from './adapters/services/customers-service.js';
 import { createCustomersCommands } from './application/commands.js';
 import { createCustomersQueries } from './application/queries.js';
@@ -28,7 +29,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
     publishes: customersPublishes,
     receives: customersReceives,
 
-    async start({ db, broker, http, services }) {
+    async start({ db, broker, http, rpc, services }) {
       // Driven adapters.
       const customers = postgresCustomerRepository(db);
       const events = options.bus ?? createDomainEventBus();
@@ -44,6 +45,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
       // saga's commands (AuthorizeCustomer), replied to on replyTo.
       registerCustomersRoutes(http, { commands, queries });
       services.provide(CUSTOMERS_SERVICE, customersService(queries));
+      registerCustomersRpc(rpc, queries);
       const commandHandling = await broker.subscribe(
         customersCommandHandling(commands, { publisher: broker, db }),
       );

@@ -24,11 +24,6 @@ import { createRobotOperations, type Robots } from './application/robots.js';
 import { depotPublishes, depotReceives } from './contract/integration-events.js';
 
 export interface DepotModuleOptions {
-  /**
-   * Where Stores' REST API is, for cache misses (Stores runs elsewhere). Default: the `STORES_URL`
-   * environment variable; without either, the Stores module of this process is called directly.
-   */
-  storesUrl?: string;
   /** Replaces the way Stores is asked on a miss (tests of unavailability). */
   storesDirectory?: StoresDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
@@ -71,7 +66,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     publishes: depotPublishes,
     receives: depotReceives,
 
-    async start({ db, broker, http, rpc, logger, selfUrl, services }) {
+    async start({ db, broker, http, rpc, logger, services, rpcServices }) {
       const clock = options.clock ?? systemClock;
       const botTimeoutMs = botTimeoutOf(options);
       // Driven adapters: the lists and bots, the caches of Stores' data, Stores itself for the misses, the
@@ -89,8 +84,9 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
         storesDirectory(
           storesServiceFor({
             services,
-            storesUrl: options.storesUrl ?? (process.env.STORES_URL || undefined),
-            selfUrl,
+            rpcServices,
+            logger,
+            caller: 'depot',
           }),
         );
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });

@@ -13,11 +13,6 @@ import { createNotifications } from './application/notifications.js';
 import type { CustomersDirectory, SmsSender } from './application/ports.js';
 
 export interface NotificationsModuleOptions {
-  /**
-   * Where Customers' REST API is, for cache misses (Customers runs elsewhere). Default: the `CUSTOMERS_URL`
-   * environment variable; without either, the Customers module of this process is called directly.
-   */
-  customersUrl?: string;
   /** Replaces the way Customers is asked on a miss (tests of unavailability). */
   customers?: CustomersDirectory;
   /** Wraps the SMS provider (tests make it fail, or lose its answer). */
@@ -42,15 +37,16 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
       { name: 'notifications', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
     ],
 
-    async start({ db, broker, http, logger, selfUrl, services }) {
+    async start({ db, broker, http, logger, services, rpcServices }) {
       // Driven adapters: the history (the queue of SMS to send), the customers cache, Customers for misses,
       // and the SMS provider.
       const directory: CustomersDirectory =
         options.customers ??
         customersServiceFor({
           services,
-          customersUrl: options.customersUrl ?? (process.env.CUSTOMERS_URL || undefined),
-          selfUrl,
+          rpcServices,
+          logger,
+          caller: 'notifications',
         });
       const provider = fakeSmsProvider(db);
       const sender = options.smsSender ? options.smsSender(provider) : provider;

@@ -22,11 +22,6 @@ import { createSearchRecording } from './application/recording.js';
 import { searchEventTypes } from './domain/events.js';
 
 export interface SearchModuleOptions {
-  /**
-   * Where Customers' REST API is, for names Search was never told. Default: the `CUSTOMERS_URL` environment
-   * variable; without either, the Customers module of this process is called directly.
-   */
-  customersUrl?: string;
   /** Replaces the way Customers is asked (tests of unavailability). */
   customers?: CustomersService;
   /** Told of each message once its recording has committed (tests wait on it instead of sleeping). */
@@ -50,7 +45,7 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
       { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
     ],
 
-    async start({ db, broker, http, logger, selfUrl, services }) {
+    async start({ db, broker, http, logger, services, rpcServices }) {
       // Driven adapters: Search's own event store (what it was told), Customers for names it never was, and
       // the read model.
       const eventStore = createEventStore({
@@ -62,8 +57,9 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
         options.customers ??
         customersServiceFor({
           services,
-          customersUrl: options.customersUrl ?? (process.env.CUSTOMERS_URL || undefined),
-          selfUrl,
+          rpcServices,
+          logger,
+          caller: 'search',
         });
       const recording = createSearchRecording({
         journal: eventStoreJournal(db, eventStore),

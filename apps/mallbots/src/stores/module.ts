@@ -12,6 +12,7 @@ import { registerStoresRoutes } from './adapters/http/routes.js';
 import { publishIntegrationEvents } from './adapters/messaging/integration-events.js';
 import { catalogProjection, postgresCatalogRepository } from './adapters/postgres/catalog.js';
 import { mallProjection, postgresMallRepository } from './adapters/postgres/mall.js';
+import { registerStoresRpc } from './adapters/rpc/stores-service.js';
 import { storesService } from './adapters/services/stores-service.js';
 import { createStoresCommands } from './application/commands.js';
 import { createStoresQueries } from './application/queries.js';
@@ -42,7 +43,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
     ],
     publishes: storesPublishes,
 
-    async start({ db, broker, http, services }) {
+    async start({ db, broker, http, rpc, services }) {
       // Driven adapters: the event store, whose appends update the read models and publish the integration
       // events in the same transaction.
       const eventStore = createEventStore({
@@ -65,6 +66,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
       // Driver adapters.
       registerStoresRoutes(http, { commands, queries });
       services.provide(STORES_SERVICE, storesService(queries));
+      registerStoresRpc(rpc, queries);
       return {};
     },
   };

@@ -1,23 +1,36 @@
 import { randomUUID } from 'node:crypto';
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { createLogger } from '@tessera/platform/observability';
+import { createRpcServer, type RpcServer } from '@tessera/platform/rpc';
 import type { Services } from '@tessera/platform/runtime';
 import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customersHttpClient, customersServiceFor } from '../../src/customers/contract/customers-client.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { customersRpcClient, customersServiceFor } from '../../src/customers/contract/customers-client.js';
 import {
   CUSTOMERS_SERVICE,
   type CustomersService,
   CustomersUnavailableError,
 } from '../../src/customers/contract/customers-service.js';
+import { CustomersService as CustomersRpc } from '../../src/customers/contract/gen/mallbots/customers/v1/customers_pb.js';
 import { createCustomersModule } from '../../src/customers/module.js';
 
 const HOST_START_MS = 60_000;
+const logger = createLogger({ level: 'silent', format: 'json' });
 
-const answering =
-  (status: number, body: unknown): typeof fetch =>
-  async () =>
-    new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+/** A Customers RPC port that answers as the test says. */
+async function fakeCustomers(implementation: Partial<ServiceImpl<typeof CustomersRpc>>) {
+  const server = createRpcServer({ logger });
+  server.registrar.service(CustomersRpc, implementation);
+  const port = await server.listen(0, '127.0.0.1');
+  return { server, url: `http://127.0.0.1:${port}` };
+}
 
-// The contract other modules (Notifications, Search) ask Customers through: over REST, or in this process.
+const provided = (service: CustomersService | undefined): Services => ({
+  provide: () => {},
+  find: <S>(name: string) => (name === CUSTOMERS_SERVICE ? (service as S) : undefined),
+});
+
+// The contract other modules (Notifications, Search) ask Customers through: over RPC, or in this process.
 describe('the Customers client, against a Customers host on pglite', () => {
   let api: TestHost;
   let customerId: string;
@@ -30,13 +43,21 @@ describe('the Customers client, against a Customers host on pglite', () => {
 
   const summary = () => ({ id: customerId, name: 'Ada', smsNumber: '+15551234567', enabled: true });
 
-  it('finds a customer over REST, and answers undefined for an unknown one', async () => {
-    const client = customersHttpClient({ baseUrl: () => `${api.host.url}/` });
+  it('finds a customer over RPC, and answers undefined for an unknown one (NOT_FOUND)', async () => {
+    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger });
     expect(await client.findCustomer(customerId)).toEqual(summary());
+    expect(await client.findCustomer(customerId.toUpperCase())).toEqual(summary());
     expect(await client.findCustomer(randomUUID())).toBeUndefined();
   });
 
-  it('customersServiceFor asks the Customers of this process when it runs here, else the API', async () => {
+  it('throws CustomersUnavailableError for an id Customers refuses (INVALID_ARGUMENT), asking once', async () => {
+    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger });
+    const error = await client.findCustomer('not-a-uuid').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CustomersUnavailableError);
+    expect((error as Error).message).toMatch(/InvalidArgument: id must be a UUID/);
+  });
+
+  it('customersServiceFor asks the Customers of this process when it runs here, else RPC_SERVICES', async () => {
     const asked: string[] = [];
     const local: CustomersService = {
       findCustomer: async (id) => {
@@ -44,56 +65,82 @@ describe('the Customers client, against a Customers host on pglite', () => {
         return { ...summary(), name: 'local' };
       },
     };
-    const provided = (service: CustomersService | undefined): Services => ({
-      provide: () => {},
-      find: <S>(name: string) => (name === CUSTOMERS_SERVICE ? (service as S) : undefined),
-    });
-    const here = customersServiceFor({
-      services: provided(local),
-      customersUrl: undefined,
-      selfUrl: () => 'http://127.0.0.1:1',
-    });
+    const rpcServices = new Map([['customers', api.host.rpcUrl!]]);
+    const here = customersServiceFor({ services: provided(local), rpcServices, logger, caller: 'test' });
     expect((await here.findCustomer(customerId))?.name).toBe('local');
     expect(asked).toEqual([customerId]);
 
-    // Not running here: this host's own API.
-    const self = customersServiceFor({
-      services: provided(undefined),
-      customersUrl: undefined,
-      selfUrl: () => api.host.url,
-    });
-    expect(await self.findCustomer(customerId)).toEqual(summary());
-
-    // An address given: Customers runs there, whatever this process provides.
     const remote = customersServiceFor({
-      services: provided(local),
-      customersUrl: api.host.url,
-      selfUrl: () => 'http://127.0.0.1:1',
+      services: provided(undefined),
+      rpcServices,
+      logger,
+      caller: 'test',
     });
     expect(await remote.findCustomer(customerId)).toEqual(summary());
     expect(asked).toHaveLength(1);
   });
 
-  it.each([
-    ['a 500', answering(500, { title: 'oops' }), /answered 500/],
-    ['a body that is not an answer', answering(200, { customer: { id: 'x' } }), /unexpected body/],
-    ['a body that is not JSON', answering(200, '<html>'), /unexpected body/],
-    [
-      'no connection',
-      (async () => {
-        throw new TypeError('fetch failed');
-      }) as typeof fetch,
-      /could not be reached/,
-    ],
-  ])('throws CustomersUnavailableError for %s', async (_what, fetch, message) => {
-    const client = customersHttpClient({ baseUrl: () => 'http://customers.invalid', fetch });
-    const error = await client.findCustomer(randomUUID()).catch((thrown: unknown) => thrown);
+  it('customersServiceFor throws CustomersUnavailableError when Customers is neither here nor named', async () => {
+    const nowhere = customersServiceFor({
+      services: provided(undefined),
+      rpcServices: new Map([['stores', api.host.rpcUrl!]]),
+      logger,
+      caller: 'test',
+    });
+    const error = await nowhere.findCustomer(customerId).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(CustomersUnavailableError);
-    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toBe(
+      'Customers is not in this process and RPC_SERVICES names no address for it',
+    );
+  });
+});
+
+describe('the Customers RPC client when Customers cannot answer', () => {
+  let fake: { server: RpcServer; url: string } | undefined;
+  afterEach(async () => {
+    await fake?.server.close(0);
+    fake = undefined;
   });
 
-  it('throws CustomersUnavailableError when the address is not a URL', async () => {
-    const client = customersHttpClient({ baseUrl: () => 'not a url' });
-    await expect(client.findCustomer(randomUUID())).rejects.toBeInstanceOf(CustomersUnavailableError);
+  const fails = async (baseUrl: string, maxAttempts = 1) => {
+    const client = customersRpcClient({ baseUrl, logger, maxAttempts, baseBackoffMs: 1 });
+    const error = await client.findCustomer(randomUUID()).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CustomersUnavailableError);
+    return (error as Error).message;
+  };
+
+  it('throws CustomersUnavailableError for an INTERNAL answer, asking once', async () => {
+    let asked = 0;
+    fake = await fakeCustomers({
+      async getCustomer() {
+        asked++;
+        throw new Error('oops');
+      },
+    });
+    expect(await fails(fake.url, 3)).toMatch(/Internal/);
+    expect(asked).toBe(1);
+  });
+
+  it('retries UNAVAILABLE, then throws CustomersUnavailableError', async () => {
+    let asked = 0;
+    fake = await fakeCustomers({
+      async getCustomer() {
+        asked++;
+        throw new ConnectError('busy', Code.Unavailable);
+      },
+    });
+    expect(await fails(fake.url, 3)).toMatch(/Unavailable: busy/);
+    expect(asked).toBe(3);
+  });
+
+  it('throws CustomersUnavailableError for an answer without the customer', async () => {
+    fake = await fakeCustomers({ getCustomer: async () => ({}) });
+    expect(await fails(fake.url)).toMatch(/without the customer/);
+  });
+
+  it('throws CustomersUnavailableError when nothing listens at the address', async () => {
+    const gone = await fakeCustomers({});
+    await gone.server.close(0);
+    expect(await fails(gone.url, 2)).toMatch(/Unavailable/);
   });
 });

@@ -10,20 +10,32 @@ import { newId, orderCreated, type SearchOrderDto } from './support.js';
 
 const HOST_START_MS = 60_000;
 
-const start = (db: OpenedTestDatabase['db'], modules: readonly Module[], name: string) =>
+const start = (
+  db: OpenedTestDatabase['db'],
+  modules: readonly Module[],
+  name: string,
+  rpcServices: ReadonlyMap<string, string> = new Map(),
+) =>
   startHost({
     name,
     version: 'test',
     modules,
     db,
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', logFormat: 'json' },
+    config: {
+      ...loadConfig({}),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      logFormat: 'json',
+      rpcServices,
+    },
   });
 
 // Search deployed after customers registered: their CustomerRegistered messages went to the groups that
-// existed then, never to `search-customers`. Search asks Customers, here over its real REST API in another
-// host (the distributed topology), and records the answer, so a rebuild does not ask again. PostgreSQL only:
-// two hosts on one PGlite would share its single connection, which Search's handling holds while it waits
-// for the other host's answer (the real topology has a database per process).
+// existed then, never to `search-customers`. Search asks Customers, here over RPC in another host named by
+// RPC_SERVICES (the process-per-module topology), and records the answer, so a rebuild does not ask again.
+// PostgreSQL only: two hosts on one PGlite would share its single connection, which Search's handling holds
+// while it waits for the other host's answer (the real topology has a database per process).
 describe('Search added after the customers registered, on PostgreSQL', () => {
   const backend = postgresTestDatabase;
   let opened: OpenedTestDatabase;
@@ -40,7 +52,7 @@ describe('Search added after the customers registered, on PostgreSQL', () => {
     await opened?.close();
   });
 
-  it("names an order's customer from Customers' REST API, and keeps the name through a rebuild", async () => {
+  it("names an order's customer from Customers over RPC, and keeps the name through a rebuild", async () => {
     const registered = await customers!.http.inject({
       method: 'POST',
       url: '/api/customers',
@@ -49,7 +61,12 @@ describe('Search added after the customers registered, on PostgreSQL', () => {
     expect(registered.statusCode, registered.body).toBe(201);
     const customerId = registered.json<{ id: string }>().id;
 
-    search = await start(opened.db, [createSearchModule({ customersUrl: customers!.url })], 'Search');
+    search = await start(
+      opened.db,
+      [createSearchModule()],
+      'Search',
+      new Map([['customers', customers!.rpcUrl!]]),
+    );
     const running = search;
     const orderId = newId();
     const message = orderCreated(orderId, customerId, [

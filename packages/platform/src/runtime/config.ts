@@ -12,6 +12,35 @@ const duration = z
     return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
+/**
+ * `name=url,name=url`: where the modules this process does not run serve their RPC (lower-case module names,
+ * http(s) URLs of their RPC ports). Each entry is checked; a name may appear once.
+ */
+const rpcServices = z.string().transform((value, context) => {
+  const services = new Map<string, string>();
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    if (entry === '') continue;
+    const match = /^([a-z][a-z0-9-]*)=(https?:\/\/\S+)$/.exec(entry);
+    let url: URL | undefined;
+    try {
+      url = match ? new URL(match[2]!) : undefined;
+    } catch {}
+    if (!match || !url) {
+      context.addIssue({
+        code: 'custom',
+        message: `has a bad entry ${JSON.stringify(entry)}: each must be name=http://host:port, comma-separated`,
+      });
+      return z.NEVER;
+    }
+    if (services.has(match[1]!)) {
+      context.addIssue({ code: 'custom', message: `names ${match[1]} twice` });
+      return z.NEVER;
+    }
+    services.set(match[1]!, match[2]!.replace(/\/+$/, ''));
+  }
+  return services as ReadonlyMap<string, string>;
+});
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -40,6 +69,8 @@ export const configSchema = z.object({
   INBOX_RETENTION: duration
     .pipe(z.number().min(3_600_000, 'must be at least 1h'))
     .default(7 * 24 * 3_600_000),
+  // Where other processes' modules serve RPC, e.g. stores=http://stores:8085 (ADR 0017). Unset: none.
+  RPC_SERVICES: rpcServices.optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
@@ -67,6 +98,8 @@ export type Config = {
   natsAckWaitMs: number;
   /** How long a handled message id is remembered by the inbox (both brokers). */
   inboxRetentionMs: number;
+  /** RPC addresses of modules that run in other processes, by lower-case module name. */
+  rpcServices: ReadonlyMap<string, string>;
   logLevel: string;
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
@@ -114,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     natsPartitions: c.NATS_PARTITIONS,
     natsAckWaitMs: c.NATS_ACK_WAIT,
     inboxRetentionMs: c.INBOX_RETENTION,
+    rpcServices: c.RPC_SERVICES ?? new Map(),
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,

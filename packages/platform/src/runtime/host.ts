@@ -93,11 +93,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
   );
   http.get('/asyncapi.json', { schema: { hide: true } }, () => asyncApi);
 
-  let listeningAt: string | undefined;
-  const selfUrl = () => {
-    if (!listeningAt) throw new Error('the host is not listening yet');
-    return listeningAt;
-  };
   const provided = new Map<string, unknown>();
   const services: Services = {
     provide(name, service) {
@@ -115,8 +110,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       http,
       rpc: rpc.registrar,
       logger: logger.child({ module: module.name }),
-      selfUrl,
       services,
+      rpcServices: config.rpcServices,
     };
     running.push({ name: module.name, module: await module.start(context) });
     logger.info({ module: module.name }, 'module started');
@@ -128,7 +123,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  listeningAt = `http://${reachableHost}:${port}`;
   let rpcUrl: string | undefined;
   if (rpc.hasServices()) {
     try {

@@ -24,12 +24,12 @@ export interface ModuleContext {
   /** Where a module offers Connect (gRPC-compatible) services; the host serves them on the RPC port. */
   rpc: RpcRegistrar;
   logger: Logger;
-  /**
-   * The host's own base URL (e.g. http://127.0.0.1:8080), for calls to another module's public API when no
-   * address is configured for it. Known once the host listens: call it when the request is made, not at start.
-   */
-  selfUrl(): string;
   services: Services;
+  /**
+   * Where modules that run in other processes serve their RPC (`RPC_SERVICES`), by lower-case module name:
+   * a consumer calls a service there when no module of this process provides it.
+   */
+  rpcServices: ReadonlyMap<string, string>;
 }
 
 /** A bounded context as the host sees it: its schema's migrations and a composition root. */

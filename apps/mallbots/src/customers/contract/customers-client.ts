@@ -1,92 +1,77 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { Logger } from '@tessera/platform/observability';
+import { connectClient, type ResilienceOptions } from '@tessera/platform/rpc';
 import type { Services } from '@tessera/platform/runtime';
-import { z } from 'zod';
 import {
   CUSTOMERS_SERVICE,
   type CustomerSummary,
   type CustomersService,
   CustomersUnavailableError,
 } from './customers-service.js';
+import { CustomersService as CustomersRpc } from './gen/mallbots/customers/v1/customers_pb.js';
 
-const customerAnswer = z.object({
-  customer: z.object({ id: z.string(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() }),
-});
+/** The module name Customers goes by in RPC_SERVICES. */
+export const CUSTOMERS_RPC_NAME = 'customers';
 
-export interface CustomersHttpOptions {
-  /** The base URL of the Customers API (e.g. http://customers:8080), read at each call. */
-  readonly baseUrl: () => string;
-  /** Per request (default 5 s): a Customers that hangs must not hold the caller's handling forever. */
-  readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+export interface CustomersRpcOptions extends Partial<Omit<ResilienceOptions, 'target' | 'logger'>> {
+  /** Where Customers serves RPC (its RPC port), e.g. http://customers:8085. */
+  readonly baseUrl: string;
+  readonly logger: Logger;
 }
 
 /**
- * CustomersService over Customers' public REST API (the spec's GetCustomer fallback): GET /api/customers/{id}.
- * Fields it does not know are ignored, so Customers may add some freely. A 404 is "unknown"; anything else
- * that is not a proper answer throws CustomersUnavailableError.
+ * CustomersService over Connect RPC (CustomersService.GetCustomer), with a timeout, retried on transient
+ * failures and behind a circuit breaker. NOT_FOUND is "unknown"; any other failure, or an answer without its
+ * customer, throws CustomersUnavailableError.
  */
-export function customersHttpClient(options: CustomersHttpOptions): CustomersService {
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const doFetch = options.fetch ?? fetch;
-
+export function customersRpcClient(options: CustomersRpcOptions): CustomersService {
+  const { baseUrl, ...resilience } = options;
+  const client = connectClient(CustomersRpc, baseUrl, { ...resilience, target: CUSTOMERS_RPC_NAME });
   return {
     async findCustomer(id): Promise<CustomerSummary | undefined> {
-      let url: string;
+      let answer: Awaited<ReturnType<typeof client.getCustomer>>;
       try {
-        // Appended, not resolved: a base with a path prefix (behind a proxy) keeps it.
-        url = new URL(
-          `${options.baseUrl().replace(/\/+$/, '')}/api/customers/${encodeURIComponent(id)}`,
-        ).toString();
+        answer = await client.getCustomer({ id });
       } catch (error) {
-        throw new CustomersUnavailableError('the Customers API address is not known', { cause: error });
-      }
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          headers: { accept: 'application/json' },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw new CustomersUnavailableError('Customers could not be reached to look up the customer', {
-          cause: error,
-        });
-      }
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
+        const failure = ConnectError.from(error);
+        if (failure.code === Code.NotFound) return undefined;
         throw new CustomersUnavailableError(
-          `Customers answered ${response.status} when looking up the customer`,
+          `Customers could not answer the customer look-up (${Code[failure.code]}: ${failure.rawMessage})`,
+          { cause: error },
         );
       }
-      const parsed = customerAnswer.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) {
-        throw new CustomersUnavailableError(
-          'Customers answered the customer look-up with an unexpected body',
-        );
+      if (!answer.customer) {
+        throw new CustomersUnavailableError('Customers answered the customer look-up without the customer');
       }
-      return parsed.data.customer;
+      const { name, smsNumber, enabled } = answer.customer;
+      return { id: answer.customer.id, name, smsNumber, enabled };
     },
   };
 }
 
 /**
- * Where a module asks Customers: an address given (`customersUrl`) means Customers runs elsewhere; otherwise
- * this process's Customers is called directly when it runs here (its queries join the caller's transaction:
- * with PGlite's one connection, a handling that holds a transaction could not wait for a second HTTP request),
- * and the process's own HTTP API when it does not. Decided at each call: modules start in any order.
+ * Where a module asks Customers, decided at each call (modules start in any order): this process's Customers
+ * when it runs here (its query joins the caller's transaction), else the Customers that RPC_SERVICES names,
+ * over RPC. Neither is a CustomersUnavailableError: the message being handled is retried.
  */
 export function customersServiceFor(context: {
   readonly services: Services;
-  readonly customersUrl: string | undefined;
-  readonly selfUrl: () => string;
+  readonly rpcServices: ReadonlyMap<string, string>;
+  readonly logger: Logger;
+  /** The asking module, for the breaker's metrics and logs. */
+  readonly caller: string;
 }): CustomersService {
-  const { customersUrl } = context;
-  const overHttp = customersHttpClient({ baseUrl: () => customersUrl ?? context.selfUrl() });
-  const current = () =>
-    (customersUrl ? undefined : context.services.find<CustomersService>(CUSTOMERS_SERVICE)) ?? overHttp;
-  return {
-    findCustomer: (id) => current().findCustomer(id),
+  const address = context.rpcServices.get(CUSTOMERS_RPC_NAME);
+  const remote = address
+    ? customersRpcClient({ baseUrl: address, logger: context.logger, caller: context.caller })
+    : undefined;
+  const current = (): CustomersService => {
+    const local = context.services.find<CustomersService>(CUSTOMERS_SERVICE);
+    if (local) return local;
+    if (remote) return remote;
+    throw new CustomersUnavailableError(
+      'Customers is not in this process and RPC_SERVICES names no address for it',
+    );
   };
+  return { findCustomer: async (id) => current().findCustomer(id) };
 }

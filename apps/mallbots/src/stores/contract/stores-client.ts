@@ -1,5 +1,8 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { Logger } from '@tessera/platform/observability';
+import { connectClient, type ResilienceOptions } from '@tessera/platform/rpc';
 import type { Services } from '@tessera/platform/runtime';
-import { z } from 'zod';
+import { StoresService as StoresRpc } from './gen/mallbots/stores/v1/stores_pb.js';
 import {
   type ProductSummary,
   STORES_SERVICE,
@@ -8,107 +11,83 @@ import {
   StoresUnavailableError,
 } from './stores-service.js';
 
-const storeAnswer = z.object({
-  store: z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() }),
-});
-const productAnswer = z.object({
-  product: z.object({
-    id: z.string(),
-    storeId: z.string(),
-    name: z.string(),
-    description: z.string(),
-    sku: z.string(),
-    price: z.number().nonnegative(),
-  }),
-});
+/** The module name Stores goes by in RPC_SERVICES. */
+export const STORES_RPC_NAME = 'stores';
 
-/**
- * The API speaks decimal currency units with at most 2 places. Rounding price × 100 is exact for those: the
- * float product is within far less than half a cent of the whole number.
- */
-const centsOf = (price: number) => Math.round(price * 100);
-
-export interface StoresHttpOptions {
-  /** The base URL of the Stores API (e.g. http://stores:8080), read at each call. */
-  readonly baseUrl: () => string;
-  /** Per request (default 5 s): a Stores that hangs must not hold the caller's request or handling forever. */
-  readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+export interface StoresRpcOptions extends Partial<Omit<ResilienceOptions, 'target' | 'logger'>> {
+  /** Where Stores serves RPC (its RPC port), e.g. http://stores:8085. */
+  readonly baseUrl: string;
+  readonly logger: Logger;
 }
 
 /**
- * StoresService over Stores' public REST API (the spec's gRPC fallback): GET /api/stores/{id} and
- * GET /api/stores/products/{id}. Fields it does not know are ignored, so Stores may add some freely. A 404 is
- * "unknown"; anything else that is not a proper answer throws StoresUnavailableError.
+ * StoresService over Connect RPC (StoresService.GetStore / GetProduct), each call with a timeout, retried on
+ * transient failures and behind a circuit breaker. NOT_FOUND is "unknown"; any other failure, or an answer
+ * without its store or product, throws StoresUnavailableError.
  */
-export function storesHttpClient(options: StoresHttpOptions): StoresService {
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const doFetch = options.fetch ?? fetch;
+export function storesRpcClient(options: StoresRpcOptions): StoresService {
+  const { baseUrl, ...resilience } = options;
+  const client = connectClient(StoresRpc, baseUrl, { ...resilience, target: STORES_RPC_NAME });
 
-  async function get<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
-    let url: string;
+  async function ask<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
     try {
-      // Appended, not resolved: a base with a path prefix (behind a proxy) keeps it.
-      url = new URL(options.baseUrl().replace(/\/+$/, '') + path).toString();
+      return await call();
     } catch (error) {
-      throw new StoresUnavailableError('the Stores API address is not known', { cause: error });
+      const failure = ConnectError.from(error);
+      if (failure.code === Code.NotFound) return undefined;
+      throw new StoresUnavailableError(
+        `Stores could not answer the ${what} look-up (${Code[failure.code]}: ${failure.rawMessage})`,
+        { cause: error },
+      );
     }
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new StoresUnavailableError(`Stores could not be reached to look up the ${what}`, {
-        cause: error,
-      });
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new StoresUnavailableError(`Stores answered ${response.status} when looking up the ${what}`);
-    }
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) {
-      throw new StoresUnavailableError(`Stores answered the ${what} look-up with an unexpected body`);
-    }
-    return parsed.data;
   }
+  const unexpected = (what: string) =>
+    new StoresUnavailableError(`Stores answered the ${what} look-up without the ${what}`);
 
   return {
     async findStore(id): Promise<StoreSummary | undefined> {
-      return (await get(`/api/stores/${encodeURIComponent(id)}`, storeAnswer, 'store'))?.store;
+      const answer = await ask('store', () => client.getStore({ id }));
+      if (!answer) return undefined;
+      if (!answer.store) throw unexpected('store');
+      const { name, location, participating } = answer.store;
+      return { id: answer.store.id, name, location, participating };
     },
     async findProduct(id): Promise<ProductSummary | undefined> {
-      const answer = await get(`/api/stores/products/${encodeURIComponent(id)}`, productAnswer, 'product');
+      const answer = await ask('product', () => client.getProduct({ id }));
       if (!answer) return undefined;
-      const { price, ...product } = answer.product;
-      return { ...product, priceCents: centsOf(price) };
+      if (!answer.product) throw unexpected('product');
+      const { storeId, name, description, sku, priceCents } = answer.product;
+      return { id: answer.product.id, storeId, name, description, sku, priceCents: Number(priceCents) };
     },
   };
 }
 
 /**
- * Where a module asks Stores: an address given (`storesUrl`) means Stores runs elsewhere; otherwise this
- * process's Stores is called directly when it runs here (its queries join the caller's transaction: with
- * PGlite's one connection, a request that holds a transaction could not wait for a second HTTP request),
- * and the process's own HTTP API when it does not. Decided at each call: modules start in any order.
+ * Where a module asks Stores, decided at each call (modules start in any order): this process's Stores when
+ * it runs here (its queries join the caller's transaction), else the Stores that RPC_SERVICES names, over RPC.
+ * Neither is a StoresUnavailableError, so the caller answers or retries as for an outage.
  */
 export function storesServiceFor(context: {
   readonly services: Services;
-  readonly storesUrl: string | undefined;
-  readonly selfUrl: () => string;
+  readonly rpcServices: ReadonlyMap<string, string>;
+  readonly logger: Logger;
+  /** The asking module, for the breaker's metrics and logs. */
+  readonly caller: string;
 }): StoresService {
-  const { storesUrl } = context;
-  const overHttp = storesHttpClient({ baseUrl: () => storesUrl ?? context.selfUrl() });
-  const current = () =>
-    (storesUrl ? undefined : context.services.find<StoresService>(STORES_SERVICE)) ?? overHttp;
+  const address = context.rpcServices.get(STORES_RPC_NAME);
+  const remote = address
+    ? storesRpcClient({ baseUrl: address, logger: context.logger, caller: context.caller })
+    : undefined;
+  const current = (): StoresService => {
+    const local = context.services.find<StoresService>(STORES_SERVICE);
+    if (local) return local;
+    if (remote) return remote;
+    throw new StoresUnavailableError(
+      'Stores is not in this process and RPC_SERVICES names no address for it',
+    );
+  };
   return {
-    findStore: (id) => current().findStore(id),
-    findProduct: (id) => current().findProduct(id),
+    findStore: async (id) => current().findStore(id),
+    findProduct: async (id) => current().findProduct(id),
   };
 }

@@ -1,10 +1,20 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { testDatabases } from '@tessera/platform/testing';
+import { createLogger } from '@tessera/platform/observability';
+import { createRpcServer, type RpcServer } from '@tessera/platform/rpc';
+import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
+import {
+  type OpenedTestDatabase,
+  pgliteTestDatabase,
+  type TestDatabase,
+  testDatabases,
+} from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBasketsModule } from '../../../src/baskets/module.js';
+import { StoresService } from '../../../src/stores/contract/gen/mallbots/stores/v1/stores_pb.js';
 import { type StoresHost, startStoresHost } from '../../stores/support/host.js';
 import {
   type BasketsHost,
+  type BasketView,
+  CUSTOMER,
   expectProblem,
   HOST_START_MS,
   startBasketsHost,
@@ -102,20 +112,58 @@ describe.each(testDatabases)(
   },
 );
 
-describe.each(testDatabases)('Baskets asks a Stores of another process over HTTP, on $backend', (backend) => {
-  let api: BasketsHost;
+/**
+ * A process running Baskets alone (the process-per-module topology): Stores is wherever `rpcServices` says,
+ * on a database of its own. The embedded broker: no Stores message reaches it, only the RPC look-ups.
+ */
+async function startBasketsAlone(backend: TestDatabase, rpcServices: ReadonlyMap<string, string>) {
+  const opened: OpenedTestDatabase = await backend.open();
+  const host: Host = await startHost({
+    name: 'Baskets',
+    version: 'test',
+    modules: [createBasketsModule()],
+    db: opened.db,
+    config: {
+      ...loadConfig({}),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      logFormat: 'json',
+      rpcServices,
+    },
+  });
+  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    host.http.inject({ method, url, ...(payload ? { payload } : {}) });
+  return {
+    call,
+    async startBasket() {
+      const response = await call('POST', '/api/baskets', { customerId: CUSTOMER });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<{ id: string }>().id;
+    },
+    getBasket: async (id: string) =>
+      (await call('GET', `/api/baskets/${id}`)).json<{ basket: BasketView }>().basket,
+    async close() {
+      await host.stop();
+      await opened.close();
+    },
+  };
+}
+
+describe.each(testDatabases)('Baskets asks a Stores of another process over RPC, on $backend', (backend) => {
+  let api: Awaited<ReturnType<typeof startBasketsAlone>>;
   let remote: StoresHost;
   beforeAll(async () => {
     remote = await startStoresHost(backend);
-    api = await startBasketsHost(backend, { storesUrl: remote.host.url });
+    api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]));
   }, HOST_START_MS);
   afterAll(async () => {
-    await api.close();
-    await remote.close();
+    await api?.close();
+    await remote?.close();
   });
 
   it("fetches what only the other process's Stores knows", async () => {
-    // Not published to this process's broker: only the HTTP look-up can find it.
+    // Not published to this process's broker: only the RPC look-up can find it.
     const storeId = await remote.createStore('Far Away Books');
     const productId = await remote.addProduct(storeId, { name: 'Atlas', price: 12.5 });
     const id = await api.startBasket();
@@ -126,42 +174,116 @@ describe.each(testDatabases)('Baskets asks a Stores of another process over HTTP
       { storeId, productId, storeName: 'Far Away Books', productName: 'Atlas', price: 12.5, quantity: 1 },
     ]);
   });
+
+  it('answers 404 for a product the other Stores does not know (NOT_FOUND over RPC)', async () => {
+    const id = await api.startBasket();
+    const productId = unknownId();
+    const body = expectProblem(
+      await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 }),
+      404,
+      { code: 'product_not_found' },
+    );
+    expect(body.detail).toContain(productId);
+  });
 });
 
 describe.each(testDatabases)('Baskets when Stores cannot answer, on $backend', (backend) => {
-  let api: BasketsHost;
-  let stores: Server;
-  let storesUrl: string;
-  beforeAll(async () => {
-    // A Stores that fails every request.
-    stores = createServer((_request, response) => {
-      response.writeHead(500, { 'content-type': 'application/json' }).end('{"oops":true}');
-    });
-    await new Promise<void>((resolve) => stores.listen(0, '127.0.0.1', resolve));
-    storesUrl = `http://127.0.0.1:${(stores.address() as AddressInfo).port}`;
-    api = await startBasketsHost(backend, { storesUrl });
-  }, HOST_START_MS);
+  let api: Awaited<ReturnType<typeof startBasketsAlone>> | undefined;
+  let stores: RpcServer | undefined;
   afterAll(async () => {
-    await api.close();
-    stores.close();
+    await api?.close();
+    await stores?.close(0);
   });
 
-  it('answers 503 when Stores fails, then when it is unreachable; the basket is unchanged', async () => {
+  it(
+    'answers 503 when Stores fails with INTERNAL; the basket is unchanged',
+    async () => {
+      // A Stores that fails every call.
+      stores = createRpcServer({ logger: createLogger({ level: 'silent', format: 'json' }) });
+      let asked = 0;
+      const fail = async () => {
+        asked++;
+        throw new Error('oops');
+      };
+      stores.registrar.service(StoresService, { getStore: fail, getProduct: fail });
+      const port = await stores.listen(0, '127.0.0.1');
+      api = await startBasketsAlone(backend, new Map([['stores', `http://127.0.0.1:${port}`]]));
+      const id = await api.startBasket();
+      expectProblem(
+        await api.call('PUT', `/api/baskets/${id}/addItem`, { productId: unknownId(), quantity: 1 }),
+        503,
+        { code: 'stores_unavailable', detail: /Internal/ },
+      );
+      // A server error is an answer: not retried.
+      expect(asked).toBe(1);
+      expect((await api.getBasket(id)).items).toEqual([]);
+      await api.close();
+      api = undefined;
+    },
+    HOST_START_MS,
+  );
+
+  it(
+    'answers 503 when the Stores process stops: retried, then the breaker fails fast',
+    async () => {
+      const remote = await startStoresHost(backend);
+      api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]));
+      const storeId = await remote.createStore('Soon Gone');
+      const productId = await remote.addProduct(storeId, { name: 'Last One', price: 1 });
+      const id = await api.startBasket();
+      expect(
+        (await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 })).statusCode,
+      ).toBe(204);
+      await remote.close();
+
+      const other = unknownId();
+      // Four attempts (retried with backoff), then a fifth failure opens the breaker…
+      for (let n = 0; n < 2; n++) {
+        expectProblem(
+          await api.call('PUT', `/api/baskets/${id}/addItem`, { productId: other, quantity: 1 }),
+          503,
+          {
+            code: 'stores_unavailable',
+            detail: /Unavailable/,
+          },
+        );
+      }
+      // …and the next look-up is not even tried.
+      expectProblem(
+        await api.call('PUT', `/api/baskets/${id}/addItem`, { productId: other, quantity: 1 }),
+        503,
+        {
+          code: 'stores_unavailable',
+          detail: /circuit open/,
+        },
+      );
+      expect((await api.getBasket(id)).items).toMatchObject([{ productId, quantity: 1 }]);
+      // Rules that need no look-up still answer as usual.
+      expectProblem(
+        await api.call('PUT', `/api/baskets/${id}/addItem`, { productId: other, quantity: 0 }),
+        400,
+        {
+          code: 'item_quantity_not_positive',
+        },
+      );
+    },
+    HOST_START_MS,
+  );
+});
+
+describe('Baskets with no Stores in its process and none configured, on pglite', () => {
+  let api: Awaited<ReturnType<typeof startBasketsAlone>>;
+  beforeAll(async () => {
+    api = await startBasketsAlone(pgliteTestDatabase, new Map());
+  }, HOST_START_MS);
+  afterAll(() => api?.close());
+
+  it('answers 503 saying where Stores should have been named', async () => {
     const id = await api.startBasket();
-    const productId = unknownId();
-    expectProblem(await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 }), 503, {
-      code: 'stores_unavailable',
-      detail: /answered 500/,
-    });
-    await new Promise<void>((resolve) => stores.close(() => resolve()));
-    expectProblem(await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 }), 503, {
-      code: 'stores_unavailable',
-      detail: /could not be reached/,
-    });
-    expect((await api.getBasket(id)).items).toEqual([]);
-    // Rules that need no look-up still answer as usual.
-    expectProblem(await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 0 }), 400, {
-      code: 'item_quantity_not_positive',
-    });
+    expectProblem(
+      await api.call('PUT', `/api/baskets/${id}/addItem`, { productId: unknownId(), quantity: 1 }),
+      503,
+      { code: 'stores_unavailable', detail: /not in this process and RPC_SERVICES names no address/ },
+    );
   });
 });

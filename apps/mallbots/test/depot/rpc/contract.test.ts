@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 /** The contract's checks CI runs with the tests: lint clean, and the committed code is what it generates. */
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const PROTO = join(ROOT, 'apps/mallbots/proto');
-const GENERATED = join(ROOT, 'apps/mallbots/src/depot/contract/gen');
+/** Each context's contract is generated into its own module's contract/gen. */
+const CONTEXTS = ['depot', 'stores', 'customers'];
 const BIN = join(ROOT, 'node_modules/.bin');
 const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}` };
 
@@ -18,7 +19,7 @@ const filesUnder = (dir: string): string[] =>
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
     .sort();
 
-describe('the robots protobuf contract', () => {
+describe('the protobuf contracts (robots, stores, customers)', () => {
   const out = mkdtempSync(join(tmpdir(), 'mallbots-gen-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -26,21 +27,30 @@ describe('the robots protobuf contract', () => {
     expect(() => execFileSync(join(BIN, 'buf'), ['lint'], { cwd: PROTO, env, stdio: 'pipe' })).not.toThrow();
   });
 
-  it('matches the committed generated code (run `npm run generate` after changing a .proto)', () => {
-    const template = JSON.stringify({
-      version: 'v2',
-      plugins: [{ local: 'protoc-gen-es', out, opt: ['target=ts', 'import_extension=js'] }],
-    });
-    execFileSync(join(BIN, 'buf'), ['generate', '--template', template], { cwd: PROTO, env, stdio: 'pipe' });
-    expect(filesUnder(out)).toEqual(filesUnder(GENERATED));
-    for (const file of filesUnder(out)) {
-      // Formatted as `npm run generate` formats it, under the path it is committed at.
-      const formatted = execFileSync(
-        join(BIN, 'biome'),
-        ['check', '--write', `--stdin-file-path=${join(GENERATED, file)}`],
-        { cwd: ROOT, env, input: readFileSync(join(out, file)), stdio: ['pipe', 'pipe', 'pipe'] },
-      ).toString();
-      expect(formatted, file).toBe(readFileSync(join(GENERATED, file), 'utf8'));
-    }
-  });
+  it.each(CONTEXTS)(
+    "matches %s's committed generated code (run `npm run generate` after changing a .proto)",
+    (context) => {
+      const generated = join(ROOT, `apps/mallbots/src/${context}/contract/gen`);
+      const into = join(out, context);
+      const template = JSON.stringify({
+        version: 'v2',
+        plugins: [{ local: 'protoc-gen-es', out: into, opt: ['target=ts', 'import_extension=js'] }],
+      });
+      execFileSync(join(BIN, 'buf'), ['generate', '--template', template, '--path', `mallbots/${context}`], {
+        cwd: PROTO,
+        env,
+        stdio: 'pipe',
+      });
+      expect(filesUnder(into)).toEqual(filesUnder(generated));
+      for (const file of filesUnder(into)) {
+        // Formatted as `npm run generate` formats it, under the path it is committed at.
+        const formatted = execFileSync(
+          join(BIN, 'biome'),
+          ['check', '--write', `--stdin-file-path=${join(generated, file)}`],
+          { cwd: ROOT, env, input: readFileSync(join(into, file)), stdio: ['pipe', 'pipe', 'pipe'] },
+        ).toString();
+        expect(formatted, file).toBe(readFileSync(join(generated, file), 'utf8'));
+      }
+    },
+  );
 });

@@ -1,0 +1,192 @@
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it } from 'vitest';
+import { exists, isMallbotsImage, knownVariables, moduleNames, read, servicesOf, yamlOf } from './support.js';
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  profiles?: string[];
+  command?: string[];
+  environment?: Record<string, string | number | boolean | null>;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test?: string[]; disable?: boolean };
+}
+
+const compose = yamlOf('compose.yaml') as { services: Record<string, ComposeService> };
+const services = compose.services;
+const inProfile = (profile: string) =>
+  Object.entries(services).filter(([, service]) => service.profiles?.includes(profile));
+const env = (service: ComposeService) =>
+  Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]));
+const hostPorts = (service: ComposeService) => (service.ports ?? []).map((port) => port.split(':')[0]);
+const dependsOnHealthy = (service: ComposeService, dependency: string) =>
+  !Array.isArray(service.depends_on) && service.depends_on?.[dependency]?.condition === 'service_healthy';
+
+/** The module a distributed service runs, found by its MODULES and not by its name. */
+const distributedServiceOf = (module: string) =>
+  inProfile('distributed').find(([, service]) => env(service).MODULES === module);
+
+describe('compose.yaml', () => {
+  it('runs every module in a process of its own under the distributed profile, from the one image', () => {
+    for (const module of moduleNames) {
+      const found = distributedServiceOf(module);
+      expect(found, `no distributed service runs MODULES=${module}`).toBeDefined();
+      const [name, service] = found!;
+      expect(name).toBe(module);
+      expect(isMallbotsImage(service.image), `${name} runs ${service.image}`).toBe(true);
+    }
+    const modulesRun = inProfile('distributed').flatMap(([, service]) =>
+      env(service).MODULES ? env(service).MODULES!.split(',') : [],
+    );
+    expect(modulesRun.sort()).toEqual([...moduleNames].sort());
+  });
+
+  it('gives each distributed module its own database and role, created by the PostgreSQL init script', () => {
+    const init = read('deploy/postgres/init/01-mallbots.sql');
+    const databases = new Set<string>();
+    for (const module of moduleNames) {
+      const [name, service] = distributedServiceOf(module)!;
+      const url = new URL(env(service).DATABASE_URL!);
+      expect(url.hostname, name).toBe('postgres');
+      expect(url.username, name).toBe(`mallbots_${module}`);
+      const database = url.pathname.slice(1);
+      expect(database, name).toBe(`mallbots_${module}`);
+      databases.add(database);
+      expect(init).toContain(`CREATE ROLE ${url.username} LOGIN PASSWORD '${url.password}';`);
+      expect(init).toContain(`CREATE DATABASE ${database} OWNER ${url.username};`);
+    }
+    expect(databases.size).toBe(moduleNames.length);
+  });
+
+  // PGlite copies its template for each CREATE DATABASE: seconds each on a busy machine.
+  it('makes those databases, each owned by its role, when the init script runs on PostgreSQL', async () => {
+    const db = new PGlite();
+    try {
+      // As psql runs it: one statement at a time (CREATE DATABASE cannot share a transaction).
+      const statements = read('deploy/postgres/init/01-mallbots.sql')
+        .replace(/--.*$/gm, '')
+        .split(';')
+        .map((statement) => statement.trim())
+        .filter((statement) => statement !== '');
+      for (const statement of statements) await db.exec(statement);
+      const { rows } = await db.query<{ database: string; owner: string; login: boolean }>(
+        `SELECT d.datname AS database, r.rolname AS owner, r.rolcanlogin AS login
+           FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname LIKE 'mallbots%'`,
+      );
+      const expected = ['mallbots', ...moduleNames.map((module) => `mallbots_${module}`)];
+      expect(rows.map((row) => row.database).sort()).toEqual(expected.sort());
+      for (const row of rows) expect([row.owner, row.login]).toEqual([row.database, true]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('runs the monolith as one process with every module (MODULES unset) on PostgreSQL and NATS', () => {
+    const monolith = inProfile('monolith').filter(([, service]) => isMallbotsImage(service.image));
+    expect(monolith.map(([name]) => name)).toEqual(['mallbots']);
+    const [, service] = monolith[0]!;
+    expect(env(service).MODULES ?? '').toBe('');
+    const url = new URL(env(service).DATABASE_URL!);
+    expect([url.hostname, url.username, url.pathname]).toEqual(['postgres', 'mallbots', '/mallbots']);
+    expect(read('deploy/postgres/init/01-mallbots.sql')).toContain(
+      'CREATE DATABASE mallbots OWNER mallbots;',
+    );
+    expect(hostPorts(service)).toEqual(['8080', '8085']);
+  });
+
+  it('starts PostgreSQL 16 and NATS with JetStream for both profiles, each with a health check', () => {
+    for (const profile of ['monolith', 'distributed']) {
+      expect(services.postgres!.profiles).toContain(profile);
+      expect(services.nats!.profiles).toContain(profile);
+    }
+    expect(services.postgres!.image).toBe('postgres:16-alpine');
+    expect(services.postgres!.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
+    expect(services.nats!.image).toBe('nats:2-alpine');
+    expect(services.nats!.command).toContain('-js');
+    expect(services.postgres!.healthcheck?.test).toBeDefined();
+    expect(services.nats!.healthcheck?.test).toBeDefined();
+  });
+
+  it('starts each MallBots process only once PostgreSQL and NATS are healthy, and the gateway once every module is', () => {
+    for (const name of ['mallbots', ...moduleNames]) {
+      expect(dependsOnHealthy(services[name]!, 'postgres'), `${name} on postgres`).toBe(true);
+      expect(dependsOnHealthy(services[name]!, 'nats'), `${name} on nats`).toBe(true);
+      expect(env(services[name]!).NATS_URL, name).toBe('nats://nats:4222');
+    }
+    for (const module of moduleNames) {
+      expect(dependsOnHealthy(services.gateway!, module), `gateway on ${module}`).toBe(true);
+    }
+    expect(dependsOnHealthy(services.robots!, 'depot')).toBe(true);
+  });
+
+  it('routes the gateway to every module, and is the only distributed service on host port 8080', () => {
+    const gateway = services.gateway!;
+    expect(gateway.profiles).toEqual(['distributed']);
+    expect(gateway.command?.join(' ')).toContain('apps/mallbots/src/gateway/main.ts');
+    const routes = servicesOf(env(gateway).HTTP_SERVICES!);
+    expect(routes.map(([name]) => name).sort()).toEqual([...moduleNames].sort());
+    for (const [module, url] of routes) {
+      const [name, service] = distributedServiceOf(module)!;
+      expect(url.hostname).toBe(name);
+      expect(url.port).toBe('8080');
+      expect(service.expose).toContain('8080');
+    }
+    const onHostPort = inProfile('distributed').filter(([, service]) => hostPorts(service).includes('8080'));
+    expect(onHostPort.map(([name]) => name)).toEqual(['gateway']);
+  });
+
+  it('points RPC_SERVICES at the RPC port of the process running each named module', () => {
+    for (const module of moduleNames) {
+      const [name, service] = distributedServiceOf(module)!;
+      const rpc = servicesOf(env(service).RPC_SERVICES!);
+      expect(rpc.length, name).toBeGreaterThan(0);
+      for (const [target, url] of rpc) {
+        expect(moduleNames, `${name}: RPC_SERVICES names ${target}`).toContain(target);
+        expect(url.hostname).toBe(distributedServiceOf(target)![0]);
+        expect(url.port).toBe('8085');
+      }
+    }
+  });
+
+  it("runs the robots on their own against the depot's robots' API, and none inside module processes", () => {
+    const robots = services.robots!;
+    expect(robots.command?.join(' ')).toContain('apps/mallbots/src/robots/main.ts');
+    const url = new URL(env(robots).ROBOTS_URL!);
+    expect([url.hostname, url.port]).toEqual([distributedServiceOf('depot')![0], '8085']);
+    expect(Number(env(robots).ROBOTS)).toBeGreaterThan(0);
+    // It serves no HTTP, so the image's /readiness check would keep it unhealthy forever.
+    expect(robots.healthcheck?.disable).toBe(true);
+    for (const module of moduleNames) {
+      expect(env(distributedServiceOf(module)![1]).ROBOTS, module).toBe('0');
+    }
+  });
+
+  it('sets only variables MallBots reads on its own processes', () => {
+    const known = knownVariables();
+    const unknown = Object.entries(services)
+      .filter(([, service]) => isMallbotsImage(service.image))
+      .flatMap(([name, service]) => Object.keys(env(service)).map((key) => `${name}: ${key}`))
+      .filter((setting) => !known.has(setting.split(': ')[1]!));
+    // The PostgreSQL, NATS and observability images read their own variables: not checked here.
+    expect(unknown, 'variables missing from .env.example').toEqual([]);
+  });
+
+  it('mounts only files that exist in the repository', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (!source.startsWith('./')) continue;
+        expect(exists(source), `${name} mounts ${source}`).toBe(true);
+      }
+    }
+  });
+
+  it('puts the collector, Jaeger, Prometheus and Grafana in the observability profile only', () => {
+    const observability = inProfile('observability').map(([name]) => name);
+    expect(observability.sort()).toEqual(['collector', 'grafana', 'jaeger', 'prometheus']);
+    for (const name of observability) expect(services[name]!.profiles).toEqual(['observability']);
+  });
+});

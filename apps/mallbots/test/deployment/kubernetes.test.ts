@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import {
+  documentsOf,
+  filesUnder,
+  isMallbotsImage,
+  knownVariables,
+  moduleNames,
+  servicesOf,
+  yamlOf,
+} from './support.js';
+
+interface Port {
+  name?: string;
+  containerPort?: number;
+  port?: number;
+  targetPort?: number | string;
+}
+interface Probe {
+  httpGet?: { path: string; port: number | string };
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: unknown };
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  ports?: Port[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+interface Manifest {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  spec?: {
+    selector?: { matchLabels?: Record<string, string> } & Record<string, string>;
+    ports?: Port[];
+    template?: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: Container[] };
+    };
+  };
+}
+
+const DIR = 'deploy/k8s';
+const kustomization = yamlOf(`${DIR}/kustomization.yaml`) as {
+  namespace: string;
+  resources: string[];
+  images: { name: string }[];
+};
+const manifests = kustomization.resources.flatMap((file) =>
+  (documentsOf(`${DIR}/${file}`) as unknown as Manifest[]).map((manifest) => ({ file, manifest })),
+);
+const all = manifests.map(({ manifest }) => manifest);
+const ofKind = (kind: string) => all.filter((manifest) => manifest.kind === kind);
+const named = (kind: string, name: string) =>
+  ofKind(kind).find((manifest) => manifest.metadata.name === name);
+const workloads = () => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
+const containersOf = (manifest: Manifest) => manifest.spec!.template!.spec.containers;
+const isSubset = (subset: Record<string, string>, of: Record<string, string>) =>
+  Object.entries(subset).every(([key, value]) => of[key] === value);
+const configMap = named('ConfigMap', 'mallbots-config')!;
+const SECRET_EXAMPLE = `${DIR}/database-secret.example.yaml`;
+
+/** The workloads a Service sends its traffic to. */
+const selectedBy = (service: Manifest) =>
+  workloads().filter((workload) =>
+    isSubset(service.spec!.selector as Record<string, string>, workload.spec!.template!.metadata.labels),
+  );
+
+/** A container port by number or by name, as probes and Services may give it. */
+const containerPortOf = (container: Container, port: number | string | undefined) =>
+  container.ports?.find((candidate) =>
+    typeof port === 'string' ? candidate.name === port : candidate.containerPort === port,
+  )?.containerPort;
+
+describe('Kubernetes manifests (deploy/k8s)', () => {
+  it('lists every manifest in kustomization.yaml, and not the example Secret', () => {
+    const manifestsOnDisk = filesUnder(DIR, ['.yaml', '.yml']).filter(
+      (file) => file !== 'kustomization.yaml' && !file.endsWith('.example.yaml'),
+    );
+    expect([...kustomization.resources].sort()).toEqual(manifestsOnDisk);
+    expect(kustomization.resources).not.toContain('database-secret.example.yaml');
+    expect(kustomization.namespace).toBe('mallbots');
+    expect(named('Namespace', 'mallbots')).toBeDefined();
+  });
+
+  it('has a Deployment and a Service for every module, running the one image with MODULES set to it', () => {
+    for (const module of moduleNames) {
+      const deployment = named('Deployment', module);
+      expect(deployment, `Deployment ${module}`).toBeDefined();
+      expect(named('Service', module), `Service ${module}`).toBeDefined();
+      const [container] = containersOf(deployment!);
+      expect(isMallbotsImage(container!.image)).toBe(true);
+      expect(container!.command, 'the image default: main.ts').toBeUndefined();
+      expect(container!.env?.find((variable) => variable.name === 'MODULES')?.value).toBe(module);
+    }
+    expect(kustomization.images.map((image) => image.name)).toContain('mallbots');
+  });
+
+  it("selects each Deployment's own pods, and each Service exactly one workload", () => {
+    for (const workload of workloads()) {
+      const { matchLabels } = workload.spec!.selector!;
+      expect(Object.keys(matchLabels ?? {}).length, workload.metadata.name).toBeGreaterThan(0);
+      expect(isSubset(matchLabels!, workload.spec!.template!.metadata.labels), workload.metadata.name).toBe(
+        true,
+      );
+    }
+    for (const service of ofKind('Service')) {
+      const selected = selectedBy(service).map((workload) => workload.metadata.name);
+      expect(selected, `Service ${service.metadata.name} selects`).toEqual([service.metadata.name]);
+    }
+  });
+
+  it('serves HTTP on 8080 and RPC on 8085 in every module, and Services target ports the pods have', () => {
+    for (const module of moduleNames) {
+      const [container] = containersOf(named('Deployment', module)!);
+      expect(containerPortOf(container!, 'http')).toBe(8080);
+      expect(containerPortOf(container!, 'grpc')).toBe(8085);
+      const ports = named('Service', module)!.spec!.ports!;
+      expect(ports.map((port) => [port.name, port.port])).toEqual([
+        ['http', 8080],
+        ['grpc', 8085],
+      ]);
+    }
+    for (const service of ofKind('Service')) {
+      const [workload] = selectedBy(service);
+      for (const port of service.spec!.ports!) {
+        const target = port.targetPort ?? port.port;
+        const found = containersOf(workload!).some((container) => containerPortOf(container, target));
+        expect(found, `${service.metadata.name} targets ${target}`).toBe(true);
+      }
+    }
+  });
+
+  it('probes /liveness and /readiness on the HTTP port of every MallBots container that serves HTTP', () => {
+    const serving = [...moduleNames, 'gateway'];
+    for (const name of serving) {
+      const [container] = containersOf(named('Deployment', name)!);
+      const port = (probe: Probe | undefined) => containerPortOf(container!, probe?.httpGet?.port);
+      expect(container!.livenessProbe?.httpGet?.path, name).toBe('/liveness');
+      expect(container!.readinessProbe?.httpGet?.path, name).toBe('/readiness');
+      expect(container!.startupProbe?.httpGet?.path, name).toBe('/liveness');
+      expect([port(container!.livenessProbe), port(container!.readinessProbe)], name).toEqual([8080, 8080]);
+    }
+  });
+
+  it('sets resource requests and limits on every container', () => {
+    for (const workload of workloads()) {
+      for (const container of containersOf(workload)) {
+        const { requests, limits } = container.resources ?? {};
+        expect(requests?.cpu && requests.memory, `${workload.metadata.name} requests`).toBeTruthy();
+        expect(limits?.memory, `${workload.metadata.name} memory limit`).toBeTruthy();
+      }
+    }
+  });
+
+  it("takes each module's DATABASE_URL from the Secret, and applies no Secret itself", () => {
+    expect(ofKind('Secret')).toEqual([]);
+    for (const module of moduleNames) {
+      const [container] = containersOf(named('Deployment', module)!);
+      const databaseUrl = container!.env?.find((variable) => variable.name === 'DATABASE_URL');
+      expect(databaseUrl?.value, module).toBeUndefined();
+      expect(databaseUrl?.valueFrom?.secretKeyRef).toEqual({ name: 'mallbots-database', key: module });
+    }
+    const literals = [
+      ...Object.values(configMap.data ?? {}),
+      ...workloads().flatMap((workload) =>
+        containersOf(workload).flatMap((container) =>
+          (container.env ?? []).map((variable) => variable.value),
+        ),
+      ),
+    ];
+    expect(literals.filter((value) => value?.includes('postgres://'))).toEqual([]);
+  });
+
+  it('documents the Secret with placeholders only, one key per module', () => {
+    const [example] = documentsOf(SECRET_EXAMPLE) as unknown as Manifest[];
+    expect(example!.kind).toBe('Secret');
+    expect(example!.metadata.name).toBe('mallbots-database');
+    expect(Object.keys(example!.stringData ?? {}).sort()).toEqual([...moduleNames].sort());
+    for (const value of Object.values(example!.stringData ?? {})) expect(value).toContain(':CHANGE-ME@');
+  });
+
+  it('sets only variables MallBots reads, from ConfigMaps that exist', () => {
+    const known = knownVariables();
+    const unknown: string[] = [];
+    for (const workload of workloads()) {
+      for (const container of containersOf(workload)) {
+        if (!isMallbotsImage(container.image)) continue;
+        for (const source of container.envFrom ?? []) {
+          expect(source.secretRef, 'secrets go through secretKeyRef, one key at a time').toBeUndefined();
+          const map = named('ConfigMap', source.configMapRef!.name);
+          expect(map, `ConfigMap ${source.configMapRef!.name}`).toBeDefined();
+          for (const key of Object.keys(map!.data ?? {})) {
+            if (!known.has(key)) unknown.push(`${source.configMapRef!.name}: ${key}`);
+          }
+        }
+        for (const variable of container.env ?? []) {
+          if (!known.has(variable.name)) unknown.push(`${workload.metadata.name}: ${variable.name}`);
+        }
+      }
+    }
+    expect([...new Set(unknown)], 'variables missing from .env.example').toEqual([]);
+  });
+
+  it('points HTTP_SERVICES and RPC_SERVICES at the Service and port of each named module', () => {
+    const http = servicesOf(configMap.data!.HTTP_SERVICES!);
+    expect(http.map(([name]) => name).sort()).toEqual([...moduleNames].sort());
+    const rpc = servicesOf(configMap.data!.RPC_SERVICES!);
+    expect(rpc.length).toBeGreaterThan(0);
+    for (const [services, portName] of [
+      [http, 'http'],
+      [rpc, 'grpc'],
+    ] as const) {
+      for (const [module, url] of services) {
+        expect(moduleNames).toContain(module);
+        const service = named('Service', url.hostname);
+        expect(service, `${url} names a Service`).toBeDefined();
+        const port = service!.spec!.ports!.find((candidate) => candidate.port === Number(url.port));
+        expect(port?.name, String(url)).toBe(portName);
+        const [workload] = selectedBy(service!);
+        const [container] = containersOf(workload!);
+        expect(container!.env?.find((variable) => variable.name === 'MODULES')?.value).toBe(module);
+      }
+    }
+    expect(new URL(configMap.data!.NATS_URL!).hostname).toBe(named('Service', 'nats')!.metadata.name);
+  });
+
+  it("runs the gateway and the robots from the same image, the robots against the depot's RPC port", () => {
+    const [gateway] = containersOf(named('Deployment', 'gateway')!);
+    expect(isMallbotsImage(gateway!.image)).toBe(true);
+    expect(gateway!.command?.join(' ')).toContain('apps/mallbots/src/gateway/main.ts');
+    const [robots] = containersOf(named('Deployment', 'robots')!);
+    expect(isMallbotsImage(robots!.image)).toBe(true);
+    expect(robots!.command?.join(' ')).toContain('apps/mallbots/src/robots/main.ts');
+    const url = new URL(robots!.env!.find((variable) => variable.name === 'ROBOTS_URL')!.value!);
+    const depot = named('Service', url.hostname);
+    expect(depot?.metadata.name).toBe('depot');
+    expect(depot!.spec!.ports!.find((port) => port.port === Number(url.port))?.name).toBe('grpc');
+    expect(configMap.data!.ROBOTS, 'no robots inside module processes').toBe('0');
+  });
+});
