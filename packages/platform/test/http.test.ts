@@ -40,6 +40,9 @@ beforeAll(async () => {
         throw invalidArgument('thing_name_blank', 'the thing name cannot be blank', 'name');
       if (name === 'race') throw new ConcurrencyError('thing-1', 3, 4);
       if (name === 'bug') throw new Error('database password is hunter2');
+      if (name === 'crowded') {
+        throw Object.assign(new Error('sorry, too many clients already'), { code: '53300' });
+      }
       return { ok: true };
     },
   );
@@ -140,6 +143,13 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
     expect(expectProblem(await post(JSON.stringify({ name: 'race', size: 1 })), 409)).toMatchObject({
       code: 'concurrent_modification',
     });
+  });
+
+  it('a database out of connections is 503 with Retry-After, not 500', async () => {
+    const response = await post(JSON.stringify({ name: 'crowded', size: 1 }));
+    const body = expectProblem(response, 503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(body.detail).toBe('the database cannot take more work right now; retry shortly');
   });
 
   it('an unexpected error is 500 without its internals', async () => {

@@ -149,6 +149,8 @@ export function planTopology(
       RPC_SERVICES: rpcServices,
       // Robots are a process of their own here.
       ROBOTS: '0',
+      // Nine processes share one server (100 connections by default) with whatever else runs on it.
+      DATABASE_POOL_SIZE: '6',
       LOG_FORMAT: 'json',
     }),
     gatewayEnv: () => ({

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type DomainError, httpStatusOf, isDomainError } from '../ddd/index.js';
+import { sqlStateOf } from '../sql/errors.js';
 
 /** RFC 9457 problem details, with the fields a client needs to fix its request. */
 export interface Problem {
@@ -143,9 +144,26 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return sendProblem(reply, { ...fromFastifyClientError(error), instance: request.url });
   }
+  if (databaseOverloaded(error)) {
+    request.log.warn({ err: error }, 'the database cannot take the request now');
+    reply.header('retry-after', '1');
+    return sendProblem(
+      reply,
+      problem(503, 'the database cannot take more work right now; retry shortly', { instance: request.url }),
+    );
+  }
   request.log.error({ err: error }, 'request failed');
   return sendProblem(
     reply,
     problem(500, 'the server failed to handle the request', { instance: request.url }),
   );
+}
+
+/**
+ * PostgreSQL is out of room (class 53: too many connections, out of memory or disk) or not accepting
+ * connections yet (57P03): the request was fine, the server could not serve it now, so 503 and not 500.
+ */
+function databaseOverloaded(error: unknown): boolean {
+  const code = sqlStateOf(error);
+  return code !== undefined && (code.startsWith('53') || code === '57P03');
 }

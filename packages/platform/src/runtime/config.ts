@@ -74,6 +74,9 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
+  // Connections this process may hold on a PostgreSQL server: processes × pool size must stay under the
+  // server's max_connections (100 by default).
+  DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(2).max(500).default(20),
   HTTP_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -104,6 +107,8 @@ export type Config = {
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
   httpBodyLimit: number;
+  /** The most connections to a PostgreSQL server this process holds. */
+  databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyRetentionMs: number;
 };
@@ -152,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
     httpBodyLimit: c.HTTP_BODY_LIMIT,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
   };
 }

@@ -43,6 +43,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       applicationName: options.name,
+      maxConnections: config.databasePoolSize,
       onAfterCommitError: (error) => logger.error({ err: error }, 'after-commit handler failed'),
     }));
   logger.info(

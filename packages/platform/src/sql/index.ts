@@ -27,6 +27,8 @@ export async function openDatabase(
     databaseUrl?: string | undefined;
     dataDir?: string | undefined;
     applicationName?: string;
+    /** PostgreSQL only: the pool's size. */
+    maxConnections?: number;
   } & SqlClientOptions,
 ): Promise<SqlClient> {
   if (options.databaseUrl) {

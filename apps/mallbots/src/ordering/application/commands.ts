@@ -18,7 +18,11 @@ export interface OrderingCommands {
   approveOrder(input: { id: string; shoppingListId: string }): Promise<void>;
   rejectOrder(input: { id: string; reason: string }): Promise<void>;
   /** The order's shopping is done; the lines the stores could not supply are not charged. */
-  readyOrder(input: { id: string; unavailableItems: readonly Order.UnavailableLine[] }): Promise<void>;
+  readyOrder(input: {
+    id: string;
+    shoppingListId?: string;
+    unavailableItems: readonly Order.UnavailableLine[];
+  }): Promise<void>;
   completeOrder(input: { id: string; invoiceId: string }): Promise<void>;
   /** The customer's cancel (pending or approved), or the staff's with a reason (until ready). */
   cancelOrder(input: { id: string; by: Order.CanceledBy; reason?: string }): Promise<void>;
@@ -52,8 +56,8 @@ export function createOrderingCommands({
     async rejectOrder({ id, reason }) {
       await update(id, (state) => Order.reject(state, { reason }));
     },
-    async readyOrder({ id, unavailableItems }) {
-      await update(id, (state) => Order.ready(state, { unavailableItems }));
+    async readyOrder({ id, ...input }) {
+      await update(id, (state) => Order.ready(state, input));
     },
     async completeOrder({ id, invoiceId }) {
       await update(id, (state) => Order.complete(state, { invoiceId }));

@@ -32,6 +32,8 @@ export const orderEventSchemas = {
   }),
   'ordering.OrderReadied': z.strictObject({
     unavailableItems: z.array(z.strictObject({ storeId: z.string(), productId: z.string() })),
+    /** The list that was shopped, when it was done before the saga's approval recorded it. */
+    shoppingListId: z.string().optional(),
   }),
   'ordering.OrderCompleted': z.strictObject({ invoiceId: z.string() }),
 };

@@ -85,6 +85,7 @@ export const aggregate: AggregateType<State, Event> = {
         return {
           ...state,
           status: 'ready',
+          shoppingListId: event.data.shoppingListId ?? state.shoppingListId,
           items: state.items.map((item) =>
             missing.has(lineKey(item)) ? { ...item, unavailable: true as const } : item,
           ),
@@ -188,7 +189,10 @@ export function approve(state: State, input: { shoppingListId: string }): Event[
     'the shopping list id cannot be blank',
     'shoppingListId',
   );
-  if (state.status === 'approved' && state.shoppingListId === shoppingListId) return [];
+  // Approving again with the same list is a no-op; so is the approval of an order whose list was shopped
+  // before the approval was recorded (the saga makes the list available one step before it approves).
+  const shopped = state.status === 'ready' || state.status === 'completed';
+  if ((state.status === 'approved' || shopped) && state.shoppingListId === shoppingListId) return [];
   if (state.status !== 'pending') {
     throw failedPrecondition('order_not_pending', 'the order cannot be approved: it is not pending');
   }
@@ -213,6 +217,8 @@ export function reject(state: State, input: { reason: string }): Event[] {
   }
   return [{ type: 'ordering.OrderRejected', data: { reason } }];
 }
+
+const NOT_READIABLE: ReadonlySet<Status> = new Set(['ready', 'completed', 'cancelled', 'rejected']);
 
 const CANCELABLE: Record<CanceledBy, ReadonlySet<Status>> = {
   customer: new Set(['pending', 'approved']),
@@ -248,10 +254,22 @@ export function cancel(state: State, input: { by: CanceledBy; reason?: string })
  * paid. An unavailable line the order does not have is ignored (the depot's list is made from the order's
  * lines, so it names no other; a stranger must not make a paid-for order unready forever).
  */
-export function ready(state: State, input: { unavailableItems: readonly UnavailableLine[] }): Event[] {
+export function ready(
+  state: State,
+  input: { shoppingListId?: string; unavailableItems: readonly UnavailableLine[] },
+): Event[] {
   mustExist(state);
-  if (state.status === 'ready' || state.status === 'completed') return [];
-  if (state.status !== 'approved') {
+  // Delivered again, possibly after the order was paid; or shopped for an order that was canceled or rejected
+  // meanwhile (its bot was recalled too late): nothing to make ready, nothing to charge.
+  if (NOT_READIABLE.has(state.status)) return [];
+  const listId = input.shoppingListId?.trim() || undefined;
+  if (state.status === 'approved' && listId !== undefined && listId !== state.shoppingListId) {
+    throw failedPrecondition('shopping_list_mismatch', 'the order was approved with another shopping list');
+  }
+  // Pending: the list was shopped before the saga's approval was recorded (it makes the list available one
+  // step before it approves); the order is ready all the same, and the approval that follows is a no-op.
+  const early = state.status === 'pending' && listId !== undefined;
+  if (state.status === 'pending' && !early) {
     throw failedPrecondition('order_not_approved', 'the order cannot be readied: it is not approved');
   }
   const lines = new Set(state.items.map(lineKey));
@@ -262,7 +280,12 @@ export function ready(state: State, input: { unavailableItems: readonly Unavaila
         .map(({ storeId, productId }) => [lineKey({ storeId, productId }), { storeId, productId }]),
     ).values(),
   ];
-  return [{ type: 'ordering.OrderReadied', data: { unavailableItems } }];
+  return [
+    {
+      type: 'ordering.OrderReadied',
+      data: { unavailableItems, ...(early ? { shoppingListId: listId } : {}) },
+    },
+  ];
 }
 
 /** Paid and picked up. Completing again with the same invoice is a no-op (a repeated event). */

@@ -185,12 +185,29 @@ describe('Order: approve', () => {
       });
   });
 
-  it.each(statusesExcept('pending', 'approved'))('refuses to approve a %s order', (status) => {
-    spec
-      .given(...histories[status])
-      .when((s) => Order.approve(s, { shoppingListId }))
-      .thenFails({ kind: 'failed_precondition', code: 'order_not_pending' });
-  });
+  it.each(statusesExcept('pending', 'approved', 'ready', 'completed'))(
+    'refuses to approve a %s order',
+    (status) => {
+      spec
+        .given(...histories[status])
+        .when((s) => Order.approve(s, { shoppingListId }))
+        .thenFails({ kind: 'failed_precondition', code: 'order_not_pending' });
+    },
+  );
+
+  it.each(['ready', 'completed'] as const)(
+    'takes the approval of a %s order with its list as done, and refuses another list',
+    (status) => {
+      spec
+        .given(...histories[status])
+        .when((s) => Order.approve(s, { shoppingListId }))
+        .thenEvents();
+      spec
+        .given(...histories[status])
+        .when((s) => Order.approve(s, { shoppingListId: otherListId }))
+        .thenFails({ kind: 'failed_precondition', code: 'order_not_pending' });
+    },
+  );
 
   it('refuses a blank shopping list id', () => {
     spec
@@ -346,15 +363,52 @@ describe('Order: ready', () => {
     expect(state.status).toBe('completed');
   });
 
-  it.each(statusesExcept('approved', 'ready', 'completed'))('refuses to ready a %s order', (status) => {
+  it('refuses to ready a pending order without naming its shopped list', () => {
     spec
-      .given(...histories[status])
+      .given(...histories.pending)
       .when(readyAll)
       .thenFails({
         kind: 'failed_precondition',
         code: 'order_not_approved',
         message: 'the order cannot be readied: it is not approved',
       });
+  });
+
+  it('readies a pending order whose list was shopped before the approval was recorded; the approval is then a no-op', () => {
+    const state = spec
+      .given(created)
+      .when((s) => Order.ready(s, { shoppingListId, unavailableItems: [] }))
+      .thenEvents({ type: 'ordering.OrderReadied', data: { unavailableItems: [], shoppingListId } });
+    expect(state).toMatchObject({ status: 'ready', shoppingListId });
+    const early: Order.Event = {
+      type: 'ordering.OrderReadied',
+      data: { unavailableItems: [], shoppingListId },
+    };
+    spec
+      .given(created, early)
+      .when((s) => Order.approve(s, { shoppingListId }))
+      .thenEvents();
+    spec
+      .given(created, early)
+      .when((s) => Order.approve(s, { shoppingListId: otherListId }))
+      .thenFails({ kind: 'failed_precondition', code: 'order_not_pending' });
+  });
+
+  it.each(['cancelled', 'rejected'] as const)(
+    'records nothing for a %s order whose list was shopped anyway',
+    (status) => {
+      spec
+        .given(...histories[status])
+        .when((s) => Order.ready(s, { shoppingListId, unavailableItems: [] }))
+        .thenEvents();
+    },
+  );
+
+  it('refuses a list other than the one the order was approved with', () => {
+    spec
+      .given(created, approved)
+      .when((s) => Order.ready(s, { shoppingListId: otherListId, unavailableItems: [] }))
+      .thenFails({ kind: 'failed_precondition', code: 'shopping_list_mismatch' });
   });
 
   it('refuses an unknown order', () => {

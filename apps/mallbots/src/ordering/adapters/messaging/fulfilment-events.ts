@@ -14,8 +14,8 @@ export const ORDERING_PAYMENTS_GROUP = 'ordering-payments';
  */
 export function depotHandlers(commands: Pick<OrderingCommands, 'readyOrder'>) {
   return onMessages(depotMessages, {
-    'depotapi.ShoppingListCompleted': async ({ orderId, unavailableItems }) => {
-      await commands.readyOrder({ id: orderId, unavailableItems });
+    'depotapi.ShoppingListCompleted': async ({ id, orderId, unavailableItems }) => {
+      await commands.readyOrder({ id: orderId, shoppingListId: id, unavailableItems });
     },
   });
 }
