@@ -1,3 +1,4 @@
+export { cacheFence, handledCacheEvent } from './cache-fence.js';
 export type {
   Connection,
   Driver,

@@ -1,11 +1,11 @@
-import { lockKey, type Queryable, type SqlClient } from '@tessera/platform/sql';
+import { cacheFence, handledCacheEvent, type Queryable, type SqlClient } from '@tessera/platform/sql';
 import type { ProductInfo, StoreInfo, StoresCache } from '../../application/ports.js';
 
-// `lockKey(db, id)` serialises, per store or product id, the event handlers and the remembering of a
-// fetched value, until the transaction ends: whichever comes second sees what the first did.
+const CHANGES = 'baskets.cache_changes';
 
 /** The read side, used by the commands: finds, and remembers what Stores' API answered on a miss. */
 export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>): StoresCache {
+  const fence = cacheFence(db, CHANGES);
   return {
     async findStore(id) {
       const { rows } = await db.query<StoreInfo>('SELECT id, name FROM baskets.stores_cache WHERE id = $1', [
@@ -23,34 +23,24 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
       return rows[0];
     },
 
-    async now() {
-      const { rows } = await db.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-      return rows[0]!.now;
-    },
+    now: fence.now,
 
     rememberStore: (store, since) =>
-      db.transaction(async () => {
-        await lockKey(db, store.id);
-        await db.query(
-          `INSERT INTO baskets.stores_cache (id, name, exact)
-           SELECT $1, $2, false
-            WHERE NOT EXISTS (SELECT 1 FROM baskets.cache_changes WHERE id = $1 AND handled_at >= $3)
-           ON CONFLICT (id) DO NOTHING`,
-          [store.id, store.name, since],
-        );
-      }),
+      fence.remember(store.id, since, () =>
+        db.query(
+          'INSERT INTO baskets.stores_cache (id, name, exact) VALUES ($1, $2, false) ON CONFLICT (id) DO NOTHING',
+          [store.id, store.name],
+        ),
+      ),
 
     rememberProduct: (product, since) =>
-      db.transaction(async () => {
-        await lockKey(db, product.id);
-        await db.query(
+      fence.remember(product.id, since, () =>
+        db.query(
           `INSERT INTO baskets.products_cache (id, store_id, name, price_cents, exact)
-           SELECT $1, $2, $3, $4, false
-            WHERE NOT EXISTS (SELECT 1 FROM baskets.cache_changes WHERE id = $1 AND handled_at >= $5)
-           ON CONFLICT (id) DO NOTHING`,
-          [product.id, product.storeId, product.name, product.priceCents, since],
-        );
-      }),
+           VALUES ($1, $2, $3, $4, false) ON CONFLICT (id) DO NOTHING`,
+          [product.id, product.storeId, product.name, product.priceCents],
+        ),
+      ),
   };
 }
 
@@ -60,14 +50,7 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
  * records that an event about the id was handled, for `remember*` to see.
  */
 export function postgresCacheUpdates(db: Queryable) {
-  const handling = async (id: string) => {
-    await lockKey(db, id);
-    await db.query(
-      `INSERT INTO baskets.cache_changes (id, handled_at) VALUES ($1, clock_timestamp())
-       ON CONFLICT (id) DO UPDATE SET handled_at = EXCLUDED.handled_at`,
-      [id],
-    );
-  };
+  const handling = (id: string) => handledCacheEvent(db, CHANGES, id);
 
   return {
     /** The store's first event: an exact row, replacing a fetched one; a duplicate of it changes nothing. */

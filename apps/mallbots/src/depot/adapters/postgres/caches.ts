@@ -1,11 +1,11 @@
-import { lockKey, type Queryable, type SqlClient } from '@tessera/platform/sql';
+import { cacheFence, handledCacheEvent, type Queryable, type SqlClient } from '@tessera/platform/sql';
 import type { ProductInfo, StoreInfo, StoresCache } from '../../application/ports.js';
 
-// `lockKey(db, id)` serialises, per store or product id, the event handlers and the remembering of a
-// fetched value, until the transaction ends: whichever comes second sees what the first did.
+const CHANGES = 'depot.cache_changes';
 
 /** The read side, used by the commands: finds, and remembers what Stores answered on a miss. */
 export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>): StoresCache {
+  const fence = cacheFence(db, CHANGES);
   return {
     async findStore(id) {
       const { rows } = await db.query<StoreInfo>(
@@ -23,34 +23,23 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
       return rows[0];
     },
 
-    async now() {
-      const { rows } = await db.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-      return rows[0]!.now;
-    },
+    now: fence.now,
 
     rememberStore: (store, since) =>
-      db.transaction(async () => {
-        await lockKey(db, store.id);
-        await db.query(
-          `INSERT INTO depot.stores_cache (id, name, location)
-           SELECT $1, $2, $3
-            WHERE NOT EXISTS (SELECT 1 FROM depot.cache_changes WHERE id = $1 AND handled_at >= $4)
-           ON CONFLICT (id) DO NOTHING`,
-          [store.id, store.name, store.location, since],
-        );
-      }),
+      fence.remember(store.id, since, () =>
+        db.query(
+          'INSERT INTO depot.stores_cache (id, name, location) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [store.id, store.name, store.location],
+        ),
+      ),
 
     rememberProduct: (product, since) =>
-      db.transaction(async () => {
-        await lockKey(db, product.id);
-        await db.query(
-          `INSERT INTO depot.products_cache (id, store_id, name)
-           SELECT $1, $2, $3
-            WHERE NOT EXISTS (SELECT 1 FROM depot.cache_changes WHERE id = $1 AND handled_at >= $4)
-           ON CONFLICT (id) DO NOTHING`,
-          [product.id, product.storeId, product.name, since],
-        );
-      }),
+      fence.remember(product.id, since, () =>
+        db.query(
+          'INSERT INTO depot.products_cache (id, store_id, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [product.id, product.storeId, product.name],
+        ),
+      ),
   };
 }
 
@@ -62,14 +51,7 @@ export function postgresStoresCache(db: Pick<SqlClient, 'query' | 'transaction'>
  * event about the id was handled, for `remember*` to see.
  */
 export function postgresCacheUpdates(db: Queryable) {
-  const handling = async (id: string) => {
-    await lockKey(db, id);
-    await db.query(
-      `INSERT INTO depot.cache_changes (id, handled_at) VALUES ($1, clock_timestamp())
-       ON CONFLICT (id) DO UPDATE SET handled_at = EXCLUDED.handled_at`,
-      [id],
-    );
-  };
+  const handling = (id: string) => handledCacheEvent(db, CHANGES, id);
 
   return {
     async storeCreated(store: StoreInfo) {

@@ -1,12 +1,12 @@
-import { lockKey, type Queryable, type SqlClient } from '@tessera/platform/sql';
+import { cacheFence, handledCacheEvent, type Queryable, type SqlClient } from '@tessera/platform/sql';
 import type { CustomersCache } from '../../application/ports.js';
 import type { Recipient } from '../../domain/notification.js';
 
-// `lockKey(db, id)` serialises, per customer, the event handlers and the remembering of a fetched value until
-// the transaction ends: whichever comes second sees what the first did (as Depot's caches).
+const CHANGES = 'notifications.cache_changes';
 
 /** The read side, used when notifying: finds, and remembers what Customers answered on a miss. */
 export function postgresCustomersCache(db: Pick<SqlClient, 'query' | 'transaction'>): CustomersCache {
+  const fence = cacheFence(db, CHANGES);
   return {
     async find(id) {
       const { rows } = await db.query<Recipient>(
@@ -16,22 +16,16 @@ export function postgresCustomersCache(db: Pick<SqlClient, 'query' | 'transactio
       return rows[0];
     },
 
-    async now() {
-      const { rows } = await db.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-      return rows[0]!.now;
-    },
+    now: fence.now,
 
     remember: (customer, since) =>
-      db.transaction(async () => {
-        await lockKey(db, customer.id);
-        await db.query(
-          `INSERT INTO notifications.customers_cache (id, name, sms_number)
-           SELECT $1, $2, $3
-            WHERE NOT EXISTS (SELECT 1 FROM notifications.cache_changes WHERE id = $1 AND handled_at >= $4)
+      fence.remember(customer.id, since, () =>
+        db.query(
+          `INSERT INTO notifications.customers_cache (id, name, sms_number) VALUES ($1, $2, $3)
            ON CONFLICT (id) DO NOTHING`,
-          [customer.id, customer.name, customer.smsNumber, since],
-        );
-      }),
+          [customer.id, customer.name, customer.smsNumber],
+        ),
+      ),
   };
 }
 
@@ -42,14 +36,7 @@ export function postgresCustomersCache(db: Pick<SqlClient, 'query' | 'transactio
  * event about the customer was handled, for `remember` to see.
  */
 export function postgresCustomersCacheUpdates(db: Queryable) {
-  const handling = async (id: string) => {
-    await lockKey(db, id);
-    await db.query(
-      `INSERT INTO notifications.cache_changes (id, handled_at) VALUES ($1, clock_timestamp())
-       ON CONFLICT (id) DO UPDATE SET handled_at = EXCLUDED.handled_at`,
-      [id],
-    );
-  };
+  const handling = (id: string) => handledCacheEvent(db, CHANGES, id);
 
   return {
     async customerRegistered(customer: Recipient) {
