@@ -84,16 +84,16 @@ export class Tracker {
     if (this.first === Number.POSITIVE_INFINITY) this.first = performance.now();
   }
 
-  /** The consumer's transaction committed the effect of the message. */
-  effect(id: string): void {
-    const now = performance.now();
+  /** The consumer's transaction committed the effect of the message (`at`: when, on `performance.now()`'s clock). */
+  effect(id: string, at?: number): void {
+    const now = at ?? performance.now();
     if (this.seen.has(id)) {
       this.duplicates++;
       return;
     }
     this.seen.add(id);
     this.handled++;
-    this.last = now;
+    this.last = Math.max(this.last, now);
     const sent = this.sent.get(id);
     if (sent === undefined) this.early.set(id, now);
     else {

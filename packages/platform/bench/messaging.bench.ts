@@ -31,6 +31,13 @@ import {
 import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import { PGTO_BATCH, pgTransactionalOutbox, rawJetStream, rawPg } from './messaging-baselines.js';
 import {
+  type ConsumerSide,
+  effectSubscription,
+  type OnEffects,
+  SUBJECT,
+  startConsumerThread,
+} from './messaging-consumer.js';
+import {
   cpuModel,
   dropDatabases,
   failed,
@@ -57,6 +64,7 @@ const { values: args } = parseArgs({
     'pgto-messages': { type: 'string', default: '1000' },
     only: { type: 'string', default: '' },
     'per-transaction': { type: 'string', default: '1' },
+    'one-thread': { type: 'boolean', default: false },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -66,13 +74,13 @@ if (!(MESSAGES >= 1) || !(PGTO_MESSAGES >= 1)) throw new Error('--messages must 
 const PER_TRANSACTION = Number(args['per-transaction']);
 if (!Number.isInteger(PER_TRANSACTION) || PER_TRANSACTION < 1)
   throw new Error('--per-transaction must be a positive integer');
+/** NATS: the consuming module in the producing module's thread (default: a worker thread of its own). */
+const ONE_THREAD = args['one-thread'];
 const ONLY = args.only.split(',').filter((id) => id !== '');
 const wanted = (id: string) => ONLY.length === 0 || ONLY.includes(id);
 /** Handlings at once in the consumer group (the subscription's `concurrency`); NATS: the partitions. */
-const CONSUMERS = 16;
+const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 16);
 const WARM_UP = Math.min(1_000, Math.ceil(MESSAGES / 10));
-const SUBJECT = 'bench.orders.events.Order';
-const GROUP = 'bench_effects';
 const TAG = `${process.pid}`;
 
 const TABLES = `
@@ -80,8 +88,8 @@ const TABLES = `
   CREATE TABLE IF NOT EXISTS bench_effects (message_id text PRIMARY KEY, key text NOT NULL);`;
 
 /**
- * Our pipeline on one broker and database (one process running the producing and the consuming module):
- * subscribe, warm up, then `count` messages timed.
+ * Our pipeline on one database: the producing module's broker, and the consuming module (`consume`: in this
+ * thread on the same broker, or in a thread of its own): subscribe, warm up, then `count` messages timed.
  */
 async function pipeline(
   label: string,
@@ -89,22 +97,17 @@ async function pipeline(
   db: SqlClient,
   broker: Broker,
   count: number,
-  concurrency: number,
+  consume: (onEffects: OnEffects) => Promise<ConsumerSide>,
+  /** Where the consumer writes its effects: its own database when it runs as a module of its own. */
+  effectsDb: SqlClient = db,
 ): Promise<Result> {
   await db.exec(TABLES);
+  await effectsDb.exec(TABLES);
   let tracker = new Tracker(0);
-  const subscribed = await broker.subscribe({
-    group: GROUP,
-    subjects: [SUBJECT],
-    concurrency,
-    async handle(message) {
-      await db.query('INSERT INTO bench_effects (message_id, key) VALUES ($1, $2)', [
-        message.id,
-        message.key,
-      ]);
-      const current = tracker;
-      await db.afterCommit(() => current.effect(message.id));
-    },
+  const consumer = await consume((ids, at) => {
+    const current = tracker;
+    const local = at - performance.timeOrigin;
+    for (const id of ids) current.effect(id, local);
   });
   const run = async (n: number, offset: number) => {
     tracker = new Tracker(n);
@@ -142,21 +145,35 @@ async function pipeline(
   };
   try {
     await run(WARM_UP, 1_000_000_000);
+    const loop = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
     const { tracker: timed, producedBy } = await run(count, 0);
-    const { rows } = await db.query<{ n: number; orders: number }>(
-      'SELECT (SELECT count(*)::int FROM bench_effects) AS n, (SELECT count(*)::int FROM bench_orders) AS orders',
-    );
-    const { n, orders } = rows[0]!;
+    const used = process.cpuUsage(cpu);
+    const busy = performance.eventLoopUtilization(loop).utilization;
+    const seconds = (performance.now() - wall) / 1000;
+    const rows = async (table: string, from: SqlClient) =>
+      (await from.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    const n = await rows('bench_effects', effectsDb);
+    const orders = await rows('bench_orders', db);
     return timed.result(
       label,
       setup,
       producedBy,
-      `check: ${orders} orders, ${n} effects${n === orders ? ' (exactly once)' : ' (MISMATCH)'}; ${timed.duplicates} duplicate effects`,
+      `check: ${orders} orders, ${n} effects${n === orders ? ' (exactly once)' : ' (MISMATCH)'}; ${timed.duplicates} duplicate effects; ` +
+        `this process ${(((used.user + used.system) / 1e6 / seconds) * 100).toFixed(0)} % CPU; event loop busy: producers ${(busy * 100).toFixed(0)} %` +
+        (consumer.utilization ? `, consumer thread ${(consumer.utilization() * 100).toFixed(0)} %` : ''),
     );
   } finally {
-    await subscribed.stop();
+    await consumer.stop();
   }
 }
+
+/** The consuming module in this thread, on the producing module's broker. */
+const inThisThread =
+  (db: SqlClient, broker: Broker, concurrency: number, batchHandler = false) =>
+  async (onEffects: OnEffects): Promise<ConsumerSide> =>
+    broker.subscribe(effectSubscription(db, concurrency, batchHandler, onEffects));
 
 async function embeddedOnPostgres(): Promise<Result> {
   const setup = `subscription concurrency ${CONSUMERS}; pool of ${PRODUCERS + CONSUMERS + 2}`;
@@ -171,7 +188,7 @@ async function embeddedOnPostgres(): Promise<Result> {
     await migrate(db, [embeddedBrokerMigrations()]);
     const broker = createEmbeddedBroker({ db, onError: (error) => console.error('    broker error', error) });
     try {
-      return await pipeline(label, setup, db, broker, MESSAGES, CONSUMERS);
+      return await pipeline(label, setup, db, broker, MESSAGES, inThisThread(db, broker, CONSUMERS));
     } finally {
       await broker.close();
     }
@@ -190,7 +207,7 @@ async function embeddedOnPglite(): Promise<Result> {
     await migrate(db, [embeddedBrokerMigrations()]);
     const broker = createEmbeddedBroker({ db });
     try {
-      return await pipeline(label, setup, db, broker, MESSAGES, CONSUMERS);
+      return await pipeline(label, setup, db, broker, MESSAGES, inThisThread(db, broker, CONSUMERS));
     } finally {
       await broker.close();
     }
@@ -201,16 +218,29 @@ async function embeddedOnPglite(): Promise<Result> {
   }
 }
 
-async function natsOnPostgres(partitions: number): Promise<Result> {
-  const concurrency = Math.max(CONSUMERS, partitions);
-  const pool = PRODUCERS + Math.min(concurrency, 32) + 4;
-  const setup = `${partitions} partitions, concurrency ${concurrency}, relay batch 500 (default), pool of ${pool}`;
-  const label = `NATS broker, ${partitions} partitions (PostgreSQL)`;
-  const url = await freshDatabase(`bench_msg_nats${partitions}_${TAG}`);
+async function natsOnPostgres(partitions: number, batchHandler = false): Promise<Result> {
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? Math.max(CONSUMERS, partitions));
+  const consumerPool = Math.min(concurrency, 32) + 4;
+  const pool = PRODUCERS + 4 + (ONE_THREAD ? consumerPool : 0);
+  const setup = `${partitions} partitions, concurrency ${concurrency}, relay batch 500 (default); ${batchHandler ? 'a batch handler: one INSERT per batch' : 'one INSERT per message'}; ${ONE_THREAD ? `producers and consumer in one thread on one database, pool of ${pool}` : `producing module (pool of ${pool}) and consuming module (its own database, pool of ${consumerPool}) in two threads`}`;
+  const label = `NATS broker, ${partitions} partitions${batchHandler ? ', batch handler' : ''}`;
+  const url = await freshDatabase(`bench_msg_nats${partitions}${batchHandler ? 'b' : ''}_${TAG}`);
   const db = postgresClient({ connectionString: url, maxConnections: pool, applicationName: 'bench-nats' });
-  const stream = `bench_msg_${partitions}_${TAG}`;
+  const stream = `bench_msg_${partitions}${batchHandler ? 'b' : ''}_${TAG}`;
+  // The consuming module's own database (its inbox and its effects), as modules own theirs.
+  const consumerUrl = ONE_THREAD
+    ? url
+    : await freshDatabase(`bench_msg_nats${partitions}${batchHandler ? 'b' : ''}_consumer_${TAG}`);
+  const consumerDb = ONE_THREAD
+    ? db
+    : postgresClient({
+        connectionString: consumerUrl,
+        maxConnections: 2,
+        applicationName: 'bench-nats-check',
+      });
   try {
     await migrate(db, [natsBrokerMigrations()]);
+    if (consumerDb !== db) await migrate(consumerDb, [natsBrokerMigrations()]);
     const broker = await createNatsBroker({
       db,
       servers: NATS_URL,
@@ -219,7 +249,22 @@ async function natsOnPostgres(partitions: number): Promise<Result> {
       onError: (error, context) => console.error('    broker error', context, error),
     });
     try {
-      return await pipeline(label, setup, db, broker, MESSAGES, concurrency);
+      const consume = ONE_THREAD
+        ? inThisThread(db, broker, concurrency, batchHandler)
+        : (onEffects: OnEffects) =>
+            startConsumerThread(
+              {
+                url: consumerUrl,
+                natsUrl: NATS_URL,
+                stream,
+                partitions,
+                concurrency,
+                batchHandler,
+                pool: consumerPool,
+              },
+              onEffects,
+            );
+      return await pipeline(label, setup, db, broker, MESSAGES, consume, consumerDb);
     } finally {
       await broker.close();
       const { jetstreamManager } = await import('@nats-io/jetstream');
@@ -231,6 +276,7 @@ async function natsOnPostgres(partitions: number): Promise<Result> {
   } catch (error) {
     return failed(label, setup, error);
   } finally {
+    if (consumerDb !== db) await consumerDb.close();
     await db.close();
   }
 }
@@ -307,6 +353,9 @@ async function main() {
     await step('pglite', 'Pipeline: embedded broker on PGlite', async () => [await embeddedOnPglite()]);
     await step('nats16', 'Pipeline: NATS broker, 16 partitions', async () => [await natsOnPostgres(16)]);
     await step('nats64', 'Pipeline: NATS broker, 64 partitions', async () => [await natsOnPostgres(64)]);
+    await step('nats16b', 'Pipeline: NATS broker, 16 partitions, a batch handler', async () => [
+      await natsOnPostgres(16, true),
+    ]);
     await step('pgto', `Baseline: pg-transactional-outbox ${versionOf('pg-transactional-outbox')}`, () =>
       guarded('pg-transactional-outbox', '', async () => [
         await pgTransactionalOutbox(PGTO_MESSAGES, `bench_msg_pgto_${TAG}`),
@@ -321,7 +370,7 @@ async function main() {
   const pgto = rate(results.get('pgto'));
   const ratio = (value: number, base: number) =>
     Number.isNaN(value) || Number.isNaN(base) ? 'n/a' : `${(value / base).toFixed(2)}x`;
-  const pipelines = ['embedded', 'pglite', 'nats16', 'nats64'];
+  const pipelines = ['embedded', 'pglite', 'nats16', 'nats64', 'nats16b'];
   const rows = [...results.entries()].map(([id, r]) => {
     const l = r.latencies;
     const own = rate(r);
@@ -366,7 +415,9 @@ async function main() {
   for (const r of results.values()) console.log(`  ${r.label}: ${r.setup}`);
   console.log('');
   // The better of the NATS workloads that ran (Math.max gives NaN as soon as one of them did not).
-  const natsRates = ['nats16', 'nats64'].map((id) => rate(results.get(id))).filter((r) => !Number.isNaN(r));
+  const natsRates = ['nats16', 'nats64', 'nats16b']
+    .map((id) => rate(results.get(id)))
+    .filter((r) => !Number.isNaN(r));
   const best = natsRates.length > 0 ? Math.max(...natsRates) : Number.NaN;
   console.log('Targets:');
   console.log(

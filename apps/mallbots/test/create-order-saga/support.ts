@@ -198,20 +198,22 @@ export interface Hold {
 export function instrumented(modules: readonly Module[], hold: Hold, committed: string[]): Module[] {
   const wrap = (broker: Broker, db: SqlClient): Broker => ({
     publish: (envelopes) => broker.publish(envelopes),
-    subscribe: (subscription) =>
-      broker.subscribe({
+    subscribe: ({ handle, handleBatch, ...subscription }) => {
+      if (!handle || handleBatch) throw new Error('the modules subscribe with one-message handlers');
+      return broker.subscribe({
         ...subscription,
         async handle(message, delivery) {
           if (message.id === hold.commandId) {
             hold.reached?.();
             throw new Error('held by the test');
           }
-          await subscription.handle(message, delivery);
+          await handle(message, delivery);
           await db.afterCommit(() => {
             committed.push(`${subscription.group} ${message.id}`);
           });
         },
-      }),
+      });
+    },
     deadLetters: broker.deadLetters,
     lag: () => broker.lag(),
     close: () => broker.close(),

@@ -1,4 +1,4 @@
-import type { Envelope } from './envelope.js';
+import { type Envelope, handlingOf } from './envelope.js';
 
 /**
  * The broker port (ADR 0008): two methods, as Watermill. Every adapter (embedded in PostgreSQL, NATS
@@ -18,7 +18,7 @@ export interface Delivery {
   readonly attempt: number;
 }
 
-export interface Subscription {
+interface SubscriptionOptions {
   /**
    * Every group receives every message; the members (subscriptions) of one group compete for them. 1–64
    * letters, digits, '_' or '-' on every broker (NATS makes consumer names of it), so a system can move from
@@ -27,18 +27,71 @@ export interface Subscription {
   readonly group: string;
   /** Exact subjects, or a prefix ending in `.>` (one or more further tokens, as NATS); `>` alone is all. */
   readonly subjects: readonly string[];
-  /**
-   * Resolving acks the message; throwing retries it after `backoff`, until `maxAttempts`, then it goes to
-   * the dead letters with the error's message as the reason. Messages with the same key are handled one at a
-   * time, in order, within a group; different keys run in parallel.
-   */
-  handle(message: Envelope, delivery: Delivery): Promise<void>;
   /** Default 5. */
   readonly maxAttempts?: number;
   /** The pause in ms before attempt `attempt + 1`, after attempt `attempt` failed. Default 100 · 2^(attempt−1), at most 30 s. */
   readonly backoff?: (attempt: number) => number;
   /** Handlers of this subscription running at once. Default 4. */
   readonly concurrency?: number;
+}
+
+/** A message in a batch, with its delivery. */
+export interface Handling {
+  readonly message: Envelope;
+  readonly delivery: Delivery;
+}
+
+/**
+ * A subscription has one of two handlers. `handle` takes one message at a time. `handleBatch` takes several
+ * consecutive messages that the broker already holds (of one NATS partition, in order; the embedded broker
+ * gives one at a time), in one transaction with their inbox rows, so that a handler can write their effects
+ * in one statement (ADR 0020). Duplicates are left out before the call. When a batch fails, the broker
+ * hands its messages again one at a time, so that only the failing one is retried or dead-lettered: a batch
+ * handler must give the same result however its messages are split. It runs in the trace context of the
+ * batch's first message.
+ */
+export type Subscription = SubscriptionOptions &
+  (
+    | {
+        /**
+         * Resolving acks the message; throwing retries it after `backoff`, until `maxAttempts`, then it goes
+         * to the dead letters with the error's message as the reason. Messages with the same key are handled
+         * one at a time, in order, within a group; different keys run in parallel.
+         */
+        handle(message: Envelope, delivery: Delivery): Promise<void>;
+        readonly handleBatch?: never;
+      }
+    | {
+        handleBatch(batch: readonly Handling[]): Promise<void>;
+        readonly handle?: never;
+      }
+  );
+
+/**
+ * A subscription's handler for one message, whichever kind it has, in the message's trace context. Throws
+ * (at subscribe, before anything is registered) when the subscription has neither kind of handler, or both.
+ */
+export function handlerOfOne(
+  subscription: Subscription,
+): (message: Envelope, delivery: Delivery) => Promise<void> {
+  const kinds = [subscription.handle, subscription.handleBatch].filter((h) => typeof h === 'function');
+  if (kinds.length !== 1)
+    throw new Error('a subscription needs a handle or a handleBatch function, not both');
+  if (subscription.handleBatch) {
+    const handleBatch = subscription.handleBatch.bind(subscription);
+    return (message, delivery) => handlingOf(message, () => handleBatch([{ message, delivery }]));
+  }
+  const handle = subscription.handle.bind(subscription);
+  return (message, delivery) => handlingOf(message, () => handle(message, delivery));
+}
+
+/** A subscription's batch handler, if it has one, in the trace context of the batch's first message. */
+export function batchHandlerOf(
+  subscription: Subscription,
+): ((batch: readonly Handling[]) => Promise<void>) | undefined {
+  if (!subscription.handleBatch) return undefined;
+  const handleBatch = subscription.handleBatch.bind(subscription);
+  return (batch) => handlingOf(batch[0]!.message, () => handleBatch(batch));
 }
 
 export interface Subscribed {

@@ -35,6 +35,15 @@ export interface Inbox {
   firstTime(group: string, messageId: string): Promise<boolean>;
   /** `firstTime` for a batch, in one statement: the ids seen for the first time. */
   firstTimes(group: string, messageIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * `firstTimes` on a condition (an SQL boolean whose parameters are numbered from $3), in one statement:
+   * undefined, and nothing recorded, when it does not hold.
+   */
+  firstTimesIf(
+    group: string,
+    messageIds: readonly string[],
+    condition: { sql: string; params: readonly unknown[] },
+  ): Promise<ReadonlySet<string> | undefined>;
   /** Deletes what is older than the retention; resolves to how many rows went. */
   prune(): Promise<number>;
   /** Prunes every `everyMs` until stopped (unref'd: it never keeps a process alive). */
@@ -59,6 +68,19 @@ export function createInbox(db: SqlClient, schema: string, retentionMs = DEFAULT
       }
       const { rows } = await db.query<{ message_id: string }>(insertMany, [group, [...new Set(messageIds)]]);
       return new Set(rows.map((row) => row.message_id));
+    },
+    async firstTimesIf(group, messageIds, condition) {
+      const { rows } = await db.query<{ held: boolean; firsts: string[] }>(
+        `WITH condition AS MATERIALIZED (SELECT ${condition.sql} AS held),
+         written AS (
+           INSERT INTO ${s}.inbox (group_name, message_id)
+           SELECT $1, unnest($2::text[]) WHERE (SELECT held FROM condition)
+           ON CONFLICT DO NOTHING RETURNING message_id)
+         SELECT (SELECT held FROM condition) AS held, ARRAY(SELECT message_id FROM written) AS firsts`,
+        [group, [...new Set(messageIds)], ...condition.params],
+      );
+      const row = rows[0];
+      return row?.held ? new Set(row.firsts) : undefined;
     },
     async prune() {
       const { rowCount } = await db.query(prune, [retentionMs]);

@@ -790,15 +790,16 @@ describe('static design checks', () => {
       {
         // One message per transaction: the handler runs only when the inbox says it is the first time.
         file: 'embedded/broker.ts',
-        call: /subscription\.handle\(/g,
+        call: /handleOne\(/g,
         guard:
           /if \(await inbox\.firstTime\(group, envelope\.id\)\) \{|(\w+) = await inbox\.firstTime\(group, envelope\.id\);\s*if \(\1\) \{/,
       },
       {
         // A batch per transaction: one inbox statement, and only its first-time ids reach the handler.
         file: 'nats/lane.ts',
-        call: /context\.handle\(/g,
-        guard: /firsts = await inbox\.firstTimes\([\s\S]*if \(!firsts\.has\(envelope\.id\)[^\n]*\) continue;/,
+        call: /context\.handle(One|Batch)\(/g,
+        guard:
+          /= await inbox\.firstTimesIf\([\s\S]*firsts = recorded;[\s\S]*if \(!firsts\.has\(envelope\.id\)[^\n]*\) continue;/,
       },
     ];
     for (const { file, call, guard } of guarded) {
@@ -806,7 +807,7 @@ describe('static design checks', () => {
       const calls = [...source.matchAll(call)];
       expect(calls.length).toBeGreaterThan(0);
       for (const found of calls) {
-        const before = source.slice(Math.max(0, found.index - 700), found.index);
+        const before = source.slice(Math.max(0, found.index - 1_500), found.index);
         expect(before, `${file}: a handler call outside the inbox`).toMatch(guard);
       }
     }

@@ -21,9 +21,9 @@ export interface OpenedBroker {
 }
 
 /** A short unique token, for the groups and subjects of one test. */
-const unique = () => randomUUID().slice(0, 8);
+export const unique = () => randomUUID().slice(0, 8);
 
-const message = (subject: string, key: string, data: unknown = {}, id?: string) =>
+export const message = (subject: string, key: string, data: unknown = {}, id?: string) =>
   newEnvelope('conformance', {
     type: 'conformance.Happened',
     subject,
@@ -42,7 +42,7 @@ function deferred<T = void>() {
 }
 
 /** Records what a handler saw and lets a test wait until a condition holds. */
-function recorder() {
+export function recorder() {
   const seen: Array<{ message: Envelope; attempt: number; member?: string }> = [];
   const waiting: Array<{ check: () => boolean; resolve: () => void }> = [];
   const settle = () => {

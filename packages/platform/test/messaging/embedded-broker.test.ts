@@ -2,6 +2,7 @@ import { createEmbeddedBroker, embeddedBrokerMigrations, newEnvelope } from '@te
 import { migrate, postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
+import { batchHandlerConformance } from './batch-conformance.js';
 import { brokerConformance } from './conformance.js';
 
 // An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
@@ -24,6 +25,21 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
           [JSON.stringify(payload)],
         ]);
       },
+      async close() {
+        await broker.close();
+        await opened.close();
+      },
+    };
+  });
+
+  batchHandlerConformance(`embedded (${backend.backend})`, async () => {
+    const opened = await backend.open();
+    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+    const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
+    return {
+      broker,
+      db: opened.db,
+      takesBatches: false,
       async close() {
         await broker.close();
         await opened.close();

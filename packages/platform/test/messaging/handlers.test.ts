@@ -82,7 +82,9 @@ describe.each(testDatabases)('typed handlers on the embedded broker, on $backend
   afterEach(async () => {
     await Promise.all(running.splice(0).map((subscribed) => subscribed.stop()));
   });
-  const subscribe = async (subscription: Omit<Subscription, 'group'> & { group?: string }) => {
+  const subscribe = async (
+    subscription: Omit<Extract<Subscription, { handle: unknown }>, 'group'> & { group?: string },
+  ) => {
     const subscribed = await broker.subscribe({ group: `g-${unique()}`, ...subscription });
     running.push(subscribed);
     return subscribed;

@@ -3,6 +3,7 @@ import { createNatsBroker, natsBrokerMigrations, partitionOf } from '@tessera/pl
 import { migrate } from '@tessera/platform/sql';
 import { deleteTestStream, testDatabases, testNatsUrl, uniqueTestStream } from '@tessera/platform/testing';
 import { describe } from 'vitest';
+import { batchHandlerConformance } from './batch-conformance.js';
 import { brokerConformance } from './conformance.js';
 
 const PARTITIONS = 4;
@@ -38,6 +39,29 @@ describe.each(testDatabases)('NATS JetStream broker on $backend', (backend) => {
       async close() {
         await broker.close();
         await raw.close();
+        await deleteTestStream(stream);
+        await opened.close();
+      },
+    };
+  });
+
+  batchHandlerConformance(`nats (${backend.backend})`, async () => {
+    const opened = await backend.open();
+    await migrate(opened.db, [natsBrokerMigrations()]);
+    const stream = uniqueTestStream();
+    const broker = await createNatsBroker({
+      db: opened.db,
+      servers: testNatsUrl,
+      stream,
+      partitions: PARTITIONS,
+      ackWaitMs: 2_000,
+    });
+    return {
+      broker,
+      db: opened.db,
+      takesBatches: true,
+      async close() {
+        await broker.close();
         await deleteTestStream(stream);
         await opened.close();
       },

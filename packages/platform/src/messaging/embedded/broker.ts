@@ -7,17 +7,12 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
   defaultBackoff,
+  handlerOfOne,
   type Subscribed,
   type Subscription,
 } from '../broker.js';
 import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
-import {
-  decodeEnvelope,
-  type Envelope,
-  envelopeSchema,
-  handlingOf,
-  PoisonMessageError,
-} from '../envelope.js';
+import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { brokerChannel } from './schema.js';
@@ -131,6 +126,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
     if (!(maxAttempts >= 1) || !(concurrency >= 1))
       throw new Error('maxAttempts and concurrency must be ≥ 1');
+    // One delivery per transaction here: a batch handler gets batches of one.
+    const handleOne = handlerOfOne(subscription);
 
     await db.query(sql.register, [group, [...new Set(subscription.subjects)]]);
 
@@ -226,9 +223,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           const first = await inbox.firstTime(group, envelope.id);
           if (first) {
             try {
-              await handlingOf(envelope, () =>
-                subscription.handle(envelope, { attempt: claimed.attempts + 1 }),
-              );
+              await handleOne(envelope, { attempt: claimed.attempts + 1 });
             } catch (error) {
               if (isCrash(error)) throw error;
               state.failure = error;

@@ -10,11 +10,13 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { identifier, type SqlClient } from '../../sql/index.js';
 import {
   type Broker,
+  batchHandlerOf,
   checkName,
   checkSubjectPatterns,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
   defaultBackoff,
+  handlerOfOne,
   type Subscribed,
   type Subscription,
   subjectMatches,
@@ -194,6 +196,8 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
     if (!(maxAttempts >= 1) || !(concurrency >= 1))
       throw new Error('maxAttempts and concurrency must be ≥ 1');
+    const handleOne = handlerOfOne(subscription);
+    const handleBatch = batchHandlerOf(subscription);
 
     await db.query(
       `INSERT INTO ${s}.groups (name, partitions) VALUES ($1, $2)
@@ -233,7 +237,8 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       db,
       inbox,
       deadLetters,
-      handle: subscription.handle,
+      handleOne,
+      handleBatch,
       maxAttempts,
       backoff,
       wanted: (message) =>
@@ -306,19 +311,23 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     async publish(envelopes) {
       if (envelopes.length === 0) return;
       const checked = envelopes.map((envelope) => envelopeSchema.parse(envelope) as Envelope);
-      // One statement (the NOTIFY is delivered on commit): it runs in every business transaction.
+      // No NOTIFY: PostgreSQL serialises the commits of every transaction that notifies (one global lock
+      // held through the WAL flush), which would cap every producer's commits at one flush at a time.
+      // This process's relay is woken after the commit instead; each process's relay publishes what its own
+      // process wrote (ADR 0020).
+      // The payloads travel as one JSON array, split by the server: a text[] parameter would have every
+      // quote of every payload escaped by the driver.
       await db.query(
-        `WITH written AS (
-           INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING 1)
-         SELECT pg_notify($4, '') FROM (SELECT 1 FROM written LIMIT 1) AS any_written`,
+        `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
+         SELECT m.envelope->>'id', m.subject, m.envelope::text
+           FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[])) WITH ORDINALITY AS m(envelope, subject, n)
+          ORDER BY m.n`,
         [
-          checked.map((e) => e.id),
+          JSON.stringify(checked),
           checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),
-          checked.map((e) => JSON.stringify(e)),
-          outboxChannel(schema),
         ],
       );
+      await db.afterCommit(relay.wake);
     },
 
     subscribe,

@@ -37,10 +37,11 @@ export interface Leases {
   /** Whether this member may still fetch from `lane` (its lease has more than the margin left). */
   mayFetch(lane: number): boolean;
   /**
-   * In the handling's transaction: true if this member holds `lane`; the row stays key-share locked until the
-   * transaction ends, so nobody can claim the lane before this transaction's commit.
+   * An SQL condition, for the handling's transaction, that holds if this member holds `lane`; the lane's row
+   * stays key-share locked until the transaction ends, so nobody can claim the lane before its commit. Its
+   * parameters are numbered from `firstParam`.
    */
-  fence(lane: number): Promise<boolean>;
+  fence(lane: number, firstParam: number): { sql: string; params: unknown[] };
   /** Forgets a lane whose handling ended by itself: the next cycle acquires it again if the lease is still ours. */
   forget(lane: number): void;
   /** Runs a cycle now (renew, rebalance, claim). The first one runs when the caller is ready for `acquired`. */
@@ -152,14 +153,13 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
       const until = held.get(lane);
       return until !== undefined && performance.now() < until - options.fetchMarginMs;
     },
-    async fence(lane) {
-      const { rows } = await db.query(
-        `SELECT 1 FROM ${s}.lanes WHERE group_name = $1 AND lane = $2 AND owner = $3 AND expires_at > now()
-         FOR KEY SHARE`,
-        [group, lane, member],
-      );
-      return rows.length === 1;
-    },
+    fence: (lane, firstParam) => ({
+      sql: `EXISTS (SELECT 1 FROM ${s}.lanes
+              WHERE group_name = $${firstParam} AND lane = $${firstParam + 1} AND owner = $${firstParam + 2}
+                AND expires_at > now()
+              FOR KEY SHARE)`,
+      params: [group, lane, member],
+    }),
     forget: (lane) => {
       held.delete(lane);
     },

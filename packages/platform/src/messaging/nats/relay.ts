@@ -11,7 +11,11 @@ export interface RelayOptions {
   schema: string;
   /** Rows published per pass (one transaction). Default 500. */
   batchSize?: number;
-  /** A safety net: the relay wakes on each commit (NOTIFY); this covers a relay elsewhere that died mid-pass. Default 5 s. */
+  /**
+   * A safety net: the relay wakes after each commit of its process that wrote to the outbox (`wake`), and
+   * on a NOTIFY (a re-drive from the operations CLI); this covers what a process that died left behind.
+   * Default 5 s.
+   */
   idleRecheckMs?: number;
   faults: Faults;
   onError: (error: unknown) => void;
@@ -20,16 +24,18 @@ export interface RelayOptions {
 }
 
 export interface Relay {
+  /** Something was committed to the outbox: a pass starts at once (or right after the one running). */
+  wake(): void;
   /** Resolves once the outbox is empty (what was written before the call has reached NATS). */
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Pass = 'published' | 'empty' | 'elsewhere';
+type Pass = 'published' | 'empty';
 
 /**
- * The outbox relay (ADR 0008). Each pass runs in one transaction that first takes a transaction-scoped
- * advisory lock: one relay at a time publishes, in outbox order, so a key's messages reach the stream in
+ * The outbox relay (ADR 0008, 0020). Each pass runs in one transaction that first waits for a
+ * transaction-scoped advisory lock: one relay at a time publishes, in outbox order, so a key's messages reach the stream in
  * the order they were written however many processes run a relay. A pass publishes a batch asynchronously
  * (pipelined: JetStream keeps the order of one connection), waits for every acknowledgement, then deletes
  * the rows. A crash anywhere republishes the batch; `Nats-Msg-Id` makes JetStream drop the copies within
@@ -43,7 +49,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const idleRecheckMs = options.idleRecheckMs ?? 5_000;
   const lockKey = `${options.schema}.outbox relay`;
   const sql = {
-    lock: 'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+    // Waiting, not trying: a relay woken by its own process's commit must run a pass after the one of
+    // another process's relay that holds the lock, which may have read the outbox before that commit.
+    lock: 'SELECT pg_advisory_xact_lock(hashtext($1))',
     batch: `SELECT position, message_id, nats_subject, payload FROM ${s}.outbox ORDER BY position LIMIT $1`,
     remove: `DELETE FROM ${s}.outbox WHERE position = ANY($1::bigint[])`,
   };
@@ -59,8 +67,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const pass = () =>
     db.transaction(async (): Promise<Pass> => {
-      const { rows: locked } = await db.query<{ locked: boolean }>(sql.lock, [lockKey]);
-      if (!locked[0]?.locked) return 'elsewhere';
+      await db.query(sql.lock, [lockKey]);
       const { rows } = await db.query<{
         position: number;
         message_id: string;
@@ -122,6 +129,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
 
   return {
+    wake: wakeUp,
     drain() {
       return new Promise<void>((resolve) => {
         if (stopped) return resolve();
