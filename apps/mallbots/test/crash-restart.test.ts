@@ -24,6 +24,9 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+/** What each launched process wrote, by its URL's origin: a failed request shows the server's side. */
+const outputs = new Map<string, () => string>();
+
 async function launch(env: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     // No simulated robots: the lists must stay available for the checks below.
@@ -52,6 +55,7 @@ async function launch(env: Record<string, string>): Promise<Running> {
     });
     void exited.then((code) => reject(new Error(`MallBots exited (${code}) before it ran:\n${output}`)));
   });
+  outputs.set(new URL(url).origin, () => output);
   return { process: child, url, exited };
 }
 
@@ -61,8 +65,12 @@ async function post(url: string, body: unknown): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (response.status !== 201)
-    throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201) {
+    const log = response.status >= 500 ? (outputs.get(new URL(url).origin)?.() ?? '').slice(-4_000) : '';
+    throw new Error(
+      `${url} answered ${response.status}: ${await response.text()}${log ? `\nserver log:\n${log}` : ''}`,
+    );
+  }
   return ((await response.json()) as { id: string }).id;
 }
 

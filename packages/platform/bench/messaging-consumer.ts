@@ -26,10 +26,11 @@ export function effectSubscription(
   if (batchHandler) {
     return {
       ...common,
-      // The effects of a batch in one statement (a batch handler, ADR 0020).
+      // The effects of a batch in one statement (a batch handler, ADR 0020), sent with the handling's COMMIT
+      // (`atCommit`): nothing in the handling reads them back.
       async handleBatch(batch) {
         const ids = batch.map((h) => h.message.id);
-        await db.query(
+        await db.atCommit(
           'INSERT INTO bench_effects (message_id, key) SELECT * FROM unnest($1::text[], $2::text[])',
           [ids, batch.map((h) => h.message.key)],
         );

@@ -13,9 +13,14 @@
  * aggregate emitting several events), as fast as they can (closed loop): the
  * offered load is what they achieve, printed beside the throughput. Each workload warms up first (untimed).
  *
+ * On NATS the consuming module runs in a worker thread of its own, with its own database (its inbox and
+ * effects) and broker instance, as it would run in a process of its own (`--one-thread`: both modules in
+ * this thread on one database). `nats16b` gives the group a batch handler (ADR 0020): one INSERT per batch.
+ *
  * Options: `--messages N` (per workload, default 5,000), `--pgto-messages N` (pg-transactional-outbox,
- * default 1,000: it is slow), `--only a,b` (workload ids: raw-js, raw-pg, embedded, pglite, nats16,
- * nats64, pgto). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local PostgreSQL and NATS).
+ * default 1,000: it is slow), `--per-transaction N`, `--concurrency N` (the group's, default 16),
+ * `--one-thread`, `--only a,b` (workload ids: raw-js, raw-pg, embedded, pglite, nats16, nats64, nats16b,
+ * pgto). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local PostgreSQL and NATS).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +70,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: '' },
     'per-transaction': { type: 'string', default: '1' },
     'one-thread': { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '16' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -78,8 +84,10 @@ if (!Number.isInteger(PER_TRANSACTION) || PER_TRANSACTION < 1)
 const ONE_THREAD = args['one-thread'];
 const ONLY = args.only.split(',').filter((id) => id !== '');
 const wanted = (id: string) => ONLY.length === 0 || ONLY.includes(id);
-/** Handlings at once in the consumer group (the subscription's `concurrency`); NATS: the partitions. */
-const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 16);
+/** Handlings (NATS: lane batches) at once in the consumer group: the subscription's `concurrency`. */
+const CONSUMERS = Number(args.concurrency);
+if (!Number.isInteger(CONSUMERS) || CONSUMERS < 1)
+  throw new Error('--concurrency must be a positive integer');
 const WARM_UP = Math.min(1_000, Math.ceil(MESSAGES / 10));
 const TAG = `${process.pid}`;
 
@@ -219,7 +227,7 @@ async function embeddedOnPglite(): Promise<Result> {
 }
 
 async function natsOnPostgres(partitions: number, batchHandler = false): Promise<Result> {
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? Math.max(CONSUMERS, partitions));
+  const concurrency = CONSUMERS;
   const consumerPool = Math.min(concurrency, 32) + 4;
   const pool = PRODUCERS + 4 + (ONE_THREAD ? consumerPool : 0);
   const setup = `${partitions} partitions, concurrency ${concurrency}, relay batch 500 (default); ${batchHandler ? 'a batch handler: one INSERT per batch' : 'one INSERT per message'}; ${ONE_THREAD ? `producers and consumer in one thread on one database, pool of ${pool}` : `producing module (pool of ${pool}) and consuming module (its own database, pool of ${consumerPool}) in two threads`}`;

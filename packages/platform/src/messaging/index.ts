@@ -25,6 +25,7 @@ export { brokerChannel, embeddedBrokerMigrations } from './embedded/schema.js';
 export type { Envelope, NewMessage } from './envelope.js';
 export {
   causedBy,
+  checkEnvelope,
   decodeEnvelope,
   derivedId,
   encodeEnvelope,
@@ -32,6 +33,7 @@ export {
   handlingOf,
   newEnvelope,
   PoisonMessageError,
+  plainlyValid,
 } from './envelope.js';
 export type { CrashPoint, FaultContext, Faults } from './faults.js';
 export { Crash, isCrash } from './faults.js';

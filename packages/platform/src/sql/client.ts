@@ -38,6 +38,12 @@ export interface SqlClient extends Queryable {
    */
   afterCommit(callback: () => void | Promise<void>): Promise<void>;
   /**
+   * Runs a statement as the last of the surrounding transaction, sent with its COMMIT (one write, one round
+   * trip): for writes nothing in the transaction reads back, such as an outbox's rows. If it fails, the
+   * transaction rolls back and the commit throws its error. Outside a transaction it runs at once.
+   */
+  atCommit(text: string, params?: readonly unknown[]): Promise<void>;
+  /**
    * Calls `onNotification` for each NOTIFY on `channel`, from any connection or process. A notification is a
    * wake-up hint, not a message: after a lost connection the client reconnects and calls every listener once
    * with an empty payload, so that they look again for what they may have missed. Resolves to an unlisten.
@@ -57,6 +63,17 @@ export interface Driver extends Queryable {
 }
 
 export interface Connection extends Queryable {
+  /**
+   * Runs `statements`, then COMMIT. A driver may send them in one write; a failed statement makes the
+   * transaction roll back (PostgreSQL answers COMMIT with ROLLBACK) and its error is thrown.
+   */
+  commit(statements: ReadonlyArray<readonly [string, readonly unknown[] | undefined]>): Promise<void>;
+  /**
+   * Opens the transaction and starts `work` in it. A driver may send BEGIN together with the first statement
+   * `work` sends (one write and one round trip instead of two); either way, `work`'s statements run inside
+   * the transaction, and a failed BEGIN fails the whole.
+   */
+  begin<T>(work: () => Promise<T>): Promise<T>;
   release(broken?: boolean): void;
 }
 
@@ -64,6 +81,7 @@ interface TransactionScope {
   readonly client: object;
   readonly connection: Connection;
   readonly afterCommit: Array<() => void | Promise<void>>;
+  readonly atCommit: Array<readonly [string, readonly unknown[] | undefined]>;
 }
 
 const scopes = new AsyncLocalStorage<TransactionScope>();
@@ -99,12 +117,11 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
       const outer = scopes.getStore();
       if (outer && outer.client === client) return work();
       const connection = await driver.connect();
-      const scope: TransactionScope = { client, connection, afterCommit: [] };
+      const scope: TransactionScope = { client, connection, afterCommit: [], atCommit: [] };
       let result: Awaited<ReturnType<typeof work>>;
       try {
-        await connection.query('BEGIN');
-        result = await scopes.run(scope, work);
-        await connection.query('COMMIT');
+        result = await connection.begin(() => scopes.run(scope, work));
+        await connection.commit(scope.atCommit);
       } catch (error) {
         const broken = await connection.query('ROLLBACK').then(
           () => false,
@@ -139,6 +156,12 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
       } catch (error) {
         reportAfterCommitError(error);
       }
+    },
+
+    async atCommit(text, params) {
+      const scope = scopes.getStore();
+      if (scope && scope.client === client) scope.atCommit.push([text, params]);
+      else await driver.query(text, params);
     },
 
     async listen(channel, onNotification) {

@@ -65,6 +65,15 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
         exec: async (script) => {
           await pglite.exec(script);
         },
+        commit: async (statements) => {
+          for (const [text, params] of statements) await run(text, params);
+          await run('COMMIT');
+        },
+        // In-process: a round trip costs nothing to save.
+        begin: async (work) => {
+          await run('BEGIN');
+          return work();
+        },
         release: () => release(),
       };
     },

@@ -12,7 +12,7 @@ import {
   type Subscription,
 } from '../broker.js';
 import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
-import { decodeEnvelope, type Envelope, envelopeSchema, PoisonMessageError } from '../envelope.js';
+import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { brokerChannel } from './schema.js';
@@ -336,7 +336,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   return {
     async publish(envelopes) {
       if (envelopes.length === 0) return;
-      const checked = envelopes.map((envelope) => envelopeSchema.parse(envelope) as Envelope);
+      const checked = envelopes.map(checkEnvelope);
       await db.query(sql.publish, [
         checked.map((e) => e.id),
         checked.map((e) => e.subject),

@@ -21,7 +21,7 @@ import {
   type Subscription,
   subjectMatches,
 } from '../broker.js';
-import { type Envelope, envelopeSchema } from '../envelope.js';
+import { checkEnvelope } from '../envelope.js';
 import type { Faults } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { natsDeadLetters } from './dead-letters.js';
@@ -310,14 +310,15 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   return {
     async publish(envelopes) {
       if (envelopes.length === 0) return;
-      const checked = envelopes.map((envelope) => envelopeSchema.parse(envelope) as Envelope);
+      const checked = envelopes.map(checkEnvelope);
       // No NOTIFY: PostgreSQL serialises the commits of every transaction that notifies (one global lock
       // held through the WAL flush), which would cap every producer's commits at one flush at a time.
       // This process's relay is woken after the commit instead; each process's relay publishes what its own
       // process wrote (ADR 0020).
       // The payloads travel as one JSON array, split by the server: a text[] parameter would have every
       // quote of every payload escaped by the driver.
-      await db.query(
+      // Nothing in the transaction reads the outbox back: its rows go with the COMMIT, in the same write.
+      await db.atCommit(
         `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
          SELECT m.envelope->>'id', m.subject, m.envelope::text
            FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[])) WITH ORDINALITY AS m(envelope, subject, n)

@@ -195,14 +195,21 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
     // The time of the batch, shared out: a per-message figure that stays comparable across batch sizes.
     const seconds = stopTimer() / items.length;
     const counted = new Set<string>();
+    const labels = { group };
+    let handled = 0;
     for (const item of items) {
       const first = firsts.has(item.envelope.id) && !counted.has(item.envelope.id);
       counted.add(item.envelope.id);
-      if (first) messageHandlingDuration.observe({ group }, seconds);
-      messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
+      if (first) {
+        handled++;
+        messageHandlingDuration.observe(labels, seconds);
+      }
       fault('afterCommitBeforeAck', { group, messageId: item.envelope.id });
       ack(item.message);
     }
+    // One increment per outcome and batch, not per message: the counter hashes its labels at each call.
+    if (handled > 0) messagesHandled.inc({ group, outcome: 'handled' }, handled);
+    if (items.length > handled) messagesHandled.inc({ group, outcome: 'duplicate' }, items.length - handled);
     return {};
   }
 

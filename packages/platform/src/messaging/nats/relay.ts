@@ -83,7 +83,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         },
       );
       faults('afterRelayPublishBeforeRemove', {});
-      await db.query(sql.remove, [rows.map((row) => row.position)]);
+      // With the COMMIT, in one write.
+      await db.atCommit(sql.remove, [rows.map((row) => row.position)]);
       await db.afterCommit(() => messagesRelayed.inc(rows.length));
       return 'published';
     });
