@@ -2,20 +2,21 @@ import { createEmbeddedBroker, embeddedBrokerMigrations, newEnvelope } from '@te
 import { migrate, postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
-import { batchHandlerConformance } from './batch-conformance.js';
+import { batchHandlerConformance, type OpenedBatchBroker } from './batch-conformance.js';
 import { brokerConformance } from './conformance.js';
 
 // An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
 const NEVER = 3_600_000;
 
 describe.each(testDatabases)('embedded broker on $backend', (backend) => {
-  brokerConformance(`embedded (${backend.backend})`, async () => {
+  const open = async (): Promise<OpenedBatchBroker> => {
     const opened = await backend.open();
     await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
     const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
     return {
       broker,
       db: opened.db,
+      takesBatches: false,
       // Through the broker's own publish function, as a broken publisher could have stored it.
       publishRaw: async ({ id, subject, key, payload }) => {
         await opened.db.query('SELECT broker.publish($1::text[], $2::text[], $3::text[], $4::text[])', [
@@ -30,22 +31,9 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
         await opened.close();
       },
     };
-  });
-
-  batchHandlerConformance(`embedded (${backend.backend})`, async () => {
-    const opened = await backend.open();
-    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-    const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
-    return {
-      broker,
-      db: opened.db,
-      takesBatches: false,
-      async close() {
-        await broker.close();
-        await opened.close();
-      },
-    };
-  });
+  };
+  brokerConformance(`embedded (${backend.backend})`, open);
+  batchHandlerConformance(`embedded (${backend.backend})`, open);
 
   it('publishes a batch in one statement, in order, skipping repeated ids, into a schema of its choosing', async () => {
     const opened = await backend.open();

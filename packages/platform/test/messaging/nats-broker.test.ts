@@ -3,13 +3,13 @@ import { createNatsBroker, natsBrokerMigrations, partitionOf } from '@tessera/pl
 import { migrate } from '@tessera/platform/sql';
 import { deleteTestStream, testDatabases, testNatsUrl, uniqueTestStream } from '@tessera/platform/testing';
 import { describe } from 'vitest';
-import { batchHandlerConformance } from './batch-conformance.js';
+import { batchHandlerConformance, type OpenedBatchBroker } from './batch-conformance.js';
 import { brokerConformance } from './conformance.js';
 
 const PARTITIONS = 4;
 
 describe.each(testDatabases)('NATS JetStream broker on $backend', (backend) => {
-  brokerConformance(`nats (${backend.backend})`, async () => {
+  const open = async (): Promise<OpenedBatchBroker> => {
     const opened = await backend.open();
     await migrate(opened.db, [natsBrokerMigrations()]);
     const stream = uniqueTestStream();
@@ -24,6 +24,7 @@ describe.each(testDatabases)('NATS JetStream broker on $backend', (backend) => {
     return {
       broker,
       db: opened.db,
+      takesBatches: true,
       independent: (a, b) => partitionOf(a, PARTITIONS) !== partitionOf(b, PARTITIONS),
       // Straight to the stream, as a foreign or broken publisher could.
       publishRaw: async ({ id, subject, key, payload }) => {
@@ -43,28 +44,7 @@ describe.each(testDatabases)('NATS JetStream broker on $backend', (backend) => {
         await opened.close();
       },
     };
-  });
-
-  batchHandlerConformance(`nats (${backend.backend})`, async () => {
-    const opened = await backend.open();
-    await migrate(opened.db, [natsBrokerMigrations()]);
-    const stream = uniqueTestStream();
-    const broker = await createNatsBroker({
-      db: opened.db,
-      servers: testNatsUrl,
-      stream,
-      partitions: PARTITIONS,
-      ackWaitMs: 2_000,
-    });
-    return {
-      broker,
-      db: opened.db,
-      takesBatches: true,
-      async close() {
-        await broker.close();
-        await deleteTestStream(stream);
-        await opened.close();
-      },
-    };
-  });
+  };
+  brokerConformance(`nats (${backend.backend})`, open);
+  batchHandlerConformance(`nats (${backend.backend})`, open);
 });
