@@ -67,6 +67,14 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
         },
         commit: async (statements) => {
           for (const [text, params] of statements) await run(text, params);
+          // PostgreSQL answers COMMIT in a failed transaction with ROLLBACK, and PGlite does not say which:
+          // a statement is refused there (25P02), so ask first (in-process, it costs nothing).
+          await run('SELECT 1').catch((error: unknown) => {
+            const code = (error as { code?: string }).code;
+            throw code === '25P02'
+              ? new Error('the transaction was rolled back at COMMIT: one of its statements had failed')
+              : error;
+          });
           await run('COMMIT');
         },
         // In-process: a round trip costs nothing to save.
