@@ -81,14 +81,19 @@ export function plainlyValid(value: unknown): value is Envelope {
     text(e.key, 200) &&
     typeof e.time === 'string' &&
     e.time.length === 24 &&
-    !Number.isNaN(Date.parse(e.time)) &&
-    new Date(e.time).toISOString() === e.time &&
+    isCanonicalTime(e.time) &&
     text(e.correlationId, 200) &&
     optionalText(e.causationId, 200) &&
     (e.traceparent === undefined || (typeof e.traceparent === 'string' && TRACEPARENT.test(e.traceparent))) &&
     (e.tracestate === undefined || (typeof e.tracestate === 'string' && e.tracestate.length <= 512)) &&
     optionalText(e.replyTo, 200)
   );
+}
+
+/** `toISOString`'s own form of a valid instant (one parse; an invalid date has no ISO string at all). */
+function isCanonicalTime(time: string): boolean {
+  const instant = new Date(time);
+  return !Number.isNaN(instant.getTime()) && instant.toISOString() === time;
 }
 
 /** Parses an envelope: `plainlyValid`'s fast answer, or the schema's (which throws a ZodError naming the field). */
