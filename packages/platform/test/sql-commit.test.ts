@@ -1,3 +1,4 @@
+import { RolledBackAtCommit } from '@tessera/platform/sql';
 import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -85,7 +86,7 @@ describe.each(testDatabases)('transactions begun and committed on $backend', (ba
           committed.push('after commit');
         });
       }),
-    ).rejects.toThrow(/rolled back at COMMIT/);
+    ).rejects.toThrow(RolledBackAtCommit);
     expect(await ids('swallowed')).toEqual([]);
     expect(committed).toEqual([]);
   });

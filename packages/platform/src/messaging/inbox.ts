@@ -33,11 +33,9 @@ export interface Inbox {
    * a concurrent duplicate waits on the first one's row lock and then sees false (or true if it rolled back).
    */
   firstTime(group: string, messageId: string): Promise<boolean>;
-  /** `firstTime` for a batch, in one statement: the ids seen for the first time. */
-  firstTimes(group: string, messageIds: readonly string[]): Promise<ReadonlySet<string>>;
   /**
-   * `firstTimes` on a condition (an SQL boolean whose parameters are numbered from $3), in one statement:
-   * undefined, and nothing recorded, when it does not hold.
+   * `firstTime` for a batch, on a condition (an SQL boolean whose parameters are numbered from $3), in one
+   * statement: the ids seen for the first time, or undefined, and nothing recorded, when it does not hold.
    */
   firstTimesIf(
     group: string,
@@ -54,20 +52,11 @@ export function createInbox(db: SqlClient, schema: string, retentionMs = DEFAULT
   if (!(retentionMs > 0)) throw new Error('the inbox retention must be a positive number of milliseconds');
   const s = identifier(schema);
   const insert = `INSERT INTO ${s}.inbox (group_name, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
-  const insertMany = `INSERT INTO ${s}.inbox (group_name, message_id) SELECT $1, unnest($2::text[])
-    ON CONFLICT DO NOTHING RETURNING message_id`;
   const prune = `DELETE FROM ${s}.inbox WHERE handled_at < now() - $1 * interval '1 millisecond'`;
   const inbox: Inbox = {
     async firstTime(group, messageId) {
       const { rowCount } = await db.query(insert, [group, messageId]);
       return rowCount === 1;
-    },
-    async firstTimes(group, messageIds) {
-      if (messageIds.length === 1) {
-        return new Set((await inbox.firstTime(group, messageIds[0]!)) ? messageIds : []);
-      }
-      const { rows } = await db.query<{ message_id: string }>(insertMany, [group, [...new Set(messageIds)]]);
-      return new Set(rows.map((row) => row.message_id));
     },
     async firstTimesIf(group, messageIds, condition) {
       const { rows } = await db.query<{ held: boolean; firsts: string[] }>(

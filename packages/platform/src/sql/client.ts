@@ -62,6 +62,18 @@ export interface Driver extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * PostgreSQL answers COMMIT in a failed transaction with ROLLBACK, not with an error: a statement whose error
+ * the work caught and ignored would otherwise pass for committed, and its after-commit callbacks would run.
+ * Every driver's `commit` throws this instead.
+ */
+export class RolledBackAtCommit extends Error {
+  constructor() {
+    super('the transaction was rolled back at COMMIT: one of its statements had failed');
+    this.name = 'RolledBackAtCommit';
+  }
+}
+
 export interface Connection extends Queryable {
   /**
    * Runs `statements`, then COMMIT. A driver may send them in one write; a failed statement makes the

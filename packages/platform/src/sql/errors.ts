@@ -3,6 +3,7 @@ export const SqlState = {
   uniqueViolation: '23505',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  inFailedTransaction: '25P02',
 } as const;
 
 export function sqlStateOf(error: unknown): string | undefined {

@@ -8,7 +8,7 @@ export type {
   SqlClient,
   SqlClientOptions,
 } from './client.js';
-export { createSqlClient } from './client.js';
+export { createSqlClient, RolledBackAtCommit } from './client.js';
 export { identifier, SqlState, sqlStateOf } from './errors.js';
 export { lockKey } from './locks.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';

@@ -3,6 +3,7 @@ import {
   type Connection,
   createSqlClient,
   type Driver,
+  RolledBackAtCommit,
   type SqlClient,
   type SqlClientOptions,
 } from './client.js';
@@ -49,13 +50,8 @@ function statement(text: string, params: readonly unknown[] | undefined, prepare
   return name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] };
 }
 
-/**
- * PostgreSQL answers COMMIT in a failed transaction with ROLLBACK, not with an error: a statement whose error
- * the work caught and ignored would otherwise pass for committed, and its after-commit callbacks would run.
- */
 function committed(result: pg.QueryResult): void {
-  if (result.command !== 'COMMIT')
-    throw new Error('the transaction was rolled back at COMMIT: one of its statements had failed');
+  if (result.command !== 'COMMIT') throw new RolledBackAtCommit();
 }
 
 /**

@@ -4,9 +4,11 @@ import {
   type Connection,
   createSqlClient,
   type Driver,
+  RolledBackAtCommit,
   type SqlClient,
   type SqlClientOptions,
 } from './client.js';
+import { SqlState, sqlStateOf } from './errors.js';
 
 /** A FIFO mutex: PGlite is one connection, so a transaction must own it until it ends. */
 function createMutex() {
@@ -67,13 +69,10 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
         },
         commit: async (statements) => {
           for (const [text, params] of statements) await run(text, params);
-          // PostgreSQL answers COMMIT in a failed transaction with ROLLBACK, and PGlite does not say which:
-          // a statement is refused there (25P02), so ask first (in-process, it costs nothing).
+          // PGlite does not say whether COMMIT committed or rolled back; a failed transaction refuses any
+          // statement (25P02), so ask first (in-process, it costs nothing).
           await run('SELECT 1').catch((error: unknown) => {
-            const code = (error as { code?: string }).code;
-            throw code === '25P02'
-              ? new Error('the transaction was rolled back at COMMIT: one of its statements had failed')
-              : error;
+            throw sqlStateOf(error) === SqlState.inFailedTransaction ? new RolledBackAtCommit() : error;
           });
           await run('COMMIT');
         },

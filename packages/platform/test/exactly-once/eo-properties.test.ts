@@ -799,7 +799,7 @@ describe('static design checks', () => {
         file: 'nats/lane.ts',
         call: /context\.handle(One|Batch)\(/g,
         guard:
-          /= await inbox\.firstTimesIf\([\s\S]*firsts = recorded;[\s\S]*if \(!firsts\.has\(envelope\.id\)[^\n]*\) continue;/,
+          /const recorded = await inbox\.firstTimesIf\([\s\S]*if \(!recorded\) throw new LeaseLost\(\);[\s\S]*if \(!recorded\.has\(envelope\.id\)[^\n]*\) continue;/,
       },
     ];
     for (const { file, call, guard } of guarded) {

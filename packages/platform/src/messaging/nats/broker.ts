@@ -311,13 +311,10 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     async publish(envelopes) {
       if (envelopes.length === 0) return;
       const checked = envelopes.map(checkEnvelope);
-      // No NOTIFY: PostgreSQL serialises the commits of every transaction that notifies (one global lock
-      // held through the WAL flush), which would cap every producer's commits at one flush at a time.
-      // This process's relay is woken after the commit instead; each process's relay publishes what its own
-      // process wrote (ADR 0020).
-      // The payloads travel as one JSON array, split by the server: a text[] parameter would have every
-      // quote of every payload escaped by the driver.
-      // Nothing in the transaction reads the outbox back: its rows go with the COMMIT, in the same write.
+      // ADR 0020: the outbox rows go with the COMMIT, in one write (nothing in the transaction reads them
+      // back); the payloads travel as one JSON array that the server splits (a text[] parameter has the
+      // driver escape every quote); and no NOTIFY, since PostgreSQL makes the commits of notifying
+      // transactions wait for each other: this process's relay is woken after the commit instead.
       await db.atCommit(
         `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
          SELECT m.envelope->>'id', m.subject, m.envelope::text

@@ -152,7 +152,8 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
   async function handleTogether(items: readonly Item[]): Promise<{ failed?: number; error?: unknown }> {
     const stopTimer = messageHandlingDuration.startTimer({ group });
     let current = -1;
-    let firsts: ReadonlySet<string> = new Set();
+    /** The ids this transaction handled for the first time (a redelivery in the same batch counts once). */
+    const handled = new Set<string>();
     try {
       await db.transaction(async () => {
         for (const { envelope } of items) fault('beforeHandle', { group, messageId: envelope.id });
@@ -163,13 +164,11 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
           leases.fence(lane, 3),
         );
         if (!recorded) throw new LeaseLost();
-        firsts = recorded;
         // A redelivery can sit in the same batch as the delivery it repeats.
-        const handled = new Set<string>();
         const todo: Array<{ index: number; handling: Handling }> = [];
         for (let i = 0; i < items.length; i++) {
           const { envelope, attempt } = items[i]!;
-          if (!firsts.has(envelope.id) || handled.has(envelope.id)) continue;
+          if (!recorded.has(envelope.id) || handled.has(envelope.id)) continue;
           handled.add(envelope.id);
           todo.push({ index: i, handling: { message: envelope, delivery: { attempt } } });
         }
@@ -194,22 +193,16 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
     }
     // The time of the batch, shared out: a per-message figure that stays comparable across batch sizes.
     const seconds = stopTimer() / items.length;
-    const counted = new Set<string>();
     const labels = { group };
-    let handled = 0;
+    for (let i = 0; i < handled.size; i++) messageHandlingDuration.observe(labels, seconds);
+    // One increment per outcome and batch, not per message: the counter hashes its labels at each call.
+    if (handled.size > 0) messagesHandled.inc({ group, outcome: 'handled' }, handled.size);
+    if (items.length > handled.size)
+      messagesHandled.inc({ group, outcome: 'duplicate' }, items.length - handled.size);
     for (const item of items) {
-      const first = firsts.has(item.envelope.id) && !counted.has(item.envelope.id);
-      counted.add(item.envelope.id);
-      if (first) {
-        handled++;
-        messageHandlingDuration.observe(labels, seconds);
-      }
       fault('afterCommitBeforeAck', { group, messageId: item.envelope.id });
       ack(item.message);
     }
-    // One increment per outcome and batch, not per message: the counter hashes its labels at each call.
-    if (handled > 0) messagesHandled.inc({ group, outcome: 'handled' }, handled);
-    if (items.length > handled) messagesHandled.inc({ group, outcome: 'duplicate' }, items.length - handled);
     return {};
   }
 

@@ -35,8 +35,8 @@ type Pass = 'published' | 'empty';
 
 /**
  * The outbox relay (ADR 0008, 0020). Each pass runs in one transaction that first waits for a
- * transaction-scoped advisory lock: one relay at a time publishes, in outbox order, so a key's messages reach the stream in
- * the order they were written however many processes run a relay. A pass publishes a batch asynchronously
+ * transaction-scoped advisory lock: one relay at a time publishes, in outbox order, so a key's messages
+ * reach the stream in the order they were written however many processes run a relay. A pass publishes a batch asynchronously
  * (pipelined: JetStream keeps the order of one connection), waits for every acknowledgement, then deletes
  * the rows. A crash anywhere republishes the batch; `Nats-Msg-Id` makes JetStream drop the copies within
  * its duplicate window, and the consumers' inbox drops any that come later.
