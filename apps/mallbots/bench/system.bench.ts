@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
-import { durationMs } from '../src/busywork/main.js';
-import { type BusyworkReport, runBusywork } from '../src/busywork/run.js';
+import { durationMs } from '../tools/busywork/main.js';
+import { type BusyworkReport, runBusywork } from '../tools/busywork/run.js';
 import {
   freePort,
   type ProcessUsage,

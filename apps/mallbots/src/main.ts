@@ -2,8 +2,8 @@ import { createLogger } from '@tessera/platform/observability';
 import { ConfigError, startHost, stopOnSignals } from '@tessera/platform/runtime';
 import { app, configOrExit, modulesOrExit } from './config.js';
 import { mallbotsModules } from './modules.js';
-import { loadRobotsConfig } from './robots/config.js';
-import { type Fleet, startFleet } from './robots/fleet.js';
+import { loadRobotsConfig } from '../tools/robots/config.js';
+import { type Fleet, startFleet } from '../tools/robots/fleet.js';
 
 const config = configOrExit();
 // MODULES chooses the topology: every module here (the monolith), or some of them (one process per module).

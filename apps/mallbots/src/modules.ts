@@ -1,6 +1,6 @@
 import type { Module } from '@tessera/platform/runtime';
 import { basketsModule } from './baskets/module.js';
-import { cosecModule } from './create-order-saga/module.js';
+import { cosecModule } from './cosec/module.js';
 import { customersModule } from './customers/module.js';
 import { depotModule } from './depot/module.js';
 import { notificationsModule } from './notifications/module.js';

@@ -164,7 +164,7 @@ await startAll(edges, [
     ? [
         {
           name: 'robots',
-          entry: 'apps/mallbots/src/robots/main.ts',
+          entry: 'apps/mallbots/tools/robots/main.ts',
           env: {
             ...process.env,
             ROBOTS: String(settings.ROBOTS),

@@ -153,7 +153,7 @@ describe('compose.yaml', () => {
 
   it("runs the robots on their own against the depot's robots' API, and none inside module processes", () => {
     const robots = services.robots!;
-    expect(robots.command?.join(' ')).toContain('apps/mallbots/src/robots/main.ts');
+    expect(robots.command?.join(' ')).toContain('apps/mallbots/tools/robots/main.ts');
     const url = new URL(env(robots).ROBOTS_URL!);
     expect([url.hostname, url.port]).toEqual([distributedServiceOf('depot')![0], '8085']);
     expect(Number(env(robots).ROBOTS)).toBeGreaterThan(0);

@@ -241,7 +241,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(gateway!.command?.join(' ')).toContain('apps/mallbots/src/gateway/main.ts');
     const [robots] = containersOf(named('Deployment', 'robots')!);
     expect(isMallbotsImage(robots!.image)).toBe(true);
-    expect(robots!.command?.join(' ')).toContain('apps/mallbots/src/robots/main.ts');
+    expect(robots!.command?.join(' ')).toContain('apps/mallbots/tools/robots/main.ts');
     const url = new URL(robots!.env!.find((variable) => variable.name === 'ROBOTS_URL')!.value!);
     const depot = named('Service', url.hostname);
     expect(depot?.metadata.name).toBe('depot');

@@ -1,7 +1,7 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbotsModules } from '../../src/modules.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../create-order-saga/support.js';
+import { eventually, type MallbotsClient, mallbotsClient } from '../cosec/support.js';
 import type { DeliveryDto, NotificationDto } from './support/host.js';
 
 const HOST_START_MS = 60_000;

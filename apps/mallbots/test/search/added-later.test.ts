@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomersModule } from '../../src/customers/module.js';
 import { ORDER_CHANNEL } from '../../src/ordering/contract/integration-events.js';
 import { createSearchModule } from '../../src/search/module.js';
-import { eventually } from '../create-order-saga/support.js';
+import { eventually } from '../cosec/support.js';
 import { newId, orderCreated, type SearchOrderDto } from './support.js';
 
 const HOST_START_MS = 60_000;

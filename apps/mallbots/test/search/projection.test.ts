@@ -1,6 +1,6 @@
 import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../create-order-saga/support.js';
+import { eventually } from '../cosec/support.js';
 import {
   expectProblem,
   type ItemSpec,

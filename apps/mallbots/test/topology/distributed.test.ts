@@ -10,7 +10,7 @@ import { type LaunchedTopology, launchDistributed } from '../../src/launcher/chi
 import { dropDatabases } from '../../src/launcher/databases.js';
 import { MODULE_NAMES } from '../../src/launcher/plan.js';
 import { mallbotsModules } from '../../src/modules.js';
-import { mallbotsClient } from '../create-order-saga/support.js';
+import { mallbotsClient } from '../cosec/support.js';
 
 const prefix = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 const stream = uniqueTestStream();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../create-order-saga/support.js';
+import { eventually } from '../../cosec/support.js';
 import { botId, botOverRest, depotSaga, instructionOnceIt, shopping } from '../support/bots.js';
 import { type DepotHost, expectProblem, HOST_START_MS, startDepotHost } from '../support/host.js';
 

@@ -4,7 +4,7 @@ import { testSetups } from '@tessera/platform/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEPOT_ORDERING_GROUP } from '../../../src/depot/adapters/messaging/ordering-events.js';
 import { ORDER_CHANNEL } from '../../../src/ordering/contract/integration-events.js';
-import { eventually } from '../../create-order-saga/support.js';
+import { eventually } from '../../cosec/support.js';
 import { botId, botOverRest, depotSaga, instructionOnceIt } from '../support/bots.js';
 import { type DepotHost, HOST_START_MS, startDepotHost } from '../support/host.js';
 

@@ -4,7 +4,7 @@ import type { RobotOperations } from '../../../src/depot/application/robot-opera
 import { SHOPPING_LIST_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { createDepotModule } from '../../../src/depot/module.js';
 import { mallbotsModules } from '../../../src/modules.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../../create-order-saga/support.js';
+import { eventually, type MallbotsClient, mallbotsClient } from '../../cosec/support.js';
 import { type Recorder, recordMessages } from '../../payments/support/messages.js';
 import { botId, instructionOnceIt } from '../support/bots.js';
 import { HOST_START_MS } from '../support/host.js';

@@ -17,7 +17,7 @@ import {
   type OrderingMessage,
   type OrderingMessageType,
 } from '../../../src/ordering/contract/integration-events.js';
-import { eventually } from '../../create-order-saga/support.js';
+import { eventually } from '../../cosec/support.js';
 
 export { eventually };
 

@@ -9,7 +9,7 @@ import {
 } from '../../../src/ordering/adapters/messaging/fulfilment-events.js';
 import { ORDERING_COMMAND_CHANNEL } from '../../../src/ordering/contract/integration-events.js';
 import { INVOICE_CHANNEL } from '../../../src/payments/contract/integration-events.js';
-import { eventually } from '../../create-order-saga/support.js';
+import { eventually } from '../../cosec/support.js';
 import { CUSTOMER, HOST_START_MS, type OrderingHost, startOrderingHost } from '../support/host.js';
 
 const item = {

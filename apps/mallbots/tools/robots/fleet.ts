@@ -2,7 +2,7 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { derivedId } from '@tessera/platform/messaging';
 import type { Logger } from '@tessera/platform/observability';
-import { RobotService } from '../depot/contract/gen/mallbots/depot/v1/robots_pb.js';
+import { RobotService } from '../../src/depot/contract/gen/mallbots/depot/v1/robots_pb.js';
 import { type BotTimings, type SimulatedBot, startBot } from './bot.js';
 
 export interface FleetOptions extends BotTimings {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reportText } from '../../src/busywork/format.js';
-import type { BusyworkReport } from '../../src/busywork/run.js';
-import { ActionStats, percentile, summarize } from '../../src/busywork/stats.js';
+import { reportText } from '../../../tools/busywork/format.js';
+import type { BusyworkReport } from '../../../tools/busywork/run.js';
+import { ActionStats, percentile, summarize } from '../../../tools/busywork/stats.js';
 
 describe('latency percentiles', () => {
   it('are nearest-rank over the sorted samples', () => {

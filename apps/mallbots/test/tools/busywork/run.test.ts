@@ -1,9 +1,9 @@
 import { createLogger } from '@tessera/platform/observability';
 import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusyworkReport, runBusywork } from '../../src/busywork/run.js';
-import { mallbotsModules } from '../../src/modules.js';
-import { type Fleet, startFleet } from '../../src/robots/fleet.js';
+import { type BusyworkReport, runBusywork } from '../../../tools/busywork/run.js';
+import { mallbotsModules } from '../../../src/modules.js';
+import { type Fleet, startFleet } from '../../../tools/robots/fleet.js';
 
 // Every MallBots module on PGlite, three fast simulated robots on the robots' API, and the load generator on
 // the real HTTP port: a few seconds of buying with no think time, then the drain and the invariants.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, parseOptions } from '../../src/busywork/main.js';
+import { durationMs, parseOptions } from '../../../tools/busywork/main.js';
 
 describe('the command line', () => {
   it('reads durations in ms, s, m or bare seconds', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInvariants, type OrderHistory } from '../../src/busywork/invariants.js';
+import { checkInvariants, type OrderHistory } from '../../../tools/busywork/invariants.js';
 
 const history = (statuses: string[], overrides: Partial<OrderHistory> = {}): OrderHistory => ({
   orderId: overrides.orderId ?? 'o1',

@@ -5,7 +5,7 @@ import {
   ItemOutcome,
   type RobotService,
   type Shop,
-} from '../depot/contract/gen/mallbots/depot/v1/robots_pb.js';
+} from '../../src/depot/contract/gen/mallbots/depot/v1/robots_pb.js';
 
 export interface BotTimings {
   /** How long a bot takes to walk to a store, to pick one item, and to walk back to the depot. */

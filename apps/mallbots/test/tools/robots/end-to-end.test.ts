@@ -1,9 +1,9 @@
 import { createLogger } from '@tessera/platform/observability';
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mallbotsModules } from '../../src/modules.js';
-import { botIdOf, type Fleet, startFleet } from '../../src/robots/fleet.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../create-order-saga/support.js';
+import { mallbotsModules } from '../../../src/modules.js';
+import { botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
+import { eventually, type MallbotsClient, mallbotsClient } from '../../cosec/support.js';
 
 const HOST_START_MS = 60_000;
 

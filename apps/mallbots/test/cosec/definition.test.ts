@@ -13,7 +13,7 @@ import {
   CREATE_ORDER_REPLIES,
   type CreateOrderData,
   createOrderSaga,
-} from '../../src/create-order-saga/saga.js';
+} from '../../src/cosec/saga.js';
 import { CUSTOMERS_COMMAND_CHANNEL } from '../../src/customers/contract/integration-events.js';
 import { DEPOT_COMMAND_CHANNEL } from '../../src/depot/contract/integration-events.js';
 import { ORDERING_COMMAND_CHANNEL } from '../../src/ordering/contract/integration-events.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Activity, pickActivity, REFERENCE_MIX } from '../../src/busywork/activities.js';
-import { between, pickWeighted, seededRandom } from '../../src/busywork/random.js';
+import { type Activity, pickActivity, REFERENCE_MIX } from '../../../tools/busywork/activities.js';
+import { between, pickWeighted, seededRandom } from '../../../tools/busywork/random.js';
 
 const draws = (seed: number, count: number, mix: 'reference' | 'buy' = 'reference') => {
   const random = seededRandom(seed);

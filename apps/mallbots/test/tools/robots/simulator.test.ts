@@ -1,9 +1,9 @@
 import { createLogger } from '@tessera/platform/observability';
 import { ConfigError } from '@tessera/platform/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRobotsConfig } from '../../src/robots/config.js';
-import { botIdOf, type Fleet, startFleet } from '../../src/robots/fleet.js';
-import { aList, eventually, startMemoryRobotsServer } from '../depot/rpc/memory-robots.js';
+import { loadRobotsConfig } from '../../../tools/robots/config.js';
+import { botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
+import { aList, eventually, startMemoryRobotsServer } from '../../depot/rpc/memory-robots.js';
 
 const quiet = createLogger({ level: 'silent', format: 'json' });
 
