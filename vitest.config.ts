@@ -1,12 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
+const everyTest = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
+const unit = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.unit.test.ts'));
+const endToEnd = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.e2e.test.ts'));
+
+/**
+ * Tests are named by kind: `*.unit.test.ts` are pure (no database, broker, socket or process: a guard fails
+ * one that tries), `*.e2e.test.ts` run the application as deployed (processes, the launcher, its public
+ * API), and every other `*.test.ts` is an integration test against real PostgreSQL, PGlite and NATS.
+ * `npm run test:unit` runs the first kind in seconds; `npm test` runs all three.
+ */
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: files run in parallel forks, each against its own database.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: unit,
+          setupFiles: ['packages/platform/test/support/unit-guard.ts'],
+        },
+      },
+      { extends: true, test: { name: 'integration', include: everyTest, exclude: [...unit, ...endToEnd] } },
+      { extends: true, test: { name: 'e2e', include: endToEnd } },
+    ],
   },
 });
