@@ -1,11 +1,19 @@
 /**
- * The architecture's rules, checked in CI (`npm run deps`).
+ * The architecture's rules, checked in CI (`npm run deps`; `npm run check` runs it).
  * A domain folder is pure; the platform knows no application; bounded contexts meet only through
- * each other's public contract.
+ * each other's public contract; applications stand alone on the platform's public parts.
+ *
+ * The purity rules are allowlists: a domain folder (and the platform's `ddd`) may import what is listed and
+ * nothing else, so a new driver, a node built-in (`node:fs`: a core module, which no allowlist names) or
+ * another platform part fails the check without anyone having to think of denying it first.
+ * `packages/platform/test/dependency-rules.test.ts` proves these rules on a fixture tree.
  */
-const INFRASTRUCTURE = '^packages/platform/src/(sql|eventstore|http|runtime|observability|testing)/';
 const DRIVERS =
   '(^|/)node_modules/(pg|pg-[^/]+|@electric-sql/[^/]+|fastify|@fastify/[^/]+|fastify-[^/]+|pino|pino-[^/]+|nats|@nats-io/[^/]+)/';
+/** The only package a domain folder or `ddd` may use besides the building blocks: schemas are vocabulary. */
+const ZOD = '(^|/)node_modules/zod/';
+/** `@tessera/platform/ddd`, as it resolves. */
+const PLATFORM_DDD = '^packages/platform/src/ddd/';
 
 module.exports = {
   forbidden: [
@@ -20,16 +28,18 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        'A domain folder does no I/O: no adapters, no application layer, no drivers, no infrastructure.',
-      from: { path: '^apps/[^/]+/src/[^/]+/domain/' },
-      to: { path: [INFRASTRUCTURE, DRIVERS, '/adapters/', '/application/'] },
+        'A domain folder does no I/O. It imports only @tessera/platform/ddd, zod and its own domain folder: ' +
+        'no node built-in, no driver, no other platform part, no other layer or bounded context.',
+      from: { path: '^apps/([^/]+)/src/([^/]+)/domain/' },
+      to: { pathNot: [PLATFORM_DDD, ZOD, '^apps/$1/src/$2/domain/'] },
     },
     {
       name: 'platform-ddd-is-pure',
       severity: 'error',
-      comment: 'The building blocks the domains use must not drag infrastructure into them.',
-      from: { path: '^packages/platform/src/ddd/' },
-      to: { path: [INFRASTRUCTURE, DRIVERS] },
+      comment:
+        'The building blocks the domains use must not drag anything into them: ddd imports only itself and zod.',
+      from: { path: PLATFORM_DDD },
+      to: { pathNot: [PLATFORM_DDD, ZOD] },
     },
     {
       name: 'application-uses-ports-not-adapters',
@@ -49,6 +59,21 @@ module.exports = {
       },
     },
     {
+      name: 'applications-stand-alone',
+      severity: 'error',
+      comment: 'An application never imports another application: what they share belongs in the platform.',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'applications-use-platform-exports',
+      severity: 'error',
+      comment:
+        'An application imports the platform only as a package (@tessera/platform/<part>), through its exports, never by a relative path into packages/.',
+      from: { path: '^apps/' },
+      to: { path: '^packages/', dependencyTypesNot: ['aliased-workspace'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -63,13 +88,16 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|\\.data)/' },
+    // Not node_modules: excluded, the dependencies on packages would vanish and no rule could see a driver.
+    // dist/ is the platform's published build (packages/platform/tsconfig.build.json): the rules are on src/.
+    exclude: { path: '(^|/)(\\.data|dist)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     combinedDependencies: true,
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // `@tessera/source` first: in the repository a platform part is its TypeScript source, not dist/ (.npmrc).
+      conditionNames: ['@tessera/source', 'import', 'require', 'node', 'default', 'types'],
     },
   },
 };

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const everyTest = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
@@ -11,6 +12,9 @@ const endToEnd = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.e2e.
  * `npm run test:unit` runs the first kind in seconds; `npm test` runs all three.
  */
 export default defineConfig({
+  // `@tessera/platform/<part>` is its TypeScript source here, as for tsc and tsx (see .npmrc): vite resolves
+  // the tests' imports itself, so it is told too.
+  ssr: { resolve: { conditions: ['@tessera/source', ...defaultServerConditions] } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -18,9 +18,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
-import { cpuModel, databaseUrl, withAdmin } from '../../../packages/platform/bench/machine.js';
-import { mallbotsModules } from '../src/modules.js';
+import { benchMachine } from '@tessera/platform/testing';
+import { mallbots } from '../src/app.js';
 import { ORDER_CHANNEL } from '../src/ordering/contract/integration-events.js';
+
+const { cpuModel, databaseUrl, withAdmin } = benchMachine;
 
 const { values: args } = parseArgs({
   options: {
@@ -185,7 +187,7 @@ async function embedded(): Promise<Result> {
     const host = await startHost({
       name: 'bench',
       version: 'bench',
-      modules: mallbotsModules,
+      modules: mallbots.modules,
       config: { ...baseConfig(), dataDir },
     });
     try {
@@ -209,7 +211,7 @@ async function nats(): Promise<Result> {
     const host = await startHost({
       name: 'bench',
       version: 'bench',
-      modules: mallbotsModules,
+      modules: mallbots.modules,
       config: { ...baseConfig(), databaseUrl: databaseUrl(name), natsUrl: NATS_URL, natsStream: stream },
     });
     try {

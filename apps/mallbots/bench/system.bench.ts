@@ -194,7 +194,7 @@ async function benchTarget(
       const result = { clients, report, usage: usage.stop() };
       results.push(result);
       say(
-        `[${name}]   ${report.orders.total} orders: ${report.orders.completed} completed (${report.completedPerSecond}/s), ${report.orders.cancelled} cancelled, ${report.orders.rejected} rejected, ${report.orders.open} open; ${report.errors} errors; ${report.ok ? 'invariants hold' : 'INVARIANTS FAILED'}`,
+        `[${name}]   ${report.orders.total} orders: ${report.orders.completed} completed (${report.completedPerSecond}/s), ${report.orders.canceled} canceled, ${report.orders.rejected} rejected, ${report.orders.open} open; ${report.errors} errors; ${report.ok ? 'invariants hold' : 'INVARIANTS FAILED'}`,
       );
       for (const error of report.recentErrors) say(`[${name}]   latest error: ${error}`);
       if (!report.ok) break;

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase, type SqlClient } from '@tessera/platform/sql';
 import {
   deleteTestStream,
@@ -11,12 +10,12 @@ import {
   uniqueTestStream,
 } from '@tessera/platform/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { entryCommand, repoRoot } from './support/entry.js';
 
 /**
  * The real thing: MallBots as `npm start` runs it, killed with SIGKILL while requests are in flight, then
  * started again on the same data. Whatever had committed must reach Baskets' caches once, and nothing else.
  */
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 interface Running {
   process: ChildProcess;
@@ -28,7 +27,9 @@ interface Running {
 const outputs = new Map<string, () => string>();
 
 async function launch(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const [node, args] = entryCommand('start');
+  const child = spawn(node, args, {
+    cwd: repoRoot,
     // No simulated robots: the lists must stay available for the checks below.
     env: {
       ...process.env,

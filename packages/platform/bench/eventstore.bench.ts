@@ -29,7 +29,7 @@ import { createEventStore, eventStoreMigrations } from '@tessera/platform/events
 import { createRegistry } from '@tessera/platform/registry';
 import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import pg from 'pg';
-import { cpuModel, databaseUrl, versionOf, withAdmin } from './machine.js';
+import { cpuModel, databaseUrl, versionOf, withAdmin } from '../src/testing/bench-machine.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 16;

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
-export { cpuModel, databaseUrl, SERVER_URL, versionOf, withAdmin } from './machine.js';
+export { cpuModel, databaseUrl, SERVER_URL, versionOf, withAdmin } from '../src/testing/bench-machine.js';
 
-import { databaseUrl, withAdmin } from './machine.js';
+import { databaseUrl, withAdmin } from '../src/testing/bench-machine.js';
 export const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** Keys (aggregates) the messages are spread over: partitions, lanes and segments all run in parallel. */
 export const KEYS = 1_000;

@@ -21,7 +21,7 @@ import { createEventStore, type EventStore, eventStoreMigrations } from '@tesser
 import { type Projection, projectionMigrations, startProjector } from '@tessera/platform/projections';
 import { createRegistry } from '@tessera/platform/registry';
 import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
-import { cpuModel, databaseUrl, versionOf, withAdmin } from './machine.js';
+import { cpuModel, databaseUrl, versionOf, withAdmin } from '../src/testing/bench-machine.js';
 
 const EVENTS = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);

@@ -1,13 +1,7 @@
-import {
-  checkEnvelope,
-  decodeEnvelope,
-  envelopeSchema,
-  newEnvelope,
-  PoisonMessageError,
-  plainlyValid,
-} from '@tessera/platform/messaging';
+import { newEnvelope, PoisonMessageError } from '@tessera/platform/messaging';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkEnvelope, decodeEnvelope, envelopeSchema, plainlyValid } from '../src/messaging/envelope.js';
 
 const valid = newEnvelope('orders', {
   type: 'ordersapi.OrderPlaced',

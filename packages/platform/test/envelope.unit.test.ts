@@ -1,12 +1,6 @@
-import {
-  causedBy,
-  decodeEnvelope,
-  derivedId,
-  encodeEnvelope,
-  newEnvelope,
-  PoisonMessageError,
-} from '@tessera/platform/messaging';
+import { causedBy, derivedId, newEnvelope, PoisonMessageError } from '@tessera/platform/messaging';
 import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, encodeEnvelope } from '../src/messaging/envelope.js';
 
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const storeCreated = {

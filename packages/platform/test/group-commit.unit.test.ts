@@ -1,5 +1,5 @@
-import { createGroupCommitter } from '@tessera/platform/eventstore';
 import { describe, expect, it } from 'vitest';
+import { createGroupCommitter } from '../src/eventstore/group-commit.js';
 
 describe('group commit', () => {
   it('flushes a lone request at once and groups those that arrive during a flush', async () => {

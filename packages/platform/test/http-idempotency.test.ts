@@ -5,13 +5,13 @@ import {
   type HttpServer,
   idempotencyMigrations,
   problemResponse,
-  pruneIdempotencyKeys,
 } from '@tessera/platform/http';
 import { migrate, type SqlClient } from '@tessera/platform/sql';
 import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { pruneIdempotencyKeys } from '../src/http/idempotency.js';
 
 /** A handler's run can be held at a gate, to have a duplicate arrive while it is in flight. */
 interface Gate {

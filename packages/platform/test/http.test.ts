@@ -1,12 +1,7 @@
-import {
-  failedPrecondition,
-  grpcCodeOf,
-  httpStatusOf,
-  invalidArgument,
-  notFound,
-} from '@tessera/platform/ddd';
+import { failedPrecondition, invalidArgument, notFound } from '@tessera/platform/ddd';
 import { ConcurrencyError } from '@tessera/platform/eventstore';
-import { createHttpServer, type HttpServer, problemResponse } from '@tessera/platform/http';
+import { createHttpServer, type HttpServer, httpStatusOf, problemResponse } from '@tessera/platform/http';
+import { grpcCodeOf } from '@tessera/platform/rpc';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -211,7 +206,7 @@ describe('documentation and health', () => {
   });
 });
 
-describe('error kinds map to HTTP and gRPC in one table', () => {
+describe('error kinds map to HTTP and gRPC, each in its transport', () => {
   it('maps each kind', () => {
     expect([httpStatusOf.invalid_argument, grpcCodeOf.invalid_argument]).toEqual([400, 3]);
     expect([httpStatusOf.not_found, grpcCodeOf.not_found]).toEqual([404, 5]);

@@ -5,11 +5,12 @@ import {
   embeddedBrokerMigrations,
   newEnvelope,
 } from '@tessera/platform/messaging';
-import { metricsRegistry, traceFields, traceIdOf } from '@tessera/platform/observability';
+import { metricsRegistry } from '@tessera/platform/observability';
 import { migrate } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { traceFields, traceIdOf } from '../src/observability/trace-context.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -13,7 +13,7 @@ Feature: Starting baskets
     Then I receive a 400 error with code "customer_id_blank"
     And the error names the field "body.customerId"
 
-  Scenario: Cancelling a basket
+  Scenario: Canceling a basket
     Given I am a registered customer
     And I start a new basket
     When I cancel the basket

@@ -1,7 +1,7 @@
 Feature: Processing orders
   As the mall
   I see every order through from approval to pickup,
-  and stop the robots shopping an order that is cancelled
+  and stop the robots shopping an order that is canceled
 
   Background:
     Given I am a registered customer
@@ -11,7 +11,7 @@ Feature: Processing orders
       | Wizard w/ crystal | 9.99  |
       | Dragon figurine   | 14.50 |
 
-  Scenario: A robot shopping a cancelled order is recalled
+  Scenario: A robot shopping a canceled order is recalled
     Given I have an approved order for
       | Name              | Quantity |
       | Wizard w/ crystal | 1        |
@@ -26,7 +26,7 @@ Feature: Processing orders
     And the payment is voided
     When the robot "bot-1" is back at the depot
     Then the robot "bot-1" is told to wait
-    And my order stays cancelled
+    And my order stays canceled
 
   Scenario: Too late to cancel once the order is ready
     Given I have an approved order for
@@ -56,13 +56,13 @@ Feature: Processing orders
     And a robot called "bot-1" has shopped my order
     When the depot staff cancel my order because "not picked up within a week"
     Then the request succeeds
-    And my order was cancelled by the depot staff because "not picked up within a week"
+    And my order was canceled by the depot staff because "not picked up within a week"
     And the invoice is canceled
     And the payment is voided
     When I pay the invoice
     Then I receive a 400 error with code "invoice_not_payable"
     And the error says "invoice cannot be paid for"
-    And my order stays cancelled
+    And my order stays canceled
 
   Scenario: The depot staff cannot cancel a completed order
     Given I have an approved order for

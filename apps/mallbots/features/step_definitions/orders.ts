@@ -3,7 +3,7 @@ import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { cents, eventually } from '../support/eventually.js';
 import { type MallBotsWorld, must } from '../support/world.js';
 
-const SETTLED = new Set(['approved', 'rejected', 'cancelled', 'ready', 'completed']);
+const SETTLED = new Set(['approved', 'rejected', 'canceled', 'ready', 'completed']);
 
 async function basketTotal(world: MallBotsWorld): Promise<number> {
   return (await world.ok('GET', `/api/baskets/${world.basket}`)).basket.total;
@@ -139,7 +139,7 @@ Then('my order is rejected with the reason {string}', async function (this: Mall
   assert.equal(order.rejectionReason, reason);
 });
 
-Then(/^my order is (ready|completed|cancelled)$/, async function (this: MallBotsWorld, status: string) {
+Then(/^my order is (ready|completed|canceled)$/, async function (this: MallBotsWorld, status: string) {
   await orderReaches(this, status);
 });
 
@@ -203,16 +203,16 @@ Then('the shopping list made for my order is canceled', async function (this: Ma
   );
 });
 
-Then('my order was cancelled by me', async function (this: MallBotsWorld) {
-  const order = await orderReaches(this, 'cancelled');
+Then('my order was canceled by me', async function (this: MallBotsWorld) {
+  const order = await orderReaches(this, 'canceled');
   assert.equal(order.canceledBy, 'customer');
   assert.equal(order.cancelReason, undefined);
 });
 
 Then(
-  'my order was cancelled by the depot staff because {string}',
+  'my order was canceled by the depot staff because {string}',
   async function (this: MallBotsWorld, reason: string) {
-    const order = await orderReaches(this, 'cancelled');
+    const order = await orderReaches(this, 'canceled');
     assert.deepEqual({ by: order.canceledBy, reason: order.cancelReason }, { by: 'staff', reason });
   },
 );

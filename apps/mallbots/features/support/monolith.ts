@@ -4,9 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchDistributed } from '@tessera/platform/runtime';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
-import { launchDistributed } from '../../src/launcher/child.js';
+import { mallbots } from '../../src/app.js';
 
 /**
  * Where the specifications run: the embedded default, PostgreSQL + NATS JetStream, or the distributed topology
@@ -24,6 +25,8 @@ export interface RunningMonolith {
 }
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The repository's one entry, run from source as the npm scripts do. */
+const ENTRY = 'apps/main.ts';
 const READY_WITHIN_MS = 60_000;
 
 /** A port nobody listens on now: the OS picks it, we release it for the child. */
@@ -79,14 +82,14 @@ const exited = (child: ChildProcess) =>
   });
 
 /**
- * Starts MallBots as it is deployed (`src/main.ts` in a process of its own), with the in-process robot
+ * Starts MallBots as it is deployed (`npm start`: the entry in a process of its own), with the in-process robot
  * simulator off: the specifications play the robots through the robot API.
  */
 export async function startMonolith(profile: Profile): Promise<RunningMonolith> {
   if (profile === 'distributed') return startDistributed();
   const infrastructure = await freshInfrastructure(profile);
   const [port, rpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/mallbots/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'start'], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -154,8 +157,12 @@ async function startDistributed(): Promise<RunningMonolith> {
   };
   let topology: Awaited<ReturnType<typeof launchDistributed>>;
   try {
-    topology = await launchDistributed(
-      {
+    topology = await launchDistributed({
+      application: mallbots,
+      entry: ENTRY,
+      cwd: repoRoot,
+      node: ['--import', 'tsx'],
+      env: {
         DATABASE_URL: testServerUrl,
         NATS_URL: testNatsUrl,
         NATS_STREAM: stream,
@@ -170,8 +177,8 @@ async function startDistributed(): Promise<RunningMonolith> {
         LOG_DIR: logDir,
         READY_TIMEOUT: '150',
       },
-      170_000,
-    );
+      timeoutMs: 170_000,
+    });
   } catch (error) {
     await cleanUp();
     throw error;

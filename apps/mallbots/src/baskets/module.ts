@@ -49,14 +49,20 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
     publishes: basketsPublishes,
 
     async start({ db, broker, http, logger, services, rpcServices }) {
-      // Driven adapters: the event store, the caches of Stores' data, and Stores' API for the misses.
+      // Driven adapters: the event store, whose saves write their integration messages (the outbox), the caches
+      // of Stores' data, and Stores' API for the misses.
       const eventStore = createEventStore({
         db,
         schema: SCHEMA,
         registry: createRegistry(...basketsEventTypes),
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
-      const baskets = createAggregateRepository(eventStore, Basket.aggregate, { snapshots, transaction });
+      const outbox = brokerOutbox(broker);
+      const baskets = createAggregateRepository(eventStore, Basket.aggregate, {
+        snapshots,
+        transaction,
+        onSaved: (saved) => outbox.publish(saved.id, saved.state, saved.events),
+      });
       const directory: StoresDirectory =
         options.storesDirectory ??
         storesDirectory(
@@ -70,10 +76,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
 
       // Application.
-      const commands = instrumented(
-        createBasketsCommands({ db, baskets, lookups, outbox: brokerOutbox(broker), newId: randomUUID }),
-        db,
-      );
+      const commands = instrumented(createBasketsCommands({ baskets, lookups, newId: randomUUID }), db);
       const queries = createBasketsQueries({ baskets });
 
       // Driver adapters: the REST routes, and the Stores events that keep the caches.

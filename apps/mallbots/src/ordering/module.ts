@@ -27,8 +27,11 @@ export interface OrderingModuleOptions {
 
 const SCHEMA = 'ordering';
 
-/** Bump when Order.State changes shape: older snapshots are then ignored and replaced. */
-const SNAPSHOT_VERSION = 1;
+/**
+ * Bump when Order.State changes shape or values: older snapshots are then ignored and replaced. 2: the status
+ * is spelled `canceled` (1 stored `cancelled`): an order is then replayed from its events, which carry no status.
+ */
+const SNAPSHOT_VERSION = 2;
 
 export function createOrderingModule(options: OrderingModuleOptions = {}): Module {
   const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
@@ -41,18 +44,22 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
     receives: orderingReceives,
 
     async start({ db, broker, http }) {
-      // Driven adapters: the event store and the outbox.
+      // Driven adapters: the event store, whose saves write their integration messages (the outbox).
       const eventStore = createEventStore({
         db,
         schema: SCHEMA,
         registry: createRegistry(...orderingEventTypes),
       });
       const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
-      const orders = createAggregateRepository(eventStore, Order.aggregate, { snapshots, transaction });
       const outbox = instrumented(brokerOutbox(broker), db);
+      const orders = createAggregateRepository(eventStore, Order.aggregate, {
+        snapshots,
+        transaction,
+        onSaved: (saved) => outbox.publish(saved.id, saved.state, saved.events),
+      });
 
       // Application.
-      const commands = createOrderingCommands({ db, orders, outbox });
+      const commands = createOrderingCommands({ orders });
       const queries = createOrderingQueries({ orders });
 
       // Driver adapters: the REST routes, checked-out baskets, the saga's commands, completed shopping lists

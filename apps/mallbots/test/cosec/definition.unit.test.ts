@@ -9,11 +9,7 @@ import {
   type Transition,
 } from '@tessera/platform/sagas';
 import { describe, expect, it } from 'vitest';
-import {
-  CREATE_ORDER_REPLIES,
-  type CreateOrderData,
-  createOrderSaga,
-} from '../../src/cosec/saga.js';
+import { CREATE_ORDER_REPLIES, type CreateOrderData, createOrderSaga } from '../../src/cosec/saga.js';
 import { CUSTOMERS_COMMAND_CHANNEL } from '../../src/customers/contract/integration-events.js';
 import { DEPOT_COMMAND_CHANNEL } from '../../src/depot/contract/integration-events.js';
 import { ORDERING_COMMAND_CHANNEL } from '../../src/ordering/contract/integration-events.js';

@@ -1,6 +1,6 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
 import { eventually, type MallbotsClient, mallbotsClient, type OrderView } from './support.js';
 
 const HOST_START_MS = 60_000;
@@ -25,7 +25,7 @@ describe.each(testSetups)(
     let wheel: string;
 
     beforeAll(async () => {
-      api = await startTestHost(backend, mallbotsModules, { broker });
+      api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
       const storeA = await mall.createStore('Robot Emporium', 'Level 1');
       const storeB = await mall.createStore('Wheel World', 'Level 2');

@@ -8,7 +8,7 @@ import {
   uniqueTestStream,
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
 import {
   eventually,
   type Hold,
@@ -48,7 +48,7 @@ describe.each(testSetups)(
       const host = await startHost({
         name: 'Restart test',
         version: 'test',
-        modules: instrumented(mallbotsModules, hold, committed),
+        modules: instrumented(mallbots.modules, hold, committed),
         db: opened.db,
         config: {
           ...loadConfig({}),

@@ -5,10 +5,10 @@ import { commandIdOf } from '@tessera/platform/sagas';
 import { manualClock } from '@tessera/platform/scheduling';
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mallbots } from '../../src/app.js';
 import { createCosecModule } from '../../src/cosec/module.js';
 import { CREATE_ORDER_REPLIES } from '../../src/cosec/saga.js';
 import { createDepotModule } from '../../src/depot/module.js';
-import { mallbotsModules } from '../../src/modules.js';
 import { type Recorder, recordMessages } from '../payments/support/messages.js';
 import {
   eventually,
@@ -48,7 +48,7 @@ describe.each(testSetups)(
     let wheel: string;
 
     beforeAll(async () => {
-      const modules: Module[] = mallbotsModules.map((module) =>
+      const modules: Module[] = mallbots.modules.map((module) =>
         module.name === 'depot'
           ? createDepotModule({ onCacheUpdate: (message) => depotCacheUpdates.push(message) })
           : module.name === 'cosec'
@@ -274,7 +274,7 @@ describe.each(testSetups)(
 
     let canceledDuringSaga: SagaView | undefined;
     let paymentOfCanceled: { customerId: string; paymentId: string } | undefined;
-    it('a customer who cancels while the saga waits for the approval: the order stays cancelled, the list is canceled, the payment voided', async () => {
+    it('a customer who cancels while the saga waits for the approval: the order stays canceled, the list is canceled, the payment voided', async () => {
       const customerId = await mall.registerCustomer();
       const basketId = await basketOf(customerId);
       const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
@@ -289,7 +289,7 @@ describe.each(testSetups)(
       hold.commandId = undefined; // ApproveOrder is retried now, and refused: the order is not pending
 
       canceledDuringSaga = await mall.endedSaga(basketId);
-      expect((await mall.getOrder(basketId))?.status).toBe('cancelled');
+      expect((await mall.getOrder(basketId))?.status).toBe('canceled');
       expect(await mall.shoppingListsOf(basketId)).toMatchObject([{ status: 'canceled' }]);
       // The payment was confirmed at step 3: the refused approval gives it back, then cancels the list.
       expect(stepsOf(canceledDuringSaga, 'sent', true)).toEqual([3, 2, 0]);
@@ -319,7 +319,7 @@ describe.each(testSetups)(
       expect(await mall.getPayment(paymentId)).toMatchObject({ confirmed: false, voided: true });
     });
 
-    // A cancelled order takes RejectOrder as already settled: the saga's last compensation succeeds.
+    // A canceled order takes RejectOrder as already settled: the saga's last compensation succeeds.
     it('... and its saga ends compensated, not failed', () => {
       expect(canceledDuringSaga?.status).toBe('compensated');
     });

@@ -38,7 +38,7 @@ export interface SagaView {
   history: Array<{ step?: number; event: string; detail?: Record<string, unknown> }>;
 }
 
-const FINAL_ORDER = new Set(['approved', 'rejected', 'cancelled', 'ready', 'completed']);
+const FINAL_ORDER = new Set(['approved', 'rejected', 'canceled', 'ready', 'completed']);
 const FINAL_SAGA = new Set(['completed', 'compensated', 'failed']);
 
 /**

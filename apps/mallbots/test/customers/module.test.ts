@@ -3,6 +3,7 @@ import { createDomainEventBus, type DomainError, type DomainEvent } from '@tesse
 import { migrate } from '@tessera/platform/sql';
 import { expectDocumentedRoutes, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mallbots } from '../../src/app.js';
 import { brokerOutbox } from '../../src/customers/adapters/messaging/integration-events.js';
 import { postgresCustomerRepository } from '../../src/customers/adapters/postgres/customers.js';
 import { createCustomersCommands } from '../../src/customers/application/commands.js';
@@ -11,7 +12,6 @@ import {
   customersCommands,
 } from '../../src/customers/contract/integration-events.js';
 import { customersModule } from '../../src/customers/module.js';
-import { mallbotsModules } from '../../src/modules.js';
 import { type CustomersHost, startCustomersHost, unknownId } from './support/host.js';
 
 const CUSTOMERS_PATHS = [
@@ -60,7 +60,7 @@ describe.each(testDatabases)('Customers module wiring, on $backend', (backend) =
 
   it('is listed in the MallBots modules, after stores', () => {
     // Other modules come and go around it: only its own place is asserted.
-    const names = mallbotsModules.map((module) => module.name);
+    const names = mallbots.modules.map((module) => module.name);
     expect(names).toContain('customers');
     expect(names.indexOf('customers')).toBeGreaterThan(names.indexOf('stores'));
   });

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '@tessera/platform/runtime';
 import { parse, parseAllDocuments } from 'yaml';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
 
 /** The repository's root: the deployment files describe the whole system, not one package. */
 export const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -11,7 +11,7 @@ export const root = fileURLToPath(new URL('../../../..', import.meta.url));
 export const read = (path: string) => readFileSync(join(root, path), 'utf8');
 export const exists = (path: string) => existsSync(join(root, path));
 
-export const moduleNames = mallbotsModules.map((module) => module.name);
+export const moduleNames = mallbots.modules.map((module) => module.name);
 
 /** The image every MallBots process runs, as compose and kustomize name it before tagging. */
 export const IMAGE = 'mallbots';

@@ -1,6 +1,6 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
 import { eventually, type MallbotsClient, mallbotsClient } from '../cosec/support.js';
 import type { SearchOrderDto } from './support.js';
 
@@ -20,7 +20,7 @@ describe.each(testSetups)(
     let wheel: string;
 
     beforeAll(async () => {
-      api = await startTestHost(backend, mallbotsModules, { broker });
+      api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
       storeA = await mall.createStore('Robot Emporium', 'Level 1');
       storeB = await mall.createStore('Wheel World', 'Level 2');
@@ -121,7 +121,7 @@ describe.each(testSetups)(
       expect(renamed!.items.find((item) => item.productId === arm)?.storeName).toBe('Robot Emporium');
     });
 
-    it('shows a canceled order as cancelled', async () => {
+    it('shows a canceled order with the status canceled', async () => {
       const customerId = await mall.registerCustomer();
       const basketId = await mall.startBasket(customerId);
       await mall.addItem(basketId, wheel, 3);
@@ -130,7 +130,7 @@ describe.each(testSetups)(
       expect((await mall.settledOrder(basketId)).status).toBe('approved');
       const canceled = await api.call('DELETE', `/api/ordering/${basketId}`);
       expect(canceled.statusCode, canceled.body).toBe(204);
-      expect(await statusOf(basketId, 'cancelled')).toMatchObject({ customerName: 'Ada', total: 15 });
+      expect(await statusOf(basketId, 'canceled')).toMatchObject({ customerName: 'Ada', total: 15 });
     });
   },
 );

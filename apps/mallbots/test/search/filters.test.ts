@@ -75,7 +75,7 @@ describe.each(testDatabases)('searching orders on $backend', (backend) => {
       }),
     );
     await api.publish(orderCreated(O4, C2, [arm(1)]), at('2030-01-04T10:00:00Z'));
-    await api.publish(statusMessage('cancelled', O4, C2));
+    await api.publish(statusMessage('canceled', O4, C2));
     await api.publish(orderCreated(O5, C3, [gripper(3)]), at('2030-01-05T10:00:00Z'));
     await api.publish(statusMessage('approved', O5, C3));
     await api.publish(statusMessage('ready', O5, C3, { totalCents: 9000 }));
@@ -123,7 +123,7 @@ describe.each(testDatabases)('searching orders on $backend', (backend) => {
     const statuses = await Promise.all(
       [O1, O2, O3, O4, O5, O6].map(async (id) => (await api.getOrder(id)).status),
     );
-    expect(statuses).toEqual(['pending', 'approved', 'ready', 'cancelled', 'completed', 'rejected']);
+    expect(statuses).toEqual(['pending', 'approved', 'ready', 'canceled', 'completed', 'rejected']);
   });
 
   it('GET of an unknown order is a 404 problem; a malformed id a 400 naming it', async () => {
@@ -157,7 +157,7 @@ describe.each(testDatabases)('searching orders on $backend', (backend) => {
     ['status pending', { status: 'pending' }, [O1]],
     ['status approved', { status: 'approved' }, [O2]],
     ['status ready', { status: 'ready' }, [O3]],
-    ['status cancelled', { status: 'cancelled' }, [O4]],
+    ['status canceled', { status: 'canceled' }, [O4]],
     ['status completed', { status: 'completed' }, [O5]],
     ['status rejected', { status: 'rejected' }, [O6]],
     ['customer and store', { customerId: C1, storeIds: [S2] }, [O6, O2]],

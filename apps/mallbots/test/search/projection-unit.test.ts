@@ -127,11 +127,11 @@ describe.each(testDatabases)('the search.orders projection on $backend', (backen
     const [customer, order] = [newId(), newId()];
     await given(
       [streams.order(order), { type: 'search.OrderStatusChanged', data: { status: 'approved' } }],
-      [streams.order(order), { type: 'search.OrderStatusChanged', data: { status: 'cancelled' } }],
+      [streams.order(order), { type: 'search.OrderStatusChanged', data: { status: 'canceled' } }],
     );
     expect(await row(order)).toBeUndefined();
     await given([streams.order(order), placed(customer, [{ storeId: newId(), productId: newId() }])]);
-    expect((await row(order))!.status).toBe('cancelled');
+    expect((await row(order))!.status).toBe('canceled');
     const { rows } = await opened.db.query('SELECT 1 FROM search.early_changes WHERE order_id = $1', [order]);
     expect(rows).toEqual([]);
   });

@@ -214,7 +214,7 @@ const common = (id: string, customerId: string) => ({ id, customerId, paymentId:
 
 /** The message that moves an order to `status`, in Ordering's words. */
 export function statusMessage(
-  status: 'approved' | 'rejected' | 'ready' | 'cancelled' | 'completed',
+  status: 'approved' | 'rejected' | 'ready' | 'canceled' | 'completed',
   id: string,
   customerId: string,
   ready: { totalCents: number; unavailableItems?: Array<{ storeId: string; productId: string }> } = {
@@ -238,7 +238,7 @@ export function statusMessage(
           unavailableItems: ready.unavailableItems ?? [],
         },
       };
-    case 'cancelled':
+    case 'canceled':
       return { type: 'ordersapi.OrderCanceled', data: { ...common(id, customerId), canceledBy: 'customer' } };
     case 'completed':
       return { type: 'ordersapi.OrderCompleted', data: { id, customerId, invoiceId: newId() } };

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropDatabases, type LaunchedTopology, launchDistributed } from '@tessera/platform/runtime';
 import type { Answer, Method } from '@tessera/platform/testing';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LaunchedTopology, launchDistributed } from '../../src/launcher/child.js';
-import { dropDatabases } from '../../src/launcher/databases.js';
-import { MODULE_NAMES } from '../../src/launcher/plan.js';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
 import { mallbotsClient } from '../cosec/support.js';
+import { ENTRY, repoRoot } from '../support/entry.js';
 
 const prefix = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 const stream = uniqueTestStream();
@@ -45,8 +44,12 @@ const alive = (pid: number) => {
 
 describe('the distributed topology (npm run start:distributed)', () => {
   beforeAll(async () => {
-    topology = await launchDistributed(
-      {
+    topology = await launchDistributed({
+      application: mallbots,
+      entry: ENTRY,
+      cwd: repoRoot,
+      node: ['--import', 'tsx'],
+      env: {
         DATABASE_URL: testServerUrl,
         NATS_URL: testNatsUrl,
         NATS_STREAM: stream,
@@ -60,8 +63,8 @@ describe('the distributed topology (npm run start:distributed)', () => {
         // Nine processes starting at once on two busy cores.
         READY_TIMEOUT: '150',
       },
-      170_000,
-    );
+      timeoutMs: 170_000,
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -69,7 +72,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
     // By name, not through the topology: a start that failed half-way leaves some behind too.
     await dropDatabases(
       testServerUrl,
-      MODULE_NAMES.map((name) => `${prefix}_${name}`),
+      mallbots.modules.map(({ name }) => `${prefix}_${name}`),
     );
     await deleteTestStream(stream);
     await rm(logDir, { recursive: true, force: true });
@@ -77,7 +80,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
 
   it('runs each module in a process of its own, with a database and role of its own', async () => {
     const { processes } = topology!;
-    const names = mallbotsModules.map((module) => module.name);
+    const names = mallbots.modules.map((module) => module.name);
     expect([...processes.keys()].sort()).toEqual([...names, 'gateway', 'robots'].sort());
     expect(new Set([...processes.values()].map(({ pid }) => pid)).size).toBe(processes.size);
     const client = new pg.Client({ connectionString: testServerUrl });

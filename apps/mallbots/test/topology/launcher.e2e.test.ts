@@ -4,17 +4,17 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launchDistributed } from '@tessera/platform/runtime';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { launchDistributed } from '../../src/launcher/child.js';
-
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+import { mallbots } from '../../src/app.js';
+import { ENTRY, entryCommand, repoRoot } from '../support/entry.js';
 
 /** Runs the launcher to its end: its exit code and everything it wrote. */
 function runLauncher(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const launcher = spawn(process.execPath, ['--import', 'tsx', 'apps/mallbots/src/launcher/main.ts'], {
+  const [node, args] = entryCommand('launch');
+  const launcher = spawn(node, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,13 +102,26 @@ describe('the launcher refuses to start', () => {
   }, 60_000);
 });
 
-describe('a process that dies while the topology runs', () => {
-  it('stops all the others, and the launcher exits non-zero showing its last lines', async () => {
+/** Polls until `check` holds, failing with `what` at the deadline: a wait for an outcome, not a sleep. */
+async function until(what: string, check: () => boolean | Promise<boolean>, withinMs = 60_000) {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the launcher supervises its processes', () => {
+  it('restarts a module process that dies, says so, and the module answers again; killed itself, it takes every process with it', async () => {
     const prefix = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
     const stream = uniqueTestStream();
     const logDir = join(tmpdir(), `mallbots-launcher-${prefix}`);
-    const topology = await launchDistributed(
-      {
+    const topology = await launchDistributed({
+      application: mallbots,
+      entry: ENTRY,
+      cwd: repoRoot,
+      node: ['--import', 'tsx'],
+      env: {
         MODULES: 'stores',
         DATABASE_URL: testServerUrl,
         NATS_URL: testNatsUrl,
@@ -122,8 +135,8 @@ describe('a process that dies while the topology runs', () => {
         LOG_DIR: logDir,
         READY_TIMEOUT: '90',
       },
-      100_000,
-    );
+      timeoutMs: 100_000,
+    });
     try {
       expect([...topology.processes.keys()].sort()).toEqual(['gateway', 'stores']);
       expect(await databasesNamed(prefix)).toEqual([`${prefix}_stores`]);
@@ -133,12 +146,27 @@ describe('a process that dies while the topology runs', () => {
         string,
         { pid: number }
       >;
+
       process.kill(store!.pid, 'SIGKILL');
-      const code = await topology.exited;
-      expect(code).toBe(1);
-      expect(topology.output()).toContain('stores exited unexpectedly (SIGKILL)');
-      expect(topology.output()).toContain('gateway stopped');
-      expect(alive(gateway!.pid)).toBe(false);
+      await until('the restart', () => /restarted stores \(pid (\d+)\)/.test(topology.output()), 30_000);
+      expect(topology.output()).toContain('stores exited unexpectedly (SIGKILL); restarting it in');
+      const [, restartedPid] = /restarted stores \(pid (\d+)\)/.exec(topology.output())!;
+      expect(Number(restartedPid)).not.toBe(store!.pid);
+      await until(
+        'stores answering through the gateway again',
+        async () => (await fetch(`${topology.gatewayUrl}/api/stores`).catch(() => undefined))?.status === 200,
+      );
+      expect(alive(gateway!.pid)).toBe(true);
+
+      // A launcher killed outright cannot stop its children: they see its pipe close and stop themselves.
+      const launcherPid = topology.pid;
+      process.kill(launcherPid, 'SIGKILL');
+      await topology.exited;
+      await until(
+        'every process of the topology to end',
+        () => !alive(gateway!.pid) && !alive(Number(restartedPid)),
+        30_000,
+      );
     } finally {
       await topology.stop();
       await topology.dropDatabases(testServerUrl);
@@ -146,5 +174,5 @@ describe('a process that dies while the topology runs', () => {
       await rm(logDir, { recursive: true, force: true });
     }
     expect(await databasesNamed(prefix)).toEqual([]);
-  }, 150_000);
+  }, 180_000);
 });

@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { ConfigError, type Module } from '@tessera/platform/runtime';
+import {
+  ConfigError,
+  launcherSettings,
+  type Module,
+  parseServiceAddresses,
+  planTopology,
+  portsFrom,
+  selectModules,
+} from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
-import { selectModules } from '../../src/config.js';
-import { parseServiceAddresses } from '../../src/gateway/contract/service-addresses.js';
-import { launcherSettings, MODULE_NAMES, planTopology, portsFrom } from '../../src/launcher/plan.js';
-import { mallbotsModules } from '../../src/modules.js';
+import { mallbots } from '../../src/app.js';
+import { entryCommand, repoRoot } from '../support/entry.js';
 
 const names = (modules: readonly Module[]) => modules.map((module) => module.name);
 const problemsOf = (run: () => unknown): string[] => {
@@ -19,18 +24,27 @@ const problemsOf = (run: () => unknown): string[] => {
 };
 
 describe('MODULES chooses the modules a process runs', () => {
-  const all = names(mallbotsModules);
+  const all = names(mallbots.modules);
 
   it('runs every module when unset, empty or "all" (the monolith)', () => {
-    // The launcher starts a process for each, without loading their code.
-    expect(all).toEqual([...MODULE_NAMES]);
+    expect(all).toEqual([
+      'stores',
+      'customers',
+      'payments',
+      'depot',
+      'baskets',
+      'ordering',
+      'cosec',
+      'notifications',
+      'search',
+    ]);
     for (const value of [undefined, '', '  ', 'all'])
-      expect(names(selectModules(mallbotsModules, value))).toEqual(all);
+      expect(names(selectModules(mallbots.modules, value))).toEqual(all);
   });
 
   it('runs only the named ones, in start order whatever order they are listed in', () => {
-    expect(names(selectModules(mallbotsModules, 'depot'))).toEqual(['depot']);
-    expect(names(selectModules(mallbotsModules, ' search, stores ,depot'))).toEqual([
+    expect(names(selectModules(mallbots.modules, 'depot'))).toEqual(['depot']);
+    expect(names(selectModules(mallbots.modules, ' search, stores ,depot'))).toEqual([
       'stores',
       'depot',
       'search',
@@ -38,7 +52,7 @@ describe('MODULES chooses the modules a process runs', () => {
   });
 
   it('refuses an unknown name, naming it and the known ones', () => {
-    const problems = problemsOf(() => selectModules(mallbotsModules, 'stores,basket,,warehouse'));
+    const problems = problemsOf(() => selectModules(mallbots.modules, 'stores,basket,,warehouse'));
     expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('MODULES names an unknown module "basket"');
     expect(problems[0]).toContain('known: stores, customers');
@@ -49,8 +63,9 @@ describe('MODULES chooses the modules a process runs', () => {
 
 describe('a MallBots process with a bad MODULES', () => {
   it('stops before it opens anything, naming the module', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/mallbots/src/main.ts'], {
-      cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
+    const [node, args] = entryCommand('start');
+    const result = spawnSync(node, args, {
+      cwd: repoRoot,
       env: { ...process.env, MODULES: 'depot,warehouse', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
       encoding: 'utf8',
       timeout: 55_000,
@@ -87,12 +102,12 @@ describe('service addresses (HTTP_SERVICES, RPC_SERVICES)', () => {
 
 describe('the launcher plan', () => {
   it('gives each module a database and role of its own, its ports, and every peer address', () => {
-    const settings = launcherSettings({
+    const settings = launcherSettings(mallbots, {
       DATABASE_URL: 'postgres://postgres:secret@db.local:5433/postgres',
       DISTRIBUTED_PREFIX: 'ci_1',
       NATS_STREAM: 'ci',
     });
-    const plan = planTopology(settings, ['stores', 'customers', 'depot', 'search'], {
+    const plan = planTopology(mallbots, settings, ['stores', 'customers', 'depot', 'search'], {
       http: portsFrom(8101, 4),
       rpc: portsFrom(9101, 4),
       gateway: 8080,
@@ -106,13 +121,14 @@ describe('the launcher plan', () => {
       rpcPort: 9104,
     });
     expect(plan.moduleEnv(search)).toMatchObject({
+      APPS: 'mallbots',
       MODULES: 'search',
       DATABASE_URL: 'postgres://ci_1_search@db.local:5433/ci_1_search',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM: 'ci',
       PORT: '8104',
       RPC_PORT: '9104',
-      ROBOTS: '0',
+      COMPANIONS: 'off',
       RPC_SERVICES:
         'stores=http://127.0.0.1:9101,customers=http://127.0.0.1:9102,depot=http://127.0.0.1:9103',
     });
@@ -124,14 +140,22 @@ describe('the launcher plan', () => {
   });
 
   it('uses a password for the module roles only when one is given', () => {
-    const settings = launcherSettings({ DISTRIBUTED_DB_PASSWORD: 'p@ss' });
-    const [stores] = planTopology(settings, ['stores'], { http: [1], rpc: [2], gateway: 3 }).modules;
+    const settings = launcherSettings(mallbots, { DISTRIBUTED_DB_PASSWORD: 'p@ss' });
+    const [stores] = planTopology(mallbots, settings, ['stores'], {
+      http: [1],
+      rpc: [2],
+      gateway: 3,
+    }).modules;
     expect(stores!.databaseUrl).toBe('postgres://mallbots_stores:p%40ss@127.0.0.1:5432/mallbots_stores');
   });
 
   it('refuses bad settings, naming each variable', () => {
     const problems = problemsOf(() =>
-      launcherSettings({ DISTRIBUTED_PREFIX: 'Bad-Prefix', HTTP_PORT_BASE: 'x', NATS_URL: 'http://nats' }),
+      launcherSettings(mallbots, {
+        DISTRIBUTED_PREFIX: 'Bad-Prefix',
+        HTTP_PORT_BASE: 'x',
+        NATS_URL: 'http://nats',
+      }),
     );
     expect(problems.map((problem) => problem.split(' ')[0]).sort()).toEqual([
       'DISTRIBUTED_PREFIX',

@@ -1,7 +1,7 @@
 import type { BusyworkReport, Progress } from './run.js';
 import type { LatencySummary } from './stats.js';
 
-const ORDER_STATES = ['unseen', 'pending', 'approved', 'ready', 'completed', 'rejected', 'cancelled'];
+const ORDER_STATES = ['unseen', 'pending', 'approved', 'ready', 'completed', 'rejected', 'canceled'];
 
 export function progressLine(progress: Progress): string {
   const orders = ORDER_STATES.filter((state) => progress.orders[state])
@@ -47,7 +47,7 @@ export function reportText(report: BusyworkReport): string {
       ]),
     ]),
     '',
-    `orders: ${report.orders.total} made; completed ${report.orders.completed}, rejected ${report.orders.rejected}, cancelled ${report.orders.cancelled}, still open ${report.orders.open}`,
+    `orders: ${report.orders.total} made; completed ${report.orders.completed}, rejected ${report.orders.rejected}, canceled ${report.orders.canceled}, still open ${report.orders.open}`,
     `${report.checkoutsPerSecond} checkouts/s, ${report.completedPerSecond} completed orders/s during the load`,
     table([
       ['from checkout to', 'orders', 'p50 ms', 'p95 ms', 'p99 ms'],

@@ -1,5 +1,5 @@
 /** The order states nothing follows. */
-export const TERMINAL = ['completed', 'rejected', 'cancelled'] as const;
+export const TERMINAL = ['completed', 'rejected', 'canceled'] as const;
 export type TerminalState = (typeof TERMINAL)[number];
 const isTerminal = (status: string): status is TerminalState =>
   (TERMINAL as readonly string[]).includes(status);
@@ -38,7 +38,7 @@ export const firstSeen = (order: OrderHistory, status: string): number | undefin
 /**
  * The load generator's checks: every order ended in exactly one terminal state; every completed (so
  * approved, readied and picked up) order was paid exactly once, its invoice for the order's final total and
- * its payment confirmed; no cancelled or rejected order was paid; no payment served two orders. Orders
+ * its payment confirmed; no canceled or rejected order was paid; no payment served two orders. Orders
  * still open are not violations here: the caller reports them (the drain timed out).
  */
 export function checkInvariants(orders: readonly OrderHistory[]): Violation[] {
@@ -62,7 +62,7 @@ export function checkInvariants(orders: readonly OrderHistory[]): Violation[] {
       if (!order.payment?.confirmed) of('completed but its payment was never confirmed');
       else if (order.payment.voided) of('completed but its payment was voided');
     }
-    if (terminal.includes('rejected') || terminal.includes('cancelled')) {
+    if (terminal.includes('rejected') || terminal.includes('canceled')) {
       if (order.invoice?.status === 'paid' || order.payCalls > 0) of(`${terminal.join(', ')} but paid`);
     }
   }

@@ -59,7 +59,7 @@ export interface BusyworkReport {
   actionsPerSecond: number;
   errors: number;
   recentErrors: readonly string[];
-  orders: { total: number; completed: number; rejected: number; cancelled: number; open: number };
+  orders: { total: number; completed: number; rejected: number; canceled: number; open: number };
   /** The orders still open after the drain (at most 50), with their last status. */
   openOrders: Array<{ orderId: string; status: string }>;
   /** Orders checked out per second of load; orders completed per second from the load's start to the last completion. */
@@ -238,7 +238,7 @@ export async function runBusywork(
       total: orders.length,
       completed: count('completed'),
       rejected: count('rejected'),
-      cancelled: count('cancelled'),
+      canceled: count('canceled'),
       open: openOrders.length,
     },
     openOrders: openOrders.slice(0, 50),

@@ -1,16 +1,20 @@
 /**
- * Typed domain errors. The kind decides the HTTP status and the gRPC code, so the domain never speaks
- * transport; the code names the rule that was broken, for clients and tests to match on.
+ * Typed domain errors. The kind says what went wrong in the domain's words; each transport maps it to its own
+ * status (`httpStatusOf` in the http part, `grpcCodeOf` in the rpc part, a Failure reply in messaging), so the
+ * domain never speaks transport. The code names the rule that was broken, for clients and tests to match on.
  */
-export type ErrorKind =
-  | 'invalid_argument'
-  | 'not_found'
-  | 'already_exists'
-  | 'failed_precondition'
-  | 'conflict'
-  | 'unauthenticated'
-  | 'permission_denied'
-  | 'internal';
+export const ERROR_KINDS = [
+  'invalid_argument',
+  'not_found',
+  'already_exists',
+  'failed_precondition',
+  'conflict',
+  'unauthenticated',
+  'permission_denied',
+  'internal',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export class DomainError extends Error {
   constructor(
@@ -37,29 +41,5 @@ export const unauthenticated = (code: string, message: string) =>
   new DomainError('unauthenticated', code, message);
 export const permissionDenied = (code: string, message: string) =>
   new DomainError('permission_denied', code, message);
-
-/** The HTTP status of each kind. A failed precondition is a client error the client can see and fix: 400. */
-export const httpStatusOf: Record<ErrorKind, number> = {
-  invalid_argument: 400,
-  failed_precondition: 400,
-  not_found: 404,
-  already_exists: 409,
-  conflict: 409,
-  unauthenticated: 401,
-  permission_denied: 403,
-  internal: 500,
-};
-
-/** gRPC status codes (numbers as in grpc/status.proto). */
-export const grpcCodeOf: Record<ErrorKind, number> = {
-  invalid_argument: 3,
-  not_found: 5,
-  already_exists: 6,
-  permission_denied: 7,
-  failed_precondition: 9,
-  conflict: 10, // ABORTED: a concurrency conflict; the client may retry
-  internal: 13,
-  unauthenticated: 16,
-};
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -7,9 +7,8 @@ export {
   alreadyExists,
   conflict,
   DomainError,
+  ERROR_KINDS,
   failedPrecondition,
-  grpcCodeOf,
-  httpStatusOf,
   invalidArgument,
   isDomainError,
   notFound,
@@ -17,3 +16,12 @@ export {
   unauthenticated,
 } from './errors.js';
 export { readThrough } from './read-through.js';
+export type {
+  AggregateStore,
+  Change,
+  StateRepository,
+  StateStored,
+  UnitOfWork,
+  Versioned,
+} from './state-stored.js';
+export { stateStored } from './state-stored.js';

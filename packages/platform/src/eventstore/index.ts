@@ -1,11 +1,9 @@
 export type { ExpectedVersion } from './errors.js';
 export { ConcurrencyError } from './errors.js';
 export type { Follower, FollowOptions } from './follower.js';
-export type { GroupCommitter } from './group-commit.js';
-export { createGroupCommitter } from './group-commit.js';
 export type { AggregateRepository, Loaded, RepositoryOptions, Saved } from './repository.js';
 export { createAggregateRepository } from './repository.js';
-export { eventStoreMigrations, notifyChannel } from './schema.js';
+export { eventStoreMigrations } from './schema.js';
 export type { SnapshotPolicy, SnapshotStrategy } from './snapshots.js';
 export { anyOf, everyNEvents, onEventTypes } from './snapshots.js';
 export type {

@@ -1,5 +1,6 @@
 import type { TypeRegistry } from '../registry/index.js';
-import { identifier, type SqlClient } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { SqlClient } from '../sql/index.js';
 import type { Metadata, RecordedEvent } from './events.js';
 
 /**

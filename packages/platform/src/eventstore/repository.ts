@@ -35,6 +35,11 @@ export interface AggregateRepository<State, Event extends DomainEvent> {
 
 export interface RepositoryOptions<State> {
   snapshots?: SnapshotPolicy<State>;
+  /**
+   * Runs in the appending transaction after each save that appended events: what the change means outside,
+   * such as its integration messages through the outbox (they then exist if and only if the events do).
+   */
+  onSaved?: (saved: Saved<State>) => Promise<void>;
 }
 
 export function createAggregateRepository<State, Event extends DomainEvent>(
@@ -85,10 +90,12 @@ export function createAggregateRepository<State, Event extends DomainEvent>(
           data: policy.toJSON ? policy.toJSON(state) : state,
         });
       }
-      return { id: loaded.id, state, version: result.streamVersion, events: result.events };
+      const saved = { id: loaded.id, state, version: result.streamVersion, events: result.events };
+      await options.onSaved?.(saved);
+      return saved;
     };
-    // Event and snapshot land together or not at all.
-    return policy ? options.transaction(run) : run();
+    // Events, snapshot and what the save writes beside them land together or not at all.
+    return policy || options.onSaved ? options.transaction(run) : run();
   };
 
   return {

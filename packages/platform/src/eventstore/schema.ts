@@ -1,4 +1,5 @@
-import { identifier, type MigrationSet } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { MigrationSet } from '../sql/index.js';
 
 /**
  * The event store's tables in a module's schema.

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEventBus } from '../ddd/index.js';
 import type { TypeRegistry } from '../registry/index.js';
-import { identifier, type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import { type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
 import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from './errors.js';
 import type { Metadata, NewEvent, RecordedEvent } from './events.js';
 import { type Follower, type FollowOptions, follow } from './follower.js';

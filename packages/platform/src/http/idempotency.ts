@@ -8,7 +8,8 @@ import type {
 } from 'fastify';
 import { z } from 'zod';
 import { isDomainError } from '../ddd/index.js';
-import { identifier, type MigrationSet, type SqlClient } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { MigrationSet, SqlClient } from '../sql/index.js';
 import { problem, problemResponse, sendProblem } from './problem.js';
 
 declare module 'fastify' {

@@ -1,15 +1,9 @@
 export type { IdempotencyOptions } from './idempotency.js';
-export {
-  DEFAULT_IDEMPOTENCY_RETENTION_MS,
-  IDEMPOTENCY_KEY_HEADER,
-  idempotencyMigrations,
-  installIdempotency,
-  pruneIdempotencyKeys,
-  REPLAYED_HEADER,
-} from './idempotency.js';
+export { IDEMPOTENCY_KEY_HEADER, idempotencyMigrations, REPLAYED_HEADER } from './idempotency.js';
 export type { Problem } from './problem.js';
 export {
   errorHandler,
+  httpStatusOf,
   PROBLEM_CONTENT_TYPE,
   problem,
   problemResponse,

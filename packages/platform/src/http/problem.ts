@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type DomainError, httpStatusOf, isDomainError } from '../ddd/index.js';
+import { type DomainError, type ErrorKind, isDomainError } from '../ddd/index.js';
 import { sqlStateOf } from '../sql/errors.js';
 
 /** RFC 9457 problem details, with the fields a client needs to fix its request. */
@@ -34,6 +34,18 @@ const TITLES: Record<number, string> = {
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The HTTP status of each kind. A failed precondition is a client error the client can see and fix: 400. */
+export const httpStatusOf: Readonly<Record<ErrorKind, number>> = {
+  invalid_argument: 400,
+  failed_precondition: 400,
+  not_found: 404,
+  already_exists: 409,
+  conflict: 409,
+  unauthenticated: 401,
+  permission_denied: 403,
+  internal: 500,
+};
 
 /** The problem document as a schema; its id makes OpenAPI share it as `components.schemas.Problem`. */
 export const problemSchema = z

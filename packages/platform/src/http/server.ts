@@ -9,13 +9,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import {
-  childTraceparent,
-  httpRequestDuration,
-  metricsRegistry,
-  runInTraceContext,
-} from '../observability/index.js';
+import { metricsRegistry } from '../observability/metrics.js';
+import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
+import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<
@@ -36,6 +33,8 @@ export interface HttpServerOptions {
   /** Each check returns true when its dependency is ready; `/readiness` is 503 while any is false. */
   readiness?: Record<string, () => Promise<boolean>>;
   tags?: Array<{ name: string; description: string }>;
+  /** The HTML page `GET /` answers; without one, it redirects to the API docs. */
+  landingPage?: string;
   /** With a database, every mutating route accepts an `Idempotency-Key` (ADR 0010). */
   idempotency?: IdempotencyOptions;
 }
@@ -145,7 +144,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     transformObject: withoutUnusedComponents(jsonSchemaTransformObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
+  const landing = options.landingPage;
+  app.get('/', { schema: { hide: true } }, (_request, reply) =>
+    landing === undefined ? reply.redirect('/docs') : reply.type('text/html; charset=utf-8').send(landing),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>

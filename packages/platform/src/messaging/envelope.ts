@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { childTraceparent, currentTraceContext, runInTraceContext } from '../observability/index.js';
+import { childTraceparent, currentTraceContext, runInTraceContext } from '../observability/trace-context.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, type ErrorKind, httpStatusOf } from '../ddd/errors.js';
+import { DomainError, ERROR_KINDS, type ErrorKind } from '../ddd/errors.js';
 import type { SqlClient } from '../sql/index.js';
 import type { Publisher } from './broker.js';
 import { causedBy, type Envelope, envelopeSchema, newEnvelope, PoisonMessageError } from './envelope.js';
@@ -61,14 +61,12 @@ export interface FailureReply {
   readonly reason: string;
 }
 
-const errorKinds = Object.keys(httpStatusOf) as [ErrorKind, ...ErrorKind[]];
-
 /** The replies' data, for `onMessages` on a reply channel (and for its AsyncAPI contract). */
 export const replySchemas = {
   [SUCCESS_REPLY]: z.strictObject({ command: z.string(), result: z.unknown().optional() }),
   [FAILURE_REPLY]: z.strictObject({
     command: z.string(),
-    kind: z.enum(errorKinds),
+    kind: z.enum(ERROR_KINDS),
     code: z.string(),
     reason: z.string(),
   }),

@@ -1,4 +1,5 @@
-import { identifier, type SqlClient } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { SqlClient } from '../sql/index.js';
 
 /**
  * The inbox (ADR 0008): every handling records `(group, message id)` in the transaction that runs the

@@ -2,48 +2,85 @@ import client from 'prom-client';
 
 /**
  * The process's Prometheus registry, served at `/metrics`. One per process: in the distributed topology each
- * module process exposes its own.
+ * module process exposes its own. Each part defines its own metrics on it (eventstore/metrics.ts,
+ * messaging/metrics.ts, http/metrics.ts…), with the helpers below.
  */
 export const metricsRegistry = new client.Registry();
 client.collectDefaultMetrics({ register: metricsRegistry });
 
-export const httpRequestDuration = new client.Histogram({
-  name: 'http_request_duration_seconds',
-  help: 'HTTP requests by method, route pattern and status',
-  labelNames: ['method', 'route', 'status'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [metricsRegistry],
-});
-
-export const eventsAppended = new client.Counter({
-  name: 'eventstore_events_appended_total',
-  help: 'Events appended, by schema',
-  labelNames: ['schema'] as const,
-  registers: [metricsRegistry],
-});
-
-export const appendConflicts = new client.Counter({
-  name: 'eventstore_append_conflicts_total',
-  help: 'Appends rejected by optimistic concurrency, by schema',
-  labelNames: ['schema'] as const,
-  registers: [metricsRegistry],
-});
-
-export const groupedCommitSize = new client.Histogram({
-  name: 'eventstore_grouped_commit_appends',
-  help: 'Appends carried by one grouped commit, by schema',
-  labelNames: ['schema'] as const,
-  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-  registers: [metricsRegistry],
-});
-
-/** What a broker's `lag()` answers, per consumer group (structural: observability knows no messaging). */
-export interface ConsumerLag {
-  readonly group: string;
-  readonly pending: number;
-  readonly oldestPendingMs?: number;
-  readonly deadLetters: number;
+interface MetricDefinition<Label extends string> {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames?: readonly Label[];
 }
+
+/**
+ * The metric named `definition.name` on the shared registry: defined the first time, found again when the
+ * file defining it is loaded a second time (prom-client refuses a second registration of a name).
+ */
+function defineOnce<Metric>(
+  kind: abstract new (...args: never[]) => Metric,
+  name: string,
+  create: () => Metric,
+): Metric {
+  const existing = metricsRegistry.getSingleMetric(name);
+  if (existing === undefined) return create();
+  if (!(existing instanceof kind)) throw new Error(`metric ${name} is already defined as another kind`);
+  return existing;
+}
+
+/** A counter on the shared registry, defined once. */
+export function defineCounter<Label extends string = never>(
+  definition: MetricDefinition<Label>,
+): client.Counter<Label> {
+  return defineOnce(
+    client.Counter<Label>,
+    definition.name,
+    () =>
+      new client.Counter<Label>({
+        ...definition,
+        labelNames: definition.labelNames ?? [],
+        registers: [metricsRegistry],
+      }),
+  );
+}
+
+/** A histogram on the shared registry, defined once. */
+export function defineHistogram<Label extends string = never>(
+  definition: MetricDefinition<Label> & { readonly buckets: readonly number[] },
+): client.Histogram<Label> {
+  return defineOnce(
+    client.Histogram<Label>,
+    definition.name,
+    () =>
+      new client.Histogram<Label>({
+        ...definition,
+        labelNames: definition.labelNames ?? [],
+        buckets: [...definition.buckets],
+        registers: [metricsRegistry],
+      }),
+  );
+}
+
+/** A gauge on the shared registry, defined once (set by its owner; see `scrapedGauges` for one read at each scrape). */
+export function defineGauge<Label extends string = never>(
+  definition: MetricDefinition<Label>,
+): client.Gauge<Label> {
+  return defineOnce(
+    client.Gauge<Label>,
+    definition.name,
+    () =>
+      new client.Gauge<Label>({
+        ...definition,
+        labelNames: definition.labelNames ?? [],
+        registers: [metricsRegistry],
+      }),
+  );
+}
+
+/** Milliseconds as the seconds Prometheus expects, keeping "unknown" unknown. */
+export const secondsOf = (ms: number | undefined): number | undefined =>
+  ms === undefined ? undefined : ms / 1000;
 
 /**
  * Gauges read at each scrape from sources registered while something runs (a broker's consumer groups, a
@@ -91,47 +128,3 @@ export function scrapedGauges<Row>(family: {
     };
   };
 }
-
-/** Serves a broker's lag as gauges on `/metrics`, read at each scrape, until the returned function is called. */
-export const watchConsumerLag = scrapedGauges<ConsumerLag>({
-  label: 'group',
-  labelOf: (lag) => lag.group,
-  gauges: [
-    {
-      name: 'messaging_consumer_pending_messages',
-      help: 'Messages a consumer group has yet to handle: waiting, in flight or waiting for a retry',
-      value: (lag) => lag.pending,
-    },
-    {
-      name: 'messaging_consumer_oldest_pending_seconds',
-      help: 'How long the oldest message a consumer group has yet to handle has waited',
-      value: (lag) => (lag.oldestPendingMs === undefined ? undefined : lag.oldestPendingMs / 1000),
-    },
-    {
-      name: 'messaging_dead_letters',
-      help: 'Dead letters of a consumer group',
-      value: (lag) => lag.deadLetters,
-    },
-  ],
-});
-
-export const messagesHandled = new client.Counter({
-  name: 'messaging_deliveries_total',
-  help: 'Deliveries by consumer group and outcome: handled, duplicate (dropped by the inbox), retried, dead_lettered',
-  labelNames: ['group', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
-
-export const messageHandlingDuration = new client.Histogram({
-  name: 'messaging_handling_duration_seconds',
-  help: 'Time from taking a delivery to committing its handling, by consumer group',
-  labelNames: ['group'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-  registers: [metricsRegistry],
-});
-
-export const messagesRelayed = new client.Counter({
-  name: 'messaging_outbox_relayed_total',
-  help: 'Messages the outbox relay published to NATS JetStream',
-  registers: [metricsRegistry],
-});

@@ -1,5 +1,4 @@
 export { registerProjectionRoutes } from './admin-routes.js';
-export { watchProjectionLag } from './metrics.js';
 export type {
   BatchProjection,
   HandlerOptions,
@@ -18,4 +17,4 @@ export type {
   RebuildResult,
 } from './projector.js';
 export { startProjector } from './projector.js';
-export { projectionMigrations, resetChannel } from './schema.js';
+export { projectionMigrations } from './schema.js';

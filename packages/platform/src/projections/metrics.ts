@@ -1,4 +1,4 @@
-import { scrapedGauges } from '../observability/index.js';
+import { scrapedGauges, secondsOf } from '../observability/metrics.js';
 import type { ProjectionLag } from './projector.js';
 
 /** Serves projections' lag as gauges on `/metrics`, read at each scrape, until the returned function is called. */
@@ -14,7 +14,7 @@ export const watchProjectionLag = scrapedGauges<ProjectionLag>({
     {
       name: 'projection_oldest_pending_seconds',
       help: 'How long ago the oldest event a projection has yet to handle was recorded',
-      value: (lag) => (lag.oldestPendingMs === undefined ? undefined : lag.oldestPendingMs / 1000),
+      value: (lag) => secondsOf(lag.oldestPendingMs),
     },
     {
       name: 'projection_position',

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { conflict, failedPrecondition } from '../ddd/index.js';
 import type { EventStore, Follower, RecordedEvent } from '../eventstore/index.js';
 import type { Logger } from '../observability/index.js';
-import { identifier, type SqlClient } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { SqlClient } from '../sql/index.js';
 import { applierOf, type Projection } from './projection.js';
 import { resetChannel } from './schema.js';
 

@@ -1,4 +1,5 @@
-import { identifier, type MigrationSet } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { MigrationSet } from '../sql/index.js';
 
 /**
  * Checkpoints of the projections kept in a schema: one row per projection, updated in the transaction that

@@ -1,8 +1,8 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { type CallOptions, type Client, Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import client from 'prom-client';
-import { type Logger, metricsRegistry } from '../observability/index.js';
+import type { Logger } from '../observability/index.js';
+import { rpcCircuitState, rpcClientCalls, rpcClientRetries } from './metrics.js';
 
 /** Codes that say "the server could not answer now": worth another attempt. Never NotFound, InvalidArgument… */
 export const TRANSIENT_CODES: ReadonlySet<Code> = new Set([
@@ -16,27 +16,6 @@ export const TRANSIENT_CODES: ReadonlySet<Code> = new Set([
 const BROKEN_CODES: ReadonlySet<Code> = new Set([Code.Internal, Code.Unknown, Code.DataLoss]);
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
-
-export const rpcClientCalls = new client.Counter({
-  name: 'rpc_client_calls_total',
-  help: 'RPC calls made to other services, by caller, target, method and outcome (ok, a status code, or circuit_open)',
-  labelNames: ['caller', 'target', 'method', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
-
-export const rpcClientRetries = new client.Counter({
-  name: 'rpc_client_retries_total',
-  help: 'Attempts of RPC calls repeated after a transient failure, by caller, target and method',
-  labelNames: ['caller', 'target', 'method'] as const,
-  registers: [metricsRegistry],
-});
-
-export const rpcCircuitState = new client.Gauge({
-  name: 'rpc_client_circuit_state',
-  help: 'The circuit breaker in front of a target service: 0 closed, 1 half-open, 2 open',
-  labelNames: ['caller', 'target'] as const,
-  registers: [metricsRegistry],
-});
 
 const stateValue: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 

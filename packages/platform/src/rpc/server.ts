@@ -10,7 +10,8 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { childTraceparent, type Logger, runInTraceContext } from '../observability/index.js';
+import type { Logger } from '../observability/index.js';
+import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
 import { toConnectError } from './errors.js';
 import { rpcCallDuration, rpcCalls } from './metrics.js';
 

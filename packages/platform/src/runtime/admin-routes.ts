@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../ddd/index.js';
 import { type HttpServer, problemResponse } from '../http/index.js';
 import type { Broker } from '../messaging/index.js';
-import { watchConsumerLag } from '../observability/index.js';
+import { watchConsumerLag } from '../messaging/metrics.js';
 import {
   DEFAULT_LIST_LIMIT,
   deadLetterSummary,

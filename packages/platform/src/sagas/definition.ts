@@ -1,5 +1,7 @@
 import type { ErrorKind } from '../ddd/errors.js';
-import { checkName, type Envelope, envelopeSchema } from '../messaging/index.js';
+import { checkName } from '../messaging/broker.js';
+import { envelopeSchema } from '../messaging/envelope.js';
+import type { Envelope } from '../messaging/index.js';
 
 /** A command a saga or a process manager sends; the coordinator makes it an envelope with a stable id. */
 export interface SagaCommand {
@@ -96,7 +98,7 @@ export interface Reaction<State> {
   readonly commands?: readonly SagaCommand[];
   readonly schedule?: readonly DeadlineRequest[];
   readonly cancel?: readonly string[];
-  /** The instance is over: it ignores later messages and its pending deadlines are cancelled. */
+  /** The instance is over: it ignores later messages and its pending deadlines are canceled. */
   readonly end?: boolean;
 }
 

@@ -15,21 +15,9 @@ export type {
   SagaStep,
   StepReply,
 } from './definition.js';
-export { defineProcessManager, defineSaga, groupOf } from './definition.js';
+export { defineProcessManager, defineSaga } from './definition.js';
 export type { SagaHistoryEntry, SagaInspection, SagaPage, SagaSummary } from './inspection.js';
 export { sagaInspection } from './inspection.js';
-export { sagaTransitions } from './metrics.js';
-export type { ProcessInput, ProcessInstance } from './process-core.js';
-export { DEADLINE_REACHED, processTransition } from './process-core.js';
-export type {
-  DeadlineToSchedule,
-  HistoryEntry,
-  HistoryEvent,
-  OutgoingCommand,
-  SagaInput,
-  SagaInstance,
-  Transition,
-} from './saga-core.js';
+export type { SagaInput, SagaInstance, Transition } from './saga-core.js';
 export { commandIdOf, STEP_TIMED_OUT, sagaTransition } from './saga-core.js';
 export { sagaMigrations } from './schema.js';
-export type { StoredInstance } from './store.js';

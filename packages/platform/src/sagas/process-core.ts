@@ -124,7 +124,7 @@ function apply<State>(
       detail: { command: command.type, commandId: command.id },
     });
   }
-  const cancelled = new Set(reaction.end ? instance.deadlines : (reaction.cancel ?? []));
+  const canceled = new Set(reaction.end ? instance.deadlines : (reaction.cancel ?? []));
   const schedule: DeadlineToSchedule[] = reaction.end
     ? []
     : (reaction.schedule ?? []).map((deadline) => ({
@@ -135,7 +135,7 @@ function apply<State>(
         data: { saga: name, id: instance.id, name: deadline.name, data: deadline.data ?? null },
       }));
   const pending = new Set(instance.deadlines);
-  for (const deadline of cancelled) pending.delete(deadline);
+  for (const deadline of canceled) pending.delete(deadline);
   for (const deadline of reaction.schedule ?? []) if (!reaction.end) pending.add(deadline.name);
   if (reaction.end) history.push({ event: 'ended', step: instance.step });
   return {
@@ -147,7 +147,7 @@ function apply<State>(
     },
     commands,
     schedule,
-    cancel: [...cancelled]
+    cancel: [...canceled]
       .filter((deadline) => instance.deadlines.includes(deadline))
       .map((deadline) => deadlineIdOf(name, instance.id, deadline)),
     history,

@@ -1,5 +1,7 @@
-import { defaultBackoff, type Envelope, envelopeSchema, type Publisher } from '../messaging/index.js';
-import { identifier, type SqlClient } from '../sql/index.js';
+import { envelopeSchema } from '../messaging/envelope.js';
+import { defaultBackoff, type Envelope, type Publisher } from '../messaging/index.js';
+import { identifier } from '../sql/errors.js';
+import type { SqlClient } from '../sql/index.js';
 import { onClockChange, systemClock } from './clock.js';
 import { deadlinesFired, watchPendingDeadlines } from './metrics.js';
 import type { Clock, Deadline, Deadlines } from './ports.js';
@@ -30,7 +32,7 @@ export interface DeadlinesOptions {
 
 /** Durable deadlines with their firing loop. */
 export type DeadlineScheduler = Deadlines & {
-  /** Starts firing due deadlines (call it outside a transaction). Scheduling and cancelling work without it. */
+  /** Starts firing due deadlines (call it outside a transaction). Scheduling and canceling work without it. */
   start(): Promise<void>;
   /** Stops firing: waits for the pass in flight, then stops listening. */
   stop(): Promise<void>;

@@ -1,11 +1,9 @@
-import client from 'prom-client';
-import { metricsRegistry, scrapedGauges } from '../observability/index.js';
+import { defineCounter, scrapedGauges } from '../observability/metrics.js';
 
-export const deadlinesFired = new client.Counter({
+export const deadlinesFired = defineCounter({
   name: 'scheduling_deadlines_fired_total',
   help: 'Deadlines published because they fell due, by schema',
-  labelNames: ['schema'] as const,
-  registers: [metricsRegistry],
+  labelNames: ['schema'],
 });
 
 /** Serves a running scheduler's pending count on `/metrics`, read at each scrape, until the returned function is called. */
@@ -15,7 +13,7 @@ export const watchPendingDeadlines = scrapedGauges<{ schema: string; pending: nu
   gauges: [
     {
       name: 'scheduling_deadlines_pending',
-      help: 'Deadlines scheduled and not yet fired nor cancelled, by schema',
+      help: 'Deadlines scheduled and not yet fired nor canceled, by schema',
       value: (row) => row.pending,
     },
   ],

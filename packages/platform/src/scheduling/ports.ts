@@ -7,7 +7,7 @@ export interface Clock {
 
 /** A message to publish at a time: a deadline (a step's timeout, a reminder) or a scheduled message. */
 export interface Deadline {
-  /** Stable, chosen by the caller (e.g. `<saga>:<id>:<step>`), so that it can be cancelled and replaced. */
+  /** Stable, chosen by the caller (e.g. `<saga>:<id>:<step>`), so that it can be canceled and replaced. */
   readonly id: string;
   readonly at: Date;
   /** Published through the broker when due; its id makes the publication idempotent downstream. */
@@ -22,6 +22,6 @@ export interface Deadline {
 export interface Deadlines {
   /** Scheduling an id that is pending replaces it. */
   schedule(deadline: Deadline): Promise<void>;
-  /** False when no such deadline is pending (already fired, cancelled, or never scheduled). */
+  /** False when no such deadline is pending (already fired, canceled, or never scheduled). */
   cancel(id: string): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
-import { identifier, type MigrationSet } from '../sql/index.js';
+import { identifier } from '../sql/errors.js';
+import type { MigrationSet } from '../sql/index.js';
 
 /** The channel notified when a deadline is scheduled; the payload is its due time in epoch ms. */
 export const deadlinesChannel = (schema: string) => `${schema}_deadlines`;

@@ -1,22 +1,14 @@
 export { cacheFence, handledCacheEvent } from './cache-fence.js';
-export type {
-  Connection,
-  Driver,
-  Queryable,
-  QueryResult,
-  Row,
-  SqlClient,
-  SqlClientOptions,
-} from './client.js';
-export { createSqlClient, RolledBackAtCommit } from './client.js';
-export { identifier, SqlState, sqlStateOf } from './errors.js';
+export type { Queryable, QueryResult, Row, SqlClient, SqlClientOptions } from './client.js';
+export { RolledBackAtCommit } from './client.js';
+export { SqlState, sqlStateOf } from './errors.js';
 export { lockKey } from './locks.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
 export { migrate, sqlMigrationsIn } from './migrations.js';
 export type { PostgresOptions } from './pg.js';
-export { postgresClient, postgresDriver } from './pg.js';
+export { postgresClient } from './pg.js';
 export type { PgliteOptions } from './pglite.js';
-export { pgliteClient, pgliteDriver } from './pglite.js';
+export { pgliteClient } from './pglite.js';
 
 import type { SqlClient, SqlClientOptions } from './client.js';
 import { postgresClient } from './pg.js';

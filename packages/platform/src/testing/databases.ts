@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { pgliteClient, pgliteDriver, postgresClient, type SqlClient } from '../sql/index.js';
+import { pgliteClient, postgresClient, type SqlClient } from '../sql/index.js';
+import { pgliteDriver } from '../sql/pglite.js';
 
 /** The PostgreSQL server tests use; CI starts it when it is down. */
 export const testServerUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

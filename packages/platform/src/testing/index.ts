@@ -1,4 +1,14 @@
 export { aggregateSpec } from './aggregate-spec.js';
+export type { OpenedBatchBroker } from './batch-handler-conformance.js';
+export { batchHandlerConformance } from './batch-handler-conformance.js';
+/** Where a benchmark ran and its scratch databases' server, for every benchmark (the platform's and the applications'). */
+export * as benchMachine from './bench-machine.js';
+/**
+ * The conformance suites every broker adapter passes: its test file opens the broker under test and calls
+ * `brokerConformance(name, open)` and `batchHandlerConformance(name, open)` (see broker-conformance.ts).
+ */
+export type { OpenedBroker } from './broker-conformance.js';
+export { brokerConformance } from './broker-conformance.js';
 export type { OpenedTestDatabase, TestDatabase } from './databases.js';
 export { pgliteTestDatabase, postgresTestDatabase, testDatabases, testServerUrl } from './databases.js';
 export type {

@@ -6,8 +6,9 @@
  * run: the same business state, the same logical outgoing messages by (id, causationId, type, data) with
  * stable ids, and no envelope id the crash-free run did not have (no ghosts).
  */
-import { type CrashPoint, derivedId, type Envelope, newEnvelope } from '@tessera/platform/messaging';
+import { derivedId, type Envelope, newEnvelope } from '@tessera/platform/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CrashPoint } from '../../src/messaging/faults.js';
 import {
   type BrokerConfig,
   CRASH_POINTS,

@@ -18,16 +18,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpServer } from '@tessera/platform/http';
-import {
-  createInbox,
-  DEFAULT_INBOX_RETENTION_MS,
-  derivedId,
-  type Envelope,
-  newEnvelope,
-} from '@tessera/platform/messaging';
+import { derivedId, type Envelope, newEnvelope } from '@tessera/platform/messaging';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createInbox, DEFAULT_INBOX_RETENTION_MS } from '../../src/messaging/inbox.js';
 import {
   type BrokerConfig,
   type CrashPlan,

@@ -13,16 +13,12 @@ import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   type Broker,
-  Crash,
-  type CrashPoint,
   createEmbeddedBroker,
   createNatsBroker,
   type Envelope,
   embeddedBrokerMigrations,
-  type FaultContext,
   type NatsBroker,
   natsBrokerMigrations,
-  partitionOf,
 } from '@tessera/platform/messaging';
 import { migrate, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import {
@@ -31,6 +27,8 @@ import {
   postgresTestDatabase,
   type TestDatabase,
 } from '@tessera/platform/testing';
+import { Crash, type CrashPoint, type FaultContext } from '../../src/messaging/faults.js';
+import { partitionOf } from '../../src/messaging/nats/subjects.js';
 
 export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const PARTITIONS = 4;

@@ -1,9 +1,13 @@
 import { createEmbeddedBroker, embeddedBrokerMigrations, newEnvelope } from '@tessera/platform/messaging';
 import { migrate, postgresClient } from '@tessera/platform/sql';
-import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import {
+  batchHandlerConformance,
+  brokerConformance,
+  type OpenedBatchBroker,
+  postgresTestDatabase,
+  testDatabases,
+} from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
-import { batchHandlerConformance, type OpenedBatchBroker } from './batch-conformance.js';
-import { brokerConformance } from './conformance.js';
 
 // An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
 const NEVER = 3_600_000;

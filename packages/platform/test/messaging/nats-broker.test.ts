@@ -1,10 +1,17 @@
 import { connect } from '@nats-io/transport-node';
-import { createNatsBroker, natsBrokerMigrations, partitionOf } from '@tessera/platform/messaging';
+import { createNatsBroker, natsBrokerMigrations } from '@tessera/platform/messaging';
 import { migrate } from '@tessera/platform/sql';
-import { deleteTestStream, testDatabases, testNatsUrl, uniqueTestStream } from '@tessera/platform/testing';
+import {
+  batchHandlerConformance,
+  brokerConformance,
+  deleteTestStream,
+  type OpenedBatchBroker,
+  testDatabases,
+  testNatsUrl,
+  uniqueTestStream,
+} from '@tessera/platform/testing';
 import { describe } from 'vitest';
-import { batchHandlerConformance, type OpenedBatchBroker } from './batch-conformance.js';
-import { brokerConformance } from './conformance.js';
+import { partitionOf } from '../../src/messaging/nats/subjects.js';
 
 const PARTITIONS = 4;
 

@@ -1,5 +1,6 @@
-import { checkSubjectPatterns, defaultBackoff, subjectMatches } from '@tessera/platform/messaging';
+import { defaultBackoff } from '@tessera/platform/messaging';
 import { describe, expect, it } from 'vitest';
+import { checkSubjectPatterns, subjectMatches } from '../../src/messaging/broker.js';
 
 describe('subject patterns', () => {
   it('match exactly, or by a prefix of whole tokens followed by at least one more', () => {

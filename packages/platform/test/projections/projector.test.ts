@@ -1,9 +1,10 @@
 import type { EventStore } from '@tessera/platform/eventstore';
 import { metricsRegistry } from '@tessera/platform/observability';
-import { type RebuildProgress, startProjector, watchProjectionLag } from '@tessera/platform/projections';
+import { type RebuildProgress, startProjector } from '@tessera/platform/projections';
 import { postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchProjectionLag } from '../../src/projections/metrics.js';
 import {
   applications,
   checkpointOf,

@@ -1,8 +1,9 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { metricsRegistry } from '@tessera/platform/observability';
-import { type ResilienceOptions, resilientCaller } from '@tessera/platform/rpc';
+import type { ResilienceOptions } from '@tessera/platform/rpc';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { resilientCaller } from '../../src/rpc/client.js';
 
 /** A caller on a fake clock: sleeping advances it, so backoff and cool-downs take no real time. */
 function harness(overrides: Partial<ResilienceOptions> = {}) {
@@ -130,7 +131,7 @@ describe('resilientCaller: retries', () => {
     expect(slept).toEqual([]);
   });
 
-  it('does not retry a call its caller cancelled', async () => {
+  it('does not retry a call its caller canceled', async () => {
     const { caller, slept } = harness();
     const cancel = new AbortController();
     let attempts = 0;
@@ -140,7 +141,7 @@ describe('resilientCaller: retries', () => {
         async () => {
           attempts++;
           cancel.abort();
-          throw new ConnectError('cancelled', Code.Canceled);
+          throw new ConnectError('canceled', Code.Canceled);
         },
         cancel.signal,
       ),

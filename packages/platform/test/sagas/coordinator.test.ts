@@ -8,13 +8,12 @@ import {
   onCommands,
   SUCCESS_REPLY,
 } from '@tessera/platform/messaging';
-import { createLogger } from '@tessera/platform/observability';
+import { createLogger, metricsRegistry } from '@tessera/platform/observability';
 import {
   defineSaga,
   registerSagaAdminRoutes,
   type SagaCoordinator,
   sagaInspection,
-  sagaTransitions,
   startSagaCoordinator,
 } from '@tessera/platform/sagas';
 import { expectProblem, testSetups } from '@tessera/platform/testing';
@@ -209,9 +208,9 @@ describe.each(testSetups)(
         'replied',
         'completed',
       ]);
-      // The payment step's timeout was cancelled by its reply.
+      // The payment step's timeout was canceled by its reply.
       expect(await bed.deadlines.pending()).toEqual([]);
-      const completed = (await sagaTransitions.get()).values.find(
+      const completed = (await metricsRegistry.getSingleMetric('saga_transitions_total')!.get()).values.find(
         (v) => v.labels.saga === saga.name && v.labels.event === 'completed',
       );
       expect(completed?.value).toBeGreaterThanOrEqual(1);

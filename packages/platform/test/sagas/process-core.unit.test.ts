@@ -1,11 +1,7 @@
 import { type Envelope, newEnvelope } from '@tessera/platform/messaging';
-import {
-  type ProcessInput,
-  type ProcessInstance,
-  processTransition,
-  type Transition,
-} from '@tessera/platform/sagas';
+import type { Transition } from '@tessera/platform/sagas';
 import { describe, expect, it } from 'vitest';
+import { type ProcessInput, type ProcessInstance, processTransition } from '../../src/sagas/process-core.js';
 import { type AutoApproval, autoApproval, LC_EVENTS, REMINDER_MS } from './auto-approval.js';
 
 const LC = 'lc-1';
@@ -59,7 +55,7 @@ describe('the LC auto-approval process manager, on the pure core', () => {
     if (status === 'completed') expect(started.schedule).toEqual([]);
   });
 
-  it('approves once all three checks passed, in any order, and ends on the approval, cancelling the reminder', () => {
+  it('approves once all three checks passed, in any order, and ends on the approval, canceling the reminder', () => {
     const run = given(submitted(), check('ProductLegalityValidated'), check('ApplicantCreditValidated'));
     expect(run.instance!.data).toMatchObject({
       productLegalityValidated: true,

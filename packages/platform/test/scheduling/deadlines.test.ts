@@ -91,10 +91,10 @@ describe.each(testSetups)('deadlines on $backend.backend with the $broker broker
       ).rejects.toBe(rollback);
       expect((await deadlines.get('kept'))?.envelope).toEqual(kept);
 
-      const cancelled = deadlineEnvelope('cancelled');
-      await deadlines.schedule({ id: 'cancelled', at: at(1_000), envelope: cancelled });
-      expect(await deadlines.cancel('cancelled')).toBe(true);
-      expect(await deadlines.cancel('cancelled')).toBe(false);
+      const canceled = deadlineEnvelope('canceled');
+      await deadlines.schedule({ id: 'canceled', at: at(1_000), envelope: canceled });
+      expect(await deadlines.cancel('canceled')).toBe(true);
+      expect(await deadlines.cancel('canceled')).toBe(false);
       expect(await deadlines.cancel('unknown')).toBe(false);
 
       const first = deadlineEnvelope('replaced', { version: 1 });
@@ -283,7 +283,7 @@ describe.each(testSetups)('deadlines on $backend.backend with the $broker broker
       ]);
       expect((await deadlines.pending()).map((d) => d.id)).toEqual(['poison']);
 
-      // The loop is alive: a new deadline still fires, and the poison one can be cancelled.
+      // The loop is alive: a new deadline still fires, and the poison one can be canceled.
       const later = deadlineEnvelope('later');
       await deadlines.schedule({ id: 'later', at: at(2_000), envelope: later });
       await received.hasAll(later.id);

@@ -1,12 +1,11 @@
+import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Basket from '../domain/basket.js';
 import type { StoresLookups } from './lookups.js';
-import type { AggregateStore, IntegrationOutbox, UnitOfWork } from './ports.js';
 
 export interface BasketsCommandDependencies {
-  readonly db: UnitOfWork;
+  /** The baskets' event store, which writes a save's integration messages in its transaction (the outbox). */
   readonly baskets: AggregateStore<Basket.State, Basket.Event>;
   readonly lookups: StoresLookups;
-  readonly outbox: IntegrationOutbox;
   /** Ids of new baskets (UUID v4). */
   readonly newId: () => string;
 }
@@ -25,22 +24,14 @@ export interface BasketsCommands {
  * transaction: a connection is never held across a network call.
  */
 export function createBasketsCommands({
-  db,
   baskets,
   lookups,
-  outbox,
   newId,
 }: BasketsCommandDependencies): BasketsCommands {
-  const update = (id: string, decide: (state: Basket.State) => readonly Basket.Event[]) =>
-    db.transaction(async () => {
-      const saved = await baskets.update(id, decide);
-      await outbox.publish(id, saved.state, saved.events);
-    });
-
   return {
     async startBasket(input) {
       const id = newId();
-      await update(id, (state) => Basket.start(state, input));
+      await baskets.update(id, (state) => Basket.start(state, input));
       return { id };
     },
 
@@ -48,14 +39,19 @@ export function createBasketsCommands({
       // Refuse an unknown or closed basket, or a bad quantity, before asking anyone about the product.
       Basket.checkItemChange((await baskets.load(id)).state, { quantity });
       const { product, store } = await lookups.productWithStore(productId);
-      await update(id, (state) => Basket.addItem(state, { product, store, quantity }));
+      await baskets.update(id, (state) => Basket.addItem(state, { product, store, quantity }));
     },
 
-    removeItem: ({ id, productId, quantity }) =>
-      update(id, (state) => Basket.removeItem(state, { productId, quantity })),
+    async removeItem({ id, productId, quantity }) {
+      await baskets.update(id, (state) => Basket.removeItem(state, { productId, quantity }));
+    },
 
-    cancelBasket: ({ id }) => update(id, Basket.cancel),
+    async cancelBasket({ id }) {
+      await baskets.update(id, Basket.cancel);
+    },
 
-    checkoutBasket: ({ id, paymentId }) => update(id, (state) => Basket.checkout(state, { paymentId })),
+    async checkoutBasket({ id, paymentId }) {
+      await baskets.update(id, (state) => Basket.checkout(state, { paymentId }));
+    },
   };
 }

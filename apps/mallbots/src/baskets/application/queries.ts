@@ -1,5 +1,5 @@
+import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Basket from '../domain/basket.js';
-import type { AggregateStore } from './ports.js';
 
 export interface BasketView extends Basket.State {
   readonly id: string;

@@ -162,7 +162,7 @@ export function removeItem(state: State, input: { productId: string; quantity: n
 export function cancel(state: State): Event[] {
   mustExist(state);
   if (state.status !== 'open') {
-    throw failedPrecondition('basket_not_cancelable', 'the basket cannot be cancelled');
+    throw failedPrecondition('basket_not_cancelable', 'the basket cannot be canceled');
   }
   return [{ type: 'baskets.BasketCanceled', data: {} }];
 }

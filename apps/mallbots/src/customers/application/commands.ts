@@ -1,6 +1,6 @@
-import { fold } from '@tessera/platform/ddd';
+import { stateStored, type UnitOfWork } from '@tessera/platform/ddd';
 import * as Customer from '../domain/customer.js';
-import type { CustomerRepository, DomainEventPublisher, IntegrationOutbox, UnitOfWork } from './ports.js';
+import type { CustomerRepository, DomainEventPublisher, IntegrationOutbox } from './ports.js';
 
 export interface CustomersCommandDependencies {
   readonly db: UnitOfWork;
@@ -35,16 +35,16 @@ export function createCustomersCommands({
   outbox,
   newId,
 }: CustomersCommandDependencies): CustomersCommands {
-  const update = (id: string, decide: (state: Customer.State) => readonly Customer.Event[]) =>
-    db.transaction(async () => {
-      const { state, version } = await customers.load(id);
-      const decided = decide(state);
-      if (decided.length === 0) return;
-      await customers.save(id, fold(Customer.aggregate, decided, state), version);
-      const dispatched = decided.map((event) => ({ ...event, customerId: id }));
-      await outbox.publish(dispatched, version + 1);
-      db.afterCommit(() => events.publish(dispatched));
-    });
+  const { update } = stateStored({
+    db,
+    aggregate: Customer.aggregate,
+    repository: customers,
+    async onSaved(change) {
+      const dispatched = change.events.map((event) => ({ ...event, customerId: change.id }));
+      await outbox.publish(dispatched, change.version);
+      await db.afterCommit(() => events.publish(dispatched));
+    },
+  });
 
   return {
     async registerCustomer(input) {
@@ -53,13 +53,20 @@ export function createCustomersCommands({
       return { id };
     },
 
-    enableCustomer: ({ id }) => update(id, Customer.enable),
+    async enableCustomer({ id }) {
+      await update(id, Customer.enable);
+    },
 
-    disableCustomer: ({ id }) => update(id, Customer.disable),
+    async disableCustomer({ id }) {
+      await update(id, Customer.disable);
+    },
 
-    changeSmsNumber: ({ id, smsNumber }) =>
-      update(id, (state) => Customer.changeSmsNumber(state, { smsNumber })),
+    async changeSmsNumber({ id, smsNumber }) {
+      await update(id, (state) => Customer.changeSmsNumber(state, { smsNumber }));
+    },
 
-    authorizeCustomer: ({ id }) => update(id, Customer.authorize),
+    async authorizeCustomer({ id }) {
+      await update(id, Customer.authorize);
+    },
   };
 }

@@ -1,32 +1,13 @@
+import type { StateRepository } from '@tessera/platform/ddd';
 import type * as Customer from '../domain/customer.js';
 
 /**
  * What the application needs from the outside world. The adapters implement these; the platform's SQL client
- * already has the UnitOfWork shape.
+ * is the UnitOfWork (`@tessera/platform/ddd`).
  */
-export interface UnitOfWork {
-  /** Runs `work` in one transaction (joining the caller's, if there is one). */
-  transaction<T>(work: () => Promise<T>): Promise<T>;
-  /** Runs `callback` once the surrounding transaction has committed, never on rollback. */
-  afterCommit(callback: () => void | Promise<void>): void;
-}
 
-/** A customer's row as the aggregate sees it, with the version its next save must still find. */
-export interface LoadedCustomer {
-  readonly state: Customer.State;
-  /** 0 when there is no row yet; each save adds 1. */
-  readonly version: number;
-}
-
-/** Customers as rows, saved with optimistic concurrency. */
-export interface CustomerRepository {
-  /** The empty state at version 0 when no customer has that id. */
-  load(id: string): Promise<LoadedCustomer>;
-  /**
-   * Inserts (expectedVersion 0) or updates the row, only if it is still at `expectedVersion`; otherwise throws
-   * a DomainError of kind `conflict` (409), for the caller to reload and retry.
-   */
-  save(id: string, state: Customer.State, expectedVersion: number): Promise<void>;
+/** Customers as rows, saved with optimistic concurrency (a `conflict` when the row moved since its load). */
+export interface CustomerRepository extends StateRepository<Customer.State> {
   find(id: string): Promise<CustomerView | undefined>;
 }
 

@@ -1,15 +1,7 @@
-import { fold, isDomainError } from '@tessera/platform/ddd';
+import { isDomainError, stateStored, type UnitOfWork, type Versioned } from '@tessera/platform/ddd';
 import * as Bot from '../domain/bot.js';
 import * as ShoppingList from '../domain/shopping-list.js';
-import type {
-  BotRepository,
-  BotSignals,
-  IntegrationOutbox,
-  LoadedBot,
-  LoadedShoppingList,
-  ShoppingListRepository,
-  UnitOfWork,
-} from './ports.js';
+import type { BotRepository, BotSignals, IntegrationOutbox, ShoppingListRepository } from './ports.js';
 
 export interface DepotChangeDependencies {
   readonly db: UnitOfWork;
@@ -22,30 +14,41 @@ export interface DepotChangeDependencies {
 }
 
 /**
- * How a decision is saved, inside the caller's transaction: the events folded into the new state, the row
- * saved only at the version that was loaded, and what the change means outside: the integration messages
- * of a list (the outbox) and a wake-up of a bot's stream. No events: nothing is written.
+ * How a decision is saved, inside the caller's transaction (the platform's state-stored step): the events
+ * folded into the new state, the row saved only at the version that was loaded, and what the change means
+ * outside: the integration messages of a list (the outbox) and a wake-up of a bot's stream. No events: nothing
+ * is written. Each answers the state after the decision.
  */
-export function depotChanges({ lists, bots, outbox, signals }: DepotChangeDependencies) {
+export function depotChanges({ db, lists, bots, outbox, signals }: DepotChangeDependencies) {
+  const listRows = stateStored({
+    db,
+    aggregate: ShoppingList.aggregate,
+    repository: lists,
+    onSaved: ({ id: shoppingListId, state, events, version }) =>
+      outbox.publish(
+        events.map((event) => ({ shoppingListId, shoppingList: state, event })),
+        version,
+      ),
+  });
+  const botRows = stateStored({
+    db,
+    aggregate: Bot.aggregate,
+    repository: bots,
+    onSaved: ({ id }) => signals.changed(id),
+  });
+
   return {
-    async list(id: string, loaded: LoadedShoppingList, events: readonly ShoppingList.Event[]) {
-      if (events.length === 0) return loaded.state;
-      const next = fold(ShoppingList.aggregate, events, loaded.state);
-      await lists.save(id, next, loaded.version);
-      await outbox.publish(
-        events.map((event) => ({ shoppingListId: id, shoppingList: next, event })),
-        loaded.version + 1,
-      );
-      return next;
+    async list(id: string, loaded: Versioned<ShoppingList.State>, events: readonly ShoppingList.Event[]) {
+      return (await listRows.apply(id, loaded, events)).state;
     },
 
-    async bot(id: string, loaded: LoadedBot, events: readonly Bot.Event[], seen = false) {
-      if (events.length === 0) return loaded.state;
-      const next = fold(Bot.aggregate, events, loaded.state);
-      await bots.save(id, next, loaded.version, seen);
-      await signals.changed(id);
-      return next;
+    /** `seen`: the bot itself did this (its last-seen time moves). */
+    async bot(id: string, loaded: Versioned<Bot.State>, events: readonly Bot.Event[], seen = false) {
+      return (await botRows.apply(id, loaded, events, seen)).state;
     },
+
+    /** One transaction: the list loaded, `decide`d and saved. */
+    updateList: listRows.update,
   };
 }
 

@@ -50,18 +50,14 @@ export interface DepotCommands {
 export function createDepotCommands(dependencies: DepotCommandDependencies): DepotCommands {
   const { db, lists, bots, lookups, assignment, newId } = dependencies;
   const changes = depotChanges(dependencies);
-  const update = (id: string, decide: (state: ShoppingList.State) => readonly ShoppingList.Event[]) =>
-    db.transaction(async () => {
-      const loaded = await lists.load(id);
-      return { before: loaded.state, after: await changes.list(id, loaded, decide(loaded.state)) };
-    });
+  const update = changes.updateList;
 
   const cancel = (orderId: string, decide: (state: ShoppingList.State) => readonly ShoppingList.Event[]) =>
     db.transaction(async () => {
       const id = await lists.idOfOrder(orderId);
       if (!id) return;
-      const { before, after } = await update(id, decide);
-      if (before.status !== after.status) {
+      const { before, state } = await update(id, decide);
+      if (before.status !== state.status) {
         await recallHolder({ bots, changes }, id, before, 'the order was canceled');
       }
     });
@@ -87,8 +83,8 @@ export function createDepotCommands(dependencies: DepotCommandDependencies): Dep
 
     initiateShopping: ({ id }) =>
       db.transaction(async () => {
-        const { before, after } = await update(id, ShoppingList.initiate);
-        if (before.status !== after.status) await assignment.soon();
+        const { before, state } = await update(id, ShoppingList.initiate);
+        if (before.status !== state.status) await assignment.soon();
       }),
 
     assignShoppingList: ({ id, botId }) =>

@@ -1,23 +1,12 @@
+import type { StateRepository } from '@tessera/platform/ddd';
 import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
 import type { BotView } from './robot-operations.js';
 
 /**
  * What the application needs from the outside world. The adapters implement these; the platform's SQL client
- * already has the UnitOfWork shape.
+ * is the UnitOfWork (`@tessera/platform/ddd`).
  */
-export interface UnitOfWork {
-  /** Runs `work` in one transaction (joining the caller's, if there is one). */
-  transaction<T>(work: () => Promise<T>): Promise<T>;
-  /** Runs `callback` once the surrounding transaction has committed (at once outside one). */
-  afterCommit(callback: () => void | Promise<void>): Promise<void>;
-}
-
-/** A list as its aggregate sees it, with the version its next save must still find (0: no row yet). */
-export interface LoadedShoppingList {
-  readonly state: ShoppingList.State;
-  readonly version: number;
-}
 
 /** A shopping list as clients see it. */
 export interface ShoppingListView {
@@ -29,15 +18,12 @@ export interface ShoppingListView {
   readonly createdAt: Date;
 }
 
-/** Shopping lists as rows (CRUD, as the spec), saved with optimistic concurrency; one per order. */
-export interface ShoppingListRepository {
-  /** The empty state at version 0 when no list has that id (including an id that is not a UUID). */
-  load(id: string): Promise<LoadedShoppingList>;
-  /**
-   * Inserts (expectedVersion 0) or updates the row, only if it is still at `expectedVersion`, and only one
-   * list per order; otherwise throws a DomainError of kind `conflict`, for the caller to reload and retry.
-   */
-  save(id: string, state: ShoppingList.State, expectedVersion: number): Promise<void>;
+/**
+ * Shopping lists as rows (CRUD, as the spec), saved with optimistic concurrency; one per order. `load` answers
+ * the empty state at version 0 for an unknown id (including one that is not a UUID); `save` refuses a second
+ * list for the same order with a `conflict`, as it does a row that moved since its load.
+ */
+export interface ShoppingListRepository extends StateRepository<ShoppingList.State> {
   /** The id of the order's list, if it has one. */
   idOfOrder(orderId: string): Promise<string | undefined>;
   find(id: string): Promise<ShoppingListView | undefined>;
@@ -52,20 +38,11 @@ export interface ShoppingListRepository {
   oldestAvailable(): Promise<string | undefined>;
 }
 
-export interface LoadedBot {
-  readonly state: Bot.State;
-  readonly version: number;
-}
-
-/** The bots as rows (`depot.bots`), saved with optimistic concurrency like the lists. */
-export interface BotRepository {
-  /** The empty state at version 0 when no bot has that id. */
-  load(id: string): Promise<LoadedBot>;
-  /**
-   * Inserts (expectedVersion 0) or updates the row if it is still at `expectedVersion`, else throws a
-   * `conflict`. `seen`: the bot itself did this (its last-seen time moves).
-   */
-  save(id: string, state: Bot.State, expectedVersion: number, seen: boolean): Promise<void>;
+/**
+ * The bots as rows (`depot.bots`), saved with optimistic concurrency like the lists. The save's option, `seen`:
+ * the bot itself did this (its last-seen time moves).
+ */
+export interface BotRepository extends StateRepository<Bot.State, boolean> {
   find(id: string): Promise<BotView | undefined>;
   /** Every bot, by id. */
   all(): Promise<BotView[]>;

@@ -1,10 +1,9 @@
+import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Order from '../domain/order.js';
-import type { AggregateStore, IntegrationOutbox, UnitOfWork } from './ports.js';
 
 export interface OrderingCommandDependencies {
-  readonly db: UnitOfWork;
+  /** The orders' event store, which writes a save's integration messages in its transaction (the outbox). */
   readonly orders: AggregateStore<Order.State, Order.Event>;
-  readonly outbox: IntegrationOutbox;
 }
 
 export interface CreateOrder extends Order.OrderToCreate {
@@ -33,37 +32,26 @@ export interface OrderingCommands {
  * in one transaction (inside a message handling, the handling's: the inbox row, the events and the outgoing
  * messages commit together). Creating an order makes no call to other modules: the saga does that work.
  */
-export function createOrderingCommands({
-  db,
-  orders,
-  outbox,
-}: OrderingCommandDependencies): OrderingCommands {
-  const update = (id: string, decide: (state: Order.State) => readonly Order.Event[]) =>
-    db.transaction(async () => {
-      const saved = await orders.update(id, decide);
-      await outbox.publish(id, saved.state, saved.events);
-      return saved;
-    });
-
+export function createOrderingCommands({ orders }: OrderingCommandDependencies): OrderingCommands {
   return {
     async createOrder({ id, ...order }) {
-      const saved = await update(id, (state) => Order.create(state, order));
+      const saved = await orders.update(id, (state) => Order.create(state, order));
       return { created: saved.events.length > 0 };
     },
     async approveOrder({ id, shoppingListId }) {
-      await update(id, (state) => Order.approve(state, { shoppingListId }));
+      await orders.update(id, (state) => Order.approve(state, { shoppingListId }));
     },
     async rejectOrder({ id, reason }) {
-      await update(id, (state) => Order.reject(state, { reason }));
+      await orders.update(id, (state) => Order.reject(state, { reason }));
     },
     async readyOrder({ id, ...input }) {
-      await update(id, (state) => Order.ready(state, input));
+      await orders.update(id, (state) => Order.ready(state, input));
     },
     async completeOrder({ id, invoiceId }) {
-      await update(id, (state) => Order.complete(state, { invoiceId }));
+      await orders.update(id, (state) => Order.complete(state, { invoiceId }));
     },
     async cancelOrder({ id, ...input }) {
-      await update(id, (state) => Order.cancel(state, input));
+      await orders.update(id, (state) => Order.cancel(state, input));
     },
   };
 }

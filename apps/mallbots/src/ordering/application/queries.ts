@@ -1,5 +1,5 @@
+import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Order from '../domain/order.js';
-import type { AggregateStore } from './ports.js';
 
 export interface OrderView extends Order.State {
   readonly id: string;

@@ -10,9 +10,9 @@ import type { OrderEvent } from './events.js';
 /**
  * `unknown` until the order is created: loading a stream that does not exist gives that empty state.
  * `pending` waits for the create-order saga, which approves or rejects it; an approved order is shopped, then
- * `ready` for pickup, then `completed` once paid. It can be `cancelled` while pending or approved.
+ * `ready` for pickup, then `completed` once paid. It can be `canceled` while pending or approved.
  */
-export type Status = 'unknown' | 'pending' | 'approved' | 'rejected' | 'ready' | 'completed' | 'cancelled';
+export type Status = 'unknown' | 'pending' | 'approved' | 'rejected' | 'ready' | 'completed' | 'canceled';
 
 /** A line of the order, as the basket had it at checkout. */
 export interface Item {
@@ -74,7 +74,7 @@ export const aggregate: AggregateType<State, Event> = {
       case 'ordering.OrderCanceled':
         return {
           ...state,
-          status: 'cancelled',
+          status: 'canceled',
           cancellation: {
             by: event.data.canceledBy,
             ...(event.data.reason === undefined ? {} : { reason: event.data.reason }),
@@ -211,14 +211,14 @@ export function reject(state: State, input: { reason: string }): Event[] {
     'the rejection reason cannot be blank',
     'reason',
   );
-  if (state.status === 'rejected' || state.status === 'cancelled') return [];
+  if (state.status === 'rejected' || state.status === 'canceled') return [];
   if (state.status !== 'pending') {
     throw failedPrecondition('order_not_pending', 'the order cannot be rejected: it is not pending');
   }
   return [{ type: 'ordering.OrderRejected', data: { reason } }];
 }
 
-const NOT_READIABLE: ReadonlySet<Status> = new Set(['ready', 'completed', 'cancelled', 'rejected']);
+const NOT_READIABLE: ReadonlySet<Status> = new Set(['ready', 'completed', 'canceled', 'rejected']);
 
 const CANCELABLE: Record<CanceledBy, ReadonlySet<Status>> = {
   customer: new Set(['pending', 'approved']),
@@ -241,8 +241,8 @@ export function cancel(state: State, input: { by: CanceledBy; reason?: string })
     throw failedPrecondition(
       'order_not_cancelable',
       state.status === 'ready' && input.by === 'customer'
-        ? 'the order cannot be cancelled: it is ready for pickup'
-        : 'the order cannot be cancelled',
+        ? 'the order cannot be canceled: it is ready for pickup'
+        : 'the order cannot be canceled',
     );
   }
   return [{ type: 'ordering.OrderCanceled', data: { canceledBy: input.by, ...(reason ? { reason } : {}) } }];

@@ -1,16 +1,10 @@
-import { type AggregateType, type DomainEvent, fold } from '@tessera/platform/ddd';
+import { stateStored, type UnitOfWork } from '@tessera/platform/ddd';
 import * as Invoice from '../domain/invoice.js';
 import * as Payment from '../domain/payment.js';
-import type {
-  IntegrationOutbox,
-  InvoiceRepository,
-  PaymentRepository,
-  RowRepository,
-  UnitOfWork,
-} from './ports.js';
+import type { IntegrationOutbox, InvoiceRepository, PaymentRepository } from './ports.js';
 
 export interface PaymentsCommandDependencies {
-  readonly db: UnitOfWork;
+  readonly db: Pick<UnitOfWork, 'transaction'>;
   readonly payments: PaymentRepository;
   readonly invoices: InvoiceRepository;
   readonly outbox: IntegrationOutbox;
@@ -55,53 +49,48 @@ export function createPaymentsCommands({
   outbox,
   newId,
 }: PaymentsCommandDependencies): PaymentsCommands {
-  const update = <State, Event extends DomainEvent>(
-    type: AggregateType<State, Event>,
-    rows: RowRepository<State>,
-    id: string,
-    decide: (state: State) => readonly Event[],
-    publish?: (state: State, events: readonly Event[], savedVersion: number) => Promise<void>,
-  ) =>
-    db.transaction(async () => {
-      const { state, version } = await rows.load(id);
-      const decided = decide(state);
-      if (decided.length === 0) return;
-      const next = fold(type, decided, state);
-      await rows.save(id, next, version);
-      await publish?.(next, decided, version + 1);
-    });
-
-  const updateInvoice = (id: string, decide: (state: Invoice.State) => readonly Invoice.Event[]) =>
-    update(Invoice.aggregate, invoices, id, decide, (invoice, events, savedVersion) =>
+  const payment = stateStored({ db, aggregate: Payment.aggregate, repository: payments });
+  const invoice = stateStored({
+    db,
+    aggregate: Invoice.aggregate,
+    repository: invoices,
+    onSaved: ({ id: invoiceId, state, events, version }) =>
       outbox.publish(
-        events.map((event) => ({ invoiceId: id, invoice, event })),
-        savedVersion,
+        events.map((event) => ({ invoiceId, invoice: state, event })),
+        version,
       ),
-    );
+  });
 
   return {
     async authorizePayment(input) {
       const id = newId();
-      await update(Payment.aggregate, payments, id, (state) => Payment.authorize(state, input));
+      await payment.update(id, (state) => Payment.authorize(state, input));
       return { id };
     },
 
-    confirmPayment: ({ id, ...input }) =>
-      update(Payment.aggregate, payments, id, (state) => Payment.confirm(state, input)),
+    async confirmPayment({ id, ...input }) {
+      await payment.update(id, (state) => Payment.confirm(state, input));
+    },
 
-    releasePayment: ({ id, orderId }) =>
-      update(Payment.aggregate, payments, id, (state) => Payment.release(state, { orderId })),
+    async releasePayment({ id, orderId }) {
+      await payment.update(id, (state) => Payment.release(state, { orderId }));
+    },
 
-    voidPayment: ({ id, orderId }) =>
-      update(Payment.aggregate, payments, id, (state) => Payment.voidAuthorization(state, { orderId })),
+    async voidPayment({ id, orderId }) {
+      await payment.update(id, (state) => Payment.voidAuthorization(state, { orderId }));
+    },
 
     async createInvoice(input) {
-      await updateInvoice(input.orderId, (state) => Invoice.create(state, input));
+      await invoice.update(input.orderId, (state) => Invoice.create(state, input));
       return { id: input.orderId };
     },
 
-    payInvoice: ({ id }) => updateInvoice(id, Invoice.pay),
+    async payInvoice({ id }) {
+      await invoice.update(id, Invoice.pay);
+    },
 
-    cancelInvoice: ({ id }) => updateInvoice(id, Invoice.cancel),
+    async cancelInvoice({ id }) {
+      await invoice.update(id, Invoice.cancel);
+    },
   };
 }

@@ -3,12 +3,12 @@ import { z } from 'zod';
 /**
  * What Search was told, in its own words, as it records it in its own event store: the integration messages
  * it received (and the names it had to ask for), so that the read model can be rebuilt by replay without
- * asking another context anything. Each schema is version 1: change a shape only by adding a version and an
- * upcaster.
+ * asking another context anything. Each schema is the contract of its current version: change a shape or a
+ * value only by adding a version and an upcaster.
  */
 
 /** The statuses of an order, in Ordering's words (its REST API shows the same ones). */
-export const orderStatuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'cancelled'] as const;
+export const orderStatuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'canceled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 const cents = z.number().int().nonnegative().refine(Number.isSafeInteger, 'must be a safe integer');
@@ -53,12 +53,24 @@ export const searchEventSchemas = {
 export type SearchEventType = keyof typeof searchEventSchemas;
 export type SearchEventData<Type extends SearchEventType> = z.infer<(typeof searchEventSchemas)[Type]>;
 
+/**
+ * Version 2 of OrderStatusChanged: the status is spelled `canceled` (version 1 wrote `cancelled`), so the
+ * events recorded before are read, and replayed into the read model, with today's word.
+ */
+const upcasters: Partial<Record<SearchEventType, Record<number, (data: unknown) => unknown>>> = {
+  'search.OrderStatusChanged': {
+    1: (data) => {
+      const change = data as { status?: unknown };
+      return change.status === 'cancelled' ? { ...change, status: 'canceled' } : data;
+    },
+  },
+};
+
 /** Registry definitions (structurally the platform's TypeDefinition, so the domain needs no registry import). */
-export const searchEventTypes = Object.entries(searchEventSchemas).map(([name, schema]) => ({
-  name,
-  version: 1,
-  schema,
-}));
+export const searchEventTypes = Object.entries(searchEventSchemas).map(([name, schema]) => {
+  const lifts = upcasters[name as SearchEventType];
+  return { name, version: lifts ? 2 : 1, schema, ...(lifts ? { upcasters: lifts } : {}) };
+});
 
 /** One stream per order, customer, store and product: the subject of each event is in its stream's name. */
 export const streams = {

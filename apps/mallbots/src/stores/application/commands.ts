@@ -1,6 +1,6 @@
+import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Product from '../domain/product.js';
 import * as Store from '../domain/store.js';
-import type { AggregateStore } from './ports.js';
 
 export interface StoresCommandDependencies {
   readonly stores: AggregateStore<Store.State, Store.Event>;

@@ -1,12 +1,7 @@
 /**
- * What the application needs from the outside world. The adapters implement these; the platform's event-sourced
- * aggregate repository already has this shape.
+ * What the application needs from the outside world beside its aggregates' store (an AggregateStore of
+ * `@tessera/platform/ddd`, which the platform's event-sourced repository is).
  */
-export interface AggregateStore<State, Event> {
-  load(id: string): Promise<{ readonly state: State }>;
-  /** Loads, decides and appends in one unit of work; a decision of no events appends nothing. */
-  update(id: string, decide: (state: State) => readonly Event[]): Promise<unknown>;
-}
 
 /** A store as the mall directory shows it. */
 export interface MallStore {

@@ -213,7 +213,7 @@ describe('Basket: cancel', () => {
       .thenFails({
         kind: 'failed_precondition',
         code: 'basket_not_cancelable',
-        message: 'the basket cannot be cancelled',
+        message: 'the basket cannot be canceled',
       });
   });
 

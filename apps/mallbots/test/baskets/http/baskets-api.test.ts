@@ -153,7 +153,7 @@ describe.each(testSetups)(
       });
       expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 400, {
         code: 'basket_not_cancelable',
-        detail: 'the basket cannot be cancelled',
+        detail: 'the basket cannot be canceled',
       });
     });
 

@@ -1,4 +1,4 @@
-import { conflict } from '@tessera/platform/ddd';
+import { conflict, type UnitOfWork } from '@tessera/platform/ddd';
 import { describe, expect, it } from 'vitest';
 import { depotAssignment } from '../../../src/depot/application/changes.js';
 import type {
@@ -6,7 +6,6 @@ import type {
   BotSignals,
   IntegrationOutbox,
   ShoppingListRepository,
-  UnitOfWork,
 } from '../../../src/depot/application/ports.js';
 import * as Bot from '../../../src/depot/domain/bot.js';
 import type * as ShoppingList from '../../../src/depot/domain/shopping-list.js';

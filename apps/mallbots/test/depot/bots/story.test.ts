@@ -1,9 +1,9 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mallbots } from '../../../src/app.js';
 import type { RobotOperations } from '../../../src/depot/application/robot-operations.js';
 import { SHOPPING_LIST_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { createDepotModule } from '../../../src/depot/module.js';
-import { mallbotsModules } from '../../../src/modules.js';
 import { eventually, type MallbotsClient, mallbotsClient } from '../../cosec/support.js';
 import { type Recorder, recordMessages } from '../../payments/support/messages.js';
 import { botId, instructionOnceIt } from '../support/bots.js';
@@ -25,7 +25,7 @@ describe.each(testSetups)(
     let wheel: string;
 
     beforeAll(async () => {
-      const modules = mallbotsModules.map((module) =>
+      const modules = mallbots.modules.map((module) =>
         module.name === 'depot'
           ? createDepotModule({
               onRobots: (started) => {

@@ -48,7 +48,7 @@ const histories: Record<Exclude<Order.Status, 'unknown'>, Order.Event[]> = {
   rejected: [created, rejected],
   ready: [created, approved, readied],
   completed: [created, approved, readied, completed],
-  cancelled: [created, canceled],
+  canceled: [created, canceled],
 };
 const statusesExcept = (...allowed: Order.Status[]) =>
   (Object.keys(histories) as Array<keyof typeof histories>).filter((status) => !allowed.includes(status));
@@ -241,15 +241,15 @@ describe('Order: reject', () => {
     expect(state.rejectionReason).toBe('customer is not authorized');
   });
 
-  it('rejecting a cancelled order records nothing: it will not be shopped either way', () => {
+  it('rejecting a canceled order records nothing: it will not be shopped either way', () => {
     const state = spec
-      .given(...histories.cancelled)
+      .given(...histories.canceled)
       .when((s) => Order.reject(s, { reason: 'payment declined' }))
       .thenEvents();
-    expect(state.status).toBe('cancelled');
+    expect(state.status).toBe('canceled');
   });
 
-  it.each(statusesExcept('pending', 'rejected', 'cancelled'))('refuses to reject a %s order', (status) => {
+  it.each(statusesExcept('pending', 'rejected', 'canceled'))('refuses to reject a %s order', (status) => {
     spec
       .given(...histories[status])
       .when((s) => Order.reject(s, { reason: 'payment declined' }))
@@ -281,7 +281,7 @@ describe('Order: cancel', () => {
       .given(...histories[status])
       .when(customerCancels)
       .thenEvents(canceled);
-    expect(state.status).toBe('cancelled');
+    expect(state.status).toBe('canceled');
   });
 
   it('keeps the shopping list of an approved order, so its cancellation can name it', () => {
@@ -296,7 +296,7 @@ describe('Order: cancel', () => {
       .thenFails({
         kind: 'failed_precondition',
         code: 'order_not_cancelable',
-        message: 'the order cannot be cancelled',
+        message: 'the order cannot be canceled',
       });
   });
 
@@ -307,7 +307,7 @@ describe('Order: cancel', () => {
       .thenFails({
         kind: 'failed_precondition',
         code: 'order_not_cancelable',
-        message: 'the order cannot be cancelled: it is ready for pickup',
+        message: 'the order cannot be canceled: it is ready for pickup',
       });
   });
 
@@ -321,12 +321,12 @@ describe('Order: cancel', () => {
           type: 'ordering.OrderCanceled',
           data: { canceledBy: 'staff', reason: 'never picked up' },
         });
-      expect(state.status).toBe('cancelled');
+      expect(state.status).toBe('canceled');
       expect(state.cancellation).toEqual({ by: 'staff', reason: 'never picked up' });
     },
   );
 
-  it.each(['completed', 'rejected', 'cancelled'] as const)('refuses the staff a %s order', (status) => {
+  it.each(['completed', 'rejected', 'canceled'] as const)('refuses the staff a %s order', (status) => {
     spec
       .given(...histories[status])
       .when((s) => Order.cancel(s, { by: 'staff', reason: 'x' }))
@@ -394,7 +394,7 @@ describe('Order: ready', () => {
       .thenFails({ kind: 'failed_precondition', code: 'order_not_pending' });
   });
 
-  it.each(['cancelled', 'rejected'] as const)(
+  it.each(['canceled', 'rejected'] as const)(
     'records nothing for a %s order whose list was shopped anyway',
     (status) => {
       spec

@@ -140,18 +140,18 @@ describe.each(testSetups)(
       expect(await counter('orders_created_total')).toBe(before);
     });
 
-    it('cancels a pending order once: status cancelled, OrderCanceled published without a shopping list', async () => {
+    it('cancels a pending order once: status canceled, OrderCanceled published without a shopping list', async () => {
       const before = await counter('orders_canceled_total');
       const id = await checkout();
       await publishedFor(id, 'ordersapi.OrderCreated');
       expect((await api.call('DELETE', `/api/ordering/${id}`)).statusCode).toBe(204);
-      expect(await api.getOrder(id)).toMatchObject({ status: 'cancelled', total: 40.85 });
+      expect(await api.getOrder(id)).toMatchObject({ status: 'canceled', total: 40.85 });
       const message = await publishedFor(id, 'ordersapi.OrderCanceled');
       expect(message.data).toEqual({ id, customerId, paymentId: 'pay-42', canceledBy: 'customer' });
       expect(() => orderingMessages['ordersapi.OrderCanceled'].parse(message.data)).not.toThrow();
       expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 400, {
         code: 'order_not_cancelable',
-        detail: 'the order cannot be cancelled',
+        detail: 'the order cannot be canceled',
       });
       expect(await counter('orders_canceled_total')).toBe(before + 1);
     });
@@ -167,7 +167,7 @@ describe.each(testSetups)(
       const answer = await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: 'store closed' });
       expect(answer.statusCode).toBe(204);
       expect(await api.getOrder(id)).toMatchObject({
-        status: 'cancelled',
+        status: 'canceled',
         canceledBy: 'staff',
         cancelReason: 'store closed',
       });

@@ -20,7 +20,7 @@ const paidAndCompleted = (overrides: Partial<OrderHistory> = {}) =>
   });
 
 describe('the invariant checker', () => {
-  it('accepts orders that ended once: completed and paid once, rejected, cancelled and unpaid', () => {
+  it('accepts orders that ended once: completed and paid once, rejected, canceled and unpaid', () => {
     expect(
       checkInvariants([
         paidAndCompleted(),
@@ -28,7 +28,7 @@ describe('the invariant checker', () => {
           orderId: 'o2',
           payment: { amountCents: 1, confirmed: false, voided: false },
         }),
-        history(['approved', 'ready', 'cancelled'], {
+        history(['approved', 'ready', 'canceled'], {
           orderId: 'o3',
           invoice: { status: 'canceled', amountCents: 1_234 },
         }),
@@ -63,12 +63,12 @@ describe('the invariant checker', () => {
         seen: [
           { status: 'ready', at: 1 },
           { status: 'completed', at: 2 },
-          { status: 'cancelled', at: 3 },
+          { status: 'canceled', at: 3 },
         ],
       }),
     ]);
-    expect(violations.map((v) => v.problem)).toContain('ended in 2 terminal states: completed, cancelled');
-    expect(violations.map((v) => v.problem)).toContain('completed, cancelled but paid');
+    expect(violations.map((v) => v.problem)).toContain('ended in 2 terminal states: completed, canceled');
+    expect(violations.map((v) => v.problem)).toContain('completed, canceled but paid');
   });
 
   it('finds an order that left a terminal state', () => {
@@ -104,11 +104,11 @@ describe('the invariant checker', () => {
     ).toEqual([{ orderId: 'o1', problem: 'completed but its payment was voided' }]);
   });
 
-  it('finds a cancelled order that was paid', () => {
+  it('finds a canceled order that was paid', () => {
     expect(
       checkInvariants([
-        history(['ready', 'cancelled'], { payCalls: 1, invoice: { status: 'paid', amountCents: 1_234 } }),
+        history(['ready', 'canceled'], { payCalls: 1, invoice: { status: 'paid', amountCents: 1_234 } }),
       ]),
-    ).toEqual([{ orderId: 'o1', problem: 'cancelled but paid' }]);
+    ).toEqual([{ orderId: 'o1', problem: 'canceled but paid' }]);
   });
 });

@@ -66,7 +66,7 @@ describe('the report text', () => {
     actionsPerSecond: 0.8,
     errors: 1,
     recentErrors: ['checkout: answered 500'],
-    orders: { total: 4, completed: 2, rejected: 0, cancelled: 1, open: 1 },
+    orders: { total: 4, completed: 2, rejected: 0, canceled: 1, open: 1 },
     openOrders: [{ orderId: 'o-stuck', status: 'approved' }],
     checkoutsPerSecond: 0.8,
     completedPerSecond: 0.4,
@@ -79,7 +79,7 @@ describe('the report text', () => {
 
   it('names the open orders, the violations and the failure', () => {
     const text = reportText(report);
-    expect(text).toContain('completed 2, rejected 0, cancelled 1, still open 1');
+    expect(text).toContain('completed 2, rejected 0, canceled 1, still open 1');
     expect(text).toContain('FAILED: 1 orders still open when the drain timed out:\n  o-stuck approved');
     expect(text).toContain('FAILED: order o-double its invoice was paid 2 times');
     expect(text).toContain('invariants FAILED (1 violations, drain timed out)');

@@ -1,8 +1,8 @@
 import { createLogger } from '@tessera/platform/observability';
 import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mallbots } from '../../../src/app.js';
 import { type BusyworkReport, runBusywork } from '../../../tools/busywork/run.js';
-import { mallbotsModules } from '../../../src/modules.js';
 import { type Fleet, startFleet } from '../../../tools/robots/fleet.js';
 
 // Every MallBots module on PGlite, three fast simulated robots on the robots' API, and the load generator on
@@ -13,7 +13,7 @@ describe('busywork against a running MallBots', () => {
   let report: BusyworkReport;
 
   beforeAll(async () => {
-    api = await startTestHost(pgliteTestDatabase, mallbotsModules);
+    api = await startTestHost(pgliteTestDatabase, mallbots.modules);
     fleet = startFleet({
       url: api.host.rpcUrl!,
       count: 3,
@@ -52,7 +52,7 @@ describe('busywork against a running MallBots', () => {
   it('bought orders that all ended, at least one completed, with no invariant broken', () => {
     expect(report.orders.total).toBeGreaterThan(0);
     expect(report.orders.completed).toBeGreaterThanOrEqual(1);
-    expect(report.orders.completed + report.orders.rejected + report.orders.cancelled).toBe(
+    expect(report.orders.completed + report.orders.rejected + report.orders.canceled).toBe(
       report.orders.total,
     );
     expect(report.orders.open).toBe(0);

@@ -1,7 +1,7 @@
 import { createLogger } from '@tessera/platform/observability';
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mallbotsModules } from '../../../src/modules.js';
+import { mallbots } from '../../../src/app.js';
 import { botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
 import { eventually, type MallbotsClient, mallbotsClient } from '../../cosec/support.js';
 
@@ -19,7 +19,7 @@ describe.each(testSetups)(
     let wheel: string;
 
     beforeAll(async () => {
-      api = await startTestHost(backend, mallbotsModules, { broker });
+      api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
       const storeA = await mall.createStore('Robot Emporium', 'Level 1');
       const storeB = await mall.createStore('Wheel World', 'Level 2');

@@ -1,5 +1,5 @@
-import { messageHandlingDuration, messagesHandled } from '../../observability/index.js';
-import { identifier, type SqlClient } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { SqlClient } from '../../sql/index.js';
 import {
   type Broker,
   checkName,
@@ -15,6 +15,7 @@ import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter
 import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
+import { messageHandlingDuration, messagesHandled } from '../metrics.js';
 import { brokerChannel } from './schema.js';
 
 export interface EmbeddedBrokerOptions {

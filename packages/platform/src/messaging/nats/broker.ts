@@ -7,7 +7,8 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { identifier, type SqlClient } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { SqlClient } from '../../sql/index.js';
 import {
   type Broker,
   batchHandlerOf,

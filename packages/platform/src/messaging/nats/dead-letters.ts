@@ -1,4 +1,5 @@
-import { identifier, type SqlClient } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { SqlClient } from '../../sql/index.js';
 import type { DeadLetter, DeadLetters } from '../broker.js';
 import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
 import { redriveSubject } from './subjects.js';

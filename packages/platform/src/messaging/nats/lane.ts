@@ -1,10 +1,10 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { messageHandlingDuration, messagesHandled } from '../../observability/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import type { Delivery, Handling } from '../broker.js';
 import { decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import type { Inbox } from '../inbox.js';
+import { messageHandlingDuration, messagesHandled } from '../metrics.js';
 import type { NatsDeadLetters } from './dead-letters.js';
 import type { Leases } from './leases.js';
 

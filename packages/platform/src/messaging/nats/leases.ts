@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { identifier, type SqlClient } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { SqlClient } from '../../sql/index.js';
 
 /**
  * Who handles which lane (ADR 0008, "Lanes"). A group's partitions are lanes; a member (one subscription in

@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { messagesRelayed } from '../../observability/index.js';
-import { identifier, type SqlClient } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { SqlClient } from '../../sql/index.js';
 import { type Faults, isCrash } from '../faults.js';
+import { messagesRelayed } from '../metrics.js';
 import { jetStreamPublisher } from './jetstream-publisher.js';
 import { outboxChannel } from './schema.js';
 

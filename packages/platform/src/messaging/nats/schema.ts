@@ -1,4 +1,5 @@
-import { identifier, type MigrationSet } from '../../sql/index.js';
+import { identifier } from '../../sql/errors.js';
+import type { MigrationSet } from '../../sql/index.js';
 import { inboxTableSql } from '../inbox.js';
 
 /** The channel the outbox notifies on commit, to wake the relays. */

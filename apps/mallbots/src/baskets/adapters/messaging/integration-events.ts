@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@tessera/platform/eventstore';
-import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import { derivedId, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import type { IntegrationOutbox } from '../../application/ports.js';
 import { BASKET_CHANNEL, type BasketsMessage } from '../../contract/integration-events.js';
 import type * as Basket from '../../domain/basket.js';
@@ -54,12 +54,9 @@ export function toIntegrationMessages(
 }
 
 /** Publishes through the broker in the appending transaction (with the embedded broker, that is the outbox). */
-export function brokerOutbox(broker: Broker): IntegrationOutbox {
+export function brokerOutbox(broker: Publisher): IntegrationOutbox {
   return {
-    async publish(id, state, recorded) {
-      const messages = toIntegrationMessages(id, state, recorded);
-      if (messages.length === 0) return;
-      await broker.publish(messages.map((message) => newEnvelope('baskets', message)));
-    },
+    publish: (id, state, recorded) =>
+      publishMessages(broker, 'baskets', toIntegrationMessages(id, state, recorded)),
   };
 }

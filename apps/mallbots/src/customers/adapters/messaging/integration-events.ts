@@ -1,4 +1,4 @@
-import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import { type NewMessage, type Publisher, publishSaveMessages } from '@tessera/platform/messaging';
 import type { CustomerDomainEvent, IntegrationOutbox } from '../../application/ports.js';
 import { CUSTOMER_CHANNEL, type CustomersMessage } from '../../contract/integration-events.js';
 
@@ -25,20 +25,10 @@ export function toIntegrationMessages(events: readonly CustomerDomainEvent[]): N
   });
 }
 
-/**
- * Publishes through the broker in the saving transaction (with the embedded broker, that is the outbox).
- * A save is one version of one row, so `<customer>@<version>` and the message's place name it for good.
- */
-export function brokerOutbox(broker: Broker): IntegrationOutbox {
+/** Publishes through the broker in the saving transaction (with the embedded broker, that is the outbox). */
+export function brokerOutbox(broker: Publisher): IntegrationOutbox {
   return {
-    async publish(events, savedVersion) {
-      const messages = toIntegrationMessages(events);
-      if (messages.length === 0) return;
-      await broker.publish(
-        messages.map((message, index) =>
-          newEnvelope('customers', { ...message, id: derivedId(`${message.key}@${savedVersion}`, index) }),
-        ),
-      );
-    },
+    publish: (events, savedVersion) =>
+      publishSaveMessages(broker, 'customers', toIntegrationMessages(events), savedVersion),
   };
 }

@@ -62,7 +62,7 @@ export function postgresBotRepository(db: Queryable): BotRepository {
         : { state: Bot.aggregate.initialState, version: 0 };
     },
 
-    async save(id, state, expectedVersion, seen) {
+    async save(id, state, expectedVersion, seen = false) {
       const values = [
         id,
         state.name,

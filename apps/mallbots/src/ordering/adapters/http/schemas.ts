@@ -9,7 +9,7 @@ export const idParams = z.object({ id: z.uuid().toLowerCase() });
 
 export const noContent = (description: string) => z.undefined().describe(description);
 
-const statuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'cancelled'] as const;
+const statuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'canceled'] as const;
 type Status = (typeof statuses)[number];
 
 const itemSchema = z.object({
@@ -41,8 +41,8 @@ export const orderResponse = z.object({
     shoppingListId: z.string().optional().describe('Once approved: the shopping list the bots shop'),
     invoiceId: z.string().optional().describe('Once completed: the invoice that was paid'),
     rejectionReason: z.string().optional().describe('When rejected: why'),
-    canceledBy: z.enum(['customer', 'staff']).optional().describe('When cancelled: by whom'),
-    cancelReason: z.string().optional().describe('When cancelled by the staff: why'),
+    canceledBy: z.enum(['customer', 'staff']).optional().describe('When canceled: by whom'),
+    cancelReason: z.string().optional().describe('When canceled by the staff: why'),
   }),
 });
 

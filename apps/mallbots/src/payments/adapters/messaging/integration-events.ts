@@ -1,4 +1,4 @@
-import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import { type NewMessage, type Publisher, publishSaveMessages } from '@tessera/platform/messaging';
 import type { IntegrationOutbox, SavedInvoiceEvent } from '../../application/ports.js';
 import { INVOICE_CHANNEL, type PaymentsMessage } from '../../contract/integration-events.js';
 
@@ -23,20 +23,10 @@ export function toIntegrationMessages(events: readonly SavedInvoiceEvent[]): New
   });
 }
 
-/**
- * Publishes through the broker in the saving transaction (with the embedded broker, that is the outbox).
- * A save is one version of one row, so `<invoice>@<version>` and the message's place name it for good.
- */
-export function brokerOutbox(broker: Broker): IntegrationOutbox {
+/** Publishes through the broker in the saving transaction (with the embedded broker, that is the outbox). */
+export function brokerOutbox(broker: Publisher): IntegrationOutbox {
   return {
-    async publish(events, savedVersion) {
-      const messages = toIntegrationMessages(events);
-      if (messages.length === 0) return;
-      await broker.publish(
-        messages.map((message, index) =>
-          newEnvelope('payments', { ...message, id: derivedId(`${message.key}@${savedVersion}`, index) }),
-        ),
-      );
-    },
+    publish: (events, savedVersion) =>
+      publishSaveMessages(broker, 'payments', toIntegrationMessages(events), savedVersion),
   };
 }

@@ -61,7 +61,7 @@ export function searchHandlers(recording: SearchRecording) {
           unavailableItems,
         }),
       'ordersapi.OrderCanceled': ({ id }, message) =>
-        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'cancelled' }),
+        recording.orderStatusChanged({ ...received(message), orderId: id, status: 'canceled' }),
       'ordersapi.OrderCompleted': ({ id }, message) =>
         recording.orderStatusChanged({ ...received(message), orderId: id, status: 'completed' }),
     }),

@@ -1,5 +1,5 @@
 import type { InlineProjection, RecordedEvent } from '@tessera/platform/eventstore';
-import { type Broker, derivedId, type NewMessage, newEnvelope } from '@tessera/platform/messaging';
+import { derivedId, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import { type StoresMessage, storesChannelOf } from '../../contract/integration-events.js';
 import { productEventSchemas, storeEventSchemas } from '../../domain/events.js';
 import * as Product from '../../domain/product.js';
@@ -62,10 +62,6 @@ export function toIntegrationMessages(recorded: readonly RecordedEvent[]): NewMe
  * Publishes the integration messages of appended events in the appending transaction: with the embedded
  * broker that is the outbox, so a message exists if and only if its events were committed.
  */
-export function publishIntegrationEvents(broker: Broker): InlineProjection {
-  return async (recorded) => {
-    const messages = toIntegrationMessages(recorded);
-    if (messages.length === 0) return;
-    await broker.publish(messages.map((message) => newEnvelope('stores', message)));
-  };
+export function publishIntegrationEvents(broker: Publisher): InlineProjection {
+  return (recorded) => publishMessages(broker, 'stores', toIntegrationMessages(recorded));
 }

@@ -1,0 +1,98 @@
+import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { request as requestTls } from 'node:https';
+import { PROBLEM_CONTENT_TYPE, problem } from '../../http/index.js';
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, not to the request the gateway forwards.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  );
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name)),
+  );
+}
+
+export interface ProxyTarget {
+  /** The upstream's base URL, e.g. http://127.0.0.1:8101. */
+  readonly base: string;
+  /** The path and query to ask it for, e.g. /api/stores?x=1. */
+  readonly path: string;
+  /** Named in the 502 when it does not answer. */
+  readonly name: string;
+}
+
+/**
+ * Streams one request to its upstream and the answer back, unchanged but for hop-by-hop headers: method, path,
+ * query, headers (Idempotency-Key, traceparent, ...), body; status, headers, body. An upstream that cannot be
+ * reached is a 502 problem+json naming it.
+ */
+export function proxyRequest(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  target: ProxyTarget,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const base = new URL(target.base);
+  const send = base.protocol === 'https:' ? requestTls : request;
+  const remote = incoming.socket.remoteAddress;
+  const forwardedFor = [incoming.headers['x-forwarded-for'], remote].filter(Boolean).join(', ');
+  return new Promise<void>((resolve) => {
+    const upstream = send(
+      {
+        protocol: base.protocol,
+        hostname: base.hostname,
+        port: base.port,
+        method: incoming.method,
+        path: `${base.pathname.replace(/\/$/, '')}${target.path}`,
+        headers: {
+          ...forwardable(incoming.headers),
+          'x-forwarded-for': forwardedFor,
+          'x-forwarded-host': incoming.headers['x-forwarded-host'] ?? incoming.headers.host ?? '',
+          'x-forwarded-proto': incoming.headers['x-forwarded-proto'] ?? 'http',
+        },
+        timeout: timeoutMs,
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardable(answer.headers));
+        answer.pipe(outgoing);
+        answer.on('end', resolve);
+        answer.on('error', () => {
+          outgoing.destroy();
+          resolve();
+        });
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    upstream.on('error', (error) => {
+      if (outgoing.headersSent) outgoing.destroy();
+      else {
+        const body = problem(502, `the ${target.name} service did not answer: ${error.message}`, {
+          code: 'upstream_unavailable',
+        });
+        outgoing.writeHead(502, { 'content-type': PROBLEM_CONTENT_TYPE });
+        outgoing.end(JSON.stringify(body));
+      }
+      resolve();
+    });
+    // A client that goes away takes its upstream request with it.
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) upstream.destroy();
+    });
+    incoming.pipe(upstream);
+  });
+}

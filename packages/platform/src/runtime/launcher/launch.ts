@@ -1,0 +1,301 @@
+import { mkdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type Application, selectApplications, selectModules } from '../application.js';
+import { ConfigError } from '../config.js';
+import { collectProblems, orExit } from '../entry-config.js';
+import { provisionDatabases } from './databases.js';
+import { launcherSettings, planTopology, portsFrom } from './plan.js';
+import { type Child, startChild, stopChild, untilReady } from './processes.js';
+
+const STOP_TIMEOUT_MS = 15_000;
+/** Restart back-off: doubles from the first delay up to the last; a process up for a while starts over. */
+const BACKOFF_MS = { first: 500, max: 30_000, healthyAfter: 60_000 };
+
+export interface LaunchOptions {
+  /** The entry script the launcher runs as, which it runs again for each process (`start`, `gateway`, ...). */
+  readonly entry: string;
+  /** Where relative paths (LOG_DIR) and the children's working directory are. */
+  readonly cwd: string;
+}
+
+/**
+ * `npm run start:distributed`: one application as one process per module on this machine, against the
+ * PostgreSQL and NATS servers of DATABASE_URL (an admin connection) and NATS_URL, behind the gateway on PORT
+ * (ADR 0019), with its companions beside. It supervises them: a process that dies is restarted with back-off
+ * and the log says so; a stop (Ctrl-C, SIGTERM) stops them all in order; and a launcher that is killed takes
+ * them with it (they watch its pipe).
+ */
+export async function launch(applications: readonly Application[], options: LaunchOptions): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const [application, settings, names] = orExit(() => {
+    const chosen = selectApplications(applications, process.env.APPS);
+    const [only] = chosen;
+    if (chosen.length !== 1 || !only) {
+      throw new ConfigError([
+        `the launcher starts one application: set APPS to one of ${applications.map((a) => a.name).join(', ')}`,
+      ]);
+    }
+    const [loaded, modules] = collectProblems(
+      () => launcherSettings(only, process.env),
+      () => selectModules(only.modules, process.env.MODULES).map((module) => module.name),
+    );
+    return [only, loaded, modules] as const;
+  }, 2);
+  const host = settings.HOST;
+  const companions = application.companions.filter((companion) => names.includes(companion.beside));
+  const ports = {
+    http:
+      settings.HTTP_PORT_BASE === 0
+        ? await freePorts(host, names.length)
+        : portsFrom(settings.HTTP_PORT_BASE, names.length),
+    rpc:
+      settings.RPC_PORT_BASE === 0
+        ? await freePorts(host, names.length)
+        : portsFrom(settings.RPC_PORT_BASE, names.length),
+    gateway: settings.PORT === 0 ? (await freePorts(host, 1))[0]! : settings.PORT,
+  };
+  const taken = await takenPorts(host, [...ports.http, ...ports.rpc, ports.gateway]);
+  if (taken.length > 0) {
+    process.stderr.write(
+      `ports already in use on ${host}: ${taken.join(', ')}\n` +
+        'stop what listens there, or choose others: PORT (gateway), HTTP_PORT_BASE, RPC_PORT_BASE (0: any free)\n',
+    );
+    process.exit(1);
+  }
+  const nats = await unreachableNats(settings.NATS_URL);
+  if (nats) {
+    process.stderr.write(`cannot reach NATS at ${settings.NATS_URL}: ${nats}\n`);
+    process.exit(1);
+  }
+  const plan = planTopology(application, settings, names, ports);
+  const logDir = resolve(options.cwd, settings.LOG_DIR);
+  mkdirSync(logDir, { recursive: true });
+
+  interface Spec {
+    readonly name: string;
+    readonly args: readonly string[];
+    readonly env: NodeJS.ProcessEnv;
+    readonly readiness?: string;
+  }
+  const supervised = new Map<string, { spec: Spec; child: Child; restarts: number }>();
+  const moduleNames: string[] = [];
+  const edgeNames: string[] = []; // the gateway and the companions: stopped first
+  let stopping: Promise<never> | undefined;
+
+  function shutdown(code: number, why: string): Promise<never> {
+    stopping ??= (async () => {
+      say(why);
+      for (const group of [edgeNames, moduleNames]) {
+        await Promise.all(
+          group.map(async (name) => {
+            const entry = supervised.get(name);
+            if (!entry) return;
+            const how = await stopChild(entry.child, STOP_TIMEOUT_MS);
+            say(`  ${name} ${how === 'killed' ? 'killed (did not stop in time)' : 'stopped'}`);
+          }),
+        );
+      }
+      say('all stopped');
+      process.exit(code);
+    })();
+    return stopping;
+  }
+  process.once('SIGINT', () => void shutdown(0, 'stopping (SIGINT)...'));
+  process.once('SIGTERM', () => void shutdown(0, 'stopping (SIGTERM)...'));
+  process.once('SIGHUP', () => void shutdown(0, 'stopping (SIGHUP)...'));
+
+  const spawnSpec = (spec: Spec) =>
+    startChild({
+      name: spec.name,
+      args: spec.args,
+      cwd: options.cwd,
+      env: spec.env,
+      log: join(logDir, `${spec.name}.log`),
+    });
+
+  /** A process that dies while the others run is started again after a back-off, which grows while it keeps dying. */
+  function supervise(name: string) {
+    const entry = supervised.get(name);
+    if (!entry) return;
+    const startedAt = Date.now();
+    void entry.child.exited.then(async (code) => {
+      if (stopping) return;
+      if (code === 0 && entry.spec.readiness === undefined) {
+        say(`${name} finished`);
+        return;
+      }
+      if (Date.now() - startedAt > BACKOFF_MS.healthyAfter) entry.restarts = 0;
+      const delay = Math.min(BACKOFF_MS.first * 2 ** entry.restarts, BACKOFF_MS.max);
+      entry.restarts += 1;
+      process.stderr.write(
+        `${name} exited unexpectedly (${code}); restarting it in ${delay} ms (restart ${entry.restarts}); its last lines (${entry.child.log}):\n${entry.child.lastLines(10)}\n`,
+      );
+      await new Promise((done) => setTimeout(done, delay));
+      if (stopping) return;
+      entry.child = spawnSpec(entry.spec);
+      say(`restarted ${name} (pid ${entry.child.process.pid})`);
+      supervise(name);
+      if (entry.spec.readiness) {
+        untilReady(entry.child, entry.spec.readiness, Date.now() + settings.READY_TIMEOUT * 1000).then(
+          () => say(`${name} ready again`),
+          () => undefined, // it exited or is slow: its exit, if any, is supervised above
+        );
+      }
+    });
+  }
+
+  async function startAll(group: string[], specs: readonly Spec[]) {
+    const started = specs.map((spec) => {
+      const child = spawnSpec(spec);
+      supervised.set(spec.name, { spec, child, restarts: 0 });
+      group.push(spec.name);
+      say(`  started ${spec.name} (pid ${child.process.pid}), log ${child.log}`);
+      return { child, readiness: spec.readiness };
+    });
+    const deadline = Date.now() + settings.READY_TIMEOUT * 1000;
+    const failures = await Promise.all(
+      started.map(async ({ child, readiness }) => {
+        if (!readiness) return undefined;
+        try {
+          await untilReady(child, readiness, deadline);
+          say(`  ${child.name} ready`);
+          return undefined;
+        } catch (error) {
+          return { child, error: error as Error };
+        }
+      }),
+    );
+    for (const failure of failures) {
+      if (!failure || stopping) continue;
+      process.stderr.write(`\n${failure.error.message}; its last lines (${failure.child.log}):\n`);
+      process.stderr.write(`${failure.child.lastLines()}\n`);
+    }
+    if (failures.some(Boolean)) await shutdown(1, `${application.title} did not start; stopping what did...`);
+    for (const spec of specs) supervise(spec.name);
+  }
+
+  try {
+    say(`creating the databases and roles ${settings.DISTRIBUTED_PREFIX}_<module> (if missing)...`);
+    await provisionDatabases(settings.DATABASE_URL, plan.modules, settings.DISTRIBUTED_DB_PASSWORD);
+  } catch (error) {
+    process.stderr.write(
+      `cannot prepare the databases on ${redacted(settings.DATABASE_URL)}: ${(error as Error).message}\n`,
+    );
+    process.exit(1);
+  }
+
+  say(
+    `starting ${plan.modules.length} module processes (NATS ${settings.NATS_URL}, stream ${settings.NATS_STREAM})...`,
+  );
+  await startAll(
+    moduleNames,
+    plan.modules.map((entry) => ({
+      name: entry.module,
+      args: [options.entry, 'start'],
+      env: { ...process.env, ...plan.moduleEnv(entry) },
+      readiness: `${plan.httpUrl(entry.module)}/readiness`,
+    })),
+  );
+
+  say(
+    companions.length > 0
+      ? `starting the gateway and ${companions.map((c) => c.name).join(', ')}...`
+      : 'starting the gateway...',
+  );
+  const gatewayUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${plan.gatewayPort}`;
+  await startAll(edgeNames, [
+    {
+      name: 'gateway',
+      args: [options.entry, 'gateway'],
+      env: { ...process.env, ...plan.gatewayEnv() },
+      readiness: `${gatewayUrl}/readiness`,
+    },
+    ...companions.map((companion) => ({
+      name: companion.name,
+      args: [options.entry, 'companion', companion.name],
+      env: {
+        ...process.env,
+        APPS: application.name,
+        COMPANION_HTTP_URL: plan.httpUrl(companion.beside),
+        COMPANION_RPC_URL: plan.rpcUrl(companion.beside),
+        LOG_FORMAT: 'json',
+      },
+    })),
+  ]);
+
+  const pid = (name: string) => String(supervised.get(name)?.child.process.pid ?? '-');
+  const log = (name: string) => supervised.get(name)?.child.log ?? '';
+  const rows = [
+    ['process', 'HTTP', 'RPC', 'pid', 'log'],
+    ['gateway', gatewayUrl, '-', pid('gateway'), log('gateway')],
+    ...plan.modules.map((entry) => [
+      entry.module,
+      plan.httpUrl(entry.module),
+      plan.rpcUrl(entry.module),
+      pid(entry.module),
+      log(entry.module),
+    ]),
+    ...companions.map((companion) => [
+      companion.name,
+      '-',
+      `-> ${plan.rpcUrl(companion.beside)}`,
+      pid(companion.name),
+      log(companion.name),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  say('');
+  for (const row of rows)
+    say(`  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd());
+  say(
+    `\n${application.title} (distributed) is running at ${gatewayUrl} (API docs at ${gatewayUrl}/docs); Ctrl-C stops it all`,
+  );
+}
+
+async function freePorts(host: string, count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const server = createServer();
+      await new Promise<void>((done) => server.listen(0, host, done));
+      return server;
+    }),
+  );
+  const found = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  return found;
+}
+
+async function takenPorts(host: string, candidates: readonly number[]): Promise<number[]> {
+  const taken: number[] = [];
+  for (const port of candidates) {
+    const server = createServer();
+    const free = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, host, () => done(true));
+    });
+    if (free) await new Promise((done) => server.close(done));
+    else taken.push(port);
+  }
+  return taken;
+}
+
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/** Why the first NATS server does not accept a connection, or undefined when it does: a clear error up front. */
+async function unreachableNats(urls: string): Promise<string | undefined> {
+  const url = new URL(urls.split(',')[0]!.trim());
+  return new Promise((done) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || 4222) });
+    socket.setTimeout(3_000, () => socket.destroy(new Error('no answer within 3 s')));
+    socket.once('connect', () => {
+      socket.destroy();
+      done(undefined);
+    });
+    socket.once('error', (error) => done(error.message));
+  });
+}

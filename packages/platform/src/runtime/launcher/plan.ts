@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { Application } from '../application.js';
+import { ConfigError } from '../config.js';
+import { formatServiceAddresses } from '../service-addresses.js';
+
+const port = z.coerce.number('must be a whole number').int('must be a whole number').min(0).max(65_535);
+
+const launcherSchema = (application: Application) =>
+  z.object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/postgres'),
+    NATS_URL: z
+      .string()
+      .regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// URL')
+      .default('nats://127.0.0.1:4222'),
+    NATS_STREAM: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, '_' or '-'")
+      .default(application.name),
+    DISTRIBUTED_PREFIX: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_]{0,40}$/,
+        "must be a lower-case letter, then up to 40 lower-case letters, digits or '_'",
+      )
+      .default(application.name.replaceAll('-', '_')),
+    DISTRIBUTED_DB_PASSWORD: z.string().optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(8080),
+    HTTP_PORT_BASE: port.default(8101),
+    RPC_PORT_BASE: port.default(9101),
+    LOG_DIR: z.string().min(1).default('.data/distributed'),
+    READY_TIMEOUT: z.coerce.number('must be a number of seconds').positive().default(60),
+  });
+
+export type LauncherSettings = z.infer<ReturnType<typeof launcherSchema>>;
+
+/** The launcher's settings for an application from the environment; every bad variable named in one ConfigError. */
+export function launcherSettings(application: Application, env: NodeJS.ProcessEnv): LauncherSettings {
+  const schema = launcherSchema(application);
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        return `${key} ${issue.message} (got ${JSON.stringify(env[key])})`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** One module's process: its database and role (same name), its ports. */
+export interface ModuleProcess {
+  readonly module: string;
+  /** Database and role: `<prefix>_<module>`. */
+  readonly database: string;
+  readonly databaseUrl: string;
+  readonly httpPort: number;
+  readonly rpcPort: number;
+}
+
+export interface Plan {
+  readonly modules: readonly ModuleProcess[];
+  readonly gatewayPort: number;
+  readonly host: string;
+  httpUrl(module: string): string;
+  rpcUrl(module: string): string;
+  /** The environment a module process gets on top of the launcher's own. */
+  moduleEnv(process: ModuleProcess): NodeJS.ProcessEnv;
+  gatewayEnv(): NodeJS.ProcessEnv;
+}
+
+/**
+ * Where every process of the distributed topology listens and what it connects to. Ports: given ones, or (a
+ * base of 0) the free ones `allocate` finds.
+ */
+export function planTopology(
+  application: Application,
+  settings: LauncherSettings,
+  moduleNames: readonly string[],
+  ports: { http: readonly number[]; rpc: readonly number[]; gateway: number },
+): Plan {
+  const admin = new URL(settings.DATABASE_URL);
+  const modules = moduleNames.map((module, index): ModuleProcess => {
+    const database = `${settings.DISTRIBUTED_PREFIX}_${module}`;
+    const url = new URL(admin);
+    url.username = database;
+    url.password = settings.DISTRIBUTED_DB_PASSWORD ?? '';
+    url.pathname = `/${database}`;
+    return {
+      module,
+      database,
+      databaseUrl: url.toString(),
+      httpPort: ports.http[index] as number,
+      rpcPort: ports.rpc[index] as number,
+    };
+  });
+  const shown = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
+  const byName = new Map(modules.map((entry) => [entry.module, entry]));
+  const entry = (module: string) => {
+    const found = byName.get(module);
+    if (!found) throw new Error(`no process for the module ${module}`);
+    return found;
+  };
+  const httpUrl = (module: string) => `http://${shown}:${entry(module).httpPort}`;
+  const rpcUrl = (module: string) => `http://${shown}:${entry(module).rpcPort}`;
+  const httpServices = formatServiceAddresses(modules.map(({ module }) => [module, httpUrl(module)]));
+  const rpcServices = formatServiceAddresses(
+    modules
+      .filter(({ module }) => application.rpcProviders.includes(module))
+      .map(({ module }) => [module, rpcUrl(module)]),
+  );
+  return {
+    modules,
+    gatewayPort: ports.gateway,
+    host: settings.HOST,
+    httpUrl,
+    rpcUrl,
+    moduleEnv: (process) => ({
+      APPS: application.name,
+      MODULES: process.module,
+      DATABASE_URL: process.databaseUrl,
+      DATA_DIR: '',
+      NATS_URL: settings.NATS_URL,
+      NATS_STREAM: settings.NATS_STREAM,
+      HOST: settings.HOST,
+      PORT: String(process.httpPort),
+      RPC_PORT: String(process.rpcPort),
+      // Where the RPC providers serve: the synchronous calls between modules (ADR 0017).
+      RPC_SERVICES: rpcServices,
+      // Companions are processes of their own here.
+      COMPANIONS: 'off',
+      // Every module process shares one server (100 connections by default) with whatever else runs on it.
+      DATABASE_POOL_SIZE: '6',
+      LOG_FORMAT: 'json',
+    }),
+    gatewayEnv: () => ({
+      HOST: settings.HOST,
+      PORT: String(ports.gateway),
+      APPS: application.name,
+      HTTP_SERVICES: httpServices,
+      LOG_FORMAT: 'json',
+    }),
+  };
+}
+
+export const portsFrom = (base: number, count: number) => Array.from({ length: count }, (_, i) => base + i);

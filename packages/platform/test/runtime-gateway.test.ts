@@ -1,0 +1,202 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@tessera/platform/observability';
+import { createGateway } from '@tessera/platform/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** What an upstream saw of one request. */
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A small upstream: records each request, answers /readiness and /openapi.json, echoes the rest. */
+async function upstream(name: string, options: { ready?: boolean; paths?: string[] } = {}) {
+  const seen: Seen[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+      if (request.url === '/readiness') {
+        response.writeHead(options.ready === false ? 503 : 200).end('{}');
+      } else if (request.url === '/openapi.json') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            openapi: '3.1.0',
+            info: { title: name, version: '1' },
+            tags: [{ name, description: `the ${name} module` }, { name: 'admin' }],
+            paths: Object.fromEntries((options.paths ?? []).map((path) => [path, { get: { tags: [name] } }])),
+            components: { schemas: { Problem: { type: 'object' }, [`${name}Thing`]: { type: 'string' } } },
+          }),
+        );
+      } else {
+        response
+          .writeHead(request.url?.includes('missing') ? 404 : 201, {
+            'content-type': 'application/json',
+            'idempotent-replayed': 'true',
+            'x-upstream': name,
+          })
+          .end(JSON.stringify({ upstream: name, url: request.url }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { seen, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+interface MergedDocument {
+  paths: object;
+  components: { schemas: object };
+  tags: Array<{ name: string }>;
+  info: { title: string; version: string; description: string };
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+describe('the gateway', () => {
+  let stores: Awaited<ReturnType<typeof upstream>>;
+  let cosec: Awaited<ReturnType<typeof upstream>>;
+  let gatewayUrl: string;
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+  const down = 'http://127.0.0.1:1'; // nothing listens on port 1
+
+  beforeAll(async () => {
+    stores = await upstream('stores', { paths: ['/api/stores', '/api/stores/{id}', '/admin/messaging/lag'] });
+    cosec = await upstream('cosec', { paths: ['/admin/sagas/{saga}/{id}', '/asyncapi.json'] });
+    gateway = await createGateway({
+      services: new Map([
+        ['stores', stores.url],
+        ['cosec', cosec.url],
+        ['payments', down],
+      ]),
+      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
+      info: { title: 'MallBots', version: '9.9.9' },
+      probeTimeoutMs: 1_000,
+    });
+    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await Promise.all([close(stores.server), close(cosec.server)]);
+  });
+
+  it("passes a request through to its module's process: method, path, query, headers, body", async () => {
+    const body = JSON.stringify({ name: 'Corner Shop', location: 'Level 1' });
+    const response = await fetch(`${gatewayUrl}/api/stores/s-1/products?limit=5&x=%20y`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': 'key-123',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        'x-correlation-id': 'corr-1',
+      },
+      body,
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-upstream')).toBe('stores');
+    expect(response.headers.get('idempotent-replayed')).toBe('true');
+    expect(await response.json()).toEqual({
+      upstream: 'stores',
+      url: '/api/stores/s-1/products?limit=5&x=%20y',
+    });
+    const [request] = stores.seen.filter(({ url }) => url.startsWith('/api/stores/s-1'));
+    expect(request).toMatchObject({ method: 'POST', body });
+    expect(request!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'idempotency-key': 'key-123',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      'x-correlation-id': 'corr-1',
+      'x-forwarded-for': '127.0.0.1',
+    });
+    expect(request!.headers['x-forwarded-host']).toBe(new URL(gatewayUrl).host);
+  });
+
+  it("passes the upstream's status and body back as they are, an error included", async () => {
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      const response = await fetch(`${gatewayUrl}/api/stores/missing`, { method });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ upstream: 'stores', url: '/api/stores/missing' });
+    }
+    expect(
+      stores.seen.filter(({ url }) => url === '/api/stores/missing').map(({ method }) => method),
+    ).toEqual(['GET', 'DELETE', 'PUT']);
+    const bare = await fetch(`${gatewayUrl}/api/stores`);
+    expect(await bare.json()).toEqual({ upstream: 'stores', url: '/api/stores' });
+  });
+
+  it("routes /admin/<module>/... to that process's /admin/...", async () => {
+    const response = await fetch(`${gatewayUrl}/admin/cosec/sagas/cosec.CreateOrder/o-1?full=1`);
+    expect(await response.json()).toEqual({
+      upstream: 'cosec',
+      url: '/admin/sagas/cosec.CreateOrder/o-1?full=1',
+    });
+  });
+
+  it('answers 502 problem+json naming the module when its process does not answer', async () => {
+    const response = await fetch(`${gatewayUrl}/api/payments/p-1`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { detail: string };
+    expect(problem).toMatchObject({ status: 502, code: 'upstream_unavailable' });
+    expect(problem.detail).toContain('the payments service did not answer');
+  });
+
+  it('answers 404 problem+json for a module it does not know', async () => {
+    for (const path of ['/api/warehouse/1', '/admin/warehouse/lag', '/elsewhere']) {
+      const response = await fetch(`${gatewayUrl}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it("merges every process's OpenAPI document into one, admin paths under /admin/<module>", async () => {
+    for (const path of ['/openapi.json', '/docs/json']) {
+      const response = await fetch(`${gatewayUrl}${path}`);
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as MergedDocument;
+      expect(Object.keys(document.paths)).toEqual([
+        '/admin/cosec/sagas/{saga}/{id}',
+        '/admin/stores/messaging/lag',
+        '/api/stores',
+        '/api/stores/{id}',
+      ]);
+      expect(Object.keys(document.components.schemas).sort()).toEqual([
+        'Problem',
+        'cosecThing',
+        'storesThing',
+      ]);
+      expect(document.tags.map((tag) => tag.name)).toEqual(['stores', 'admin', 'cosec']);
+      expect(document.info).toMatchObject({ title: 'MallBots', version: '9.9.9' });
+      expect(document.info.description).toContain('Not answering now, so not shown: payments.');
+    }
+    const ui = await fetch(`${gatewayUrl}/docs/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('is ready only when every upstream is', async () => {
+    expect((await fetch(`${gatewayUrl}/liveness`)).status).toBe(200);
+    const response = await fetch(`${gatewayUrl}/readiness`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: 'not ready',
+      checks: { stores: true, cosec: true, payments: false },
+    });
+    const all = await createGateway({
+      services: new Map([['stores', stores.url]]),
+      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
+      info: { title: 'MallBots', version: '1' },
+    });
+    try {
+      const reply = await all.inject({ method: 'GET', url: '/readiness' });
+      expect(reply.statusCode).toBe(200);
+    } finally {
+      await all.close();
+    }
+  });
+});
