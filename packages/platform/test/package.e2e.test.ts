@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exclusively, outsideEnvironment, root, run, timed } from './support/processes.js';
+import { exclusively, freePort, outsideEnvironment, root, run, timed } from './support/processes.js';
 
 /**
  * @tessera/platform as its users get it: `npm pack` (whose prepack builds dist/), then an application outside
  * the repository that depends on the tarball, installs it with npm, type-checks its TypeScript against the
  * tarball's declarations with tsc and runs the JavaScript with plain node: no tsx, no `@tessera/source`.
- * The application is test/fixtures/tiny-app/src, the walk-through of docs/guides/new-application.md.
+ * The application is test/fixtures/tiny-app/src: the walk-through of docs/guides/new-application.md.
  */
 
 const platformDir = fileURLToPath(new URL('..', import.meta.url));
@@ -154,12 +154,15 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
   }, 600_000);
 });
 
-/** Starts the compiled application with plain node; resolves with its URL once it says it is running. */
-function start(project: string): Promise<string> {
+/** Starts the compiled application with plain node on a free port; resolves with its URL once it is ready. */
+async function start(project: string): Promise<string> {
+  const [port, rpcPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: project,
     env: outsideEnvironment({
-      PORT: '0',
+      PORT: String(port),
+      RPC_PORT: String(rpcPort),
       HOST: '127.0.0.1',
       DATA_DIR: join(work, 'data'),
       DATABASE_URL: '',
@@ -170,21 +173,18 @@ function start(project: string): Promise<string> {
   });
   app = child;
   let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not running after 120s:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before running:\n${output}`));
-    });
-  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`exited with ${child.exitCode} before it was ready:\n${output}`);
+    const ready = await fetch(`${url}/readiness`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return url;
+    if (Date.now() > deadline) throw new Error(`not ready after 120s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

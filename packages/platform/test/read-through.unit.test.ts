@@ -5,25 +5,29 @@ import { describe, expect, it } from 'vitest';
 function world(copy: Record<string, string>, source: Record<string, string>) {
   const log: string[] = [];
   let tick = 0;
-  const lookUp = readThrough<string>({
-    cached: async (id) => {
-      log.push(`cached ${id}`);
-      return copy[id];
+  const lookUp = readThrough<string>(
+    {
+      find: async (id) => {
+        log.push(`cached ${id}`);
+        return copy[id];
+      },
+      now: async () => {
+        log.push('now');
+        return new Date(++tick * 1000);
+      },
+      remember: async (value, since) => {
+        log.push(`remember ${value} since ${since.getTime()}`);
+        copy[value.toLowerCase()] = value;
+      },
     },
-    now: async () => {
-      log.push('now');
-      return new Date(++tick * 1000);
+    {
+      fetch: async (id) => {
+        log.push(`fetch ${id}`);
+        return source[id];
+      },
+      missing: (id) => new Error(`unknown ${id}`),
     },
-    fetch: async (id) => {
-      log.push(`fetch ${id}`);
-      return source[id];
-    },
-    remember: async (value, since) => {
-      log.push(`remember ${value} since ${since.getTime()}`);
-      copy[value.toLowerCase()] = value;
-    },
-    missing: (id) => new Error(`unknown ${id}`),
-  });
+  );
   return { log, lookUp };
 }
 

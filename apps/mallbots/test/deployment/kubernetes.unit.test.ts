@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compiledCommand,
   documentsOf,
+  entryCommand,
+  exists,
   filesUnder,
   isMallbotsImage,
   knownVariables,
   moduleNames,
+  ROBOTS_SCRIPT,
   servicesOf,
   yamlOf,
 } from './support.js';
@@ -100,7 +104,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(named('Service', module), `Service ${module}`).toBeDefined();
       const [container] = containersOf(deployment!);
       expect(isMallbotsImage(container!.image)).toBe(true);
-      expect(container!.command, 'the image default: main.ts').toBeUndefined();
+      expect(container!.command, "the image's default command").toBeUndefined();
       expect(container!.env?.find((variable) => variable.name === 'MODULES')?.value).toBe(module);
     }
     expect(kustomization.images.map((image) => image.name)).toContain('mallbots');
@@ -238,10 +242,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   it("runs the gateway and the robots from the same image, the robots against the depot's RPC port", () => {
     const [gateway] = containersOf(named('Deployment', 'gateway')!);
     expect(isMallbotsImage(gateway!.image)).toBe(true);
-    expect(gateway!.command?.join(' ')).toContain('apps/mallbots/src/gateway/main.ts');
+    expect(gateway!.command).toEqual(entryCommand('gateway'));
     const [robots] = containersOf(named('Deployment', 'robots')!);
     expect(isMallbotsImage(robots!.image)).toBe(true);
-    expect(robots!.command?.join(' ')).toContain('apps/mallbots/tools/robots/main.ts');
+    expect(exists(ROBOTS_SCRIPT)).toBe(true);
+    expect(robots!.command).toEqual(compiledCommand(ROBOTS_SCRIPT));
     const url = new URL(robots!.env!.find((variable) => variable.name === 'ROBOTS_URL')!.value!);
     const depot = named('Service', url.hostname);
     expect(depot?.metadata.name).toBe('depot');

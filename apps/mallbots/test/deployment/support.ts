@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '@tessera/platform/runtime';
+import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 import { mallbots } from '../../src/app.js';
 
@@ -59,3 +60,77 @@ export function filesUnder(dir: string, extensions: readonly string[]): string[]
     );
   return walk(base).sort();
 }
+
+/** The repository's applications, as its entry finds them: each apps/<name>/src/app.ts. */
+export const applicationNames = () =>
+  readdirSync(join(root, 'apps'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && exists(`apps/${entry.name}/src/app.ts`))
+    .map((entry) => entry.name);
+
+/** The Dockerfile's stages in order, each with its instructions (continuation lines joined, comments left out). */
+export function dockerfileStages(): { name: string | undefined; instructions: string[] }[] {
+  const lines = read('Dockerfile')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  const stages: { name: string | undefined; instructions: string[] }[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ name: from[1], instructions: [] });
+    stages.at(-1)?.instructions.push(line);
+  }
+  return stages;
+}
+
+/** The arguments of a stage's instructions of one kind (`RUN`, `COPY`, ...). */
+export const argumentsOf = (stage: { instructions: string[] }, keyword: string) =>
+  stage.instructions.flatMap((line) => {
+    const match = new RegExp(`^${keyword}\\s+(.+)$`).exec(line);
+    return match ? [match[1]!] : [];
+  });
+
+/** The command the image runs: the last stage's CMD (exec form). The one place its entry is written. */
+export function imageCommand(): string[] {
+  const [cmd] = argumentsOf(dockerfileStages().at(-1)!, 'CMD');
+  return JSON.parse(cmd!) as string[];
+}
+
+/**
+ * The applications' build (apps/tsconfig.build.json, run by `npm run build`): the folder it compiles from and
+ * the one it writes to, relative to the root.
+ */
+export function applicationsBuild(): { rootDir: string; outDir: string } {
+  const path = join(root, 'apps/tsconfig.build.json');
+  const { config } = ts.readConfigFile(path, ts.sys.readFile) as {
+    config: { compilerOptions: { rootDir: string; outDir: string } };
+  };
+  const relativeToRoot = (dir: string) => relative(root, join(root, 'apps', dir)) || '.';
+  return {
+    rootDir: relativeToRoot(config.compilerOptions.rootDir),
+    outDir: relativeToRoot(config.compilerOptions.outDir),
+  };
+}
+
+/** The TypeScript source a compiled `.js` of the applications' build comes from; undefined if it is none. */
+export function sourceOfCompiled(path: string): string | undefined {
+  const { rootDir, outDir } = applicationsBuild();
+  const prefix = `${outDir}/`;
+  if (!path.startsWith(prefix) || !path.endsWith('.js')) return undefined;
+  return join(rootDir, `${path.slice(prefix.length, -'.js'.length)}.ts`);
+}
+
+/** Where the applications' build writes the JavaScript of one of their TypeScript files. */
+export function compiledOf(source: string): string {
+  const { rootDir, outDir } = applicationsBuild();
+  if (!source.startsWith(`${rootDir}/`) || !source.endsWith('.ts')) throw new Error(`${source} is not built`);
+  return join(outDir, `${source.slice(rootDir.length + 1, -'.ts'.length)}.js`);
+}
+
+/** The robot simulator on its own (compose's and Kubernetes' robots), as its TypeScript source. */
+export const ROBOTS_SCRIPT = 'apps/mallbots/tools/robots/main.ts';
+
+/** The image's command with another subcommand of the entry, e.g. `node dist/main.js gateway`. */
+export const entryCommand = (...args: string[]) => [...imageCommand().slice(0, 2), ...args];
+
+/** The command that runs, in the image, the compiled form of a script of the applications. */
+export const compiledCommand = (source: string) => ['node', compiledOf(source)];

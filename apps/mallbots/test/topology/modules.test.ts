@@ -1,4 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConfigError,
   launcherSettings,
@@ -73,6 +77,58 @@ describe('a MallBots process with a bad MODULES', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('MODULES names an unknown module "warehouse"');
   }, 60_000);
+});
+
+describe('a port already taken', () => {
+  /** Runs `npm start`'s entry on a fresh embedded database until it exits, with one of its ports taken. */
+  async function startWithTaken(variable: 'PORT' | 'RPC_PORT') {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'mallbots-port-'));
+    try {
+      const [node, args] = entryCommand('start');
+      const child = spawn(node, args, {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          DATABASE_URL: '',
+          NATS_URL: '',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          RPC_PORT: '0',
+          [variable]: String(port),
+          ROBOTS: '0',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      return { code, stderr, port };
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it.concurrent.each(['PORT', 'RPC_PORT'] as const)(
+    '(%s) stops the start with one line naming the variable, no stack trace',
+    async (variable) => {
+      const { code, stderr, port } = await startWithTaken(variable);
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `port ${port} is already in use: stop what listens there, or set ${variable} to another`,
+      );
+      expect(stderr).not.toContain('EADDRINUSE');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+    90_000,
+  );
 });
 
 describe('service addresses (HTTP_SERVICES, RPC_SERVICES)', () => {

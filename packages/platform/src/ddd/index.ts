@@ -15,6 +15,8 @@ export {
   permissionDenied,
   unauthenticated,
 } from './errors.js';
+export { fromCents, hasAtMostTwoDecimals, toCents } from './money.js';
+export type { LocalCopy } from './read-through.js';
 export { readThrough } from './read-through.js';
 export type {
   AggregateStore,

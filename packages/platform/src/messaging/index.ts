@@ -17,6 +17,8 @@ export { createEmbeddedBroker } from './embedded/broker.js';
 export { embeddedBrokerMigrations } from './embedded/schema.js';
 export type { Envelope, NewMessage } from './envelope.js';
 export { causedBy, derivedId, newEnvelope, PoisonMessageError } from './envelope.js';
+export type { GroupSubscription } from './groups.js';
+export { subscribeGroups } from './groups.js';
 export type {
   CommandHandler,
   CommandHandlers,

@@ -2,6 +2,8 @@ export { cacheFence, handledCacheEvent } from './cache-fence.js';
 export type { Queryable, QueryResult, Row, SqlClient, SqlClientOptions } from './client.js';
 export { RolledBackAtCommit } from './client.js';
 export { SqlState, sqlStateOf } from './errors.js';
+export type { LocalCopyOptions, LocalCopyTable } from './local-copy.js';
+export { localCopy } from './local-copy.js';
 export { lockKey } from './locks.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
 export { migrate, sqlMigrationsIn } from './migrations.js';

@@ -17,20 +17,11 @@ export function createStoresLookups({
   cache: StoresCache;
   directory: StoresDirectory;
 }): StoresLookups {
-  const product = readThrough({
-    cached: (id) => cache.findProduct(id),
-    now: () => cache.now(),
+  const product = readThrough(cache.products, {
     fetch: (id) => directory.findProduct(id),
-    remember: (found, since) => cache.rememberProduct(found, since),
     missing: productNotFound,
   });
-  const store = readThrough({
-    cached: (id) => cache.findStore(id),
-    now: () => cache.now(),
-    fetch: (id) => directory.findStore(id),
-    remember: (found, since) => cache.rememberStore(found, since),
-    missing: storeNotFound,
-  });
+  const store = readThrough(cache.stores, { fetch: (id) => directory.findStore(id), missing: storeNotFound });
 
   return {
     async productWithStore(productId) {

@@ -1,3 +1,4 @@
+import type { LocalCopy } from '@tessera/platform/ddd';
 import type { RecordedEvent } from '@tessera/platform/eventstore';
 import type * as Basket from '../domain/basket.js';
 
@@ -21,17 +22,12 @@ export interface ProductInfo {
 }
 
 /**
- * The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`), fed by Stores'
- * integration events. A value fetched from Stores on a miss is remembered only if no Stores event about that
- * id was handled since `since` (see the README: the fallback may otherwise cache a value older than an event).
+ * The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`), fed by Stores' integration events and, on a miss, by
+ * what Stores answers (see the README: a fetched value older than an event handled meanwhile is not kept).
  */
 export interface StoresCache {
-  findStore(id: string): Promise<StoreInfo | undefined>;
-  findProduct(id: string): Promise<ProductInfo | undefined>;
-  /** The cache's clock, read just before asking Stores. */
-  now(): Promise<Date>;
-  rememberStore(store: StoreInfo, since: Date): Promise<void>;
-  rememberProduct(product: ProductInfo, since: Date): Promise<void>;
+  readonly stores: LocalCopy<StoreInfo>;
+  readonly products: LocalCopy<ProductInfo>;
 }
 
 /** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */

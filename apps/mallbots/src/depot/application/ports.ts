@@ -1,4 +1,4 @@
-import type { StateRepository } from '@tessera/platform/ddd';
+import type { LocalCopy, StateRepository } from '@tessera/platform/ddd';
 import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
 import type { BotView } from './robot-operations.js';
@@ -84,17 +84,12 @@ export interface ProductInfo {
 }
 
 /**
- * The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`), fed by Stores' integration
- * events. A value fetched from Stores on a miss is remembered only if no Stores event about that id was handled
- * since `since` (the fallback may otherwise cache a value older than an event; see the README).
+ * The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`), fed by Stores' integration events and, on a miss, by
+ * what Stores answers (see the README: a fetched value older than an event handled meanwhile is not kept).
  */
 export interface StoresCache {
-  findStore(id: string): Promise<StoreInfo | undefined>;
-  findProduct(id: string): Promise<ProductInfo | undefined>;
-  /** The cache's clock, read just before asking Stores. */
-  now(): Promise<Date>;
-  rememberStore(store: StoreInfo, since: Date): Promise<void>;
-  rememberProduct(product: ProductInfo, since: Date): Promise<void>;
+  readonly stores: LocalCopy<StoreInfo>;
+  readonly products: LocalCopy<ProductInfo>;
 }
 
 /** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */

@@ -1,5 +1,5 @@
 import { readThrough } from '@tessera/platform/ddd';
-import { destinationOf, type OrderNews, type Recipient, smsText } from '../domain/notification.js';
+import { destinationOf, type OrderNews, smsText } from '../domain/notification.js';
 import type { CustomersCache, CustomersDirectory, NotificationHistory, NotificationView } from './ports.js';
 
 export interface Notifications {
@@ -25,11 +25,8 @@ export function createNotifications({
   directory: CustomersDirectory;
 }): Notifications {
   // Cache first, Customers on a miss (spec N1), through the platform's readThrough.
-  const customer = readThrough<Recipient>({
-    cached: (id) => cache.find(id),
-    now: () => cache.now(),
+  const customer = readThrough(cache, {
     fetch: (id) => directory.findCustomer(id),
-    remember: (found, since) => cache.remember(found, since),
     missing: () => new UnknownCustomer(),
   });
   const recipientOf = async (id: string) => {

@@ -1,3 +1,4 @@
+import type { LocalCopy } from '@tessera/platform/ddd';
 import type { Kind, Recipient, SkipReason, Status } from '../domain/notification.js';
 
 /**
@@ -18,13 +19,7 @@ export interface SmsSender {
 }
 
 /** Customers as Notifications keeps them: a copy fed by Customers' events. */
-export interface CustomersCache {
-  find(id: string): Promise<Recipient | undefined>;
-  /** The cache's clock, read before asking Customers (see `remember`). */
-  now(): Promise<Date>;
-  /** Keeps a customer fetched from Customers, unless an event about them was handled since `since`. */
-  remember(recipient: Recipient, since: Date): Promise<void>;
-}
+export type CustomersCache = LocalCopy<Recipient>;
 
 /** Customers itself, for what the cache does not have. Throws when it cannot answer (retried later). */
 export interface CustomersDirectory {

@@ -2,7 +2,7 @@ import { newEnvelope } from '@tessera/platform/messaging';
 import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storesCacheHandlers } from '../../../src/baskets/adapters/messaging/stores-events.js';
-import { postgresCacheUpdates, postgresStoresCache } from '../../../src/baskets/adapters/postgres/caches.js';
+import { postgresStoresCache } from '../../../src/baskets/adapters/postgres/caches.js';
 import { PRODUCT_CHANNEL, STORE_CHANNEL } from '../../../src/stores/contract/integration-events.js';
 import { type BasketsHost, HOST_START_MS, startBasketsHost } from '../support/host.js';
 
@@ -125,7 +125,7 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
   });
 
   describe('handlers and the fallback, against each other', () => {
-    const handlers = () => storesCacheHandlers(postgresCacheUpdates(api.db));
+    const handlers = () => storesCacheHandlers(postgresStoresCache(api.db));
     const cache = () => postgresStoresCache(api.db);
     /** Handles a Stores message as the broker does: in one transaction. */
     const handle = (type: string, data: Record<string, unknown> & { id: string }) => {
@@ -152,7 +152,7 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
     it("makes a fetched row exact when the product's first event arrives, then applies its deltas", async () => {
       const product = newProduct();
       // The fallback saw a price that already includes a later increase (+250).
-      await cache().rememberProduct(fetched(product, 1250), await cache().now());
+      await cache().products.remember(fetched(product, 1250), await cache().products.now());
       expect(await productRow(api, product.id)).toMatchObject({ priceCents: 1250, exact: false });
       await handle('storesapi.ProductAdded', product);
       expect(await productRow(api, product.id)).toMatchObject({ priceCents: 1000, exact: true });
@@ -162,21 +162,21 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
 
     it('drops a fetched row on a price delta instead of guessing whether its price includes it', async () => {
       const product = newProduct();
-      await cache().rememberProduct(fetched(product, 1250), await cache().now());
+      await cache().products.remember(fetched(product, 1250), await cache().products.now());
       await handle('storesapi.ProductPriceIncreased', { id: product.id, deltaCents: 250 });
       expect(await productRow(api, product.id)).toBeUndefined();
-      expect(await cache().findProduct(product.id)).toBeUndefined();
+      expect(await cache().products.find(product.id)).toBeUndefined();
     });
 
     it('does not cache a fetched value when an event about it was handled since the fetch began', async () => {
       const product = newProduct();
-      const since = await cache().now();
+      const since = await cache().products.now();
       // The event lands while the fetch is in flight: the fetched price may predate it.
       await handle('storesapi.ProductPriceDecreased', { id: product.id, deltaCents: -100 });
-      await cache().rememberProduct(fetched(product, 1000), since);
+      await cache().products.remember(fetched(product, 1000), since);
       expect(await productRow(api, product.id)).toBeUndefined();
       // A fetch begun after the event is cached.
-      await cache().rememberProduct(fetched(product, 900), await cache().now());
+      await cache().products.remember(fetched(product, 900), await cache().products.now());
       expect(await productRow(api, product.id)).toMatchObject({ priceCents: 900, exact: false });
     });
 
@@ -186,7 +186,7 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
       await handle('storesapi.ProductAdded', product);
       await handle('storesapi.ProductRebranded', { id: product.id, name: 'Lantern', description: 'x' });
       await handle('storesapi.ProductRebranded', { id: product.id, name: 'Lantern', description: 'x' });
-      await cache().rememberProduct({ ...fetched(product, 1), name: 'Old' }, await cache().now());
+      await cache().products.remember({ ...fetched(product, 1), name: 'Old' }, await cache().products.now());
       expect(await productRow(api, product.id)).toEqual({
         storeId: product.storeId,
         name: 'Lantern',
@@ -198,7 +198,7 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
       expect(await productRow(api, product.id)).toBeUndefined();
 
       const storeId = crypto.randomUUID();
-      await cache().rememberStore({ id: storeId, name: 'Fetched' }, await cache().now());
+      await cache().stores.remember({ id: storeId, name: 'Fetched' }, await cache().stores.now());
       await handle('storesapi.StoreRebranded', { id: storeId, name: 'Renamed' });
       expect(await storeRow(api, storeId)).toEqual({ name: 'Renamed', exact: false });
       await handle('storesapi.StoreCreated', { id: storeId, name: 'Original', location: 'L1' });

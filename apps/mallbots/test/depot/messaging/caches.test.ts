@@ -71,16 +71,19 @@ describe.each(testDatabases)('Depot caches of Stores data, on $backend', (backen
     const storeId = await api.createStore('Old Name', 'Level 4');
     await api.cacheSettles(async () => (await storeRow(storeId)) !== undefined);
     await api.db.query('DELETE FROM depot.stores_cache WHERE id = $1', [storeId]);
-    const since = await cache.now();
+    const since = await cache.stores.now();
     // The rebrand is handled after the fetch began: what was fetched may predate it.
     await api.call('PUT', `/api/stores/${storeId}/rebrand`, { name: 'New Name' });
     await api.cacheSettles(async () =>
       api.cacheUpdates.some((m) => m.type === 'storesapi.StoreRebranded' && m.key === storeId),
     );
-    await cache.rememberStore({ id: storeId, name: 'Old Name', location: 'Level 4' }, since);
+    await cache.stores.remember({ id: storeId, name: 'Old Name', location: 'Level 4' }, since);
     expect(await storeRow(storeId)).toBeUndefined();
     // A fetch that began after it is remembered.
-    await cache.rememberStore({ id: storeId, name: 'New Name', location: 'Level 4' }, await cache.now());
+    await cache.stores.remember(
+      { id: storeId, name: 'New Name', location: 'Level 4' },
+      await cache.stores.now(),
+    );
     expect(await storeRow(storeId)).toEqual({ name: 'New Name', location: 'Level 4' });
   });
 });

@@ -6,10 +6,7 @@ import {
   NOTIFICATIONS_ORDERS_GROUP,
   notificationIdOf,
 } from '../../../src/notifications/adapters/messaging/orders-events.js';
-import {
-  postgresCustomersCache,
-  postgresCustomersCacheUpdates,
-} from '../../../src/notifications/adapters/postgres/customers-cache.js';
+import { postgresCustomersCache } from '../../../src/notifications/adapters/postgres/customers-cache.js';
 import type { Recipient } from '../../../src/notifications/domain/notification.js';
 import {
   eventually,
@@ -135,20 +132,17 @@ describe.each(testSetups)(
 
     it('does not cache a fetched value older than an event handled meanwhile', async () => {
       const cache = postgresCustomersCache(api.db);
-      const updates = postgresCustomersCacheUpdates(api.db);
       const id = randomUUID();
       const since = await cache.now(); // read before asking Customers…
       // …which answers the old number, while the change's event is handled before the answer is remembered.
-      await api.db.transaction(() => updates.smsNumberChanged({ id, smsNumber: '+15550000006' }));
+      await api.db.transaction(() => cache.changed(id, { smsNumber: '+15550000006' }));
       await cache.remember({ id, name: 'Linus', smsNumber: '+15550000005' }, since);
       expect(await cacheRow(id)).toBeUndefined();
       // A value fetched after the event is kept.
       await cache.remember({ id, name: 'Linus', smsNumber: '+15550000006' }, await cache.now());
       expect(await cacheRow(id)).toEqual({ name: 'Linus', sms_number: '+15550000006' });
       // The registration event (late, or again) does not overwrite what is there.
-      await api.db.transaction(() =>
-        updates.customerRegistered({ id, name: 'Linus', smsNumber: '+15550000005' }),
-      );
+      await api.db.transaction(() => cache.created({ id, name: 'Linus', smsNumber: '+15550000005' }));
       expect(await cacheRow(id)).toEqual({ name: 'Linus', sms_number: '+15550000006' });
     });
   },

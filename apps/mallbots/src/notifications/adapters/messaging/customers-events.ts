@@ -7,7 +7,7 @@ import {
 } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import { CUSTOMER_CHANNEL, customersMessages } from '../../../customers/contract/integration-events.js';
-import { postgresCustomersCacheUpdates } from '../postgres/customers-cache.js';
+import { postgresCustomersCache } from '../postgres/customers-cache.js';
 
 /** Told, once its transaction has committed, of each Customers message handled (applied or dropped). */
 export type MessageObserver = (message: Envelope) => void;
@@ -24,7 +24,7 @@ export async function subscribeToCustomers(
   db: SqlClient,
   observer?: MessageObserver,
 ): Promise<Subscribed> {
-  const cache = postgresCustomersCacheUpdates(db);
+  const cache = postgresCustomersCache(db);
   return broker.subscribe({
     group: NOTIFICATIONS_CUSTOMERS_GROUP,
     subjects: [CUSTOMER_CHANNEL],
@@ -32,8 +32,8 @@ export async function subscribeToCustomers(
       db,
       onMessages(customersMessages, {
         'customersapi.CustomerRegistered': ({ id, name, smsNumber }) =>
-          cache.customerRegistered({ id, name, smsNumber }),
-        'customersapi.CustomerSmsChanged': ({ id, smsNumber }) => cache.smsNumberChanged({ id, smsNumber }),
+          cache.created({ id, name, smsNumber }),
+        'customersapi.CustomerSmsChanged': ({ id, smsNumber }) => cache.changed(id, { smsNumber }),
       }),
       observer,
     ),

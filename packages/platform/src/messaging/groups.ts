@@ -1,0 +1,33 @@
+import type { SqlClient } from '../sql/index.js';
+import type { Subscribed, Subscriber } from './broker.js';
+import type { Envelope } from './envelope.js';
+import { observedHandler } from './handlers.js';
+
+/** One consumer group of a module on one channel of another's contract. */
+export interface GroupSubscription {
+  readonly group: string;
+  readonly subject: string;
+  readonly handle: (message: Envelope) => Promise<void>;
+}
+
+/**
+ * Subscribes each group to its channel, in order. With `observed`, each handling's observer is told of the
+ * message once its transaction has committed (how tests wait for an effect without polling).
+ */
+export async function subscribeGroups(
+  broker: Subscriber,
+  groups: readonly GroupSubscription[],
+  observed?: { readonly db: Pick<SqlClient, 'afterCommit'>; readonly observer?: (message: Envelope) => void },
+): Promise<Subscribed[]> {
+  const subscribed: Subscribed[] = [];
+  for (const { group, subject, handle } of groups) {
+    subscribed.push(
+      await broker.subscribe({
+        group,
+        subjects: [subject],
+        handle: observed ? observedHandler(observed.db, handle, observed.observer) : handle,
+      }),
+    );
+  }
+  return subscribed;
+}
