@@ -1,3 +1,4 @@
+import { fromCents } from '@tessera/platform/ddd';
 import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { BasketView } from '../../application/queries.js';
@@ -53,12 +54,6 @@ export const basketResponse = z.object({
     total: z.number().describe('Sum of price × quantity, in currency units'),
   }),
 });
-
-/**
- * Cents to currency units: division by 100 is correctly rounded, so 2929 prints as 29.29. (Stores has the same
- * one-liner in its money.ts; a shared money helper in the platform would serve both.)
- */
-const fromCents = (cents: number) => cents / 100;
 
 /** The aggregate maps to the wire shape explicitly, so a new field never leaks into the API by accident. */
 export const toBasketDto = (basket: BasketView) => ({

@@ -1,3 +1,4 @@
+import { fromCents } from '@tessera/platform/ddd';
 import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { OrderView } from '../../application/queries.js';
@@ -45,9 +46,6 @@ export const orderResponse = z.object({
     cancelReason: z.string().optional().describe('When canceled by the staff: why'),
   }),
 });
-
-/** Cents to currency units: division by 100 is correctly rounded, so 2929 prints as 29.29 (as in Baskets). */
-const fromCents = (cents: number) => cents / 100;
 
 /** The aggregate maps to the wire shape explicitly, so a new field never leaks into the API by accident. */
 export const toOrderDto = (order: OrderView) => ({

@@ -1,7 +1,7 @@
+import { toCents } from '@tessera/platform/ddd';
 import type { HttpServer } from '@tessera/platform/http';
 import type { SearchQueries } from '../../application/queries.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toCents } from './money.js';
 import {
   idParams,
   orderResponse,

@@ -1,9 +1,9 @@
-import { problemResponse } from '@tessera/platform/http';
+import { fromCents } from '@tessera/platform/ddd';
+import { decimalAmount, problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { OrderView } from '../../application/ports.js';
 import { orderStatuses } from '../../domain/events.js';
 import { decodeCursor } from './cursor.js';
-import { amount, fromCents } from './money.js';
 
 export const tags = ['search'];
 
@@ -11,6 +11,7 @@ export const idParams = z.object({ id: z.uuid().toLowerCase() });
 
 const ids = z.array(z.uuid().toLowerCase()).max(100);
 const dateTime = z.iso.datetime({ offset: true });
+const amount = decimalAmount({ min: 0, max: 1_000_000_000 });
 
 export const searchBody = z
   .strictObject({

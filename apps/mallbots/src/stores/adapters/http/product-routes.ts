@@ -1,7 +1,7 @@
+import { toCents } from '@tessera/platform/ddd';
 import type { HttpServer } from '@tessera/platform/http';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
-import { toCents } from './money.js';
 import {
   created,
   idParams,

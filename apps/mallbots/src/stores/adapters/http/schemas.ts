@@ -1,7 +1,7 @@
-import { problemResponse } from '@tessera/platform/http';
+import { fromCents } from '@tessera/platform/ddd';
+import { decimalAmount, problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { CatalogProduct, MallStore } from '../../application/ports.js';
-import { fromCents, price } from './money.js';
 
 export const tags = ['stores'];
 
@@ -11,6 +11,9 @@ export const idParams = z.object({ id: uuid });
 export const storeIdParams = z.object({ storeId: uuid });
 
 const text = (max: number) => z.string().trim().max(max);
+
+/** Negative prices pass here on purpose: the domain owns that rule and its message. */
+export const price = decimalAmount({ min: -10_000_000, max: 10_000_000 });
 
 export const newStoreBody = z.strictObject({
   name: text(100).describe('Blank names are refused'),

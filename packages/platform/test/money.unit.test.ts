@@ -1,7 +1,11 @@
+import { fromCents, toCents } from '@tessera/platform/ddd';
+import { decimalAmount } from '@tessera/platform/http';
 import { describe, expect, it } from 'vitest';
-import { fromCents, price, toCents } from '../../../src/stores/adapters/http/money.js';
 
-describe('money at the HTTP boundary', () => {
+/** Stores' prices: negative ones pass here, for the domain to refuse with its own message. */
+const price = decimalAmount({ min: -10_000_000, max: 10_000_000 });
+
+describe('money at the HTTP boundary (ADR 0006)', () => {
   it.each([
     [0, 0],
     [0.29, 29],
