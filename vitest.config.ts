@@ -1,6 +1,13 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// The processes tests start (`node --import tsx apps/main.ts ...`) resolve the platform to its source as well,
+// however vitest was started (npm and npx set this from .npmrc; an editor's test runner may not).
+const SOURCE = '--conditions=@tessera/source';
+if (!process.env.NODE_OPTIONS?.includes(SOURCE)) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${SOURCE}`.trim();
+}
+
 const everyTest = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
 const unit = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.unit.test.ts'));
 const endToEnd = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.e2e.test.ts'));

@@ -1,3 +1,4 @@
+-- Generated from apps/mallbots/src/app.ts by `npm run generate:deploy`: change that, not this file.
 -- Runs once, when the compose PostgreSQL starts on an empty volume (/docker-entrypoint-initdb.d).
 -- Development only: each password is its role's name. In production the databases and roles come from your
 -- provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").

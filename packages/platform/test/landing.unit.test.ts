@@ -1,5 +1,6 @@
-import { defineApplication, landingPage, type Module } from '@tessera/platform/runtime';
+import { defineApplication, type Module } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
+import { landingPage } from '../src/runtime/landing.js';
 
 const module = (name: string): Module => ({
   name,

@@ -7,10 +7,11 @@ import {
   embeddedBrokerMigrations,
   newEnvelope,
 } from '@tessera/platform/messaging';
-import { loadConfig, OPS_USAGE, runOps, runOpsCli } from '@tessera/platform/runtime';
+import { loadConfig } from '@tessera/platform/runtime';
 import { migrate } from '@tessera/platform/sql';
 import { type OpenedTestDatabase, pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPS_USAGE, runOps, runOpsCli } from '../src/runtime/ops-cli.js';
 
 const NEVER = 3_600_000;
 

@@ -128,7 +128,7 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
 
     const url = await timed(timings, 'start', () => start(project));
     const add = (amount: number) =>
-      fetch(`${url}/tiny/counters/first/additions`, {
+      fetch(`${url}/tiny/api/counters/first/additions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ amount }),
@@ -140,7 +140,7 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
     const refused = await add(0);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ code: 'counters.bad_amount' });
-    expect(await (await fetch(`${url}/tiny/counters/first`)).json()).toEqual({
+    expect(await (await fetch(`${url}/tiny/api/counters/first`)).json()).toEqual({
       id: 'first',
       value: 5,
       version: 2,

@@ -1,7 +1,6 @@
 import {
   type Application,
   ConfigError,
-  chooseMounted,
   defineApplication,
   type Host,
   loadConfig,
@@ -10,6 +9,7 @@ import {
 } from '@tessera/platform/runtime';
 import { type OpenedTestDatabase, pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseMounted } from '../src/runtime/serve.js';
 
 /**
  * A module with one route, one table in a schema of its own, and a service it offers its application: what a

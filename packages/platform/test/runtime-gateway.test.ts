@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tessera/platform/observability';
-import { createGateway } from '@tessera/platform/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway } from '../src/runtime/gateway/gateway.js';
 
 /** What an upstream saw of one request. */
 interface Seen {

@@ -1,13 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
+import { mallbots } from '../../src/app.js';
 import {
-  compiledCommand,
   entryCommand,
   exists,
   isMallbotsImage,
   knownVariables,
   moduleNames,
-  ROBOTS_SCRIPT,
   read,
   servicesOf,
   yamlOf,
@@ -162,17 +161,26 @@ describe('compose.yaml', () => {
     }
   });
 
-  it("runs the robots on their own against the depot's robots' API, and none inside module processes", () => {
-    const robots = services.robots!;
-    expect(exists(ROBOTS_SCRIPT)).toBe(true);
-    expect(robots.command).toEqual(compiledCommand(ROBOTS_SCRIPT));
-    const url = new URL(env(robots).ROBOTS_URL!);
-    expect([url.hostname, url.port]).toEqual([distributedServiceOf('depot')![0], '8085']);
-    expect(Number(env(robots).ROBOTS)).toBeGreaterThan(0);
-    // It serves no HTTP, so the image's /readiness check would keep it unhealthy forever.
-    expect(robots.healthcheck?.disable).toBe(true);
+  it('runs each companion (the robots) in a service of its own beside its module, and none inside module processes', () => {
+    expect(mallbots.companions.map((companion) => companion.name)).toContain('robots');
+    for (const companion of mallbots.companions) {
+      const service = services[companion.name]!;
+      expect(isMallbotsImage(service.image), companion.name).toBe(true);
+      expect(service.command).toEqual(entryCommand('companion', companion.name));
+      expect(env(service).APPS).toBe(mallbots.name);
+      const [beside] = distributedServiceOf(companion.beside)!;
+      const rpc = new URL(env(service).COMPANION_RPC_URL!);
+      expect([rpc.hostname, rpc.port]).toEqual([beside, '8085']);
+      const http = new URL(env(service).COMPANION_HTTP_URL!);
+      expect([http.hostname, http.port]).toEqual([beside, '8080']);
+      expect(dependsOnHealthy(service, beside)).toBe(true);
+      // It serves no HTTP, so the image's /readiness check would keep it unhealthy forever.
+      expect(service.healthcheck?.disable).toBe(true);
+    }
     for (const module of moduleNames) {
-      expect(env(distributedServiceOf(module)![1]).ROBOTS, module).toBe('0');
+      const service = distributedServiceOf(module)![1];
+      expect(env(service).COMPANIONS, module).toBe('off');
+      expect(env(service).APPS, module).toBe(mallbots.name);
     }
   });
 

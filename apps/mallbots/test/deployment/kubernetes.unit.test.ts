@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mallbots } from '../../src/app.js';
 import {
-  compiledCommand,
   documentsOf,
   entryCommand,
-  exists,
   filesUnder,
   isMallbotsImage,
   knownVariables,
   moduleNames,
-  ROBOTS_SCRIPT,
   servicesOf,
   yamlOf,
 } from './support.js';
@@ -239,18 +237,28 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(new URL(configMap.data!.NATS_URL!).hostname).toBe(named('Service', 'nats')!.metadata.name);
   });
 
-  it("runs the gateway and the robots from the same image, the robots against the depot's RPC port", () => {
+  it('runs the gateway and each companion (the robots) from the same image, a companion against its module', () => {
     const [gateway] = containersOf(named('Deployment', 'gateway')!);
     expect(isMallbotsImage(gateway!.image)).toBe(true);
     expect(gateway!.command).toEqual(entryCommand('gateway'));
-    const [robots] = containersOf(named('Deployment', 'robots')!);
-    expect(isMallbotsImage(robots!.image)).toBe(true);
-    expect(exists(ROBOTS_SCRIPT)).toBe(true);
-    expect(robots!.command).toEqual(compiledCommand(ROBOTS_SCRIPT));
-    const url = new URL(robots!.env!.find((variable) => variable.name === 'ROBOTS_URL')!.value!);
-    const depot = named('Service', url.hostname);
-    expect(depot?.metadata.name).toBe('depot');
-    expect(depot!.spec!.ports!.find((port) => port.port === Number(url.port))?.name).toBe('grpc');
-    expect(configMap.data!.ROBOTS, 'no robots inside module processes').toBe('0');
+    expect(mallbots.companions.map((companion) => companion.name)).toContain('robots');
+    for (const companion of mallbots.companions) {
+      const [container] = containersOf(named('Deployment', companion.name)!);
+      expect(isMallbotsImage(container!.image)).toBe(true);
+      expect(container!.command).toEqual(entryCommand('companion', companion.name));
+      const value = (name: string) => container!.env!.find((variable) => variable.name === name)?.value;
+      expect(value('APPS')).toBe(mallbots.name);
+      for (const [variable, portName] of [
+        ['COMPANION_RPC_URL', 'grpc'],
+        ['COMPANION_HTTP_URL', 'http'],
+      ] as const) {
+        const url = new URL(value(variable)!);
+        const service = named('Service', url.hostname);
+        expect(service?.metadata.name, variable).toBe(companion.beside);
+        expect(service!.spec!.ports!.find((port) => port.port === Number(url.port))?.name).toBe(portName);
+      }
+    }
+    expect(configMap.data!.COMPANIONS, 'no companions inside module processes').toBe('off');
+    expect(configMap.data!.APPS).toBe(mallbots.name);
   });
 });

@@ -1,7 +1,13 @@
 import type { SqlClient } from '../sql/index.js';
-import type { Subscribed, Subscriber } from './broker.js';
+import type { Subscribed, Subscriber, Subscription } from './broker.js';
 import type { Envelope } from './envelope.js';
-import { observedHandler } from './handlers.js';
+import {
+  type CommandHandlers,
+  type CommandHandlingOptions,
+  type MessageSchemas,
+  observedHandler,
+  onCommands,
+} from './handlers.js';
 
 /** One consumer group of a module on one channel of another's contract. */
 export interface GroupSubscription {
@@ -30,4 +36,20 @@ export async function subscribeGroups(
     );
   }
   return subscribed;
+}
+
+/**
+ * The subscription of a module's command channel: its one group (shared by the module's instances) handles
+ * each command with `onCommands`, replying on the command's replyTo in the handling's transaction.
+ */
+export function commandSubscription<Schemas extends MessageSchemas>(
+  channel: { readonly group: string; readonly subject: string; readonly commands: Schemas },
+  handlers: CommandHandlers<Schemas>,
+  options: CommandHandlingOptions,
+): Subscription {
+  return {
+    group: channel.group,
+    subjects: [channel.subject],
+    handle: onCommands(channel.commands, handlers, options),
+  };
 }

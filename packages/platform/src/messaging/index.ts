@@ -1,5 +1,4 @@
 export type { ChannelContract, MessageContract } from './asyncapi.js';
-export { asyncApiDocument } from './asyncapi.js';
 export type {
   Broker,
   DeadLetter,
@@ -12,13 +11,15 @@ export type {
   Subscription,
 } from './broker.js';
 export { defaultBackoff } from './broker.js';
+export type { MessageOf } from './contract.js';
+export { channelContract } from './contract.js';
 export type { EmbeddedBrokerOptions } from './embedded/broker.js';
 export { createEmbeddedBroker } from './embedded/broker.js';
 export { embeddedBrokerMigrations } from './embedded/schema.js';
 export type { Envelope, NewMessage } from './envelope.js';
 export { causedBy, derivedId, newEnvelope, PoisonMessageError } from './envelope.js';
 export type { GroupSubscription } from './groups.js';
-export { subscribeGroups } from './groups.js';
+export { commandSubscription, subscribeGroups } from './groups.js';
 export type {
   CommandHandler,
   CommandHandlers,

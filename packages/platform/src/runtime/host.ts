@@ -1,5 +1,6 @@
 import { createHttpServer, type HttpServer, idempotencyMigrations } from '../http/index.js';
-import { asyncApiDocument, type Broker } from '../messaging/index.js';
+import { asyncApiDocument } from '../messaging/asyncapi.js';
+import type { Broker } from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import { createRpcServer } from '../rpc/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';

@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -31,26 +31,19 @@ export const basketsMessages = {
 };
 
 export type BasketsMessageType = keyof typeof basketsMessages;
-export type BasketsMessage = {
-  [Type in BasketsMessageType]: { type: Type; data: z.infer<(typeof basketsMessages)[Type]> };
-}[BasketsMessageType];
-
-const summaries: Record<BasketsMessageType, string> = {
-  'basketsapi.BasketStarted': 'A customer started a basket at the kiosk',
-  'basketsapi.BasketCanceled': 'A basket was canceled; it will not be ordered',
-  'basketsapi.BasketCheckedOut':
-    'A basket was checked out with a payment: its items, names and prices at checkout',
-};
+export type BasketsMessage = MessageOf<typeof basketsMessages>;
 
 /** The channel Baskets publishes on, for the AsyncAPI document. Messages are keyed by basket id. */
 export const basketsPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: BASKET_CHANNEL,
     description: 'Baskets: started, canceled, checked out',
-    messages: (Object.keys(basketsMessages) as BasketsMessageType[]).map((type) => ({
-      name: type,
-      summary: summaries[type],
-      data: basketsMessages[type],
-    })),
-  },
+    messages: basketsMessages,
+    summaries: {
+      'basketsapi.BasketStarted': 'A customer started a basket at the kiosk',
+      'basketsapi.BasketCanceled': 'A basket was canceled; it will not be ordered',
+      'basketsapi.BasketCheckedOut':
+        'A basket was checked out with a payment: its items, names and prices at checkout',
+    },
+  }),
 ];

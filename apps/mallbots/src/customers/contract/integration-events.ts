@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -19,9 +19,7 @@ export const customersMessages = {
 };
 
 export type CustomersMessageType = keyof typeof customersMessages;
-export type CustomersMessage = {
-  [Type in CustomersMessageType]: { type: Type; data: z.infer<(typeof customersMessages)[Type]> };
-}[CustomersMessageType];
+export type CustomersMessage = MessageOf<typeof customersMessages>;
 
 /** Commands Customers handles (saga participant): the reply is a generic success or failure. */
 export const customersCommands = {
@@ -29,24 +27,19 @@ export const customersCommands = {
 };
 export type AuthorizeCustomer = z.infer<(typeof customersCommands)['customersapi.AuthorizeCustomer']>;
 
-const summaries: Record<CustomersMessageType, string> = {
-  'customersapi.CustomerRegistered': 'A customer registered; they may order at once',
-  'customersapi.CustomerSmsChanged': "A customer's SMS number changed",
-  'customersapi.CustomerEnabled': 'A customer may order again',
-  'customersapi.CustomerDisabled': 'A customer may no longer order',
-};
-
 /** The channels Customers publishes on, for the AsyncAPI document. Messages are keyed by customer id. */
 export const customersPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: CUSTOMER_CHANNEL,
     description: 'Customers: registered, SMS number changed, enabled, disabled',
-    messages: (Object.keys(customersMessages) as CustomersMessageType[]).map((type) => ({
-      name: type,
-      summary: summaries[type],
-      data: customersMessages[type],
-    })),
-  },
+    messages: customersMessages,
+    summaries: {
+      'customersapi.CustomerRegistered': 'A customer registered; they may order at once',
+      'customersapi.CustomerSmsChanged': "A customer's SMS number changed",
+      'customersapi.CustomerEnabled': 'A customer may order again',
+      'customersapi.CustomerDisabled': 'A customer may no longer order',
+    },
+  }),
 ];
 
 /**
@@ -55,16 +48,13 @@ export const customersPublishes: readonly ChannelContract[] = [
  * platform renders only what modules publish today.
  */
 export const customersReceives: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: CUSTOMERS_COMMAND_CHANNEL,
     description: 'Commands to Customers, from the create-order saga; keyed by customer id',
-    messages: [
-      {
-        name: 'customersapi.AuthorizeCustomer',
-        summary:
-          'May this customer order? Success if registered and enabled, else Failure (permission denied)',
-        data: customersCommands['customersapi.AuthorizeCustomer'],
-      },
-    ],
-  },
+    messages: customersCommands,
+    summaries: {
+      'customersapi.AuthorizeCustomer':
+        'May this customer order? Success if registered and enabled, else Failure (permission denied)',
+    },
+  }),
 ];

@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -35,9 +35,7 @@ export const depotMessages = {
 };
 
 export type DepotMessageType = keyof typeof depotMessages;
-export type DepotMessage = {
-  [Type in DepotMessageType]: { type: Type; data: z.infer<(typeof depotMessages)[Type]> };
-}[DepotMessageType];
+export type DepotMessage = MessageOf<typeof depotMessages>;
 
 export const shoppingListItemSchema = z.strictObject({
   storeId: id,
@@ -61,41 +59,33 @@ export const depotCommands = {
 };
 export const createdShoppingListResult = z.strictObject({ id });
 
-const summaries: Record<DepotMessageType, string> = {
-  'depotapi.ShoppingListCreated': "A shopping list was made from an order's items, grouped by store",
-  'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
-  'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
-  'depotapi.ShoppingListAssigned': 'A shopping list was assigned to a bot',
-  'depotapi.ShoppingListCompleted':
-    'A bot shopped every stop and brought the goods back to the depot, naming the items stores could not supply',
-};
-
 /** The channel Depot publishes on, for the AsyncAPI document. Messages are keyed by shopping-list id. */
 export const depotPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: SHOPPING_LIST_CHANNEL,
     description: 'Shopping lists: created, available, canceled, assigned, completed',
-    messages: (Object.keys(depotMessages) as DepotMessageType[]).map((type) => ({
-      name: type,
-      summary: summaries[type],
-      data: depotMessages[type],
-    })),
-  },
+    messages: depotMessages,
+    summaries: {
+      'depotapi.ShoppingListCreated': "A shopping list was made from an order's items, grouped by store",
+      'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
+      'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
+      'depotapi.ShoppingListAssigned': 'A shopping list was assigned to a bot',
+      'depotapi.ShoppingListCompleted':
+        'A bot shopped every stop and brought the goods back to the depot, naming the items stores could not supply',
+    },
+  }),
 ];
 
 /** The channel Depot receives commands on. */
 export const depotReceives: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: DEPOT_COMMAND_CHANNEL,
     description: 'Commands to Depot, from the create-order saga; keyed by order id',
-    messages: (Object.keys(depotCommands) as Array<keyof typeof depotCommands>).map((type) => ({
-      name: type,
-      summary: {
-        'depotapi.CreateShoppingList': "Make the shopping list of an order's items (replies with its id)",
-        'depotapi.CancelShoppingList': "Cancel an order's shopping list, if it has one (compensation)",
-        'depotapi.InitiateShopping': 'Make a shopping list available to the bots',
-      }[type],
-      data: depotCommands[type],
-    })),
-  },
+    messages: depotCommands,
+    summaries: {
+      'depotapi.CreateShoppingList': "Make the shopping list of an order's items (replies with its id)",
+      'depotapi.CancelShoppingList': "Cancel an order's shopping list, if it has one (compensation)",
+      'depotapi.InitiateShopping': 'Make a shopping list available to the bots',
+    },
+  }),
 ];

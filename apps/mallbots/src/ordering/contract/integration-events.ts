@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -65,9 +65,7 @@ export const orderingMessages = {
 };
 
 export type OrderingMessageType = keyof typeof orderingMessages;
-export type OrderingMessage = {
-  [Type in OrderingMessageType]: { type: Type; data: z.infer<(typeof orderingMessages)[Type]> };
-}[OrderingMessageType];
+export type OrderingMessage = MessageOf<typeof orderingMessages>;
 
 /** Commands Order Processing handles (saga participant): the reply is a generic success or failure. */
 export const orderingCommands = {
@@ -75,44 +73,32 @@ export const orderingCommands = {
   'ordersapi.RejectOrder': z.strictObject({ id, reason: z.string().min(1) }),
 };
 
-const summaries: Record<OrderingMessageType, string> = {
-  'ordersapi.OrderCreated': 'An order was created from a checked-out basket; it waits for the saga',
-  'ordersapi.OrderRejected': 'An order was rejected, with the reason (it will not be shopped)',
-  'ordersapi.OrderApproved': 'An order was approved: its shopping list can be shopped',
-  'ordersapi.OrderReadied': 'An order is ready for pickup at the depot, with the total to invoice',
-  'ordersapi.OrderCanceled': 'An order was canceled',
-  'ordersapi.OrderCompleted': 'An order was paid and picked up',
-};
-
 /** The channel Order Processing publishes on, for the AsyncAPI document. Messages are keyed by order id. */
 export const orderingPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: ORDER_CHANNEL,
     description: 'Orders: created, approved, rejected, readied, canceled, completed',
-    messages: (Object.keys(orderingMessages) as OrderingMessageType[]).map((type) => ({
-      name: type,
-      summary: summaries[type],
-      data: orderingMessages[type],
-    })),
-  },
+    messages: orderingMessages,
+    summaries: {
+      'ordersapi.OrderCreated': 'An order was created from a checked-out basket; it waits for the saga',
+      'ordersapi.OrderRejected': 'An order was rejected, with the reason (it will not be shopped)',
+      'ordersapi.OrderApproved': 'An order was approved: its shopping list can be shopped',
+      'ordersapi.OrderReadied': 'An order is ready for pickup at the depot, with the total to invoice',
+      'ordersapi.OrderCanceled': 'An order was canceled',
+      'ordersapi.OrderCompleted': 'An order was paid and picked up',
+    },
+  }),
 ];
 
 /** The channel Order Processing receives commands on. */
 export const orderingReceives: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: ORDERING_COMMAND_CHANNEL,
     description: 'Commands to Order Processing, from the create-order saga; keyed by order id',
-    messages: [
-      {
-        name: 'ordersapi.ApproveOrder',
-        summary: 'Approve a pending order with its shopping list',
-        data: orderingCommands['ordersapi.ApproveOrder'],
-      },
-      {
-        name: 'ordersapi.RejectOrder',
-        summary: 'Reject a pending order, with the reason',
-        data: orderingCommands['ordersapi.RejectOrder'],
-      },
-    ],
-  },
+    messages: orderingCommands,
+    summaries: {
+      'ordersapi.ApproveOrder': 'Approve a pending order with its shopping list',
+      'ordersapi.RejectOrder': 'Reject a pending order, with the reason',
+    },
+  }),
 ];

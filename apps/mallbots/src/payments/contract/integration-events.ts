@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -23,9 +23,7 @@ export const paymentsMessages = {
 };
 
 export type PaymentsMessageType = keyof typeof paymentsMessages;
-export type PaymentsMessage = {
-  [Type in PaymentsMessageType]: { type: Type; data: z.infer<(typeof paymentsMessages)[Type]> };
-}[PaymentsMessageType];
+export type PaymentsMessage = MessageOf<typeof paymentsMessages>;
 
 /** Commands Payments handles (saga participant): the reply is a generic success or failure. */
 export const paymentsCommands = {
@@ -44,41 +42,30 @@ export const paymentsCommands = {
   'paymentsapi.ReleasePayment': z.strictObject({ id: z.string().min(1), orderId: id }),
 };
 
-const summaries: Record<PaymentsMessageType, string> = {
-  'paymentsapi.InvoiceCreated': 'An invoice was created for a ready order',
-  'paymentsapi.InvoicePaid': 'An invoice was paid at the depot',
-  'paymentsapi.InvoiceCanceled': 'An invoice was canceled',
-};
-
 /** The channel Payments publishes on, for the AsyncAPI document. Messages are keyed by invoice id. */
 export const paymentsPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: INVOICE_CHANNEL,
     description: 'Invoices: created, paid, canceled',
-    messages: (Object.keys(paymentsMessages) as PaymentsMessageType[]).map((type) => ({
-      name: type,
-      summary: summaries[type],
-      data: paymentsMessages[type],
-    })),
-  },
+    messages: paymentsMessages,
+    summaries: {
+      'paymentsapi.InvoiceCreated': 'An invoice was created for a ready order',
+      'paymentsapi.InvoicePaid': 'An invoice was paid at the depot',
+      'paymentsapi.InvoiceCanceled': 'An invoice was canceled',
+    },
+  }),
 ];
 
 /** The channel Payments receives commands on. */
 export const paymentsReceives: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: PAYMENTS_COMMAND_CHANNEL,
     description: 'Commands to Payments, from the create-order saga; keyed by order id',
-    messages: [
-      {
-        name: 'paymentsapi.ConfirmPayment',
-        summary: "Confirm that an authorized payment covers an order's total",
-        data: paymentsCommands['paymentsapi.ConfirmPayment'],
-      },
-      {
-        name: 'paymentsapi.ReleasePayment',
-        summary: 'Release a payment confirmed for an order that was rejected (compensation)',
-        data: paymentsCommands['paymentsapi.ReleasePayment'],
-      },
-    ],
-  },
+    messages: paymentsCommands,
+    summaries: {
+      'paymentsapi.ConfirmPayment': "Confirm that an authorized payment covers an order's total",
+      'paymentsapi.ReleasePayment':
+        'Release a payment confirmed for an order that was rejected (compensation)',
+    },
+  }),
 ];

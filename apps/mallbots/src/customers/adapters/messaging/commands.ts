@@ -1,4 +1,4 @@
-import { onCommands, type Publisher } from '@tessera/platform/messaging';
+import { commandSubscription, type Publisher } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import type { CustomersCommands } from '../../application/commands.js';
 import { CUSTOMERS_COMMAND_CHANNEL, customersCommands } from '../../contract/integration-events.js';
@@ -15,13 +15,9 @@ export function customersCommandHandling(
   commands: Pick<CustomersCommands, 'authorizeCustomer'>,
   dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
 ) {
-  return {
-    group: CUSTOMERS_COMMANDS_GROUP,
-    subjects: [CUSTOMERS_COMMAND_CHANNEL],
-    handle: onCommands(
-      customersCommands,
-      { 'customersapi.AuthorizeCustomer': ({ id }) => commands.authorizeCustomer({ id }) },
-      { ...dependencies, source: 'customers' },
-    ),
-  };
+  return commandSubscription(
+    { group: CUSTOMERS_COMMANDS_GROUP, subject: CUSTOMERS_COMMAND_CHANNEL, commands: customersCommands },
+    { 'customersapi.AuthorizeCustomer': ({ id }) => commands.authorizeCustomer({ id }) },
+    { ...dependencies, source: 'customers' },
+  );
 }

@@ -1,4 +1,4 @@
-import { onCommands, type Publisher } from '@tessera/platform/messaging';
+import { commandSubscription, type Publisher } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import type { DepotCommands } from '../../application/commands.js';
 import { DEPOT_COMMAND_CHANNEL, depotCommands } from '../../contract/integration-events.js';
@@ -17,17 +17,13 @@ export function depotCommandHandling(
   commands: DepotCommands,
   dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
 ) {
-  return {
-    group: DEPOT_COMMANDS_GROUP,
-    subjects: [DEPOT_COMMAND_CHANNEL],
-    handle: onCommands(
-      depotCommands,
-      {
-        'depotapi.CreateShoppingList': (input) => commands.createShoppingList(input),
-        'depotapi.CancelShoppingList': ({ orderId }) => commands.cancelShoppingList({ orderId }),
-        'depotapi.InitiateShopping': ({ id }) => commands.initiateShopping({ id }),
-      },
-      { ...dependencies, source: 'depot' },
-    ),
-  };
+  return commandSubscription(
+    { group: DEPOT_COMMANDS_GROUP, subject: DEPOT_COMMAND_CHANNEL, commands: depotCommands },
+    {
+      'depotapi.CreateShoppingList': (input) => commands.createShoppingList(input),
+      'depotapi.CancelShoppingList': ({ orderId }) => commands.cancelShoppingList({ orderId }),
+      'depotapi.InitiateShopping': ({ id }) => commands.initiateShopping({ id }),
+    },
+    { ...dependencies, source: 'depot' },
+  );
 }

@@ -1,4 +1,4 @@
-import { onCommands, type Publisher } from '@tessera/platform/messaging';
+import { commandSubscription, type Publisher } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import type { OrderingCommands } from '../../application/commands.js';
 import { ORDERING_COMMAND_CHANNEL, orderingCommands } from '../../contract/integration-events.js';
@@ -15,16 +15,12 @@ export function orderingCommandHandling(
   commands: Pick<OrderingCommands, 'approveOrder' | 'rejectOrder'>,
   dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
 ) {
-  return {
-    group: ORDERING_COMMANDS_GROUP,
-    subjects: [ORDERING_COMMAND_CHANNEL],
-    handle: onCommands(
-      orderingCommands,
-      {
-        'ordersapi.ApproveOrder': ({ id, shoppingListId }) => commands.approveOrder({ id, shoppingListId }),
-        'ordersapi.RejectOrder': ({ id, reason }) => commands.rejectOrder({ id, reason }),
-      },
-      { ...dependencies, source: 'ordering' },
-    ),
-  };
+  return commandSubscription(
+    { group: ORDERING_COMMANDS_GROUP, subject: ORDERING_COMMAND_CHANNEL, commands: orderingCommands },
+    {
+      'ordersapi.ApproveOrder': ({ id, shoppingListId }) => commands.approveOrder({ id, shoppingListId }),
+      'ordersapi.RejectOrder': ({ id, reason }) => commands.rejectOrder({ id, reason }),
+    },
+    { ...dependencies, source: 'ordering' },
+  );
 }

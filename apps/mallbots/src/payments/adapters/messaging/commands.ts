@@ -1,4 +1,4 @@
-import { onCommands, type Publisher } from '@tessera/platform/messaging';
+import { commandSubscription, type Publisher } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import type { PaymentsCommands } from '../../application/commands.js';
 import { PAYMENTS_COMMAND_CHANNEL, paymentsCommands } from '../../contract/integration-events.js';
@@ -16,17 +16,13 @@ export function paymentsCommandHandling(
   commands: Pick<PaymentsCommands, 'confirmPayment' | 'releasePayment'>,
   dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
 ) {
-  return {
-    group: PAYMENTS_COMMANDS_GROUP,
-    subjects: [PAYMENTS_COMMAND_CHANNEL],
-    handle: onCommands(
-      paymentsCommands,
-      {
-        'paymentsapi.ConfirmPayment': ({ id, orderId, customerId, amountCents }) =>
-          commands.confirmPayment({ id, orderId, customerId, amountCents }),
-        'paymentsapi.ReleasePayment': ({ id, orderId }) => commands.releasePayment({ id, orderId }),
-      },
-      { ...dependencies, source: 'payments' },
-    ),
-  };
+  return commandSubscription(
+    { group: PAYMENTS_COMMANDS_GROUP, subject: PAYMENTS_COMMAND_CHANNEL, commands: paymentsCommands },
+    {
+      'paymentsapi.ConfirmPayment': ({ id, orderId, customerId, amountCents }) =>
+        commands.confirmPayment({ id, orderId, customerId, amountCents }),
+      'paymentsapi.ReleasePayment': ({ id, orderId }) => commands.releasePayment({ id, orderId }),
+    },
+    { ...dependencies, source: 'payments' },
+  );
 }

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  deploymentFiles,
+  deploymentSettings,
+  discoverApplications,
+  REGENERATE,
+  renderDeployment,
+  staleGeneratedFiles,
+} from '@tessera/platform/runtime';
+import { describe, expect, it } from 'vitest';
+import { mallbots } from '../../src/app.js';
+import { IMAGE, imageCommand, root } from './support.js';
+
+// As `npm run generate:deploy` (apps/generate-deploy.ts) renders them: every application of the repository.
+const applications = await discoverApplications(join(root, 'apps'));
+const settings = deploymentSettings(root);
+const files = deploymentFiles(applications, settings);
+const read = (path: string) =>
+  existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
+
+describe('the deployment files derived from the applications (npm run generate:deploy)', () => {
+  it('renders them from every application of the repository, MallBots among them', () => {
+    expect(applications.map((application) => application.name)).toContain(mallbots.name);
+    expect(files.map((file) => file.path)).toEqual(
+      expect.arrayContaining([
+        'compose.yaml',
+        '.env.example',
+        'deploy/prometheus/prometheus.yaml',
+        'deploy/postgres/init/01-mallbots.sql',
+        'deploy/k8s/kustomization.yaml',
+        'deploy/k8s/config.yaml',
+        ...mallbots.modules.map((module) => `deploy/k8s/modules/${module.name}.yaml`),
+        'deploy/k8s/gateway.yaml',
+        ...mallbots.companions.map((companion) => `deploy/k8s/${companion.name}.yaml`),
+      ]),
+    );
+  });
+
+  it('runs the image as the Dockerfile does, adding only the entry command', () => {
+    expect(settings.image).toBe(IMAGE);
+    expect([...settings.entry, 'start']).toEqual(imageCommand());
+  });
+
+  for (const [path, expected] of renderDeployment(files, read)) {
+    it(`has ${path} as the applications define it`, () => {
+      expect(read(path), `${path} is out of date: run ${REGENERATE}`).toBe(expected);
+    });
+  }
+
+  it('has no generated file left over from a module or companion that is gone', () => {
+    expect(staleGeneratedFiles(root, files), `left over: run ${REGENERATE}`).toEqual([]);
+  });
+});
