@@ -119,18 +119,5 @@ export function sourceOfCompiled(path: string): string | undefined {
   return join(rootDir, `${path.slice(prefix.length, -'.js'.length)}.ts`);
 }
 
-/** Where the applications' build writes the JavaScript of one of their TypeScript files. */
-export function compiledOf(source: string): string {
-  const { rootDir, outDir } = applicationsBuild();
-  if (!source.startsWith(`${rootDir}/`) || !source.endsWith('.ts')) throw new Error(`${source} is not built`);
-  return join(outDir, `${source.slice(rootDir.length + 1, -'.ts'.length)}.js`);
-}
-
-/** The robot simulator on its own (compose's and Kubernetes' robots), as its TypeScript source. */
-export const ROBOTS_SCRIPT = 'apps/mallbots/tools/robots/main.ts';
-
 /** The image's command with another subcommand of the entry, e.g. `node dist/main.js gateway`. */
 export const entryCommand = (...args: string[]) => [...imageCommand().slice(0, 2), ...args];
-
-/** The command that runs, in the image, the compiled form of a script of the applications. */
-export const compiledCommand = (source: string) => ['node', compiledOf(source)];

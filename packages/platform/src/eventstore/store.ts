@@ -7,6 +7,7 @@ import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from '.
 import type { Metadata, NewEvent, RecordedEvent } from './events.js';
 import { type Follower, type FollowOptions, follow } from './follower.js';
 import { createGroupCommitter } from './group-commit.js';
+import { appendConflicts, eventsAppended, groupedCommitSize } from './metrics.js';
 import { createEventReader, toDate } from './reads.js';
 
 export type { Metadata, NewEvent, RecordedEvent } from './events.js';
@@ -139,6 +140,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 
   const toResult = (request: AppendRequest, row: AppendRow): AppendResult | ConcurrencyError => {
     if (!row.accepted || row.last_position === null) {
+      appendConflicts.inc({ schema });
       return new ConcurrencyError(request.streamName, decodeExpected(request.expected), row.stream_version);
     }
     const count = request.ids.length;
@@ -161,6 +163,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 
   /** One statement for the whole batch; an outcome per append, in order. */
   const appendBatch = async (batch: AppendRequest[]): Promise<Array<AppendResult | Error>> => {
+    groupedCommitSize.observe({ schema }, batch.length);
     try {
       const rows = await callAppend(batch);
       return batch.map((request, i) => toResult(request, rows[i]!));
@@ -190,7 +193,11 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   /** In a transaction: once it commits. Outside one: now. Either way a failing handler is reported, not thrown. */
   const publishAfterCommit = (events: readonly RecordedEvent[]) => {
     const bus = options.bus;
-    return bus ? db.afterCommit(() => bus.publish(events)) : Promise.resolve();
+    return db.afterCommit(async () => {
+      // Counted once committed: an append rolled back with its transaction never happened.
+      eventsAppended.inc({ schema }, events.length);
+      await bus?.publish(events);
+    });
   };
 
   const afterAppend = async (events: RecordedEvent[]) => {
