@@ -1,5 +1,4 @@
-import { identifier } from '../sql/errors.js';
-import type { MigrationSet } from '../sql/index.js';
+import { type MigrationSet, schemaMigrations } from '../sql/index.js';
 
 /**
  * The event store's tables in a module's schema.
@@ -14,16 +13,11 @@ import type { MigrationSet } from '../sql/index.js';
 export const notifyChannel = (schema: string) => `${schema}_events`;
 
 export function eventStoreMigrations(schema: string): MigrationSet {
-  const s = identifier(schema);
   const lock = `pg_advisory_xact_lock(7270, hashtext('${schema}.events'))`;
-  return {
-    name: `${schema}.eventstore`,
-    migrations: [
-      {
-        version: 1,
-        name: 'events_and_snapshots',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'eventstore', [
+    [
+      'events_and_snapshots',
+      (s) => `
 CREATE SEQUENCE ${s}.events_position_seq AS bigint;
 CREATE TABLE ${s}.events (
   position        bigint      PRIMARY KEY,
@@ -92,7 +86,6 @@ BEGIN
   PERFORM pg_notify('${notifyChannel(schema)}', '');
 END
 $fn$;`,
-      },
     ],
-  };
+  ]);
 }

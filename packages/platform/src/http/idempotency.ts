@@ -9,7 +9,7 @@ import type {
 import { z } from 'zod';
 import { isDomainError } from '../ddd/index.js';
 import { identifier } from '../sql/errors.js';
-import type { MigrationSet, SqlClient } from '../sql/index.js';
+import { type MigrationSet, type SqlClient, schemaMigrations } from '../sql/index.js';
 import { problem, problemResponse, sendProblem } from './problem.js';
 
 declare module 'fastify' {
@@ -45,15 +45,10 @@ export interface IdempotencyOptions {
 
 /** The table of keys and their answers; the host adds it to the migrations it runs. */
 export function idempotencyMigrations(schema = 'http'): MigrationSet {
-  const s = identifier(schema);
-  return {
-    name: `${schema}.idempotency`,
-    migrations: [
-      {
-        version: 1,
-        name: 'idempotency_keys',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'idempotency', [
+    [
+      'idempotency_keys',
+      (s) => `
 -- One row per key and scope. It is inserted before the handler runs and given its answer in the same
 -- transaction, so a committed row always has its answer; the uncommitted insert is the lock concurrent
 -- duplicates wait on.
@@ -71,9 +66,8 @@ CREATE TABLE ${s}.idempotency_keys (
 );
 CREATE INDEX idempotency_keys_created_at ON ${s}.idempotency_keys (created_at);
 `,
-      },
     ],
-  };
+  ]);
 }
 
 /** Forgets the keys first used before `olderThan`: after that a key is new again. Resolves to how many. */

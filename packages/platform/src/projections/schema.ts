@@ -1,5 +1,4 @@
-import { identifier } from '../sql/errors.js';
-import type { MigrationSet } from '../sql/index.js';
+import { type MigrationSet, schemaMigrations } from '../sql/index.js';
 
 /**
  * Checkpoints of the projections kept in a schema: one row per projection, updated in the transaction that
@@ -11,15 +10,10 @@ import type { MigrationSet } from '../sql/index.js';
  * stored, not held in memory, so that a rebuild interrupted by a crash resumes with the same boundary.
  */
 export function projectionMigrations(schema: string): MigrationSet {
-  const s = identifier(schema);
-  return {
-    name: `${schema}.projections`,
-    migrations: [
-      {
-        version: 1,
-        name: 'projection_checkpoints',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'projections', [
+    [
+      'projection_checkpoints',
+      (s) => `
 CREATE TABLE ${s}.projection_checkpoints (
   name          text        PRIMARY KEY,
   position      bigint      NOT NULL DEFAULT 0,
@@ -27,9 +21,8 @@ CREATE TABLE ${s}.projection_checkpoints (
   reset_at      timestamptz,
   updated_at    timestamptz NOT NULL DEFAULT now()
 );`,
-      },
     ],
-  };
+  ]);
 }
 
 /** Told, with the projection's name as payload, when a projection is reset: its runners start again from 0. */

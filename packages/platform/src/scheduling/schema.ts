@@ -1,5 +1,5 @@
 import { identifier } from '../sql/errors.js';
-import type { MigrationSet } from '../sql/index.js';
+import { type MigrationSet, schemaMigrations } from '../sql/index.js';
 
 /** The channel notified when a deadline is scheduled; the payload is its due time in epoch ms. */
 export const deadlinesChannel = (schema: string) => `${schema}_deadlines`;
@@ -9,16 +9,11 @@ export const deadlinesChannel = (schema: string) => `${schema}_deadlines`;
  * deadlines leave no row: the broker's log and inboxes already remember what was published.
  */
 export function deadlineMigrations(schema = 'scheduling'): MigrationSet {
-  const s = identifier(schema);
   identifier(deadlinesChannel(schema));
-  return {
-    name: `${schema}.deadlines`,
-    migrations: [
-      {
-        version: 1,
-        name: 'deadlines',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'deadlines', [
+    [
+      'deadlines',
+      (s) => `
 CREATE TABLE ${s}.deadlines (
   id            text        PRIMARY KEY,
   due_at        timestamptz NOT NULL,
@@ -27,7 +22,6 @@ CREATE TABLE ${s}.deadlines (
 );
 CREATE INDEX deadlines_due_idx ON ${s}.deadlines (due_at, id);
 `,
-      },
     ],
-  };
+  ]);
 }

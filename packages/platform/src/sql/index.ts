@@ -6,7 +6,7 @@ export type { LocalCopyOptions, LocalCopyTable } from './local-copy.js';
 export { localCopy } from './local-copy.js';
 export { lockKey } from './locks.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
-export { migrate, sqlMigrationsIn } from './migrations.js';
+export { migrate, schemaMigrations, sqlMigrationsIn } from './migrations.js';
 export type { PostgresOptions } from './pg.js';
 export { postgresClient } from './pg.js';
 export type { PgliteOptions } from './pglite.js';

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlClient } from './client.js';
+import { identifier } from './errors.js';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,28 @@ export interface AppliedMigration {
   set: string;
   version: number;
   name: string;
+}
+
+/**
+ * A platform component's tables in a schema, tracked as `<schema>.<component>`: each step a name and its SQL
+ * (given the quoted schema), numbered in list order; the first one creates the schema. Append steps, never edit
+ * one that has been released (released-migrations.unit.test.ts pins them).
+ */
+export function schemaMigrations(
+  schema: string,
+  component: string,
+  steps: ReadonlyArray<readonly [name: string, sql: (quotedSchema: string) => string]>,
+  setName = `${schema}.${component}`,
+): MigrationSet {
+  const s = identifier(schema);
+  return {
+    name: setName,
+    migrations: steps.map(([name, sql], index) => ({
+      version: index + 1,
+      name,
+      sql: index === 0 ? `\nCREATE SCHEMA IF NOT EXISTS ${s};${sql(s)}` : sql(s),
+    })),
+  };
 }
 
 const FILE_PATTERN = /^(\d+)_([a-z0-9_]+)\.sql$/;

@@ -1,5 +1,5 @@
 import { identifier } from '../../sql/errors.js';
-import type { MigrationSet } from '../../sql/index.js';
+import { type MigrationSet, schemaMigrations } from '../../sql/index.js';
 import { inboxTableSql } from '../inbox.js';
 
 /** The channel the embedded broker notifies when messages are published or re-driven. */
@@ -12,17 +12,12 @@ export const brokerChannel = (schema: string) => `${schema}_messages`;
  * transaction and deleted there.
  */
 export function embeddedBrokerMigrations(schema = 'broker'): MigrationSet {
-  const s = identifier(schema);
   const channel = brokerChannel(schema);
   identifier(channel);
-  return {
-    name: `${schema}.broker`,
-    migrations: [
-      {
-        version: 1,
-        name: 'messages_groups_deliveries',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'broker', [
+    [
+      'messages_groups_deliveries',
+      (s) => `
 CREATE TABLE ${s}.messages (
   position      bigserial   PRIMARY KEY,
   id            text        NOT NULL UNIQUE,
@@ -93,14 +88,13 @@ BEGIN
 END
 $fn$;
 `,
-      },
-      { version: 2, name: 'inbox', sql: inboxTableSql(schema) },
-      {
-        version: 3,
-        name: 'notify_groups',
-        // One notification per group that got a delivery, named by its payload: a publish wakes only the
-        // workers that have something to do (an empty payload still wakes every group).
-        sql: `
+    ],
+    ['inbox', () => inboxTableSql(schema)],
+    [
+      'notify_groups',
+      // One notification per group that got a delivery, named by its payload: a publish wakes only the
+      // workers that have something to do (an empty payload still wakes every group).
+      (s) => `
 CREATE OR REPLACE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -136,7 +130,6 @@ BEGIN
 END
 $fn$;
 `,
-      },
     ],
-  };
+  ]);
 }

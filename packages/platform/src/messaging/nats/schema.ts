@@ -1,5 +1,5 @@
 import { identifier } from '../../sql/errors.js';
-import type { MigrationSet } from '../../sql/index.js';
+import { type MigrationSet, schemaMigrations } from '../../sql/index.js';
 import { inboxTableSql } from '../inbox.js';
 
 /** The channel the outbox notifies on commit, to wake the relays. */
@@ -11,16 +11,11 @@ export const outboxChannel = (schema: string) => `${schema}_outbox`;
  * that one admin route and CLI serve both brokers), and the groups that subscribed (for lag).
  */
 export function natsBrokerMigrations(schema = 'messaging'): MigrationSet {
-  const s = identifier(schema);
   identifier(outboxChannel(schema));
-  return {
-    name: `${schema}.nats`,
-    migrations: [
-      {
-        version: 1,
-        name: 'outbox_inbox_dead_letters',
-        sql: `
-CREATE SCHEMA IF NOT EXISTS ${s};
+  return schemaMigrations(schema, 'nats', [
+    [
+      'outbox_inbox_dead_letters',
+      (s) => `
 -- One row per message to relay, in commit order as far as one key goes (a key's writers serialise on its
 -- aggregate). The NATS subject is computed at write time, so a relay needs no configuration of its own.
 CREATE TABLE ${s}.outbox (
@@ -50,11 +45,10 @@ CREATE TABLE ${s}.groups (
   partitions  integer NOT NULL
 );
 `,
-      },
-      {
-        version: 2,
-        name: 'lanes',
-        sql: `
+    ],
+    [
+      'lanes',
+      (s) => `
 -- A group's lanes (its partitions, and its re-drive lane) and who holds each: see leases.ts.
 CREATE TABLE ${s}.lanes (
   group_name  text        NOT NULL,
@@ -71,7 +65,6 @@ CREATE TABLE ${s}.lane_members (
   PRIMARY KEY (group_name, member)
 );
 `,
-      },
     ],
-  };
+  ]);
 }
