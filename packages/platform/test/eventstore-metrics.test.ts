@@ -9,7 +9,7 @@ const registry = createRegistry({ name: 'test.Happened', version: 1 });
 const happened = (n: number) => ({ type: 'test.Happened', data: { n } });
 
 /** The value of one series of a metric, 0 before it has any. */
-async function valueOf(name: string, schema: string): Promise<number> {
+async function seriesValue(name: string, schema: string): Promise<number> {
   const metric = await metricsRegistry.getSingleMetric(name)?.get();
   return metric?.values.find((value) => value.labels.schema === schema)?.value ?? 0;
 }
@@ -26,9 +26,9 @@ describe('the event store counts what it does', () => {
   afterAll(() => opened.close());
 
   it('counts events once committed, not those rolled back, and the appends refused by their expected version', async () => {
-    const before = await valueOf('eventstore_events_appended_total', schema);
+    const before = await seriesValue('eventstore_events_appended_total', schema);
     await store.append('counted-1', [happened(1), happened(2)], { expectedVersion: 'no_stream' });
-    expect(await valueOf('eventstore_events_appended_total', schema)).toBe(before + 2);
+    expect(await seriesValue('eventstore_events_appended_total', schema)).toBe(before + 2);
 
     await expect(
       opened.db.transaction(async () => {
@@ -36,12 +36,12 @@ describe('the event store counts what it does', () => {
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
-    expect(await valueOf('eventstore_events_appended_total', schema)).toBe(before + 2);
+    expect(await seriesValue('eventstore_events_appended_total', schema)).toBe(before + 2);
 
-    const conflicts = await valueOf('eventstore_append_conflicts_total', schema);
+    const conflicts = await seriesValue('eventstore_append_conflicts_total', schema);
     await expect(
       store.append('counted-1', [happened(4)], { expectedVersion: 'no_stream' }),
     ).rejects.toBeInstanceOf(ConcurrencyError);
-    expect(await valueOf('eventstore_append_conflicts_total', schema)).toBe(conflicts + 1);
+    expect(await seriesValue('eventstore_append_conflicts_total', schema)).toBe(conflicts + 1);
   });
 });
