@@ -182,15 +182,8 @@ const inThisThread =
   async (onEffects: OnEffects): Promise<ConsumerSide> =>
     broker.subscribe(effectSubscription(db, concurrency, batchHandler, onEffects));
 
-async function embeddedOnPostgres(): Promise<Result> {
-  const setup = `subscription concurrency ${CONSUMERS}; pool of ${PRODUCERS + CONSUMERS + 2}`;
-  const label = 'embedded broker (PostgreSQL)';
-  const url = await freshDatabase(`bench_msg_embedded_${TAG}`);
-  const db = postgresClient({
-    connectionString: url,
-    maxConnections: PRODUCERS + CONSUMERS + 2,
-    applicationName: 'bench-embedded',
-  });
+/** The pipeline on the embedded broker, on `db` (closed at the end). */
+async function embeddedOn(db: SqlClient, label: string, setup: string): Promise<Result> {
   try {
     await migrate(db, [embeddedBrokerMigrations()]);
     const broker = createEmbeddedBroker({ db, onError: (error) => console.error('    broker error', error) });
@@ -206,23 +199,26 @@ async function embeddedOnPostgres(): Promise<Result> {
   }
 }
 
+async function embeddedOnPostgres(): Promise<Result> {
+  const url = await freshDatabase(`bench_msg_embedded_${TAG}`);
+  const db = postgresClient({
+    connectionString: url,
+    maxConnections: PRODUCERS + CONSUMERS + 2,
+    applicationName: 'bench-embedded',
+  });
+  return embeddedOn(
+    db,
+    'embedded broker (PostgreSQL)',
+    `subscription concurrency ${CONSUMERS}; pool of ${PRODUCERS + CONSUMERS + 2}`,
+  );
+}
+
 async function embeddedOnPglite(): Promise<Result> {
-  const setup = `PGlite in memory, one connection; subscription concurrency ${CONSUMERS}`;
-  const label = 'embedded broker (PGlite, memory)';
-  const db = await pgliteClient({});
-  try {
-    await migrate(db, [embeddedBrokerMigrations()]);
-    const broker = createEmbeddedBroker({ db });
-    try {
-      return await pipeline(label, setup, db, broker, MESSAGES, inThisThread(db, broker, CONSUMERS));
-    } finally {
-      await broker.close();
-    }
-  } catch (error) {
-    return failed(label, setup, error);
-  } finally {
-    await db.close();
-  }
+  return embeddedOn(
+    await pgliteClient({}),
+    'embedded broker (PGlite, memory)',
+    `PGlite in memory, one connection; subscription concurrency ${CONSUMERS}`,
+  );
 }
 
 async function natsOnPostgres(partitions: number, batchHandler = false): Promise<Result> {

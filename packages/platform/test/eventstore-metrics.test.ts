@@ -1,9 +1,10 @@
 import { metricsRegistry } from '@tessera/platform/observability';
 import { createRegistry } from '@tessera/platform/registry';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConcurrencyError, type EventStore } from '../src/eventstore/index.js';
+import { describe, expect, it } from 'vitest';
+import { ConcurrencyError } from '../src/eventstore/index.js';
 import { openEventStore } from './support/event-store.js';
+import { openedForSuite } from './support/suite.js';
 
 const registry = createRegistry({ name: 'test.Happened', version: 1 });
 const happened = (n: number) => ({ type: 'test.Happened', data: { n } });
@@ -15,17 +16,11 @@ async function seriesValue(name: string, schema: string): Promise<number> {
 }
 
 describe('the event store counts what it does', () => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let store: EventStore;
   const schema = 'es_metrics';
-
-  beforeAll(async () => {
-    opened = await openEventStore(pgliteTestDatabase, schema, registry);
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(pgliteTestDatabase, schema, registry));
 
   it('counts events once committed, not those rolled back, and the appends refused by their expected version', async () => {
+    const { store } = opened;
     const before = await seriesValue('eventstore_events_appended_total', schema);
     await store.append('counted-1', [happened(1), happened(2)], { expectedVersion: 'no_stream' });
     expect(await seriesValue('eventstore_events_appended_total', schema)).toBe(before + 2);

@@ -1,9 +1,9 @@
 import type { EventStore, RecordedEvent } from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
-import type { SqlClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEventStore } from './support/event-store.js';
+import { openedForSuite } from './support/suite.js';
 
 const registry = createRegistry({ name: 'test.Happened', version: 1 });
 const happened = (writer: number, n: number) => ({ type: 'test.Happened', data: { writer, n } });
@@ -42,18 +42,10 @@ async function until(condition: () => Promise<boolean>, what: string) {
 }
 
 describe.each(testDatabases)('global order on $backend', (backend) => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let db: SqlClient;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    opened = await openEventStore(backend, 'ordering_test', registry);
-    db = opened.db;
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(backend, 'ordering_test', registry));
 
   it('lets a follower tailing by position see every event once, in order, while writers race', async () => {
+    const { db, store } = opened;
     const follower = tailer(store);
     let writing = true;
     // One follower loop runs alongside the writers, as a projection would.
@@ -99,18 +91,10 @@ describe.each(testDatabases)('global order on $backend', (backend) => {
 });
 
 describe('global order against a slow transaction (PostgreSQL, real concurrency)', () => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let db: SqlClient;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    opened = await openEventStore(postgresTestDatabase, 'slow_test', registry);
-    db = opened.db;
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(postgresTestDatabase, 'slow_test', registry));
 
   it('never lets a follower pass an event whose transaction commits after later appends began', async () => {
+    const { db, store } = opened;
     await store.append('test-before', [happened(0, 0)]);
     const follower = tailer(store);
     await follower.poll();

@@ -1,26 +1,18 @@
 import { createRegistry } from '@tessera/platform/registry';
-import type { SqlClient } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConcurrencyError, type EventStore } from '../src/eventstore/index.js';
+import { describe, expect, it } from 'vitest';
+import { ConcurrencyError } from '../src/eventstore/index.js';
 import { openEventStore } from './support/event-store.js';
+import { openedForSuite } from './support/suite.js';
 
 const registry = createRegistry({ name: 'test.Happened', version: 1 }, { name: 'test.Other', version: 1 });
 const happened = (n: number) => ({ type: 'test.Happened', data: { n } });
 
 describe.each(testDatabases)('event store on $backend', (backend) => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let db: SqlClient;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    opened = await openEventStore(backend, 'es', registry);
-    db = opened.db;
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(backend, 'es', registry));
 
   it('appends several events at once and reads them back in order with versions and positions', async () => {
+    const { store } = opened;
     const result = await store.append('test-multi', [happened(1), happened(2), happened(3)], {
       expectedVersion: 'no_stream',
     });
@@ -40,11 +32,13 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
   });
 
   it('reads a stream from a version', async () => {
+    const { store } = opened;
     const events = await store.readStream('test-multi', { afterVersion: 2 });
     expect(events.map((e) => e.streamVersion)).toEqual([3]);
   });
 
   it('rejects an append at the wrong expected version with a typed error and writes nothing', async () => {
+    const { store } = opened;
     await store.append('test-occ', [happened(1)], { expectedVersion: 'no_stream' });
     const attempt = store.append('test-occ', [happened(2), happened(3)], { expectedVersion: 0 });
     await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
@@ -57,6 +51,7 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
   });
 
   it('lets exactly one of many concurrent appends at the same version win, in and out of transactions', async () => {
+    const { db, store } = opened;
     await store.append('test-race', [happened(0)]);
     const attempts = Array.from({ length: 12 }, (_, i) =>
       i % 2 === 0
@@ -75,6 +70,7 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
   });
 
   it('rolls back an append made inside a transaction that fails', async () => {
+    const { db, store } = opened;
     await expect(
       db.transaction(async () => {
         await store.append('test-rollback', [happened(1)]);
@@ -85,6 +81,7 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
   });
 
   it('isolates one bad append in a grouped commit: a duplicate event id fails only its own append', async () => {
+    const { store } = opened;
     const id = crypto.randomUUID();
     await store.append('test-dup-a', [{ ...happened(1), id }]);
     const outcomes = await Promise.allSettled([
@@ -97,6 +94,7 @@ describe.each(testDatabases)('event store on $backend', (backend) => {
   });
 
   it('refuses an event type the registry does not know, before touching the database', async () => {
+    const { store } = opened;
     await expect(store.append('test-unknown', [{ type: 'test.Nope', data: {} }])).rejects.toThrow(
       'nothing has been registered with the name `test.Nope`',
     );

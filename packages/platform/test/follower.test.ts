@@ -1,9 +1,11 @@
-import { createEventStore, type EventStore, type RecordedEvent } from '@tessera/platform/eventstore';
+import { createEventStore, type RecordedEvent } from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
 import { postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { signals } from '../src/testing/conditions.js';
 import { openEventStore } from './support/event-store.js';
+import { openedForSuite } from './support/suite.js';
 
 const registry = createRegistry({ name: 'f.Happened', version: 1 });
 const happened = (n: number) => ({ type: 'f.Happened', data: { n } });
@@ -12,35 +14,21 @@ const NEVER = 3_600_000;
 
 /** A handler that records events and lets a test wait for a count, without waking the follower itself. */
 function recorder() {
-  const handled: RecordedEvent[] = [];
-  let waiting: { count: number; resolve: () => void } | undefined;
+  const { items: handled, push, until } = signals<RecordedEvent>();
   return {
     handled,
     handle: async (events: readonly RecordedEvent[]) => {
-      handled.push(...events);
-      if (waiting && handled.length >= waiting.count) waiting.resolve();
+      for (const event of events) push(event);
     },
-    until: (count: number) =>
-      handled.length >= count
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            waiting = { count, resolve };
-          }),
+    until: (count: number) => until((all) => all.length >= count),
   };
 }
 
 describe.each(testDatabases)('following the global order on $backend', (backend) => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    opened = await openEventStore(backend, 'follow', registry);
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(backend, 'follow', registry));
 
   it('handles what is stored, then wakes for each commit, in order, once each', async () => {
-    const { db } = opened;
+    const { db, store } = opened;
     await store.append('f-old', [happened(1), happened(2)]);
     const { handled, handle, until } = recorder();
     const follower = await store.follow({ batchSize: 3, idleRecheckMs: NEVER, handle });
@@ -70,6 +58,7 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
   });
 
   it('retries a failed batch without moving past it, and resumes from a position', async () => {
+    const { store } = opened;
     const start = await store.headPosition();
     await store.append('f-retry', [happened(1), happened(2)]);
     const errors: unknown[] = [];
@@ -105,6 +94,7 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
   });
 
   it('stops handling once stopped', async () => {
+    const { store } = opened;
     const handled: RecordedEvent[] = [];
     const follower = await store.follow({
       afterPosition: await store.headPosition(),
@@ -129,16 +119,10 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
 });
 
 describe('following across processes (PostgreSQL)', () => {
-  let opened: Awaited<ReturnType<typeof openEventStore>>;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    opened = await openEventStore(postgresTestDatabase, 'follow', registry);
-    store = opened.store;
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => openEventStore(postgresTestDatabase, 'follow', registry));
 
   it('wakes for appends committed by another process', async () => {
+    const { store } = opened;
     const { handled, handle, until } = recorder();
     const follower = await store.follow({
       afterPosition: await store.headPosition(),

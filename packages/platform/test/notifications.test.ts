@@ -1,51 +1,34 @@
-import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import type { SqlClient } from '@tessera/platform/sql';
+import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { signals } from '../src/testing/conditions.js';
+import { openedForSuite } from './support/suite.js';
 
-/** Resolves with the next payloads heard on a channel, in order. */
-function inbox() {
-  const heard: string[] = [];
-  let waiting: { count: number; resolve: () => void } | undefined;
-  return {
-    heard,
-    hear: (payload: string) => {
-      heard.push(payload);
-      if (waiting && heard.length >= waiting.count) waiting.resolve();
-    },
-    until: (count: number) =>
-      heard.length >= count
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            waiting = { count, resolve };
-          }),
-  };
+/** Listens on a channel: the payloads heard there in order, a wait for the first `count`, and the unlisten. */
+async function listening(db: SqlClient, channel: string) {
+  const { items: heard, push, until } = signals<string>();
+  const stop = await db.listen(channel, push);
+  return { heard, until: (count: number) => until((all) => all.length >= count), stop };
 }
 
 describe.each(testDatabases)('notifications on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
-
-  beforeAll(async () => {
-    opened = await backend.open();
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => backend.open());
 
   it('delivers a notification to every listener of the channel', async () => {
     const { db } = opened;
-    const a = inbox();
-    const b = inbox();
-    const stopA = await db.listen('wake_test', a.hear);
-    const stopB = await db.listen('wake_test', b.hear);
+    const a = await listening(db, 'wake_test');
+    const b = await listening(db, 'wake_test');
     await db.notify('wake_test', 'one');
     await Promise.all([a.until(1), b.until(1)]);
     expect([a.heard, b.heard]).toEqual([['one'], ['one']]);
-    await stopA();
-    await stopB();
+    await a.stop();
+    await b.stop();
   });
 
   it('delivers a notification sent in a transaction only when it commits', async () => {
     const { db } = opened;
-    const heard = inbox();
-    const stop = await db.listen('commit_test', heard.hear);
+    const heard = await listening(db, 'commit_test');
     await db
       .transaction(async () => {
         await db.notify('commit_test', 'rolled back');
@@ -60,21 +43,19 @@ describe.each(testDatabases)('notifications on $backend', (backend) => {
     await db.notify('commit_test', 'after');
     await heard.until(2);
     expect(heard.heard).toEqual(['committed', 'after']);
-    await stop();
+    await heard.stop();
   });
 
   it('stops delivering after unlisten, and refuses channel names that are not identifiers', async () => {
     const { db } = opened;
-    const heard = inbox();
-    const other = inbox();
-    const stop = await db.listen('stop_test', heard.hear);
-    const stopOther = await db.listen('stop_test_other', other.hear);
-    await stop();
+    const heard = await listening(db, 'stop_test');
+    const other = await listening(db, 'stop_test_other');
+    await heard.stop();
     await db.notify('stop_test', 'missed');
     await db.notify('stop_test_other', 'sentinel');
     await other.until(1);
     expect(heard.heard).toEqual([]);
-    await stopOther();
+    await other.stop();
     await expect(db.listen('bad channel; drop table x', () => {})).rejects.toThrow(
       'is not a valid SQL identifier',
     );
@@ -82,16 +63,11 @@ describe.each(testDatabases)('notifications on $backend', (backend) => {
 });
 
 describe('notifications across connections (PostgreSQL)', () => {
-  let opened: OpenedTestDatabase;
-  beforeAll(async () => {
-    opened = await postgresTestDatabase.open();
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => postgresTestDatabase.open());
 
   it('hears NOTIFY from another process, and after its connection is killed it reconnects and wakes its listeners', async () => {
     const { db } = opened;
-    const heard = inbox();
-    const stop = await db.listen('cross_test', heard.hear);
+    const heard = await listening(db, 'cross_test');
     const other = new pg.Client({ connectionString: opened.url });
     await other.connect();
     await other.query(`NOTIFY cross_test, 'from elsewhere'`);
@@ -109,6 +85,6 @@ describe('notifications across connections (PostgreSQL)', () => {
     await heard.until(3);
     expect(heard.heard).toEqual(['from elsewhere', '', 'after reconnect']);
     await other.end();
-    await stop();
+    await heard.stop();
   });
 });

@@ -1,21 +1,20 @@
 import { RolledBackAtCommit } from '@tessera/platform/sql';
-import { type OpenedTestDatabase, testDatabases } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tessera/platform/testing';
+import { describe, expect, it } from 'vitest';
+import { openedForSuite } from './support/suite.js';
 
 /**
  * How a transaction begins and ends (ADR 0020): BEGIN may leave with the first statement and `atCommit`
  * statements with the COMMIT, and a COMMIT that PostgreSQL answers with ROLLBACK is a failure, not a commit.
  */
 describe.each(testDatabases)('transactions begun and committed on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
-
-  beforeAll(async () => {
-    opened = await backend.open();
-    await opened.db.exec(
+  const opened = openedForSuite(async () => {
+    const database = await backend.open();
+    await database.db.exec(
       'CREATE TABLE rows_written (seq serial PRIMARY KEY, id int UNIQUE NOT NULL, tag text NOT NULL)',
     );
+    return database;
   });
-  afterAll(() => opened.close());
 
   const ids = async (tag: string) =>
     (

@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MigrationSet, migrate, sqlMigrationsIn } from '@tessera/platform/sql';
-import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import { describe, expect, it } from 'vitest';
 import { postgresClient } from '../src/sql/pg.js';
+import { openedForSuite } from './support/suite.js';
 
 const set = (name: string, ...sqls: string[]): MigrationSet => ({
   name,
@@ -12,13 +13,11 @@ const set = (name: string, ...sqls: string[]): MigrationSet => ({
 });
 
 describe.each(testDatabases)('SQL client on $backend', (backend) => {
-  let opened: OpenedTestDatabase;
-
-  beforeAll(async () => {
-    opened = await backend.open();
-    await opened.db.exec('CREATE TABLE items (id int PRIMARY KEY, n bigint)');
+  const opened = openedForSuite(async () => {
+    const database = await backend.open();
+    await database.db.exec('CREATE TABLE items (id int PRIMARY KEY, n bigint)');
+    return database;
   });
-  afterAll(() => opened.close());
 
   it('returns bigint columns as numbers on every backend', async () => {
     const { rows } = await opened.db.query<{ n: number; c: number }>(
@@ -142,11 +141,7 @@ describe('migration files', () => {
 });
 
 describe('migrations from several processes at once (PostgreSQL)', () => {
-  let opened: OpenedTestDatabase;
-  beforeAll(async () => {
-    opened = await postgresTestDatabase.open();
-  });
-  afterAll(() => opened.close());
+  const opened = openedForSuite(() => postgresTestDatabase.open());
 
   it('apply each migration exactly once', async () => {
     const clients = Array.from({ length: 4 }, () => postgresClient({ connectionString: opened.url! }));

@@ -5,13 +5,15 @@ import {
   eventStoreMigrations,
   everyNEvents,
 } from '@tessera/platform/eventstore';
+import { subscribeGroups } from '@tessera/platform/messaging';
 import { createRegistry } from '@tessera/platform/registry';
 import type { Module } from '@tessera/platform/runtime';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
+import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
-import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
+import { type CacheObserver, storesCacheHandlers } from './adapters/messaging/stores-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
 import { storesDirectory } from './adapters/stores/stores-directory.js';
@@ -73,7 +75,8 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
             caller: 'baskets',
           }),
         );
-      const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
+      const caches = postgresStoresCache(db);
+      const lookups = createStoresLookups({ cache: caches, directory });
 
       // Application.
       const commands = instrumented(createBasketsCommands({ baskets, lookups, newId: randomUUID }), db);
@@ -81,7 +84,14 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
 
       // Driver adapters: the REST routes, and the Stores events that keep the caches.
       registerBasketsRoutes(http, { commands, queries });
-      const subscriptions = await subscribeToStores(broker, db, options.onCacheUpdate);
+      const subscriptions = await subscribeGroups(
+        broker,
+        storesCopyGroups('baskets', storesCacheHandlers(caches)),
+        {
+          db,
+          observer: options.onCacheUpdate,
+        },
+      );
       return {
         async stop() {
           await Promise.all(subscriptions.map((subscription) => subscription.stop()));

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { subscribeGroups } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationsIn } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
+import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
 import { deadlineBotTimeouts, subscribeToBotTimeouts } from './adapters/messaging/bot-timeouts.js';
 import { depotCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { subscribeToOrders } from './adapters/messaging/ordering-events.js';
-import { type CacheObserver, subscribeToStores } from './adapters/messaging/stores-events.js';
+import { type CacheObserver, storesCacheHandlers } from './adapters/messaging/stores-events.js';
 import { postgresBotSignals } from './adapters/postgres/bot-signals.js';
 import { postgresBotRepository } from './adapters/postgres/bots.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
@@ -89,7 +91,8 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
             caller: 'depot',
           }),
         );
-      const lookups = createStoresLookups({ cache: postgresStoresCache(db), directory });
+      const caches = postgresStoresCache(db);
+      const lookups = createStoresLookups({ cache: caches, directory });
 
       // Application.
       const changing = {
@@ -119,7 +122,10 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
         await broker.subscribe(depotCommandHandling(commands, { publisher: broker, db })),
         await subscribeToOrders(broker, commands),
         await subscribeToBotTimeouts(broker, robots),
-        ...(await subscribeToStores(broker, db, options.onCacheUpdate)),
+        ...(await subscribeGroups(broker, storesCopyGroups('depot', storesCacheHandlers(caches)), {
+          db,
+          observer: options.onCacheUpdate,
+        })),
       ];
       options.onRobots?.(robots);
       await deadlines.start();

@@ -11,5 +11,7 @@ export {
   problemSchema,
   sendProblem,
 } from './problem.js';
+export type { RestRoutes, RestRoutesOptions, RouteDeclaration, RouteRequest } from './routes.js';
+export { restRoutes } from './routes.js';
 export type { HttpServer, HttpServerOptions } from './server.js';
 export { createHttpServer } from './server.js';

@@ -179,6 +179,47 @@ export function checkSubjectPatterns(subjects: readonly string[]): void {
   }
 }
 
+/**
+ * A subscription's settings as a broker runs them: the group and the subjects (without repeats) checked, the
+ * defaults filled in, the backoff's pause never negative nor NaN, and the handler for one message. Throws
+ * before anything is registered.
+ */
+export function subscriptionSettings(subscription: Subscription) {
+  const group = checkName('group', subscription.group);
+  const subjects = [...new Set(subscription.subjects)];
+  checkSubjectPatterns(subjects);
+  const maxAttempts = subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!(maxAttempts >= 1) || !(concurrency >= 1)) throw new Error('maxAttempts and concurrency must be ≥ 1');
+  const backoff = subscription.backoff ?? defaultBackoff;
+  return {
+    group,
+    subjects,
+    maxAttempts,
+    concurrency,
+    handleOne: handlerOfOne(subscription),
+    /** The pause in ms before retrying after failed attempt number `attempt`. */
+    pauseAfter: (attempt: number) => Math.max(0, Number(backoff(attempt)) || 0),
+  };
+}
+
+/** What a broker tells its `onError` about: the group, and the message and attempt when there is one. */
+export type ErrorContext = { group: string; messageId?: string; attempt?: number };
+
+/** Calls a broker's `onError`, if any: a failing error reporter must not change what happens to the message. */
+export const reporterOf =
+  (onError: ((error: unknown, context: ErrorContext) => void) | undefined) =>
+  (error: unknown, context: ErrorContext): void => {
+    try {
+      onError?.(error, context);
+    } catch {
+      // Nothing to do: the reporter is the place to tell.
+    }
+  };
+
+/** An error's message, for a dead letter's reason (what is thrown need not be an Error). */
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** The same matching as the embedded broker does in SQL, for adapters and tests. */
 export function subjectMatches(pattern: string, subject: string): boolean {
   if (!pattern.endsWith('>')) return pattern === subject;

@@ -1,4 +1,10 @@
-import { defineCounter, defineHistogram, scrapedGauges, secondsOf } from '../observability/metrics.js';
+import {
+  defineCounter,
+  defineHistogram,
+  durationBuckets,
+  scrapedGauges,
+  secondsOf,
+} from '../observability/metrics.js';
 import type { GroupLag } from './broker.js';
 
 /** Serves a broker's lag as gauges on `/metrics`, read at each scrape, until the returned function is called. */
@@ -34,7 +40,7 @@ export const messageHandlingDuration = defineHistogram({
   name: 'messaging_handling_duration_seconds',
   help: 'Time from taking a delivery to committing its handling, by consumer group',
   labelNames: ['group'],
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  buckets: durationBuckets(10),
 });
 
 export const messagesRelayed = defineCounter({

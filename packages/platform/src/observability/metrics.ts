@@ -15,17 +15,18 @@ interface MetricDefinition<Label extends string> {
 }
 
 /**
- * The metric named `definition.name` on the shared registry: defined the first time, found again when the
- * file defining it is loaded a second time (prom-client refuses a second registration of a name).
+ * The metric named `definition.name` on the shared registry: made by `kind` the first time, found again when
+ * the file defining it is loaded a second time (prom-client refuses a second registration of a name).
  */
-function defineOnce<Metric>(
-  kind: abstract new (...args: never[]) => Metric,
-  name: string,
-  create: () => Metric,
+function defineOnce<Metric, Definition extends MetricDefinition<string>>(
+  kind: new (configuration: Definition & { registers: client.Registry[] }) => Metric,
+  definition: Definition,
 ): Metric {
-  const existing = metricsRegistry.getSingleMetric(name);
-  if (existing === undefined) return create();
-  if (!(existing instanceof kind)) throw new Error(`metric ${name} is already defined as another kind`);
+  const existing = metricsRegistry.getSingleMetric(definition.name);
+  if (existing === undefined)
+    return new kind({ ...definition, labelNames: definition.labelNames ?? [], registers: [metricsRegistry] });
+  if (!(existing instanceof kind))
+    throw new Error(`metric ${definition.name} is already defined as another kind`);
   return existing;
 }
 
@@ -33,50 +34,31 @@ function defineOnce<Metric>(
 export function defineCounter<Label extends string = never>(
   definition: MetricDefinition<Label>,
 ): client.Counter<Label> {
-  return defineOnce(
-    client.Counter<Label>,
-    definition.name,
-    () =>
-      new client.Counter<Label>({
-        ...definition,
-        labelNames: definition.labelNames ?? [],
-        registers: [metricsRegistry],
-      }),
-  );
+  return defineOnce(client.Counter<Label>, definition);
 }
 
 /** A histogram on the shared registry, defined once. */
 export function defineHistogram<Label extends string = never>(
   definition: MetricDefinition<Label> & { readonly buckets: readonly number[] },
 ): client.Histogram<Label> {
-  return defineOnce(
-    client.Histogram<Label>,
-    definition.name,
-    () =>
-      new client.Histogram<Label>({
-        ...definition,
-        labelNames: definition.labelNames ?? [],
-        buckets: [...definition.buckets],
-        registers: [metricsRegistry],
-      }),
-  );
+  return defineOnce(client.Histogram<Label>, { ...definition, buckets: [...definition.buckets] });
 }
 
 /** A gauge on the shared registry, defined once (set by its owner; see `scrapedGauges` for one read at each scrape). */
 export function defineGauge<Label extends string = never>(
   definition: MetricDefinition<Label>,
 ): client.Gauge<Label> {
-  return defineOnce(
-    client.Gauge<Label>,
-    definition.name,
-    () =>
-      new client.Gauge<Label>({
-        ...definition,
-        labelNames: definition.labelNames ?? [],
-        registers: [metricsRegistry],
-      }),
-  );
+  return defineOnce(client.Gauge<Label>, definition);
 }
+
+/**
+ * Histogram buckets for durations, in seconds: one ladder for every part (1 ms to 10 min), cut at the longest
+ * that a part measures, so that their panels compare.
+ */
+export const durationBuckets = (upToSeconds: number): number[] =>
+  [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600].filter(
+    (bound) => bound <= upToSeconds,
+  );
 
 /** Milliseconds as the seconds Prometheus expects, keeping "unknown" unknown. */
 export const secondsOf = (ms: number | undefined): number | undefined =>

@@ -1,4 +1,4 @@
-import { defineCounter, defineGauge, defineHistogram } from '../observability/metrics.js';
+import { defineCounter, defineGauge, defineHistogram, durationBuckets } from '../observability/metrics.js';
 
 export const rpcCalls = defineCounter({
   name: 'rpc_server_calls_total',
@@ -10,7 +10,7 @@ export const rpcCallDuration = defineHistogram({
   name: 'rpc_server_call_duration_seconds',
   help: 'How long RPC calls took, by service, method and status code (a stream: how long it stayed open)',
   labelNames: ['service', 'method', 'code'],
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600],
+  buckets: durationBuckets(600),
 });
 
 export const rpcClientCalls = defineCounter({

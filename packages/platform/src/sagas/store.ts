@@ -47,6 +47,18 @@ export const instanceOf = (row: InstanceRow): StoredInstance => ({
 
 type Next = Pick<StoredInstance, 'step' | 'status' | 'data' | 'awaiting' | 'deadlines'>;
 
+/** The parameters $1 to $8 of an insert or update of an instance: its key, what it moves to, and when. */
+const instanceParams = (saga: string, id: string, next: Next, now: Date) => [
+  saga,
+  id,
+  next.step,
+  next.status,
+  JSON.stringify(next.data ?? null),
+  next.awaiting ?? null,
+  next.deadlines,
+  now,
+];
+
 /** The coordinator's SQL. Every method joins the ambient transaction (the handling's, or the trigger's). */
 export function sagaStore(db: SqlClient) {
   return {
@@ -65,16 +77,7 @@ export function sagaStore(db: SqlClient) {
         `INSERT INTO sagas.instances (saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::text[], 1, $8, $8)
          ON CONFLICT (saga, id) DO NOTHING`,
-        [
-          saga,
-          id,
-          next.step,
-          next.status,
-          JSON.stringify(next.data ?? null),
-          next.awaiting ?? null,
-          next.deadlines,
-          now,
-        ],
+        instanceParams(saga, id, next, now),
       );
       return rowCount === 1;
     },
@@ -84,17 +87,7 @@ export function sagaStore(db: SqlClient) {
         `UPDATE sagas.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
            deadlines = $7::text[], version = version + 1, updated_at = $8
          WHERE saga = $1 AND id = $2 AND version = $9`,
-        [
-          before.saga,
-          before.id,
-          next.step,
-          next.status,
-          JSON.stringify(next.data ?? null),
-          next.awaiting ?? null,
-          next.deadlines,
-          now,
-          before.version,
-        ],
+        [...instanceParams(before.saga, before.id, next, now), before.version],
       );
       // The row is locked, so this means a writer that did not lock it: retry the message.
       if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);

@@ -13,15 +13,25 @@ import { SqlState, sqlStateOf } from './errors.js';
 /** A FIFO mutex: PGlite is one connection, so a transaction must own it until it ends. */
 function createMutex() {
   let tail: Promise<void> = Promise.resolve();
+  const acquire = (): Promise<() => void> => {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const acquired = tail.then(() => release);
+    tail = tail.then(() => next);
+    return acquired;
+  };
   return {
-    acquire(): Promise<() => void> {
-      let release!: () => void;
-      const next = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const acquired = tail.then(() => release);
-      tail = tail.then(() => next);
-      return acquired;
+    acquire,
+    /** Runs `work` alone on the connection. */
+    async exclusive<T>(work: () => Promise<T>): Promise<T> {
+      const release = await acquire();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
     },
   };
 }
@@ -44,21 +54,9 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
   return {
     kind: 'pglite',
     pglite,
-    async query<R>(text: string, params?: readonly unknown[]) {
-      const release = await mutex.acquire();
-      try {
-        return await run<R>(text, params);
-      } finally {
-        release();
-      }
-    },
+    query: <R>(text: string, params?: readonly unknown[]) => mutex.exclusive(() => run<R>(text, params)),
     async exec(script) {
-      const release = await mutex.acquire();
-      try {
-        await pglite.exec(script);
-      } finally {
-        release();
-      }
+      await mutex.exclusive(() => pglite.exec(script));
     },
     async connect(): Promise<Connection> {
       const release = await mutex.acquire();
@@ -86,21 +84,8 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
     },
     async listen(channel, onNotification) {
       // PGlite's listen runs a LISTEN on the one connection: never in the middle of someone's transaction.
-      const release = await mutex.acquire();
-      let unlisten: () => Promise<void>;
-      try {
-        unlisten = await pglite.listen(channel, onNotification);
-      } finally {
-        release();
-      }
-      return async () => {
-        const again = await mutex.acquire();
-        try {
-          await unlisten();
-        } finally {
-          again();
-        }
-      };
+      const unlisten = await mutex.exclusive(() => pglite.listen(channel, onNotification));
+      return () => mutex.exclusive(unlisten);
     },
     close: () => pglite.close(),
   };

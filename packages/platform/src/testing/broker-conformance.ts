@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, type Envelope, newEnvelope, type Subscription } from '../messaging/index.js';
 import type { SqlClient } from '../sql/index.js';
+import { conditions } from './conditions.js';
 
 /** A broker under test, as an adapter's `open` gives it to the suites. */
 export interface OpenedBroker {
@@ -67,12 +68,7 @@ function deferred<T = void>() {
 /** Records what a handler saw and lets a test wait until a condition holds. */
 export function recorder() {
   const seen: Array<{ message: Envelope; attempt: number; member?: string }> = [];
-  const waiting: Array<{ check: () => boolean; resolve: () => void }> = [];
-  const settle = () => {
-    for (let i = waiting.length - 1; i >= 0; i--) {
-      if (waiting[i]!.check()) waiting.splice(i, 1)[0]!.resolve();
-    }
-  };
+  const { until, settle } = conditions();
   return {
     seen,
     ids: () => seen.map((s) => s.message.id),
@@ -80,10 +76,7 @@ export function recorder() {
       seen.push({ message, attempt, ...(member ? { member } : {}) });
       settle();
     },
-    until(check: () => boolean): Promise<void> {
-      if (check()) return Promise.resolve();
-      return new Promise((resolve) => waiting.push({ check, resolve }));
-    },
+    until,
     /** Re-checks the conditions (after something else than a record changed). */
     settle,
   };
@@ -113,6 +106,20 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       const log = recorder();
       await subscribe({ group, subjects, handle: async (m, d) => log.record(m, d.attempt) });
       return log;
+    };
+
+    /** A fresh table of the message ids a test's handlers write, in their handling's transaction. */
+    const effects = async (name: string, column = 'message_id text NOT NULL') => {
+      const table = `${name}_${unique()}`;
+      await db.exec(`CREATE TABLE ${table} (${column})`);
+      return {
+        write: (m: Envelope) => db.query(`INSERT INTO ${table} (message_id) VALUES ($1)`, [m.id]),
+        /** What committed, in id order. */
+        ids: async () =>
+          (await db.query<{ message_id: string }>(`SELECT message_id FROM ${table} ORDER BY 1`)).rows.map(
+            (row) => row.message_id,
+          ),
+      };
     };
 
     beforeAll(async () => {
@@ -385,8 +392,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     });
 
     it("commits a handler's effects with its ack, or neither (crash before ack)", async () => {
-      const table = `effects_${unique()}`;
-      await db.exec(`CREATE TABLE ${table} (message_id text NOT NULL)`);
+      const table = await effects('effects');
       const subject = `c.${unique()}.atomic`;
       const log = recorder();
       const committed: number[] = [];
@@ -395,7 +401,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
         subjects: [subject],
         backoff: () => 1,
         handle: async (m, d) => {
-          await db.query(`INSERT INTO ${table} (message_id) VALUES ($1)`, [m.id]);
+          await table.write(m);
           await db.afterCommit(() => {
             committed.push(d.attempt);
           });
@@ -407,16 +413,14 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       const effectful = message(subject, 'k');
       await broker.publish([effectful]);
       await log.until(() => log.seen.length >= 1);
-      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-      expect(rows[0]!.n).toBe(1);
+      expect(await table.ids()).toEqual([effectful.id]);
       expect(log.seen[0]!.attempt).toBe(2);
       // What the failed attempt had scheduled for after its commit never ran.
       expect(committed).toEqual([2]);
     });
 
     it("retries a handler whose own SQL failed, with its transaction's earlier work intact", async () => {
-      const table = `sqlfail_${unique()}`;
-      await db.exec(`CREATE TABLE ${table} (message_id text NOT NULL PRIMARY KEY)`);
+      const table = await effects('sqlfail', 'message_id text NOT NULL PRIMARY KEY');
       const subject = `c.${unique()}.sqlfail`;
       const log = recorder();
       const errors: number[] = [];
@@ -425,15 +429,13 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
         subjects: [subject],
         backoff: () => 1,
         handle: async (m, d) => {
-          await db.query(`INSERT INTO ${table} (message_id) VALUES ($1)`, [m.id]);
+          await table.write(m);
           if (d.attempt === 1) {
-            // Fails in the database: the transaction is aborted, as a failing statement leaves it.
-            await db
-              .query(`INSERT INTO ${table} (message_id) VALUES ($1)`, [m.id])
-              .catch((error: unknown) => {
-                errors.push(d.attempt);
-                throw error;
-              });
+            // Fails in the database (the id is taken): the transaction is aborted, as a failing statement leaves it.
+            await table.write(m).catch((error: unknown) => {
+              errors.push(d.attempt);
+              throw error;
+            });
           }
           await db.afterCommit(() => log.record(m, d.attempt));
         },
@@ -447,8 +449,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
         [first.id, 2],
         [second.id, 2],
       ]);
-      const { rows } = await db.query<{ message_id: string }>(`SELECT message_id FROM ${table} ORDER BY 1`);
-      expect(rows.map((r) => r.message_id)).toEqual([first.id, second.id].sort());
+      expect(await table.ids()).toEqual([first.id, second.id].sort());
     });
 
     it('waits for the handlers in flight when stopped, and then takes no more', async () => {

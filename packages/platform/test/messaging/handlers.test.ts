@@ -21,30 +21,12 @@ import { migrate, type SqlClient } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { signals } from '../../src/testing/conditions.js';
 
 // An hour: workers are woken by notifications and retry timers, never by the safety net.
 const NEVER = 3_600_000;
 
 const unique = () => randomUUID().slice(0, 8);
-
-/** A list that tests wait on until a condition holds: handlers and reports signal, tests never sleep. */
-function signals<T>() {
-  const items: T[] = [];
-  const waiting: Array<{ check: (items: T[]) => boolean; resolve: () => void }> = [];
-  return {
-    items,
-    push(item: T) {
-      items.push(item);
-      for (let i = waiting.length - 1; i >= 0; i--) {
-        if (waiting[i]!.check(items)) waiting.splice(i, 1)[0]!.resolve();
-      }
-    },
-    until(check: (items: T[]) => boolean): Promise<void> {
-      if (check(items)) return Promise.resolve();
-      return new Promise((resolve) => waiting.push({ check, resolve }));
-    },
-  };
-}
 
 const events = {
   'tests.Happened': z.strictObject({ n: z.number().int() }),

@@ -23,27 +23,11 @@ import {
   testNatsUrl,
   uniqueTestStream,
 } from '@tessera/platform/testing';
+import { signals } from '../../src/testing/conditions.js';
 
 export const unique = () => randomUUID().slice(0, 8);
 
-/** A list that tests wait on until a condition holds: handlers and logs signal, tests never sleep. */
-export function signals<T>() {
-  const items: T[] = [];
-  const waiting: Array<{ check: (items: T[]) => boolean; resolve: () => void }> = [];
-  return {
-    items,
-    push(item: T) {
-      items.push(item);
-      for (let i = waiting.length - 1; i >= 0; i--) {
-        if (waiting[i]!.check(items)) waiting.splice(i, 1)[0]!.resolve();
-      }
-    },
-    until(check: (items: T[]) => boolean): Promise<void> {
-      if (check(items)) return Promise.resolve();
-      return new Promise((resolve) => waiting.push({ check, resolve }));
-    },
-  };
-}
+export { signals };
 
 /** What the coordinator logs after each commit: the tests wait on these. */
 export interface Logged {

@@ -19,6 +19,7 @@ import {
   testNatsUrl,
   uniqueTestStream,
 } from '@tessera/platform/testing';
+import { conditions } from '../../src/testing/conditions.js';
 
 // An hour: when a test passes, the loops were woken by notifications, the clock and timers, not by a safety net.
 export const NEVER = 3_600_000;
@@ -37,20 +38,15 @@ export const deadlineEnvelope = (name: string, data: unknown = {}) =>
 /** Records what a subscriber received and lets a test wait until a condition holds (never on time). */
 export function recorder() {
   const received: Envelope[] = [];
-  const waiting: Array<{ check: () => boolean; resolve: () => void }> = [];
+  const { until, settle } = conditions();
   return {
     received,
     ids: () => received.map((e) => e.id),
     async handle(message: Envelope) {
       received.push(message);
-      for (let i = waiting.length - 1; i >= 0; i--) {
-        if (waiting[i]!.check()) waiting.splice(i, 1)[0]!.resolve();
-      }
+      settle();
     },
-    until(check: () => boolean): Promise<void> {
-      if (check()) return Promise.resolve();
-      return new Promise((resolve) => waiting.push({ check, resolve }));
-    },
+    until,
     hasAll(...ids: string[]) {
       return this.until(() => ids.every((id) => received.some((e) => e.id === id)));
     },
@@ -60,24 +56,19 @@ export function recorder() {
 /** Counts what a publisher published in transactions that committed: publications, not deliveries (the inbox hides duplicates). */
 export function publications() {
   const committed: string[] = [];
-  const waiting: Array<{ check: () => boolean; resolve: () => void }> = [];
+  const { until, settle } = conditions();
   const times = (id: string) => committed.filter((c) => c === id).length;
   return {
     committed,
     times,
     /** A subscriber can receive a message before its publisher's after-commit callbacks have run. */
-    until(check: () => boolean): Promise<void> {
-      if (check()) return Promise.resolve();
-      return new Promise((resolve) => waiting.push({ check, resolve }));
-    },
+    until,
     spy: (broker: Publisher, db: SqlClient): Publisher => ({
       async publish(envelopes) {
         await broker.publish(envelopes);
         await db.afterCommit(() => {
           committed.push(...envelopes.map((e) => e.id));
-          for (let i = waiting.length - 1; i >= 0; i--) {
-            if (waiting[i]!.check()) waiting.splice(i, 1)[0]!.resolve();
-          }
+          settle();
         });
       },
     }),

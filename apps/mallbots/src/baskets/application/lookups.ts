@@ -1,4 +1,4 @@
-import { readThrough } from '@tessera/platform/ddd';
+import { storesReadThrough } from '../../stores/contract/stores-copies.js';
 import { productNotFound, storeNotFound } from '../domain/basket.js';
 import type { ProductInfo, StoreInfo, StoresCache, StoresDirectory } from './ports.js';
 
@@ -7,21 +7,12 @@ export interface StoresLookups {
   productWithStore(productId: string): Promise<{ product: ProductInfo; store: StoreInfo }>;
 }
 
-/**
- * Cache first, Stores on a miss (spec §3.2 "fallback semantics"), through the platform's `readThrough`.
- */
-export function createStoresLookups({
-  cache,
-  directory,
-}: {
+/** Cache first, Stores on a miss (spec §3.2 "fallback semantics"). */
+export function createStoresLookups(copies: {
   cache: StoresCache;
   directory: StoresDirectory;
 }): StoresLookups {
-  const product = readThrough(cache.products, {
-    fetch: (id) => directory.findProduct(id),
-    missing: productNotFound,
-  });
-  const store = readThrough(cache.stores, { fetch: (id) => directory.findStore(id), missing: storeNotFound });
+  const { store, product } = storesReadThrough(copies, { store: storeNotFound, product: productNotFound });
 
   return {
     async productWithStore(productId) {

@@ -1,5 +1,8 @@
-import type { LocalCopy } from '@tessera/platform/ddd';
 import type { RecordedEvent } from '@tessera/platform/eventstore';
+import type {
+  StoresCopies,
+  StoresDirectory as StoresCopiesDirectory,
+} from '../../stores/contract/stores-copies.js';
 import type * as Basket from '../domain/basket.js';
 
 /**
@@ -21,22 +24,11 @@ export interface ProductInfo {
   readonly priceCents: number;
 }
 
-/**
- * The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`), fed by Stores' integration events and, on a miss, by
- * what Stores answers (see the README: a fetched value older than an event handled meanwhile is not kept).
- */
-export interface StoresCache {
-  readonly stores: LocalCopy<StoreInfo>;
-  readonly products: LocalCopy<ProductInfo>;
-}
+/** The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`); see the README. */
+export type StoresCache = StoresCopies<StoreInfo, ProductInfo>;
 
-/** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */
-export interface StoresDirectory {
-  /** Throws StoresUnavailableError when Stores cannot answer. */
-  findStore(id: string): Promise<StoreInfo | undefined>;
-  /** Throws StoresUnavailableError when Stores cannot answer. */
-  findProduct(id: string): Promise<ProductInfo | undefined>;
-}
+/** Stores' public API, asked on a cache miss. */
+export type StoresDirectory = StoresCopiesDirectory<StoreInfo, ProductInfo>;
 
 /** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */
 export { StoresUnavailableError } from '../../stores/contract/stores-service.js';

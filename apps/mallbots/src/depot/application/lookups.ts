@@ -1,4 +1,5 @@
-import { notFound, readThrough } from '@tessera/platform/ddd';
+import { notFound } from '@tessera/platform/ddd';
+import { storesReadThrough } from '../../stores/contract/stores-copies.js';
 import type { ResolvedItem } from '../domain/shopping-list.js';
 import type { StoresCache, StoresDirectory } from './ports.js';
 
@@ -11,21 +12,12 @@ export const storeNotFound = (id: string) => notFound('store_not_found', `the st
 export const productNotFound = (id: string) =>
   notFound('product_not_found', `the product ${id} is not known`);
 
-/**
- * Cache first, Stores on a miss (spec §3.4, D-5), through the platform's `readThrough`.
- */
-export function createStoresLookups({
-  cache,
-  directory,
-}: {
+/** Cache first, Stores on a miss (spec §3.4, D-5). */
+export function createStoresLookups(copies: {
   cache: StoresCache;
   directory: StoresDirectory;
 }): StoresLookups {
-  const product = readThrough(cache.products, {
-    fetch: (id) => directory.findProduct(id),
-    missing: productNotFound,
-  });
-  const store = readThrough(cache.stores, { fetch: (id) => directory.findStore(id), missing: storeNotFound });
+  const { store, product } = storesReadThrough(copies, { store: storeNotFound, product: productNotFound });
 
   return {
     async resolve({ storeId, productId, quantity }) {

@@ -1,4 +1,8 @@
-import type { LocalCopy, StateRepository } from '@tessera/platform/ddd';
+import type { StateRepository } from '@tessera/platform/ddd';
+import type {
+  StoresCopies,
+  StoresDirectory as StoresCopiesDirectory,
+} from '../../stores/contract/stores-copies.js';
 import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
 import type { BotView } from './robot-operations.js';
@@ -83,22 +87,11 @@ export interface ProductInfo {
   readonly name: string;
 }
 
-/**
- * The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`), fed by Stores' integration events and, on a miss, by
- * what Stores answers (see the README: a fetched value older than an event handled meanwhile is not kept).
- */
-export interface StoresCache {
-  readonly stores: LocalCopy<StoreInfo>;
-  readonly products: LocalCopy<ProductInfo>;
-}
+/** The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`); see the README. */
+export type StoresCache = StoresCopies<StoreInfo, ProductInfo>;
 
-/** Stores' public API, asked on a cache miss. Undefined: Stores does not know the id. */
-export interface StoresDirectory {
-  /** Throws StoresUnavailableError when Stores cannot answer. */
-  findStore(id: string): Promise<StoreInfo | undefined>;
-  /** Throws StoresUnavailableError when Stores cannot answer. */
-  findProduct(id: string): Promise<ProductInfo | undefined>;
-}
+/** Stores' public API, asked on a cache miss. */
+export type StoresDirectory = StoresCopiesDirectory<StoreInfo, ProductInfo>;
 
 /** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */
 export { StoresUnavailableError } from '../../stores/contract/stores-service.js';

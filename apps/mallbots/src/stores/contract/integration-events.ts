@@ -1,4 +1,4 @@
-import type { ChannelContract } from '@tessera/platform/messaging';
+import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -12,10 +12,15 @@ export const PRODUCT_CHANNEL = 'mallbots.stores.events.Product';
 const id = z.uuid();
 const cents = z.number().int();
 
-export const storesMessages = {
+/** The messages on STORE_CHANNEL, keyed by store id. */
+export const storeMessages = {
   'storesapi.StoreCreated': z.strictObject({ id, name: z.string(), location: z.string() }),
   'storesapi.StoreParticipatingToggled': z.strictObject({ id, participating: z.boolean() }),
   'storesapi.StoreRebranded': z.strictObject({ id, name: z.string() }),
+};
+
+/** The messages on PRODUCT_CHANNEL, keyed by product id. */
+export const productMessages = {
   'storesapi.ProductAdded': z.strictObject({
     id,
     storeId: id,
@@ -30,42 +35,37 @@ export const storesMessages = {
   'storesapi.ProductRemoved': z.strictObject({ id }),
 };
 
+export const storesMessages = { ...storeMessages, ...productMessages };
+
 export type StoresMessageType = keyof typeof storesMessages;
-export type StoresMessage = {
-  [Type in StoresMessageType]: { type: Type; data: z.infer<(typeof storesMessages)[Type]> };
-}[StoresMessageType];
+export type StoresMessage = MessageOf<typeof storesMessages>;
 
-const summaries: Record<StoresMessageType, string> = {
-  'storesapi.StoreCreated': 'A store joined the mall',
-  'storesapi.StoreParticipatingToggled': 'A store started or stopped taking part in automated shopping',
-  'storesapi.StoreRebranded': 'A store changed its name',
-  'storesapi.ProductAdded': "A product was added to a store's catalog",
-  'storesapi.ProductRebranded': "A product's name or description changed",
-  'storesapi.ProductPriceIncreased': 'A product became dearer by deltaCents',
-  'storesapi.ProductPriceDecreased': 'A product became cheaper by deltaCents (negative)',
-  'storesapi.ProductRemoved': "A product left its store's catalog",
-};
-
-const channelOf = (type: StoresMessageType) =>
-  type.startsWith('storesapi.Store') ? STORE_CHANNEL : PRODUCT_CHANNEL;
-
-const messagesOn = (channel: string) =>
-  (Object.keys(storesMessages) as StoresMessageType[])
-    .filter((type) => channelOf(type) === channel)
-    .map((type) => ({ name: type, summary: summaries[type], data: storesMessages[type] }));
+/** The channel a message goes on: its type says whether it is about a store or a product. */
+export const storesChannelOf = (type: StoresMessageType) =>
+  type in storeMessages ? STORE_CHANNEL : PRODUCT_CHANNEL;
 
 /** The channels Stores publishes on, for the AsyncAPI document. Messages are keyed by store or product id. */
 export const storesPublishes: readonly ChannelContract[] = [
-  {
+  channelContract({
     address: STORE_CHANNEL,
     description: 'Stores: created, rebranded, participation toggled',
-    messages: messagesOn(STORE_CHANNEL),
-  },
-  {
+    messages: storeMessages,
+    summaries: {
+      'storesapi.StoreCreated': 'A store joined the mall',
+      'storesapi.StoreParticipatingToggled': 'A store started or stopped taking part in automated shopping',
+      'storesapi.StoreRebranded': 'A store changed its name',
+    },
+  }),
+  channelContract({
     address: PRODUCT_CHANNEL,
     description: 'Catalog products: added, rebranded, repriced, removed',
-    messages: messagesOn(PRODUCT_CHANNEL),
-  },
+    messages: productMessages,
+    summaries: {
+      'storesapi.ProductAdded': "A product was added to a store's catalog",
+      'storesapi.ProductRebranded': "A product's name or description changed",
+      'storesapi.ProductPriceIncreased': 'A product became dearer by deltaCents',
+      'storesapi.ProductPriceDecreased': 'A product became cheaper by deltaCents (negative)',
+      'storesapi.ProductRemoved': "A product left its store's catalog",
+    },
+  }),
 ];
-
-export { channelOf as storesChannelOf };

@@ -2,14 +2,12 @@ import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
 import {
   type Broker,
-  checkName,
-  checkSubjectPatterns,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_ATTEMPTS,
-  defaultBackoff,
-  handlerOfOne,
+  type ErrorContext,
+  errorMessage,
+  reporterOf,
   type Subscribed,
   type Subscription,
+  subscriptionSettings,
 } from '../broker.js';
 import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
 import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
@@ -26,7 +24,7 @@ export interface EmbeddedBrokerOptions {
    * Told about what goes wrong: a handler's failure (with the message and attempt) and the broker's own
    * database errors (after which a worker pauses, 50 ms doubling to 5 s, and tries again).
    */
-  onError?: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
+  onError?: (error: unknown, context: ErrorContext) => void;
   /**
    * A safety net only: workers wake on each publish (NOTIFY), on re-drives and when a retry falls due. This
    * covers a member of the group in another process that died while it held a retry timer. Default 30 s.
@@ -53,8 +51,6 @@ type Outcome =
   | { kind: 'empty'; dueInMs: number | undefined }
   | { kind: 'busy'; until: Promise<void> };
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** A broker in PostgreSQL (or PGlite), for one process or several sharing the database. */
 export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   const { db } = options;
@@ -62,13 +58,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   const s = identifier(schema);
   const channel = brokerChannel(schema);
   const idleRecheckMs = options.idleRecheckMs ?? 30_000;
-  const report: NonNullable<EmbeddedBrokerOptions['onError']> = (error, context) => {
-    try {
-      options.onError?.(error, context);
-    } catch {
-      // A failing error reporter must not change what happens to the message.
-    }
-  };
+  const report = reporterOf(options.onError);
   const running = new Set<Subscribed>();
   const retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
   const inbox = createInbox(db, schema, retentionMs);
@@ -118,19 +108,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   };
 
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
-    const group = checkName('group', subscription.group);
     // Workers started here would inherit the ambient transaction and run every handling inside it.
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    checkSubjectPatterns(subscription.subjects);
-    const maxAttempts = subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const backoff = subscription.backoff ?? defaultBackoff;
-    const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
-    if (!(maxAttempts >= 1) || !(concurrency >= 1))
-      throw new Error('maxAttempts and concurrency must be ≥ 1');
     // One delivery per transaction here: a batch handler gets batches of one.
-    const handleOne = handlerOfOne(subscription);
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne } =
+      subscriptionSettings(subscription);
 
-    await db.query(sql.register, [group, [...new Set(subscription.subjects)]]);
+    await db.query(sql.register, [group, subjects]);
 
     let stopped = false;
     // Waking: a generation counter, so that a wake-up arriving while a worker looks is not lost.
@@ -171,8 +155,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           attempt,
         ]);
       } else {
-        const pause = Math.max(0, Number(backoff(attempt)) || 0);
-        await db.query(sql.retry, [group, claimed.position, claimed.attempts, attempt, pause]);
+        await db.query(sql.retry, [group, claimed.position, claimed.attempts, attempt, pauseAfter(attempt)]);
       }
       await db.afterCommit(() => messagesHandled.inc({ group, outcome: dead ? 'dead_lettered' : 'retried' }));
     };

@@ -55,39 +55,15 @@ CREATE INDEX dead_letters_group_idx ON ${s}.dead_letters (group_name, dead_at);
 -- Publishes a batch in one statement: the messages in the order given (a repeated id, in the batch or
 -- already stored, is skipped), one delivery per matching group, and a notification on commit.
 -- The prefix match compares strings (starts_with), not LIKE: '_' and '%' in subjects are not wildcards.
-CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
-RETURNS integer LANGUAGE plpgsql AS $fn$
-DECLARE
-  published integer;
-BEGIN
-  WITH input AS (
-    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.n
-      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes) WITH ORDINALITY AS x(id, subject, key, envelope, n)
-     ORDER BY x.id, x.n
-  ), inserted AS (
-    INSERT INTO ${s}.messages (id, subject, key, envelope)
-    SELECT i.id, i.subject, i.key, i.envelope::json FROM input i ORDER BY i.n
-    ON CONFLICT (id) DO NOTHING
-    RETURNING position, subject, key
-  ), delivered AS (
-    INSERT INTO ${s}.deliveries (group_name, position, key)
-    SELECT DISTINCT g.name, m.position, m.key
-      FROM inserted m
-      JOIN ${s}.groups g
-        ON g.pattern = m.subject
-        OR (right(g.pattern, 1) = '>'
-            AND length(m.subject) > length(g.pattern) - 1
-            AND starts_with(m.subject, left(g.pattern, -1)))
-    RETURNING 1
-  )
-  SELECT count(*) INTO published FROM inserted;
+${publishFunction(s, {
+  create: 'CREATE',
+  variables: ['published integer'],
+  delivered: '1',
+  notify: `  SELECT count(*) INTO published FROM inserted;
   IF published > 0 THEN
     PERFORM pg_notify('${channel}', '');
-  END IF;
-  RETURN published;
-END
-$fn$;
-`,
+  END IF;`,
+})}`,
     ],
     ['inbox', () => inboxTableSql(schema)],
     [
@@ -95,12 +71,33 @@ $fn$;
       // One notification per group that got a delivery, named by its payload: a publish wakes only the
       // workers that have something to do (an empty payload still wakes every group).
       (s) => `
-CREATE OR REPLACE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
+${publishFunction(s, {
+  create: 'CREATE OR REPLACE',
+  variables: ['published integer', 'woken text[]'],
+  delivered: 'group_name',
+  notify: `  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
+    INTO published, woken;
+  IF woken IS NOT NULL THEN
+    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
+  END IF;`,
+})}`,
+    ],
+  ]);
+}
+
+/**
+ * The text of `publish`, as its released versions write it: the batch deduplicated by id, its new messages
+ * inserted in order and one delivery per group whose pattern matches the subject; then `notify`, which counts
+ * what was published and notifies. `delivered` is what the insert of deliveries returns for `notify` to read.
+ */
+function publishFunction(
+  s: string,
+  version: { create: string; variables: readonly string[]; delivered: string; notify: string },
+): string {
+  return `${version.create} FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[])
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
-  published integer;
-  woken text[];
-BEGIN
+${version.variables.map((variable) => `  ${variable};\n`).join('')}BEGIN
   WITH input AS (
     SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.n
       FROM unnest(p_ids, p_subjects, p_keys, p_envelopes) WITH ORDINALITY AS x(id, subject, key, envelope, n)
@@ -119,17 +116,11 @@ BEGIN
         OR (right(g.pattern, 1) = '>'
             AND length(m.subject) > length(g.pattern) - 1
             AND starts_with(m.subject, left(g.pattern, -1)))
-    RETURNING group_name
+    RETURNING ${version.delivered}
   )
-  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
-    INTO published, woken;
-  IF woken IS NOT NULL THEN
-    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
-  END IF;
+${version.notify}
   RETURN published;
 END
 $fn$;
-`,
-    ],
-  ]);
+`;
 }

@@ -13,14 +13,13 @@ import {
   type Broker,
   batchHandlerOf,
   checkName,
-  checkSubjectPatterns,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_ATTEMPTS,
-  defaultBackoff,
-  handlerOfOne,
+  type ErrorContext,
+  errorMessage,
+  reporterOf,
   type Subscribed,
   type Subscription,
   subjectMatches,
+  subscriptionSettings,
 } from '../broker.js';
 import { checkEnvelope } from '../envelope.js';
 import type { Faults } from '../faults.js';
@@ -59,7 +58,7 @@ export interface NatsBrokerOptions {
   /** Messages per relay pass. Default 500. */
   relayBatchSize?: number;
   faults?: Faults;
-  onError?: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
+  onError?: (error: unknown, context: ErrorContext) => void;
   /** The connection's name, as NATS monitoring shows it. */
   name?: string;
 }
@@ -77,7 +76,6 @@ const DEFAULT_BATCH_SIZE = 64;
 const leaseMsOf = (ackWaitMs: number) => 2 * ackWaitMs;
 const fetchMarginOf = (ackWaitMs: number) => 1.25 * ackWaitMs;
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const nanos = (ms: number) => Math.round(ms * 1_000_000);
 
 /**
@@ -97,13 +95,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const fault: Faults = options.faults ?? (() => {});
-  const report: NonNullable<NatsBrokerOptions['onError']> = (error, context) => {
-    try {
-      options.onError?.(error, context);
-    } catch {
-      // A failing error reporter must not change what happens to the message.
-    }
-  };
+  const report = reporterOf(options.onError);
 
   const nc: NatsConnection = await connect({
     servers: options.servers,
@@ -189,15 +181,8 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
     if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    const group = checkName('group', subscription.group);
-    const subjects = [...new Set(subscription.subjects)];
-    checkSubjectPatterns(subjects);
-    const maxAttempts = subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const backoff = subscription.backoff ?? defaultBackoff;
-    const concurrency = subscription.concurrency ?? DEFAULT_CONCURRENCY;
-    if (!(maxAttempts >= 1) || !(concurrency >= 1))
-      throw new Error('maxAttempts and concurrency must be ≥ 1');
-    const handleOne = handlerOfOne(subscription);
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne } =
+      subscriptionSettings(subscription);
     const handleBatch = batchHandlerOf(subscription);
 
     await db.query(
@@ -241,7 +226,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       handleOne,
       handleBatch,
       maxAttempts,
-      backoff,
+      pauseAfter,
       wanted: (message) =>
         redrive || subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject))),
       subjectOf: (message) => subjectOf(stream, message.subject),

@@ -1,6 +1,6 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { SqlClient } from '../../sql/index.js';
-import type { Delivery, Handling } from '../broker.js';
+import { type Delivery, errorMessage, type Handling } from '../broker.js';
 import { decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import type { Inbox } from '../inbox.js';
@@ -19,7 +19,8 @@ export interface LaneContext {
   /** Its batch handler, when it has one (`batchHandlerOf`). */
   readonly handleBatch: ((batch: readonly Handling[]) => Promise<void>) | undefined;
   readonly maxAttempts: number;
-  readonly backoff: (attempt: number) => number;
+  /** The pause before retrying after a failed attempt (`subscriptionSettings`). */
+  readonly pauseAfter: (attempt: number) => number;
   /** Whether the subscription wants this message (its consumer's filter may be wider). */
   readonly wanted: (message: JsMsg) => boolean;
   /** The envelope subject of a message that cannot be decoded, for its dead letter. */
@@ -50,8 +51,6 @@ export interface Lane {
 }
 
 class LeaseLost extends Error {}
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 interface Item {
   readonly message: JsMsg;
@@ -215,7 +214,7 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
       return 'dead';
     }
     messagesHandled.inc({ group, outcome: 'retried' });
-    await pause(Math.max(0, Number(context.backoff(item.attempt)) || 0));
+    await pause(context.pauseAfter(item.attempt));
     item.attempt++;
     return 'retry';
   }

@@ -1,14 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Application } from '../application.js';
+import { composeServices } from './compose.js';
+import { kubernetesManifests, kustomizationResources } from './kubernetes.js';
 import {
-  composeServices,
   type DeploymentSettings,
   definitionOf,
   environmentExample,
   generatedHeader,
-  kubernetesManifests,
-  kustomizationResources,
   postgresInit,
   prometheusJobs,
   REGENERATE,

@@ -1,4 +1,4 @@
-import { errorHandler, type HttpServer, problem, sendProblem } from '@tessera/platform/http';
+import { errorHandler, type HttpServer, problem, restRoutes, sendProblem } from '@tessera/platform/http';
 import type { FastifyError } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BasketsCommands } from '../../application/commands.js';
@@ -7,23 +7,14 @@ import type { BasketsQueries } from '../../application/queries.js';
 import {
   basketResponse,
   checkoutBody,
-  created,
   idParams,
   itemBody,
-  noContent,
   problems,
   startBasketBody,
+  storesUnavailable,
   tags,
   toBasketDto,
 } from './schemas.js';
-
-const commandResponses = (done: string, withBody: boolean) => ({
-  204: noContent(done),
-  400: problems.badRequest,
-  404: problems.notFound,
-  409: problems.conflict,
-  ...(withBody ? { 413: problems.tooLarge } : {}),
-});
 
 /** Every REST route of Shopping Baskets under /api/baskets (spec §3.2). */
 export function registerBasketsRoutes(
@@ -45,106 +36,51 @@ export function registerBasketsRoutes(
       return errorHandler(error, request, reply);
     });
 
-    scope.post(
-      '/api/baskets',
-      {
-        schema: {
-          tags,
-          operationId: 'startBasket',
-          summary: 'Start a basket for a customer',
-          body: startBasketBody,
-          response: { 201: created, 400: problems.badRequest, 413: problems.tooLarge },
-        },
-      },
-      async (request, reply) => {
-        const { id } = await commands.startBasket(request.body);
-        return reply.status(201).header('location', `/api/baskets/${id}`).send({ id });
-      },
-    );
+    const rest = restRoutes(scope, { tags, problems });
+    rest.post('/api/baskets', 'startBasket', {
+      summary: 'Start a basket for a customer',
+      body: startBasketBody,
+      created: 'Started',
+      handler: (request) => commands.startBasket(request.body),
+    });
 
-    scope.get(
-      '/api/baskets/:id',
-      {
-        schema: {
-          tags,
-          operationId: 'getBasket',
-          summary: 'Get a basket: its items, status and total',
-          params: idParams,
-          response: { 200: basketResponse, 400: problems.badRequest, 404: problems.notFound },
-        },
-      },
-      async (request) => ({ basket: toBasketDto(await queries.getBasket(request.params)) }),
-    );
+    rest.get('/api/baskets/:id', 'getBasket', {
+      summary: 'Get a basket: its items, status and total',
+      params: idParams,
+      ok: basketResponse,
+      handler: async (request) => ({ basket: toBasketDto(await queries.getBasket(request.params)) }),
+    });
 
-    scope.put(
-      '/api/baskets/:id/addItem',
-      {
-        schema: {
-          tags,
-          operationId: 'addItem',
-          summary: 'Add a quantity of a product to an open basket',
-          params: idParams,
-          body: itemBody,
-          response: { ...commandResponses('The item is in the basket', true), 503: problems.unavailable },
-        },
-      },
-      async (request, reply) => {
-        await commands.addItem({ ...request.params, ...request.body });
-        return reply.status(204).send();
-      },
-    );
+    rest.put('/api/baskets/:id/addItem', 'addItem', {
+      summary: 'Add a quantity of a product to an open basket',
+      params: idParams,
+      body: itemBody,
+      noContent: 'The item is in the basket',
+      problems: { 503: storesUnavailable },
+      handler: (request) => commands.addItem({ ...request.params, ...request.body }),
+    });
 
-    scope.put(
-      '/api/baskets/:id/removeItem',
-      {
-        schema: {
-          tags,
-          operationId: 'removeItem',
-          summary: 'Take a quantity of a product out of an open basket (all of it, at most)',
-          params: idParams,
-          body: itemBody,
-          response: commandResponses('The quantity is out of the basket (or was never in it)', true),
-        },
-      },
-      async (request, reply) => {
-        await commands.removeItem({ ...request.params, ...request.body });
-        return reply.status(204).send();
-      },
-    );
+    rest.put('/api/baskets/:id/removeItem', 'removeItem', {
+      summary: 'Take a quantity of a product out of an open basket (all of it, at most)',
+      params: idParams,
+      body: itemBody,
+      noContent: 'The quantity is out of the basket (or was never in it)',
+      handler: (request) => commands.removeItem({ ...request.params, ...request.body }),
+    });
 
-    scope.put(
-      '/api/baskets/:id/checkout',
-      {
-        schema: {
-          tags,
-          operationId: 'checkoutBasket',
-          summary: 'Check out an open basket with an authorized payment',
-          params: idParams,
-          body: checkoutBody,
-          response: commandResponses('The basket is checked out; the order follows', true),
-        },
-      },
-      async (request, reply) => {
-        await commands.checkoutBasket({ ...request.params, ...request.body });
-        return reply.status(204).send();
-      },
-    );
+    rest.put('/api/baskets/:id/checkout', 'checkoutBasket', {
+      summary: 'Check out an open basket with an authorized payment',
+      params: idParams,
+      body: checkoutBody,
+      noContent: 'The basket is checked out; the order follows',
+      handler: (request) => commands.checkoutBasket({ ...request.params, ...request.body }),
+    });
 
-    scope.delete(
-      '/api/baskets/:id',
-      {
-        schema: {
-          tags,
-          operationId: 'cancelBasket',
-          summary: 'Cancel an open basket',
-          params: idParams,
-          response: commandResponses('The basket is canceled and emptied', false),
-        },
-      },
-      async (request, reply) => {
-        await commands.cancelBasket(request.params);
-        return reply.status(204).send();
-      },
-    );
+    rest.delete('/api/baskets/:id', 'cancelBasket', {
+      summary: 'Cancel an open basket',
+      params: idParams,
+      noContent: 'The basket is canceled and emptied',
+      handler: (request) => commands.cancelBasket(request.params),
+    });
   });
 }

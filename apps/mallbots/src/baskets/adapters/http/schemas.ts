@@ -33,9 +33,6 @@ export const checkoutBody = z.strictObject({
   paymentId: z.string().trim().max(100).describe('The authorized payment (Payments); blank is refused'),
 });
 
-export const created = z.object({ id: z.uuid() }).describe('Started; the Location header points at it');
-export const noContent = (description: string) => z.undefined().describe(description);
-
 const itemSchema = z.object({
   storeId: z.uuid(),
   productId: z.uuid(),
@@ -65,11 +62,9 @@ export const toBasketDto = (basket: BasketView) => ({
   total: fromCents(basket.totalCents),
 });
 
-/** Error answers the routes may give, documented as RFC 9457 problem details. */
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
-  notFound: problemResponse('No basket with that ID, or Stores does not know the product or its store'),
-  conflict: problemResponse('The basket changed concurrently; retry'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
-  unavailable: problemResponse('Stores could not be asked about the product; retry later'),
+  notFound: 'No basket with that ID, or Stores does not know the product or its store',
+  conflict: 'The basket changed concurrently; retry',
 };
+export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');

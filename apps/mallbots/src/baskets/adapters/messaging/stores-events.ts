@@ -1,17 +1,6 @@
-import {
-  type Broker,
-  type Envelope,
-  onMessages,
-  type Subscribed,
-  subscribeGroups,
-} from '@tessera/platform/messaging';
-import type { SqlClient } from '@tessera/platform/sql';
-import {
-  PRODUCT_CHANNEL,
-  STORE_CHANNEL,
-  storesMessages,
-} from '../../../stores/contract/integration-events.js';
-import { postgresStoresCache, type StoresCacheTables } from '../postgres/caches.js';
+import { type Envelope, onMessages } from '@tessera/platform/messaging';
+import { storesMessages } from '../../../stores/contract/integration-events.js';
+import type { StoresCacheTables } from '../postgres/caches.js';
 
 /** Told, once its transaction has committed, of each Stores message handled (applied, or dropped as irrelevant). */
 export type CacheObserver = (message: Envelope) => void;
@@ -37,24 +26,4 @@ export function storesCacheHandlers({ stores, products }: StoresCacheTables) {
       'storesapi.ProductRemoved': ({ id }) => products.removed(id),
     }),
   };
-}
-
-/**
- * Subscribes the two groups of spec §6.4. Handlers run in the broker's transaction (their queries join it),
- * whose inbox already skips a message id seen before.
- */
-export function subscribeToStores(
-  broker: Broker,
-  db: SqlClient,
-  observer?: CacheObserver,
-): Promise<Subscribed[]> {
-  const handlers = storesCacheHandlers(postgresStoresCache(db));
-  return subscribeGroups(
-    broker,
-    [
-      { group: 'baskets-stores', subject: STORE_CHANNEL, handle: handlers.stores },
-      { group: 'baskets-products', subject: PRODUCT_CHANNEL, handle: handlers.products },
-    ],
-    { db, observer },
-  );
 }

@@ -1,4 +1,3 @@
-import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { CustomerView } from '../../application/ports.js';
 
@@ -17,9 +16,6 @@ const smsNumber = z
 export const newCustomerBody = z.strictObject({ name, smsNumber });
 export const changeSmsBody = z.strictObject({ smsNumber });
 
-export const created = z.object({ id: z.uuid() }).describe('Registered; the Location header points at it');
-export const noContent = (description: string) => z.undefined().describe(description);
-
 export const customerResponse = z.object({
   customer: z.object({ id: z.uuid(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() }),
 });
@@ -32,10 +28,8 @@ export const toCustomerDto = ({ id, name, smsNumber, enabled }: CustomerView) =>
   enabled,
 });
 
-/** Error answers the routes may give, documented as RFC 9457 problem details. */
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
-  notFound: problemResponse('No customer with that ID'),
-  conflict: problemResponse('The customer was changed concurrently; reload it and try again'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
+  notFound: 'No customer with that ID',
+  conflict: 'The customer was changed concurrently; reload it and try again',
 };

@@ -17,8 +17,6 @@ export const assignBody = z.strictObject({
   botId: z.string().trim().min(1).max(100).describe('The bot that will shop the list (1–100 characters)'),
 });
 
-export const noContent = (description: string) => z.undefined().describe(description);
-
 export const listQuery = z.strictObject({
   status: z.enum(statuses).default('available').describe('Only lists in this status (default: available)'),
   limit: z.coerce
@@ -108,11 +106,10 @@ export const toBotDto = (bot: BotView) => ({
   lastSeenAt: bot.lastSeenAt.toISOString(),
 });
 
-/** Error answers the routes may give, documented as RFC 9457 problem details. */
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid, or the list cannot change so (see code and errors)'),
-  notFound: problemResponse('No shopping list with that ID'),
-  botNotFound: problemResponse('No bot with that ID'),
-  conflict: problemResponse('The shopping list was changed concurrently; reload it and try again'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
+  badRequest: 'The request is invalid, or the list cannot change so (see code and errors)',
+  notFound: 'No shopping list with that ID',
+  conflict: 'The shopping list was changed concurrently; reload it and try again',
 };
+export const botNotFound = problemResponse('No bot with that ID');

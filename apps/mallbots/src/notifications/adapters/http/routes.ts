@@ -1,4 +1,4 @@
-import type { HttpServer } from '@tessera/platform/http';
+import { type HttpServer, restRoutes } from '@tessera/platform/http';
 import type { Notifications } from '../../application/notifications.js';
 import type { FakeSmsProvider } from '../sms/fake-sms-provider.js';
 import {
@@ -19,23 +19,20 @@ export function registerNotificationsRoutes(
   http: HttpServer,
   { notifications }: { notifications: Notifications },
 ) {
-  http.get(
+  restRoutes(http, { tags, problems }).get(
     '/api/notifications/customers/:customerId',
+    'getCustomerNotifications',
     {
-      schema: {
-        tags,
-        operationId: 'getCustomerNotifications',
-        summary: "A customer's notifications, newest first (empty for a customer never notified)",
-        params: customerParams,
-        querystring: historyQuery,
-        response: { 200: historyResponse, 400: problems.badRequest },
-      },
+      summary: "A customer's notifications, newest first (empty for a customer never notified)",
+      params: customerParams,
+      querystring: historyQuery,
+      ok: historyResponse,
+      handler: async ({ params, query }) => ({
+        notifications: (
+          await notifications.historyOf({ customerId: params.customerId, limit: query.limit })
+        ).map(toNotificationDto),
+      }),
     },
-    async (request) => ({
-      notifications: (
-        await notifications.historyOf({ customerId: request.params.customerId, limit: request.query.limit })
-      ).map(toNotificationDto),
-    }),
   );
 }
 
@@ -44,24 +41,14 @@ export function registerNotificationsRoutes(
  * AUTHENTICATION, as every /admin route: keep the port private.
  */
 export function registerFakeSmsAdminRoutes(http: HttpServer, provider: FakeSmsProvider) {
-  http.get(
-    '/admin/notifications/sms',
-    {
-      schema: {
-        tags: adminTags,
-        operationId: 'listFakeSmsDeliveries',
-        summary: 'SMS messages the fake provider delivered, newest first, once per idempotency key',
-        querystring: deliveriesQuery,
-        response: { 200: deliveriesResponse, 400: problems.badRequest },
-      },
-    },
-    async (request) => ({
-      deliveries: (
-        await provider.deliveries({
-          limit: request.query.limit,
-          ...(request.query.to === undefined ? {} : { to: request.query.to }),
-        })
-      ).map(toDeliveryDto),
+  restRoutes(http, { tags: adminTags, problems }).get('/admin/notifications/sms', 'listFakeSmsDeliveries', {
+    summary: 'SMS messages the fake provider delivered, newest first, once per idempotency key',
+    querystring: deliveriesQuery,
+    ok: deliveriesResponse,
+    handler: async ({ query: { limit, to } }) => ({
+      deliveries: (await provider.deliveries({ limit, ...(to === undefined ? {} : { to }) })).map(
+        toDeliveryDto,
+      ),
     }),
-  );
+  });
 }

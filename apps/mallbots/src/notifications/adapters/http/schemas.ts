@@ -1,4 +1,3 @@
-import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { NotificationView } from '../../application/ports.js';
 import { KINDS, STATUSES } from '../../domain/notification.js';
@@ -91,6 +90,5 @@ export const toDeliveryDto = (delivery: FakeSmsDelivery) => ({
   deliveredAt: delivery.deliveredAt.toISOString(),
 });
 
-export const problems = {
-  badRequest: problemResponse('The request is invalid: `errors` names each field'),
-};
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
+export const problems = { badRequest: 'The request is invalid: `errors` names each field' };

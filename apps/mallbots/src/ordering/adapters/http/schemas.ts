@@ -1,5 +1,4 @@
 import { fromCents } from '@tessera/platform/ddd';
-import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { OrderView } from '../../application/queries.js';
 
@@ -7,8 +6,6 @@ export const tags = ['ordering'];
 
 /** Ids are UUIDs; lower-cased so that one order has one stream whatever case the client sends. */
 export const idParams = z.object({ id: z.uuid().toLowerCase() });
-
-export const noContent = (description: string) => z.undefined().describe(description);
 
 const statuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'canceled'] as const;
 type Status = (typeof statuses)[number];
@@ -67,10 +64,9 @@ export const toOrderDto = (order: OrderView) => ({
   ...(order.cancellation?.reason ? { cancelReason: order.cancellation.reason } : {}),
 });
 
-/** Error answers the routes may give, documented as RFC 9457 problem details. */
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid, or the order cannot change so (see code and errors)'),
-  notFound: problemResponse('No order with that ID'),
-  conflict: problemResponse('The order changed concurrently; retry'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
+  badRequest: 'The request is invalid, or the order cannot change so (see code and errors)',
+  notFound: 'No order with that ID',
+  conflict: 'The order changed concurrently; retry',
 };

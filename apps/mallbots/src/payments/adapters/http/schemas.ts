@@ -22,9 +22,6 @@ export const authorizeBody = z.strictObject({
   amountCents,
 });
 
-export const created = z.object({ id: z.uuid() }).describe('Authorized; the Location header points at it');
-export const noContent = (description: string) => z.undefined().describe(description);
-
 export const paymentResponse = z.object({
   payment: z.object({
     id: z.uuid(),
@@ -61,11 +58,9 @@ export const toInvoiceDto = ({ id, orderId, paymentId, amountCents, status }: In
   status,
 });
 
-/** Error answers the routes may give, documented as RFC 9457 problem details. */
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
-  paymentNotFound: problemResponse('No payment with that ID'),
-  invoiceNotFound: problemResponse('No invoice with that ID'),
-  conflict: problemResponse('The invoice was changed concurrently; reload it and try again'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
+  notFound: 'No payment with that ID',
+  conflict: 'The invoice was changed concurrently; reload it and try again',
 };
+export const invoiceNotFound = problemResponse('No invoice with that ID');

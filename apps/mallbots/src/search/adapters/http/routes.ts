@@ -1,5 +1,5 @@
 import { toCents } from '@tessera/platform/ddd';
-import type { HttpServer } from '@tessera/platform/http';
+import { type HttpServer, restRoutes } from '@tessera/platform/http';
 import type { SearchQueries } from '../../application/queries.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
@@ -28,22 +28,15 @@ const filtersOf = ({ filters = {} }: SearchBody) => ({
 
 /** The REST routes of Search under /api/search (spec §3.8, SE3–SE4). */
 export function registerSearchRoutes(http: HttpServer, { queries }: { queries: SearchQueries }) {
-  http.post(
-    '/api/search/orders',
-    {
-      schema: {
-        tags,
-        operationId: 'searchOrders',
-        summary: 'Search orders by customer, time placed, stores, products, total and status; newest first',
-        description:
-          'Pages with an opaque keyset cursor: pass `next` back to get the following page. Orders placed ' +
-          'meanwhile never shift a page.',
-        body: searchBody,
-        response: { 200: searchResponse, 400: problems.badRequest, 413: problems.tooLarge },
-      },
-    },
-    async (request) => {
-      const body = request.body;
+  const rest = restRoutes(http, { tags, problems });
+  rest.post('/api/search/orders', 'searchOrders', {
+    summary: 'Search orders by customer, time placed, stores, products, total and status; newest first',
+    description:
+      'Pages with an opaque keyset cursor: pass `next` back to get the following page. Orders placed ' +
+      'meanwhile never shift a page.',
+    body: searchBody,
+    ok: searchResponse,
+    handler: async ({ body }) => {
       const next = body.next === undefined ? undefined : decodeCursor(body.next);
       const page = await queries.searchOrders({
         filters: filtersOf(body),
@@ -55,19 +48,12 @@ export function registerSearchRoutes(http: HttpServer, { queries }: { queries: S
         ...(page.next ? { next: encodeCursor(page.next) } : {}),
       };
     },
-  );
+  });
 
-  http.get(
-    '/api/search/orders/:id',
-    {
-      schema: {
-        tags,
-        operationId: 'getSearchOrder',
-        summary: 'Get an order as search shows it: names, items, total and status',
-        params: idParams,
-        response: { 200: orderResponse, 400: problems.badRequest, 404: problems.notFound },
-      },
-    },
-    async (request) => ({ order: toOrderDto(await queries.getOrder(request.params)) }),
-  );
+  rest.get('/api/search/orders/:id', 'getSearchOrder', {
+    summary: 'Get an order as search shows it: names, items, total and status',
+    params: idParams,
+    ok: orderResponse,
+    handler: async (request) => ({ order: toOrderDto(await queries.getOrder(request.params)) }),
+  });
 }

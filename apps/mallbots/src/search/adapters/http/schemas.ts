@@ -1,5 +1,5 @@
 import { fromCents } from '@tessera/platform/ddd';
-import { decimalAmount, problemResponse } from '@tessera/platform/http';
+import { decimalAmount } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { OrderView } from '../../application/ports.js';
 import { orderStatuses } from '../../domain/events.js';
@@ -101,8 +101,8 @@ export const toOrderDto = (order: OrderView) => ({
   updatedAt: order.updatedAt.toISOString(),
 });
 
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: problemResponse('The request is invalid (see errors: the field and what is wrong)'),
-  notFound: problemResponse('No order with that ID is known to search'),
-  tooLarge: problemResponse('The body is larger than the server accepts'),
+  badRequest: 'The request is invalid (see errors: the field and what is wrong)',
+  notFound: 'No order with that ID is known to search',
 };

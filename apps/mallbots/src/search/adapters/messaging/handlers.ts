@@ -1,9 +1,9 @@
 import {
   type Broker,
   type Envelope,
-  observedHandler,
   onMessages,
   type Subscribed,
+  subscribeGroups,
 } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import { CUSTOMER_CHANNEL, customersMessages } from '../../../customers/contract/integration-events.js';
@@ -88,23 +88,21 @@ export function searchHandlers(recording: SearchRecording) {
  * The four groups of spec §3.8. Handlers run in the broker's transaction (their appends join it), whose inbox
  * already skips a message id seen before.
  */
-export async function subscribeSearch(
+export function subscribeSearch(
   broker: Broker,
   db: SqlClient,
   recording: SearchRecording,
   observer?: SearchObserver,
 ): Promise<Subscribed[]> {
   const handlers = searchHandlers(recording);
-  const observed = (handle: (message: Envelope) => Promise<void>) => observedHandler(db, handle, observer);
-  const subscriptions: Array<[string, string, (message: Envelope) => Promise<void>]> = [
-    [SEARCH_ORDERS_GROUP, ORDER_CHANNEL, handlers.orders],
-    [SEARCH_CUSTOMERS_GROUP, CUSTOMER_CHANNEL, handlers.customers],
-    [SEARCH_STORES_GROUP, STORE_CHANNEL, handlers.stores],
-    [SEARCH_PRODUCTS_GROUP, PRODUCT_CHANNEL, handlers.products],
-  ];
-  const subscribed: Subscribed[] = [];
-  for (const [group, subject, handle] of subscriptions) {
-    subscribed.push(await broker.subscribe({ group, subjects: [subject], handle: observed(handle) }));
-  }
-  return subscribed;
+  return subscribeGroups(
+    broker,
+    [
+      { group: SEARCH_ORDERS_GROUP, subject: ORDER_CHANNEL, handle: handlers.orders },
+      { group: SEARCH_CUSTOMERS_GROUP, subject: CUSTOMER_CHANNEL, handle: handlers.customers },
+      { group: SEARCH_STORES_GROUP, subject: STORE_CHANNEL, handle: handlers.stores },
+      { group: SEARCH_PRODUCTS_GROUP, subject: PRODUCT_CHANNEL, handle: handlers.products },
+    ],
+    { db, observer },
+  );
 }

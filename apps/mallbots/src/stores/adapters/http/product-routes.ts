@@ -1,12 +1,10 @@
 import { toCents } from '@tessera/platform/ddd';
-import type { HttpServer } from '@tessera/platform/http';
+import { type HttpServer, restRoutes } from '@tessera/platform/http';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
 import {
-  created,
   idParams,
   newProductBody,
-  noContent,
   priceBody,
   problems,
   productResponse,
@@ -17,145 +15,65 @@ import {
   toProductDto,
 } from './schemas.js';
 
-const commandResponses = (done: string) => ({
-  204: noContent(done),
-  400: problems.badRequest,
-  404: problems.notFound,
-  413: problems.tooLarge,
-});
-
 /** The stores' catalogs: add, rebrand, reprice and remove products. */
 export function registerProductRoutes(http: HttpServer, commands: StoresCommands, queries: StoresQueries) {
-  http.post(
-    '/api/stores/:storeId/products',
-    {
-      schema: {
-        tags,
-        operationId: 'addProduct',
-        summary: "Add a product to a store's catalog",
-        params: storeIdParams,
-        body: newProductBody,
-        response: {
-          201: created,
-          400: problems.badRequest,
-          404: problems.notFound,
-          413: problems.tooLarge,
-        },
-      },
-    },
-    async (request, reply) => {
-      const { price, ...product } = request.body;
-      const { id } = await commands.addProduct({
-        ...product,
-        storeId: request.params.storeId,
-        priceCents: toCents(price),
-      });
-      return reply.status(201).header('location', `/api/stores/products/${id}`).send({ id });
-    },
-  );
+  const rest = restRoutes(http, { tags, problems });
+  rest.post('/api/stores/:storeId/products', 'addProduct', {
+    summary: "Add a product to a store's catalog",
+    params: storeIdParams,
+    body: newProductBody,
+    created: 'Created',
+    location: (id) => `/api/stores/products/${id}`,
+    handler: ({ params, body: { price, ...product } }) =>
+      commands.addProduct({ ...product, storeId: params.storeId, priceCents: toCents(price) }),
+  });
 
-  http.get(
-    '/api/stores/:storeId/products',
-    {
-      schema: {
-        tags,
-        operationId: 'getCatalog',
-        summary: "List a store's catalog",
-        params: storeIdParams,
-        response: { 200: productsResponse, 400: problems.badRequest, 404: problems.notFound },
-      },
-    },
-    async (request) => ({ products: (await queries.getCatalog(request.params)).map(toProductDto) }),
-  );
+  rest.get('/api/stores/:storeId/products', 'getCatalog', {
+    summary: "List a store's catalog",
+    params: storeIdParams,
+    ok: productsResponse,
+    handler: async (request) => ({ products: (await queries.getCatalog(request.params)).map(toProductDto) }),
+  });
 
-  http.get(
-    '/api/stores/products/:id',
-    {
-      schema: {
-        tags,
-        operationId: 'getProduct',
-        summary: 'Get a product',
-        params: idParams,
-        response: { 200: productResponse, 400: problems.badRequest, 404: problems.notFound },
-      },
-    },
-    async (request) => ({ product: toProductDto(await queries.getProduct(request.params)) }),
-  );
+  rest.get('/api/stores/products/:id', 'getProduct', {
+    summary: 'Get a product',
+    params: idParams,
+    ok: productResponse,
+    handler: async (request) => ({ product: toProductDto(await queries.getProduct(request.params)) }),
+  });
 
-  http.put(
-    '/api/stores/products/:id/rebrand',
-    {
-      schema: {
-        tags,
-        operationId: 'rebrandProduct',
-        summary: "Change a product's name and description",
-        params: idParams,
-        body: rebrandProductBody,
-        response: commandResponses('The product has its new name and description'),
-      },
-    },
-    async (request, reply) => {
-      await commands.rebrandProduct({ ...request.params, ...request.body });
-      return reply.status(204).send();
-    },
-  );
+  rest.put('/api/stores/products/:id/rebrand', 'rebrandProduct', {
+    summary: "Change a product's name and description",
+    params: idParams,
+    body: rebrandProductBody,
+    noContent: 'The product has its new name and description',
+    handler: (request) => commands.rebrandProduct({ ...request.params, ...request.body }),
+  });
 
-  http.put(
-    '/api/stores/products/:id/increasePrice',
-    {
-      schema: {
-        tags,
-        operationId: 'increaseProductPrice',
-        summary: "Raise a product's price to a new price",
-        description: 'The new price must not be lower than the current one; the same price changes nothing.',
-        params: idParams,
-        body: priceBody,
-        response: commandResponses('The product has its new price'),
-      },
-    },
-    async (request, reply) => {
-      await commands.increaseProductPrice({ ...request.params, priceCents: toCents(request.body.price) });
-      return reply.status(204).send();
-    },
-  );
+  rest.put('/api/stores/products/:id/increasePrice', 'increaseProductPrice', {
+    summary: "Raise a product's price to a new price",
+    description: 'The new price must not be lower than the current one; the same price changes nothing.',
+    params: idParams,
+    body: priceBody,
+    noContent: 'The product has its new price',
+    handler: ({ params, body }) =>
+      commands.increaseProductPrice({ ...params, priceCents: toCents(body.price) }),
+  });
 
-  http.put(
-    '/api/stores/products/:id/decreasePrice',
-    {
-      schema: {
-        tags,
-        operationId: 'decreaseProductPrice',
-        summary: "Lower a product's price to a new price",
-        description: 'The new price must not be higher than the current one; the same price changes nothing.',
-        params: idParams,
-        body: priceBody,
-        response: commandResponses('The product has its new price'),
-      },
-    },
-    async (request, reply) => {
-      await commands.decreaseProductPrice({ ...request.params, priceCents: toCents(request.body.price) });
-      return reply.status(204).send();
-    },
-  );
+  rest.put('/api/stores/products/:id/decreasePrice', 'decreaseProductPrice', {
+    summary: "Lower a product's price to a new price",
+    description: 'The new price must not be higher than the current one; the same price changes nothing.',
+    params: idParams,
+    body: priceBody,
+    noContent: 'The product has its new price',
+    handler: ({ params, body }) =>
+      commands.decreaseProductPrice({ ...params, priceCents: toCents(body.price) }),
+  });
 
-  http.delete(
-    '/api/stores/products/:id',
-    {
-      schema: {
-        tags,
-        operationId: 'removeProduct',
-        summary: "Remove a product from its store's catalog",
-        params: idParams,
-        response: {
-          204: noContent('The product is no longer in the catalog'),
-          400: problems.badRequest,
-          404: problems.notFound,
-        },
-      },
-    },
-    async (request, reply) => {
-      await commands.removeProduct(request.params);
-      return reply.status(204).send();
-    },
-  );
+  rest.delete('/api/stores/products/:id', 'removeProduct', {
+    summary: "Remove a product from its store's catalog",
+    params: idParams,
+    noContent: 'The product is no longer in the catalog',
+    handler: (request) => commands.removeProduct(request.params),
+  });
 }

@@ -1,5 +1,5 @@
 import { fromCents } from '@tessera/platform/ddd';
-import { decimalAmount, problemResponse } from '@tessera/platform/http';
+import { decimalAmount } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { CatalogProduct, MallStore } from '../../application/ports.js';
 
@@ -30,9 +30,6 @@ export const rebrandProductBody = z.strictObject({ name: text(100), description:
 export const priceBody = z.strictObject({
   price: price.describe('The new price, in currency units, with at most 2 decimal places'),
 });
-
-export const created = z.object({ id: z.uuid() }).describe('Created; the Location header points at it');
-export const noContent = (description: string) => z.undefined().describe(description);
 
 const storeSchema = z.object({
   id: z.uuid(),
@@ -71,9 +68,5 @@ export const toProductDto = ({ id, storeId, name, description, sku, priceCents }
   price: fromCents(priceCents),
 });
 
-/** Error answers every route may give, documented as RFC 9457 problem details. */
-export const problems = {
-  badRequest: problemResponse('The request is invalid, or the change breaks a rule (see code and errors)'),
-  notFound: problemResponse('No store or product with that ID'),
-  tooLarge: problemResponse('The request body is larger than the server accepts'),
-};
+/** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
+export const problems = { notFound: 'No store or product with that ID' };
