@@ -143,7 +143,10 @@ function success(path: string, route: SuccessOf) {
       schema: z.object({ id: z.uuid() }).describe(`${route.created}; the Location header points at it`),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const { id } = await route.handler(request);
-        return reply.status(201).header('location', location(id)).send({ id });
+        // Under an application's path prefix the route's full URL is longer than its declared path.
+        const full = request.routeOptions.url ?? path;
+        const prefix = full.endsWith(path) ? full.slice(0, full.length - path.length) : '';
+        return reply.status(201).header('location', `${prefix}${location(id)}`).send({ id });
       },
     };
   }
