@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createAggregateRepository,
-  createEventStore,
-  eventStoreMigrations,
-  everyNEvents,
-} from '@tessera/platform/eventstore';
+import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { subscribeGroups } from '@tessera/platform/messaging';
-import { createRegistry } from '@tessera/platform/registry';
-import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
@@ -40,31 +34,25 @@ const SCHEMA = 'baskets';
 const SNAPSHOT_VERSION = 1;
 
 export function createBasketsModule(options: BasketsModuleOptions = {}): Module {
-  const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
   return {
     name: 'baskets',
     description: 'Shopping Baskets: a customer starts a basket at the kiosk, fills it, and checks it out',
     migrations: [
       eventStoreMigrations(SCHEMA),
-      { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+      sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
     ],
     publishes: basketsPublishes,
 
     async start({ db, broker, http, logger, services, rpcServices }) {
       // Driven adapters: the event store, whose saves write their integration messages (the outbox), the caches
       // of Stores' data, and Stores' API for the misses.
-      const eventStore = createEventStore({
+      const events = eventSourcing({
         db,
         schema: SCHEMA,
-        registry: createRegistry(...basketsEventTypes),
+        eventTypes: basketsEventTypes,
+        snapshots: { version: SNAPSHOT_VERSION, every: options.snapshotEvery },
       });
-      const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
-      const outbox = brokerOutbox(broker);
-      const baskets = createAggregateRepository(eventStore, Basket.aggregate, {
-        snapshots,
-        transaction,
-        onSaved: (saved) => outbox.publish(saved.id, saved.state, saved.events),
-      });
+      const baskets = events.repository(Basket.aggregate, { outbox: brokerOutbox(broker) });
       const directory: StoresDirectory =
         options.storesDirectory ??
         storesDirectory(
@@ -92,11 +80,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
           observer: options.onCacheUpdate,
         },
       );
-      return {
-        async stop() {
-          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-        },
-      };
+      return stopsInTurn(subscriptions);
     },
   };
 }

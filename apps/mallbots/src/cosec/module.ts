@@ -1,5 +1,5 @@
 import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
-import type { Module } from '@tessera/platform/runtime';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import {
   registerSagaAdminRoutes,
   sagaInspection,
@@ -61,13 +61,7 @@ export function createCosecModule(options: CosecModuleOptions = {}): Module {
       });
       await deadlines.start();
       registerSagaAdminRoutes(http, sagaInspection(db));
-      return {
-        async stop() {
-          await orders.stop();
-          await coordinator.stop();
-          await deadlines.stop();
-        },
-      };
+      return stopsInTurn(orders, coordinator, deadlines);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDomainEventBus, type DomainEventBus } from '@tessera/platform/ddd';
-import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { registerCustomersRoutes } from './adapters/http/routes.js';
 import { customersCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
@@ -23,9 +23,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
   return {
     name: 'customers',
     description: 'Customers: registration, SMS numbers, and who may order',
-    migrations: [
-      { name: 'customers', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
-    ],
+    migrations: [sqlMigrationSet('customers', new URL('./migrations/', import.meta.url))],
     publishes: customersPublishes,
     receives: customersReceives,
 
@@ -49,7 +47,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
       const commandHandling = await broker.subscribe(
         customersCommandHandling(commands, { publisher: broker, db }),
       );
-      return { stop: () => commandHandling.stop() };
+      return stopsInTurn(commandHandling);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { subscribeGroups } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
@@ -62,7 +62,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     name: 'depot',
     description: 'Depot Operations: the shopping lists of orders, stop by stop, for the bots',
     migrations: [
-      { name: 'depot', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+      sqlMigrationSet('depot', new URL('./migrations/', import.meta.url)),
       deadlineMigrations(DEADLINES_SCHEMA),
     ],
     publishes: depotPublishes,

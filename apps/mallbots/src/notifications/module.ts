@@ -1,5 +1,5 @@
-import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import { registerFakeSmsAdminRoutes, registerNotificationsRoutes } from './adapters/http/routes.js';
 import { type MessageObserver, subscribeToCustomers } from './adapters/messaging/customers-events.js';
@@ -33,9 +33,7 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
   return {
     name: 'notifications',
     description: 'Notifications: SMS to customers about their orders, and the history of what was sent',
-    migrations: [
-      { name: 'notifications', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
-    ],
+    migrations: [sqlMigrationSet('notifications', new URL('./migrations/', import.meta.url))],
 
     async start({ db, broker, http, logger, services, rpcServices }) {
       // Driven adapters: the history (the queue of SMS to send), the customers cache, Customers for misses,
@@ -70,12 +68,7 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         await subscribeToOrders(broker, db, notifications, options.onOrdersMessage),
       ];
       await dispatcher.start();
-      return {
-        async stop() {
-          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-          await dispatcher.stop();
-        },
-      };
+      return stopsInTurn(subscriptions, dispatcher);
     },
   };
 }

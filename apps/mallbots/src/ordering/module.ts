@@ -1,11 +1,5 @@
-import {
-  createAggregateRepository,
-  createEventStore,
-  eventStoreMigrations,
-  everyNEvents,
-} from '@tessera/platform/eventstore';
-import { createRegistry } from '@tessera/platform/registry';
-import type { Module } from '@tessera/platform/runtime';
+import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { registerOrderingRoutes } from './adapters/http/routes.js';
 import { type BasketsObserver, subscribeToBaskets } from './adapters/messaging/baskets-events.js';
 import { orderingCommandHandling } from './adapters/messaging/commands.js';
@@ -34,7 +28,6 @@ const SCHEMA = 'ordering';
 const SNAPSHOT_VERSION = 2;
 
 export function createOrderingModule(options: OrderingModuleOptions = {}): Module {
-  const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
   return {
     name: 'ordering',
     description:
@@ -45,18 +38,13 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
 
     async start({ db, broker, http }) {
       // Driven adapters: the event store, whose saves write their integration messages (the outbox).
-      const eventStore = createEventStore({
+      const events = eventSourcing({
         db,
         schema: SCHEMA,
-        registry: createRegistry(...orderingEventTypes),
+        eventTypes: orderingEventTypes,
+        snapshots: { version: SNAPSHOT_VERSION, every: options.snapshotEvery },
       });
-      const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
-      const outbox = instrumented(brokerOutbox(broker), db);
-      const orders = createAggregateRepository(eventStore, Order.aggregate, {
-        snapshots,
-        transaction,
-        onSaved: (saved) => outbox.publish(saved.id, saved.state, saved.events),
-      });
+      const orders = events.repository(Order.aggregate, { outbox: instrumented(brokerOutbox(broker), db) });
 
       // Application.
       const commands = createOrderingCommands({ orders });
@@ -70,11 +58,7 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
         orderingCommandHandling(commands, { publisher: broker, db }),
       );
       const fulfilment = await subscribeToFulfilment(broker, commands);
-      return {
-        async stop() {
-          await Promise.all([baskets, commandHandling, ...fulfilment].map((s) => s.stop()));
-        },
-      };
+      return stopsInTurn([baskets, commandHandling, ...fulfilment]);
     },
   };
 }

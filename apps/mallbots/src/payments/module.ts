@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { registerPaymentsRoutes } from './adapters/http/routes.js';
 import { paymentsCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
@@ -19,9 +19,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
   return {
     name: 'payments',
     description: 'Payments: payments authorized at the kiosk, and the invoices of ready orders',
-    migrations: [
-      { name: 'payments', migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
-    ],
+    migrations: [sqlMigrationSet('payments', new URL('./migrations/', import.meta.url))],
     publishes: paymentsPublishes,
     receives: paymentsReceives,
 
@@ -46,11 +44,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
         await broker.subscribe(paymentsCommandHandling(commands, { publisher: broker, db })),
         await broker.subscribe(ordersHandling(commands, { logger, db, observer: options.onOrderHandled })),
       ];
-      return {
-        async stop() {
-          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-        },
-      };
+      return stopsInTurn(subscriptions);
     },
   };
 }

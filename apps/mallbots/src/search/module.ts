@@ -8,8 +8,8 @@ import {
   startProjector,
 } from '@tessera/platform/projections';
 import { createRegistry } from '@tessera/platform/registry';
-import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import type { CustomersService } from '../customers/contract/customers-service.js';
 import { registerSearchRoutes } from './adapters/http/routes.js';
@@ -42,7 +42,7 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
     migrations: [
       eventStoreMigrations(SCHEMA),
       projectionMigrations(SCHEMA),
-      { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+      sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
     ],
 
     async start({ db, broker, http, logger, services, rpcServices }) {
@@ -80,12 +80,7 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
       registerSearchRoutes(http, { queries });
       registerProjectionRoutes(http, [projector], options.onRebuilt);
       const subscriptions = await subscribeSearch(broker, db, recording, options.onMessage);
-      return {
-        async stop() {
-          await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-          await projector.stop();
-        },
-      };
+      return stopsInTurn(subscriptions, projector);
     },
   };
 }

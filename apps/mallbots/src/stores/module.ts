@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createAggregateRepository,
-  createEventStore,
-  eventStoreMigrations,
-  everyNEvents,
-} from '@tessera/platform/eventstore';
-import { createRegistry } from '@tessera/platform/registry';
+import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import type { Module } from '@tessera/platform/runtime';
-import { sqlMigrationsIn } from '@tessera/platform/sql';
+import { sqlMigrationSet } from '@tessera/platform/sql';
 import { registerStoresRoutes } from './adapters/http/routes.js';
 import { publishIntegrationEvents } from './adapters/messaging/integration-events.js';
 import { catalogProjection, postgresCatalogRepository } from './adapters/postgres/catalog.js';
@@ -33,28 +27,27 @@ const SCHEMA = 'stores';
 const SNAPSHOT_VERSION = 1;
 
 export function createStoresModule(options: StoresModuleOptions = {}): Module {
-  const snapshots = { strategy: everyNEvents(options.snapshotEvery ?? 50), version: SNAPSHOT_VERSION };
   return {
     name: 'stores',
     description: 'Store Management: stores, participation in automated shopping, and their product catalogs',
     migrations: [
       eventStoreMigrations(SCHEMA),
-      { name: SCHEMA, migrations: sqlMigrationsIn(new URL('./migrations/', import.meta.url)) },
+      sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
     ],
     publishes: storesPublishes,
 
     async start({ db, broker, http, rpc, services }) {
       // Driven adapters: the event store, whose appends update the read models and publish the integration
       // events in the same transaction.
-      const eventStore = createEventStore({
+      const events = eventSourcing({
         db,
         schema: SCHEMA,
-        registry: createRegistry(...storesEventTypes),
+        eventTypes: storesEventTypes,
         inlineProjections: [mallProjection(db), catalogProjection(db), publishIntegrationEvents(broker)],
+        snapshots: { version: SNAPSHOT_VERSION, every: options.snapshotEvery },
       });
-      const transaction = <T>(work: () => Promise<T>) => db.transaction(work);
-      const stores = createAggregateRepository(eventStore, Store.aggregate, { snapshots, transaction });
-      const products = createAggregateRepository(eventStore, Product.aggregate, { snapshots, transaction });
+      const stores = events.repository(Store.aggregate);
+      const products = events.repository(Product.aggregate);
 
       // Application.
       const commands = createStoresCommands({ stores, products, newId: randomUUID });

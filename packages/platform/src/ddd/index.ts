@@ -15,6 +15,7 @@ export {
   permissionDenied,
   unauthenticated,
 } from './errors.js';
+export { found } from './found.js';
 export { fromCents, hasAtMostTwoDecimals, toCents } from './money.js';
 export type { LocalCopy } from './read-through.js';
 export { readThrough } from './read-through.js';
@@ -27,3 +28,4 @@ export type {
   Versioned,
 } from './state-stored.js';
 export { stateStored } from './state-stored.js';
+export { nonBlank } from './text.js';

@@ -1,5 +1,7 @@
 export type { ExpectedVersion } from './errors.js';
 export { ConcurrencyError } from './errors.js';
+export type { EventSourcing, EventSourcingOptions, SaveOutbox } from './event-sourcing.js';
+export { eventSourcing } from './event-sourcing.js';
 export type { Follower, FollowOptions } from './follower.js';
 export type { AggregateRepository, Loaded, RepositoryOptions, Saved } from './repository.js';
 export { createAggregateRepository } from './repository.js';

@@ -18,6 +18,7 @@ export { createEmbeddedBroker } from './embedded/broker.js';
 export { embeddedBrokerMigrations } from './embedded/schema.js';
 export type { Envelope, NewMessage } from './envelope.js';
 export { causedBy, derivedId, newEnvelope, PoisonMessageError } from './envelope.js';
+export { eventMessage } from './event-message.js';
 export type { GroupSubscription } from './groups.js';
 export { commandSubscription, subscribeGroups } from './groups.js';
 export type {

@@ -36,3 +36,5 @@ export { launcherSettings, planTopology, portsFrom } from './launcher/plan.js';
 export type { Module, ModuleContext, RunningModule, Services } from './module.js';
 export type { ServiceAddresses } from './service-addresses.js';
 export { parseServiceAddresses } from './service-addresses.js';
+export type { Stoppable } from './stopping.js';
+export { stopsInTurn } from './stopping.js';

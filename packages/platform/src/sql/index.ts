@@ -5,12 +5,14 @@ export { SqlState, sqlStateOf } from './errors.js';
 export type { LocalCopyOptions, LocalCopyTable } from './local-copy.js';
 export { localCopy } from './local-copy.js';
 export { lockKey } from './locks.js';
+export { sqlMigrationSet } from './migration-set.js';
 export type { AppliedMigration, Migration, MigrationSet } from './migrations.js';
 export { migrate, schemaMigrations, sqlMigrationsIn } from './migrations.js';
 export type { PostgresOptions } from './pg.js';
 export { postgresClient } from './pg.js';
 export type { PgliteOptions } from './pglite.js';
 export { pgliteClient } from './pglite.js';
+export { rowOfUuid, versionedRow } from './versioned-rows.js';
 
 import type { SqlClient, SqlClientOptions } from './client.js';
 import { postgresClient } from './pg.js';

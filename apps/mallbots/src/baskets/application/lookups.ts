@@ -1,6 +1,6 @@
-import { storesReadThrough } from '../../stores/contract/stores-copies.js';
+import { type StoresSources, storesReadThrough } from '../../stores/contract/stores-copies.js';
 import { productNotFound, storeNotFound } from '../domain/basket.js';
-import type { ProductInfo, StoreInfo, StoresCache, StoresDirectory } from './ports.js';
+import type { ProductInfo, StoreInfo } from './ports.js';
 
 export interface StoresLookups {
   /** The product and its store: from the caches, else from Stores (then cached). 404 when Stores knows neither. */
@@ -8,10 +8,7 @@ export interface StoresLookups {
 }
 
 /** Cache first, Stores on a miss (spec §3.2 "fallback semantics"). */
-export function createStoresLookups(copies: {
-  cache: StoresCache;
-  directory: StoresDirectory;
-}): StoresLookups {
+export function createStoresLookups(copies: StoresSources<StoreInfo, ProductInfo>): StoresLookups {
   const { store, product } = storesReadThrough(copies, { store: storeNotFound, product: productNotFound });
 
   return {

@@ -1,8 +1,5 @@
 import type { RecordedEvent } from '@tessera/platform/eventstore';
-import type {
-  StoresCopies,
-  StoresDirectory as StoresCopiesDirectory,
-} from '../../stores/contract/stores-copies.js';
+import type { StoresDirectory as StoresCopiesDirectory } from '../../stores/contract/stores-copies.js';
 import type * as Basket from '../domain/basket.js';
 
 /**
@@ -24,10 +21,7 @@ export interface ProductInfo {
   readonly priceCents: number;
 }
 
-/** The local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`); see the README. */
-export type StoresCache = StoresCopies<StoreInfo, ProductInfo>;
-
-/** Stores' public API, asked on a cache miss. */
+/** Stores' public API, asked on a miss of the local copies of Stores' data (`baskets.stores_cache`, `baskets.products_cache`; see the README). */
 export type StoresDirectory = StoresCopiesDirectory<StoreInfo, ProductInfo>;
 
 /** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */

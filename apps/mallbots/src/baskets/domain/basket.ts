@@ -3,22 +3,16 @@ import {
   alreadyExists,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
-import type { BasketEvent } from './events.js';
+import type { BasketEvent, BasketItemAdded } from './events.js';
 
 /** `unknown` until the basket is started: loading a stream that does not exist gives that empty state. */
 export type Status = 'unknown' | 'open' | 'canceled' | 'checked_out';
 
 /** A line of the basket: what was added, with the names and price the caches gave at the time. */
-export interface Item {
-  readonly storeId: string;
-  readonly productId: string;
-  readonly storeName: string;
-  readonly productName: string;
-  readonly priceCents: number;
-  readonly quantity: number;
-}
+export type Item = Readonly<BasketItemAdded>;
 
 /** A customer's basket at the kiosk. Items are a list in the order first added (plain JSON for snapshots). */
 export interface State {
@@ -103,10 +97,12 @@ function quantityOf(quantity: number) {
 export function start(state: State, input: { customerId: string }): Event[] {
   if (state.status !== 'unknown')
     throw alreadyExists('basket_already_exists', 'a basket with that ID exists');
-  const customerId = input.customerId.trim();
-  if (customerId === '') {
-    throw invalidArgument('customer_id_blank', 'the customer id cannot be blank', 'customerId');
-  }
+  const customerId = nonBlank(
+    input.customerId,
+    'customer_id_blank',
+    'the customer id cannot be blank',
+    'customerId',
+  );
   return [{ type: 'baskets.BasketStarted', data: { customerId } }];
 }
 
@@ -169,10 +165,12 @@ export function cancel(state: State): Event[] {
 
 export function checkout(state: State, input: { paymentId: string }): Event[] {
   mustBeOpen(state);
-  const paymentId = input.paymentId.trim();
-  if (paymentId === '') {
-    throw invalidArgument('payment_id_blank', 'the payment id cannot be blank', 'paymentId');
-  }
+  const paymentId = nonBlank(
+    input.paymentId,
+    'payment_id_blank',
+    'the payment id cannot be blank',
+    'paymentId',
+  );
   if (state.items.length === 0) throw failedPrecondition('basket_empty', 'the basket has no items');
   return [{ type: 'baskets.BasketCheckedOut', data: { paymentId } }];
 }

@@ -24,6 +24,9 @@ export const basketEventSchemas = {
   'baskets.BasketCheckedOut': z.strictObject({ paymentId: z.string() }),
 };
 
+/** An added item: the line it makes, or adds its quantity to. */
+export type BasketItemAdded = z.infer<(typeof basketEventSchemas)['baskets.BasketItemAdded']>;
+
 export type BasketEvent = {
   [Type in keyof typeof basketEventSchemas]: DomainEvent<Type, z.infer<(typeof basketEventSchemas)[Type]>>;
 }[keyof typeof basketEventSchemas];

@@ -1,3 +1,4 @@
+import { found } from '@tessera/platform/ddd';
 import { customerNotFound } from '../domain/customer.js';
 import type { CustomerRepository, CustomerView } from './ports.js';
 
@@ -7,10 +8,6 @@ export interface CustomersQueries {
 
 export function createCustomersQueries({ customers }: { customers: CustomerRepository }): CustomersQueries {
   return {
-    async getCustomer({ id }) {
-      const customer = await customers.find(id);
-      if (!customer) throw customerNotFound();
-      return customer;
-    },
+    getCustomer: async ({ id }) => found(await customers.find(id), customerNotFound),
   };
 }

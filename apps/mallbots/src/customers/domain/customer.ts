@@ -3,6 +3,7 @@ import {
   alreadyExists,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
   permissionDenied,
 } from '@tessera/platform/ddd';
@@ -46,23 +47,20 @@ function mustExist(state: State) {
   if (!state.exists) throw customerNotFound();
 }
 
-function nameOf(name: string) {
-  const trimmed = name.trim();
-  if (trimmed === '') {
-    throw invalidArgument('customer_name_blank', 'the customer name cannot be blank', 'name');
-  }
-  return trimmed;
-}
+const nameOf = (name: string) =>
+  nonBlank(name, 'customer_name_blank', 'the customer name cannot be blank', 'name');
 
 /** E.164-like: an optional +, then 7 to 15 digits; spaces and dashes are allowed and dropped. */
 const SMS_NUMBER = /^\+?\d{7,15}$/;
 
 /** The SMS number as it is stored and compared: without spaces and dashes. */
 export function smsNumberOf(smsNumber: string) {
-  const trimmed = smsNumber.trim();
-  if (trimmed === '') {
-    throw invalidArgument('customer_sms_number_blank', 'the SMS number cannot be blank', 'smsNumber');
-  }
+  const trimmed = nonBlank(
+    smsNumber,
+    'customer_sms_number_blank',
+    'the SMS number cannot be blank',
+    'smsNumber',
+  );
   const compact = trimmed.replace(/[\s-]/g, '');
   if (!SMS_NUMBER.test(compact)) {
     throw invalidArgument('customer_sms_number_invalid', 'the SMS number is not valid', 'smsNumber');

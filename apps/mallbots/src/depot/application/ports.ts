@@ -1,8 +1,5 @@
 import type { StateRepository } from '@tessera/platform/ddd';
-import type {
-  StoresCopies,
-  StoresDirectory as StoresCopiesDirectory,
-} from '../../stores/contract/stores-copies.js';
+import type { StoresDirectory as StoresCopiesDirectory } from '../../stores/contract/stores-copies.js';
 import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
 import type { BotView } from './robot-operations.js';
@@ -87,10 +84,7 @@ export interface ProductInfo {
   readonly name: string;
 }
 
-/** The local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`); see the README. */
-export type StoresCache = StoresCopies<StoreInfo, ProductInfo>;
-
-/** Stores' public API, asked on a cache miss. */
+/** Stores' public API, asked on a miss of the local copies of Stores' data (`depot.stores_cache`, `depot.products_cache`; see the README). */
 export type StoresDirectory = StoresCopiesDirectory<StoreInfo, ProductInfo>;
 
 /** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */

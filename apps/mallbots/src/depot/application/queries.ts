@@ -1,3 +1,4 @@
+import { found } from '@tessera/platform/ddd';
 import { botNotFound, checkBotId } from '../domain/bot.js';
 import { type ShoppingListStatus, shoppingListNotFound } from '../domain/shopping-list.js';
 import type { BotRepository, ShoppingListRepository, ShoppingListView } from './ports.js';
@@ -20,17 +21,9 @@ export function createDepotQueries({
   bots: BotRepository;
 }): DepotQueries {
   return {
-    async getShoppingList({ id }) {
-      const list = await lists.find(id);
-      if (!list) throw shoppingListNotFound();
-      return list;
-    },
+    getShoppingList: async ({ id }) => found(await lists.find(id), shoppingListNotFound),
     listShoppingLists: ({ status, limit }) => lists.withStatus(status, limit),
     listBots: () => bots.all(),
-    async getBot({ id }) {
-      const bot = await bots.find(checkBotId(id));
-      if (!bot) throw botNotFound();
-      return bot;
-    },
+    getBot: async ({ id }) => found(await bots.find(checkBotId(id)), botNotFound),
   };
 }

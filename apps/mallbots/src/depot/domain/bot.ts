@@ -3,6 +3,7 @@ import {
   type DomainEvent,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
 
@@ -91,8 +92,7 @@ export function statusOf(state: State): BotStatus {
 
 /** Bot ids come from the bots themselves: any text of 1–100 characters. */
 export function checkBotId(botId: string): string {
-  const id = botId.trim();
-  if (id === '') throw invalidArgument('bot_id_blank', 'the bot id cannot be blank', 'botId');
+  const id = nonBlank(botId, 'bot_id_blank', 'the bot id cannot be blank', 'botId');
   if (id.length > MAX_BOT_ID_LENGTH) {
     throw invalidArgument('bot_id_too_long', `the bot id is longer than ${MAX_BOT_ID_LENGTH}`, 'botId');
   }
@@ -101,8 +101,7 @@ export function checkBotId(botId: string): string {
 
 /** The bot comes online, registered the first time; the latest connection wins. */
 export function connect(state: State, input: { name: string; session?: string }): Event[] {
-  const name = input.name.trim();
-  if (name === '') throw invalidArgument('bot_name_blank', 'the bot name cannot be blank', 'name');
+  const name = nonBlank(input.name, 'bot_name_blank', 'the bot name cannot be blank', 'name');
   if (name.length > MAX_BOT_NAME_LENGTH) {
     throw invalidArgument('bot_name_too_long', `the bot name is longer than ${MAX_BOT_NAME_LENGTH}`, 'name');
   }

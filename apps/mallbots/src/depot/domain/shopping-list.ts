@@ -4,6 +4,7 @@ import {
   type DomainEvent,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
 
@@ -187,8 +188,7 @@ export function cancel(state: State): Event[] {
  */
 export function assign(state: State, input: { botId: string }): Event[] {
   if (!state.exists) throw shoppingListNotFound();
-  const botId = input.botId.trim();
-  if (botId === '') throw invalidArgument('bot_id_blank', 'the bot id cannot be blank', 'botId');
+  const botId = nonBlank(input.botId, 'bot_id_blank', 'the bot id cannot be blank', 'botId');
   if (state.status === 'assigned' && state.assignedBotId === botId) return [];
   if (state.status !== 'available') {
     throw failedPrecondition('shopping_list_not_assignable', 'the shopping list cannot be assigned');

@@ -1,5 +1,6 @@
 import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
 import { z } from 'zod';
+import { basketItemSchema } from '../../baskets/contract/integration-events.js';
 
 /**
  * What Order Processing publishes for other contexts, and the commands it answers for the create-order saga.
@@ -11,14 +12,8 @@ export const ORDERING_COMMAND_CHANNEL = 'mallbots.ordering.commands';
 
 const id = z.uuid();
 
-export const orderItemSchema = z.strictObject({
-  storeId: id,
-  productId: id,
-  storeName: z.string(),
-  productName: z.string(),
-  priceCents: z.number().int().nonnegative(),
-  quantity: z.number().int().positive(),
-});
+/** An order's line is the basket's line as it was checked out: its names and price are those of the checkout. */
+export const orderItemSchema = basketItemSchema;
 export type OrderItem = z.infer<typeof orderItemSchema>;
 
 export const orderingMessages = {

@@ -17,6 +17,8 @@ export const orderItemEventSchema = z.strictObject({
   priceCents: cents.nonnegative(),
   quantity,
 });
+/** A line as `OrderCreated` records it. */
+export type OrderItemRecorded = z.infer<typeof orderItemEventSchema>;
 
 export const orderEventSchemas = {
   'ordering.OrderCreated': z.strictObject({

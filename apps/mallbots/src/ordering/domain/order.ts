@@ -3,9 +3,10 @@ import {
   alreadyExists,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
-import type { OrderEvent } from './events.js';
+import type { OrderEvent, OrderItemRecorded } from './events.js';
 
 /**
  * `unknown` until the order is created: loading a stream that does not exist gives that empty state.
@@ -15,16 +16,10 @@ import type { OrderEvent } from './events.js';
 export type Status = 'unknown' | 'pending' | 'approved' | 'rejected' | 'ready' | 'completed' | 'canceled';
 
 /** A line of the order, as the basket had it at checkout. */
-export interface Item {
-  readonly storeId: string;
-  readonly productId: string;
-  readonly storeName: string;
-  readonly productName: string;
-  readonly priceCents: number;
-  readonly quantity: number;
+export type Item = Readonly<OrderItemRecorded> & {
   /** The store could not supply it (reported by the bot): it is not charged. */
   readonly unavailable?: true;
-}
+};
 
 export type CanceledBy = 'customer' | 'staff';
 
@@ -113,12 +108,6 @@ function mustExist(state: State) {
   if (state.status === 'unknown') throw orderNotFound();
 }
 
-function required(value: string, code: string, message: string, field: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw invalidArgument(code, message, field);
-  return trimmed;
-}
-
 function checkedItems(items: readonly Item[]): Item[] {
   if (items.length === 0) throw invalidArgument('order_items_empty', 'the order has no items', 'items');
   return items.map((item) => {
@@ -159,13 +148,13 @@ export interface OrderToCreate {
  */
 export function create(state: State, input: OrderToCreate): Event[] {
   const items = checkedItems(input.items);
-  const customerId = required(
+  const customerId = nonBlank(
     input.customerId,
     'customer_id_blank',
     'the customer id cannot be blank',
     'customerId',
   );
-  const paymentId = required(
+  const paymentId = nonBlank(
     input.paymentId,
     'payment_id_blank',
     'the payment id cannot be blank',
@@ -183,7 +172,7 @@ export function create(state: State, input: OrderToCreate): Event[] {
 /** The saga's last step: the order's shopping list is being shopped. Approving again with the same list is a no-op. */
 export function approve(state: State, input: { shoppingListId: string }): Event[] {
   mustExist(state);
-  const shoppingListId = required(
+  const shoppingListId = nonBlank(
     input.shoppingListId,
     'shopping_list_id_blank',
     'the shopping list id cannot be blank',
@@ -205,7 +194,7 @@ export function approve(state: State, input: { shoppingListId: string }): Event[
  */
 export function reject(state: State, input: { reason: string }): Event[] {
   mustExist(state);
-  const reason = required(
+  const reason = nonBlank(
     input.reason,
     'rejection_reason_blank',
     'the rejection reason cannot be blank',
@@ -235,7 +224,7 @@ export function cancel(state: State, input: { by: CanceledBy; reason?: string })
   mustExist(state);
   const reason =
     input.by === 'staff'
-      ? required(input.reason ?? '', 'cancel_reason_blank', 'the reason cannot be blank', 'reason')
+      ? nonBlank(input.reason ?? '', 'cancel_reason_blank', 'the reason cannot be blank', 'reason')
       : undefined;
   if (!CANCELABLE[input.by].has(state.status)) {
     throw failedPrecondition(
@@ -291,7 +280,7 @@ export function ready(
 /** Paid and picked up. Completing again with the same invoice is a no-op (a repeated event). */
 export function complete(state: State, input: { invoiceId: string }): Event[] {
   mustExist(state);
-  const invoiceId = required(
+  const invoiceId = nonBlank(
     input.invoiceId,
     'invoice_id_blank',
     'the invoice id cannot be blank',

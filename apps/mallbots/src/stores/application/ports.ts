@@ -1,25 +1,15 @@
+import type { ProductSummary, StoreSummary } from '../contract/stores-service.js';
+
 /**
  * What the application needs from the outside world beside its aggregates' store (an AggregateStore of
  * `@tessera/platform/ddd`, which the platform's event-sourced repository is).
  */
 
-/** A store as the mall directory shows it. */
-export interface MallStore {
-  readonly id: string;
-  readonly name: string;
-  readonly location: string;
-  readonly participating: boolean;
-}
+/** A store as the mall directory shows it: what Stores' contract shows other contexts. */
+export type MallStore = StoreSummary;
 
-/** A product as a store's catalog shows it. */
-export interface CatalogProduct {
-  readonly id: string;
-  readonly storeId: string;
-  readonly name: string;
-  readonly description: string;
-  readonly sku: string;
-  readonly priceCents: number;
-}
+/** A product as a store's catalog shows it: what Stores' contract shows other contexts. */
+export type CatalogProduct = ProductSummary;
 
 /** The mall: every store, kept up to date from the Store events. */
 export interface MallRepository {

@@ -1,3 +1,4 @@
+import { found } from '@tessera/platform/ddd';
 import { productNotFound } from '../domain/product.js';
 import { storeNotFound } from '../domain/store.js';
 import type { CatalogProduct, CatalogRepository, MallRepository, MallStore } from './ports.js';
@@ -19,11 +20,7 @@ export function createStoresQueries({
   catalog: CatalogRepository;
 }): StoresQueries {
   return {
-    async getStore({ id }) {
-      const store = await mall.find(id);
-      if (!store) throw storeNotFound();
-      return store;
-    },
+    getStore: async ({ id }) => found(await mall.find(id), storeNotFound),
 
     getStores: () => mall.all(),
 
@@ -35,10 +32,6 @@ export function createStoresQueries({
       return catalog.catalogOf(storeId);
     },
 
-    async getProduct({ id }) {
-      const product = await catalog.find(id);
-      if (!product) throw productNotFound();
-      return product;
-    },
+    getProduct: async ({ id }) => found(await catalog.find(id), productNotFound),
   };
 }

@@ -21,12 +21,18 @@ export interface StoresDirectory<Store, Product> {
   findProduct(id: string): Promise<Product | undefined>;
 }
 
+/** What a module's look-ups read through: its copies, and Stores' API for a miss. */
+export interface StoresSources<Store, Product> {
+  readonly cache: StoresCopies<Store, Product>;
+  readonly directory: StoresDirectory<Store, Product>;
+}
+
 /**
  * A store and a product by id: the copy first, Stores on a miss (then copied), through the platform's
  * `readThrough`; `missing` gives the module's error for an id neither knows.
  */
 export function storesReadThrough<Store, Product>(
-  { cache, directory }: { cache: StoresCopies<Store, Product>; directory: StoresDirectory<Store, Product> },
+  { cache, directory }: StoresSources<Store, Product>,
   missing: { store: (id: string) => Error; product: (id: string) => Error },
 ) {
   return {

@@ -3,6 +3,7 @@ import {
   alreadyExists,
   failedPrecondition,
   invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
 import type { ProductEvent } from './events.js';
@@ -56,11 +57,8 @@ function mustBeInCatalog(state: State) {
   if (!state.exists || state.removed) throw productNotFound();
 }
 
-function nameOf(name: string) {
-  const trimmed = name.trim();
-  if (trimmed === '') throw invalidArgument('product_name_blank', 'the product name cannot be blank', 'name');
-  return trimmed;
-}
+const nameOf = (name: string) =>
+  nonBlank(name, 'product_name_blank', 'the product name cannot be blank', 'name');
 
 function priceOf(priceCents: number) {
   if (!Number.isSafeInteger(priceCents)) {

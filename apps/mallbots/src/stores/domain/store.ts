@@ -2,7 +2,7 @@ import {
   type AggregateType,
   alreadyExists,
   failedPrecondition,
-  invalidArgument,
+  nonBlank,
   notFound,
 } from '@tessera/platform/ddd';
 import type { StoreEvent } from './events.js';
@@ -41,19 +41,17 @@ function mustExist(state: State) {
   if (!state.exists) throw storeNotFound();
 }
 
-function nameOf(name: string) {
-  const trimmed = name.trim();
-  if (trimmed === '') throw invalidArgument('store_name_blank', 'the store name cannot be blank', 'name');
-  return trimmed;
-}
+const nameOf = (name: string) => nonBlank(name, 'store_name_blank', 'the store name cannot be blank', 'name');
 
 export function create(state: State, input: { name: string; location: string }): Event[] {
   if (state.exists) throw alreadyExists('store_already_exists', 'a store with that ID already exists');
   const name = nameOf(input.name);
-  const location = input.location.trim();
-  if (location === '') {
-    throw invalidArgument('store_location_blank', 'the store location cannot be blank', 'location');
-  }
+  const location = nonBlank(
+    input.location,
+    'store_location_blank',
+    'the store location cannot be blank',
+    'location',
+  );
   return [{ type: 'stores.StoreCreated', data: { name, location } }];
 }
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@tessera/platform/eventstore';
-import { derivedId, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
+import { eventMessage, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import type { IntegrationOutbox } from '../../application/ports.js';
 import { BASKET_CHANNEL, type BasketsMessage } from '../../contract/integration-events.js';
 import type * as Basket from '../../domain/basket.js';
@@ -38,18 +38,7 @@ export function toIntegrationMessages(
 ): NewMessage[] {
   return recorded.flatMap((event) => {
     const message = forBasket(id, state, event);
-    // The message id derives from the event's: appending is once, so is the message, whatever is retried.
-    return message
-      ? [
-          {
-            id: derivedId(event.id, 0),
-            type: message.type,
-            subject: BASKET_CHANNEL,
-            key: id,
-            data: message.data,
-          },
-        ]
-      : [];
+    return message ? [eventMessage(event, message, { subject: BASKET_CHANNEL, key: id })] : [];
   });
 }
 

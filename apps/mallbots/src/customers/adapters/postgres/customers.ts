@@ -1,5 +1,5 @@
 import { conflict } from '@tessera/platform/ddd';
-import type { Queryable } from '@tessera/platform/sql';
+import { type Queryable, rowOfUuid, versionedRow } from '@tessera/platform/sql';
 import type { CustomerRepository, CustomerView } from '../../application/ports.js';
 import * as Customer from '../../domain/customer.js';
 
@@ -11,31 +11,26 @@ interface CustomerRow {
   version: number;
 }
 
-/** Only a UUID can name a row; anything else (say, from a message) is simply no customer, not a SQL error. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const changedConcurrently = () =>
   conflict('concurrent_modification', 'the customer was changed concurrently; reload it and try again');
 
 /** `customers.customers`: one row per customer, its `version` the optimistic-concurrency token. */
 export function postgresCustomerRepository(db: Queryable): CustomerRepository {
-  const row = async (id: string) => {
-    if (!UUID.test(id)) return undefined;
-    const { rows } = await db.query<CustomerRow>(
+  const row = (id: string) =>
+    rowOfUuid<CustomerRow>(
+      db,
       'SELECT id, name, sms_number, enabled, version FROM customers.customers WHERE id = $1',
-      [id],
+      id,
     );
-    return rows[0];
-  };
 
   return {
     async load(id) {
-      const found = await row(id);
-      if (!found) return { state: Customer.aggregate.initialState, version: 0 };
-      return {
-        state: { exists: true, name: found.name, smsNumber: found.sms_number, enabled: found.enabled },
-        version: found.version,
-      };
+      return versionedRow(await row(id), Customer.aggregate.initialState, (found) => ({
+        exists: true,
+        name: found.name,
+        smsNumber: found.sms_number,
+        enabled: found.enabled,
+      }));
     },
 
     async save(id, state, expectedVersion) {

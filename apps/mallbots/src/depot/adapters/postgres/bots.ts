@@ -1,5 +1,5 @@
 import { conflict } from '@tessera/platform/ddd';
-import { type Queryable, SqlState, sqlStateOf } from '@tessera/platform/sql';
+import { type Queryable, SqlState, sqlStateOf, versionedRow } from '@tessera/platform/sql';
 import type { BotRepository } from '../../application/ports.js';
 import type { BotView } from '../../application/robot-operations.js';
 import * as Bot from '../../domain/bot.js';
@@ -56,10 +56,7 @@ export function postgresBotRepository(db: Queryable): BotRepository {
 
   return {
     async load(id) {
-      const found = await row(id);
-      return found
-        ? { state: stateOf(found), version: found.version }
-        : { state: Bot.aggregate.initialState, version: 0 };
+      return versionedRow(await row(id), Bot.aggregate.initialState, stateOf);
     },
 
     async save(id, state, expectedVersion, seen = false) {

@@ -1,10 +1,14 @@
 import { conflict } from '@tessera/platform/ddd';
-import { lockKey, type Queryable, SqlState, sqlStateOf } from '@tessera/platform/sql';
+import {
+  lockKey,
+  type Queryable,
+  rowOfUuid,
+  SqlState,
+  sqlStateOf,
+  versionedRow,
+} from '@tessera/platform/sql';
 import type { ShoppingListRepository, ShoppingListView } from '../../application/ports.js';
 import * as ShoppingList from '../../domain/shopping-list.js';
-
-/** Only a UUID can name a row; anything else (say, from a message) is simply no list, not a SQL error. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const changedConcurrently = () =>
   conflict('concurrent_modification', 'the shopping list was changed concurrently; reload it and try again');
@@ -32,29 +36,18 @@ const viewOf = (row: ShoppingListRow): ShoppingListView => ({
 
 /** `depot.shopping_lists`: one row per order's list, its `version` the optimistic-concurrency token. */
 export function postgresShoppingListRepository(db: Queryable): ShoppingListRepository {
-  const row = async (id: string) => {
-    if (!UUID.test(id)) return undefined;
-    const { rows } = await db.query<ShoppingListRow>(
-      `SELECT ${COLUMNS} FROM depot.shopping_lists WHERE id = $1`,
-      [id],
-    );
-    return rows[0];
-  };
+  const row = (id: string) =>
+    rowOfUuid<ShoppingListRow>(db, `SELECT ${COLUMNS} FROM depot.shopping_lists WHERE id = $1`, id);
 
   return {
     async load(id) {
-      const found = await row(id);
-      if (!found) return { state: ShoppingList.aggregate.initialState, version: 0 };
-      return {
-        state: {
-          exists: true,
-          orderId: found.order_id,
-          stops: found.stops,
-          status: found.status,
-          ...(found.assigned_bot_id === null ? {} : { assignedBotId: found.assigned_bot_id }),
-        },
-        version: found.version,
-      };
+      return versionedRow(await row(id), ShoppingList.aggregate.initialState, (found) => ({
+        exists: true,
+        orderId: found.order_id,
+        stops: found.stops,
+        status: found.status,
+        ...(found.assigned_bot_id === null ? {} : { assignedBotId: found.assigned_bot_id }),
+      }));
     },
 
     async save(id, state, expectedVersion) {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@tessera/platform/eventstore';
-import { derivedId, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
+import { eventMessage, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import type { IntegrationOutbox } from '../../application/ports.js';
 import { ORDER_CHANNEL, type OrderingMessage } from '../../contract/integration-events.js';
 import * as Order from '../../domain/order.js';
@@ -76,17 +76,9 @@ export function toIntegrationMessages(
   state: Order.State,
   recorded: readonly RecordedEvent[],
 ): NewMessage[] {
-  return recorded.map((event) => {
-    const message = forOrder(id, state, event);
-    // The message id derives from the event's: appending is once, so is the message, whatever is retried.
-    return {
-      id: derivedId(event.id, 0),
-      type: message.type,
-      subject: ORDER_CHANNEL,
-      key: id,
-      data: message.data,
-    };
-  });
+  return recorded.map((event) =>
+    eventMessage(event, forOrder(id, state, event), { subject: ORDER_CHANNEL, key: id }),
+  );
 }
 
 /** Publishes through the broker in the appending transaction (with the embedded broker, that is the outbox). */

@@ -1,11 +1,8 @@
 import { conflict } from '@tessera/platform/ddd';
-import type { Queryable } from '@tessera/platform/sql';
+import { type Queryable, rowOfUuid, versionedRow } from '@tessera/platform/sql';
 import type { InvoiceRepository, PaymentRepository } from '../../application/ports.js';
 import * as Invoice from '../../domain/invoice.js';
 import * as Payment from '../../domain/payment.js';
-
-/** Only a UUID can name a row; anything else (say, from a message) is simply no row, not a SQL error. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const changedConcurrently = (what: string) =>
   conflict('concurrent_modification', `the ${what} was changed concurrently; reload it and try again`);
@@ -23,24 +20,19 @@ interface PaymentRow {
 export function postgresPaymentRepository(db: Queryable): PaymentRepository {
   return {
     async load(id) {
-      if (!UUID.test(id)) return { state: Payment.aggregate.initialState, version: 0 };
-      const { rows } = await db.query<PaymentRow>(
+      const found = await rowOfUuid<PaymentRow>(
+        db,
         'SELECT customer_id, amount_cents, confirmed, order_id, voided, version FROM payments.payments WHERE id = $1',
-        [id],
+        id,
       );
-      const row = rows[0];
-      if (!row) return { state: Payment.aggregate.initialState, version: 0 };
-      return {
-        state: {
-          exists: true,
-          customerId: row.customer_id,
-          amountCents: row.amount_cents,
-          confirmed: row.confirmed,
-          orderId: row.order_id ?? '',
-          voided: row.voided,
-        },
-        version: row.version,
-      };
+      return versionedRow(found, Payment.aggregate.initialState, (row) => ({
+        exists: true,
+        customerId: row.customer_id,
+        amountCents: row.amount_cents,
+        confirmed: row.confirmed,
+        orderId: row.order_id ?? '',
+        voided: row.voided,
+      }));
     },
 
     async save(id, state, expectedVersion) {
@@ -74,23 +66,18 @@ interface InvoiceRow {
 export function postgresInvoiceRepository(db: Queryable): InvoiceRepository {
   return {
     async load(id) {
-      if (!UUID.test(id)) return { state: Invoice.aggregate.initialState, version: 0 };
-      const { rows } = await db.query<InvoiceRow>(
+      const found = await rowOfUuid<InvoiceRow>(
+        db,
         'SELECT order_id, payment_id, amount_cents, status, version FROM payments.invoices WHERE id = $1',
-        [id],
+        id,
       );
-      const row = rows[0];
-      if (!row) return { state: Invoice.aggregate.initialState, version: 0 };
-      return {
-        state: {
-          exists: true,
-          orderId: row.order_id,
-          paymentId: row.payment_id,
-          amountCents: row.amount_cents,
-          status: row.status,
-        },
-        version: row.version,
-      };
+      return versionedRow(found, Invoice.aggregate.initialState, (row) => ({
+        exists: true,
+        orderId: row.order_id,
+        paymentId: row.payment_id,
+        amountCents: row.amount_cents,
+        status: row.status,
+      }));
     },
 
     async save(id, state, expectedVersion) {

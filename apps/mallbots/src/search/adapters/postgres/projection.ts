@@ -21,6 +21,24 @@ const renameItems = (db: Queryable, key: 'productId' | 'storeId', id: string, na
     [id, name, at],
   );
 
+/** Remembers the latest name a naming event gives its subject (the stream's), in that kind's name table. */
+const rememberName = async (
+  db: Queryable,
+  table: 'customer_names' | 'store_names' | 'product_names',
+  event: RecordedEvent,
+) => {
+  const id = subjectOf(event.streamName);
+  const { name } = event.data as SearchEventData<
+    'search.CustomerNamed' | 'search.StoreNamed' | 'search.ProductNamed'
+  >;
+  await db.query(
+    `INSERT INTO search.${table} (id, name) VALUES ($1, $2)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
+    [id, name],
+  );
+  return { id, name };
+};
+
 type StatusChange = SearchEventData<'search.OrderStatusChanged'>;
 
 const applyChange = (db: Queryable, orderId: string, change: StatusChange, at: Date) =>
@@ -57,13 +75,7 @@ export function ordersProjection(db: Queryable): Projection {
     },
     handlers: {
       async 'search.CustomerNamed'(event) {
-        const id = subjectOf(event.streamName);
-        const { name } = dataOf(event, 'search.CustomerNamed');
-        await db.query(
-          `INSERT INTO search.customer_names (id, name) VALUES ($1, $2)
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
-          [id, name],
-        );
+        const { id, name } = await rememberName(db, 'customer_names', event);
         await db.query(
           `UPDATE search.orders SET customer_name = $2, updated_at = $3
             WHERE customer_id = $1 AND customer_name <> $2`,
@@ -72,24 +84,12 @@ export function ordersProjection(db: Queryable): Projection {
       },
 
       async 'search.StoreNamed'(event) {
-        const id = subjectOf(event.streamName);
-        const { name } = dataOf(event, 'search.StoreNamed');
-        await db.query(
-          `INSERT INTO search.store_names (id, name) VALUES ($1, $2)
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
-          [id, name],
-        );
+        const { id, name } = await rememberName(db, 'store_names', event);
         await renameItems(db, 'storeId', id, name, event.recordedAt);
       },
 
       async 'search.ProductNamed'(event) {
-        const id = subjectOf(event.streamName);
-        const { name } = dataOf(event, 'search.ProductNamed');
-        await db.query(
-          `INSERT INTO search.product_names (id, name) VALUES ($1, $2)
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
-          [id, name],
-        );
+        const { id, name } = await rememberName(db, 'product_names', event);
         await renameItems(db, 'productId', id, name, event.recordedAt);
       },
 

@@ -1,5 +1,5 @@
 import type { InlineProjection, RecordedEvent } from '@tessera/platform/eventstore';
-import { derivedId, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
+import { eventMessage, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import { type StoresMessage, storesChannelOf } from '../../contract/integration-events.js';
 import { productEventSchemas, storeEventSchemas } from '../../domain/events.js';
 import * as Product from '../../domain/product.js';
@@ -38,14 +38,8 @@ function forProduct(id: string, event: Product.Event): StoresMessage {
   }
 }
 
-// The message id derives from the event's: appending is once, so is the message, whatever is retried.
-const toMessage = (event: RecordedEvent, message: StoresMessage): NewMessage => ({
-  id: derivedId(event.id, 0),
-  type: message.type,
-  subject: storesChannelOf(message.type),
-  key: message.data.id,
-  data: message.data,
-});
+const toMessage = (event: RecordedEvent, message: StoresMessage): NewMessage =>
+  eventMessage(event, message, { subject: storesChannelOf(message.type), key: message.data.id });
 
 /** Recorded Store and Product events as the messages to publish, in their order, keyed by aggregate id. */
 export function toIntegrationMessages(recorded: readonly RecordedEvent[]): NewMessage[] {
