@@ -146,7 +146,10 @@ function success(path: string, route: SuccessOf) {
         // Under an application's path prefix the route's full URL is longer than its declared path.
         const full = request.routeOptions.url ?? path;
         const prefix = full.endsWith(path) ? full.slice(0, full.length - path.length) : '';
-        return reply.status(201).header('location', `${prefix}${location(id)}`).send({ id });
+        return reply
+          .status(201)
+          .header('location', `${prefix}${location(id)}`)
+          .send({ id });
       },
     };
   }
