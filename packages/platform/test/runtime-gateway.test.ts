@@ -200,3 +200,63 @@ describe('the gateway', () => {
     }
   });
 });
+
+describe('the gateway in front of an application under a path prefix', () => {
+  let root: Awaited<ReturnType<typeof upstream>>;
+  let loans: Awaited<ReturnType<typeof upstream>>;
+  let gatewayUrl: string;
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+
+  beforeAll(async () => {
+    root = await upstream('stores', { paths: ['/api/stores'] });
+    loans = await upstream('loans', {
+      paths: ['/bank/api/loans/{id}', '/bank/admin/sagas', '/admin/messaging/lag'],
+    });
+    gateway = await createGateway({
+      services: new Map([
+        ['stores', root.url],
+        ['loans', loans.url],
+      ]),
+      prefixes: new Map([['loans', '/bank']]),
+      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
+      info: { title: 'Two', version: '1' },
+      landingPage: '<!doctype html><title>two</title>',
+      probeTimeoutMs: 1_000,
+    });
+    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await Promise.all([close(root.server), close(loans.server)]);
+  });
+
+  it('sends <prefix>/api/<module> to that module unchanged, and only under its own prefix', async () => {
+    const response = await fetch(`${gatewayUrl}/bank/api/loans/l-1?x=1`);
+    expect(response.status).toBe(201);
+    expect(loans.seen.at(-1)?.url).toBe('/bank/api/loans/l-1?x=1');
+    const wrong = await fetch(`${gatewayUrl}/api/loans/l-1`);
+    expect(wrong.status).toBe(404);
+    expect(((await wrong.json()) as { detail: string }).detail).toContain('known: stores');
+    expect((await fetch(`${gatewayUrl}/bank/api/stores`)).status).toBe(404);
+  });
+
+  it("sends <prefix>/admin/<module> to that process's <prefix>/admin, and /admin/<module> to its platform routes", async () => {
+    expect((await fetch(`${gatewayUrl}/bank/admin/loans/sagas?limit=1`)).status).toBe(201);
+    expect(loans.seen.at(-1)?.url).toBe('/bank/admin/sagas?limit=1');
+    expect((await fetch(`${gatewayUrl}/admin/loans/messaging/lag`)).status).toBe(201);
+    expect(loans.seen.at(-1)?.url).toBe('/admin/messaging/lag');
+  });
+
+  it('documents each route where the public finds it, and answers / with the landing page', async () => {
+    const document = (await (await fetch(`${gatewayUrl}/openapi.json`)).json()) as MergedDocument;
+    expect(Object.keys(document.paths)).toEqual([
+      '/admin/loans/messaging/lag',
+      '/api/stores',
+      '/bank/admin/loans/sagas',
+      '/bank/api/loans/{id}',
+    ]);
+    const landing = await fetch(`${gatewayUrl}/`);
+    expect(landing.headers.get('content-type')).toContain('text/html');
+    expect(await landing.text()).toContain('<title>two</title>');
+  });
+});
