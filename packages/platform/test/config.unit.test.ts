@@ -58,7 +58,7 @@ describe('configuration from the environment', () => {
   it('runs the embedded broker unless NATS_URL is set', () => {
     expect(loadConfig({})).toMatchObject({
       natsUrl: undefined,
-      natsStream: 'mallbots',
+      natsStream: 'tessera',
       natsPartitions: 16,
       natsAckWaitMs: 30_000,
       inboxRetentionMs: 7 * 24 * 3_600_000,

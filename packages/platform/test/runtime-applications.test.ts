@@ -9,7 +9,7 @@ import {
 } from '@tessera/platform/runtime';
 import { type OpenedTestDatabase, pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseMounted } from '../src/runtime/serve.js';
+import { chooseMounted, streamOf } from '../src/runtime/serve.js';
 
 /**
  * A module with one route, one table in a schema of its own, and a service it offers its application: what a
@@ -176,6 +176,17 @@ describe('APPS and MODULES choose what a process runs', () => {
     ]);
     // Each alone is fine.
     expect(names(chooseMounted([first, clash], { APPS: 'clash' }))).toEqual(['clash:alpha']);
+  });
+});
+
+describe('the NATS stream of a process when NATS_STREAM is unset', () => {
+  it("is the name of the one application APPS chooses, whatever MODULES says, else the platform's", () => {
+    expect(streamOf([first], {})).toBe('first');
+    expect(streamOf([first, second], { APPS: 'second', MODULES: 'bravo' })).toBe('second');
+    expect(streamOf([first, second], { MODULES: 'bravo' })).toBe('tessera');
+    expect(streamOf([first, second], { APPS: 'nobody' })).toBe('tessera');
+    expect(loadConfig({}, { natsStream: streamOf([first], {}) }).natsStream).toBe('first');
+    expect(loadConfig({ NATS_STREAM: 'mine' }, { natsStream: 'first' }).natsStream).toBe('mine');
   });
 });
 

@@ -8,7 +8,7 @@ import { exitOnConfigError, loadEnvFile, orExit } from './entry-config.js';
 import { serveGateway } from './gateway/serve.js';
 import { launch } from './launcher/launch.js';
 import { runOps } from './ops-cli.js';
-import { chooseMounted, processTitle, serve } from './serve.js';
+import { chooseMounted, processTitle, serve, streamOf } from './serve.js';
 
 export const CLI_USAGE = `usage: <entry> [command]
   start               every application in one process (APPS, MODULES choose; the default command)
@@ -49,8 +49,8 @@ export async function runCli(applications: readonly Application[], options: CliO
     case 'dead-letters':
     case 'lag': {
       loadEnvFile();
-      const config = orExit(() => loadConfig());
       const mounted = orExit(() => chooseMounted(applications, process.env));
+      const config = orExit(() => loadConfigFor(applications));
       process.exitCode = await runOps({ name: processTitle(mounted).name, config, args: [command, ...args] });
       return;
     }
@@ -76,8 +76,8 @@ export async function runCli(applications: readonly Application[], options: CliO
 /** Applies every pending migration of the chosen applications, as a host does on start, then exits. */
 async function migrateCommand(applications: readonly Application[]): Promise<number> {
   loadEnvFile();
-  const config = orExit(() => loadConfig());
   const mounted = orExit(() => chooseMounted(applications, process.env));
+  const config = orExit(() => loadConfigFor(applications));
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const where = config.databaseUrl ? 'the PostgreSQL database' : `PGlite in ${config.dataDir}`;
@@ -110,8 +110,8 @@ async function migrateCommand(applications: readonly Application[]): Promise<num
  */
 async function runCompanion(applications: readonly Application[], name: string | undefined) {
   loadEnvFile();
-  const config = orExit(() => loadConfig());
   const chosen = orExit(() => selectApplications(applications, process.env.APPS));
+  const config = orExit(() => loadConfigFor(applications));
   const companion = chosen.flatMap((application) => application.companions).find((c) => c.name === name);
   if (!companion) {
     const known = chosen.flatMap((application) => application.companions.map((c) => c.name));
@@ -146,3 +146,7 @@ async function runCompanion(applications: readonly Application[], name: string |
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/** The configuration of a process of these applications (their stream unless NATS_STREAM says otherwise). */
+const loadConfigFor = (applications: readonly Application[]) =>
+  loadConfig(process.env, { natsStream: streamOf(applications, process.env) });

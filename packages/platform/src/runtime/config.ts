@@ -61,7 +61,7 @@ export const configSchema = z.object({
   NATS_STREAM: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, '_' or '-'")
-    .default('mallbots'),
+    .optional(),
   // Every process of a system must use the same count: it decides which ordering lane a key takes.
   NATS_PARTITIONS: z.coerce.number().int('must be a whole number').min(1).max(1024).default(16),
   NATS_ACK_WAIT: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(30_000),
@@ -126,7 +126,14 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The configuration from `env`. What the platform cannot know is given by the entry: `natsStream`, the stream
+ * when NATS_STREAM is unset (the application's name when one runs; `tessera` otherwise).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { natsStream?: string } = {},
+): Config {
   const parsed = configSchema.safeParse(
     Object.fromEntries(
       Object.keys(configSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
@@ -148,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,
     natsUrl: c.NATS_URL,
-    natsStream: c.NATS_STREAM,
+    natsStream: c.NATS_STREAM ?? defaults.natsStream ?? 'tessera',
     natsPartitions: c.NATS_PARTITIONS,
     natsAckWaitMs: c.NATS_ACK_WAIT,
     inboxRetentionMs: c.INBOX_RETENTION,

@@ -35,6 +35,19 @@ export function chooseMounted(
     .filter((mounted) => mounted.modules.length > 0);
 }
 
+/**
+ * The NATS stream when NATS_STREAM is unset: the name of the one application `APPS` chooses, or `tessera` for
+ * several (by APPS, not MODULES: every process of one system must agree on it).
+ */
+export function streamOf(applications: readonly Application[], env: NodeJS.ProcessEnv): string {
+  try {
+    const chosen = selectApplications(applications, env.APPS);
+    return chosen.length === 1 ? chosen[0]!.name : 'tessera';
+  } catch {
+    return 'tessera'; // a bad APPS is reported where the applications are chosen
+  }
+}
+
 /** The name a process of these applications gives itself in logs, documents and its database sessions. */
 export function processTitle(mounted: readonly MountedApplication[]) {
   const [only] = mounted;
@@ -63,7 +76,7 @@ export async function serve(applications: readonly Application[], config?: Confi
   loadEnvFile();
   const [loaded, mounted] = orExit(() =>
     collectProblems(
-      () => config ?? loadConfig(),
+      () => config ?? loadConfig(process.env, { natsStream: streamOf(applications, process.env) }),
       () => chooseMounted(applications, process.env),
     ),
   );
