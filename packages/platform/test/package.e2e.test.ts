@@ -3,8 +3,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exclusively, freePort, outsideEnvironment, runCommand } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exclusively, freePort, outsideEnvironment, root, run, timed } from './support/processes.js';
+import { root, timed } from './support/processes.js';
 
 /**
  * @tessera/platform as its users get it: `npm pack` (whose prepack builds dist/), then an application outside
@@ -46,9 +47,9 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
   let files: string[];
 
   it('packs its build: JavaScript, declarations and their maps, the sources they map to, README and LICENSE', async () => {
-    const packed = await exclusively(() =>
+    const packed = await exclusively(root, () =>
       timed(timings, 'npm pack (prepack: clean, build)', () =>
-        run('npm', ['pack', '--pack-destination', work, '--json'], { cwd: platformDir }),
+        runCommand('npm', ['pack', '--pack-destination', work, '--json'], { cwd: platformDir }),
       ),
     );
     const [result] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
@@ -114,15 +115,19 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
 
     // The npm cache is warm from the workspace's install: nothing is downloaded that it already holds.
     await timed(timings, 'npm install', () =>
-      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project }),
+      runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project }),
     );
     expect(existsSync(join(project, 'node_modules/@tessera/platform/dist/runtime/index.js'))).toBe(true);
     expect(existsSync(join(project, 'node_modules/tsx')), 'nothing installs tsx').toBe(false);
 
     await timed(timings, 'tsc', () =>
-      run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-        cwd: project,
-      }),
+      runCommand(
+        process.execPath,
+        [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+        {
+          cwd: project,
+        },
+      ),
     );
     expect(existsSync(join(project, 'dist/main.js'))).toBe(true);
 

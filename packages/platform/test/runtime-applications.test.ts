@@ -215,6 +215,9 @@ describe('an application definition', () => {
     expect(() => defineApplication({ ...base, name: 'empty', modules: [] })).toThrow(
       'the application "empty" has no modules',
     );
+    expect(() => defineApplication({ ...base, name: 'loud', modules: [tinyModule('Alpha', seen)] })).toThrow(
+      'the application "loud": the module name "Alpha" is not lower-case',
+    );
   });
 
   it('puts an application under /<name> unless it says otherwise', () => {

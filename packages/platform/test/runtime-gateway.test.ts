@@ -151,6 +151,7 @@ describe('the gateway', () => {
       const response = await fetch(`${gatewayUrl}${path}`);
       expect(response.status, path).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json(), path).toMatchObject({ status: 404, code: 'no_route' });
     }
   });
 

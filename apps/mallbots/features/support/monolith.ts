@@ -1,11 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchDistributed } from '@tessera/platform/runtime';
-import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
+import {
+  deleteTestStream,
+  freePort,
+  testNatsUrl,
+  testServerUrl,
+  uniqueTestStream,
+} from '@tessera/platform/testing';
 import pg from 'pg';
 import { mallbots } from '../../src/app.js';
 
@@ -28,16 +33,6 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The repository's one entry, run from source as the npm scripts do. */
 const ENTRY = 'apps/main.ts';
 const READY_WITHIN_MS = 60_000;
-
-/** A port nobody listens on now: the OS picks it, we release it for the child. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testServerUrl });

@@ -1,7 +1,14 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
-import { eventually, type MallbotsClient, mallbotsClient, type OrderView } from './support.js';
+import {
+  checkOut,
+  eventually,
+  type MallbotsClient,
+  mallbotsClient,
+  type OrderView,
+  stockedMall,
+} from './support.js';
 
 const HOST_START_MS = 60_000;
 
@@ -27,10 +34,7 @@ describe.each(testSetups)(
     beforeAll(async () => {
       api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
-      const storeA = await mall.createStore('Robot Emporium', 'Level 1');
-      const storeB = await mall.createStore('Wheel World', 'Level 2');
-      arm = await mall.addProduct(storeA, 'Robot Arm', 19.99);
-      wheel = await mall.addProduct(storeB, 'Wheel', 5);
+      ({ arm, wheel } = await stockedMall(mall));
     }, HOST_START_MS);
     afterAll(() => api?.close());
 
@@ -44,13 +48,11 @@ describe.each(testSetups)(
 
     it('ready once its list is completed, invoiced for its total, completed with the invoice once paid', async () => {
       const customerId = await mall.registerCustomer();
-      const basketId = await mall.startBasket(customerId);
-      await mall.addItem(basketId, arm, 2);
-      await mall.addItem(basketId, wheel, 1);
-      const totalCents = await mall.basketTotalCents(basketId);
+      const { basketId, totalCents, paymentId } = await checkOut(mall, customerId, [
+        [arm, 2],
+        [wheel, 1],
+      ]);
       expect(totalCents).toBe(2 * 1999 + 500);
-      const paymentId = await mall.authorizePayment(customerId, totalCents);
-      await mall.checkout(basketId, paymentId);
       const approved = await mall.settledOrder(basketId);
       expect(approved.status, approved.rejectionReason).toBe('approved');
       const listId = approved.shoppingListId!;

@@ -155,6 +155,29 @@ export function mallbotsClient(call: (method: Method, url: string, body?: unknow
 
 export type MallbotsClient = ReturnType<typeof mallbotsClient>;
 
+/** The mall most tests shop in: a Robot Arm (19.99) at Robot Emporium, Level 1; a Wheel (5) at Wheel World, Level 2. */
+export async function stockedMall(mall: MallbotsClient) {
+  const storeA = await mall.createStore('Robot Emporium', 'Level 1');
+  const storeB = await mall.createStore('Wheel World', 'Level 2');
+  const arm = await mall.addProduct(storeA, 'Robot Arm', 19.99);
+  const wheel = await mall.addProduct(storeB, 'Wheel', 5);
+  return { storeA, storeB, arm, wheel };
+}
+
+/** A new basket of the customer's with `items` ([productId, quantity]), checked out paying its total (authorized). */
+export async function checkOut(
+  mall: MallbotsClient,
+  customerId: string,
+  items: ReadonlyArray<[string, number]>,
+) {
+  const basketId = await mall.startBasket(customerId);
+  for (const [productId, quantity] of items) await mall.addItem(basketId, productId, quantity);
+  const totalCents = await mall.basketTotalCents(basketId);
+  const paymentId = await mall.authorizePayment(customerId, totalCents);
+  await mall.checkout(basketId, paymentId);
+  return { basketId, totalCents, paymentId };
+}
+
 /** The steps each `event` of the history names, in order (actions only, unless `compensation`). */
 export const stepsOf = (saga: SagaView, event: string, compensation = false) =>
   saga.history

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exclusively, freePort, outsideEnvironment, runCommand } from '@tessera/platform/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exclusively, freePort, imageEnvironment, run } from './build.js';
+
 import { applicationsBuild, filesUnder, imageCommand, read, root } from './support.js';
 
 /**
@@ -59,8 +60,8 @@ describe('the image, without Docker', () => {
     const command = imageCommand();
     expect(command[0]).toBe('node');
 
-    await exclusively(async () => {
-      await timed('npm run build', () => run('npm', ['run', 'build']));
+    await exclusively(root, async () => {
+      await timed('npm run build', () => runCommand('npm', ['run', 'build'], { cwd: root }));
 
       // The image has the production dependencies only: nothing the compiled code loads may be missing there.
       const production = new Set([
@@ -80,7 +81,7 @@ describe('the image, without Docker', () => {
       let output = '';
       child = spawn(process.execPath, command.slice(1), {
         cwd: root,
-        env: imageEnvironment({
+        env: outsideEnvironment({
           NODE_ENV: 'production',
           PORT: String(port),
           RPC_PORT: String(rpcPort),

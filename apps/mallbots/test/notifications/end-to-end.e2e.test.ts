@@ -1,7 +1,7 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../cosec/support.js';
+import { checkOut, eventually, type MallbotsClient, mallbotsClient, stockedMall } from '../cosec/support.js';
 import type { DeliveryDto, NotificationDto } from './support/host.js';
 
 const HOST_START_MS = 60_000;
@@ -21,10 +21,7 @@ describe.each(testSetups)(
     beforeAll(async () => {
       api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
-      const storeA = await mall.createStore('Robot Emporium', 'Level 1');
-      const storeB = await mall.createStore('Wheel World', 'Level 2');
-      arm = await mall.addProduct(storeA, 'Robot Arm', 19.99);
-      wheel = await mall.addProduct(storeB, 'Wheel', 5);
+      ({ arm, wheel } = await stockedMall(mall));
     }, HOST_START_MS);
     afterAll(() => api?.close());
 
@@ -49,11 +46,10 @@ describe.each(testSetups)(
 
     it('texts the customer that the order was received', async () => {
       customerId = await mall.registerCustomer();
-      const basketId = await mall.startBasket(customerId);
-      await mall.addItem(basketId, arm, 2);
-      await mall.addItem(basketId, wheel, 1);
-      const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
-      await mall.checkout(basketId, paymentId);
+      const { basketId } = await checkOut(mall, customerId, [
+        [arm, 2],
+        [wheel, 1],
+      ]);
       orderId = basketId;
       const [created] = await sentHistory(1);
       expect(created).toMatchObject({ kind: 'order_created', orderId, to: '+15551234567' });

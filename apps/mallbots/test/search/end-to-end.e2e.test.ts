@@ -1,7 +1,7 @@
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../cosec/support.js';
+import { checkOut, eventually, type MallbotsClient, mallbotsClient, stockedMall } from '../cosec/support.js';
 import type { SearchOrderDto } from './support.js';
 
 const HOST_START_MS = 60_000;
@@ -22,10 +22,7 @@ describe.each(testSetups)(
     beforeAll(async () => {
       api = await startTestHost(backend, mallbots.modules, { broker });
       mall = mallbotsClient(api.call);
-      storeA = await mall.createStore('Robot Emporium', 'Level 1');
-      storeB = await mall.createStore('Wheel World', 'Level 2');
-      arm = await mall.addProduct(storeA, 'Robot Arm', 19.99);
-      wheel = await mall.addProduct(storeB, 'Wheel', 5);
+      ({ storeA, storeB, arm, wheel } = await stockedMall(mall));
     }, HOST_START_MS);
     afterAll(() => api?.close());
 
@@ -44,12 +41,10 @@ describe.each(testSetups)(
 
     it('appears with names once checked out, follows its status, and is found by its filters', async () => {
       const customerId = await mall.registerCustomer();
-      const basketId = await mall.startBasket(customerId);
-      await mall.addItem(basketId, arm, 2);
-      await mall.addItem(basketId, wheel, 1);
-      const totalCents = await mall.basketTotalCents(basketId);
-      const paymentId = await mall.authorizePayment(customerId, totalCents);
-      await mall.checkout(basketId, paymentId);
+      const { basketId, totalCents } = await checkOut(mall, customerId, [
+        [arm, 2],
+        [wheel, 1],
+      ]);
 
       const approved = await mall.settledOrder(basketId);
       expect(approved.status, approved.rejectionReason).toBe('approved');
@@ -123,10 +118,7 @@ describe.each(testSetups)(
 
     it('shows a canceled order with the status canceled', async () => {
       const customerId = await mall.registerCustomer();
-      const basketId = await mall.startBasket(customerId);
-      await mall.addItem(basketId, wheel, 3);
-      const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
-      await mall.checkout(basketId, paymentId);
+      const { basketId } = await checkOut(mall, customerId, [[wheel, 3]]);
       expect((await mall.settledOrder(basketId)).status).toBe('approved');
       const canceled = await api.call('DELETE', `/api/ordering/${basketId}`);
       expect(canceled.statusCode, canceled.body).toBe(204);

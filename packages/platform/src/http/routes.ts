@@ -104,7 +104,7 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
     (path, operationId, route) => {
       const { params, querystring, body } = route;
       const input = { ...(params && { params }), ...(querystring && { querystring }), ...(body && { body }) };
-      const { status, schema, handler } = success(path, route as SuccessOf);
+      const { status, schema, handler } = success(http.prefix, path, route as SuccessOf);
       http.route({
         method,
         url: path,
@@ -132,7 +132,8 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
 type SuccessOf = Answers<Schema, FastifyRequest> | Creates<FastifyRequest> | Acts<FastifyRequest>;
 
 /** The success answer's status, its documented schema, and the handler that gives it. */
-function success(path: string, route: SuccessOf) {
+/** `prefix`: where the routes are mounted (an application's path prefix), which Location must include. */
+function success(prefix: string, path: string, route: SuccessOf) {
   if ('ok' in route) {
     return { status: 200, schema: route.ok, handler: route.handler };
   }
@@ -143,9 +144,6 @@ function success(path: string, route: SuccessOf) {
       schema: z.object({ id: z.uuid() }).describe(`${route.created}; the Location header points at it`),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const { id } = await route.handler(request);
-        // Under an application's path prefix the route's full URL is longer than its declared path.
-        const full = request.routeOptions.url ?? path;
-        const prefix = full.endsWith(path) ? full.slice(0, full.length - path.length) : '';
         return reply
           .status(201)
           .header('location', `${prefix}${location(id)}`)

@@ -1,3 +1,4 @@
+import { isUuid } from '../sql/versioned-rows.js';
 import type { DeadLetter } from './broker.js';
 
 /** A dead letter as both brokers' queries return it (their tables differ, their answers do not). */
@@ -26,5 +27,4 @@ export const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
 });
 
 /** Dead letter ids are uuids (the columns' type): anything else names no dead letter. */
-export const isDeadLetterId = (id: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+export const isDeadLetterId = isUuid;

@@ -6,6 +6,7 @@ import { brokerMigrations } from './broker.js';
 import { ConfigError, loadConfig } from './config.js';
 import { exitOnConfigError, loadEnvFile, orExit } from './entry-config.js';
 import { serveGateway } from './gateway/serve.js';
+import { stopOnSignals } from './host.js';
 import { launch } from './launcher/launch.js';
 import { runOps } from './ops-cli.js';
 import { chooseMounted, processTitle, serve, streamOf } from './serve.js';
@@ -134,17 +135,7 @@ async function runCompanion(applications: readonly Application[], name: string |
     return;
   }
   logger.info(running.summary);
-  const stop = () => {
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, `stopping ${companion.name} failed`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals({ logger, stop: () => running.stop() }, config.shutdownTimeoutMs);
 }
 
 /** The configuration of a process of these applications (their stream unless NATS_STREAM says otherwise). */

@@ -127,17 +127,15 @@ export class ConfigError extends Error {
 }
 
 /**
- * The configuration from `env`. What the platform cannot know is given by the entry: `natsStream`, the stream
- * when NATS_STREAM is unset (the application's name when one runs; `tessera` otherwise).
+ * The variables a schema names from `env` (an empty one counts as unset), or a ConfigError naming every bad
+ * one with the value it had.
  */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  defaults: { natsStream?: string } = {},
-): Config {
-  const parsed = configSchema.safeParse(
-    Object.fromEntries(
-      Object.keys(configSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
-    ),
+export function parseEnv<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  env: NodeJS.ProcessEnv,
+): z.infer<z.ZodObject<Shape>> {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])),
   );
   if (!parsed.success) {
     throw new ConfigError(
@@ -147,7 +145,18 @@ export function loadConfig(
       }),
     );
   }
-  const c = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * The configuration from `env`. What the platform cannot know is given by the entry: `natsStream`, the stream
+ * when NATS_STREAM is unset (the application's name when one runs; `tessera` otherwise).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { natsStream?: string } = {},
+): Config {
+  const c = parseEnv(configSchema, env);
   return {
     port: c.PORT,
     host: c.HOST,

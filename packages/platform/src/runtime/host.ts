@@ -178,8 +178,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   return { http, db, broker, logger, url, rpcUrl, stop };
 }
 
-/** Stops the host on SIGINT/SIGTERM, within the configured time, then exits. */
-export function stopOnSignals(host: Host, timeoutMs: number) {
+/** Stops a host (or the gateway, a companion) on SIGINT/SIGTERM, within the configured time, then exits. */
+export function stopOnSignals(host: Pick<Host, 'logger' | 'stop'>, timeoutMs: number) {
   const onSignal = (signal: NodeJS.Signals) => {
     host.logger.info({ signal }, 'signal received, shutting down');
     const timer = setTimeout(() => {

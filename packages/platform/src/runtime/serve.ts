@@ -111,7 +111,7 @@ export async function serve(applications: readonly Application[], config?: Confi
   // Companions go first: a simulator's streams close while the modules can still record it.
   stopOnSignals(
     {
-      ...host,
+      logger: host.logger,
       async stop() {
         await Promise.all(companions.map(({ running }) => running.stop()));
         await host.stop();

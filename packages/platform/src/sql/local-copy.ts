@@ -4,9 +4,10 @@ import { identifier } from './errors.js';
 
 /** `<schema>.<name>`, both plain identifiers: the names come from code, and are checked before any SQL uses them. */
 const tableName = (name: string) => {
-  for (const part of name.split('.')) identifier(part);
-  if (name.split('.').length !== 2) throw new Error(`"${name}" is not <schema>.<table>`);
-  return name;
+  const parts = name.split('.');
+  for (const part of parts) identifier(part);
+  if (parts.length !== 2) throw new Error(`"${name}" is not <schema>.<table>`);
+  return { name, unqualified: parts[1]! };
 };
 
 export interface LocalCopyOptions<Value extends { readonly id: string }> {
@@ -39,8 +40,8 @@ export function localCopy<Value extends { readonly id: string }>(
   db: Pick<SqlClient, 'query' | 'transaction'>,
   options: LocalCopyOptions<Value>,
 ) {
-  const table = tableName(options.table);
-  const changes = tableName(options.changes);
+  const { name: table, unqualified } = tableName(options.table);
+  const changes = tableName(options.changes).name;
   const fields = Object.keys(options.columns) as Array<Exclude<keyof Value, 'id'> & string>;
   const columnOf = (field: string) => options.columns[field as Exclude<keyof Value, 'id'>];
   for (const field of fields) identifier(columnOf(field));
@@ -48,18 +49,26 @@ export function localCopy<Value extends { readonly id: string }>(
   const exact = options.exact ?? false;
   const fence = cacheFence(db, changes);
 
+  // The statements' text depends on the options only: built once, not per event or look-up.
   const selection = ['id', ...fields.map((field) => `${columnOf(field)} AS "${field}"`)].join(', ');
-  const insert = (value: Value, isExact: boolean) => {
-    const names = ['id', ...columns, ...(exact ? ['exact'] : [])];
-    const values = [value.id, ...fields.map((field) => value[field]), ...(exact ? [isExact] : [])];
-    const placeholders = values.map((_, index) => `$${index + 1}`).join(', ');
-    return { sql: `INSERT INTO ${table} (${names.join(', ')}) VALUES (${placeholders})`, values };
-  };
+  const findSql = `SELECT ${selection} FROM ${table} WHERE id = $1`;
+  const names = ['id', ...columns, ...(exact ? ['exact'] : [])];
+  const insertSql = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})`;
+  const insertValues = (value: Value, isExact: boolean) => [
+    value.id,
+    ...fields.map((field) => value[field]),
+    ...(exact ? [isExact] : []),
+  ];
+  const rememberSql = `${insertSql} ON CONFLICT (id) DO NOTHING`;
+  const createdSql = exact
+    ? `${insertSql} ON CONFLICT (id) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}, exact = true,
+             updated_at = now() WHERE NOT ${unqualified}.exact`
+    : rememberSql;
   const handling = (id: string) => handledCacheEvent(db, changes, id);
 
   return {
     async find(id: string): Promise<Value | undefined> {
-      const { rows } = await db.query<Value>(`SELECT ${selection} FROM ${table} WHERE id = $1`, [id]);
+      const { rows } = await db.query<Value>(findSql, [id]);
       return rows[0];
     },
 
@@ -67,10 +76,7 @@ export function localCopy<Value extends { readonly id: string }>(
 
     /** A value the other module answered on a miss: kept unless the fence refuses it; never over a row. */
     remember: (value: Value, since: Date) =>
-      fence.remember(value.id, since, () => {
-        const { sql, values } = insert(value, false);
-        return db.query(`${sql} ON CONFLICT (id) DO NOTHING`, values);
-      }),
+      fence.remember(value.id, since, () => db.query(rememberSql, insertValues(value, false))),
 
     /**
      * The value's first event. Without deltas it never overwrites a row: one there already came from the other
@@ -80,12 +86,7 @@ export function localCopy<Value extends { readonly id: string }>(
      */
     async created(value: Value) {
       await handling(value.id);
-      const { sql, values } = insert(value, true);
-      const replace = exact
-        ? `DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}, exact = true,
-             updated_at = now() WHERE NOT ${table.split('.')[1]}.exact`
-        : 'DO NOTHING';
-      await db.query(`${sql} ON CONFLICT (id) ${replace}`, values);
+      await db.query(createdSql, insertValues(value, true));
     },
 
     /**

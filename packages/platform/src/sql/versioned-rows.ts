@@ -3,12 +3,15 @@ import type { Queryable } from './client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` can be a value of a `uuid` column: anything else names no row. */
+export const isUuid = (id: string): boolean => UUID.test(id);
+
 /**
  * The row `select` finds for `id` (its `$1`), if any. Only a UUID can name a row: anything else (say, from a
  * message) is simply no row, not a SQL error.
  */
 export async function rowOfUuid<R>(db: Queryable, select: string, id: string): Promise<R | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query<R>(select, [id]);
   return rows[0];
 }

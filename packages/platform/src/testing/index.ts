@@ -29,3 +29,4 @@ export {
 } from './http.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
+export { exclusively, freePort, outsideEnvironment, runCommand } from './processes.js';

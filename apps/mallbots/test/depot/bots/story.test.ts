@@ -4,7 +4,13 @@ import { mallbots } from '../../../src/app.js';
 import type { RobotOperations } from '../../../src/depot/application/robot-operations.js';
 import { SHOPPING_LIST_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { createDepotModule } from '../../../src/depot/module.js';
-import { eventually, type MallbotsClient, mallbotsClient } from '../../cosec/support.js';
+import {
+  checkOut,
+  eventually,
+  type MallbotsClient,
+  mallbotsClient,
+  stockedMall,
+} from '../../cosec/support.js';
 import { type Recorder, recordMessages } from '../../payments/support/messages.js';
 import { botId, instructionOnceIt } from '../support/bots.js';
 import { HOST_START_MS } from '../support/host.js';
@@ -37,10 +43,7 @@ describe.each(testSetups)(
       api = await startTestHost(backend, modules, { broker });
       mall = mallbotsClient(api.call);
       lists = await recordMessages(api.host.broker, [SHOPPING_LIST_CHANNEL]);
-      storeA = await mall.createStore('Robot Emporium', 'Level 1');
-      storeB = await mall.createStore('Wheel World', 'Level 2');
-      arm = await mall.addProduct(storeA, 'Robot Arm', 19.99);
-      wheel = await mall.addProduct(storeB, 'Wheel', 5);
+      ({ storeA, storeB, arm, wheel } = await stockedMall(mall));
     }, HOST_START_MS);
     afterAll(() => api?.close());
 
@@ -49,11 +52,10 @@ describe.each(testSetups)(
       expect(await robots.connect({ botId: bot, name: 'Robby' })).toEqual({ kind: 'wait' });
 
       const customerId = await mall.registerCustomer();
-      const basketId = await mall.startBasket(customerId);
-      await mall.addItem(basketId, arm, 2);
-      await mall.addItem(basketId, wheel, 1);
-      const paymentId = await mall.authorizePayment(customerId, await mall.basketTotalCents(basketId));
-      await mall.checkout(basketId, paymentId);
+      const { basketId } = await checkOut(mall, customerId, [
+        [arm, 2],
+        [wheel, 1],
+      ]);
       const approved = await mall.settledOrder(basketId);
       expect(approved.status, approved.rejectionReason).toBe('approved');
       const listId = approved.shoppingListId!;

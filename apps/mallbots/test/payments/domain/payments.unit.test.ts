@@ -8,13 +8,21 @@ const OTHER = '1c7d4b63-9f5a-4a8f-8e2b-3d4c5e6f7a81';
 const ORDER = '2d8e5c74-0a6b-4b9f-9f3c-4e5d6f7a8b92';
 const OTHER_ORDER = '3e9f6d85-1b7c-4cab-8a4d-5f6e7a8b9ca3';
 
-describe('Payment', () => {
-  const payment = aggregateSpec(Payment.aggregate);
-  const authorized: Payment.Event = {
-    type: 'payments.PaymentAuthorized',
-    data: { customerId: CUSTOMER, amountCents: 2_999 },
-  };
+const payment = aggregateSpec(Payment.aggregate);
+const authorized: Payment.Event = {
+  type: 'payments.PaymentAuthorized',
+  data: { customerId: CUSTOMER, amountCents: 2_999 },
+};
+const confirmed: Payment.Event = {
+  type: 'payments.PaymentConfirmed',
+  data: { orderId: ORDER, amountCents: 2_999 },
+};
+const confirmedForOther: Payment.Event = {
+  type: 'payments.PaymentConfirmed',
+  data: { orderId: OTHER_ORDER, amountCents: 2_999 },
+};
 
+describe('Payment', () => {
   it('is authorized for a customer and a positive amount of cents', () => {
     const state = payment
       .given()
@@ -44,20 +52,20 @@ describe('Payment', () => {
     const state = payment
       .given(authorized)
       .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
-      .thenEvents({ type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } });
+      .thenEvents(confirmed);
     expect(state.confirmed).toBe(true);
   });
 
   it('pays for one order: confirming it for another is refused', () => {
     payment
-      .given(authorized, { type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } })
+      .given(authorized, confirmed)
       .when((s) => Payment.confirm(s, { orderId: OTHER_ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
       .thenFails({ kind: 'failed_precondition', code: 'payment_already_used' });
   });
 
   it('confirming again for the same order records nothing', () => {
     payment
-      .given(authorized, { type: 'payments.PaymentConfirmed', data: { orderId: ORDER, amountCents: 2_999 } })
+      .given(authorized, confirmed)
       .when((s) => Payment.confirm(s, { orderId: ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
       .thenEvents();
   });
@@ -88,15 +96,6 @@ describe('Payment', () => {
 });
 
 describe('Payment released (the saga’s compensation of its confirmation)', () => {
-  const payment = aggregateSpec(Payment.aggregate);
-  const authorized: Payment.Event = {
-    type: 'payments.PaymentAuthorized',
-    data: { customerId: CUSTOMER, amountCents: 2_999 },
-  };
-  const confirmed: Payment.Event = {
-    type: 'payments.PaymentConfirmed',
-    data: { orderId: ORDER, amountCents: 2_999 },
-  };
   const released: Payment.Event = { type: 'payments.PaymentReleased', data: { orderId: ORDER } };
 
   it('unconfirms a payment confirmed for the order, which may then pay for another order', () => {
@@ -115,7 +114,7 @@ describe('Payment released (the saga’s compensation of its confirmation)', () 
     payment
       .given(authorized, confirmed, released)
       .when((s) => Payment.confirm(s, { orderId: OTHER_ORDER, customerId: CUSTOMER, amountCents: 2_999 }))
-      .thenEvents({ type: 'payments.PaymentConfirmed', data: { orderId: OTHER_ORDER, amountCents: 2_999 } });
+      .thenEvents(confirmedForOther);
   });
 
   it('records nothing, and refuses nothing, for a payment that is not confirmed for the order', () => {
@@ -125,13 +124,7 @@ describe('Payment released (the saga’s compensation of its confirmation)', () 
     // Never confirmed: the confirmation timed out before it ran, or was refused.
     payment.given(authorized).when(release).thenEvents();
     // Confirmed for another order: this order's confirmation was refused as payment_already_used.
-    const other = payment
-      .given(authorized, {
-        type: 'payments.PaymentConfirmed',
-        data: { orderId: OTHER_ORDER, amountCents: 2_999 },
-      })
-      .when(release)
-      .thenEvents();
+    const other = payment.given(authorized, confirmedForOther).when(release).thenEvents();
     expect(other).toMatchObject({ confirmed: true, orderId: OTHER_ORDER });
     // Released already: a compensation sent again.
     payment.given(authorized, confirmed, released).when(release).thenEvents();
@@ -139,15 +132,6 @@ describe('Payment released (the saga’s compensation of its confirmation)', () 
 });
 
 describe('Payment voided (its order was canceled)', () => {
-  const payment = aggregateSpec(Payment.aggregate);
-  const authorized: Payment.Event = {
-    type: 'payments.PaymentAuthorized',
-    data: { customerId: CUSTOMER, amountCents: 2_999 },
-  };
-  const confirmed: Payment.Event = {
-    type: 'payments.PaymentConfirmed',
-    data: { orderId: ORDER, amountCents: 2_999 },
-  };
   const voided: Payment.Event = { type: 'payments.PaymentVoided', data: { orderId: ORDER } };
   const voidIt = (s: Payment.State) => Payment.voidAuthorization(s, { orderId: ORDER });
 
@@ -165,13 +149,7 @@ describe('Payment voided (its order was canceled)', () => {
   });
 
   it('leaves alone a payment confirmed for another order, an unknown one, and a voided one', () => {
-    const other = payment
-      .given(authorized, {
-        type: 'payments.PaymentConfirmed',
-        data: { orderId: OTHER_ORDER, amountCents: 2_999 },
-      })
-      .when(voidIt)
-      .thenEvents();
+    const other = payment.given(authorized, confirmedForOther).when(voidIt).thenEvents();
     expect(other).toMatchObject({ voided: false, orderId: OTHER_ORDER });
     payment.given().when(voidIt).thenEvents();
     payment.given(authorized, confirmed, voided).when(voidIt).thenEvents();

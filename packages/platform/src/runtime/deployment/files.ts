@@ -92,12 +92,13 @@ export function renderDeployment(
   return rendered;
 }
 
+/** How the header `generatedHeader` writes ends, whatever the file it names. */
+const GENERATED_BY = generatedHeader('').slice(generatedHeader('').indexOf(' by '));
+
 /** Whether a file's first line says the generator wrote it. */
 const isGenerated = (text: string) => {
   const [first = ''] = text.split('\n', 1);
-  return first.startsWith('# Generated from ') || first.startsWith('-- Generated from ')
-    ? first.endsWith(generatedHeader('').slice(generatedHeader('').indexOf(' by ')))
-    : false;
+  return /^(#|--) Generated from /.test(first) && first.endsWith(GENERATED_BY);
 };
 
 /**

@@ -293,8 +293,8 @@ export function kubernetesManifests(
     ),
   );
 
-  const url = (module: string, password: string) =>
-    `postgres://${topology.database}_${module}:${password}@db.example.com:5432/${topology.database}_${module}`;
+  const url = (database: string, password: string) =>
+    `postgres://${database}:${password}@db.example.com:5432/${database}`;
   files.set(
     'database-secret.example.yaml',
     file(
@@ -307,8 +307,8 @@ export function kubernetesManifests(
       ),
       `#   kubectl -n ${application.name} create secret generic ${topology.secret} \\`,
       ...topology.modules.map(
-        ({ name }, index) =>
-          `#     --from-literal=${name}='${url(name, 'PASSWORD')}'${index < topology.modules.length - 1 ? ' \\' : ''}`,
+        ({ name, database }, index) =>
+          `#     --from-literal=${name}='${url(database, 'PASSWORD')}'${index < topology.modules.length - 1 ? ' \\' : ''}`,
       ),
       'apiVersion: v1',
       'kind: Secret',
@@ -317,7 +317,7 @@ export function kubernetesManifests(
       `  namespace: ${application.name}`,
       'type: Opaque',
       'stringData:',
-      ...topology.modules.map(({ name }) => `  ${name}: ${url(name, 'CHANGE-ME')}`),
+      ...topology.modules.map(({ name, database }) => `  ${name}: ${url(database, 'CHANGE-ME')}`),
     ),
   );
   return files;

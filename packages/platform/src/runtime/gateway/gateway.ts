@@ -29,9 +29,7 @@ export interface GatewayOptions {
 export async function createGateway(options: GatewayOptions) {
   const { services } = options;
   const prefixOf = (module: string) => options.prefixes?.get(module) ?? '';
-  const prefixes = [
-    ...new Set(['', ...services.keys()].map((module) => (module === '' ? '' : prefixOf(module)))),
-  ];
+  const prefixes = new Set(['', ...[...services.keys()].map(prefixOf)]);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
   const app = Fastify({ loggerInstance: options.logger, routerOptions: { ignoreTrailingSlash: true } });
   app.setNotFoundHandler((request, reply) =>
@@ -53,7 +51,7 @@ export async function createGateway(options: GatewayOptions) {
       }),
     );
     const missing = fetched.filter(({ document }) => !document).map(({ module }) => module);
-    const merged = mergeOpenApi(
+    return mergeOpenApi(
       {
         ...options.info,
         description: [
@@ -66,7 +64,6 @@ export async function createGateway(options: GatewayOptions) {
       },
       fetched.flatMap(({ module, prefix, document }) => (document ? [{ module, prefix, document }] : [])),
     );
-    return merged;
   }
 
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: options.info } });

@@ -2,7 +2,7 @@ import { createLogger } from '../../observability/index.js';
 import { type Application, selectApplications } from '../application.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { exitOnConfigError, loadEnvFile, orExit } from '../entry-config.js';
-import { portError } from '../host.js';
+import { portError, stopOnSignals } from '../host.js';
 import { landingPage } from '../landing.js';
 import { processTitle } from '../serve.js';
 import { parseServiceAddresses } from '../service-addresses.js';
@@ -51,15 +51,5 @@ export async function serveGateway(applications: readonly Application[]): Promis
     .catch((error: unknown) => exitOnConfigError(portError(error, 'PORT', config.port)));
   logger.info({ url, services: Object.fromEntries(services) }, 'gateway listening');
   process.stdout.write(`${title.name} gateway at ${url} (API docs at ${url}/docs)\n`);
-
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'signal received, shutting down');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals({ logger, stop: () => gateway.close() }, config.shutdownTimeoutMs);
 }

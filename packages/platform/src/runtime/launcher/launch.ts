@@ -44,16 +44,12 @@ export async function launch(applications: readonly Application[], options: Laun
   }, 2);
   const host = settings.HOST;
   const companions = application.companions.filter((companion) => names.includes(companion.beside));
+  const portsAt = async (base: number, count: number) =>
+    base === 0 ? freePorts(host, count) : portsFrom(base, count);
   const ports = {
-    http:
-      settings.HTTP_PORT_BASE === 0
-        ? await freePorts(host, names.length)
-        : portsFrom(settings.HTTP_PORT_BASE, names.length),
-    rpc:
-      settings.RPC_PORT_BASE === 0
-        ? await freePorts(host, names.length)
-        : portsFrom(settings.RPC_PORT_BASE, names.length),
-    gateway: settings.PORT === 0 ? (await freePorts(host, 1))[0]! : settings.PORT,
+    http: await portsAt(settings.HTTP_PORT_BASE, names.length),
+    rpc: await portsAt(settings.RPC_PORT_BASE, names.length),
+    gateway: (await portsAt(settings.PORT, 1))[0]!,
   };
   const taken = await takenPorts(host, [...ports.http, ...ports.rpc, ports.gateway]);
   if (taken.length > 0) {
@@ -203,7 +199,7 @@ export async function launch(applications: readonly Application[], options: Laun
       ? `starting the gateway and ${companions.map((c) => c.name).join(', ')}...`
       : 'starting the gateway...',
   );
-  const gatewayUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${plan.gatewayPort}`;
+  const { gatewayUrl } = plan;
   await startAll(edgeNames, [
     {
       name: 'gateway',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Application } from '../application.js';
-import { ConfigError } from '../config.js';
+import { parseEnv } from '../config.js';
 import { formatServiceAddresses } from '../service-addresses.js';
 
 const port = z.coerce.number('must be a whole number').int('must be a whole number').min(0).max(65_535);
@@ -38,22 +38,8 @@ const launcherSchema = (application: Application) =>
 export type LauncherSettings = z.infer<ReturnType<typeof launcherSchema>>;
 
 /** The launcher's settings for an application from the environment; every bad variable named in one ConfigError. */
-export function launcherSettings(application: Application, env: NodeJS.ProcessEnv): LauncherSettings {
-  const schema = launcherSchema(application);
-  const input = Object.fromEntries(
-    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
-  );
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0]);
-        return `${key} ${issue.message} (got ${JSON.stringify(env[key])})`;
-      }),
-    );
-  }
-  return parsed.data;
-}
+export const launcherSettings = (application: Application, env: NodeJS.ProcessEnv): LauncherSettings =>
+  parseEnv(launcherSchema(application), env);
 
 /** One module's process: its database and role (same name), its ports. */
 export interface ModuleProcess {
@@ -67,8 +53,8 @@ export interface ModuleProcess {
 
 export interface Plan {
   readonly modules: readonly ModuleProcess[];
-  readonly gatewayPort: number;
-  readonly host: string;
+  /** Where the gateway answers (on this machine when it listens on every interface). */
+  readonly gatewayUrl: string;
   httpUrl(module: string): string;
   rpcUrl(module: string): string;
   /** The environment a module process gets on top of the launcher's own. */
@@ -77,8 +63,8 @@ export interface Plan {
 }
 
 /**
- * Where every process of the distributed topology listens and what it connects to. Ports: given ones, or (a
- * base of 0) the free ones `allocate` finds.
+ * Where every process of the distributed topology listens and what it connects to, on the ports given (the
+ * launcher finds free ones for a base of 0).
  */
 export function planTopology(
   application: Application,
@@ -118,8 +104,7 @@ export function planTopology(
   );
   return {
     modules,
-    gatewayPort: ports.gateway,
-    host: settings.HOST,
+    gatewayUrl: `http://${shown}:${ports.gateway}`,
     httpUrl,
     rpcUrl,
     moduleEnv: (process) => ({

@@ -4,14 +4,14 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './support.js';
 
 /**
- * The environment of a process run as the image runs it: without the `@tessera/source` condition (.npmrc puts
- * it in NODE_OPTIONS for everything npm starts here, these tests included), so that `@tessera/platform`
- * resolves to its dist/, and without the npm_* variables of the npm that started the tests.
+ * The environment of a process that runs as it would outside the repository (a published package, the image):
+ * without the `@tessera/source` condition (.npmrc puts it in NODE_OPTIONS for everything npm starts there,
+ * tests included), so that `@tessera/platform` resolves to its dist/, and without the npm_* variables of the
+ * npm that started the tests, which would point a nested npm at the workspace.
  */
-export function imageEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function outsideEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')),
   );
@@ -22,13 +22,22 @@ export function imageEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
   return { ...env, ...extra };
 }
 
-/** Runs a command to its end; a non-zero exit rejects with its output. */
-export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = imageEnvironment()) {
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+/** Runs a command to its end (outside the repository's environment unless told); non-zero rejects with its output. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd: root, env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd,
+        env: options.env ?? outsideEnvironment(),
+        timeout: options.timeoutMs ?? 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         if (error)
           reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
@@ -39,14 +48,18 @@ export function run(command: string, args: readonly string[], env: NodeJS.Proces
 }
 
 /**
- * Runs `work` while no other test process of this repository builds: builds write packages/platform/dist and
- * dist/, which another e2e file (packages/platform/test/package.e2e.test.ts, same lock) may be writing or
- * running from at the same time.
+ * Runs `work` while no other test process building `folder` does: builds write its dist/ folders, which another
+ * test file (files run in parallel) may be writing or running from. A lock older than `timeoutMs` was left by
+ * a killed run and is taken over.
  */
-export async function exclusively<T>(work: () => Promise<T>, timeoutMs = 900_000): Promise<T> {
+export async function exclusively<T>(
+  folder: string,
+  work: () => Promise<T>,
+  timeoutMs = 900_000,
+): Promise<T> {
   const lock = join(
     tmpdir(),
-    `tessera-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`,
+    `tessera-build-${createHash('sha256').update(folder).digest('hex').slice(0, 12)}.lock`,
   );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -68,7 +81,7 @@ export async function exclusively<T>(work: () => Promise<T>, timeoutMs = 900_000
   }
 }
 
-/** A port nothing listens on now. */
+/** A port nothing listens on now: the OS picks it and it is released for the process that will take it. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
