@@ -55,14 +55,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       const baskets = events.repository(Basket.aggregate, { outbox: brokerOutbox(broker) });
       const directory: StoresDirectory =
         options.storesDirectory ??
-        storesDirectory(
-          storesServiceFor({
-            services,
-            rpcServices,
-            logger,
-            caller: 'baskets',
-          }),
-        );
+        storesDirectory(storesServiceFor({ services, rpcServices, logger, caller: 'baskets' }));
       const caches = postgresStoresCache(db);
       const lookups = createStoresLookups({ cache: caches, directory });
 

@@ -83,14 +83,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       });
       const directory: StoresDirectory =
         options.storesDirectory ??
-        storesDirectory(
-          storesServiceFor({
-            services,
-            rpcServices,
-            logger,
-            caller: 'depot',
-          }),
-        );
+        storesDirectory(storesServiceFor({ services, rpcServices, logger, caller: 'depot' }));
       const caches = postgresStoresCache(db);
       const lookups = createStoresLookups({ cache: caches, directory });
 

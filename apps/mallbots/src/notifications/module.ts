@@ -39,13 +39,7 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
       // Driven adapters: the history (the queue of SMS to send), the customers cache, Customers for misses,
       // and the SMS provider.
       const directory: CustomersDirectory =
-        options.customers ??
-        customersServiceFor({
-          services,
-          rpcServices,
-          logger,
-          caller: 'notifications',
-        });
+        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'notifications' });
       const provider = fakeSmsProvider(db);
       const sender = options.smsSender ? options.smsSender(provider) : provider;
 

@@ -54,13 +54,7 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
         registry: createRegistry(...searchEventTypes),
       });
       const customers =
-        options.customers ??
-        customersServiceFor({
-          services,
-          rpcServices,
-          logger,
-          caller: 'search',
-        });
+        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'search' });
       const recording = createSearchRecording({
         journal: eventStoreJournal(db, eventStore),
         customers: { nameOf: async (id) => (await customers.findCustomer(id))?.name },

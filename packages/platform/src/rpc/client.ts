@@ -222,3 +222,20 @@ export function connectClient<Service extends DescService>(
     resilientCaller(options),
   );
 }
+
+/**
+ * A look-up over RPC where NOT_FOUND means "there is none" (undefined); any other failure is thrown as the
+ * error `unavailable` makes from its reason, so the caller answers or retries as for an outage.
+ */
+export async function lookUpOverRpc<T>(
+  call: () => Promise<T>,
+  unavailable: (reason: string, cause: unknown) => Error,
+): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const failure = ConnectError.from(error);
+    if (failure.code === Code.NotFound) return undefined;
+    throw unavailable(`${Code[failure.code]}: ${failure.rawMessage}`, error);
+  }
+}

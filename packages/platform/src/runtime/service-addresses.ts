@@ -1,4 +1,5 @@
 import { ConfigError } from './config.js';
+import type { Services } from './module.js';
 
 /** Where each module's process answers, by module name: `stores=http://127.0.0.1:8101,customers=...`. */
 export type ServiceAddresses = ReadonlyMap<string, string>;
@@ -28,3 +29,33 @@ export function parseServiceAddresses(variable: string, value: string | undefine
 /** The inverse of `parseServiceAddresses`, for the environment of a child process. */
 export const formatServiceAddresses = (addresses: Iterable<readonly [string, string]>) =>
   [...addresses].map(([name, url]) => `${name}=${url}`).join(',');
+
+/** How a consumer reaches a service that one of the modules offers. */
+export interface ServiceLocation<Service> {
+  /** The name the module provides it under in `Services`. */
+  readonly service: string;
+  /** The module's name in RPC_SERVICES. */
+  readonly rpcName: string;
+  /** The service over RPC at that address. */
+  readonly overRpc: (baseUrl: string) => Service;
+  /** The error when it is neither here nor named in RPC_SERVICES (the consumer's "unavailable"). */
+  readonly missing: () => Error;
+}
+
+/**
+ * Where a module finds a service, decided at each call because modules start in any order: this process's
+ * module when it runs here (its queries join the caller's transaction), else the one RPC_SERVICES names.
+ */
+export function locateService<Service>(
+  context: { readonly services: Services; readonly rpcServices: ServiceAddresses },
+  location: ServiceLocation<Service>,
+): () => Service {
+  const address = context.rpcServices.get(location.rpcName);
+  const remote = address ? location.overRpc(address) : undefined;
+  return () => {
+    const local = context.services.find<Service>(location.service);
+    if (local) return local;
+    if (remote) return remote;
+    throw location.missing();
+  };
+}

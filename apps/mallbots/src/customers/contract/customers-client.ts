@@ -1,7 +1,6 @@
-import { Code, ConnectError } from '@connectrpc/connect';
 import type { Logger } from '@tessera/platform/observability';
-import { connectClient, type ResilienceOptions } from '@tessera/platform/rpc';
-import type { Services } from '@tessera/platform/runtime';
+import { connectClient, lookUpOverRpc, type ResilienceOptions } from '@tessera/platform/rpc';
+import { locateService, type Services } from '@tessera/platform/runtime';
 import {
   CUSTOMERS_SERVICE,
   type CustomerSummary,
@@ -29,17 +28,14 @@ export function customersRpcClient(options: CustomersRpcOptions): CustomersServi
   const client = connectClient(CustomersRpc, baseUrl, { ...resilience, target: CUSTOMERS_RPC_NAME });
   return {
     async findCustomer(id): Promise<CustomerSummary | undefined> {
-      let answer: Awaited<ReturnType<typeof client.getCustomer>>;
-      try {
-        answer = await client.getCustomer({ id });
-      } catch (error) {
-        const failure = ConnectError.from(error);
-        if (failure.code === Code.NotFound) return undefined;
-        throw new CustomersUnavailableError(
-          `Customers could not answer the customer look-up (${Code[failure.code]}: ${failure.rawMessage})`,
-          { cause: error },
-        );
-      }
+      const answer = await lookUpOverRpc(
+        () => client.getCustomer({ id }),
+        (reason, cause) =>
+          new CustomersUnavailableError(`Customers could not answer the customer look-up (${reason})`, {
+            cause,
+          }),
+      );
+      if (!answer) return undefined;
       if (!answer.customer) {
         throw new CustomersUnavailableError('Customers answered the customer look-up without the customer');
       }
@@ -61,17 +57,14 @@ export function customersServiceFor(context: {
   /** The asking module, for the breaker's metrics and logs. */
   readonly caller: string;
 }): CustomersService {
-  const address = context.rpcServices.get(CUSTOMERS_RPC_NAME);
-  const remote = address
-    ? customersRpcClient({ baseUrl: address, logger: context.logger, caller: context.caller })
-    : undefined;
-  const current = (): CustomersService => {
-    const local = context.services.find<CustomersService>(CUSTOMERS_SERVICE);
-    if (local) return local;
-    if (remote) return remote;
-    throw new CustomersUnavailableError(
-      'Customers is not in this process and RPC_SERVICES names no address for it',
-    );
-  };
+  const current = locateService<CustomersService>(context, {
+    service: CUSTOMERS_SERVICE,
+    rpcName: CUSTOMERS_RPC_NAME,
+    overRpc: (baseUrl) => customersRpcClient({ baseUrl, logger: context.logger, caller: context.caller }),
+    missing: () =>
+      new CustomersUnavailableError(
+        'Customers is not in this process and RPC_SERVICES names no address for it',
+      ),
+  });
   return { findCustomer: async (id) => current().findCustomer(id) };
 }

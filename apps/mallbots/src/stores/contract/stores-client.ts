@@ -1,7 +1,6 @@
-import { Code, ConnectError } from '@connectrpc/connect';
 import type { Logger } from '@tessera/platform/observability';
-import { connectClient, type ResilienceOptions } from '@tessera/platform/rpc';
-import type { Services } from '@tessera/platform/runtime';
+import { connectClient, lookUpOverRpc, type ResilienceOptions } from '@tessera/platform/rpc';
+import { locateService, type Services } from '@tessera/platform/runtime';
 import { StoresService as StoresRpc } from './gen/mallbots/stores/v1/stores_pb.js';
 import {
   type ProductSummary,
@@ -29,18 +28,12 @@ export function storesRpcClient(options: StoresRpcOptions): StoresService {
   const { baseUrl, ...resilience } = options;
   const client = connectClient(StoresRpc, baseUrl, { ...resilience, target: STORES_RPC_NAME });
 
-  async function ask<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call();
-    } catch (error) {
-      const failure = ConnectError.from(error);
-      if (failure.code === Code.NotFound) return undefined;
-      throw new StoresUnavailableError(
-        `Stores could not answer the ${what} look-up (${Code[failure.code]}: ${failure.rawMessage})`,
-        { cause: error },
-      );
-    }
-  }
+  const ask = <T>(what: string, call: () => Promise<T>) =>
+    lookUpOverRpc(
+      call,
+      (reason, cause) =>
+        new StoresUnavailableError(`Stores could not answer the ${what} look-up (${reason})`, { cause }),
+    );
   const unexpected = (what: string) =>
     new StoresUnavailableError(`Stores answered the ${what} look-up without the ${what}`);
 
@@ -74,18 +67,13 @@ export function storesServiceFor(context: {
   /** The asking module, for the breaker's metrics and logs. */
   readonly caller: string;
 }): StoresService {
-  const address = context.rpcServices.get(STORES_RPC_NAME);
-  const remote = address
-    ? storesRpcClient({ baseUrl: address, logger: context.logger, caller: context.caller })
-    : undefined;
-  const current = (): StoresService => {
-    const local = context.services.find<StoresService>(STORES_SERVICE);
-    if (local) return local;
-    if (remote) return remote;
-    throw new StoresUnavailableError(
-      'Stores is not in this process and RPC_SERVICES names no address for it',
-    );
-  };
+  const current = locateService<StoresService>(context, {
+    service: STORES_SERVICE,
+    rpcName: STORES_RPC_NAME,
+    overRpc: (baseUrl) => storesRpcClient({ baseUrl, logger: context.logger, caller: context.caller }),
+    missing: () =>
+      new StoresUnavailableError('Stores is not in this process and RPC_SERVICES names no address for it'),
+  });
   return {
     findStore: async (id) => current().findStore(id),
     findProduct: async (id) => current().findProduct(id),
