@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
-import { benchMachine } from '@tessera/platform/testing';
+import { authorizationFor, benchMachine } from '@tessera/platform/testing';
 import { mallbots } from '../src/app.js';
 import { ORDER_CHANNEL } from '../src/ordering/contract/integration-events.js';
 
@@ -58,10 +58,21 @@ const percentile = (sorted: readonly number[], p: number) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+const operators = new WeakMap<Host, Promise<{ authorization: string }>>();
+const asOperator = (host: Host) => {
+  const known = operators.get(host);
+  if (known) return known;
+  const header = authorizationFor(host);
+  operators.set(host, header);
+  return header;
+};
+
 async function call(host: Host, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) {
   const response = await host.http.inject({
     method,
     url,
+    // As an operator: the bench measures the saga, not the login.
+    headers: await asOperator(host),
     ...(body === undefined ? {} : { payload: body as object }),
   });
   if (response.statusCode >= 400)
@@ -188,6 +199,7 @@ async function embedded(): Promise<Result> {
       name: 'bench',
       version: 'bench',
       modules: mallbots.modules,
+      bootstrapOperator: false,
       config: { ...baseConfig(), dataDir },
     });
     try {
@@ -212,6 +224,7 @@ async function nats(): Promise<Result> {
       name: 'bench',
       version: 'bench',
       modules: mallbots.modules,
+      bootstrapOperator: false,
       config: { ...baseConfig(), databaseUrl: databaseUrl(name), natsUrl: NATS_URL, natsStream: stream },
     });
     try {

@@ -146,6 +146,8 @@ async function benchTarget(
   const deployment = await deploy();
   const port = await freePort();
   const logFile = join(tmpdir(), `bench-system-${name}-${unique()}.log`);
+  // The clients act as this run's operator, made at the first start from these.
+  const login = { username: 'bench-operator', password: randomUUID() };
   const target: Target = startScript(
     deployment.script,
     {
@@ -158,6 +160,8 @@ async function benchTarget(
       ROBOTS_STEP_MS: values['robot-step-ms'],
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
+      OPERATOR_USERNAME: login.username,
+      OPERATOR_PASSWORD: login.password,
     },
     logFile,
   );
@@ -174,6 +178,7 @@ async function benchTarget(
       let lastLine = 0;
       const report = await runBusywork({
         url,
+        login,
         clients,
         durationMs: stepMs,
         paceMs,

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { passwordToken } from '@tessera/platform/identity';
 import { openDatabase, type SqlClient } from '@tessera/platform/sql';
 import {
   deleteTestStream,
@@ -23,6 +25,17 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+/** The operator every launch is given (and the first one makes): the test's calls act as them. */
+const OPERATOR = { username: 'crash-operator', password: randomUUID() };
+const logins = new Map<string, () => Promise<string>>();
+/** The operator's bearer token at the process `url` belongs to (a restarted one logs in again). */
+async function asOperator(url: string): Promise<Record<string, string>> {
+  const origin = new URL(url).origin;
+  const token = logins.get(origin) ?? passwordToken({ tokenUrl: `${origin}/oauth/token`, ...OPERATOR });
+  logins.set(origin, token);
+  return { authorization: `Bearer ${await token()}` };
+}
+
 /** What each launched process wrote, by its URL's origin: a failed request shows the server's side. */
 const outputs = new Map<string, () => string>();
 
@@ -38,6 +51,8 @@ async function launch(env: Record<string, string>): Promise<Running> {
       ROBOTS: '0',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
+      OPERATOR_USERNAME: OPERATOR.username,
+      OPERATOR_PASSWORD: OPERATOR.password,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +78,7 @@ async function launch(env: Record<string, string>): Promise<Running> {
 async function post(url: string, body: unknown): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...(await asOperator(url)), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (response.status !== 201) {
@@ -133,7 +148,9 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
   /** PGlite belongs to one process: wait until nothing is pending, stop it, then look. */
   const settleAndStop = async (running: Running) => {
     await eventually(async () => {
-      const lag = (await (await fetch(`${running.url}/admin/messaging/lag`)).json()) as {
+      const lag = (await (
+        await fetch(`${running.url}/admin/messaging/lag`, { headers: await asOperator(running.url) })
+      ).json()) as {
         groups: Array<{ pending: number }>;
       };
       return lag.groups.length > 0 && lag.groups.every((group) => group.pending === 0);
@@ -207,11 +224,12 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
     cleanups.push(async () => void first.process.kill('SIGKILL'));
     const storeId = await post(`${first.url}/api/stores`, { name: 'Saga Store', location: 'B2' });
     const put = async (url: string, body?: unknown) => {
+      const credentials = await asOperator(url);
       const response = await fetch(url, {
         method: 'PUT',
         ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          ? { headers: credentials }
+          : { headers: { ...credentials, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       if (response.status !== 204)
         throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
@@ -275,7 +293,9 @@ describe.each(setups)('MallBots killed mid-traffic and restarted, on $name', ({ 
       }, 'every saga completed');
     } else {
       await eventually(async () => {
-        const page = (await (await fetch(`${second.url}/admin/sagas?status=running`)).json()) as {
+        const page = (await (
+          await fetch(`${second.url}/admin/sagas?status=running`, { headers: await asOperator(second.url) })
+        ).json()) as {
           instances: unknown[];
         };
         return page.instances.length === 0;

@@ -21,6 +21,7 @@ describe('restRoutes', () => {
         });
         const id = z.object({ id: z.uuid() });
         rest.post('/api/things', 'createThing', {
+          audience: 'anyone',
           summary: 'Makes a thing',
           body: z.object({ name: z.string().min(1) }),
           created: 'Made',
@@ -31,12 +32,14 @@ describe('restRoutes', () => {
           },
         });
         rest.get('/api/things/:id', 'getThing', {
+          audience: 'anyone',
           summary: 'A thing',
           params: id,
           ok: z.object({ id: z.uuid(), name: z.string() }),
           handler: async (request) => ({ id: request.params.id, name: things.get(request.params.id) ?? '?' }),
         });
         rest.put('/api/things/:id/name', 'renameThing', {
+          audience: 'anyone',
           summary: 'Renames a thing',
           params: id,
           body: z.object({ name: z.string().min(1) }),

@@ -29,7 +29,7 @@ function tinyModule(name: string, seen: Record<string, unknown>): Module {
     ],
     async start({ http, services }) {
       services.provide(`${name}.greeter`, { greet: () => `hello from ${name}` });
-      http.get(`/api/${name}/hello`, async () => {
+      http.get(`/api/${name}/hello`, { config: { audience: 'anyone' } }, async () => {
         // Looked up when called: a service of the same application is found, another application's is not.
         const others = ['alpha', 'bravo', 'charlie'].filter((other) => other !== name);
         const found = Object.fromEntries(

@@ -20,6 +20,33 @@ Feature: Registering customers
     Then I receive a 400 error with code "customer_sms_number_invalid"
     And the error names the field "body.smsNumber"
 
+  Scenario: A customer logs in and sees their own record, and no one else's
+    Given "Jane Doe" is a registered customer
+    And "John Smith" is a registered customer
+    When I act as the customer "John Smith"
+    And I look up the customer "John Smith"
+    Then the request succeeds
+    When I look up the customer "Jane Doe"
+    Then I receive a 403 error with code "not_yours"
+
+  Scenario: Someone who has not logged in reads no customer
+    Given "Jane Doe" is a registered customer
+    When I act as someone who has not logged in
+    And I look up the customer "Jane Doe"
+    Then I receive a 401 error with code "unauthenticated"
+
+  Scenario: A customer does not disable themselves
+    Given "Jane Doe" is a registered customer
+    When I act as the customer "Jane Doe"
+    And I disable the customer "Jane Doe"
+    Then I receive a 403 error with code "forbidden"
+
+  Scenario: A username is one customer's
+    Given "Jane Doe" is a registered customer
+    When someone registers as "Jane Twin" with the username of "Jane Doe"
+    Then I receive a 409 error with code "username_taken"
+    And the error names the field "body.username"
+
   Scenario: Nobody is found who never registered
     When I look up a customer who never registered
     Then I receive a 404 error with code "customer_not_found"

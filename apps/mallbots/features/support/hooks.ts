@@ -27,6 +27,7 @@ AfterAll({ timeout: 30_000 }, async () => {
  * this is housekeeping, not a specification.)
  */
 After({ timeout: 60_000 }, async function (this: MallBotsWorld) {
+  this.acting = 'operator';
   for (const robot of this.scene.robots.values()) robot.disconnect();
   for (const robot of this.scene.robots.values()) {
     if (robot.received.length === 0) continue; // never registered

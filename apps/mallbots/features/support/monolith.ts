@@ -20,8 +20,16 @@ import { mallbots } from '../../src/app.js';
  */
 export type Profile = 'embedded' | 'nats' | 'distributed';
 
+/** What a person logs in with. */
+export interface Login {
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface RunningMonolith {
   readonly baseUrl: string;
+  /** The operator this run made (OPERATOR_USERNAME, OPERATOR_PASSWORD): every route admits them. */
+  readonly operator: Login;
   /** The robots' Connect/gRPC endpoint. */
   readonly rpcUrl: string;
   /** Where a module's operators' routes are: /admin in one process, /admin/<module> behind the gateway. */
@@ -33,6 +41,12 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The repository's one entry, run from source as the npm scripts do. */
 const ENTRY = 'apps/main.ts';
 const READY_WITHIN_MS = 60_000;
+
+/** A run's own operator, given as a deployment would give it: by environment, never committed. */
+const runOperator = (): Login => ({
+  username: 'features-operator',
+  password: crypto.randomUUID(),
+});
 
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testServerUrl });
@@ -84,11 +98,14 @@ export async function startMonolith(profile: Profile): Promise<RunningMonolith> 
   if (profile === 'distributed') return startDistributed();
   const infrastructure = await freshInfrastructure(profile);
   const [port, rpcPort] = [await freePort(), await freePort()];
+  const operator = runOperator();
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'start'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       ...infrastructure.env,
+      OPERATOR_USERNAME: operator.username,
+      OPERATOR_PASSWORD: operator.password,
       PORT: String(port),
       RPC_PORT: String(rpcPort),
       HOST: '127.0.0.1',
@@ -119,7 +136,7 @@ export async function startMonolith(profile: Profile): Promise<RunningMonolith> 
   }
   // Warnings and errors of the run stay visible next to the scenario that caused them.
   child.stderr?.on('data', (chunk: string) => process.stderr.write(chunk));
-  return { baseUrl, rpcUrl: `http://127.0.0.1:${rpcPort}`, adminPath: () => '/admin', stop };
+  return { baseUrl, operator, rpcUrl: `http://127.0.0.1:${rpcPort}`, adminPath: () => '/admin', stop };
 }
 
 async function untilReady(baseUrl: string, child: ChildProcess): Promise<void> {
@@ -151,6 +168,7 @@ async function startDistributed(): Promise<RunningMonolith> {
     await rm(logDir, { recursive: true, force: true });
   };
   let topology: Awaited<ReturnType<typeof launchDistributed>>;
+  const operator = runOperator();
   try {
     topology = await launchDistributed({
       application: mallbots,
@@ -162,6 +180,8 @@ async function startDistributed(): Promise<RunningMonolith> {
         NATS_URL: testNatsUrl,
         NATS_STREAM: stream,
         DISTRIBUTED_PREFIX: prefix,
+        OPERATOR_USERNAME: operator.username,
+        OPERATOR_PASSWORD: operator.password,
         PORT: '0',
         HTTP_PORT_BASE: '0',
         RPC_PORT_BASE: '0',
@@ -182,6 +202,7 @@ async function startDistributed(): Promise<RunningMonolith> {
   if (!depot) throw new Error(`the launcher listed no RPC address for the depot:\n${topology.output()}`);
   return {
     baseUrl: topology.gatewayUrl,
+    operator,
     rpcUrl: depot,
     adminPath: (module) => `/admin/${module}`,
     async stop() {

@@ -1,5 +1,6 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
-import type { RunningMonolith } from './monolith.js';
+import { passwordToken } from '@tessera/platform/identity';
+import type { Login, RunningMonolith } from './monolith.js';
 import { Robot, type RobotApi, robotApi } from './robots.js';
 
 /** One HTTP exchange: what a client of the REST API sees. */
@@ -24,17 +25,33 @@ export interface Scene {
   order?: string;
   orders: Set<string>;
   robots: Map<string, Robot>;
+  /** Each customer's login, by name (customers register with one). */
+  logins: Map<string, Login>;
   /** The gRPC code of the robot API's last refusal (INVALID_ARGUMENT, ...). */
   refusal?: string;
 }
 
 let monolith: RunningMonolith | undefined;
 let robots: RobotApi | undefined;
+/** A token source per username: each logs in once and again shortly before its token expires. */
+const tokens = new Map<string, () => Promise<string>>();
+
 export const useMonolith = (running: RunningMonolith | undefined) => {
   robots?.close();
   robots = undefined;
   monolith = running;
+  tokens.clear();
 };
+
+/** Logs in at the token endpoint (the password grant), as a script or the kiosk would. */
+function tokenOf(baseUrl: string, login: Login): Promise<string> {
+  let source = tokens.get(login.username);
+  if (!source) {
+    source = passwordToken({ tokenUrl: `${baseUrl}/oauth/token`, ...login });
+    tokens.set(login.username, source);
+  }
+  return source();
+}
 
 export class MallBotsWorld extends World {
   readonly scene: Scene = {
@@ -43,8 +60,18 @@ export class MallBotsWorld extends World {
     customers: new Map(),
     orders: new Set(),
     robots: new Map(),
+    logins: new Map(),
   };
   last?: Reply;
+  /** Who the steps act as: the operator unless a step says otherwise. */
+  acting: 'operator' | 'anonymous' | Login = 'operator';
+
+  /** The Authorization header of whoever the steps act as. */
+  async credentials(): Promise<Record<string, string>> {
+    if (this.acting === 'anonymous') return {};
+    const login = this.acting === 'operator' ? this.app.operator : this.acting;
+    return { authorization: `Bearer ${await tokenOf(this.app.baseUrl, login)}` };
+  }
 
   get app(): RunningMonolith {
     if (monolith === undefined) throw new Error('MallBots is not running');
@@ -53,11 +80,12 @@ export class MallBotsWorld extends World {
 
   /** Calls the REST API and keeps the reply as the last one; never throws for a 4xx or 5xx. */
   async call(method: string, path: string, body?: unknown): Promise<Reply> {
+    const credentials = await this.credentials();
     const response = await fetch(`${this.app.baseUrl}${path}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        ? { headers: credentials }
+        : { headers: { ...credentials, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     });
     const text = await response.text();
     this.last = { method, path, status: response.status, body: text === '' ? undefined : JSON.parse(text) };
@@ -76,7 +104,7 @@ export class MallBotsWorld extends World {
   /** GET that may be a 404 (an outcome still to come): undefined then. */
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
   async find(path: string): Promise<any> {
-    const response = await fetch(`${this.app.baseUrl}${path}`);
+    const response = await fetch(`${this.app.baseUrl}${path}`, { headers: await this.credentials() });
     if (response.status === 404) return undefined;
     if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
     return response.json();

@@ -27,14 +27,21 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
     publishes: customersPublishes,
     receives: customersReceives,
 
-    async start({ db, broker, http, rpc, services }) {
+    async start({ db, broker, http, rpc, services, identity }) {
       // Driven adapters.
       const customers = postgresCustomerRepository(db);
       const events = options.bus ?? createDomainEventBus();
 
       // Application.
       const commands = instrumented(
-        createCustomersCommands({ db, customers, events, outbox: brokerOutbox(broker), newId: randomUUID }),
+        createCustomersCommands({
+          db,
+          customers,
+          events,
+          outbox: brokerOutbox(broker),
+          newId: randomUUID,
+          accounts: identity,
+        }),
         db,
       );
       const queries = createCustomersQueries({ customers });

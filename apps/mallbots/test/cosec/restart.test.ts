@@ -1,6 +1,7 @@
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import { commandIdOf } from '@tessera/platform/sagas';
 import {
+  authorizationFor,
   deleteTestStream,
   type OpenedTestDatabase,
   testNatsUrl,
@@ -60,8 +61,13 @@ describe.each(testSetups)(
             : {}),
         },
       });
-      const client = mallbotsClient((method, url, body) =>
-        host.http.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) }),
+      const client = mallbotsClient(async (method, url, body) =>
+        host.http.inject({
+          method,
+          url,
+          headers: await authorizationFor(host),
+          ...(body === undefined ? {} : { payload: body as object }),
+        }),
       );
       // The same group on every host: it resumes where the stopped host's left off.
       return { host, hold, client, orders: await recordOrders(host.broker, 'cosec-restart-orders') };

@@ -42,6 +42,7 @@ describe.each(testDatabases)('Customers module wiring, on $backend', (backend) =
       events: bus,
       outbox: brokerOutbox(api.host.broker),
       newId: randomUUID,
+      accounts: api.host.identity!.accounts,
     });
     return { commands, dispatched };
   };

@@ -1,6 +1,11 @@
 import { newEnvelope } from '@tessera/platform/messaging';
 import { type Host, loadConfig, type Module, startHost } from '@tessera/platform/runtime';
-import { type OpenedTestDatabase, postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
+import {
+  authorizationFor,
+  type OpenedTestDatabase,
+  postgresTestDatabase,
+  testDatabases,
+} from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomersModule } from '../../src/customers/module.js';
 import { ORDER_CHANNEL } from '../../src/ordering/contract/integration-events.js';
@@ -54,6 +59,7 @@ describe('Search added after the customers registered, on PostgreSQL', () => {
 
   it("names an order's customer from Customers over RPC, and keeps the name through a rebuild", async () => {
     const registered = await customers!.http.inject({
+      headers: await authorizationFor(customers!),
       method: 'POST',
       url: '/api/customers',
       payload: { name: 'Katherine', smsNumber: '+15557654321' },
@@ -88,7 +94,11 @@ describe('Search added after the customers registered, on PostgreSQL', () => {
       }),
     ]);
     const read = async () => {
-      const response = await running.http.inject({ method: 'GET', url: `/api/search/orders/${orderId}` });
+      const response = await running.http.inject({
+        headers: await authorizationFor(running),
+        method: 'GET',
+        url: `/api/search/orders/${orderId}`,
+      });
       return response.statusCode === 200 ? response.json<{ order: SearchOrderDto }>().order : undefined;
     };
     const order = await eventually(read, (found) => found !== undefined, 'the order is in search');
@@ -98,12 +108,19 @@ describe('Search added after the customers registered, on PostgreSQL', () => {
     await customers!.stop();
     customers = undefined;
     const rebuild = await running.http.inject({
+      headers: await authorizationFor(running),
       method: 'POST',
       url: '/admin/projections/search.orders/rebuild',
     });
     expect(rebuild.statusCode, rebuild.body).toBe(202);
     const lag = async () =>
-      (await running.http.inject({ method: 'GET', url: '/admin/projections' })).json<{
+      (
+        await running.http.inject({
+          headers: await authorizationFor(running),
+          method: 'GET',
+          url: '/admin/projections',
+        })
+      ).json<{
         projections: Array<{ rebuilding: boolean; behind: number }>;
       }>().projections[0]!;
     await eventually(lag, (l) => !l.rebuilding && l.behind === 0, 'the rebuild ends');
@@ -128,6 +145,7 @@ describe.each(testDatabases)('Search added later, Customers in its process, on $
   it("names an order's customer from the Customers module", async () => {
     const before = await start(opened.db, [createCustomersModule()], 'Before');
     const registered = await before.http.inject({
+      headers: await authorizationFor(before),
       method: 'POST',
       url: '/api/customers',
       payload: { name: 'Dorothy', smsNumber: '+15550001111' },
@@ -159,7 +177,11 @@ describe.each(testDatabases)('Search added later, Customers in its process, on $
     ]);
     const order = await eventually(
       async () => {
-        const response = await running.http.inject({ method: 'GET', url: `/api/search/orders/${orderId}` });
+        const response = await running.http.inject({
+          headers: await authorizationFor(running),
+          method: 'GET',
+          url: `/api/search/orders/${orderId}`,
+        });
         return response.statusCode === 200 ? response.json<{ order: SearchOrderDto }>().order : undefined;
       },
       (found) => found !== undefined,

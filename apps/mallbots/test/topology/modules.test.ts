@@ -163,11 +163,13 @@ describe('the launcher plan', () => {
       DISTRIBUTED_PREFIX: 'ci_1',
       NATS_STREAM: 'ci',
     });
-    const plan = planTopology(mallbots, settings, ['stores', 'customers', 'depot', 'search'], {
-      http: portsFrom(8101, 4),
-      rpc: portsFrom(9101, 4),
-      gateway: 8080,
-    });
+    const plan = planTopology(
+      mallbots,
+      settings,
+      ['stores', 'customers', 'depot', 'search'],
+      { http: portsFrom(8101, 4), rpc: portsFrom(9101, 4), gateway: 8080, identity: 8105 },
+      'a-service-secret-of-this-launch',
+    );
     const search = plan.modules[3]!;
     expect(search).toEqual({
       module: 'search',
@@ -187,21 +189,37 @@ describe('the launcher plan', () => {
       COMPANIONS: 'off',
       RPC_SERVICES:
         'stores=http://127.0.0.1:9101,customers=http://127.0.0.1:9102,depot=http://127.0.0.1:9103',
+      // Tokens name the gateway and are checked against the identity process's keys.
+      AUTH_ISSUER: 'http://127.0.0.1:8080',
+      AUTH_JWKS_URL: 'http://127.0.0.1:8105/.well-known/jwks.json',
+      AUTH_IDENTITY_URL: 'http://127.0.0.1:8105',
+      AUTH_CLIENT_ID: 'services',
+      AUTH_CLIENT_SECRET: 'a-service-secret-of-this-launch',
     });
+    expect(plan.identity).toMatchObject({ database: 'ci_1_identity', httpPort: 8105 });
+    expect(plan.identityEnv()).toMatchObject({
+      DATABASE_URL: 'postgres://ci_1_identity@db.local:5433/ci_1_identity',
+      PORT: '8105',
+      AUTH_ISSUER: 'http://127.0.0.1:8080',
+      AUTH_CLIENT_SECRET: 'a-service-secret-of-this-launch',
+    });
+    expect(plan.identityEnv()).not.toHaveProperty('AUTH_JWKS_URL');
     expect(plan.gatewayEnv()).toMatchObject({
       PORT: '8080',
       HTTP_SERVICES:
-        'stores=http://127.0.0.1:8101,customers=http://127.0.0.1:8102,depot=http://127.0.0.1:8103,search=http://127.0.0.1:8104',
+        'stores=http://127.0.0.1:8101,customers=http://127.0.0.1:8102,depot=http://127.0.0.1:8103,search=http://127.0.0.1:8104,identity=http://127.0.0.1:8105',
     });
   });
 
   it('uses a password for the module roles only when one is given', () => {
     const settings = launcherSettings(mallbots, { DISTRIBUTED_DB_PASSWORD: 'p@ss' });
-    const [stores] = planTopology(mallbots, settings, ['stores'], {
-      http: [1],
-      rpc: [2],
-      gateway: 3,
-    }).modules;
+    const [stores] = planTopology(
+      mallbots,
+      settings,
+      ['stores'],
+      { http: [1], rpc: [2], gateway: 3, identity: 4 },
+      'a-service-secret-of-this-launch',
+    ).modules;
     expect(stores!.databaseUrl).toBe('postgres://mallbots_stores:p%40ss@127.0.0.1:5432/mallbots_stores');
   });
 

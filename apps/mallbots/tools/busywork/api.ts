@@ -1,3 +1,4 @@
+import { passwordToken } from '@tessera/platform/identity';
 import type { ActionStats } from './stats.js';
 
 export interface Answer<T = Record<string, unknown>> {
@@ -12,8 +13,17 @@ export class CallFailed extends Error {}
  * The public REST API as the load generator's clients call it: each call is an action whose latency is
  * recorded, and whose answer is an error unless its status is one the caller expects.
  */
-export function restApi(baseUrl: string, stats: ActionStats, timeoutMs = 30_000) {
+export function restApi(
+  baseUrl: string,
+  stats: ActionStats,
+  options: { login?: { username: string; password: string }; timeoutMs?: number } = {},
+) {
   const base = baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Everyone the load generator plays acts through one login, the operator's by default.
+  const token = options.login
+    ? passwordToken({ tokenUrl: `${base}/oauth/token`, ...options.login })
+    : undefined;
   async function call<T = Record<string, unknown>>(
     action: string,
     method: string,
@@ -25,9 +35,10 @@ export function restApi(baseUrl: string, stats: ActionStats, timeoutMs = 30_000)
     let status = 0;
     let text = '';
     try {
+      const credentials: Record<string, string> = token ? { authorization: `Bearer ${await token()}` } : {};
       const response = await fetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? credentials : { ...credentials, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });

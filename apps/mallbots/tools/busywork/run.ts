@@ -24,7 +24,15 @@ export interface BusyworkOptions {
   onProgress?: (progress: Progress) => void;
   /** Ends the load early (Ctrl-C): the drain and the checks still run. */
   signal?: AbortSignal;
+  /** Who the clients act as (OPERATOR_USERNAME, OPERATOR_PASSWORD by default): every route admits an operator. */
+  login?: { username: string; password: string };
 }
+
+/** The operator's login the system was started with, when the environment gives it. */
+export const operatorFromEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  env.OPERATOR_USERNAME && env.OPERATOR_PASSWORD
+    ? { username: env.OPERATOR_USERNAME, password: env.OPERATOR_PASSWORD }
+    : undefined;
 
 export const DEFAULTS = {
   url: 'http://127.0.0.1:8080',
@@ -94,8 +102,9 @@ export async function runBusywork(
   const now = () => performance.now() - started;
   const stats = new ActionStats();
   const tracking = new ActionStats();
-  const api = restApi(options.url, stats);
-  const tracker = new OrderTracker(restApi(options.url, tracking), now);
+  const login = options.login ?? operatorFromEnv();
+  const api = restApi(options.url, stats, { ...(login && { login }) });
+  const tracker = new OrderTracker(restApi(options.url, tracking, { ...(login && { login }) }), now);
   const mall: Mall = { stores: new Map(), customers: [] };
   const load = new AbortController();
   let loadEnded = Number.POSITIVE_INFINITY;

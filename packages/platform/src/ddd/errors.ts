@@ -32,8 +32,8 @@ export class DomainError extends Error {
 export const invalidArgument = (code: string, message: string, field?: string) =>
   new DomainError('invalid_argument', code, message, field);
 export const notFound = (code: string, message: string) => new DomainError('not_found', code, message);
-export const alreadyExists = (code: string, message: string) =>
-  new DomainError('already_exists', code, message);
+export const alreadyExists = (code: string, message: string, field?: string) =>
+  new DomainError('already_exists', code, message, field);
 export const failedPrecondition = (code: string, message: string, field?: string) =>
   new DomainError('failed_precondition', code, message, field);
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);

@@ -11,7 +11,13 @@ export {
   problemSchema,
   sendProblem,
 } from './problem.js';
-export type { RestRoutes, RestRoutesOptions, RouteDeclaration, RouteRequest } from './routes.js';
-export { restRoutes } from './routes.js';
+export type {
+  RestRoutes,
+  RestRoutesOptions,
+  RouteAudience,
+  RouteDeclaration,
+  RouteRequest,
+} from './routes.js';
+export { ownerFrom, restRoutes } from './routes.js';
 export type { HttpServer, HttpServerOptions } from './server.js';
 export { createHttpServer } from './server.js';

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isDomainError } from '../ddd/index.js';
+import type { Audience, Role } from '../identity/audience.js';
 import { problemResponse } from './problem.js';
 import type { HttpServer } from './server.js';
 
@@ -20,7 +22,20 @@ export type RouteRequest<P extends Schema, Q extends Schema, B extends Schema> =
   Body: z.output<B>;
 }>;
 
-interface Operation {
+/**
+ * Who may call the route (ADR 0023): `'anyone'`, or the roles admitted; for a role that sees only its own,
+ * `owner` finds whose the resource asked for is (from the validated request), or `'listed by the handler'`
+ * when the handler shows only the caller's own (`request.ownOnly`, `request.principal`).
+ */
+export type RouteAudience<Request> =
+  | 'anyone'
+  | {
+      readonly roles: readonly Role[];
+      readonly owner?: ((request: Request) => Promise<string | undefined>) | 'listed by the handler';
+    };
+
+interface Operation<Request> {
+  audience: RouteAudience<Request>;
   summary: string;
   description?: string;
   /**
@@ -54,7 +69,7 @@ export type RouteDeclaration<
   B extends Schema,
   R extends Schema,
 > = RouteInput<P, Q, B> &
-  Operation &
+  Operation<RouteRequest<P, Q, B>> &
   (Answers<R, RouteRequest<P, Q, B>> | Creates<RouteRequest<P, Q, B>> | Acts<RouteRequest<P, Q, B>>);
 
 export interface RestRoutesOptions {
@@ -88,6 +103,8 @@ export interface RestRoutes {
 
 const DEFAULT_BAD_REQUEST = 'The request is invalid, or the change breaks a rule (see code and errors)';
 const tooLarge = problemResponse('The request body is larger than the server accepts');
+const unauthenticated = problemResponse('No credential, or one that is not good (expired, revoked, forged)');
+const forbidden = problemResponse("The caller's roles do not admit this route, or the resource is another's");
 
 /**
  * A module's REST routes, each declared as what it is: its method, path and operation, its input schemas,
@@ -105,9 +122,11 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
       const { params, querystring, body } = route;
       const input = { ...(params && { params }), ...(querystring && { querystring }), ...(body && { body }) };
       const { status, schema, handler } = success(http.prefix, path, route as SuccessOf);
+      const audience = audienceOf(route.audience as RouteAudience<FastifyRequest>);
       http.route({
         method,
         url: path,
+        config: { audience },
         schema: {
           tags: options.tags,
           operationId,
@@ -120,6 +139,7 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
             ...(params && notFound && { 404: notFound }),
             ...(status === 204 && conflict && { 409: conflict }),
             ...(body && { 413: tooLarge }),
+            ...(audience !== 'anyone' && { 401: unauthenticated, 403: forbidden }),
             ...route.problems,
           },
         },
@@ -127,6 +147,29 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
       });
     };
   return { get: declare('GET'), post: declare('POST'), put: declare('PUT'), delete: declare('DELETE') };
+}
+
+/**
+ * An owner found by a query: what does not exist has no owner, and the route then answers as for anyone
+ * (usually 404), so that an owner check never turns "not found" into "forbidden".
+ */
+export const ownerFrom =
+  <Request>(lookup: (request: Request) => Promise<string>) =>
+  async (request: Request): Promise<string | undefined> => {
+    try {
+      return await lookup(request);
+    } catch (error) {
+      if (isDomainError(error) && error.kind === 'not_found') return undefined;
+      throw error;
+    }
+  };
+
+/** The server's form of a route's audience: a handler that lists only the caller's own needs no owner. */
+function audienceOf(declared: RouteAudience<FastifyRequest>): Audience {
+  if (declared === 'anyone') return declared;
+  const { roles, owner } = declared;
+  if (owner === 'listed by the handler') return { roles, owner: async () => undefined };
+  return owner ? { roles, owner } : { roles };
 }
 
 type SuccessOf = Answers<Schema, FastifyRequest> | Creates<FastifyRequest> | Acts<FastifyRequest>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -9,6 +10,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { anyone } from '../identity/audience.js';
+import {
+  type AuthenticationOptions,
+  installAuthentication,
+  SESSION_COOKIE,
+} from '../identity/authentication.js';
 import { metricsRegistry } from '../observability/metrics.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
@@ -37,6 +44,11 @@ export interface HttpServerOptions {
   landingPage?: string;
   /** With a database, every mutating route accepts an `Idempotency-Key` (ADR 0010). */
   idempotency?: IdempotencyOptions;
+  /**
+   * Who is calling (ADR 0023): with it, every route must declare its audience (`config.audience`) or the
+   * server does not start, and each request is checked against it.
+   */
+  authentication?: Omit<AuthenticationOptions, 'undeclared'>;
 }
 
 type TransformObject = typeof jsonSchemaTransformObject;
@@ -93,6 +105,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  // Before any route is added, so that every route is checked, those of modules started later included. The
+  // docs' assets are added by a plugin: they are for anyone.
+  if (options.authentication) {
+    await app.register(cookie);
+    installAuthentication(app, {
+      ...options.authentication,
+      undeclared: (url) => (url === '/docs' || url.startsWith('/docs/') ? anyone : undefined),
+    });
+  }
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);
@@ -139,22 +160,40 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           : options.description,
       },
       tags: options.tags,
+      ...(options.authentication && {
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description: 'An access token from the token endpoint (see /.well-known/openid-configuration)',
+            },
+            session: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: SESSION_COOKIE,
+              description: 'A web session from POST /auth/login; changes echo its CSRF token in X-CSRF-Token',
+            },
+          },
+        },
+      }),
     },
     transform: jsonSchemaTransform,
     transformObject: withoutUnusedComponents(jsonSchemaTransformObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const landing = options.landingPage;
-  app.get('/', { schema: { hide: true } }, (_request, reply) =>
+  app.get('/', { schema: { hide: true }, config: { audience: anyone } }, (_request, reply) =>
     landing === undefined ? reply.redirect('/docs') : reply.type('text/html; charset=utf-8').send(landing),
   );
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { audience: anyone } }, () => app.swagger());
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, config: { audience: anyone } }, async (_request, reply) =>
     reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
   );
-  app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
-  app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/liveness', { schema: { hide: true }, config: { audience: anyone } }, () => ({ status: 'up' }));
+  app.get('/readiness', { schema: { hide: true }, config: { audience: anyone } }, async (_request, reply) => {
     const checks: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(options.readiness ?? {})) {
       checks[name] = await check().catch(() => false);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../ddd/index.js';
 import { type HttpServer, problemResponse } from '../http/index.js';
+import { operators } from '../identity/audience.js';
 import { watchProjectionLag } from './metrics.js';
 import type { Projector, RebuildResult } from './projector.js';
 
@@ -34,8 +35,7 @@ const problems = {
 };
 
 /**
- * Projections over HTTP: their lag, and a rebuild. Same caveat as the messaging admin routes: NOT
- * AUTHENTICATED, keep the port private. A rebuild runs in the background; its progress shows in the lag
+ * Projections over HTTP: their lag, and a rebuild. Operators only. A rebuild runs in the background; its progress shows in the lag
  * (position against replayUntil) and in the logs.
  */
 export function registerProjectionRoutes(
@@ -51,6 +51,7 @@ export function registerProjectionRoutes(
   http.get(
     '/admin/projections',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'listProjections',
@@ -64,6 +65,7 @@ export function registerProjectionRoutes(
   http.post(
     '/admin/projections/:name/rebuild',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'rebuildProjection',

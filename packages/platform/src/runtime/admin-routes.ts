@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../ddd/index.js';
 import { type HttpServer, problemResponse } from '../http/index.js';
+import { operators } from '../identity/audience.js';
 import type { Broker } from '../messaging/index.js';
 import { watchConsumerLag } from '../messaging/metrics.js';
 import {
@@ -14,15 +15,11 @@ import {
 /**
  * Operations on the messaging over HTTP: list, inspect and re-drive dead letters, and the consumer lag. The
  * host registers them in every process, whatever its modules, next to the same lag as gauges on /metrics.
- *
- * NO AUTHENTICATION yet: whoever reaches the port can read every dead message and re-drive it. Until there
- * is, bind the server to a private interface (HOST=127.0.0.1, or a network only operators reach) or keep
- * /admin behind a proxy that checks who asks.
+ * Operators only (ADR 0023): a dead message may hold anyone's data.
  */
 export const ADMIN_TAG = {
   name: 'admin',
-  description:
-    'Operations: dead letters, consumer lag, sagas and projections. Not authenticated: keep the port private.',
+  description: 'Operations: dead letters, consumer lag, sagas and projections. Operators only.',
 };
 const tags = [ADMIN_TAG.name];
 
@@ -99,6 +96,7 @@ export function registerAdminRoutes(http: HttpServer, broker: Broker) {
   http.get(
     '/admin/messaging/dead-letters',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'listDeadLetters',
@@ -127,6 +125,7 @@ export function registerAdminRoutes(http: HttpServer, broker: Broker) {
   http.get(
     '/admin/messaging/dead-letters/:id',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'getDeadLetter',
@@ -151,6 +150,7 @@ export function registerAdminRoutes(http: HttpServer, broker: Broker) {
   http.post(
     '/admin/messaging/dead-letters/redrive',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'redriveDeadLetters',
@@ -176,6 +176,7 @@ export function registerAdminRoutes(http: HttpServer, broker: Broker) {
   http.get(
     '/admin/messaging/lag',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'getConsumerLag',

@@ -1,4 +1,5 @@
 import { idempotencyMigrations } from '../http/index.js';
+import { identityMigrations } from '../identity/index.js';
 import { createLogger } from '../observability/index.js';
 import { migrate, openDatabase } from '../sql/index.js';
 import { type Application, selectApplications } from './application.js';
@@ -9,7 +10,7 @@ import { serveGateway } from './gateway/serve.js';
 import { stopOnSignals } from './host.js';
 import { launch } from './launcher/launch.js';
 import { runOps } from './ops-cli.js';
-import { chooseMounted, processTitle, serve, streamOf } from './serve.js';
+import { chooseMounted, processTitle, serve, serveIdentity, streamOf } from './serve.js';
 
 export const CLI_USAGE = `usage: <entry> [command]
   start               every application in one process (APPS, MODULES choose; the default command)
@@ -18,6 +19,7 @@ export const CLI_USAGE = `usage: <entry> [command]
   lag                 consumer groups' lag
   launch              one process per module of one application, behind the gateway (APPS chooses it)
   gateway             the gateway alone, in front of the module processes of HTTP_SERVICES
+  identity            the built-in identity provider alone (the launcher runs it so)
   companion <name>    one companion of an application alone (the launcher runs them so)`;
 
 export interface CliOptions {
@@ -61,6 +63,9 @@ export async function runCli(applications: readonly Application[], options: CliO
     case 'gateway':
       await serveGateway(applications);
       return;
+    case 'identity':
+      await serveIdentity(applications);
+      return;
     case 'companion':
       await runCompanion(applications, args[0]);
       return;
@@ -87,6 +92,7 @@ async function migrateCommand(applications: readonly Application[]): Promise<num
       [
         brokerMigrations(config),
         idempotencyMigrations(),
+        ...(config.auth.jwksUrl === undefined ? [identityMigrations()] : []),
         ...mounted.flatMap(({ modules }) => modules.flatMap((module) => module.migrations)),
       ],
       (line) => process.stdout.write(`${line}\n`),

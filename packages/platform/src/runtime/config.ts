@@ -16,6 +16,13 @@ const duration = z
  * `name=url,name=url`: where the modules this process does not run serve their RPC (lower-case module names,
  * http(s) URLs of their RPC ports). Each entry is checked; a name may appear once.
  */
+const httpUrl = z
+  .string()
+  .refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    'must be an http(s) URL',
+  );
+
 const rpcServices = z.string().transform((value, context) => {
   const services = new Map<string, string>();
   for (const entry of value.split(',').map((part) => part.trim())) {
@@ -85,6 +92,27 @@ export const configSchema = z.object({
     .default(1_048_576),
   // At least as long as a client may keep retrying one intent (ADR 0010).
   IDEMPOTENCY_RETENTION: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(24 * 3_600_000),
+  // Identity (ADR 0023): the built-in provider runs here unless AUTH_JWKS_URL points at another.
+  AUTH_ISSUER: httpUrl.optional(),
+  AUTH_JWKS_URL: httpUrl.optional(),
+  AUTH_AUDIENCE: z.string().min(1).max(256).default('tessera'),
+  AUTH_ROLES_CLAIM: z
+    .string()
+    .regex(/^[\w-]+(\.[\w-]+)*$/, 'must be a claim name or a dot path')
+    .default('roles'),
+  AUTH_ACCESS_TTL: duration.pipe(z.number().min(10_000, 'must be at least 10s')).default(15 * 60_000),
+  AUTH_REFRESH_TTL: duration.pipe(z.number().min(60_000, 'must be at least 1m')).default(30 * 24 * 3_600_000),
+  AUTH_IDENTITY_URL: httpUrl.optional(),
+  AUTH_CLIENT_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, "must be 1–128 letters, digits, '.', ':', '_' or '-'")
+    .optional(),
+  AUTH_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  OPERATOR_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{3,64}$/, "must be 3–64 letters, digits, or '.', '_', '@', '-'")
+    .optional(),
+  OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
 });
 
 export type Config = {
@@ -111,7 +139,25 @@ export type Config = {
   databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyRetentionMs: number;
+  auth: AuthConfig;
 };
+
+/** Who tokens come from and what they are for (ADR 0023). */
+export interface AuthConfig {
+  /** The issuer tokens name; undefined: this server's own URL (the built-in provider). */
+  readonly issuer: string | undefined;
+  /** Verify against this JWKS (an OpenID Connect provider, or the built-in one in another process). */
+  readonly jwksUrl: string | undefined;
+  readonly audience: string;
+  readonly rolesClaim: string;
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+  /** Where the built-in provider runs when it is another process: modules open accounts there. */
+  readonly identityUrl: string | undefined;
+  /** This process's own client credential, for calling the identity provider and other modules. */
+  readonly client: { readonly id: string; readonly secret: string } | undefined;
+  readonly operator: { readonly username?: string; readonly password?: string };
+}
 
 export const DEFAULT_RPC_PORT = 8085;
 
@@ -175,5 +221,22 @@ export function loadConfig(
     httpBodyLimit: c.HTTP_BODY_LIMIT,
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
+    auth: {
+      issuer: c.AUTH_ISSUER,
+      jwksUrl: c.AUTH_JWKS_URL,
+      audience: c.AUTH_AUDIENCE,
+      rolesClaim: c.AUTH_ROLES_CLAIM,
+      accessTtlSeconds: Math.round(c.AUTH_ACCESS_TTL / 1000),
+      refreshTtlSeconds: Math.round(c.AUTH_REFRESH_TTL / 1000),
+      identityUrl: c.AUTH_IDENTITY_URL,
+      client:
+        c.AUTH_CLIENT_ID && c.AUTH_CLIENT_SECRET
+          ? { id: c.AUTH_CLIENT_ID, secret: c.AUTH_CLIENT_SECRET }
+          : undefined,
+      operator: {
+        ...(c.OPERATOR_USERNAME && { username: c.OPERATOR_USERNAME }),
+        ...(c.OPERATOR_PASSWORD && { password: c.OPERATOR_PASSWORD }),
+      },
+    },
   };
 }

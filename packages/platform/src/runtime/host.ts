@@ -1,4 +1,19 @@
+import { failedPrecondition } from '../ddd/index.js';
 import { createHttpServer, type HttpServer, idempotencyMigrations } from '../http/index.js';
+import {
+  clientCredentialToken,
+  createTokenVerifier,
+  IDENTITY_TAG,
+  type IdentityAccounts,
+  type IdentityProvider,
+  identityMigrations,
+  openIdentityProvider,
+  registerIdentityRoutes,
+  remoteAccounts,
+  SERVICE_ROLE,
+  TOKEN_PATH,
+  type TokenVerifier,
+} from '../identity/index.js';
 import { asyncApiDocument } from '../messaging/asyncapi.js';
 import type { Broker } from '../messaging/index.js';
 import { createLogger, type Logger } from '../observability/index.js';
@@ -19,6 +34,8 @@ export interface Host {
   readonly url: string;
   /** The RPC server's address (h2c), e.g. http://127.0.0.1:8085; undefined when no module offers a service. */
   readonly rpcUrl: string | undefined;
+  /** The built-in identity provider when it runs in this process (it does unless AUTH_JWKS_URL is set). */
+  readonly identity: IdentityProvider | undefined;
   stop(): Promise<void>;
 }
 
@@ -42,6 +59,8 @@ export interface HostOptions {
   logger?: Logger;
   /** A database opened by the caller (tests); otherwise opened from the config and closed on stop. */
   db?: SqlClient;
+  /** False: no first operator is made (tests act through tokens the provider issues them). Default true. */
+  bootstrapOperator?: boolean;
 }
 
 /** Runs any set of modules in one process: one database client, one HTTP server, ordered shutdown. */
@@ -72,11 +91,45 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'database opened',
   );
 
+  const builtInProvider = config.auth.jwksUrl === undefined;
+  if (!builtInProvider && config.auth.issuer === undefined) {
+    throw new ConfigError(['AUTH_ISSUER must be set with AUTH_JWKS_URL: tokens are checked against both']);
+  }
   await migrate(
     db,
-    [brokerMigrations(config), idempotencyMigrations(), ...allModules.flatMap((module) => module.migrations)],
+    [
+      brokerMigrations(config),
+      idempotencyMigrations(),
+      ...(builtInProvider ? [identityMigrations()] : []),
+      ...allModules.flatMap((module) => module.migrations),
+    ],
     (line) => logger.info(line),
   );
+  // The issuer is this server's URL unless configured: known once it listens, before any token is asked for.
+  let url = '';
+  const issuer = () => config.auth.issuer ?? url;
+  const identity = builtInProvider
+    ? await openIdentityProvider({
+        db,
+        issuer,
+        audience: config.auth.audience,
+        accessTtlSeconds: config.auth.accessTtlSeconds,
+        refreshTtlSeconds: config.auth.refreshTtlSeconds,
+        logger: logger.child({ component: 'identity' }),
+      })
+    : undefined;
+  const verifier: TokenVerifier =
+    identity?.verifier ??
+    createTokenVerifier({
+      issuer,
+      audience: config.auth.audience,
+      keys: new URL(config.auth.jwksUrl as string),
+      rolesClaim: config.auth.rolesClaim,
+    });
+  if (identity && config.auth.client) {
+    await identity.registerClient(config.auth.client.id, config.auth.client.secret, [SERVICE_ROLE]);
+  }
+  const accounts = identityAccounts(config, identity);
   // NATS JetStream when configured, else the embedded broker in the same database (ADR 0008).
   const onError = (error: unknown, context: object) =>
     logger.error({ err: error, ...context }, 'message handling failed');
@@ -93,24 +146,33 @@ export async function startHost(options: HostOptions): Promise<Host> {
     description: options.description,
     landingPage: options.landingPage,
     bodyLimit: config.httpBodyLimit,
-    // Every mutating route accepts an Idempotency-Key (ADR 0010).
-    idempotency: { db, retentionMs: config.idempotencyRetentionMs },
+    // Every mutating route accepts an Idempotency-Key (ADR 0010), each caller's keys their own.
+    idempotency: {
+      db,
+      retentionMs: config.idempotencyRetentionMs,
+      scope: (request) => request.principal?.subject ?? 'anonymous',
+    },
+    authentication: { verifier },
     readiness: {
       database: async () => (await db.query('SELECT 1 AS ok')).rows.length === 1,
     },
     tags: [
       ...allModules.map((module) => ({ name: module.name, description: module.description })),
       ADMIN_TAG,
+      ...(builtInProvider ? [IDENTITY_TAG] : []),
     ],
   });
   registerAdminRoutes(http, broker);
+  if (identity) {
+    await registerIdentityRoutes(http, identity, issuer().startsWith('https:'));
+  }
 
   const asyncApi = asyncApiDocument(
     { title: options.name, version: options.version, description: options.description },
     allModules.flatMap((module) => module.publishes ?? []),
     allModules.map((module) => ({ module: module.name, channels: module.receives ?? [] })),
   );
-  http.get('/asyncapi.json', { schema: { hide: true } }, () => asyncApi);
+  http.get('/asyncapi.json', { schema: { hide: true }, config: { audience: 'anyone' } }, () => asyncApi);
 
   const rpc = createRpcServer({ logger: logger.child({ component: 'rpc' }) });
   const running: Array<{ name: string; module: RunningModule }> = [];
@@ -126,6 +188,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           logger: logger.child({ module: module.name }),
           services,
           rpcServices: config.rpcServices,
+          identity: accounts,
         };
         running.push({ name: module.name, module: await module.start(context) });
         logger.info({ module: module.name }, 'module started');
@@ -150,6 +213,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return stopping;
   };
 
+  // Before the server answers, so that whoever waits for it to be ready finds the operator made.
+  if (identity && options.bootstrapOperator !== false) {
+    await identity.ensureOperator(config.auth.operator, (line) => process.stdout.write(`${line}\n`));
+  }
   try {
     await http.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -159,7 +226,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${port}`;
+  url = `http://${shownHost}:${port}`;
   const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let rpcUrl: string | undefined;
   if (rpc.hasServices()) {
@@ -175,7 +242,34 @@ export async function startHost(options: HostOptions): Promise<Host> {
       throw portError(error, 'RPC_PORT', rpcPortOf(config));
     }
   }
-  return { http, db, broker, logger, url, rpcUrl, stop };
+  return { http, db, broker, logger, url, rpcUrl, identity, stop };
+}
+
+/**
+ * Where modules open accounts: the built-in provider here, or the one AUTH_IDENTITY_URL names (with this
+ * process's client credential); with an external OpenID Connect provider, people register there.
+ */
+function identityAccounts(config: Config, identity: IdentityProvider | undefined): IdentityAccounts {
+  if (identity) return identity.accounts;
+  const { identityUrl, client } = config.auth;
+  if (identityUrl && client) {
+    return remoteAccounts({
+      identityUrl,
+      token: clientCredentialToken({
+        tokenUrl: `${identityUrl.replace(/\/+$/, '')}${TOKEN_PATH}`,
+        clientId: client.id,
+        clientSecret: client.secret,
+      }),
+    });
+  }
+  return {
+    register: async () => {
+      throw failedPrecondition(
+        'accounts_elsewhere',
+        'accounts are opened at the identity provider this system trusts, not here',
+      );
+    },
+  };
 }
 
 /** Stops a host (or the gateway, a companion) on SIGINT/SIGTERM, within the configured time, then exits. */

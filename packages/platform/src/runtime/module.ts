@@ -1,4 +1,5 @@
 import type { HttpServer } from '../http/index.js';
+import type { IdentityAccounts } from '../identity/index.js';
 import type { Broker, ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
 import type { RpcRegistrar } from '../rpc/index.js';
@@ -30,6 +31,8 @@ export interface ModuleContext {
    * a consumer calls a service there when no module of this process provides it.
    */
   rpcServices: ReadonlyMap<string, string>;
+  /** Where the module opens accounts for the people it knows (Customers for customers). */
+  identity: IdentityAccounts;
 }
 
 /** A bounded context as the host sees it: its schema's migrations and a composition root. */

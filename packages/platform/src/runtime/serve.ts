@@ -1,6 +1,6 @@
 import { createLogger } from '../observability/index.js';
 import { type Application, type RunningCompanion, selectApplications, selectModules } from './application.js';
-import { type Config, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { collectProblems, exitOnConfigError, loadEnvFile, orExit } from './entry-config.js';
 import { type Host, type MountedApplication, startHost, stopOnSignals } from './host.js';
 import { landingPage } from './landing.js';
@@ -65,6 +65,33 @@ export function processTitle(mounted: readonly MountedApplication[]) {
       .map(({ application }) => `${application.title}: ${application.description}`)
       .join('\n\n'),
   };
+}
+
+/**
+ * The built-in identity provider alone (`identity`): the distributed topology's one provider, whose JWKS every
+ * module process checks tokens against and where Customers opens accounts (ADR 0023).
+ */
+export async function serveIdentity(applications: readonly Application[]): Promise<Host> {
+  loadEnvFile();
+  const config = orExit(() => {
+    const loaded = loadConfig(process.env);
+    if (loaded.auth.jwksUrl) {
+      throw new ConfigError([
+        'AUTH_JWKS_URL is set: the identity provider is elsewhere, not in this process',
+      ]);
+    }
+    return loaded;
+  });
+  const host = await startHost({
+    name: 'Identity',
+    version: applications[0]?.version ?? '0.0.0',
+    description: 'The built-in identity provider: OpenID Connect discovery, tokens, revocation, web sessions',
+    applications: [],
+    config,
+  }).catch(exitOnConfigError);
+  stopOnSignals(host, config.shutdownTimeoutMs);
+  process.stdout.write(`The identity provider is running at ${host.url}\n`);
+  return host;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidArgument, notFound } from '../ddd/index.js';
 import { type HttpServer, problemResponse } from '../http/index.js';
+import { operators } from '../identity/audience.js';
 import { MAX_SAGA_PAGE, type SagaInspection } from './inspection.js';
 
 const tags = ['admin'];
@@ -52,12 +53,13 @@ const iso = <T extends { startedAt: Date; updatedAt: Date }>(value: T) => ({
 
 /**
  * Operators' view of sagas and process managers: list them (newest first) and inspect one with its
- * history. NO AUTHENTICATION, as every /admin route: keep the port private.
+ * history. Operators only.
  */
 export function registerSagaAdminRoutes(http: HttpServer, inspection: SagaInspection) {
   http.get(
     '/admin/sagas',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'listSagas',
@@ -84,6 +86,7 @@ export function registerSagaAdminRoutes(http: HttpServer, inspection: SagaInspec
   http.get(
     '/admin/sagas/:saga/:id',
     {
+      config: { audience: operators },
       schema: {
         tags,
         operationId: 'getSaga',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPERATOR_ROLE, type TokenSubject } from '../identity/index.js';
 import { type Host, loadConfig, type Module, startHost } from '../runtime/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { TestDatabase } from './databases.js';
@@ -14,12 +15,39 @@ export interface Answer {
   json<T = unknown>(): T;
 }
 
-export interface TestHost {
-  readonly host: Host;
-  readonly db: SqlClient;
+/** Calls to the host's routes as one caller. */
+export interface Caller {
   call(method: Method, url: string, body?: unknown): Promise<Answer>;
   /** Sends `payload` as it is, declared as JSON (for malformed and oversized bodies). */
   raw(method: Method, url: string, payload: string, contentType?: string): Promise<Answer>;
+}
+
+/** Who a test acts as: anyone with no credential, or a principal the host's provider issues a token for. */
+export type Acting = 'anonymous' | TokenSubject;
+
+/** The superuser tests act as unless they say otherwise (every route admits it). */
+export const TEST_OPERATOR: TokenSubject = {
+  subject: 'operator:test',
+  roles: [OPERATOR_ROLE],
+  username: 'operator',
+};
+
+/** The Authorization header of a token the host's built-in provider issues for `who` (the operator by default). */
+export async function authorizationFor(
+  host: Pick<Host, 'identity'>,
+  who: TokenSubject = TEST_OPERATOR,
+): Promise<{ authorization: string }> {
+  if (!host.identity) throw new Error('the host has no identity provider to issue tokens');
+  return { authorization: `Bearer ${(await host.identity.issue(who)).access_token}` };
+}
+
+export interface TestHost extends Caller {
+  readonly host: Host;
+  readonly db: SqlClient;
+  /** The same calls as someone else: a customer (`{ subject: customerId, roles: ['customer'] }`), a role. */
+  as(who: Acting): Caller;
+  /** A bearer token for `who`, for calls made another way (fetch, RPC metadata). */
+  tokenFor(who: TokenSubject): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,6 +71,7 @@ export async function startTestHost(
     version: 'test',
     modules,
     db: opened.db,
+    bootstrapOperator: false,
     config: {
       ...loadConfig({}),
       port: 0,
@@ -53,13 +82,38 @@ export async function startTestHost(
       ...nats,
     },
   });
+  const tokenFor = async (who: TokenSubject) =>
+    (await authorizationFor(host, who)).authorization.slice('Bearer '.length);
+  const callerAs = (who: Acting): Caller => {
+    // One token per caller, issued on first use.
+    const token = who === 'anonymous' ? undefined : tokenFor(who);
+    token?.catch(() => undefined); // a failure is reported by the call that awaits it
+    const headers = async (): Promise<Record<string, string>> =>
+      token ? { authorization: `Bearer ${await token}` } : {};
+    return {
+      call: async (method, url, body) =>
+        host.http.inject({
+          method,
+          url,
+          headers: await headers(),
+          ...(body === undefined ? {} : { payload: body as object }),
+        }),
+      raw: async (method, url, payload, contentType = 'application/json') =>
+        host.http.inject({
+          method,
+          url,
+          payload,
+          headers: { ...(await headers()), 'content-type': contentType },
+        }),
+    };
+  };
+  const operator = callerAs(TEST_OPERATOR);
   return {
     host,
     db: opened.db,
-    call: (method, url, body) =>
-      host.http.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) }),
-    raw: (method, url, payload, contentType = 'application/json') =>
-      host.http.inject({ method, url, payload, headers: { 'content-type': contentType } }),
+    ...operator,
+    as: callerAs,
+    tokenFor,
     async close() {
       await host.stop();
       if (nats.natsStream) await deleteTestStream(nats.natsStream);

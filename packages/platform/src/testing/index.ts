@@ -12,7 +12,9 @@ export { brokerConformance } from './broker-conformance.js';
 export type { OpenedTestDatabase, TestDatabase } from './databases.js';
 export { pgliteTestDatabase, postgresTestDatabase, testDatabases, testServerUrl } from './databases.js';
 export type {
+  Acting,
   Answer,
+  Caller,
   DocumentedOperation,
   Method,
   ProblemExpectation,
@@ -20,11 +22,13 @@ export type {
   TestHost,
 } from './http.js';
 export {
+  authorizationFor,
   describeBadRequests,
   expectDocumentedRoutes,
   expectProblem,
   startTestHost,
   TEST_BODY_LIMIT,
+  TEST_OPERATOR,
   unknownId,
 } from './http.js';
 export type { TestBrokerKind } from './nats.js';

@@ -1,6 +1,12 @@
 import { stateStored, type UnitOfWork } from '@tessera/platform/ddd';
+import { customersRoles } from '../contract/roles.js';
 import * as Customer from '../domain/customer.js';
-import type { CustomerRepository, DomainEventPublisher, IntegrationOutbox } from './ports.js';
+import type {
+  CustomerRepository,
+  DomainEventPublisher,
+  IdentityAccounts,
+  IntegrationOutbox,
+} from './ports.js';
 
 export interface CustomersCommandDependencies {
   readonly db: UnitOfWork;
@@ -9,10 +15,19 @@ export interface CustomersCommandDependencies {
   readonly outbox: IntegrationOutbox;
   /** Ids of new customers (UUID v4). */
   readonly newId: () => string;
+  /** Where a customer who registers with a username and password gets the account they log in with. */
+  readonly accounts: IdentityAccounts;
+}
+
+/** What a customer logs in with; the id of their tokens is their customer id. */
+export interface Login {
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface CustomersCommands {
-  registerCustomer(input: { name: string; smsNumber: string }): Promise<{ id: string }>;
+  /** With a login, the customer's account is opened in the same unit of work: a taken username registers nothing. */
+  registerCustomer(input: { name: string; smsNumber: string; login?: Login }): Promise<{ id: string }>;
   enableCustomer(input: { id: string }): Promise<void>;
   disableCustomer(input: { id: string }): Promise<void>;
   changeSmsNumber(input: { id: string; smsNumber: string }): Promise<void>;
@@ -34,6 +49,7 @@ export function createCustomersCommands({
   events,
   outbox,
   newId,
+  accounts,
 }: CustomersCommandDependencies): CustomersCommands {
   const { update } = stateStored({
     db,
@@ -47,9 +63,12 @@ export function createCustomersCommands({
   });
 
   return {
-    async registerCustomer(input) {
+    async registerCustomer({ login, ...input }) {
       const id = newId();
-      await update(id, (state) => Customer.register(state, input));
+      await db.transaction(async () => {
+        await update(id, (state) => Customer.register(state, input));
+        if (login) await accounts.register({ subject: id, ...login, roles: [customersRoles.customer.name] });
+      });
       return { id };
     },
 

@@ -1,4 +1,7 @@
 import type { StateRepository } from '@tessera/platform/ddd';
+
+export type { IdentityAccounts } from '@tessera/platform/identity';
+
 import type * as Customer from '../domain/customer.js';
 
 /**

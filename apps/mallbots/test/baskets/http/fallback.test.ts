@@ -2,6 +2,7 @@ import { createLogger } from '@tessera/platform/observability';
 import { createRpcServer, type RpcServer } from '@tessera/platform/rpc';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import {
+  authorizationFor,
   type OpenedTestDatabase,
   pgliteTestDatabase,
   type TestDatabase,
@@ -68,11 +69,11 @@ describe.each(testDatabases)(
       await api.cached(productId);
       await api.db.query('DELETE FROM baskets.products_cache WHERE id = $1', [productId]);
       const id = await api.startBasket();
-      const addTwice = () =>
+      const addTwice = async () =>
         api.host.http.inject({
           method: 'PUT',
           url: `/api/baskets/${id}/addItem`,
-          headers: { 'idempotency-key': `add-${id}` },
+          headers: { 'idempotency-key': `add-${id}`, ...(await authorizationFor(api.host)) },
           payload: { productId, quantity: 2 },
         });
       // The whole request holds one transaction; with PGlite's single connection an HTTP call back to
@@ -132,8 +133,9 @@ async function startBasketsAlone(backend: TestDatabase, rpcServices: ReadonlyMap
       rpcServices,
     },
   });
+  const headers = await authorizationFor(host);
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-    host.http.inject({ method, url, ...(payload ? { payload } : {}) });
+    host.http.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   return {
     call,
     async startBasket() {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SUCCESS_REPLY } from '@tessera/platform/messaging';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import {
+  authorizationFor,
   deleteTestStream,
   type OpenedTestDatabase,
   testNatsUrl,
@@ -79,7 +80,11 @@ describe.each(testSetups)(
       const reply = await recorder.replyTo(sent.id);
       expect(reply.type, JSON.stringify(reply.data)).toBe(SUCCESS_REPLY);
       const id = (reply.data as { result: { id: string } }).result.id;
-      const response = await depot.http.inject({ method: 'GET', url: `/api/depot/shopping/${id}` });
+      const response = await depot.http.inject({
+        headers: await authorizationFor(depot),
+        method: 'GET',
+        url: `/api/depot/shopping/${id}`,
+      });
       expect(response.json<{ shoppingList: ShoppingListDto }>().shoppingList.stops).toEqual([
         {
           storeId,

@@ -25,8 +25,16 @@ describe('busywork against a running MallBots', () => {
       maxBackoffMs: 200,
       logger: createLogger({ level: 'silent', format: 'json' }),
     });
+    // The load generator logs in as an operator, as it does against `npm start` (OPERATOR_USERNAME...).
+    const login = { username: 'busywork', password: crypto.randomUUID() };
+    await api.host.identity!.accounts.register({
+      subject: 'operator:busywork',
+      roles: ['operator'],
+      ...login,
+    });
     report = await runBusywork({
       url: api.host.url,
+      login,
       clients: 3,
       durationMs: 5_000,
       paceMs: 0,

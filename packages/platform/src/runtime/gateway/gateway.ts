@@ -7,6 +7,10 @@ import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
 import { proxyRequest } from './proxy.js';
 
+/** The name HTTP_SERVICES gives the built-in identity provider's process. */
+export const IDENTITY_SERVICE = 'identity';
+const IDENTITY_PATHS = ['/.well-known/*', '/oauth/*', '/auth/*', '/identity/*'];
+
 export interface GatewayOptions {
   /** Each module's HTTP base URL, by module name (HTTP_SERVICES). */
   services: ServiceAddresses;
@@ -127,6 +131,20 @@ export async function createGateway(options: GatewayOptions) {
     for (const prefix of prefixes) {
       proxied.all(`${prefix}/api/*`, forward(prefix, 'api'));
       proxied.all(`${prefix}/admin/*`, forward(prefix, 'admin'));
+    }
+    // The built-in identity provider's routes (discovery, tokens, web sessions) are its process's, as they are.
+    const identity = services.get(IDENTITY_SERVICE);
+    if (identity) {
+      for (const path of IDENTITY_PATHS) {
+        proxied.all(path, async (request, reply) => {
+          reply.hijack();
+          await proxyRequest(request.raw, reply.raw, {
+            base: identity,
+            path: request.raw.url ?? '/',
+            name: 'identity',
+          });
+        });
+      }
     }
   });
   return app;

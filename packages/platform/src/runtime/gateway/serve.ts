@@ -6,7 +6,7 @@ import { portError, stopOnSignals } from '../host.js';
 import { landingPage } from '../landing.js';
 import { processTitle } from '../serve.js';
 import { parseServiceAddresses } from '../service-addresses.js';
-import { createGateway } from './gateway.js';
+import { createGateway, IDENTITY_SERVICE } from './gateway.js';
 
 /**
  * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT as for
@@ -23,7 +23,9 @@ export async function serveGateway(applications: readonly Application[]): Promis
     };
     if (settings.services.size === 0) throw new ConfigError(['HTTP_SERVICES names no module']);
     const known = new Set(settings.chosen.flatMap((application) => application.modules.map((m) => m.name)));
-    const unknown = [...settings.services.keys()].filter((name) => !known.has(name));
+    const unknown = [...settings.services.keys()].filter(
+      (name) => !known.has(name) && name !== IDENTITY_SERVICE,
+    );
     if (unknown.length > 0) {
       throw new ConfigError(
         unknown.map((name) => `HTTP_SERVICES names ${name}, no module of ${[...known].join(', ')}`),

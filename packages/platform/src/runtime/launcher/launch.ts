@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Application, selectApplications, selectModules } from '../application.js';
@@ -46,12 +47,15 @@ export async function launch(applications: readonly Application[], options: Laun
   const companions = application.companions.filter((companion) => names.includes(companion.beside));
   const portsAt = async (base: number, count: number) =>
     base === 0 ? freePorts(host, count) : portsFrom(base, count);
+  // The identity provider takes the HTTP port after the modules'.
+  const httpPorts = await portsAt(settings.HTTP_PORT_BASE, names.length + 1);
   const ports = {
-    http: await portsAt(settings.HTTP_PORT_BASE, names.length),
+    http: httpPorts.slice(0, names.length),
+    identity: httpPorts[names.length]!,
     rpc: await portsAt(settings.RPC_PORT_BASE, names.length),
     gateway: (await portsAt(settings.PORT, 1))[0]!,
   };
-  const taken = await takenPorts(host, [...ports.http, ...ports.rpc, ports.gateway]);
+  const taken = await takenPorts(host, [...httpPorts, ...ports.rpc, ports.gateway]);
   if (taken.length > 0) {
     process.stderr.write(
       `ports already in use on ${host}: ${taken.join(', ')}\n` +
@@ -64,7 +68,13 @@ export async function launch(applications: readonly Application[], options: Laun
     process.stderr.write(`cannot reach NATS at ${settings.NATS_URL}: ${nats}\n`);
     process.exit(1);
   }
-  const plan = planTopology(application, settings, names, ports);
+  const plan = planTopology(
+    application,
+    settings,
+    names,
+    ports,
+    settings.AUTH_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
+  );
   const logDir = resolve(options.cwd, settings.LOG_DIR);
   mkdirSync(logDir, { recursive: true });
 
@@ -173,13 +183,37 @@ export async function launch(applications: readonly Application[], options: Laun
 
   try {
     say(`creating the databases and roles ${settings.DISTRIBUTED_PREFIX}_<module> (if missing)...`);
-    await provisionDatabases(settings.DATABASE_URL, plan.modules, settings.DISTRIBUTED_DB_PASSWORD);
+    await provisionDatabases(
+      settings.DATABASE_URL,
+      [plan.identity, ...plan.modules],
+      settings.DISTRIBUTED_DB_PASSWORD,
+    );
   } catch (error) {
     process.stderr.write(
       `cannot prepare the databases on ${redacted(settings.DATABASE_URL)}: ${(error as Error).message}\n`,
     );
     process.exit(1);
   }
+
+  say('starting the identity provider...');
+  const identityLog = join(logDir, 'identity.log');
+  const logged = existsSync(identityLog) ? statSync(identityLog).size : 0;
+  const identityUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${plan.identity.httpPort}`;
+  await startAll(moduleNames, [
+    {
+      name: 'identity',
+      args: [options.entry, 'identity'],
+      env: { ...process.env, ...plan.identityEnv() },
+      readiness: `${identityUrl}/readiness`,
+    },
+  ]);
+  // The first start of its database makes an operator and prints the credentials once, in its log.
+  const credentials = readFileSync(identityLog)
+    .subarray(logged)
+    .toString('utf8')
+    .split('\n')
+    .find((line) => line.startsWith("The operator's credentials"));
+  if (credentials) say(credentials);
 
   say(
     `starting ${plan.modules.length} module processes (NATS ${settings.NATS_URL}, stream ${settings.NATS_STREAM})...`,
@@ -225,6 +259,7 @@ export async function launch(applications: readonly Application[], options: Laun
   const rows = [
     ['process', 'HTTP', 'RPC', 'pid', 'log'],
     ['gateway', gatewayUrl, '-', pid('gateway'), log('gateway')],
+    ['identity', identityUrl, '-', pid('identity'), log('identity')],
     ...plan.modules.map((entry) => [
       entry.module,
       plan.httpUrl(entry.module),

@@ -33,6 +33,8 @@ const launcherSchema = (application: Application) =>
     RPC_PORT_BASE: port.default(9101),
     LOG_DIR: z.string().min(1).default('.data/distributed'),
     READY_TIMEOUT: z.coerce.number('must be a number of seconds').positive().default(60),
+    // The modules' shared client credential at the identity provider; the launcher makes one per launch.
+    AUTH_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   });
 
 export type LauncherSettings = z.infer<ReturnType<typeof launcherSchema>>;
@@ -51,14 +53,20 @@ export interface ModuleProcess {
   readonly rpcPort: number;
 }
 
+/** The client id the module processes of a topology call the identity provider and each other as. */
+export const SERVICES_CLIENT_ID = 'services';
+
 export interface Plan {
   readonly modules: readonly ModuleProcess[];
+  /** The built-in identity provider's process: its database and HTTP port (no RPC). */
+  readonly identity: ModuleProcess;
   /** Where the gateway answers (on this machine when it listens on every interface). */
   readonly gatewayUrl: string;
   httpUrl(module: string): string;
   rpcUrl(module: string): string;
   /** The environment a module process gets on top of the launcher's own. */
   moduleEnv(process: ModuleProcess): NodeJS.ProcessEnv;
+  identityEnv(): NodeJS.ProcessEnv;
   gatewayEnv(): NodeJS.ProcessEnv;
 }
 
@@ -70,23 +78,22 @@ export function planTopology(
   application: Application,
   settings: LauncherSettings,
   moduleNames: readonly string[],
-  ports: { http: readonly number[]; rpc: readonly number[]; gateway: number },
+  ports: { http: readonly number[]; rpc: readonly number[]; gateway: number; identity: number },
+  serviceSecret: string,
 ): Plan {
   const admin = new URL(settings.DATABASE_URL);
-  const modules = moduleNames.map((module, index): ModuleProcess => {
+  const processOf = (module: string, httpPort: number, rpcPort: number): ModuleProcess => {
     const database = `${settings.DISTRIBUTED_PREFIX}_${module}`;
     const url = new URL(admin);
     url.username = database;
     url.password = settings.DISTRIBUTED_DB_PASSWORD ?? '';
     url.pathname = `/${database}`;
-    return {
-      module,
-      database,
-      databaseUrl: url.toString(),
-      httpPort: ports.http[index] as number,
-      rpcPort: ports.rpc[index] as number,
-    };
-  });
+    return { module, database, databaseUrl: url.toString(), httpPort, rpcPort };
+  };
+  const modules = moduleNames.map((module, index) =>
+    processOf(module, ports.http[index] as number, ports.rpc[index] as number),
+  );
+  const identity = processOf('identity', ports.identity, 0);
   const shown = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
   const byName = new Map(modules.map((entry) => [entry.module, entry]));
   const entry = (module: string) => {
@@ -96,7 +103,18 @@ export function planTopology(
   };
   const httpUrl = (module: string) => `http://${shown}:${entry(module).httpPort}`;
   const rpcUrl = (module: string) => `http://${shown}:${entry(module).rpcPort}`;
-  const httpServices = formatServiceAddresses(modules.map(({ module }) => [module, httpUrl(module)]));
+  const identityUrl = `http://${shown}:${identity.httpPort}`;
+  const gatewayUrl = `http://${shown}:${ports.gateway}`;
+  const httpServices = formatServiceAddresses([
+    ...modules.map(({ module }): [string, string] => [module, httpUrl(module)]),
+    ['identity', identityUrl],
+  ]);
+  // Tokens name the gateway, the public face; every process checks them against the provider's keys.
+  const credentials = {
+    AUTH_ISSUER: gatewayUrl,
+    AUTH_CLIENT_ID: SERVICES_CLIENT_ID,
+    AUTH_CLIENT_SECRET: serviceSecret,
+  };
   const rpcServices = formatServiceAddresses(
     modules
       .filter(({ module }) => application.rpcProviders.includes(module))
@@ -104,7 +122,8 @@ export function planTopology(
   );
   return {
     modules,
-    gatewayUrl: `http://${shown}:${ports.gateway}`,
+    identity,
+    gatewayUrl,
     httpUrl,
     rpcUrl,
     moduleEnv: (process) => ({
@@ -124,6 +143,20 @@ export function planTopology(
       // Every module process shares one server (100 connections by default) with whatever else runs on it.
       DATABASE_POOL_SIZE: '6',
       LOG_FORMAT: 'json',
+      ...credentials,
+      AUTH_JWKS_URL: `${identityUrl}/.well-known/jwks.json`,
+      AUTH_IDENTITY_URL: identityUrl,
+    }),
+    identityEnv: () => ({
+      DATABASE_URL: identity.databaseUrl,
+      DATA_DIR: '',
+      // It sends no messages: the embedded broker in its own database is enough.
+      NATS_URL: '',
+      HOST: settings.HOST,
+      PORT: String(identity.httpPort),
+      DATABASE_POOL_SIZE: '4',
+      LOG_FORMAT: 'json',
+      ...credentials,
     }),
     gatewayEnv: () => ({
       HOST: settings.HOST,

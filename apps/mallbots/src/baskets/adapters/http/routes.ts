@@ -1,6 +1,14 @@
-import { errorHandler, type HttpServer, problem, restRoutes, sendProblem } from '@tessera/platform/http';
+import {
+  errorHandler,
+  type HttpServer,
+  ownerFrom,
+  problem,
+  restRoutes,
+  sendProblem,
+} from '@tessera/platform/http';
 import type { FastifyError } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { customersRoles } from '../../../customers/contract/roles.js';
 import type { BasketsCommands } from '../../application/commands.js';
 import { StoresUnavailableError } from '../../application/ports.js';
 import type { BasketsQueries } from '../../application/queries.js';
@@ -37,7 +45,16 @@ export function registerBasketsRoutes(
     });
 
     const rest = restRoutes(scope, { tags, problems });
+    // A customer starts baskets for themselves and works only on their own.
+    const { customer } = customersRoles;
+    const theirs = {
+      roles: [customer],
+      owner: ownerFrom(
+        async (request: { params: { id: string } }) => (await queries.getBasket(request.params)).customerId,
+      ),
+    };
     rest.post('/api/baskets', 'startBasket', {
+      audience: { roles: [customer], owner: async (request) => request.body.customerId },
       summary: 'Start a basket for a customer',
       body: startBasketBody,
       created: 'Started',
@@ -45,6 +62,7 @@ export function registerBasketsRoutes(
     });
 
     rest.get('/api/baskets/:id', 'getBasket', {
+      audience: theirs,
       summary: 'Get a basket: its items, status and total',
       params: idParams,
       ok: basketResponse,
@@ -52,6 +70,7 @@ export function registerBasketsRoutes(
     });
 
     rest.put('/api/baskets/:id/addItem', 'addItem', {
+      audience: theirs,
       summary: 'Add a quantity of a product to an open basket',
       params: idParams,
       body: itemBody,
@@ -61,6 +80,7 @@ export function registerBasketsRoutes(
     });
 
     rest.put('/api/baskets/:id/removeItem', 'removeItem', {
+      audience: theirs,
       summary: 'Take a quantity of a product out of an open basket (all of it, at most)',
       params: idParams,
       body: itemBody,
@@ -69,6 +89,7 @@ export function registerBasketsRoutes(
     });
 
     rest.put('/api/baskets/:id/checkout', 'checkoutBasket', {
+      audience: theirs,
       summary: 'Check out an open basket with an authorized payment',
       params: idParams,
       body: checkoutBody,
@@ -77,6 +98,7 @@ export function registerBasketsRoutes(
     });
 
     rest.delete('/api/baskets/:id', 'cancelBasket', {
+      audience: theirs,
       summary: 'Cancel an open basket',
       params: idParams,
       noContent: 'The basket is canceled and emptied',

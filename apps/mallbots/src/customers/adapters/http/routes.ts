@@ -1,6 +1,9 @@
+import { invalidArgument } from '@tessera/platform/ddd';
 import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { operators } from '@tessera/platform/identity';
 import type { CustomersCommands } from '../../application/commands.js';
 import type { CustomersQueries } from '../../application/queries.js';
+import { customersRoles } from '../../contract/roles.js';
 import {
   changeSmsBody,
   customerResponse,
@@ -11,20 +14,41 @@ import {
   toCustomerDto,
 } from './schemas.js';
 
-/** Every REST route of Customers under /api/customers. Authorization is a command only (the saga's). */
+/** A customer's own record: the id asked for is theirs. */
+const theCustomer = {
+  roles: [customersRoles.customer],
+  owner: async (request: { params: { id: string } }) => request.params.id,
+};
+
+/**
+ * Every REST route of Customers under /api/customers. Anyone registers (with a login); the customer sees and
+ * changes their own record; operators enable and disable. Authorization is a command only (the saga's).
+ */
 export function registerCustomersRoutes(
   http: HttpServer,
   { commands, queries }: { commands: CustomersCommands; queries: CustomersQueries },
 ) {
   const rest = restRoutes(http, { tags, problems });
   rest.post('/api/customers', 'registerCustomer', {
-    summary: 'Register a customer',
+    audience: 'anyone',
+    summary: 'Register a customer: with a username and password, they then get tokens at the token endpoint',
+    description:
+      'Anyone may register, giving a username and a password to log in with. Staff registering a customer ' +
+      'at a desk may leave both out: the customer then has no login.',
     body: newCustomerBody,
     created: 'Registered',
-    handler: (request) => commands.registerCustomer(request.body),
+    handler: ({ body: { username, password, ...customer }, principal }) => {
+      const login = username !== undefined && password !== undefined ? { username, password } : undefined;
+      if (!login && (principal === undefined || username !== undefined || password !== undefined)) {
+        const missing = username === undefined ? 'username' : 'password';
+        throw invalidArgument('login_required', `a registration gives a username and a password`, missing);
+      }
+      return commands.registerCustomer({ ...customer, ...(login && { login }) });
+    },
   });
 
   rest.get('/api/customers/:id', 'getCustomer', {
+    audience: theCustomer,
     summary: 'Get a customer',
     params: idParams,
     ok: customerResponse,
@@ -32,6 +56,7 @@ export function registerCustomersRoutes(
   });
 
   rest.put('/api/customers/:id/enable', 'enableCustomer', {
+    audience: operators,
     summary: 'Let a customer order again',
     params: idParams,
     noContent: 'The customer is enabled',
@@ -39,6 +64,7 @@ export function registerCustomersRoutes(
   });
 
   rest.put('/api/customers/:id/disable', 'disableCustomer', {
+    audience: operators,
     summary: 'Stop a customer ordering',
     params: idParams,
     noContent: 'The customer is disabled',
@@ -46,6 +72,7 @@ export function registerCustomersRoutes(
   });
 
   rest.put('/api/customers/:id/change-sms', 'changeSmsNumber', {
+    audience: theCustomer,
     summary: "Change a customer's SMS number",
     params: idParams,
     body: changeSmsBody,

@@ -13,7 +13,16 @@ const smsNumber = z
   .max(32)
   .describe('E.164-like: an optional +, then 7 to 15 digits; spaces and dashes are allowed and dropped');
 
-export const newCustomerBody = z.strictObject({ name, smsNumber });
+/** A username and password make the customer an account to log in with (anyone registering gives them). */
+export const newCustomerBody = z.strictObject({
+  name,
+  smsNumber,
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{3,64}$/, "3 to 64 letters, digits, or '.', '_', '@', '-'")
+    .optional(),
+  password: z.string().min(8).max(256).optional(),
+});
 export const changeSmsBody = z.strictObject({ smsNumber });
 
 export const customerResponse = z.object({

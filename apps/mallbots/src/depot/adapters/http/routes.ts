@@ -1,6 +1,7 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
 import type { DepotCommands } from '../../application/commands.js';
 import type { DepotQueries } from '../../application/queries.js';
+import { depotRoles } from '../../contract/roles.js';
 import {
   assignBody,
   botIdParams,
@@ -30,7 +31,11 @@ export function registerDepotRoutes(
   }: { commands: Pick<DepotCommands, 'assignShoppingList' | 'completeShoppingList'>; queries: DepotQueries },
 ) {
   const rest = restRoutes(http, { tags, problems });
+  const { depotStaff, robot } = depotRoles;
+  // Robots see the depot's lists and bots (they pick the next list from them) but act only as themselves.
+  const depot = { roles: [depotStaff, robot], owner: 'listed by the handler' } as const;
   rest.get('/api/depot/shopping', 'listShoppingLists', {
+    audience: depot,
     summary: 'List shopping lists in a status, oldest first (the next one for a bot is the first available)',
     querystring: listQuery,
     ok: shoppingListsResponse,
@@ -40,6 +45,7 @@ export function registerDepotRoutes(
   });
 
   rest.get('/api/depot/shopping/:id', 'getShoppingList', {
+    audience: depot,
     summary: 'Get a shopping list with its stops, items and status',
     params: idParams,
     ok: shoppingListResponse,
@@ -49,6 +55,7 @@ export function registerDepotRoutes(
   });
 
   rest.put('/api/depot/shopping/:id/assign', 'assignShoppingList', {
+    audience: { roles: [depotStaff, robot], owner: async (request) => request.body.botId },
     summary: 'Assign an available shopping list to a bot (again to the same bot changes nothing)',
     params: idParams,
     body: assignBody,
@@ -57,6 +64,13 @@ export function registerDepotRoutes(
   });
 
   rest.put('/api/depot/shopping/:id/complete', 'completeShoppingList', {
+    audience: {
+      roles: [depotStaff, robot],
+      owner: ownerFrom(
+        async (request: { params: { id: string } }) =>
+          (await queries.getShoppingList(request.params)).assignedBotId ?? '',
+      ),
+    },
     summary: 'Complete an assigned shopping list: its order becomes ready (again changes nothing)',
     params: idParams,
     noContent: 'The list is completed',
@@ -64,12 +78,14 @@ export function registerDepotRoutes(
   });
 
   rest.get('/api/depot/bots', 'listBots', {
+    audience: depot,
     summary: 'List the fleet’s bots with their status and the list each holds',
     ok: botsResponse,
     handler: async () => ({ bots: (await queries.listBots()).map(toBotDto) }),
   });
 
   rest.get('/api/depot/bots/:id', 'getBot', {
+    audience: depot,
     summary: 'Get a bot with its status and the list it holds',
     params: botIdParams,
     ok: botResponse,

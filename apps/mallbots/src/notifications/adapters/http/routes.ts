@@ -1,4 +1,6 @@
 import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { operators } from '@tessera/platform/identity';
+import { customersRoles } from '../../../customers/contract/roles.js';
 import type { Notifications } from '../../application/notifications.js';
 import type { FakeSmsProvider } from '../sms/fake-sms-provider.js';
 import {
@@ -23,6 +25,7 @@ export function registerNotificationsRoutes(
     '/api/notifications/customers/:customerId',
     'getCustomerNotifications',
     {
+      audience: { roles: [customersRoles.customer], owner: async (request) => request.params.customerId },
       summary: "A customer's notifications, newest first (empty for a customer never notified)",
       params: customerParams,
       querystring: historyQuery,
@@ -36,12 +39,10 @@ export function registerNotificationsRoutes(
   );
 }
 
-/**
- * What the fake SMS provider delivered, for operators and tests (there is no phone to look at). NO
- * AUTHENTICATION, as every /admin route: keep the port private.
- */
+/** What the fake SMS provider delivered, for operators and tests (there is no phone to look at). */
 export function registerFakeSmsAdminRoutes(http: HttpServer, provider: FakeSmsProvider) {
   restRoutes(http, { tags: adminTags, problems }).get('/admin/notifications/sms', 'listFakeSmsDeliveries', {
+    audience: operators,
     summary: 'SMS messages the fake provider delivered, newest first, once per idempotency key',
     querystring: deliveriesQuery,
     ok: deliveriesResponse,

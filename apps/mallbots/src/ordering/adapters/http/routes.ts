@@ -1,4 +1,6 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
+import { customersRoles } from '../../../customers/contract/roles.js';
+import { depotRoles } from '../../../depot/contract/roles.js';
 import type { OrderingCommands } from '../../application/commands.js';
 import type { OrderingQueries } from '../../application/queries.js';
 import { idParams, orderResponse, problems, staffCancelBody, tags, toOrderDto } from './schemas.js';
@@ -12,7 +14,12 @@ export function registerOrderingRoutes(
   { commands, queries }: { commands: OrderingCommands; queries: OrderingQueries },
 ) {
   const rest = restRoutes(http, { tags, problems });
+  const { customer } = customersRoles;
+  const ownerOfOrder = ownerFrom(
+    async (request: { params: { id: string } }) => (await queries.getOrder(request.params)).customerId,
+  );
   rest.get('/api/ordering/:id', 'getOrder', {
+    audience: { roles: [customer, depotRoles.depotStaff], owner: ownerOfOrder },
     summary: 'Get an order: its status, items and total',
     params: idParams,
     ok: orderResponse,
@@ -20,6 +27,7 @@ export function registerOrderingRoutes(
   });
 
   rest.delete('/api/ordering/:id', 'cancelOrder', {
+    audience: { roles: [customer], owner: ownerOfOrder },
     summary:
       'The customer cancels an order that is pending or approved (not once it is ready): its shopping list is canceled, its bot recalled, its payment voided',
     params: idParams,
@@ -28,6 +36,7 @@ export function registerOrderingRoutes(
   });
 
   rest.post('/api/ordering/:id/staff-cancel', 'staffCancelOrder', {
+    audience: { roles: [depotRoles.depotStaff] },
     summary:
       'The depot staff cancel an order that is pending, approved or ready (never picked up), with a reason',
     params: idParams,

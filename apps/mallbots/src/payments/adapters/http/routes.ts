@@ -1,4 +1,6 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
+import { customersRoles } from '../../../customers/contract/roles.js';
+import { depotRoles } from '../../../depot/contract/roles.js';
 import type { PaymentsCommands } from '../../application/commands.js';
 import type { PaymentsQueries } from '../../application/queries.js';
 import {
@@ -22,7 +24,14 @@ export function registerPaymentsRoutes(
   { commands, queries }: { commands: PaymentsCommands; queries: PaymentsQueries },
 ) {
   const rest = restRoutes(http, { tags, problems });
+  const { customer } = customersRoles;
+  const ownerOfPayment = async (id: string) => (await queries.getPayment({ id })).customerId;
+  // An invoice is the customer's whose payment it settles.
+  const ownerOfInvoice = ownerFrom(async (request: { params: { id: string } }) =>
+    ownerOfPayment((await queries.getInvoice(request.params)).paymentId),
+  );
   rest.post('/api/payments', 'authorizePayment', {
+    audience: { roles: [customer], owner: async (request) => request.body.customerId },
     summary: "Authorize a payment: the card swipe at the kiosk holds an amount for the customer's order",
     body: authorizeBody,
     created: 'Authorized',
@@ -30,6 +39,10 @@ export function registerPaymentsRoutes(
   });
 
   rest.get('/api/payments/:id', 'getPayment', {
+    audience: {
+      roles: [customer],
+      owner: ownerFrom(async (request: { params: { id: string } }) => ownerOfPayment(request.params.id)),
+    },
     summary: 'Get an authorized payment',
     params: idParams,
     ok: paymentResponse,
@@ -37,6 +50,7 @@ export function registerPaymentsRoutes(
   });
 
   rest.get('/api/payments/invoices/:id', 'getInvoice', {
+    audience: { roles: [customer, depotRoles.depotStaff], owner: ownerOfInvoice },
     summary: "Get an order's invoice (its id is the order's)",
     params: idParams,
     ok: invoiceResponse,
@@ -45,6 +59,7 @@ export function registerPaymentsRoutes(
   });
 
   rest.put('/api/payments/invoices/:id/pay', 'payInvoice', {
+    audience: { roles: [customer, depotRoles.depotStaff], owner: ownerOfInvoice },
     summary: 'Pay a pending invoice at the depot (paying a paid one again changes nothing)',
     params: idParams,
     noContent: 'The invoice is paid',

@@ -1,7 +1,9 @@
 import { toCents } from '@tessera/platform/ddd';
 import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { only } from '@tessera/platform/identity';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
+import { storesRoles } from '../../contract/roles.js';
 import {
   idParams,
   newProductBody,
@@ -15,10 +17,13 @@ import {
   toProductDto,
 } from './schemas.js';
 
-/** The stores' catalogs: add, rebrand, reprice and remove products. */
+const managers = only(storesRoles.storeManager);
+
+/** The stores' catalogs: store managers add, rebrand, reprice and remove products; anyone browses. */
 export function registerProductRoutes(http: HttpServer, commands: StoresCommands, queries: StoresQueries) {
   const rest = restRoutes(http, { tags, problems });
   rest.post('/api/stores/:storeId/products', 'addProduct', {
+    audience: managers,
     summary: "Add a product to a store's catalog",
     params: storeIdParams,
     body: newProductBody,
@@ -29,6 +34,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.get('/api/stores/:storeId/products', 'getCatalog', {
+    audience: 'anyone',
     summary: "List a store's catalog",
     params: storeIdParams,
     ok: productsResponse,
@@ -36,6 +42,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.get('/api/stores/products/:id', 'getProduct', {
+    audience: 'anyone',
     summary: 'Get a product',
     params: idParams,
     ok: productResponse,
@@ -43,6 +50,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.put('/api/stores/products/:id/rebrand', 'rebrandProduct', {
+    audience: managers,
     summary: "Change a product's name and description",
     params: idParams,
     body: rebrandProductBody,
@@ -51,6 +59,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.put('/api/stores/products/:id/increasePrice', 'increaseProductPrice', {
+    audience: managers,
     summary: "Raise a product's price to a new price",
     description: 'The new price must not be lower than the current one; the same price changes nothing.',
     params: idParams,
@@ -61,6 +70,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.put('/api/stores/products/:id/decreasePrice', 'decreaseProductPrice', {
+    audience: managers,
     summary: "Lower a product's price to a new price",
     description: 'The new price must not be higher than the current one; the same price changes nothing.',
     params: idParams,
@@ -71,6 +81,7 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
   });
 
   rest.delete('/api/stores/products/:id', 'removeProduct', {
+    audience: managers,
     summary: "Remove a product from its store's catalog",
     params: idParams,
     noContent: 'The product is no longer in the catalog',

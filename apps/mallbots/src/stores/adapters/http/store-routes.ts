@@ -1,6 +1,8 @@
 import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { only } from '@tessera/platform/identity';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
+import { storesRoles } from '../../contract/roles.js';
 import {
   idParams,
   newStoreBody,
@@ -12,10 +14,13 @@ import {
   toStoreDto,
 } from './schemas.js';
 
-/** The mall's stores: create, rebrand, and toggle their participation in automated shopping. */
+const managers = only(storesRoles.storeManager);
+
+/** The mall's stores: create, rebrand, and toggle their participation in automated shopping. Anyone browses. */
 export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, queries: StoresQueries) {
   const rest = restRoutes(http, { tags, problems });
   rest.post('/api/stores', 'createStore', {
+    audience: managers,
     summary: 'Create a store',
     body: newStoreBody,
     created: 'Created',
@@ -23,18 +28,21 @@ export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, 
   });
 
   rest.get('/api/stores', 'getStores', {
+    audience: 'anyone',
     summary: 'List every store in the mall',
     ok: storesResponse,
     handler: async () => ({ stores: (await queries.getStores()).map(toStoreDto) }),
   });
 
   rest.get('/api/stores/participating', 'getParticipatingStores', {
+    audience: 'anyone',
     summary: 'List the stores taking part in automated shopping',
     ok: storesResponse,
     handler: async () => ({ stores: (await queries.getParticipatingStores()).map(toStoreDto) }),
   });
 
   rest.get('/api/stores/:id', 'getStore', {
+    audience: 'anyone',
     summary: 'Get a store',
     params: idParams,
     ok: storeResponse,
@@ -42,6 +50,7 @@ export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, 
   });
 
   rest.put('/api/stores/:id/participating', 'enableParticipation', {
+    audience: managers,
     summary: 'Let a store take part in automated shopping',
     params: idParams,
     noContent: 'The store now takes part',
@@ -49,6 +58,7 @@ export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, 
   });
 
   rest.delete('/api/stores/:id/participating', 'disableParticipation', {
+    audience: managers,
     summary: 'Stop a store taking part in automated shopping',
     params: idParams,
     noContent: 'The store no longer takes part',
@@ -56,6 +66,7 @@ export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, 
   });
 
   rest.put('/api/stores/:id/rebrand', 'rebrandStore', {
+    audience: managers,
     summary: 'Rename a store',
     params: idParams,
     body: rebrandStoreBody,

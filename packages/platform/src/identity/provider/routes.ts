@@ -1,0 +1,276 @@
+import formBody from '@fastify/formbody';
+import type { FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { HttpServer } from '../../http/server.js';
+import { anyone, only } from '../audience.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../authentication.js';
+import { OPERATOR_ROLE, SERVICE_ROLE } from '../principal.js';
+import { type IdentityProvider, MAX_PASSWORD, type Tokens } from './provider.js';
+
+export const IDENTITY_TAG = {
+  name: 'identity',
+  description:
+    'Identity: OpenID Connect discovery, tokens (password, client credentials, refresh), revocation, web sessions',
+};
+export const TOKEN_PATH = '/oauth/token';
+export const REVOKE_PATH = '/oauth/revoke';
+const REFRESH_COOKIE = 'tessera_refresh';
+
+const text = (max: number) => z.string().min(1).max(max);
+const tokenRequest = z.discriminatedUnion('grant_type', [
+  z.object({
+    grant_type: z.literal('password'),
+    username: text(64),
+    password: text(MAX_PASSWORD),
+    scope: text(512).optional(),
+    client_id: text(128).optional(),
+  }),
+  z.object({
+    grant_type: z.literal('client_credentials'),
+    client_id: text(128).optional(),
+    client_secret: text(256).optional(),
+    scope: text(512).optional(),
+  }),
+  z.object({
+    grant_type: z.literal('refresh_token'),
+    refresh_token: text(256),
+    client_id: text(128).optional(),
+    scope: text(512).optional(),
+  }),
+]);
+const tokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  refresh_token: z.string().optional(),
+});
+const oauthError = z.object({ error: z.string(), error_description: z.string() });
+const loginBody = z.object({ username: text(64), password: text(MAX_PASSWORD) }).strict();
+const sessionAnswer = z.object({ csrfToken: z.string(), expiresIn: z.number().int() });
+
+/**
+ * The built-in provider's routes: OpenID Connect discovery and JWKS, the token endpoint (RFC 6749: password,
+ * client_credentials, refresh_token; form-encoded), revocation (RFC 7009), and the web session routes that set
+ * HttpOnly, SameSite=Strict cookies for the pages.
+ */
+export async function registerIdentityRoutes(
+  http: HttpServer,
+  provider: IdentityProvider,
+  secureCookies: boolean,
+) {
+  const base = () => provider.issuer().replace(/\/+$/, '');
+  http.get(
+    '/.well-known/openid-configuration',
+    {
+      config: { audience: anyone },
+      schema: { tags: [IDENTITY_TAG.name], summary: 'OpenID Connect discovery' },
+    },
+    async () => ({
+      issuer: provider.issuer(),
+      token_endpoint: `${base()}${TOKEN_PATH}`,
+      revocation_endpoint: `${base()}${REVOKE_PATH}`,
+      jwks_uri: `${base()}/.well-known/jwks.json`,
+      grant_types_supported: ['password', 'client_credentials', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['EdDSA'],
+      claims_supported: ['sub', 'roles', 'preferred_username', 'sid'],
+    }),
+  );
+  http.get(
+    '/.well-known/jwks.json',
+    {
+      config: { audience: anyone },
+      schema: { tags: [IDENTITY_TAG.name], summary: 'The keys tokens are signed with' },
+    },
+    async () => provider.jwks(),
+  );
+
+  await http.register(async (scope) => {
+    await scope.register(formBody);
+    const oauth = scope.withTypeProvider<ZodTypeProvider>();
+    oauth.post(
+      TOKEN_PATH,
+      {
+        config: { audience: anyone, idempotency: false },
+        schema: {
+          tags: [IDENTITY_TAG.name],
+          summary: 'Get tokens: password (people), client_credentials (robots, services), refresh_token',
+          consumes: ['application/x-www-form-urlencoded'],
+          body: tokenRequest,
+          response: { 200: tokenResponse, 400: oauthError, 401: oauthError },
+        },
+        // OAuth clients expect RFC 6749's error body, not a problem document, for a bad request too.
+        attachValidation: true,
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        if (request.validationError) {
+          return oauthFailure(reply, 400, 'invalid_request', request.validationError.message);
+        }
+        const body = request.body;
+        if (body.grant_type === 'password') {
+          const tokens = await provider.passwordGrant(body.username, body.password);
+          return tokens
+            ? withoutCsrf(tokens)
+            : oauthFailure(reply, 400, 'invalid_grant', 'the username or password is wrong');
+        }
+        if (body.grant_type === 'refresh_token') {
+          const tokens = await provider.refreshGrant(body.refresh_token);
+          return tokens
+            ? withoutCsrf(tokens)
+            : oauthFailure(reply, 400, 'invalid_grant', 'the refresh token is not good');
+        }
+        const client = clientCredentialOf(request.headers.authorization, body);
+        if (!client) return oauthFailure(reply, 401, 'invalid_client', 'the client credential is missing');
+        const tokens = await provider.clientGrant(client.id, client.secret);
+        return tokens ? tokens : oauthFailure(reply, 401, 'invalid_client', 'the client credential is wrong');
+      },
+    );
+    oauth.post(
+      REVOKE_PATH,
+      {
+        config: { audience: anyone, idempotency: false },
+        schema: {
+          tags: [IDENTITY_TAG.name],
+          summary: 'Revoke a refresh token: its session ends, and so do its access tokens (RFC 7009)',
+          consumes: ['application/x-www-form-urlencoded'],
+          body: z.object({
+            token: text(4096),
+            token_type_hint: text(64).optional(),
+            client_id: text(128).optional(),
+          }),
+        },
+      },
+      async (request, reply) => {
+        await provider.revoke({ refreshToken: request.body.token });
+        // RFC 7009: an unknown token is answered as a revoked one.
+        return reply.status(200).send();
+      },
+    );
+  });
+
+  const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: secureCookies, path: '/' };
+  const startSession = (reply: FastifyReply, tokens: Tokens) =>
+    reply
+      .setCookie(SESSION_COOKIE, tokens.access_token, { ...cookie, maxAge: tokens.expires_in })
+      .setCookie(REFRESH_COOKIE, tokens.refresh_token ?? '', { ...cookie, path: '/auth' })
+      // Pages read it to echo it in a header: it is not HttpOnly, and it is no credential by itself.
+      .setCookie(CSRF_COOKIE, tokens.csrf ?? '', { ...cookie, httpOnly: false })
+      .send({ csrfToken: tokens.csrf ?? '', expiresIn: tokens.expires_in });
+  const endSession = (reply: FastifyReply) =>
+    reply
+      .clearCookie(SESSION_COOKIE, cookie)
+      .clearCookie(REFRESH_COOKIE, { ...cookie, path: '/auth' })
+      .clearCookie(CSRF_COOKIE, { ...cookie, httpOnly: false });
+
+  http.post(
+    '/auth/login',
+    {
+      config: { audience: anyone, idempotency: false },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: 'Log in a web page: sets the session cookies (HttpOnly, SameSite=Strict)',
+        body: loginBody,
+        response: { 200: sessionAnswer },
+      },
+    },
+    async (request, reply) => {
+      const tokens = await provider.passwordGrant(request.body.username, request.body.password, true);
+      if (!tokens) return oauthFailure(reply, 401, 'invalid_grant', 'the username or password is wrong');
+      return startSession(reply, tokens);
+    },
+  );
+  http.post(
+    '/auth/refresh',
+    {
+      config: { audience: anyone, idempotency: false },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: "Renew a web page's session from its refresh cookie",
+        response: { 200: sessionAnswer },
+      },
+    },
+    async (request, reply) => {
+      const refresh = request.cookies[REFRESH_COOKIE];
+      const tokens = refresh ? await provider.refreshGrant(refresh, true) : undefined;
+      if (!tokens)
+        return oauthFailure(endSession(reply), 401, 'invalid_grant', 'the session has ended: log in again');
+      return startSession(reply, tokens);
+    },
+  );
+  http.post(
+    '/auth/logout',
+    {
+      config: { audience: anyone, idempotency: false },
+      schema: { tags: [IDENTITY_TAG.name], summary: "End a web page's session" },
+    },
+    async (request, reply) => {
+      const refresh = request.cookies[REFRESH_COOKIE];
+      if (refresh) await provider.revoke({ refreshToken: refresh });
+      if (request.principal?.session) await provider.revoke({ session: request.principal.session });
+      return endSession(reply).status(204).send();
+    },
+  );
+  http.post(
+    '/identity/accounts',
+    {
+      config: { audience: only({ name: SERVICE_ROLE, description: 'The modules themselves' }) },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: 'Open an account for a person (the module that knows them asks: Customers for customers)',
+        body: z
+          .object({
+            subject: text(128),
+            username: text(64),
+            password: text(MAX_PASSWORD),
+            roles: z.array(text(64)).min(1).max(16),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      if (request.body.roles.includes(OPERATOR_ROLE)) {
+        return oauthFailure(reply, 403, 'forbidden', 'an operator is made by an operator');
+      }
+      await provider.accounts.register(request.body);
+      return reply.status(204).send();
+    },
+  );
+}
+
+const withoutCsrf = ({ csrf: _csrf, ...tokens }: Tokens) => tokens;
+
+function oauthFailure(reply: FastifyReply, status: number, error: string, description: string) {
+  return reply
+    .status(status)
+    .type('application/json')
+    .send({ error, error_description: description, status, detail: description });
+}
+
+/** RFC 6749 §2.3.1: HTTP Basic (preferred) or the body's client_id and client_secret. */
+function clientCredentialOf(
+  authorization: string | undefined,
+  body: { client_id?: string; client_secret?: string },
+): { id: string; secret: string } | undefined {
+  const basic = authorization && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization)?.[1];
+  if (basic) {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    try {
+      if (colon > 0) {
+        return {
+          id: decodeURIComponent(decoded.slice(0, colon)),
+          secret: decodeURIComponent(decoded.slice(colon + 1)),
+        };
+      }
+    } catch {
+      return undefined; // bad percent-encoding: no credential
+    }
+  }
+  return body.client_id && body.client_secret
+    ? { id: body.client_id, secret: body.client_secret }
+    : undefined;
+}
