@@ -13,5 +13,6 @@ export {
 } from './problem.js';
 export type { RestRoutes, RestRoutesOptions, RouteDeclaration, RouteRequest } from './routes.js';
 export { restRoutes } from './routes.js';
+export { installSecurityHeaders } from './security-headers.js';
 export type { HttpServer, HttpServerOptions } from './server.js';
 export { createHttpServer } from './server.js';

@@ -14,6 +14,7 @@ import { childTraceparent, runInTraceContext } from '../observability/trace-cont
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -59,7 +60,8 @@ function withoutUnusedComponents(transform: TransformObject): TransformObject {
 
 /**
  * One HTTP server for all modules: requests validated by zod schemas, which also generate the OpenAPI 3.1
- * document served at `/openapi.json` and browsed with Swagger UI at `/`. Every error is problem+json.
+ * document served at `/openapi.json` and browsed with Swagger UI at `/docs`. Every error is problem+json, and
+ * every answer carries security headers.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = Fastify({
@@ -93,6 +95,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  await installSecurityHeaders(app);
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);

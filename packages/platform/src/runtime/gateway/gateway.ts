@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { problem, sendProblem } from '../../http/index.js';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import { installSecurityHeaders, problem, sendProblem } from '../../http/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
@@ -31,7 +31,11 @@ export async function createGateway(options: GatewayOptions) {
   const prefixOf = (module: string) => options.prefixes?.get(module) ?? '';
   const prefixes = new Set(['', ...[...services.keys()].map(prefixOf)]);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
-  const app = Fastify({ loggerInstance: options.logger, routerOptions: { ignoreTrailingSlash: true } });
+  // Typed as Fastify's own logger, as are the servers the http helpers take.
+  const logger: FastifyBaseLogger = options.logger;
+  const app = Fastify({ loggerInstance: logger, routerOptions: { ignoreTrailingSlash: true } });
+  // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).
+  await installSecurityHeaders(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
