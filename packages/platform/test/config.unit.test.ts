@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
+import { rateLimitOf } from '../src/runtime/config.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded database on port 8080', () => {
@@ -53,6 +54,18 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NATS_ACK_WAIT: '10ms' })).toThrow('NATS_ACK_WAIT must be at least 1s');
     expect(() => loadConfig({ INBOX_RETENTION: '10m' })).toThrow('INBOX_RETENTION must be at least 1h');
     expect(loadConfig({ INBOX_RETENTION: '48h' }).inboxRetentionMs).toBe(48 * 3_600_000);
+  });
+
+  it('limits each client to 1000 requests per 10 s unless told otherwise; 0 is no limit', () => {
+    expect(rateLimitOf(loadConfig({}))).toEqual({ max: 1000, windowMs: 10_000 });
+    expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW: '1m' }))).toEqual({
+      max: 50,
+      windowMs: 60_000,
+    });
+    expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '0' }))).toBe(false);
+    expect(() => loadConfig({ RATE_LIMIT_MAX: '-1' })).toThrow('RATE_LIMIT_MAX');
+    expect(() => loadConfig({ RATE_LIMIT_MAX: 'lots' })).toThrow('RATE_LIMIT_MAX');
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW: '500ms' })).toThrow('RATE_LIMIT_WINDOW must be at least 1s');
   });
 
   it('runs the embedded broker unless NATS_URL is set', () => {

@@ -1,9 +1,48 @@
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { createLogger } from '@tessera/platform/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type GatewayOptions } from '../src/runtime/gateway/gateway.js';
 import { close, upstream } from './support/upstream.js';
 
 type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A request from a chosen loopback address (127.0.0.2, 127.0.0.3…: every 127.x address is this machine), so
+ * that the gateway sees distinct clients.
+ */
+function send(
+  url: string,
+  options: { from?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        localAddress: options.from ?? '127.0.0.1',
+        headers: options.headers,
+        agent: false,
+      },
+      (incoming) => {
+        let body = '';
+        incoming.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        incoming.on('end', () =>
+          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
+}
 
 /** The gateway's abuse protections, in front of a small upstream that has none of its own. */
 describe('the gateway protects the modules behind it', () => {
@@ -42,5 +81,25 @@ describe('the gateway protects the modules behind it', () => {
       await response.arrayBuffer();
     }
     expect(stores.seen.at(-1)?.url).toBe('/api/stores/s-1');
+  });
+
+  it('limits each client address: 429 problem+json with Retry-After, the request not passed on', async () => {
+    const { url } = await gatewayWith({ rateLimit: { max: 2, windowMs: 60 * 60_000 } });
+    for (const from of ['127.0.0.2', '127.0.0.3']) {
+      for (let i = 0; i < 2; i++) {
+        expect((await send(`${url}/api/stores/limited-${from}`, { from })).status).toBe(201);
+      }
+      const over = await send(`${url}/api/stores/over-${from}`, { from });
+      expect(over.status).toBe(429);
+      expect(over.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(over.body)).toMatchObject({ status: 429, code: 'rate_limited' });
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      // Probes are never limited.
+      for (const path of ['/liveness', '/readiness'])
+        expect((await send(`${url}${path}`, { from })).status).toBe(200);
+    }
+    const passed = stores.seen.map((seen) => seen.url);
+    expect(passed.filter((path) => path.startsWith('/api/stores/limited-'))).toHaveLength(4);
+    expect(passed.filter((path) => path.startsWith('/api/stores/over-'))).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export {
   problemSchema,
   sendProblem,
 } from './problem.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { installRateLimit, rateLimitKey } from './rate-limit.js';
 export type { RestRoutes, RestRoutesOptions, RouteDeclaration, RouteRequest } from './routes.js';
 export { restRoutes } from './routes.js';
 export { installSecurityHeaders } from './security-headers.js';

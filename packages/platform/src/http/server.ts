@@ -14,6 +14,7 @@ import { childTraceparent, runInTraceContext } from '../observability/trace-cont
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export type HttpServer = FastifyInstance<
@@ -38,6 +39,8 @@ export interface HttpServerOptions {
   landingPage?: string;
   /** With a database, every mutating route accepts an `Idempotency-Key` (ADR 0010). */
   idempotency?: IdempotencyOptions;
+  /** Requests per window for each caller, else each address; absent or false: no limit. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 type TransformObject = typeof jsonSchemaTransformObject;
@@ -96,12 +99,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     runInTraceContext(context, done);
   });
   await installSecurityHeaders(app);
+  // Before any route, as idempotency below: a route added later is limited too.
+  const limit = options.rateLimit ? await installRateLimit(app, options.rateLimit) : undefined;
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
+  // Unknown paths spend the budget too: a scanner trying path after path is limited like any client.
+  app.setNotFoundHandler(limit ? { preHandler: limit } : {}, (request, reply) =>
     sendProblem(
       reply,
       problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`, { code: 'no_route' }),
@@ -153,11 +159,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  // Scrapers and probes call often from one address: never limited.
+  const unlimited = { schema: { hide: true }, config: { rateLimit: false } } as const;
+  app.get('/metrics', unlimited, async (_request, reply) =>
     reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
   );
-  app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
-  app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/liveness', unlimited, () => ({ status: 'up' }));
+  app.get('/readiness', unlimited, async (_request, reply) => {
     const checks: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(options.readiness ?? {})) {
       checks[name] = await check().catch(() => false);

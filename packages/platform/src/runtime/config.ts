@@ -83,6 +83,10 @@ export const configSchema = z.object({
     .min(1024)
     .max(50 * 1_048_576)
     .default(1_048_576),
+  // Requests each client may make per window: the authenticated caller, else the address (ADR 0023). A ceiling
+  // against one runaway or hostile client, not a quota: kiosks behind one mall's NAT share an address. 0: none.
+  RATE_LIMIT_MAX: z.coerce.number().int('must be a whole number').min(0).default(1000),
+  RATE_LIMIT_WINDOW: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(10_000),
   // At least as long as a client may keep retrying one intent (ADR 0010).
   IDEMPOTENCY_RETENTION: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(24 * 3_600_000),
 });
@@ -107,6 +111,9 @@ export type Config = {
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
   httpBodyLimit: number;
+  /** Requests per window for each caller or address; 0: no limit. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
   /** The most connections to a PostgreSQL server this process holds. */
   databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
@@ -118,6 +125,10 @@ export const DEFAULT_RPC_PORT = 8085;
 /** The port the RPC server takes. */
 export const rpcPortOf = (config: Pick<Config, 'port' | 'rpcPort'>) =>
   config.rpcPort ?? (config.port === 0 ? 0 : DEFAULT_RPC_PORT);
+
+/** The HTTP servers' rate limit, or false when RATE_LIMIT_MAX is 0. */
+export const rateLimitOf = (config: Pick<Config, 'rateLimitMax' | 'rateLimitWindowMs'>) =>
+  config.rateLimitMax > 0 ? { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs } : false;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -173,6 +184,8 @@ export function loadConfig(
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
     httpBodyLimit: c.HTTP_BODY_LIMIT,
+    rateLimitMax: c.RATE_LIMIT_MAX,
+    rateLimitWindowMs: c.RATE_LIMIT_WINDOW,
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
   };

@@ -7,7 +7,7 @@ import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
 import { brokerMigrations, openBroker } from './broker.js';
-import { type Config, ConfigError, rpcPortOf } from './config.js';
+import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
 import type { Module, RunningModule, Services } from './module.js';
 
 export interface Host {
@@ -93,6 +93,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     description: options.description,
     landingPage: options.landingPage,
     bodyLimit: config.httpBodyLimit,
+    rateLimit: rateLimitOf(config),
     // Every mutating route accepts an Idempotency-Key (ADR 0010).
     idempotency: { db, retentionMs: config.idempotencyRetentionMs },
     readiness: {

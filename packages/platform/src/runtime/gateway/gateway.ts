@@ -1,7 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
-import { installSecurityHeaders, problem, sendProblem } from '../../http/index.js';
+import {
+  errorHandler,
+  installRateLimit,
+  installSecurityHeaders,
+  problem,
+  type RateLimitOptions,
+  sendProblem,
+} from '../../http/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
@@ -18,6 +25,8 @@ export interface GatewayOptions {
   landingPage?: string;
   /** How long an upstream's readiness or OpenAPI document may take. */
   probeTimeoutMs?: number;
+  /** Requests per window for each caller, else each client address; absent or false: no limit. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /**
@@ -36,7 +45,10 @@ export async function createGateway(options: GatewayOptions) {
   const app = Fastify({ loggerInstance: logger, routerOptions: { ignoreTrailingSlash: true } });
   // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).
   await installSecurityHeaders(app);
-  app.setNotFoundHandler((request, reply) =>
+  // Here the client's own address is known: behind the gateway, the modules see it only as X-Forwarded-For.
+  const limit = options.rateLimit ? await installRateLimit(app, options.rateLimit) : undefined;
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(limit ? { preHandler: limit } : {}, (request, reply) =>
     sendProblem(
       reply,
       problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`, { code: 'no_route' }),
@@ -85,8 +97,10 @@ export async function createGateway(options: GatewayOptions) {
     landing === undefined ? reply.redirect('/docs') : reply.type('text/html; charset=utf-8').send(landing),
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => mergedDocument());
-  app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
-  app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
+  // Probes call often from one address: never limited.
+  const unlimited = { schema: { hide: true }, config: { rateLimit: false } } as const;
+  app.get('/liveness', unlimited, () => ({ status: 'up' }));
+  app.get('/readiness', unlimited, async (_request, reply) => {
     const checks = Object.fromEntries(
       await Promise.all(
         [...services].map(

@@ -1,6 +1,6 @@
 import { createLogger } from '../../observability/index.js';
 import { type Application, selectApplications } from '../application.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, rateLimitOf } from '../config.js';
 import { exitOnConfigError, loadEnvFile, orExit } from '../entry-config.js';
 import { portError, stopOnSignals } from '../host.js';
 import { landingPage } from '../landing.js';
@@ -9,8 +9,8 @@ import { parseServiceAddresses } from '../service-addresses.js';
 import { createGateway } from './gateway.js';
 
 /**
- * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT as for
- * one process, APPS as for one process, and HTTP_SERVICES, each module's HTTP address
+ * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT,
+ * RATE_LIMIT_MAX, RATE_LIMIT_WINDOW and APPS as for one process, and HTTP_SERVICES, each module's HTTP address
  * (`stores=http://127.0.0.1:8101,...`). Each module's routes keep its application's prefix.
  */
 export async function serveGateway(applications: readonly Application[]): Promise<void> {
@@ -44,6 +44,7 @@ export async function serveGateway(applications: readonly Application[]): Promis
     prefixes,
     logger,
     landingPage: landingPage(mounted),
+    rateLimit: rateLimitOf(config),
     info: { title: title.name, version: title.version, description: title.description },
   });
   const url = await gateway

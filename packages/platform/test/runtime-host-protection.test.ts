@@ -1,0 +1,26 @@
+import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The host's HTTP server takes its abuse protections from the configuration. */
+describe('a host', () => {
+  let api: TestHost;
+
+  beforeAll(async () => {
+    api = await startTestHost(pgliteTestDatabase, [], { rateLimit: { max: 2, windowMs: 60 * 60_000 } });
+  });
+  afterAll(() => api.close());
+
+  it("limits every route it adds, the platform's admin routes included, but its probes", async () => {
+    for (const url of ['/asyncapi.json', '/admin/messaging/dead-letters']) {
+      const remoteAddress = url === '/asyncapi.json' ? '198.51.100.1' : '198.51.100.2';
+      const inject = () => api.host.http.inject({ method: 'GET', url, remoteAddress });
+      expect((await inject()).statusCode, url).toBe(200);
+      expect((await inject()).statusCode, url).toBe(200);
+      const over = await inject();
+      expect(over.statusCode, url).toBe(429);
+      expect(over.json()).toMatchObject({ code: 'rate_limited' });
+      const probe = await api.host.http.inject({ method: 'GET', url: '/readiness', remoteAddress });
+      expect(probe.statusCode).toBe(200);
+    }
+  });
+});
