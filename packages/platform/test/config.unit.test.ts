@@ -68,6 +68,18 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ RATE_LIMIT_WINDOW: '500ms' })).toThrow('RATE_LIMIT_WINDOW must be at least 1s');
   });
 
+  it('believes no proxy unless TRUST_PROXY names them: addresses, CIDR blocks or named ranges', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.20,fd00::/8,uniquelocal' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '192.168.1.20', 'fd00::/8', 'uniquelocal']);
+    for (const bad of ['true', '1', 'gateway', '10.0.0.0/33', '10.0.0.0/8/1', '300.1.1.1', '::1/129']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(
+        `TRUST_PROXY has a bad entry ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
   it('runs the embedded broker unless NATS_URL is set', () => {
     expect(loadConfig({})).toMatchObject({
       natsUrl: undefined,

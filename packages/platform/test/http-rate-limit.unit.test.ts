@@ -114,6 +114,50 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits behind a proxy', () => {
+  const PROXY = '10.0.0.2';
+  const limitedServer = (trustProxy?: readonly string[]) =>
+    createHttpServer({
+      logger: pino({ level: 'silent' }),
+      title: 'Test',
+      version: '1',
+      rateLimit: { max: 1, windowMs: WINDOW_MS },
+      ...(trustProxy ? { trustProxy } : {}),
+    });
+  const through = (app: HttpServer, forwardedFor: string, remoteAddress = PROXY) =>
+    app.inject({
+      method: 'GET',
+      url: '/openapi.json',
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('count each client by the address the believed proxy saw, whatever a client wrote before it', async () => {
+    const app = await limitedServer(['10.0.0.0/8']);
+    try {
+      expect((await through(app, '198.51.100.1')).statusCode).toBe(200);
+      expect((await through(app, '198.51.100.1')).statusCode).toBe(429);
+      expect((await through(app, '198.51.100.2')).statusCode).toBe(200);
+      // A client that writes another's address in front of its own still spends its own budget.
+      expect((await through(app, '198.51.100.3, 198.51.100.2')).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('ignore X-Forwarded-For from anyone not named: a client cannot pick its budget', async () => {
+    for (const app of [await limitedServer(), await limitedServer(['10.0.0.0/8'])]) {
+      try {
+        const direct = '203.0.113.50';
+        expect((await through(app, '198.51.100.1', direct)).statusCode).toBe(200);
+        expect((await through(app, '198.51.100.2', direct)).statusCode).toBe(429);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+});
+
 describe('the rate-limit key', () => {
   const request = (ip: string, principal?: unknown) => ({ ip, principal }) as unknown as FastifyRequest;
 

@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
+import { createHttpServer } from '@tessera/platform/http';
 import { createLogger } from '@tessera/platform/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type GatewayOptions } from '../src/runtime/gateway/gateway.js';
@@ -101,5 +102,59 @@ describe('the gateway protects the modules behind it', () => {
     const passed = stores.seen.map((seen) => seen.url);
     expect(passed.filter((path) => path.startsWith('/api/stores/limited-'))).toHaveLength(4);
     expect(passed.filter((path) => path.startsWith('/api/stores/over-'))).toEqual([]);
+  });
+
+  it('tells the upstream who asked as it saw it, not what the client wrote', async () => {
+    const { url } = await gatewayWith();
+    const forged = {
+      'x-forwarded-for': '198.51.100.66',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'https',
+    };
+    expect((await send(`${url}/api/stores/forged`, { from: '127.0.0.2', headers: forged })).status).toBe(201);
+    expect(stores.seen.at(-1)?.headers).toMatchObject({
+      'x-forwarded-for': '127.0.0.2',
+      'x-forwarded-host': new URL(url).host,
+      'x-forwarded-proto': 'http',
+    });
+  });
+
+  it('believes the X-Forwarded-For of a load balancer it is told to, and limits its clients apart', async () => {
+    const balancer = '127.0.0.4';
+    const { url } = await gatewayWith({
+      trustProxy: [balancer],
+      rateLimit: { max: 1, windowMs: 60 * 60_000 },
+    });
+    const via = (client: string, path: string) =>
+      send(`${url}${path}`, { from: balancer, headers: { 'x-forwarded-for': client } });
+    expect((await via('198.51.100.1', '/api/stores/balanced-1')).status).toBe(201);
+    expect(stores.seen.at(-1)?.headers['x-forwarded-for']).toBe(`198.51.100.1, ${balancer}`);
+    expect((await via('198.51.100.1', '/api/stores/balanced-2')).status).toBe(429);
+    expect((await via('198.51.100.2', '/api/stores/balanced-3')).status).toBe(201);
+  });
+
+  it("lets a module behind it limit each client, from the gateway's X-Forwarded-For", async () => {
+    const module = await createHttpServer({
+      logger: createLogger({ level: 'silent', format: 'json', name: 'module-test' }),
+      title: 'Stores',
+      version: '1',
+      rateLimit: { max: 1, windowMs: 60 * 60_000 },
+      trustProxy: ['loopback'],
+    });
+    module.get('/api/stores/:id', async () => ({ ok: true }));
+    const moduleUrl = await module.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { url } = await gatewayWith({ services: new Map([['stores', moduleUrl]]) });
+      for (const from of ['127.0.0.2', '127.0.0.3']) {
+        expect((await send(`${url}/api/stores/1`, { from })).status, from).toBe(200);
+        // Another's address written in front of its own does not give a client a new budget.
+        const headers = { 'x-forwarded-for': '198.51.100.77' };
+        const over = await send(`${url}/api/stores/1`, { from, headers });
+        expect(over.status, from).toBe(429);
+        expect(JSON.parse(over.body)).toMatchObject({ code: 'rate_limited' });
+      }
+    } finally {
+      await module.close();
+    }
   });
 });

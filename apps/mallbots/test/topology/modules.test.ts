@@ -187,6 +187,8 @@ describe('the launcher plan', () => {
       COMPANIONS: 'off',
       RPC_SERVICES:
         'stores=http://127.0.0.1:9101,customers=http://127.0.0.1:9102,depot=http://127.0.0.1:9103',
+      // The gateway connects from this machine: its X-Forwarded-For is believed.
+      TRUST_PROXY: 'loopback',
     });
     expect(plan.gatewayEnv()).toMatchObject({
       PORT: '8080',
@@ -203,6 +205,18 @@ describe('the launcher plan', () => {
       gateway: 3,
     }).modules;
     expect(stores!.databaseUrl).toBe('postgres://mallbots_stores:p%40ss@127.0.0.1:5432/mallbots_stores');
+  });
+
+  it("has the modules believe the gateway's X-Forwarded-For from where it connects: loopback, or HOST", () => {
+    const trusted = (host: string) => {
+      const settings = launcherSettings(mallbots, { HOST: host });
+      const plan = planTopology(mallbots, settings, ['stores'], { http: [1], rpc: [2], gateway: 3 });
+      return plan.moduleEnv(plan.modules[0]!).TRUST_PROXY;
+    };
+    expect(trusted('127.0.0.1')).toBe('loopback');
+    expect(trusted('0.0.0.0')).toBe('loopback');
+    expect(trusted('192.168.1.20')).toBe('loopback,192.168.1.20');
+    expect(trusted('localhost')).toBe('loopback');
   });
 
   it('refuses bad settings, naming each variable', () => {

@@ -41,6 +41,12 @@ export interface HttpServerOptions {
   idempotency?: IdempotencyOptions;
   /** Requests per window for each caller, else each address; absent or false: no limit. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The proxies in front (addresses, CIDR blocks, or `loopback`, `linklocal`, `uniquelocal`) whose
+   * X-Forwarded-For is believed: `request.ip`, and so the rate limit's address, is then the client's. Absent or
+   * empty: the connection's address, and the header is ignored.
+   */
+  trustProxy?: readonly string[];
 }
 
 type TransformObject = typeof jsonSchemaTransformObject;
@@ -70,6 +76,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Named proxies only, never `true`: that would believe the left-most entry, which the client writes itself.
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -39,6 +40,35 @@ const rpcServices = z.string().transform((value, context) => {
     services.set(match[1]!, match[2]!.replace(/\/+$/, ''));
   }
   return services as ReadonlyMap<string, string>;
+});
+
+/** The names proxy-addr gives address ranges: 127.0.0.0/8 and ::1; 169.254.0.0/16 and fe80::/10; private ones. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `address,address/prefix,loopback,...`: each an IP address, a CIDR block or a named range. */
+const trustedProxies = z.string().transform((value, context) => {
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const bits = version === 4 ? 32 : 128;
+    const valid =
+      RANGE_NAMES.has(entry) ||
+      (version !== 0 &&
+        rest.length === 0 &&
+        (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)));
+    if (!valid) {
+      context.addIssue({
+        code: 'custom',
+        message: `has a bad entry ${JSON.stringify(entry)}: each must be an IP address, a CIDR block or loopback, linklocal or uniquelocal, comma-separated`,
+      });
+      return z.NEVER;
+    }
+  }
+  return entries as readonly string[];
 });
 
 export const configSchema = z.object({
@@ -87,6 +117,9 @@ export const configSchema = z.object({
   // against one runaway or hostile client, not a quota: kiosks behind one mall's NAT share an address. 0: none.
   RATE_LIMIT_MAX: z.coerce.number().int('must be a whole number').min(0).default(1000),
   RATE_LIMIT_WINDOW: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(10_000),
+  // The proxies in front of this process (the gateway, a load balancer) whose X-Forwarded-For is believed, so
+  // that a client's address is its own and not the proxy's (rate limits; ADR 0023). Unset: none.
+  TRUST_PROXY: trustedProxies.optional(),
   // At least as long as a client may keep retrying one intent (ADR 0010).
   IDEMPOTENCY_RETENTION: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(24 * 3_600_000),
 });
@@ -114,6 +147,8 @@ export type Config = {
   /** Requests per window for each caller or address; 0: no limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Addresses, CIDR blocks or named ranges of the proxies whose X-Forwarded-For is believed; empty: none. */
+  trustProxy: readonly string[];
   /** The most connections to a PostgreSQL server this process holds. */
   databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
@@ -186,6 +221,7 @@ export function loadConfig(
     httpBodyLimit: c.HTTP_BODY_LIMIT,
     rateLimitMax: c.RATE_LIMIT_MAX,
     rateLimitWindowMs: c.RATE_LIMIT_WINDOW,
+    trustProxy: c.TRUST_PROXY ?? [],
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
   };

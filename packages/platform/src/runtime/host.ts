@@ -94,6 +94,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     landingPage: options.landingPage,
     bodyLimit: config.httpBodyLimit,
     rateLimit: rateLimitOf(config),
+    trustProxy: config.trustProxy,
     // Every mutating route accepts an Idempotency-Key (ADR 0010).
     idempotency: { db, retentionMs: config.idempotencyRetentionMs },
     readiness: {

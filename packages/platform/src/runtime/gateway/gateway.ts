@@ -27,6 +27,8 @@ export interface GatewayOptions {
   probeTimeoutMs?: number;
   /** Requests per window for each caller, else each client address; absent or false: no limit. */
   rateLimit?: RateLimitOptions | false;
+  /** The proxies in front of the gateway (a load balancer, an ingress) whose X-Forwarded-For is believed. */
+  trustProxy?: readonly string[];
 }
 
 /**
@@ -42,7 +44,11 @@ export async function createGateway(options: GatewayOptions) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
   // Typed as Fastify's own logger, as are the servers the http helpers take.
   const logger: FastifyBaseLogger = options.logger;
-  const app = Fastify({ loggerInstance: logger, routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({
+    loggerInstance: logger,
+    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
+  });
   // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).
   await installSecurityHeaders(app);
   // Here the client's own address is known: behind the gateway, the modules see it only as X-Forwarded-For.
@@ -139,8 +145,14 @@ export async function createGateway(options: GatewayOptions) {
         }
         // /api paths are the module's own; <prefix>/admin/<module>/x is that process's <prefix>/admin/x.
         const path = kind === 'api' ? url : `${prefix}/admin${url.slice(`${prefix}/admin/${module}`.length)}`;
+        // Fastify's view, which believes X-Forwarded-* only from the proxies in trustProxy.
+        const forwarded = {
+          for: [...(request.ips ?? [request.ip])].reverse().join(', '),
+          host: request.host,
+          proto: request.protocol,
+        };
         reply.hijack();
-        await proxyRequest(request.raw, reply.raw, { base, path, name: module });
+        await proxyRequest(request.raw, reply.raw, { base, path, name: module }, { forwarded });
       };
     for (const prefix of prefixes) {
       proxied.all(`${prefix}/api/*`, forward(prefix, 'api'));

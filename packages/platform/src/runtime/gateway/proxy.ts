@@ -36,21 +36,34 @@ export interface ProxyTarget {
   readonly name: string;
 }
 
+/** Who asked, as far as the gateway believes it: the X-Forwarded-* headers the upstream gets. */
+export interface Forwarded {
+  /** The client's address and every believed proxy's after it, e.g. `203.0.113.7, 10.0.0.2`. */
+  readonly for: string;
+  readonly host: string;
+  readonly proto: string;
+}
+
+export interface ProxyOptions {
+  readonly forwarded: Forwarded;
+  readonly timeoutMs?: number;
+}
+
 /**
  * Streams one request to its upstream and the answer back, unchanged but for hop-by-hop headers: method, path,
- * query, headers (Idempotency-Key, traceparent, ...), body; status, headers, body. An upstream that cannot be
- * reached is a 502 problem+json naming it.
+ * query, headers (Idempotency-Key, traceparent, ...), body; status, headers, body. The client's X-Forwarded-*
+ * are replaced by `forwarded`: an upstream that believes the gateway must not believe what a client wrote. An
+ * upstream that cannot be reached is a 502 problem+json naming it.
  */
 export function proxyRequest(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   target: ProxyTarget,
-  timeoutMs = 60_000,
+  options: ProxyOptions,
 ): Promise<void> {
   const base = new URL(target.base);
   const send = base.protocol === 'https:' ? requestTls : request;
-  const remote = incoming.socket.remoteAddress;
-  const forwardedFor = [incoming.headers['x-forwarded-for'], remote].filter(Boolean).join(', ');
+  const { forwarded, timeoutMs = 60_000 } = options;
   return new Promise<void>((resolve) => {
     const upstream = send(
       {
@@ -61,9 +74,9 @@ export function proxyRequest(
         path: `${base.pathname.replace(/\/$/, '')}${target.path}`,
         headers: {
           ...forwardable(incoming.headers),
-          'x-forwarded-for': forwardedFor,
-          'x-forwarded-host': incoming.headers['x-forwarded-host'] ?? incoming.headers.host ?? '',
-          'x-forwarded-proto': incoming.headers['x-forwarded-proto'] ?? 'http',
+          'x-forwarded-for': forwarded.for,
+          'x-forwarded-host': forwarded.host,
+          'x-forwarded-proto': forwarded.proto,
         },
         timeout: timeoutMs,
       },

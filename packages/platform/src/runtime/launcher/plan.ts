@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Application } from '../application.js';
 import { parseEnv } from '../config.js';
@@ -123,6 +124,9 @@ export function planTopology(
       COMPANIONS: 'off',
       // Every module process shares one server (100 connections by default) with whatever else runs on it.
       DATABASE_POOL_SIZE: '6',
+      // Clients reach it through the gateway, which tells their address (rate limits); the gateway runs on this
+      // machine, so it connects from a loopback address or from HOST's.
+      TRUST_PROXY: isIP(shown) && !/^(127\.|::1$)/.test(shown) ? `loopback,${shown}` : 'loopback',
       LOG_FORMAT: 'json',
     }),
     gatewayEnv: () => ({
