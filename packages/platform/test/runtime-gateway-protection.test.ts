@@ -15,11 +15,17 @@ interface Answer {
 
 /**
  * A request from a chosen loopback address (127.0.0.2, 127.0.0.3…: every 127.x address is this machine), so
- * that the gateway sees distinct clients.
+ * that the gateway sees distinct clients. `chunked` sends the body in pieces, with no Content-Length.
  */
 function send(
   url: string,
-  options: { from?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
+  options: {
+    from?: string;
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    chunked?: boolean;
+  } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -27,7 +33,7 @@ function send(
       {
         method: options.method ?? 'GET',
         localAddress: options.from ?? '127.0.0.1',
-        headers: options.headers,
+        headers: { ...options.headers, ...(options.chunked ? { 'transfer-encoding': 'chunked' } : {}) },
         agent: false,
       },
       (incoming) => {
@@ -41,7 +47,10 @@ function send(
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(options.body);
+    const body = options.body ?? '';
+    if (options.chunked)
+      for (let at = 0; at < body.length; at += 256) outgoing.write(body.slice(at, at + 256));
+    outgoing.end(options.chunked ? undefined : options.body);
   });
 }
 
@@ -131,6 +140,31 @@ describe('the gateway protects the modules behind it', () => {
     expect(stores.seen.at(-1)?.headers['x-forwarded-for']).toBe(`198.51.100.1, ${balancer}`);
     expect((await via('198.51.100.1', '/api/stores/balanced-2')).status).toBe(429);
     expect((await via('198.51.100.2', '/api/stores/balanced-3')).status).toBe(201);
+  });
+
+  it('refuses a body over HTTP_BODY_LIMIT with 413 problem+json, without passing it on', async () => {
+    const limit = 1024;
+    const { url } = await gatewayWith({ bodyLimit: limit });
+    for (const chunked of [false, true]) {
+      const post = (path: string, size: number) =>
+        send(`${url}/api/stores/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ padding: 'x'.repeat(size - '{"padding":""}'.length) }),
+          chunked,
+        });
+      const fits = await post(`fits-${chunked}`, limit);
+      expect(fits.status, `chunked: ${chunked}`).toBe(201);
+      expect(stores.seen.at(-1)).toMatchObject({ url: `/api/stores/fits-${chunked}` });
+      expect(stores.seen.at(-1)!.body).toHaveLength(limit);
+
+      const over = await post(`over-${chunked}`, limit + 1);
+      expect(over.status, `chunked: ${chunked}`).toBe(413);
+      expect(over.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(over.body)).toMatchObject({ status: 413, code: 'body_too_large' });
+      expect(over.headers.connection, 'the rest of the body is not read').toBe('close');
+    }
+    expect(stores.seen.filter((seen) => seen.url.startsWith('/api/stores/over-'))).toEqual([]);
   });
 
   it("lets a module behind it limit each client, from the gateway's X-Forwarded-For", async () => {

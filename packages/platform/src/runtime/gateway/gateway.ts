@@ -27,6 +27,8 @@ export interface GatewayOptions {
   probeTimeoutMs?: number;
   /** Requests per window for each caller, else each client address; absent or false: no limit. */
   rateLimit?: RateLimitOptions | false;
+  /** The largest request body passed on to a module, in bytes (default 1 MiB): HTTP_BODY_LIMIT, as theirs. */
+  bodyLimit?: number;
   /** The proxies in front of the gateway (a load balancer, an ingress) whose X-Forwarded-For is believed. */
   trustProxy?: readonly string[];
 }
@@ -42,10 +44,12 @@ export async function createGateway(options: GatewayOptions) {
   const prefixOf = (module: string) => options.prefixes?.get(module) ?? '';
   const prefixes = new Set(['', ...[...services.keys()].map(prefixOf)]);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
   // Typed as Fastify's own logger, as are the servers the http helpers take.
   const logger: FastifyBaseLogger = options.logger;
   const app = Fastify({
     loggerInstance: logger,
+    bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
   });
@@ -152,7 +156,7 @@ export async function createGateway(options: GatewayOptions) {
           proto: request.protocol,
         };
         reply.hijack();
-        await proxyRequest(request.raw, reply.raw, { base, path, name: module }, { forwarded });
+        await proxyRequest(request.raw, reply.raw, { base, path, name: module }, { forwarded, bodyLimit });
       };
     for (const prefix of prefixes) {
       proxied.all(`${prefix}/api/*`, forward(prefix, 'api'));
