@@ -68,6 +68,27 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ RATE_LIMIT_WINDOW: '500ms' })).toThrow('RATE_LIMIT_WINDOW must be at least 1s');
   });
 
+  it('allows no other origin unless CORS_ORIGINS names them, each exactly as a browser sends it', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://kiosk.example.com, http://localhost:5173' }).corsOrigins,
+    ).toEqual(['https://kiosk.example.com', 'http://localhost:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://kiosk.example.com/' })).toThrow(
+      'did you mean https://kiosk.example.com?',
+    );
+    for (const bad of [
+      '*',
+      'kiosk.example.com',
+      'https://Kiosk.example.com',
+      'https://a.example/app',
+      'ftp://a.example',
+    ]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(
+        `CORS_ORIGINS has a bad entry ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
   it('believes no proxy unless TRUST_PROXY names them: addresses, CIDR blocks or named ranges', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
     expect(

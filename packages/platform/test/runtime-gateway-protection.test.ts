@@ -167,6 +167,35 @@ describe('the gateway protects the modules behind it', () => {
     expect(stores.seen.filter((seen) => seen.url.startsWith('/api/stores/over-'))).toEqual([]);
   });
 
+  it("answers the allowed origins' preflights, and lets them read what the modules answer", async () => {
+    const kiosk = 'https://kiosk.example.com';
+    const { url } = await gatewayWith({ corsOrigins: [kiosk] });
+    const preflight = (origin: string, path: string) =>
+      send(`${url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'PUT' },
+      });
+    const allowed = await preflight(kiosk, '/api/stores/cors-preflight');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe(kiosk);
+    expect(allowed.headers['access-control-allow-methods']).toContain('PUT');
+    expect(stores.seen.some((seen) => seen.url === '/api/stores/cors-preflight')).toBe(false);
+
+    const read = await send(`${url}/api/stores/cors-read`, { headers: { origin: kiosk } });
+    expect(read.status).toBe(201);
+    expect(read.headers['x-upstream'], "the answer is the module's").toBe('stores');
+    expect(read.headers['access-control-allow-origin']).toBe(kiosk);
+    expect(read.headers['access-control-expose-headers']).toContain('location');
+
+    const elsewhere = 'https://elsewhere.example.net';
+    const refused = await preflight(elsewhere, '/api/stores/cors-refused');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(refused.headers['access-control-allow-methods']).toBeUndefined();
+    const unread = await send(`${url}/api/stores/cors-unread`, { headers: { origin: elsewhere } });
+    expect(unread.status).toBe(201);
+    expect(Object.keys(unread.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
   it("lets a module behind it limit each client, from the gateway's X-Forwarded-For", async () => {
     const module = await createHttpServer({
       logger: createLogger({ level: 'silent', format: 'json', name: 'module-test' }),

@@ -1,12 +1,15 @@
 import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The host's HTTP server takes its abuse protections from the configuration. */
+/** The host's HTTP server takes its abuse protections (rate limit, CORS, headers) from the configuration. */
 describe('a host', () => {
   let api: TestHost;
 
   beforeAll(async () => {
-    api = await startTestHost(pgliteTestDatabase, [], { rateLimit: { max: 2, windowMs: 60 * 60_000 } });
+    api = await startTestHost(pgliteTestDatabase, [], {
+      rateLimit: { max: 2, windowMs: 60 * 60_000 },
+      corsOrigins: ['https://kiosk.example.com'],
+    });
   });
   afterAll(() => api.close());
 
@@ -22,5 +25,17 @@ describe('a host', () => {
       const probe = await api.host.http.inject({ method: 'GET', url: '/readiness', remoteAddress });
       expect(probe.statusCode).toBe(200);
     }
+  });
+
+  it('lets the configured origins call it from a browser, and no other', async () => {
+    const fromOrigin = (origin: string, remoteAddress: string) =>
+      api.host.http.inject({ method: 'GET', url: '/asyncapi.json', remoteAddress, headers: { origin } });
+    const allowed = await fromOrigin('https://kiosk.example.com', '198.51.100.3');
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://kiosk.example.com');
+    expect(allowed.headers['content-security-policy']).toContain("default-src 'self'");
+    const other = await fromOrigin('https://elsewhere.example.net', '198.51.100.4');
+    expect(other.statusCode).toBe(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+export { installCors } from './cors.js';
 export type { IdempotencyOptions } from './idempotency.js';
 export { IDEMPOTENCY_KEY_HEADER, idempotencyMigrations, REPLAYED_HEADER } from './idempotency.js';
 export { decimalAmount } from './money.js';

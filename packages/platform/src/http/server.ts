@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { metricsRegistry } from '../observability/metrics.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
+import { installCors } from './cors.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
@@ -41,6 +42,8 @@ export interface HttpServerOptions {
   idempotency?: IdempotencyOptions;
   /** Requests per window for each caller, else each address; absent or false: no limit. */
   rateLimit?: RateLimitOptions | false;
+  /** The web origins (`https://host[:port]`) whose pages may call this server; absent or empty: same origin only. */
+  corsOrigins?: readonly string[];
   /**
    * The proxies in front (addresses, CIDR blocks, or `loopback`, `linklocal`, `uniquelocal`) whose
    * X-Forwarded-For is believed: `request.ip`, and so the rate limit's address, is then the client's. Absent or
@@ -106,6 +109,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  // Before any authentication hook added later: a preflight carries no credentials.
+  await installCors(app, options.corsOrigins ?? []);
   await installSecurityHeaders(app);
   // Before any route, as idempotency below: a route added later is limited too.
   const limit = options.rateLimit ? await installRateLimit(app, options.rateLimit) : undefined;

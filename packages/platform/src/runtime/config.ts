@@ -42,6 +42,28 @@ const rpcServices = z.string().transform((value, context) => {
   return services as ReadonlyMap<string, string>;
 });
 
+/** `https://kiosk.example.com,http://localhost:5173`: each exactly an origin (scheme, host, port; no path). */
+const webOrigins = z.string().transform((value, context) => {
+  const origins = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `has a bad entry ${JSON.stringify(origin)}: each must be an origin as a browser sends it, ` +
+          `e.g. https://kiosk.example.com or http://localhost:5173 (no path, no trailing slash), comma-separated` +
+          (parsed && parsed.origin !== 'null' ? `; did you mean ${parsed.origin}?` : ''),
+      });
+      return z.NEVER;
+    }
+  }
+  return origins as readonly string[];
+});
+
 /** The names proxy-addr gives address ranges: 127.0.0.0/8 and ::1; 169.254.0.0/16 and fe80::/10; private ones. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -117,6 +139,8 @@ export const configSchema = z.object({
   // against one runaway or hostile client, not a quota: kiosks behind one mall's NAT share an address. 0: none.
   RATE_LIMIT_MAX: z.coerce.number().int('must be a whole number').min(0).default(1000),
   RATE_LIMIT_WINDOW: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(10_000),
+  // The web origins whose pages may call the API from a browser (CORS; ADR 0023). Unset: same origin only.
+  CORS_ORIGINS: webOrigins.optional(),
   // The proxies in front of this process (the gateway, a load balancer) whose X-Forwarded-For is believed, so
   // that a client's address is its own and not the proxy's (rate limits; ADR 0023). Unset: none.
   TRUST_PROXY: trustedProxies.optional(),
@@ -147,6 +171,8 @@ export type Config = {
   /** Requests per window for each caller or address; 0: no limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** The origins whose pages may call the API from a browser; empty: same origin only. */
+  corsOrigins: readonly string[];
   /** Addresses, CIDR blocks or named ranges of the proxies whose X-Forwarded-For is believed; empty: none. */
   trustProxy: readonly string[];
   /** The most connections to a PostgreSQL server this process holds. */
@@ -221,6 +247,7 @@ export function loadConfig(
     httpBodyLimit: c.HTTP_BODY_LIMIT,
     rateLimitMax: c.RATE_LIMIT_MAX,
     rateLimitWindowMs: c.RATE_LIMIT_WINDOW,
+    corsOrigins: c.CORS_ORIGINS ?? [],
     trustProxy: c.TRUST_PROXY ?? [],
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,

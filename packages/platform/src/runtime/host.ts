@@ -95,6 +95,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     bodyLimit: config.httpBodyLimit,
     rateLimit: rateLimitOf(config),
     trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
     // Every mutating route accepts an Idempotency-Key (ADR 0010).
     idempotency: { db, retentionMs: config.idempotencyRetentionMs },
     readiness: {

@@ -34,6 +34,7 @@ export async function startTestHost(
     bodyLimit?: number;
     broker?: TestBrokerKind;
     rateLimit?: { max: number; windowMs: number };
+    corsOrigins?: readonly string[];
   } = {},
 ): Promise<TestHost> {
   const opened = await backend.open();
@@ -57,6 +58,7 @@ export async function startTestHost(
       // Every test's calls come from one address: the limiter runs in each, and refuses only when a test says.
       rateLimitMax: options.rateLimit?.max ?? Number.MAX_SAFE_INTEGER,
       rateLimitWindowMs: options.rateLimit?.windowMs ?? 60_000,
+      corsOrigins: options.corsOrigins ?? [],
       ...nats,
     },
   });

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   errorHandler,
+  installCors,
   installRateLimit,
   installSecurityHeaders,
   problem,
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   probeTimeoutMs?: number;
   /** Requests per window for each caller, else each client address; absent or false: no limit. */
   rateLimit?: RateLimitOptions | false;
+  /** The web origins whose pages may call the API from a browser (CORS_ORIGINS); absent or empty: none. */
+  corsOrigins?: readonly string[];
   /** The largest request body passed on to a module, in bytes (default 1 MiB): HTTP_BODY_LIMIT, as theirs. */
   bodyLimit?: number;
   /** The proxies in front of the gateway (a load balancer, an ingress) whose X-Forwarded-For is believed. */
@@ -53,6 +56,8 @@ export async function createGateway(options: GatewayOptions) {
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
   });
+  // Preflights are answered here, for every module; the other CORS headers are copied onto proxied answers.
+  await installCors(app, options.corsOrigins ?? []);
   // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).
   await installSecurityHeaders(app);
   // Here the client's own address is known: behind the gateway, the modules see it only as X-Forwarded-For.
@@ -155,6 +160,10 @@ export async function createGateway(options: GatewayOptions) {
           host: request.host,
           proto: request.protocol,
         };
+        // What the gateway's hooks said (CORS, the rate limit's count) goes with the answer, under the module's.
+        for (const [name, value] of Object.entries(reply.getHeaders())) {
+          if (value !== undefined) reply.raw.setHeader(name, value);
+        }
         reply.hijack();
         await proxyRequest(request.raw, reply.raw, { base, path, name: module }, { forwarded, bodyLimit });
       };
