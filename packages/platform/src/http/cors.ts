@@ -14,12 +14,12 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * Lets pages of these origins (`https://kiosk.example.com`: scheme, host and port) call `app` from a browser:
- * preflights are answered in an onRequest hook, so register it before any authentication hook (a preflight
+ * Lets pages of these origins (`https://kiosk.example.com`: scheme, host and port) call `app` from a browser.
+ * Preflights are answered in an onRequest hook, so register it before any authentication hook (a preflight
  * carries no credentials); the rate limit never sees them. Every other answer to those origins, errors
- * included, says they may read it. Any other origin gets no CORS header, so the browser keeps its
- * page out. No origins: nothing is registered, and the server is same-origin only. Credentials (cookies) are
- * not allowed: callers authenticate with a header.
+ * included, says they may read it. Any other origin gets no CORS header, so the browser keeps its page out.
+ * No origins: nothing is registered, and the server is same-origin only. Credentials (cookies) are not
+ * allowed: callers authenticate with a header.
  */
 export async function installCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;

@@ -85,7 +85,9 @@ const trustedProxies = z.string().transform((value, context) => {
     if (!valid) {
       context.addIssue({
         code: 'custom',
-        message: `has a bad entry ${JSON.stringify(entry)}: each must be an IP address, a CIDR block or loopback, linklocal or uniquelocal, comma-separated`,
+        message:
+          `has a bad entry ${JSON.stringify(entry)}: each must be an IP address, a CIDR block or ` +
+          'loopback, linklocal or uniquelocal, comma-separated',
       });
       return z.NEVER;
     }

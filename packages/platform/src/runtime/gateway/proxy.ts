@@ -52,7 +52,7 @@ export interface ProxyOptions {
   readonly timeoutMs?: number;
 }
 
-/** The body grew past the limit while it streamed (it had no Content-Length, or an honest one was not checked). */
+/** The body grew past the limit while it streamed: it came without a Content-Length. */
 class BodyTooLarge extends Error {}
 
 /** An answer of the gateway's own; `close` ends the connection, whose unread body is then not read. */

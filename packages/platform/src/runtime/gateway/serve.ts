@@ -10,8 +10,9 @@ import { createGateway } from './gateway.js';
 
 /**
  * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT,
- * HTTP_BODY_LIMIT, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW, CORS_ORIGINS, TRUST_PROXY and APPS as for one process, and HTTP_SERVICES, each module's HTTP address
- * (`stores=http://127.0.0.1:8101,...`). Each module's routes keep its application's prefix.
+ * HTTP_BODY_LIMIT, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW, CORS_ORIGINS, TRUST_PROXY and APPS as for one process,
+ * and HTTP_SERVICES, each module's HTTP address (`stores=http://127.0.0.1:8101,...`). Each module's routes keep
+ * its application's prefix.
  */
 export async function serveGateway(applications: readonly Application[]): Promise<void> {
   loadEnvFile();
