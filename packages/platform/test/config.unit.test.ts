@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
+import { rateLimitOf } from '../src/runtime/config.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded database on port 8080', () => {
@@ -53,6 +54,51 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NATS_ACK_WAIT: '10ms' })).toThrow('NATS_ACK_WAIT must be at least 1s');
     expect(() => loadConfig({ INBOX_RETENTION: '10m' })).toThrow('INBOX_RETENTION must be at least 1h');
     expect(loadConfig({ INBOX_RETENTION: '48h' }).inboxRetentionMs).toBe(48 * 3_600_000);
+  });
+
+  it('limits each client to 1000 requests per 10 s unless told otherwise; 0 is no limit', () => {
+    expect(rateLimitOf(loadConfig({}))).toEqual({ max: 1000, windowMs: 10_000 });
+    expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW: '1m' }))).toEqual({
+      max: 50,
+      windowMs: 60_000,
+    });
+    expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '0' }))).toBe(false);
+    expect(() => loadConfig({ RATE_LIMIT_MAX: '-1' })).toThrow('RATE_LIMIT_MAX');
+    expect(() => loadConfig({ RATE_LIMIT_MAX: 'lots' })).toThrow('RATE_LIMIT_MAX');
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW: '500ms' })).toThrow('RATE_LIMIT_WINDOW must be at least 1s');
+  });
+
+  it('allows no other origin unless CORS_ORIGINS names them, each exactly as a browser sends it', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://kiosk.example.com, http://localhost:5173' }).corsOrigins,
+    ).toEqual(['https://kiosk.example.com', 'http://localhost:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://kiosk.example.com/' })).toThrow(
+      'did you mean https://kiosk.example.com?',
+    );
+    for (const bad of [
+      '*',
+      'kiosk.example.com',
+      'https://Kiosk.example.com',
+      'https://a.example/app',
+      'ftp://a.example',
+    ]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(
+        `CORS_ORIGINS has a bad entry ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
+  it('believes no proxy unless TRUST_PROXY names them: addresses, CIDR blocks or named ranges', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.20,fd00::/8,uniquelocal' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '192.168.1.20', 'fd00::/8', 'uniquelocal']);
+    for (const bad of ['true', '1', 'gateway', '10.0.0.0/33', '10.0.0.0/8/1', '300.1.1.1', '::1/129']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(
+        `TRUST_PROXY has a bad entry ${JSON.stringify(bad)}`,
+      );
+    }
   });
 
   it('runs the embedded broker unless NATS_URL is set', () => {

@@ -114,6 +114,8 @@ describe('the deployment files derived from an application', () => {
         NATS_STREAM: 'tiny-shop',
         RPC_SERVICES: 'catalog=http://catalog:8085',
         COMPANIONS: 'off',
+        // Its clients come through the gateway, at an address on the compose network.
+        TRUST_PROXY: 'uniquelocal',
         LOG_FORMAT: 'json',
       });
       expect(service.expose).toEqual(['8080', '8085']);
@@ -176,6 +178,8 @@ describe('the deployment files derived from an application', () => {
       expect(container!.env).toEqual([
         { name: 'MODULES', value: name },
         { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'tiny-shop-database', key: name } } },
+        // Its clients come through the gateway, at a pod address.
+        { name: 'TRUST_PROXY', value: 'uniquelocal' },
       ]);
     }
     const [gateway] = manifestsOf(files, `${k8s}/gateway.yaml`);

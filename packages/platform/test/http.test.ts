@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { failedPrecondition, invalidArgument, notFound } from '@tessera/platform/ddd';
 import { ConcurrencyError } from '@tessera/platform/eventstore';
 import { createHttpServer, type HttpServer, httpStatusOf, problemResponse } from '@tessera/platform/http';
@@ -109,6 +110,17 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
   it('an oversized body is 413', async () => {
     const body = expectProblem(await post(JSON.stringify({ name: 'x'.repeat(2000), size: 1 })), 413);
     expect(body.code).toBe('body_too_large');
+  });
+
+  it('an oversized body sent without a length is 413 too, once it grows past the limit', async () => {
+    const json = JSON.stringify({ name: 'x'.repeat(2000), size: 1 });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/things/${id}`,
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      payload: Readable.from([json.slice(0, 1000), json.slice(1000)]),
+    });
+    expect(expectProblem(response, 413).code).toBe('body_too_large');
   });
 
   it('a body that is not JSON is 415', async () => {

@@ -132,12 +132,26 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
     expect(existsSync(join(project, 'dist/main.js'))).toBe(true);
 
     const url = await timed(timings, 'start', () => start(project));
-    const add = (amount: number) =>
+    // The operator logs in at the built-in provider's token endpoint, as any OAuth client would.
+    const login = await fetch(`${url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', ...OPERATOR }),
+    });
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    const add = (amount: number, token: string | null = access_token) =>
       fetch(`${url}/tiny/api/counters/first/additions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        },
         body: JSON.stringify({ amount }),
       });
+    const anonymous = await add(2, null);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'unauthenticated' });
     const first = await add(2);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ id: 'first', value: 2, version: 1 });
@@ -159,6 +173,8 @@ describe('@tessera/platform, packed and installed outside the repository', () =>
   }, 600_000);
 });
 
+const OPERATOR = { username: 'tiny-operator', password: crypto.randomUUID() };
+
 /** Starts the compiled application with plain node on a free port; resolves with its URL once it is ready. */
 async function start(project: string): Promise<string> {
   const [port, rpcPort] = [await freePort(), await freePort()];
@@ -173,6 +189,8 @@ async function start(project: string): Promise<string> {
       DATABASE_URL: '',
       NATS_URL: '',
       LOG_LEVEL: 'warn',
+      OPERATOR_USERNAME: OPERATOR.username,
+      OPERATOR_PASSWORD: OPERATOR.password,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,53 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tessera/platform/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/runtime/gateway/gateway.js';
-
-/** What an upstream saw of one request. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A small upstream: records each request, answers /readiness and /openapi.json, echoes the rest. */
-async function upstream(name: string, options: { ready?: boolean; paths?: string[] } = {}) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
-      if (request.url === '/readiness') {
-        response.writeHead(options.ready === false ? 503 : 200).end('{}');
-      } else if (request.url === '/openapi.json') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            openapi: '3.1.0',
-            info: { title: name, version: '1' },
-            tags: [{ name, description: `the ${name} module` }, { name: 'admin' }],
-            paths: Object.fromEntries((options.paths ?? []).map((path) => [path, { get: { tags: [name] } }])),
-            components: { schemas: { Problem: { type: 'object' }, [`${name}Thing`]: { type: 'string' } } },
-          }),
-        );
-      } else {
-        response
-          .writeHead(request.url?.includes('missing') ? 404 : 201, {
-            'content-type': 'application/json',
-            'idempotent-replayed': 'true',
-            'x-upstream': name,
-          })
-          .end(JSON.stringify({ upstream: name, url: request.url }));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { seen, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
+import { close, upstream } from './support/upstream.js';
 
 interface MergedDocument {
   paths: object;
@@ -55,8 +9,6 @@ interface MergedDocument {
   tags: Array<{ name: string }>;
   info: { title: string; version: string; description: string };
 }
-
-const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 describe('the gateway', () => {
   let stores: Awaited<ReturnType<typeof upstream>>;

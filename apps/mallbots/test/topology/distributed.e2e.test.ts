@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { passwordToken } from '@tessera/platform/identity';
 import { dropDatabases, type LaunchedTopology, launchDistributed } from '@tessera/platform/runtime';
 import type { Answer, Method } from '@tessera/platform/testing';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
@@ -16,13 +17,18 @@ const stream = uniqueTestStream();
 const logDir = join(tmpdir(), `mallbots-distributed-${prefix}`);
 let topology: LaunchedTopology | undefined;
 
-/** A REST call through the gateway, as a kiosk makes it. */
-async function call(method: Method, path: string, body?: unknown): Promise<Answer> {
+const OPERATOR = { username: 'distributed-operator', password: randomUUID() };
+let operatorToken: (() => Promise<string>) | undefined;
+
+/** A REST call through the gateway, as a kiosk makes it: as the operator unless a token is given. */
+async function call(method: Method, path: string, body?: unknown, token?: string): Promise<Answer> {
+  operatorToken ??= passwordToken({ tokenUrl: `${topology!.gatewayUrl}/oauth/token`, ...OPERATOR });
+  const credentials = { authorization: `Bearer ${token ?? (await operatorToken())}` };
   const response = await fetch(`${topology!.gatewayUrl}${path}`, {
     method,
     ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ? { headers: credentials }
+      : { headers: { ...credentials, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return {
@@ -60,6 +66,8 @@ describe('the distributed topology (npm run start:distributed)', () => {
         ROBOTS: '1',
         LOG_LEVEL: 'warn',
         LOG_DIR: logDir,
+        OPERATOR_USERNAME: OPERATOR.username,
+        OPERATOR_PASSWORD: OPERATOR.password,
         // Nine processes starting at once on two busy cores.
         READY_TIMEOUT: '150',
       },
@@ -72,7 +80,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
     // By name, not through the topology: a start that failed half-way leaves some behind too.
     await dropDatabases(
       testServerUrl,
-      mallbots.modules.map(({ name }) => `${prefix}_${name}`),
+      [...mallbots.modules.map(({ name }) => name), 'identity'].map((name) => `${prefix}_${name}`),
     );
     await deleteTestStream(stream);
     await rm(logDir, { recursive: true, force: true });
@@ -81,7 +89,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
   it('runs each module in a process of its own, with a database and role of its own', async () => {
     const { processes } = topology!;
     const names = mallbots.modules.map((module) => module.name);
-    expect([...processes.keys()].sort()).toEqual([...names, 'gateway', 'robots'].sort());
+    expect([...processes.keys()].sort()).toEqual([...names, 'gateway', 'identity', 'robots'].sort());
     expect(new Set([...processes.values()].map(({ pid }) => pid)).size).toBe(processes.size);
     const client = new pg.Client({ connectionString: testServerUrl });
     await client.connect();
@@ -91,11 +99,38 @@ describe('the distributed topology (npm run start:distributed)', () => {
           WHERE d.datname LIKE $1 ORDER BY d.datname`,
         [`${prefix}\\_%`],
       );
-      expect(rows.map(({ datname }) => datname)).toEqual(names.map((name) => `${prefix}_${name}`).sort());
+      expect(rows.map(({ datname }) => datname)).toEqual(
+        [...names, 'identity'].map((name) => `${prefix}_${name}`).sort(),
+      );
       for (const { datname, owner } of rows) expect(owner).toBe(datname);
     } finally {
       await client.end();
     }
+  });
+
+  it("registers a customer with a login, whose token the modules' processes accept, for their own only", async () => {
+    const gateway = topology!.gatewayUrl;
+    const login = { username: `ann.${prefix}`, password: randomUUID() };
+    const registered = await fetch(`${gateway}/api/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ann', smsNumber: '+15550100', ...login }),
+    });
+    expect(registered.status, await registered.clone().text()).toBe(201);
+    const { id } = (await registered.json()) as { id: string };
+    // The provider's process issues it, with the gateway as issuer; Customers' process checks it on its JWKS.
+    const discovery = (await (await fetch(`${gateway}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      token_endpoint: string;
+    };
+    expect(discovery.issuer).toBe(gateway);
+    const token = await passwordToken({ tokenUrl: discovery.token_endpoint, ...login })();
+    const own = await call('GET', `/api/customers/${id}`, undefined, token);
+    expect(own.statusCode, own.body).toBe(200);
+    const other = await call('GET', `/api/customers/${randomUUID()}`, undefined, token);
+    expect(other.statusCode, other.body).toBe(403);
+    const forbidden = await call('PUT', `/api/customers/${id}/disable`, undefined, token);
+    expect(forbidden.statusCode, forbidden.body).toBe(403);
   });
 
   it('takes a checkout through the gateway to an approved order', async () => {

@@ -195,6 +195,8 @@ describe('the launcher plan', () => {
       AUTH_IDENTITY_URL: 'http://127.0.0.1:8105',
       AUTH_CLIENT_ID: 'services',
       AUTH_CLIENT_SECRET: 'a-service-secret-of-this-launch',
+      // The gateway connects from this machine: its X-Forwarded-For is believed.
+      TRUST_PROXY: 'loopback',
     });
     expect(plan.identity).toMatchObject({ database: 'ci_1_identity', httpPort: 8105 });
     expect(plan.identityEnv()).toMatchObject({
@@ -221,6 +223,24 @@ describe('the launcher plan', () => {
       'a-service-secret-of-this-launch',
     ).modules;
     expect(stores!.databaseUrl).toBe('postgres://mallbots_stores:p%40ss@127.0.0.1:5432/mallbots_stores');
+  });
+
+  it("has the modules believe the gateway's X-Forwarded-For from where it connects: loopback, or HOST", () => {
+    const trusted = (host: string) => {
+      const settings = launcherSettings(mallbots, { HOST: host });
+      const plan = planTopology(
+        mallbots,
+        settings,
+        ['stores'],
+        { http: [1], rpc: [2], gateway: 3, identity: 4 },
+        'a-service-secret-of-this-launch',
+      );
+      return plan.moduleEnv(plan.modules[0]!).TRUST_PROXY;
+    };
+    expect(trusted('127.0.0.1')).toBe('loopback');
+    expect(trusted('0.0.0.0')).toBe('loopback');
+    expect(trusted('192.168.1.20')).toBe('loopback,192.168.1.20');
+    expect(trusted('localhost')).toBe('loopback');
   });
 
   it('refuses bad settings, naming each variable', () => {

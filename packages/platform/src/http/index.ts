@@ -1,3 +1,4 @@
+export { installCors } from './cors.js';
 export type { IdempotencyOptions } from './idempotency.js';
 export { IDEMPOTENCY_KEY_HEADER, idempotencyMigrations, REPLAYED_HEADER } from './idempotency.js';
 export { decimalAmount } from './money.js';
@@ -11,6 +12,8 @@ export {
   problemSchema,
   sendProblem,
 } from './problem.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { installRateLimit, rateLimitKey } from './rate-limit.js';
 export type {
   RestRoutes,
   RestRoutesOptions,
@@ -19,5 +22,6 @@ export type {
   RouteRequest,
 } from './routes.js';
 export { ownerFrom, restRoutes } from './routes.js';
+export { installSecurityHeaders } from './security-headers.js';
 export type { HttpServer, HttpServerOptions } from './server.js';
 export { createHttpServer } from './server.js';

@@ -73,6 +73,10 @@ export function problem(status: number, detail: string, extra: Partial<Problem> 
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }
 
+/** A request body over the server's limit (the gateway's, which streams bodies, says it too). */
+export const bodyTooLarge = () =>
+  problem(413, 'the request body is larger than this server accepts', { code: 'body_too_large' });
+
 export function sendProblem(reply: FastifyReply, body: Problem) {
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
@@ -125,9 +129,7 @@ function fromValidation(
 /** Fastify's own client errors (bad JSON, too large, wrong media type) keep their status. */
 function fromFastifyClientError(error: FastifyError): Problem {
   const status = error.statusCode!;
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return problem(413, 'the request body is larger than this server accepts', { code: 'body_too_large' });
-  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return bodyTooLarge();
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return problem(415, 'send the request body as application/json', { code: 'unsupported_media_type' });
   }

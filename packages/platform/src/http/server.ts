@@ -18,9 +18,12 @@ import {
 } from '../identity/authentication.js';
 import { metricsRegistry } from '../observability/metrics.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
+import { installCors } from './cors.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -44,8 +47,18 @@ export interface HttpServerOptions {
   landingPage?: string;
   /** With a database, every mutating route accepts an `Idempotency-Key` (ADR 0010). */
   idempotency?: IdempotencyOptions;
+  /** Requests per window for each caller, else each address; absent or false: no limit. */
+  rateLimit?: RateLimitOptions | false;
+  /** The web origins (`https://host[:port]`) whose pages may call this server; absent or empty: same origin only. */
+  corsOrigins?: readonly string[];
   /**
-   * Who is calling (ADR 0023): with it, every route must declare its audience (`config.audience`) or the
+   * The proxies in front (addresses, CIDR blocks, or `loopback`, `linklocal`, `uniquelocal`) whose
+   * X-Forwarded-For is believed: `request.ip`, and so the rate limit's address, is then the client's. Absent or
+   * empty: the connection's address, and the header is ignored.
+   */
+  trustProxy?: readonly string[];
+  /**
+   * Who is calling (ADR 0024): with it, every route must declare its audience (`config.audience`) or the
    * server does not start, and each request is checked against it.
    */
   authentication?: Omit<AuthenticationOptions, 'undeclared'>;
@@ -71,12 +84,15 @@ function withoutUnusedComponents(transform: TransformObject): TransformObject {
 
 /**
  * One HTTP server for all modules: requests validated by zod schemas, which also generate the OpenAPI 3.1
- * document served at `/openapi.json` and browsed with Swagger UI at `/`. Every error is problem+json.
+ * document served at `/openapi.json` and browsed with Swagger UI at `/docs`. Every error is problem+json, and
+ * every answer carries security headers.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Named proxies only, never `true`: that would believe the left-most entry, which the client writes itself.
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
@@ -105,12 +121,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  // Before any authentication hook added later: a preflight carries no credentials.
+  await installCors(app, options.corsOrigins ?? []);
+  await installSecurityHeaders(app);
+  // Before any route, as idempotency below: a route added later is limited too.
+  const limit = options.rateLimit ? await installRateLimit(app, options.rateLimit) : undefined;
   // Before any route is added, so that every route is checked, those of modules started later included. The
   // docs' assets are added by a plugin: they are for anyone.
   if (options.authentication) {
     await app.register(cookie);
     installAuthentication(app, {
       ...options.authentication,
+      ...(limit && { beforeRefusal: limit }),
       undeclared: (url) => (url === '/docs' || url.startsWith('/docs/') ? anyone : undefined),
     });
   }
@@ -119,7 +141,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
+  // Unknown paths spend the budget too: a scanner trying path after path is limited like any client.
+  app.setNotFoundHandler(limit ? { preHandler: limit } : {}, (request, reply) =>
     sendProblem(
       reply,
       problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`, { code: 'no_route' }),
@@ -189,11 +212,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   );
   app.get('/openapi.json', { schema: { hide: true }, config: { audience: anyone } }, () => app.swagger());
 
-  app.get('/metrics', { schema: { hide: true }, config: { audience: anyone } }, async (_request, reply) =>
+  // Scrapers and probes call often from one address: never limited, and for anyone.
+  const unlimited = { schema: { hide: true }, config: { rateLimit: false, audience: anyone } } as const;
+  app.get('/metrics', unlimited, async (_request, reply) =>
     reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
   );
-  app.get('/liveness', { schema: { hide: true }, config: { audience: anyone } }, () => ({ status: 'up' }));
-  app.get('/readiness', { schema: { hide: true }, config: { audience: anyone } }, async (_request, reply) => {
+  app.get('/liveness', unlimited, () => ({ status: 'up' }));
+  app.get('/readiness', unlimited, async (_request, reply) => {
     const checks: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(options.readiness ?? {})) {
       checks[name] = await check().catch(() => false);

@@ -27,6 +27,15 @@ export interface AuthenticationOptions {
   readonly verifier: TokenVerifier;
   /** Routes the platform and its plugins add without a declaration (the docs' assets): their audience. */
   readonly undeclared?: (url: string) => Audience | undefined;
+  /**
+   * Runs before a refusal (the rate limiter): a request refused here never reaches the route's own hooks, and
+   * a caller trying credentials must spend a budget like any other. It may answer instead (429).
+   */
+  readonly beforeRefusal?: (
+    this: FastifyInstance,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) => Promise<unknown>;
 }
 
 /**
@@ -57,6 +66,22 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
     }
   });
 
+  const refuse = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: 401 | 403,
+    detail: string,
+    code: string,
+  ) => {
+    await options.beforeRefusal?.call(app, request, reply);
+    if (reply.sent) return reply;
+    if (status === 401) {
+      const error = code === 'invalid_token' ? 'invalid_token' : 'invalid_request';
+      reply.header('www-authenticate', `Bearer error="${error}"`);
+    }
+    return sendProblem(reply, problem(status, detail, { code }));
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const credential = credentialOf(request);
     if (credential) {
@@ -65,13 +90,19 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
       } catch (error) {
         if (!(error instanceof InvalidTokenError)) throw error;
         // An expired session cookie leaves a page anonymous; a bad bearer token is the caller's error.
-        if (credential.from === 'bearer') return refuse(reply, 401, error.message, 'invalid_token');
+        if (credential.from === 'bearer') return refuse(request, reply, 401, error.message, 'invalid_token');
       }
       if (request.principal && credential.from === 'cookie' && !SAFE_METHODS.has(request.method)) {
         const echoed = request.headers[CSRF_HEADER];
         const expected = request.principal.csrf;
         if (typeof echoed !== 'string' || expected === undefined || echoed !== expected) {
-          return refuse(reply, 403, `a session's changes must echo its CSRF token in ${CSRF_HEADER}`, 'csrf');
+          return refuse(
+            request,
+            reply,
+            403,
+            `a session's changes must echo its CSRF token in ${CSRF_HEADER}`,
+            'csrf',
+          );
         }
       }
     }
@@ -79,8 +110,9 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
     if (audience === undefined) return; // no route matched: the 404 handler answers
     const { access, ownOnly } = admits(audience, request.principal);
     if (access === 'unauthenticated')
-      return refuse(reply, 401, 'this route needs a credential', 'unauthenticated');
-    if (access === 'forbidden') return refuse(reply, 403, 'your roles do not admit this route', 'forbidden');
+      return refuse(request, reply, 401, 'this route needs a credential', 'unauthenticated');
+    if (access === 'forbidden')
+      return refuse(request, reply, 403, 'your roles do not admit this route', 'forbidden');
     request.ownOnly = ownOnly;
   });
 
@@ -91,19 +123,9 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
     if (typeof audience.owner !== 'function') return; // the handler shows only the caller's own
     const owner = await audience.owner(request);
     if (owner !== undefined && owner !== request.principal?.subject) {
-      return refuse(reply, 403, 'this belongs to someone else', 'not_yours');
+      return refuse(request, reply, 403, 'this belongs to someone else', 'not_yours');
     }
   });
-}
-
-function refuse(reply: FastifyReply, status: 401 | 403, detail: string, code: string) {
-  if (status === 401) {
-    reply.header(
-      'www-authenticate',
-      `Bearer error="${code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`,
-    );
-  }
-  return sendProblem(reply, problem(status, detail, { code }));
 }
 
 function credentialOf(request: FastifyRequest): { from: 'bearer' | 'cookie'; token: string } | undefined {

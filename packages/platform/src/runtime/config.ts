@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -48,6 +49,59 @@ const rpcServices = z.string().transform((value, context) => {
   return services as ReadonlyMap<string, string>;
 });
 
+/** `https://kiosk.example.com,http://localhost:5173`: each exactly an origin (scheme, host, port; no path). */
+const webOrigins = z.string().transform((value, context) => {
+  const origins = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `has a bad entry ${JSON.stringify(origin)}: each must be an origin as a browser sends it, ` +
+          `e.g. https://kiosk.example.com or http://localhost:5173 (no path, no trailing slash), comma-separated` +
+          (parsed && parsed.origin !== 'null' ? `; did you mean ${parsed.origin}?` : ''),
+      });
+      return z.NEVER;
+    }
+  }
+  return origins as readonly string[];
+});
+
+/** The names proxy-addr gives address ranges: 127.0.0.0/8 and ::1; 169.254.0.0/16 and fe80::/10; private ones. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `address,address/prefix,loopback,...`: each an IP address, a CIDR block or a named range. */
+const trustedProxies = z.string().transform((value, context) => {
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const bits = version === 4 ? 32 : 128;
+    const valid =
+      RANGE_NAMES.has(entry) ||
+      (version !== 0 &&
+        rest.length === 0 &&
+        (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)));
+    if (!valid) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `has a bad entry ${JSON.stringify(entry)}: each must be an IP address, a CIDR block or ` +
+          'loopback, linklocal or uniquelocal, comma-separated',
+      });
+      return z.NEVER;
+    }
+  }
+  return entries as readonly string[];
+});
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -90,6 +144,15 @@ export const configSchema = z.object({
     .min(1024)
     .max(50 * 1_048_576)
     .default(1_048_576),
+  // Requests each client may make per window: the authenticated caller, else the address (ADR 0023). A ceiling
+  // against one runaway or hostile client, not a quota: kiosks behind one mall's NAT share an address. 0: none.
+  RATE_LIMIT_MAX: z.coerce.number().int('must be a whole number').min(0).default(1000),
+  RATE_LIMIT_WINDOW: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(10_000),
+  // The web origins whose pages may call the API from a browser (CORS; ADR 0023). Unset: same origin only.
+  CORS_ORIGINS: webOrigins.optional(),
+  // The proxies in front of this process (the gateway, a load balancer) whose X-Forwarded-For is believed, so
+  // that a client's address is its own and not the proxy's (rate limits; ADR 0023). Unset: none.
+  TRUST_PROXY: trustedProxies.optional(),
   // At least as long as a client may keep retrying one intent (ADR 0010).
   IDEMPOTENCY_RETENTION: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(24 * 3_600_000),
   // Identity (ADR 0023): the built-in provider runs here unless AUTH_JWKS_URL points at another.
@@ -135,6 +198,13 @@ export type Config = {
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
   httpBodyLimit: number;
+  /** Requests per window for each caller or address; 0: no limit. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** The origins whose pages may call the API from a browser; empty: same origin only. */
+  corsOrigins: readonly string[];
+  /** Addresses, CIDR blocks or named ranges of the proxies whose X-Forwarded-For is believed; empty: none. */
+  trustProxy: readonly string[];
   /** The most connections to a PostgreSQL server this process holds. */
   databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
@@ -164,6 +234,10 @@ export const DEFAULT_RPC_PORT = 8085;
 /** The port the RPC server takes. */
 export const rpcPortOf = (config: Pick<Config, 'port' | 'rpcPort'>) =>
   config.rpcPort ?? (config.port === 0 ? 0 : DEFAULT_RPC_PORT);
+
+/** The HTTP servers' rate limit, or false when RATE_LIMIT_MAX is 0. */
+export const rateLimitOf = (config: Pick<Config, 'rateLimitMax' | 'rateLimitWindowMs'>) =>
+  config.rateLimitMax > 0 ? { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs } : false;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -219,6 +293,10 @@ export function loadConfig(
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
     httpBodyLimit: c.HTTP_BODY_LIMIT,
+    rateLimitMax: c.RATE_LIMIT_MAX,
+    rateLimitWindowMs: c.RATE_LIMIT_WINDOW,
+    corsOrigins: c.CORS_ORIGINS ?? [],
+    trustProxy: c.TRUST_PROXY ?? [],
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
     auth: {

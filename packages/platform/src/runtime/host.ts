@@ -22,7 +22,7 @@ import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
 import { brokerMigrations, openBroker } from './broker.js';
-import { type Config, ConfigError, rpcPortOf } from './config.js';
+import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
 import type { Module, RunningModule, Services } from './module.js';
 
 export interface Host {
@@ -146,6 +146,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     description: options.description,
     landingPage: options.landingPage,
     bodyLimit: config.httpBodyLimit,
+    rateLimit: rateLimitOf(config),
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
     // Every mutating route accepts an Idempotency-Key (ADR 0010), each caller's keys their own.
     idempotency: {
       db,

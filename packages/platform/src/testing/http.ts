@@ -58,7 +58,12 @@ export const TEST_BODY_LIMIT = 4096;
 export async function startTestHost(
   backend: TestDatabase,
   modules: readonly Module[],
-  options: { bodyLimit?: number; broker?: TestBrokerKind } = {},
+  options: {
+    bodyLimit?: number;
+    broker?: TestBrokerKind;
+    rateLimit?: { max: number; windowMs: number };
+    corsOrigins?: readonly string[];
+  } = {},
 ): Promise<TestHost> {
   const opened = await backend.open();
   // NATS: a stream of its own, few lanes, and a short ack wait so that a crashed handling comes back soon.
@@ -79,6 +84,10 @@ export async function startTestHost(
       logLevel: 'silent',
       logFormat: 'json',
       httpBodyLimit: options.bodyLimit ?? TEST_BODY_LIMIT,
+      // Every test's calls come from one address: the limiter runs in each, and refuses only when a test says.
+      rateLimitMax: options.rateLimit?.max ?? Number.MAX_SAFE_INTEGER,
+      rateLimitWindowMs: options.rateLimit?.windowMs ?? 60_000,
+      corsOrigins: options.corsOrigins ?? [],
       ...nats,
     },
   });

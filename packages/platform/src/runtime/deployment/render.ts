@@ -22,6 +22,11 @@ export const HTTP_PORT = 8080;
 export const RPC_PORT = DEFAULT_RPC_PORT;
 export const NATS_URL = 'nats://nats:4222';
 export const POSTGRES = 'postgres:5432';
+/**
+ * Whom a module process believes X-Forwarded-For from: the gateway, at a private address on the compose network
+ * or the cluster's pod network (TRUST_PROXY; the gateway passes on only what it believes itself).
+ */
+export const GATEWAY_ADDRESSES = 'uniquelocal';
 
 /** The file an application is defined in, as the repository's entry finds it (`discoverApplications`). */
 export const definitionOf = (application: Application) => `apps/${application.name}/src/app.ts`;

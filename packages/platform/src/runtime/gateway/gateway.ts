@@ -1,7 +1,15 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { problem, sendProblem } from '../../http/index.js';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  errorHandler,
+  installCors,
+  installRateLimit,
+  installSecurityHeaders,
+  problem,
+  type RateLimitOptions,
+  sendProblem,
+} from '../../http/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
@@ -22,6 +30,14 @@ export interface GatewayOptions {
   landingPage?: string;
   /** How long an upstream's readiness or OpenAPI document may take. */
   probeTimeoutMs?: number;
+  /** Requests per window for each caller, else each client address; absent or false: no limit. */
+  rateLimit?: RateLimitOptions | false;
+  /** The web origins whose pages may call the API from a browser (CORS_ORIGINS); absent or empty: none. */
+  corsOrigins?: readonly string[];
+  /** The largest request body passed on to a module, in bytes (default 1 MiB): HTTP_BODY_LIMIT, as theirs. */
+  bodyLimit?: number;
+  /** The proxies in front of the gateway (a load balancer, an ingress) whose X-Forwarded-For is believed. */
+  trustProxy?: readonly string[];
 }
 
 /**
@@ -35,8 +51,23 @@ export async function createGateway(options: GatewayOptions) {
   const prefixOf = (module: string) => options.prefixes?.get(module) ?? '';
   const prefixes = new Set(['', ...[...services.keys()].map(prefixOf)]);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
-  const app = Fastify({ loggerInstance: options.logger, routerOptions: { ignoreTrailingSlash: true } });
-  app.setNotFoundHandler((request, reply) =>
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
+  // Typed as Fastify's own logger, as are the servers the http helpers take.
+  const logger: FastifyBaseLogger = options.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
+  });
+  // Preflights are answered here, for every module; the other CORS headers are copied onto proxied answers.
+  await installCors(app, options.corsOrigins ?? []);
+  // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).
+  await installSecurityHeaders(app);
+  // Here the client's own address is known: behind the gateway, the modules see it only as X-Forwarded-For.
+  const limit = options.rateLimit ? await installRateLimit(app, options.rateLimit) : undefined;
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(limit ? { preHandler: limit } : {}, (request, reply) =>
     sendProblem(
       reply,
       problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`, { code: 'no_route' }),
@@ -85,8 +116,10 @@ export async function createGateway(options: GatewayOptions) {
     landing === undefined ? reply.redirect('/docs') : reply.type('text/html; charset=utf-8').send(landing),
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => mergedDocument());
-  app.get('/liveness', { schema: { hide: true } }, () => ({ status: 'up' }));
-  app.get('/readiness', { schema: { hide: true } }, async (_request, reply) => {
+  // Probes call often from one address: never limited.
+  const unlimited = { schema: { hide: true }, config: { rateLimit: false } } as const;
+  app.get('/liveness', unlimited, () => ({ status: 'up' }));
+  app.get('/readiness', unlimited, async (_request, reply) => {
     const checks = Object.fromEntries(
       await Promise.all(
         [...services].map(
@@ -102,6 +135,25 @@ export async function createGateway(options: GatewayOptions) {
     // The body is streamed to the upstream as it comes: nothing here reads or parses it.
     proxied.removeAllContentTypeParsers();
     proxied.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    /** Sends the request on to `upstream` as it came, with what the gateway believes of where it came from. */
+    const passOn = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      upstream: { base: string; path: string; name: string },
+    ) => {
+      // Fastify's view, which believes X-Forwarded-* only from the proxies in trustProxy.
+      const forwarded = {
+        for: [...(request.ips ?? [request.ip])].reverse().join(', '),
+        host: request.host,
+        proto: request.protocol,
+      };
+      // What the gateway's hooks said (CORS, the rate limit's count) goes with the answer, under the module's.
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      }
+      reply.hijack();
+      await proxyRequest(request.raw, reply.raw, upstream, { forwarded, bodyLimit });
+    };
     const forward =
       (prefix: string, kind: 'api' | 'admin') => async (request: FastifyRequest, reply: FastifyReply) => {
         const url = request.raw.url ?? '/';
@@ -125,8 +177,7 @@ export async function createGateway(options: GatewayOptions) {
         }
         // /api paths are the module's own; <prefix>/admin/<module>/x is that process's <prefix>/admin/x.
         const path = kind === 'api' ? url : `${prefix}/admin${url.slice(`${prefix}/admin/${module}`.length)}`;
-        reply.hijack();
-        await proxyRequest(request.raw, reply.raw, { base, path, name: module });
+        await passOn(request, reply, { base, path, name: module });
       };
     for (const prefix of prefixes) {
       proxied.all(`${prefix}/api/*`, forward(prefix, 'api'));
@@ -136,14 +187,9 @@ export async function createGateway(options: GatewayOptions) {
     const identity = services.get(IDENTITY_SERVICE);
     if (identity) {
       for (const path of IDENTITY_PATHS) {
-        proxied.all(path, async (request, reply) => {
-          reply.hijack();
-          await proxyRequest(request.raw, reply.raw, {
-            base: identity,
-            path: request.raw.url ?? '/',
-            name: 'identity',
-          });
-        });
+        proxied.all(path, (request, reply) =>
+          passOn(request, reply, { base: identity, path: request.raw.url ?? '/', name: IDENTITY_SERVICE }),
+        );
       }
     }
   });

@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { request as requestTls } from 'node:https';
-import { PROBLEM_CONTENT_TYPE, problem } from '../../http/index.js';
+import { PROBLEM_CONTENT_TYPE, type Problem, problem } from '../../http/index.js';
+import { bodyTooLarge } from '../../http/problem.js';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, not to the request the gateway forwards.
 const HOP_BY_HOP = new Set([
@@ -36,21 +37,54 @@ export interface ProxyTarget {
   readonly name: string;
 }
 
+/** Who asked, as far as the gateway believes it: the X-Forwarded-* headers the upstream gets. */
+export interface Forwarded {
+  /** The client's address and every believed proxy's after it, e.g. `203.0.113.7, 10.0.0.2`. */
+  readonly for: string;
+  readonly host: string;
+  readonly proto: string;
+}
+
+export interface ProxyOptions {
+  readonly forwarded: Forwarded;
+  /** The largest body passed on, in bytes; a larger one is a 413 and is not sent on whole. */
+  readonly bodyLimit: number;
+  readonly timeoutMs?: number;
+}
+
+/** The body grew past the limit while it streamed: it came without a Content-Length. */
+class BodyTooLarge extends Error {}
+
+/** An answer of the gateway's own; `close` ends the connection, whose unread body is then not read. */
+function answer(outgoing: ServerResponse, body: Problem, close = false) {
+  outgoing.writeHead(body.status, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    ...(close ? { connection: 'close' } : {}),
+  });
+  outgoing.end(JSON.stringify(body));
+}
+
 /**
  * Streams one request to its upstream and the answer back, unchanged but for hop-by-hop headers: method, path,
- * query, headers (Idempotency-Key, traceparent, ...), body; status, headers, body. An upstream that cannot be
- * reached is a 502 problem+json naming it.
+ * query, headers (Idempotency-Key, traceparent, ...), body; status, headers, body. The client's X-Forwarded-*
+ * are replaced by `forwarded`: an upstream that believes the gateway must not believe what a client wrote. A
+ * body over `bodyLimit` is a 413 problem+json, refused before the upstream is asked when its Content-Length says
+ * so, else as soon as it has grown past the limit. An upstream that cannot be reached is a 502 problem+json
+ * naming it.
  */
 export function proxyRequest(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   target: ProxyTarget,
-  timeoutMs = 60_000,
+  options: ProxyOptions,
 ): Promise<void> {
   const base = new URL(target.base);
   const send = base.protocol === 'https:' ? requestTls : request;
-  const remote = incoming.socket.remoteAddress;
-  const forwardedFor = [incoming.headers['x-forwarded-for'], remote].filter(Boolean).join(', ');
+  const { forwarded, bodyLimit, timeoutMs = 60_000 } = options;
+  if (Number(incoming.headers['content-length']) > bodyLimit) {
+    answer(outgoing, bodyTooLarge(), true);
+    return Promise.resolve();
+  }
   return new Promise<void>((resolve) => {
     const upstream = send(
       {
@@ -61,9 +95,9 @@ export function proxyRequest(
         path: `${base.pathname.replace(/\/$/, '')}${target.path}`,
         headers: {
           ...forwardable(incoming.headers),
-          'x-forwarded-for': forwardedFor,
-          'x-forwarded-host': incoming.headers['x-forwarded-host'] ?? incoming.headers.host ?? '',
-          'x-forwarded-proto': incoming.headers['x-forwarded-proto'] ?? 'http',
+          'x-forwarded-for': forwarded.for,
+          'x-forwarded-host': forwarded.host,
+          'x-forwarded-proto': forwarded.proto,
         },
         timeout: timeoutMs,
       },
@@ -80,14 +114,20 @@ export function proxyRequest(
     upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     upstream.on('error', (error) => {
       if (outgoing.headersSent) outgoing.destroy();
+      else if (error instanceof BodyTooLarge) answer(outgoing, bodyTooLarge(), true);
       else {
-        const body = problem(502, `the ${target.name} service did not answer: ${error.message}`, {
-          code: 'upstream_unavailable',
-        });
-        outgoing.writeHead(502, { 'content-type': PROBLEM_CONTENT_TYPE });
-        outgoing.end(JSON.stringify(body));
+        const detail = `the ${target.name} service did not answer: ${error.message}`;
+        answer(outgoing, problem(502, detail, { code: 'upstream_unavailable' }));
       }
       resolve();
+    });
+    let received = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > bodyLimit && !upstream.destroyed) {
+        incoming.unpipe(upstream);
+        upstream.destroy(new BodyTooLarge());
+      }
     });
     // A client that goes away takes its upstream request with it.
     outgoing.on('close', () => {

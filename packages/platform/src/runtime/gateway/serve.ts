@@ -1,6 +1,6 @@
 import { createLogger } from '../../observability/index.js';
 import { type Application, selectApplications } from '../application.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, rateLimitOf } from '../config.js';
 import { exitOnConfigError, loadEnvFile, orExit } from '../entry-config.js';
 import { portError, stopOnSignals } from '../host.js';
 import { landingPage } from '../landing.js';
@@ -9,9 +9,10 @@ import { parseServiceAddresses } from '../service-addresses.js';
 import { createGateway, IDENTITY_SERVICE } from './gateway.js';
 
 /**
- * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT as for
- * one process, APPS as for one process, and HTTP_SERVICES, each module's HTTP address
- * (`stores=http://127.0.0.1:8101,...`). Each module's routes keep its application's prefix.
+ * The API gateway of the distributed topology (`npm run gateway`): PORT, HOST, LOG_LEVEL, LOG_FORMAT,
+ * HTTP_BODY_LIMIT, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW, CORS_ORIGINS, TRUST_PROXY and APPS as for one process,
+ * and HTTP_SERVICES, each module's HTTP address (`stores=http://127.0.0.1:8101,...`). Each module's routes keep
+ * its application's prefix.
  */
 export async function serveGateway(applications: readonly Application[]): Promise<void> {
   loadEnvFile();
@@ -46,6 +47,10 @@ export async function serveGateway(applications: readonly Application[]): Promis
     prefixes,
     logger,
     landingPage: landingPage(mounted),
+    bodyLimit: config.httpBodyLimit,
+    corsOrigins: config.corsOrigins,
+    rateLimit: rateLimitOf(config),
+    trustProxy: config.trustProxy,
     info: { title: title.name, version: title.version, description: title.description },
   });
   const url = await gateway

@@ -92,7 +92,7 @@ export async function launchDistributed(options: LaunchDistributedOptions): Prom
       const prefix = env.DISTRIBUTED_PREFIX ?? application.name.replaceAll('-', '_');
       await dropDatabases(
         adminUrl,
-        application.modules.map((module) => `${prefix}_${module.name}`),
+        [...application.modules.map((module) => module.name), 'identity'].map((name) => `${prefix}_${name}`),
       );
     },
   };

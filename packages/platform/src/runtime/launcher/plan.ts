@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Application } from '../application.js';
 import { parseEnv } from '../config.js';
@@ -109,6 +110,9 @@ export function planTopology(
     ...modules.map(({ module }): [string, string] => [module, httpUrl(module)]),
     ['identity', identityUrl],
   ]);
+  // The gateway runs on this machine, so it connects from a loopback address or from HOST's: its
+  // X-Forwarded-For is believed.
+  const trustProxy = isIP(shown) && !/^(127\.|::1$)/.test(shown) ? `loopback,${shown}` : 'loopback';
   // Tokens name the gateway, the public face; every process checks them against the provider's keys.
   const credentials = {
     AUTH_ISSUER: gatewayUrl,
@@ -143,6 +147,8 @@ export function planTopology(
       // Every module process shares one server (100 connections by default) with whatever else runs on it.
       DATABASE_POOL_SIZE: '6',
       LOG_FORMAT: 'json',
+      // Clients reach it through the gateway, which tells their address (rate limits).
+      TRUST_PROXY: trustProxy,
       ...credentials,
       AUTH_JWKS_URL: `${identityUrl}/.well-known/jwks.json`,
       AUTH_IDENTITY_URL: identityUrl,
@@ -156,6 +162,7 @@ export function planTopology(
       PORT: String(identity.httpPort),
       DATABASE_POOL_SIZE: '4',
       LOG_FORMAT: 'json',
+      TRUST_PROXY: trustProxy,
       ...credentials,
     }),
     gatewayEnv: () => ({
