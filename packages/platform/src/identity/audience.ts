@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { isOperator, type Principal } from './principal.js';
+import { isOperator, OPERATOR_ROLE, type Principal } from './principal.js';
 
 /**
  * A role an application declares. `own: true` makes it see and change only what it owns (a customer, an
@@ -66,4 +66,4 @@ export function admits(
 
 /** The role names an audience admits, for the OpenAPI document (the operator is always among them). */
 export const roleNames = (audience: Audience) =>
-  audience === 'anyone' ? [] : [...audience.roles.map((role) => role.name)];
+  audience === 'anyone' ? [] : [...audience.roles.map((role) => role.name), OPERATOR_ROLE];

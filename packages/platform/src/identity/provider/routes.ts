@@ -45,7 +45,10 @@ const tokenResponse = z.object({
   expires_in: z.number().int(),
   refresh_token: z.string().optional(),
 });
-const oauthError = z.object({ error: z.string(), error_description: z.string() });
+// RFC 6749 §5.2's error; a refused bearer token gets the access layer's problem document instead.
+const oauthError = z
+  .looseObject({ error: z.string().optional(), error_description: z.string().optional() })
+  .describe('An OAuth 2.0 error (error, error_description), or a problem document for a refused credential');
 const loginBody = z.object({ username: text(64), password: text(MAX_PASSWORD) }).strict();
 const sessionAnswer = z.object({ csrfToken: z.string(), expiresIn: z.number().int() });
 
