@@ -162,14 +162,14 @@ export async function openIdentityProvider(options: ProviderOptions) {
     async refreshGrant(refreshToken: string, web = false): Promise<Tokens | undefined> {
       const next = newSecret();
       const rotated = await store.rotate(digest(refreshToken), digest(next));
-      if (rotated.outcome !== 'rotated') {
-        if (rotated.outcome === 'reused')
-          options.logger.warn(
-            { event: 'refresh_token_reused' },
-            'a refresh token was used twice: its session is revoked',
-          );
-        return undefined;
+      if (rotated.outcome === 'reused') {
+        revoked.set(rotated.id, { revoked: true, at: Date.now() });
+        options.logger.warn(
+          { event: 'refresh_token_reused' },
+          'a refresh token was used twice: its session is revoked',
+        );
       }
+      if (rotated.outcome !== 'rotated') return undefined;
       const account = await store.accountOf(rotated.subject);
       if (!account) return undefined;
       const csrf = web ? newSecret() : undefined;

@@ -121,19 +121,24 @@ export function identityStore(db: Queryable) {
     async rotate(
       refreshHash: string,
       nextHash: string,
-    ): Promise<{ outcome: 'rotated'; id: string; subject: string } | { outcome: 'reused' | 'invalid' }> {
+    ): Promise<
+      | { outcome: 'rotated'; id: string; subject: string }
+      | { outcome: 'reused'; id: string }
+      | { outcome: 'invalid' }
+    > {
       const { rows } = await db.query<{ id: string; subject: string }>(
         `UPDATE ${s}.sessions SET previous_hash = refresh_hash, refresh_hash = $2
           WHERE refresh_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id, subject`,
         [refreshHash, nextHash],
       );
       if (rows[0]) return { outcome: 'rotated', ...rows[0] };
-      const reused = await db.query(
+      const reused = await db.query<{ id: string }>(
         `UPDATE ${s}.sessions SET revoked_at = coalesce(revoked_at, now())
           WHERE previous_hash = $1 RETURNING id`,
         [refreshHash],
       );
-      return { outcome: reused.rows.length > 0 ? 'reused' : 'invalid' };
+      const [session] = reused.rows;
+      return session ? { outcome: 'reused', id: session.id } : { outcome: 'invalid' };
     },
     /** Revokes the session a refresh token belongs to, or the session with that id; its id, if any. */
     async revoke(by: { refreshHash: string } | { id: string }): Promise<string | undefined> {
