@@ -16,7 +16,7 @@ describe('an external OpenID Connect provider', () => {
   let host: Host;
   let opened: OpenedTestDatabase;
   let sign: (claims: Record<string, unknown>) => Promise<string>;
-  let providerKey: CryptoKey;
+  let providerKey: Parameters<SignJWT['sign']>[0];
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
