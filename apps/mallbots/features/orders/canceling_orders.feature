@@ -21,6 +21,16 @@ Feature: Canceling orders
     And its shopping list is canceled
     And the payment is voided
 
+  Scenario: Nobody else cancels my order
+    Given I have an approved order for
+      | Name              | Quantity |
+      | Wizard w/ crystal | 1        |
+    And "Eve" is a registered customer
+    When "Eve" tries to cancel my order
+    Then I receive a 403 error with code "not_yours"
+    When I try to cancel my order as the depot staff do
+    Then I receive a 403 error with code "forbidden"
+
   Scenario: Canceling right after checking out, while the order may still be pending
     Given I have a basket with
       | Name            | Quantity |

@@ -112,13 +112,33 @@ When('I cancel my order', async function (this: MallBotsWorld) {
     () => readOrder(this),
     (order) => order !== undefined,
   );
-  await this.call('DELETE', `/api/ordering/${this.order}`);
+  await this.actingAs(this.myLogin, () => this.call('DELETE', `/api/ordering/${this.order}`));
+});
+
+When('{string} tries to cancel my order', async function (this: MallBotsWorld, name: string) {
+  const login = this.scene.logins.get(name);
+  if (!login) throw new Error(`no customer called "${name}" registered in this scenario`);
+  await eventually(
+    'the order is placed',
+    () => readOrder(this),
+    (order) => order !== undefined,
+  );
+  await this.actingAs(login, () => this.call('DELETE', `/api/ordering/${this.order}`));
+});
+
+When('I try to cancel my order as the depot staff do', async function (this: MallBotsWorld) {
+  await this.actingAs(this.myLogin, () =>
+    this.call('POST', `/api/ordering/${this.order}/staff-cancel`, { reason: 'I am staff, honestly' }),
+  );
 });
 
 When(
   'the depot staff cancel my order because {string}',
   async function (this: MallBotsWorld, reason: string) {
-    await this.call('POST', `/api/ordering/${this.order}/staff-cancel`, { reason });
+    const depotStaff = await this.staffLogin('depot-staff');
+    await this.actingAs(depotStaff, () =>
+      this.call('POST', `/api/ordering/${this.order}/staff-cancel`, { reason }),
+    );
   },
 );
 

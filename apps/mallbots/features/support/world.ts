@@ -35,12 +35,15 @@ let monolith: RunningMonolith | undefined;
 let robots: RobotApi | undefined;
 /** A token source per username: each logs in once and again shortly before its token expires. */
 const tokens = new Map<string, () => Promise<string>>();
+/** The staff accounts of this run, one per role, made by the operator the first time a step needs one. */
+const staff = new Map<string, Promise<Login>>();
 
 export const useMonolith = (running: RunningMonolith | undefined) => {
   robots?.close();
   robots = undefined;
   monolith = running;
   tokens.clear();
+  staff.clear();
 };
 
 /** Logs in at the token endpoint (the password grant), as a script or the kiosk would. */
@@ -65,6 +68,36 @@ export class MallBotsWorld extends World {
   last?: Reply;
   /** Who the steps act as: the operator unless a step says otherwise. */
   acting: 'operator' | 'anonymous' | Login = 'operator';
+
+  /** Runs `work` acting as `who`, then as before. */
+  async actingAs<T>(who: MallBotsWorld['acting'], work: () => Promise<T>): Promise<T> {
+    const before = this.acting;
+    this.acting = who;
+    try {
+      return await work();
+    } finally {
+      this.acting = before;
+    }
+  }
+
+  /** The login of the customer the steps speak of as "I". */
+  get myLogin(): Login {
+    const name = [...this.scene.customers].find(([, id]) => id === this.customer)?.[0];
+    return must(name === undefined ? undefined : this.scene.logins.get(name), 'my customer has no login');
+  }
+
+  /** A login with `role` (depot-staff, store-manager), as an operator gives staff theirs. */
+  staffLogin(role: string): Promise<Login> {
+    let login = staff.get(role);
+    if (!login) {
+      const made = { username: `features.${role}`, password: crypto.randomUUID() };
+      login = this.actingAs('operator', () =>
+        this.ok('POST', '/identity/accounts', { subject: `staff:${role}`, roles: [role], ...made }),
+      ).then(() => made);
+      staff.set(role, login);
+    }
+    return login;
+  }
 
   /** The Authorization header of whoever the steps act as. */
   async credentials(): Promise<Record<string, string>> {
