@@ -191,6 +191,7 @@ const baseConfig = () => ({
   logFormat: 'json' as const,
   // The clients are one address: the limiter runs (its cost is part of what is measured) but never refuses.
   rateLimitMax: Number.MAX_SAFE_INTEGER,
+  rateLimitCredentialsPerMinute: Number.MAX_SAFE_INTEGER,
 });
 
 async function embedded(): Promise<Result> {

@@ -164,6 +164,7 @@ async function benchTarget(
       OPERATOR_PASSWORD: login.password,
       // The load comes from one address: the limiter runs (its cost is measured) but never refuses.
       RATE_LIMIT_MAX: '1000000000',
+      RATE_LIMIT_CREDENTIALS: '1000000000',
     },
     logFile,
   );

@@ -56,12 +56,16 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ INBOX_RETENTION: '48h' }).inboxRetentionMs).toBe(48 * 3_600_000);
   });
 
-  it('limits each client to 1000 requests per 10 s unless told otherwise; 0 is no limit', () => {
-    expect(rateLimitOf(loadConfig({}))).toEqual({ max: 1000, windowMs: 10_000 });
-    expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW: '1m' }))).toEqual({
+  it('limits each client to 1000 requests per 10 s, 30 a minute to password routes, unless told otherwise; 0 is no limit', () => {
+    expect(rateLimitOf(loadConfig({}))).toEqual({ max: 1000, windowMs: 10_000, credentialsPerMinute: 30 });
+    expect(
+      rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW: '1m', RATE_LIMIT_CREDENTIALS: '5' })),
+    ).toEqual({
       max: 50,
       windowMs: 60_000,
+      credentialsPerMinute: 5,
     });
+    expect(() => loadConfig({ RATE_LIMIT_CREDENTIALS: '0' })).toThrow('RATE_LIMIT_CREDENTIALS');
     expect(rateLimitOf(loadConfig({ RATE_LIMIT_MAX: '0' }))).toBe(false);
     expect(() => loadConfig({ RATE_LIMIT_MAX: '-1' })).toThrow('RATE_LIMIT_MAX');
     expect(() => loadConfig({ RATE_LIMIT_MAX: 'lots' })).toThrow('RATE_LIMIT_MAX');

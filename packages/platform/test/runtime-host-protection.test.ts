@@ -12,7 +12,7 @@ describe('a host', () => {
 
   beforeAll(async () => {
     api = await startTestHost(pgliteTestDatabase, [], {
-      rateLimit: { max: 2, windowMs: 60 * 60_000 },
+      rateLimit: { max: 2, windowMs: 60 * 60_000, credentialsPerMinute: 3 },
       corsOrigins: ['https://kiosk.example.com'],
     });
   });
@@ -59,6 +59,28 @@ describe('a host', () => {
       remoteAddress: '198.51.100.5',
     });
     expect(anonymous.statusCode, 'the same address, without a token').toBe(429);
+  });
+
+  it('limits the routes that check a password more tightly: guessing passwords is slow', async () => {
+    const guess = () =>
+      api.host.http.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        remoteAddress: '198.51.100.6',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=password&username=someone&password=a-guess',
+      });
+    for (let attempt = 1; attempt <= 3; attempt++)
+      expect((await guess()).statusCode, `guess ${attempt}`).toBe(400);
+    const over = await guess();
+    expect(over.statusCode).toBe(429);
+    expect(over.headers['retry-after']).toBeDefined();
+    const other = await api.host.http.inject({
+      method: 'GET',
+      url: '/.well-known/jwks.json',
+      remoteAddress: '198.51.100.6',
+    });
+    expect(other.statusCode, 'other routes keep their own budget').toBe(200);
   });
 
   it('lets the configured origins call it from a browser, and no other', async () => {

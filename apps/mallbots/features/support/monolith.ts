@@ -120,6 +120,7 @@ export async function startMonolith(profile: Profile): Promise<RunningMonolith> 
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       RATE_LIMIT_MAX: UNREACHED_RATE_LIMIT,
+      RATE_LIMIT_CREDENTIALS: UNREACHED_RATE_LIMIT,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -197,6 +198,7 @@ async function startDistributed(): Promise<RunningMonolith> {
         LOG_LEVEL: 'warn',
         LOG_DIR: logDir,
         RATE_LIMIT_MAX: UNREACHED_RATE_LIMIT,
+        RATE_LIMIT_CREDENTIALS: UNREACHED_RATE_LIMIT,
         READY_TIMEOUT: '150',
       },
       timeoutMs: 170_000,

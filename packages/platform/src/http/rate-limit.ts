@@ -1,10 +1,22 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route checks or sets a password (the token endpoint, a login, a registration): it gets the tighter
+     * limit of `credentialsPerMinute`, as each call costs a memory-hard hash and may be a guess.
+     */
+    credentials?: boolean;
+  }
+}
+
 export interface RateLimitOptions {
   /** Requests one client may make per window; the next is answered 429 until the window ends. */
   max: number;
   windowMs: number;
+  /** Requests one client may make per minute to a route marked `credentials`. */
+  credentialsPerMinute?: number;
 }
 
 /** What authentication leaves on a request, declared loosely: its onRequest hook is not this file's. */
@@ -38,6 +50,13 @@ export async function installRateLimit(
   app: FastifyInstance,
   options: RateLimitOptions,
 ): Promise<preHandlerAsyncHookHandler> {
+  const { credentialsPerMinute } = options;
+  // Before the plugin's own hook, which reads each route's limit as the route is added.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.credentials && credentialsPerMinute !== undefined) {
+      route.config = { ...route.config, rateLimit: { max: credentialsPerMinute, timeWindow: 60_000 } };
+    }
+  });
   await app.register(rateLimit, {
     max: options.max,
     timeWindow: options.windowMs,

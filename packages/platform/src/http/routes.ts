@@ -36,6 +36,8 @@ export type RouteAudience<Request> =
 
 interface Operation<Request> {
   audience: RouteAudience<Request>;
+  /** The route checks or sets a password: the tighter rate limit of such routes (RATE_LIMIT_CREDENTIALS). */
+  credentials?: true;
   summary: string;
   description?: string;
   /**
@@ -126,7 +128,7 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
       http.route({
         method,
         url: path,
-        config: { audience },
+        config: { audience, ...(route.credentials && { credentials: true }) },
         schema: {
           tags: options.tags,
           operationId,

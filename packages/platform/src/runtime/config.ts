@@ -148,6 +148,8 @@ export const configSchema = z.object({
   // against one runaway or hostile client, not a quota: kiosks behind one mall's NAT share an address. 0: none.
   RATE_LIMIT_MAX: z.coerce.number().int('must be a whole number').min(0).default(1000),
   RATE_LIMIT_WINDOW: duration.pipe(z.number().min(1000, 'must be at least 1s')).default(10_000),
+  // Per minute, to a route that checks or sets a password (ADR 0024): each costs a memory-hard hash.
+  RATE_LIMIT_CREDENTIALS: z.coerce.number().int('must be a whole number').min(1).default(30),
   // The web origins whose pages may call the API from a browser (CORS; ADR 0023). Unset: same origin only.
   CORS_ORIGINS: webOrigins.optional(),
   // The proxies in front of this process (the gateway, a load balancer) whose X-Forwarded-For is believed, so
@@ -201,6 +203,8 @@ export type Config = {
   /** Requests per window for each caller or address; 0: no limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Requests per minute to a route that checks or sets a password, for each caller or address. */
+  rateLimitCredentialsPerMinute: number;
   /** The origins whose pages may call the API from a browser; empty: same origin only. */
   corsOrigins: readonly string[];
   /** Addresses, CIDR blocks or named ranges of the proxies whose X-Forwarded-For is believed; empty: none. */
@@ -236,8 +240,16 @@ export const rpcPortOf = (config: Pick<Config, 'port' | 'rpcPort'>) =>
   config.rpcPort ?? (config.port === 0 ? 0 : DEFAULT_RPC_PORT);
 
 /** The HTTP servers' rate limit, or false when RATE_LIMIT_MAX is 0. */
-export const rateLimitOf = (config: Pick<Config, 'rateLimitMax' | 'rateLimitWindowMs'>) =>
-  config.rateLimitMax > 0 ? { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs } : false;
+export const rateLimitOf = (
+  config: Pick<Config, 'rateLimitMax' | 'rateLimitWindowMs' | 'rateLimitCredentialsPerMinute'>,
+) =>
+  config.rateLimitMax > 0
+    ? {
+        max: config.rateLimitMax,
+        windowMs: config.rateLimitWindowMs,
+        credentialsPerMinute: config.rateLimitCredentialsPerMinute,
+      }
+    : false;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -295,6 +307,7 @@ export function loadConfig(
     httpBodyLimit: c.HTTP_BODY_LIMIT,
     rateLimitMax: c.RATE_LIMIT_MAX,
     rateLimitWindowMs: c.RATE_LIMIT_WINDOW,
+    rateLimitCredentialsPerMinute: c.RATE_LIMIT_CREDENTIALS,
     corsOrigins: c.CORS_ORIGINS ?? [],
     trustProxy: c.TRUST_PROXY ?? [],
     databasePoolSize: c.DATABASE_POOL_SIZE,

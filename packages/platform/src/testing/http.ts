@@ -61,7 +61,7 @@ export async function startTestHost(
   options: {
     bodyLimit?: number;
     broker?: TestBrokerKind;
-    rateLimit?: { max: number; windowMs: number };
+    rateLimit?: { max: number; windowMs: number; credentialsPerMinute?: number };
     corsOrigins?: readonly string[];
   } = {},
 ): Promise<TestHost> {
@@ -87,6 +87,7 @@ export async function startTestHost(
       // Every test's calls come from one address: the limiter runs in each, and refuses only when a test says.
       rateLimitMax: options.rateLimit?.max ?? Number.MAX_SAFE_INTEGER,
       rateLimitWindowMs: options.rateLimit?.windowMs ?? 60_000,
+      rateLimitCredentialsPerMinute: options.rateLimit?.credentialsPerMinute ?? Number.MAX_SAFE_INTEGER,
       corsOrigins: options.corsOrigins ?? [],
       ...nats,
     },

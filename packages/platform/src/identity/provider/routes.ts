@@ -97,7 +97,7 @@ export async function registerIdentityRoutes(
     oauth.post(
       TOKEN_PATH,
       {
-        config: { audience: anyone, idempotency: false },
+        config: { audience: anyone, idempotency: false, credentials: true },
         schema: {
           tags: [IDENTITY_TAG.name],
           summary: 'Get tokens: password (people), client_credentials (robots, services), refresh_token',
@@ -172,7 +172,7 @@ export async function registerIdentityRoutes(
   http.post(
     '/auth/login',
     {
-      config: { audience: anyone, idempotency: false },
+      config: { audience: anyone, idempotency: false, credentials: true },
       schema: {
         tags: [IDENTITY_TAG.name],
         summary: 'Log in a web page: sets the session cookies (HttpOnly, SameSite=Strict)',
@@ -189,7 +189,7 @@ export async function registerIdentityRoutes(
   http.post(
     '/auth/refresh',
     {
-      config: { audience: anyone, idempotency: false },
+      config: { audience: anyone, idempotency: false, credentials: true },
       schema: {
         tags: [IDENTITY_TAG.name],
         summary: "Renew a web page's session from its refresh cookie",

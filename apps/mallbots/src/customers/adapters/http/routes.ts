@@ -31,6 +31,7 @@ export function registerCustomersRoutes(
   const rest = restRoutes(http, { tags, problems });
   rest.post('/api/customers', 'registerCustomer', {
     audience: 'anyone',
+    credentials: true,
     summary: 'Register a customer: with a username and password, they then get tokens at the token endpoint',
     description:
       'Anyone may register, giving a username and a password to log in with. Staff registering a customer ' +
