@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@tessera/platform/runtime';
+import { ConfigError, loadConfig, startHost } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
 import { rateLimitOf } from '../src/runtime/config.js';
 
@@ -103,6 +103,37 @@ describe('configuration from the environment', () => {
         `TRUST_PROXY has a bad entry ${JSON.stringify(bad)}`,
       );
     }
+  });
+
+  it('takes a client credential whole or not at all, naming the half that is missing', () => {
+    const secret = 'a-secret-of-24-characters';
+    expect(loadConfig({}).auth.client).toBeUndefined();
+    expect(loadConfig({ AUTH_CLIENT_ID: 'services', AUTH_CLIENT_SECRET: secret }).auth.client).toEqual({
+      id: 'services',
+      secret,
+    });
+    // A deployment that forgot its secret (compose: an empty variable counts as unset) does not start.
+    expect(() => loadConfig({ AUTH_CLIENT_ID: 'services', AUTH_CLIENT_SECRET: '' })).toThrow(
+      'AUTH_CLIENT_SECRET must be set with AUTH_CLIENT_ID',
+    );
+    expect(() => loadConfig({ AUTH_CLIENT_SECRET: secret })).toThrow(
+      'AUTH_CLIENT_ID must be set with AUTH_CLIENT_SECRET',
+    );
+  });
+
+  it('starts no process that checks tokens elsewhere and opens accounts at AUTH_IDENTITY_URL without its credential', async () => {
+    const elsewhere = {
+      AUTH_ISSUER: 'http://localhost:8080',
+      AUTH_JWKS_URL: 'http://identity:8080/.well-known/jwks.json',
+      AUTH_IDENTITY_URL: 'http://identity:8080',
+    };
+    const start = (env: NodeJS.ProcessEnv) =>
+      startHost({ name: 'x', version: '1.0.0', applications: [], config: loadConfig(env) });
+    // Refused before any database or port is opened (this is a unit test: it could open neither).
+    await expect(start(elsewhere)).rejects.toThrow(
+      'AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set with AUTH_IDENTITY_URL',
+    );
+    await expect(start({ ...elsewhere, AUTH_ISSUER: '' })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('runs the embedded broker unless NATS_URL is set', () => {

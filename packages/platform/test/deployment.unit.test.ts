@@ -63,12 +63,32 @@ interface ComposeService {
   depends_on: Record<string, { condition: string }>;
   healthcheck?: { disable?: boolean };
 }
-const composeOf = (application: Application) =>
-  (
-    parse(`services:\n${section(fileOf(deploymentFiles([application], settings), 'compose.yaml'))}\n`) as {
-      services: Record<string, ComposeService>;
-    }
-  ).services;
+/**
+ * The services of every compose section the applications give (theirs, and the identity provider's), each
+ * section parsed on its own: several applications' gateways would clash (a known issue), the last one kept.
+ */
+const composeOf = (...applications: Application[]): Record<string, ComposeService> =>
+  Object.assign(
+    {},
+    ...deploymentFiles(applications, settings)
+      .filter((file) => file.path === 'compose.yaml')
+      .map(
+        (file) =>
+          (parse(`services:\n${section(file)}\n`) as { services: Record<string, ComposeService> }).services,
+      ),
+  );
+
+/** A value compose takes from the environment or .env: `${NAME:-fallback}`. */
+const fromEnvironment = (name: string, fallback = '') => `\${${name}:-${fallback}}`;
+/** What every module process is given to check tokens against the one identity provider, in compose. */
+const COMPOSE_AUTH = {
+  AUTH_ISSUER: fromEnvironment('AUTH_ISSUER', 'http://localhost:8080'),
+  AUTH_JWKS_URL: 'http://identity:8080/.well-known/jwks.json',
+  AUTH_IDENTITY_URL: 'http://identity:8080',
+  // From the environment or .env, never written in the file.
+  AUTH_CLIENT_ID: fromEnvironment('AUTH_CLIENT_ID'),
+  AUTH_CLIENT_SECRET: fromEnvironment('AUTH_CLIENT_SECRET'),
+};
 
 interface Manifest {
   kind: string;
@@ -84,7 +104,10 @@ interface Manifest {
           env?: {
             name: string;
             value?: string;
-            valueFrom?: { secretKeyRef: { name: string; key: string } };
+            valueFrom?: {
+              secretKeyRef?: { name: string; key: string; optional?: boolean };
+              configMapKeyRef?: { name: string; key: string };
+            };
           }[];
           envFrom?: { configMapRef: { name: string } }[];
         }[];
@@ -100,7 +123,7 @@ describe('the deployment files derived from an application', () => {
 
   it('runs a process per module on its own database, with the RPC providers in RPC_SERVICES', () => {
     const services = composeOf(shop);
-    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway', 'clock']);
+    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway', 'clock', 'identity']);
     for (const name of ['catalog', 'orders']) {
       const service = services[name]!;
       expect(service.image).toBe('shop-image:latest');
@@ -116,10 +139,12 @@ describe('the deployment files derived from an application', () => {
         COMPANIONS: 'off',
         // Its clients come through the gateway, at an address on the compose network.
         TRUST_PROXY: 'uniquelocal',
+        ...COMPOSE_AUTH,
         LOG_FORMAT: 'json',
       });
       expect(service.expose).toEqual(['8080', '8085']);
-      expect(Object.keys(service.depends_on)).toEqual(['postgres', 'nats']);
+      // The identity provider first, as the launcher starts it.
+      expect(Object.keys(service.depends_on)).toEqual(['postgres', 'nats', 'identity']);
     }
   });
 
@@ -128,11 +153,11 @@ describe('the deployment files derived from an application', () => {
     expect(gateway!.command).toEqual(['node', 'out/main.js', 'gateway']);
     expect(gateway!.environment).toEqual({
       APPS: 'tiny-shop',
-      HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080',
+      HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080,identity=http://identity:8080',
       LOG_FORMAT: 'json',
     });
     expect(gateway!.ports).toEqual(['8080:8080']);
-    expect(Object.keys(gateway!.depends_on)).toEqual(['catalog', 'orders']);
+    expect(Object.keys(gateway!.depends_on)).toEqual(['catalog', 'orders', 'identity']);
     expect(companion!.command).toEqual(['node', 'out/main.js', 'companion', 'clock']);
     expect(companion!.environment).toMatchObject({
       APPS: 'tiny-shop',
@@ -143,10 +168,82 @@ describe('the deployment files derived from an application', () => {
     expect(Object.keys(companion!.depends_on)).toEqual(['orders']);
   });
 
+  it('runs the identity provider with its own database, the issuer and the credentials from the environment', () => {
+    const { identity } = composeOf(shop);
+    expect(identity!.image).toBe('shop-image:latest');
+    expect(identity!.profiles).toEqual(['distributed']);
+    expect(identity!.command).toEqual(['node', 'out/main.js', 'identity']);
+    expect(identity!.environment).toEqual({
+      DATABASE_URL: 'postgres://tiny_shop_identity:tiny_shop_identity@postgres:5432/tiny_shop_identity',
+      AUTH_ISSUER: COMPOSE_AUTH.AUTH_ISSUER,
+      AUTH_CLIENT_ID: COMPOSE_AUTH.AUTH_CLIENT_ID,
+      AUTH_CLIENT_SECRET: COMPOSE_AUTH.AUTH_CLIENT_SECRET,
+      OPERATOR_USERNAME: fromEnvironment('OPERATOR_USERNAME'),
+      OPERATOR_PASSWORD: fromEnvironment('OPERATOR_PASSWORD'),
+      TRUST_PROXY: 'uniquelocal',
+      LOG_FORMAT: 'json',
+    });
+    expect(identity!.expose).toEqual(['8080']);
+    // It sends no messages: no NATS, the embedded broker in its own database.
+    expect(Object.keys(identity!.depends_on)).toEqual(['postgres']);
+    // Compose interpolates every service whatever the profile: a `:?` would stop the monolith's too.
+    const compose = deploymentFiles([shop], settings).filter((file) => file.path === 'compose.yaml');
+    expect(compose.map(section).join('\n')).not.toContain(':?');
+  });
+
+  it('runs one identity provider for several applications, where the gateway of each sends its routes', () => {
+    const bank = defineApplication({
+      ...definition,
+      name: 'bank',
+      modules: [module('loans')],
+      rpcProviders: [],
+      companions: [],
+    });
+    const files = deploymentFiles([shop, bank], settings);
+    const sections = files.filter((file) => file.path === 'compose.yaml').map(section);
+    expect(sections.filter((text) => /^ {2}identity:$/m.test(text))).toHaveLength(1);
+    const services = composeOf(shop, bank);
+    expect(services.identity!.environment.DATABASE_URL).toBe(
+      'postgres://tessera_identity:tessera_identity@postgres:5432/tessera_identity',
+    );
+    for (const name of ['catalog', 'orders', 'loans']) {
+      expect(services[name]!.environment).toMatchObject(COMPOSE_AUTH);
+    }
+    // The init script and Prometheus's job, once.
+    const sql = whole(fileOf(files, 'deploy/postgres/init/00-identity.sql'));
+    expect(sql.match(/CREATE DATABASE \S+/g)).toEqual(['CREATE DATABASE tessera_identity']);
+    const jobs = files
+      .filter((file) => file.path === 'deploy/prometheus/prometheus.yaml')
+      .map(section)
+      .join('\n');
+    expect(jobs.match(/job_name: identity$/gm)).toHaveLength(1);
+    // In Kubernetes each application is a namespace of its own, with its own provider.
+    expect(files.map((file) => file.path)).toEqual(
+      expect.arrayContaining(['deploy/tiny-shop/k8s/identity.yaml', 'deploy/bank/k8s/identity.yaml']),
+    );
+  });
+
+  it('refuses a module or companion named as a process of the topology', () => {
+    const named = (name: string) =>
+      defineApplication({
+        ...definition,
+        name: 'clash',
+        modules: [module('orders'), module(name)],
+        rpcProviders: [],
+        companions: [],
+      });
+    expect(() => deploymentFiles([named('identity')], settings)).toThrow(
+      /apps\/clash\/src\/app\.ts: identity cannot be deployed as a process of its own/,
+    );
+    expect(() => deploymentFiles([named('gateway')], settings)).toThrow(/gateway cannot be deployed/);
+    const companion = defineApplication({ ...definition, companions: [{ ...clock, name: 'nats' }] });
+    expect(() => deploymentFiles([companion], settings)).toThrow(/nats cannot be deployed/);
+  });
+
   it('leaves RPC_SERVICES and COMPANIONS out when the application has no RPC provider and no companion', () => {
     const plain = defineApplication({ ...definition, name: 'plain', rpcProviders: [], companions: [] });
     const services = composeOf(plain);
-    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway']);
+    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway', 'identity']);
     expect(Object.keys(services.catalog!.environment)).not.toContain('RPC_SERVICES');
     expect(Object.keys(services.catalog!.environment)).not.toContain('COMPANIONS');
     const config = manifestsOf(deploymentFiles([plain], settings), 'deploy/plain/k8s/config.yaml')[0]!;
@@ -159,6 +256,7 @@ describe('the deployment files derived from an application', () => {
     expect(k8s).toBe('deploy/tiny-shop/k8s');
     expect(section(fileOf(files, `${k8s}/kustomization.yaml`)).split('\n')).toEqual([
       '  - config.yaml',
+      '  - identity.yaml',
       '  - modules/catalog.yaml',
       '  - modules/orders.yaml',
       '  - gateway.yaml',
@@ -180,6 +278,11 @@ describe('the deployment files derived from an application', () => {
         { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'tiny-shop-database', key: name } } },
         // Its clients come through the gateway, at a pod address.
         { name: 'TRUST_PROXY', value: 'uniquelocal' },
+        // The service credential, from the Secret the user creates.
+        ...['AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET'].map((key) => ({
+          name: key,
+          valueFrom: { secretKeyRef: { name: 'tiny-shop-identity', key } },
+        })),
       ]);
     }
     const [gateway] = manifestsOf(files, `${k8s}/gateway.yaml`);
@@ -196,13 +299,56 @@ describe('the deployment files derived from an application', () => {
       NATS_URL: 'nats://nats:4222',
       NATS_STREAM: 'tiny-shop',
       RPC_SERVICES: 'catalog=http://catalog:8085',
-      HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080',
+      HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080,identity=http://identity:8080',
+      // The port-forward's URL until the user patches in the public one.
+      AUTH_ISSUER: 'http://localhost:8080',
+      AUTH_JWKS_URL: 'http://identity:8080/.well-known/jwks.json',
+      AUTH_IDENTITY_URL: 'http://identity:8080',
       LOG_FORMAT: 'json',
       COMPANIONS: 'off',
     });
     const [secret] = manifestsOf(files, `${k8s}/database-secret.example.yaml`);
     expect(secret!.metadata).toEqual({ name: 'tiny-shop-database', namespace: 'tiny-shop' });
-    expect(Object.keys(secret!.stringData!)).toEqual(['catalog', 'orders']);
+    expect(Object.keys(secret!.stringData!)).toEqual(['catalog', 'orders', 'identity']);
+    expect(secret!.stringData!.identity).toContain('/tiny_shop_identity');
+  });
+
+  it("runs the namespace's identity provider on its own database, with the Secret's credentials", () => {
+    const k8s = kubernetesFolder(shop);
+    const text = whole(fileOf(files, `${k8s}/identity.yaml`));
+    const [deployment, service] = manifestsOf(files, `${k8s}/identity.yaml`);
+    expect([deployment!.kind, deployment!.metadata.name, service!.kind, service!.metadata.name]).toEqual([
+      'Deployment',
+      'identity',
+      'Service',
+      'identity',
+    ]);
+    const [container] = deployment!.spec.template.spec.containers;
+    expect(container!.command).toEqual(['node', 'out/main.js', 'identity']);
+    // Not the shared ConfigMap: its AUTH_JWKS_URL would make this process check tokens elsewhere.
+    expect(container!.envFrom).toBeUndefined();
+    const secretKey = (key: string, optional = false) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: 'tiny-shop-identity', key, ...(optional && { optional }) } },
+    });
+    expect(container!.env).toEqual([
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'tiny-shop-database', key: 'identity' } } },
+      {
+        name: 'AUTH_ISSUER',
+        valueFrom: { configMapKeyRef: { name: 'tiny-shop-config', key: 'AUTH_ISSUER' } },
+      },
+      secretKey('AUTH_CLIENT_ID'),
+      secretKey('AUTH_CLIENT_SECRET'),
+      secretKey('OPERATOR_USERNAME', true),
+      secretKey('OPERATOR_PASSWORD', true),
+      { name: 'TRUST_PROXY', value: 'uniquelocal' },
+      { name: 'LOG_FORMAT', value: 'json' },
+    ]);
+    // The Secret is the user's to create: the file says how, in one line.
+    expect(text).toContain(
+      '#   kubectl -n tiny-shop create secret generic tiny-shop-identity --from-literal=AUTH_CLIENT_ID=services ' +
+        '--from-literal=AUTH_CLIENT_SECRET="$(openssl rand -hex 32)"\n',
+    );
   });
 
   it("creates the monolith's and each module's database and role, and scrapes each module's process", () => {
@@ -226,6 +372,18 @@ describe('the deployment files derived from an application', () => {
     expect(jobs.map((job) => [job.job_name, job.static_configs[0]!.targets])).toEqual([
       ['catalog', ['catalog:8080']],
       ['orders', ['orders:8080']],
+    ]);
+    // The identity provider's, in a section and a file of their own: one for all the applications.
+    const identitySql = whole(fileOf(files, 'deploy/postgres/init/00-identity.sql'));
+    expect(identitySql.split('\n').filter((line) => line !== '' && !line.startsWith('--'))).toEqual([
+      "CREATE ROLE tiny_shop_identity LOGIN PASSWORD 'tiny_shop_identity';",
+      'CREATE DATABASE tiny_shop_identity OWNER tiny_shop_identity;',
+    ]);
+    const identityJob = parse(
+      section(fileOf(files, 'deploy/prometheus/prometheus.yaml', 'apps/*/src/app.ts')),
+    ) as { job_name: string; static_configs: { targets: string[] }[] }[];
+    expect(identityJob.map((job) => [job.job_name, job.static_configs[0]!.targets])).toEqual([
+      ['identity', ['identity:8080']],
     ]);
   });
 
@@ -265,6 +423,8 @@ describe('generated sections and files', () => {
   };
   const BEGIN = '# BEGIN generated from apps/tiny-shop/src/app.ts — npm run generate:deploy';
   const END = '# END generated from apps/tiny-shop/src/app.ts';
+  const BEGIN_ALL = '# BEGIN generated from apps/*/src/app.ts — npm run generate:deploy';
+  const END_ALL = '# END generated from apps/*/src/app.ts';
 
   it('replaces only what is between the markers, which keep their place and indentation', () => {
     const file = { path: 'x.yaml', source: 'apps/tiny-shop/src/app.ts', section: '  - new' };
@@ -278,23 +438,28 @@ describe('generated sections and files', () => {
   });
 
   it('writes every file, removes those of a module that is gone, and changes nothing the second time', () => {
-    const sections = [
-      'compose.yaml',
-      'deploy/prometheus/prometheus.yaml',
-      'deploy/tiny-shop/k8s/kustomization.yaml',
-    ];
+    // compose.yaml and prometheus.yaml have the identity provider's section besides the application's.
+    const shared = ['compose.yaml', 'deploy/prometheus/prometheus.yaml'];
+    const sections = [...shared, 'deploy/tiny-shop/k8s/kustomization.yaml'];
     const root = repository({
-      ...Object.fromEntries(sections.map((path) => [path, `# by hand\n${BEGIN}\n${END}\n# by hand too\n`])),
-      '.env.example':
-        'PORT=8080\n# BEGIN generated from apps/*/src/app.ts — npm run generate:deploy\n# END generated from apps/*/src/app.ts\n',
+      ...Object.fromEntries(
+        sections.map((path) => [
+          path,
+          `# by hand\n${BEGIN}\n${END}\n${shared.includes(path) ? `${BEGIN_ALL}\n${END_ALL}\n` : ''}# by hand too\n`,
+        ]),
+      ),
+      '.env.example': `PORT=8080\n${BEGIN_ALL}\n${END_ALL}\n`,
       'deploy/tiny-shop/k8s/nats.yaml': '# written by hand\n',
     });
     const first = writeDeploymentFiles(root, [shop], settings);
     expect(first.written).toContain('deploy/tiny-shop/k8s/modules/orders.yaml');
     expect(first.removed).toEqual([]);
+    expect(first.written).toContain('deploy/postgres/init/00-identity.sql');
     const compose = readFileSync(join(root, 'compose.yaml'), 'utf8');
     expect(compose.startsWith(`# by hand\n${BEGIN}\n`)).toBe(true);
-    expect(compose.endsWith(`${END}\n# by hand too\n`)).toBe(true);
+    expect(compose).toContain(`${END}\n${BEGIN_ALL}\n`);
+    expect(compose).toMatch(/^ {2}identity:$/m);
+    expect(compose.endsWith(`${END_ALL}\n# by hand too\n`)).toBe(true);
     expect(writeDeploymentFiles(root, [shop], settings)).toEqual({ written: [], removed: [] });
 
     const smaller = defineApplication({

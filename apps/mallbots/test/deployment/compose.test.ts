@@ -4,6 +4,7 @@ import { mallbots } from '../../src/app.js';
 import {
   entryCommand,
   exists,
+  filesUnder,
   isMallbotsImage,
   knownVariables,
   moduleNames,
@@ -38,6 +39,29 @@ const dependsOnHealthy = (service: ComposeService, dependency: string) =>
 /** The module a distributed service runs, found by its MODULES and not by its name. */
 const distributedServiceOf = (module: string) =>
   inProfile('distributed').find(([, service]) => env(service).MODULES === module);
+
+/** The identity provider's service, found by its command and not by its name. */
+const identityServices = () =>
+  Object.entries(services).filter(
+    ([, service]) => JSON.stringify(service.command) === JSON.stringify(entryCommand('identity')),
+  );
+
+/** `${NAME:-fallback}`: a value compose takes from the environment or .env; undefined for a literal. */
+const interpolation = (value: string | undefined) => {
+  const match = /^\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}$/.exec(value ?? '');
+  return match ? { name: match[1]!, fallback: match[2]! } : undefined;
+};
+
+/** The init scripts in the order PostgreSQL runs them (their names' order), as psql runs each. */
+const INIT = 'deploy/postgres/init';
+const initStatements = () =>
+  filesUnder(INIT, ['.sql']).flatMap((file) =>
+    read(`${INIT}/${file}`)
+      .replace(/--.*$/gm, '')
+      .split(';')
+      .map((statement) => statement.trim())
+      .filter((statement) => statement !== ''),
+  );
 
 describe('compose.yaml', () => {
   it('runs every module in a process of its own under the distributed profile, from the one image', () => {
@@ -75,18 +99,18 @@ describe('compose.yaml', () => {
   it('makes those databases, each owned by its role, when the init script runs on PostgreSQL', async () => {
     const db = new PGlite();
     try {
-      // As psql runs it: one statement at a time (CREATE DATABASE cannot share a transaction).
-      const statements = read('deploy/postgres/init/01-mallbots.sql')
-        .replace(/--.*$/gm, '')
-        .split(';')
-        .map((statement) => statement.trim())
-        .filter((statement) => statement !== '');
-      for (const statement of statements) await db.exec(statement);
+      // As psql runs them: one statement at a time (CREATE DATABASE cannot share a transaction).
+      for (const statement of initStatements()) await db.exec(statement);
       const { rows } = await db.query<{ database: string; owner: string; login: boolean }>(
         `SELECT d.datname AS database, r.rolname AS owner, r.rolcanlogin AS login
            FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname LIKE 'mallbots%'`,
       );
-      const expected = ['mallbots', ...moduleNames.map((module) => `mallbots_${module}`)];
+      const expected = [
+        'mallbots',
+        ...moduleNames.map((module) => `mallbots_${module}`),
+        // The identity provider's own, as the launcher makes it.
+        'mallbots_identity',
+      ];
       expect(rows.map((row) => row.database).sort()).toEqual(expected.sort());
       for (const row of rows) expect([row.owner, row.login]).toEqual([row.database, true]);
     } finally {
@@ -128,18 +152,23 @@ describe('compose.yaml', () => {
     }
     for (const module of moduleNames) {
       expect(dependsOnHealthy(services.gateway!, module), `gateway on ${module}`).toBe(true);
+      // The identity provider first, as the launcher starts it.
+      expect(dependsOnHealthy(services[module]!, 'identity'), `${module} on identity`).toBe(true);
     }
+    expect(dependsOnHealthy(services.gateway!, 'identity')).toBe(true);
+    expect(dependsOnHealthy(services.identity!, 'postgres')).toBe(true);
     expect(dependsOnHealthy(services.robots!, 'depot')).toBe(true);
   });
 
-  it('routes the gateway to every module, and is the only distributed service on host port 8080', () => {
+  it('routes the gateway to every module and the identity provider, and is the only distributed service on host port 8080', () => {
     const gateway = services.gateway!;
     expect(gateway.profiles).toEqual(['distributed']);
     expect(gateway.command).toEqual(entryCommand('gateway'));
     const routes = servicesOf(env(gateway).HTTP_SERVICES!);
-    expect(routes.map(([name]) => name).sort()).toEqual([...moduleNames].sort());
+    expect(routes.map(([name]) => name).sort()).toEqual([...moduleNames, 'identity'].sort());
     for (const [module, url] of routes) {
-      const [name, service] = distributedServiceOf(module)!;
+      // The gateway sends the identity provider's routes to its `identity` entry (IDENTITY_SERVICE).
+      const [name, service] = module === 'identity' ? identityServices()[0]! : distributedServiceOf(module)!;
       expect(url.hostname).toBe(name);
       expect(url.port).toBe('8080');
       expect(service.expose).toContain('8080');
@@ -182,6 +211,72 @@ describe('compose.yaml', () => {
       expect(env(service).COMPANIONS, module).toBe('off');
       expect(env(service).APPS, module).toBe(mallbots.name);
     }
+  });
+
+  it('runs one identity provider on its own database, against which every module checks tokens', () => {
+    const found = identityServices();
+    expect(found.map(([name]) => name)).toEqual(['identity']);
+    const [, identity] = found[0]!;
+    expect(identity.profiles).toEqual(['distributed']);
+    expect(isMallbotsImage(identity.image)).toBe(true);
+    // Its database and role, made by the init scripts as a module's are.
+    const url = new URL(env(identity).DATABASE_URL!);
+    expect([url.hostname, url.username, url.pathname]).toEqual([
+      'postgres',
+      'mallbots_identity',
+      '/mallbots_identity',
+    ]);
+    expect(initStatements()).toEqual(
+      expect.arrayContaining([
+        `CREATE ROLE mallbots_identity LOGIN PASSWORD '${url.password}'`,
+        'CREATE DATABASE mallbots_identity OWNER mallbots_identity',
+      ]),
+    );
+    // It is the provider: it checks no other's keys, and sends no messages (no NATS).
+    expect(env(identity).AUTH_JWKS_URL).toBeUndefined();
+    expect(env(identity).NATS_URL).toBeUndefined();
+    // Clients reach it through the gateway, as they reach the modules.
+    expect(env(identity).TRUST_PROXY).toBe('uniquelocal');
+    // Tokens name the gateway: by default where the host reaches it.
+    const issuer = interpolation(env(identity).AUTH_ISSUER);
+    expect(issuer?.name).toBe('AUTH_ISSUER');
+    expect(new URL(issuer!.fallback).port).toBe(hostPorts(services.gateway!)[0]);
+    for (const module of moduleNames) {
+      const [name, service] = distributedServiceOf(module)!;
+      const variables = env(service);
+      expect(variables.AUTH_ISSUER, name).toBe(env(identity).AUTH_ISSUER);
+      const jwks = new URL(variables.AUTH_JWKS_URL!);
+      expect([jwks.hostname, jwks.port, jwks.pathname], name).toEqual([
+        'identity',
+        '8080',
+        '/.well-known/jwks.json',
+      ]);
+      expect(variables.AUTH_IDENTITY_URL, name).toBe(jwks.origin);
+    }
+  });
+
+  it("takes the service credential and the operator's from the environment, never from the file", () => {
+    const secrets = ['AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET', 'OPERATOR_USERNAME', 'OPERATOR_PASSWORD'];
+    const given = Object.entries(services).flatMap(([name, service]) =>
+      Object.entries(env(service))
+        .filter(([key]) => secrets.includes(key))
+        .map(([key, value]) => [name, key, value] as const),
+    );
+    for (const [name, key, value] of given) {
+      expect(interpolation(value), `${name}: ${key}`).toEqual({ name: key, fallback: '' });
+    }
+    // The provider and every module share the service credential; only the provider makes the operator.
+    const sharing = (key: string) =>
+      given
+        .filter(([, k]) => k === key)
+        .map(([name]) => name)
+        .sort();
+    expect(sharing('AUTH_CLIENT_SECRET')).toEqual(['identity', ...moduleNames].sort());
+    expect(sharing('AUTH_CLIENT_ID')).toEqual(['identity', ...moduleNames].sort());
+    expect(sharing('OPERATOR_PASSWORD')).toEqual(['identity', 'mallbots']);
+    // Compose interpolates every service whatever the profile: a `:?` would stop the monolith's too. The
+    // processes refuse half a credential instead (loadConfig, startHost).
+    expect(read('compose.yaml')).not.toMatch(/\$\{[A-Z_]+:?\?/);
   });
 
   it('sets only variables MallBots reads on its own processes', () => {

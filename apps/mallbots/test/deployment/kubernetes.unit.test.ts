@@ -7,6 +7,7 @@ import {
   isMallbotsImage,
   knownVariables,
   moduleNames,
+  read,
   servicesOf,
   yamlOf,
 } from './support.js';
@@ -23,7 +24,10 @@ interface Probe {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: unknown };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string };
+  };
 }
 interface Container {
   name: string;
@@ -71,6 +75,10 @@ const isSubset = (subset: Record<string, string>, of: Record<string, string>) =>
   Object.entries(subset).every(([key, value]) => of[key] === value);
 const configMap = named('ConfigMap', 'mallbots-config')!;
 const SECRET_EXAMPLE = `${DIR}/database-secret.example.yaml`;
+/** The Secret of the service credential and the first operator's: the user creates it, nothing applies it. */
+const IDENTITY_SECRET = 'mallbots-identity';
+const variableOf = (container: Container, name: string) =>
+  container.env?.find((variable) => variable.name === name);
 
 /** The workloads a Service sends its traffic to. */
 const selectedBy = (service: Manifest) =>
@@ -144,7 +152,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('probes /liveness and /readiness on the HTTP port of every MallBots container that serves HTTP', () => {
-    const serving = [...moduleNames, 'gateway'];
+    const serving = [...moduleNames, 'gateway', 'identity'];
     for (const name of serving) {
       const [container] = containersOf(named('Deployment', name)!);
       const port = (probe: Probe | undefined) => containerPortOf(container!, probe?.httpGet?.port);
@@ -184,11 +192,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(literals.filter((value) => value?.includes('postgres://'))).toEqual([]);
   });
 
-  it('documents the Secret with placeholders only, one key per module', () => {
+  it('documents the Secret with placeholders only, one key per module and one for the identity provider', () => {
     const [example] = documentsOf(SECRET_EXAMPLE) as unknown as Manifest[];
     expect(example!.kind).toBe('Secret');
     expect(example!.metadata.name).toBe('mallbots-database');
-    expect(Object.keys(example!.stringData ?? {}).sort()).toEqual([...moduleNames].sort());
+    expect(Object.keys(example!.stringData ?? {}).sort()).toEqual([...moduleNames, 'identity'].sort());
     for (const value of Object.values(example!.stringData ?? {})) expect(value).toContain(':CHANGE-ME@');
   });
 
@@ -216,11 +224,15 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('points HTTP_SERVICES and RPC_SERVICES at the Service and port of each named module', () => {
     const http = servicesOf(configMap.data!.HTTP_SERVICES!);
-    expect(http.map(([name]) => name).sort()).toEqual([...moduleNames].sort());
+    expect(http.map(([name]) => name).sort()).toEqual([...moduleNames, 'identity'].sort());
+    // The gateway sends the identity provider's routes to its `identity` entry: the identity Deployment's pods.
+    const identityUrl = http.find(([name]) => name === 'identity')![1];
+    const [identityWorkload] = selectedBy(named('Service', identityUrl.hostname)!);
+    expect(containersOf(identityWorkload!)[0]!.command).toEqual(entryCommand('identity'));
     const rpc = servicesOf(configMap.data!.RPC_SERVICES!);
     expect(rpc.length).toBeGreaterThan(0);
     for (const [services, portName] of [
-      [http, 'http'],
+      [http.filter(([name]) => name !== 'identity'), 'http'],
       [rpc, 'grpc'],
     ] as const) {
       for (const [module, url] of services) {
@@ -235,6 +247,76 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       }
     }
     expect(new URL(configMap.data!.NATS_URL!).hostname).toBe(named('Service', 'nats')!.metadata.name);
+  });
+
+  it('runs one identity provider on its own database, against whose keys every module checks tokens', () => {
+    const deployment = named('Deployment', 'identity')!;
+    const [container] = containersOf(deployment);
+    expect(isMallbotsImage(container!.image)).toBe(true);
+    expect(container!.command).toEqual(entryCommand('identity'));
+    expect(
+      workloads().filter((workload) => containersOf(workload)[0]!.command?.includes('identity')),
+    ).toEqual([deployment]);
+    // Its own database, from the database Secret as a module's; not the shared ConfigMap, whose
+    // AUTH_JWKS_URL would have it check tokens elsewhere.
+    expect(variableOf(container!, 'DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'mallbots-database',
+      key: 'identity',
+    });
+    expect(container!.envFrom).toBeUndefined();
+    expect(variableOf(container!, 'AUTH_JWKS_URL')).toBeUndefined();
+    expect(variableOf(container!, 'TRUST_PROXY')?.value).toBe('uniquelocal');
+    // Tokens name the issuer of the ConfigMap, the one the modules check.
+    expect(variableOf(container!, 'AUTH_ISSUER')?.valueFrom?.configMapKeyRef).toEqual({
+      name: 'mallbots-config',
+      key: 'AUTH_ISSUER',
+    });
+    expect(new URL(configMap.data!.AUTH_ISSUER!).protocol).toMatch(/^https?:$/);
+    // The modules (envFrom the ConfigMap) check tokens against its keys and open accounts there.
+    const jwks = new URL(configMap.data!.AUTH_JWKS_URL!);
+    expect(jwks.pathname).toBe('/.well-known/jwks.json');
+    expect(configMap.data!.AUTH_IDENTITY_URL).toBe(jwks.origin);
+    const service = named('Service', jwks.hostname)!;
+    expect(selectedBy(service)).toEqual([deployment]);
+    expect(service.spec!.ports!.find((port) => port.port === Number(jwks.port))?.name).toBe('http');
+    for (const module of moduleNames) {
+      const [moduleContainer] = containersOf(named('Deployment', module)!);
+      expect(moduleContainer!.envFrom).toContainEqual({ configMapRef: { name: 'mallbots-config' } });
+    }
+  });
+
+  it("takes the service credential and the operator's from a Secret the user creates, never from a file", () => {
+    for (const name of [...moduleNames, 'identity']) {
+      const [container] = containersOf(named('Deployment', name)!);
+      for (const key of ['AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET']) {
+        expect(variableOf(container!, key)?.valueFrom?.secretKeyRef, `${name}: ${key}`).toEqual({
+          name: IDENTITY_SECRET,
+          key,
+        });
+      }
+    }
+    // The first operator is the provider's alone, and optional: without it one is generated and logged once.
+    const [identity] = containersOf(named('Deployment', 'identity')!);
+    for (const key of ['OPERATOR_USERNAME', 'OPERATOR_PASSWORD']) {
+      expect(variableOf(identity!, key)?.valueFrom?.secretKeyRef).toEqual({
+        name: IDENTITY_SECRET,
+        key,
+        optional: true,
+      });
+    }
+    const secretNames = ['AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET', 'OPERATOR_USERNAME', 'OPERATOR_PASSWORD'];
+    const literals = workloads().flatMap((workload) =>
+      containersOf(workload).flatMap((container) =>
+        (container.env ?? []).filter((variable) => secretNames.includes(variable.name) && variable.value),
+      ),
+    );
+    expect(literals).toEqual([]);
+    expect(Object.keys(configMap.data ?? {}).filter((key) => secretNames.includes(key))).toEqual([]);
+    expect(ofKind('Secret').map((secret) => secret.metadata.name)).not.toContain(IDENTITY_SECRET);
+    // How to make it, in one line, where the user looks: the manifest and README.md.
+    const create = `kubectl -n mallbots create secret generic ${IDENTITY_SECRET} --from-literal=AUTH_CLIENT_ID=services --from-literal=AUTH_CLIENT_SECRET=`;
+    expect(read(`${DIR}/identity.yaml`)).toContain(`#   ${create}`);
+    expect(read('README.md')).toContain(create);
   });
 
   it('runs the gateway and each companion (the robots) from the same image, a companion against its module', () => {

@@ -289,6 +289,16 @@ export function loadConfig(
   defaults: { natsStream?: string } = {},
 ): Config {
   const c = parseEnv(configSchema, env);
+  // Half a client credential is a deployment that forgot the other half (a secret not given): say so at start,
+  // not when the first account is to be opened.
+  if (Boolean(c.AUTH_CLIENT_ID) !== Boolean(c.AUTH_CLIENT_SECRET)) {
+    const [given, missing] = c.AUTH_CLIENT_ID
+      ? ['AUTH_CLIENT_ID', 'AUTH_CLIENT_SECRET']
+      : ['AUTH_CLIENT_SECRET', 'AUTH_CLIENT_ID'];
+    throw new ConfigError([
+      `${missing} must be set with ${given}: together they are this process's client credential at the identity provider`,
+    ]);
+  }
   return {
     port: c.PORT,
     host: c.HOST,

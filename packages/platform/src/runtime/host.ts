@@ -74,6 +74,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })),
   ];
   const allModules = groups.flatMap((group) => group.modules);
+  // Checked before anything is opened: a process that cannot check tokens, or cannot open accounts where it
+  // is told to, must not start.
+  const builtInProvider = config.auth.jwksUrl === undefined;
+  if (!builtInProvider && config.auth.issuer === undefined) {
+    throw new ConfigError(['AUTH_ISSUER must be set with AUTH_JWKS_URL: tokens are checked against both']);
+  }
+  if (!builtInProvider && config.auth.identityUrl !== undefined && config.auth.client === undefined) {
+    throw new ConfigError([
+      'AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set with AUTH_IDENTITY_URL: accounts are opened there ' +
+        "with this process's client credential",
+    ]);
+  }
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat, name: options.name });
   const ownsDb = !options.db;
@@ -91,10 +103,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'database opened',
   );
 
-  const builtInProvider = config.auth.jwksUrl === undefined;
-  if (!builtInProvider && config.auth.issuer === undefined) {
-    throw new ConfigError(['AUTH_ISSUER must be set with AUTH_JWKS_URL: tokens are checked against both']);
-  }
   await migrate(
     db,
     [

@@ -1,22 +1,44 @@
 import type { Application } from '../application.js';
 import {
+  and,
   comment,
+  DEFAULT_ISSUER,
   type DeploymentSettings,
   flow,
   GATEWAY_ADDRESSES,
   HTTP_PORT,
+  IDENTITY,
+  IDENTITY_INIT_PATH,
+  IDENTITY_URL,
+  JWKS_URL,
   NATS_URL,
   POSTGRES,
+  postgresInitPath,
   RPC_PORT,
+  SERVICES_CLIENT,
   scalar,
+  sharedIdentityDatabase,
   topologyOf,
 } from './render.js';
 
-// The compose services of an application's distributed profile, generated from its definition.
+// The compose services of an application's distributed profile, generated from its definition, and the
+// identity provider every application of the compose file shares.
 
-/** The services `postgres` and `nats` healthy, on one line: every module's process waits for them. */
-const INFRASTRUCTURE =
-  '    depends_on: { postgres: { condition: service_healthy }, nats: { condition: service_healthy } }';
+/**
+ * A variable compose takes from the environment or the untracked `.env` beside compose.yaml: never written
+ * here. Empty when unset (`:-`), not compose's `:?` error: compose interpolates every service whatever the
+ * profile, so a `:?` here would stop the monolith and observability profiles too. The processes refuse to
+ * start on half a credential instead, naming the variable.
+ */
+const fromEnvironment = (name: string, fallback = '') => `\${${name}:-${fallback}}`;
+
+/** The issuer every process of the profile agrees on: AUTH_ISSUER, else the gateway on the host's port. */
+const ISSUER = fromEnvironment('AUTH_ISSUER', DEFAULT_ISSUER);
+/** The service credential: the modules' client at the identity provider, which registers it. */
+const CLIENT_CREDENTIAL = [
+  ['AUTH_CLIENT_ID', fromEnvironment('AUTH_CLIENT_ID')],
+  ['AUTH_CLIENT_SECRET', fromEnvironment('AUTH_CLIENT_SECRET')],
+] as const;
 
 const healthy = (names: readonly string[]) => [
   '    depends_on:',
@@ -39,7 +61,7 @@ export function composeServices(application: Application, settings: DeploymentSe
   const lines: string[] = [
     ...comment(
       `${topology.title}, distributed: one process per module (MODULES), each on its own database and role ` +
-        `(deploy/postgres/init/01-${application.name}.sql), all from the one image` +
+        `(${postgresInitPath(application)}), all from the one image` +
         (topology.companions.length > 0
           ? '; the companions are services of their own (COMPANIONS=off in the modules).'
           : '.'),
@@ -51,7 +73,8 @@ export function composeServices(application: Application, settings: DeploymentSe
       `  ${module.name}:`,
       ...image,
       '    profiles: [distributed]',
-      INFRASTRUCTURE,
+      // The identity provider first, as the launcher starts it.
+      ...healthy(['postgres', 'nats', IDENTITY]),
       ...environment([
         ['APPS', application.name],
         ['MODULES', module.name],
@@ -61,6 +84,11 @@ export function composeServices(application: Application, settings: DeploymentSe
         ...(topology.rpcServices ? [['RPC_SERVICES', topology.rpcServices] as const] : []),
         ...(topology.companions.length > 0 ? [['COMPANIONS', 'off'] as const] : []),
         ['TRUST_PROXY', GATEWAY_ADDRESSES],
+        // Tokens are the identity provider's, checked against its keys; accounts are opened there.
+        ['AUTH_ISSUER', ISSUER],
+        ['AUTH_JWKS_URL', JWKS_URL],
+        ['AUTH_IDENTITY_URL', IDENTITY_URL],
+        ...CLIENT_CREDENTIAL,
         ['LOG_FORMAT', 'json'],
       ]),
       `    expose: ${flow([String(HTTP_PORT), String(RPC_PORT)])}`,
@@ -70,7 +98,7 @@ export function composeServices(application: Application, settings: DeploymentSe
   lines.push(
     ...comment(
       'The one entrance of the distributed profile: /api/<module> and /admin/<module>/... to each ' +
-        "module's process (HTTP_SERVICES).",
+        "module's process, and the identity provider's routes to it (HTTP_SERVICES).",
       '  ',
     ),
     '  gateway:',
@@ -84,7 +112,7 @@ export function composeServices(application: Application, settings: DeploymentSe
     ]),
     '    ports:',
     `      - "${HTTP_PORT}:${HTTP_PORT}"`,
-    ...healthy(topology.modules.map((module) => module.name)),
+    ...healthy([...topology.modules.map((module) => module.name), IDENTITY]),
   );
   for (const companion of topology.companions) {
     lines.push(
@@ -110,4 +138,44 @@ export function composeServices(application: Application, settings: DeploymentSe
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The identity provider of the distributed profile, for the `services:` of a compose file (indented two
+ * spaces): one for every application of the file, as one launch runs one (`identity`, on its own database and
+ * role; its own embedded broker, as it sends no messages). Its secrets come from the environment or `.env`.
+ */
+export function composeIdentity(applications: readonly Application[], settings: DeploymentSettings): string {
+  const database = sharedIdentityDatabase(applications);
+  return [
+    ...comment(
+      'The identity provider of the distributed profile: tokens, keys and accounts for every process of ' +
+        `${and(applications.map((application) => application.title))}, one for the whole file, on its own ` +
+        `database and role (${IDENTITY_INIT_PATH}). Tokens name the gateway (AUTH_ISSUER, default ` +
+        `${DEFAULT_ISSUER}). Give the service credential in the environment or the untracked .env beside ` +
+        `this file (AUTH_CLIENT_ID=${SERVICES_CLIENT} and AUTH_CLIENT_SECRET, e.g. \`openssl rand -hex 32\`): ` +
+        'the module processes do not start without it. OPERATOR_USERNAME and OPERATOR_PASSWORD make the ' +
+        "first operator; unset, one is generated and printed once in this service's log " +
+        '(README.md, "Deploying").',
+      '  ',
+    ),
+    `  ${IDENTITY}:`,
+    `    image: ${settings.image}:latest`,
+    '    build: .',
+    '    restart: unless-stopped',
+    '    profiles: [distributed]',
+    `    command: ${flow([...settings.entry, IDENTITY])}`,
+    ...healthy(['postgres']),
+    ...environment([
+      ['DATABASE_URL', `postgres://${database}:${database}@${POSTGRES}/${database}`],
+      ['AUTH_ISSUER', ISSUER],
+      ...CLIENT_CREDENTIAL,
+      ['OPERATOR_USERNAME', fromEnvironment('OPERATOR_USERNAME')],
+      ['OPERATOR_PASSWORD', fromEnvironment('OPERATOR_PASSWORD')],
+      // Clients come through the gateway, at an address on the compose network: it tells theirs (rate limits).
+      ['TRUST_PROXY', GATEWAY_ADDRESSES],
+      ['LOG_FORMAT', 'json'],
+    ]),
+    `    expose: ${flow([String(HTTP_PORT)])}`,
+  ].join('\n');
 }

@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Application } from '../application.js';
-import { composeServices } from './compose.js';
+import { composeIdentity, composeServices } from './compose.js';
 import { kubernetesManifests, kustomizationResources } from './kubernetes.js';
 import {
   type DeploymentSettings,
   definitionOf,
   environmentExample,
   generatedHeader,
+  IDENTITY_INIT_PATH,
+  identityInit,
+  identityPrometheusJob,
   postgresInit,
+  postgresInitPath,
   prometheusJobs,
   REGENERATE,
 } from './render.js';
@@ -30,9 +34,11 @@ const ALL_APPLICATIONS = 'apps/*/src/app.ts';
 /**
  * Every deployment file of a repository derived from its applications (ADR 0021): per application, its
  * services in `compose.yaml` and jobs in `deploy/prometheus/prometheus.yaml` (sections), its PostgreSQL init
- * script, its Kubernetes manifests and their list in its `kustomization.yaml` (a section); for all of them,
- * the entries of `.env.example` that list them (a section). What is not derived stays written by hand
- * around the sections: PostgreSQL, NATS, the monolith, the observability stack, the namespace.
+ * script, its Kubernetes manifests (the identity provider of its namespace among them) and their list in its
+ * `kustomization.yaml` (a section); for all of them, the one identity provider of the compose system (its
+ * service in `compose.yaml` and its job in `prometheus.yaml`, sections, and its PostgreSQL init script) and
+ * the entries of `.env.example` that list them (a section). What is not derived stays written by hand around
+ * the sections: PostgreSQL, NATS, the monolith, the observability stack, the namespace.
  */
 export function deploymentFiles(
   applications: readonly Application[],
@@ -46,12 +52,18 @@ export function deploymentFiles(
     files.push(
       { path: 'compose.yaml', source, section: composeServices(application, settings) },
       { path: 'deploy/prometheus/prometheus.yaml', source, section: prometheusJobs(application) },
-      { path: `deploy/postgres/init/01-${application.name}.sql`, whole: postgresInit(application) },
+      { path: postgresInitPath(application), whole: postgresInit(application) },
       { path: `${k8s}/kustomization.yaml`, source, section: kustomizationResources(manifests) },
       ...[...manifests].map(([path, whole]) => ({ path: `${k8s}/${path}`, whole })),
     );
   }
-  files.push({ path: '.env.example', source: ALL_APPLICATIONS, section: environmentExample(applications) });
+  // One identity provider for the system, however many applications it runs: not in their sections.
+  files.push(
+    { path: 'compose.yaml', source: ALL_APPLICATIONS, section: composeIdentity(applications, settings) },
+    { path: 'deploy/prometheus/prometheus.yaml', source: ALL_APPLICATIONS, section: identityPrometheusJob() },
+    { path: IDENTITY_INIT_PATH, whole: identityInit(applications, ALL_APPLICATIONS) },
+    { path: '.env.example', source: ALL_APPLICATIONS, section: environmentExample(applications) },
+  );
   return files;
 }
 

@@ -2,14 +2,19 @@ import type { Application } from '../application.js';
 import {
   and,
   comment,
+  DEFAULT_ISSUER,
   type DeploymentSettings,
   definitionOf,
   file,
   flow,
   GATEWAY_ADDRESSES,
   HTTP_PORT,
+  IDENTITY,
+  IDENTITY_URL,
+  JWKS_URL,
   NATS_URL,
   RPC_PORT,
+  SERVICES_CLIENT,
   scalar,
   topologyOf,
 } from './render.js';
@@ -138,6 +143,29 @@ const containerPorts = (...ports: ReadonlyArray<readonly [string, number]>) => [
 
 const HTTP_SERVICE_PORT = ['    - name: http', `      port: ${HTTP_PORT}`, '      targetPort: http'];
 
+const SCRAPED = [
+  '      annotations:',
+  '        prometheus.io/scrape: "true"',
+  `        prometheus.io/port: "${HTTP_PORT}"`,
+  '        prometheus.io/path: /metrics',
+];
+
+/** A container's variable from a key of a Secret or a ConfigMap (an optional one may be missing). */
+const fromKey = (
+  variable: string,
+  source: 'secretKeyRef' | 'configMapKeyRef',
+  name: string,
+  key: string,
+  optional = false,
+) => [
+  `            - name: ${variable}`,
+  '              valueFrom:',
+  `                ${source}:`,
+  `                  name: ${name}`,
+  `                  key: ${key}`,
+  ...(optional ? ['                  optional: true'] : []),
+];
+
 /**
  * An application's generated Kubernetes manifests, by path relative to its kustomization's folder: a
  * Deployment and Service per module (`modules/<name>.yaml`), the gateway, each companion, the ConfigMap the
@@ -159,6 +187,14 @@ export function kubernetesManifests(
     '      # Above SHUTDOWN_TIMEOUT (10s): a stopping process finishes its requests and messages first.',
     '      terminationGracePeriodSeconds: 30',
   ];
+  // The Secret's keys are the variables' names: `kubectl create secret generic ... --from-literal=NAME=...`.
+  const clientCredential = [
+    ...fromKey('AUTH_CLIENT_ID', 'secretKeyRef', topology.identitySecret, 'AUTH_CLIENT_ID'),
+    ...fromKey('AUTH_CLIENT_SECRET', 'secretKeyRef', topology.identitySecret, 'AUTH_CLIENT_SECRET'),
+  ];
+  const createIdentitySecret =
+    `kubectl -n ${application.name} create secret generic ${topology.identitySecret} ` +
+    `--from-literal=AUTH_CLIENT_ID=${SERVICES_CLIENT} --from-literal=AUTH_CLIENT_SECRET="$(openssl rand -hex 32)"`;
 
   for (const module of topology.modules) {
     files.set(
@@ -168,30 +204,25 @@ export function kubernetesManifests(
         '#',
         ...comment(
           `The ${module.name} module in a process of its own (MODULES=${module.name}), with its own ` +
-            `database (DATABASE_URL from the ${topology.secret} Secret, key ${module.name}).`,
+            `database (DATABASE_URL from the ${topology.secret} Secret, key ${module.name}); it checks tokens ` +
+            `against the identity provider's keys and opens accounts there with the service credential (the ` +
+            `${topology.identitySecret} Secret: see ${IDENTITY}.yaml).`,
         ),
         ...deployment(application, settings, {
           name: module.name,
-          annotations: [
-            '      annotations:',
-            '        prometheus.io/scrape: "true"',
-            `        prometheus.io/port: "${HTTP_PORT}"`,
-            '        prometheus.io/path: /metrics',
-          ],
+          annotations: SCRAPED,
           gracePeriod,
           container: [
             ...envFromConfig,
             '          env:',
             '            - name: MODULES',
             `              value: ${module.name}`,
-            '            - name: DATABASE_URL',
-            '              valueFrom:',
-            '                secretKeyRef:',
-            `                  name: ${topology.secret}`,
-            `                  key: ${module.name}`,
+            ...fromKey('DATABASE_URL', 'secretKeyRef', topology.secret, module.name),
             '            # Clients come through the gateway, at a pod address: it tells theirs (rate limits).',
             '            - name: TRUST_PROXY',
             `              value: ${GATEWAY_ADDRESSES}`,
+            "            # The modules' client at the identity provider, which registers it with the service role.",
+            ...clientCredential,
             ...containerPorts(['http', HTTP_PORT], ['grpc', RPC_PORT]),
             ...PROBES,
             ...resources('100m', '256Mi', '1', '512Mi'),
@@ -212,12 +243,65 @@ export function kubernetesManifests(
   }
 
   files.set(
+    `${IDENTITY}.yaml`,
+    file(
+      from,
+      '#',
+      ...comment(
+        `The identity provider (\`${IDENTITY}\`): tokens, keys and accounts for every ${topology.title} ` +
+          'process, one for the namespace. The modules check tokens against its keys (AUTH_JWKS_URL) and open ' +
+          'accounts there; the gateway passes its routes on. It has its own database (DATABASE_URL from the ' +
+          `${topology.secret} Secret, key ${IDENTITY}). The service credential it registers and the modules ` +
+          `present comes from the Secret ${topology.identitySecret}, which is not in the repository: create it ` +
+          'before applying, once:',
+      ),
+      `#   ${createIdentitySecret}`,
+      ...comment(
+        'Add --from-literal=OPERATOR_USERNAME=... --from-literal=OPERATOR_PASSWORD=... (12 characters at ' +
+          'least) for the first operator; without them one is generated at the first start and printed ' +
+          `once in this Deployment's log (\`kubectl -n ${application.name} logs deploy/${IDENTITY} | ` +
+          `grep "operator's credentials"\`).`,
+      ),
+      ...deployment(application, settings, {
+        name: IDENTITY,
+        annotations: SCRAPED,
+        gracePeriod,
+        container: [
+          `          command: ${flow([...settings.entry, IDENTITY])}`,
+          '          # Not the shared ConfigMap: with its AUTH_JWKS_URL a process checks tokens elsewhere, and this one',
+          '          # needs no NATS (it sends no messages: the embedded broker in its own database).',
+          '          env:',
+          ...fromKey('DATABASE_URL', 'secretKeyRef', topology.secret, IDENTITY),
+          ...fromKey('AUTH_ISSUER', 'configMapKeyRef', topology.configMap, 'AUTH_ISSUER'),
+          ...clientCredential,
+          ...fromKey('OPERATOR_USERNAME', 'secretKeyRef', topology.identitySecret, 'OPERATOR_USERNAME', true),
+          ...fromKey('OPERATOR_PASSWORD', 'secretKeyRef', topology.identitySecret, 'OPERATOR_PASSWORD', true),
+          '            # Clients come through the gateway, at a pod address: it tells theirs (rate limits).',
+          '            - name: TRUST_PROXY',
+          `              value: ${GATEWAY_ADDRESSES}`,
+          '            - name: LOG_FORMAT',
+          '              value: json',
+          ...containerPorts(['http', HTTP_PORT]),
+          ...PROBES,
+          // scrypt takes 32 MiB a password: a few logins at once.
+          ...resources('100m', '256Mi', '1', '512Mi'),
+          ...READ_ONLY,
+        ],
+      }),
+      '---',
+      ...service(application, IDENTITY, HTTP_SERVICE_PORT),
+    ),
+  );
+
+  files.set(
     'gateway.yaml',
     file(
       from,
       '#',
       ...comment(
-        "The one entrance: /api/<module> and /admin/<module>/... to each module's Service (HTTP_SERVICES). " +
+        "The one entrance: /api/<module> and /admin/<module>/... to each module's Service, and the identity " +
+          "provider's routes (/.well-known, /oauth, /auth, /identity) to its Service (HTTP_SERVICES). " +
+          'Its public URL is the issuer every token names (AUTH_ISSUER in config.yaml). ' +
           'Expose it with the Ingress or LoadBalancer your cluster uses, or ' +
           `\`kubectl -n ${application.name} port-forward svc/gateway ${HTTP_PORT}\`.`,
       ),
@@ -287,6 +371,17 @@ export function kubernetesManifests(
       "  # Where modules call each other synchronously (Connect RPC), and where the gateway sends each module's routes.",
       ...(topology.rpcServices ? [`  RPC_SERVICES: ${scalar(topology.rpcServices)}`] : []),
       `  HTTP_SERVICES: ${scalar(topology.httpServices)}`,
+      ...comment(
+        'The issuer every token names and every process checks: the gateway as clients reach it. This default ' +
+          `is the \`kubectl port-forward svc/gateway ${HTTP_PORT}\` of README.md, "Deploying"; behind an Ingress or ` +
+          'a LoadBalancer, set its public URL (e.g. https://mallbots.example.com) with a patch in ' +
+          'kustomization.yaml (this file is generated). Tokens issued under another issuer stop being accepted.',
+        '  ',
+      ),
+      `  AUTH_ISSUER: ${scalar(DEFAULT_ISSUER)}`,
+      `  # Where the modules check tokens (the identity provider's keys) and open accounts.`,
+      `  AUTH_JWKS_URL: ${scalar(JWKS_URL)}`,
+      `  AUTH_IDENTITY_URL: ${scalar(IDENTITY_URL)}`,
       '  LOG_FORMAT: json',
       ...(topology.companions.length > 0
         ? [
@@ -299,6 +394,7 @@ export function kubernetesManifests(
 
   const url = (database: string, password: string) =>
     `postgres://${database}:${password}@db.example.com:5432/${database}`;
+  const databases = [...topology.modules, { name: IDENTITY, database: topology.identityDatabase }];
   files.set(
     'database-secret.example.yaml',
     file(
@@ -306,13 +402,14 @@ export function kubernetesManifests(
       '#',
       ...comment(
         `The shape of the ${topology.secret} Secret: one key per module, each that module's own database and ` +
-          'role. Do not apply this file (its values are placeholders, and kustomization.yaml leaves it out); ' +
-          'create the real Secret from your values instead, for example:',
+          `role, and one for the identity provider's (${IDENTITY}). Do not apply this file (its values are ` +
+          'placeholders, and kustomization.yaml leaves it out); create the real Secret from your values ' +
+          'instead, for example:',
       ),
       `#   kubectl -n ${application.name} create secret generic ${topology.secret} \\`,
-      ...topology.modules.map(
+      ...databases.map(
         ({ name, database }, index) =>
-          `#     --from-literal=${name}='${url(database, 'PASSWORD')}'${index < topology.modules.length - 1 ? ' \\' : ''}`,
+          `#     --from-literal=${name}='${url(database, 'PASSWORD')}'${index < databases.length - 1 ? ' \\' : ''}`,
       ),
       'apiVersion: v1',
       'kind: Secret',
@@ -321,7 +418,7 @@ export function kubernetesManifests(
       `  namespace: ${application.name}`,
       'type: Opaque',
       'stringData:',
-      ...topology.modules.map(({ name, database }) => `  ${name}: ${url(database, 'CHANGE-ME')}`),
+      ...databases.map(({ name, database }) => `  ${name}: ${url(database, 'CHANGE-ME')}`),
     ),
   );
   return files;
@@ -329,9 +426,16 @@ export function kubernetesManifests(
 
 /** The manifests a kustomization lists (its `resources:`, indented two spaces): all but the example Secret. */
 export function kustomizationResources(manifests: ReadonlyMap<string, string>): string {
-  const order = (path: string) => (path === 'config.yaml' ? 0 : path.startsWith('modules/') ? 1 : 2);
+  const first = ['config.yaml', `${IDENTITY}.yaml`];
+  const order = (path: string) =>
+    first.includes(path)
+      ? first.indexOf(path)
+      : path.startsWith('modules/')
+        ? first.length
+        : first.length + 1;
   const listed = [...manifests.keys()].filter((path) => !path.endsWith('.example.yaml'));
-  // Stable sort: config first, then the modules in start order, then the gateway and the companions.
+  // Stable sort, in the launcher's start order: config, the identity provider, the modules in start order,
+  // then the gateway and the companions.
   return listed
     .sort((a, b) => order(a) - order(b))
     .map((path) => `  - ${path}`)

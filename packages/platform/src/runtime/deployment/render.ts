@@ -1,6 +1,7 @@
 import type { Application } from '../application.js';
 import { DEFAULT_RPC_PORT } from '../config.js';
-import { launcherSettings } from '../launcher/plan.js';
+import { IDENTITY_SERVICE } from '../gateway/gateway.js';
+import { launcherSettings, SERVICES_CLIENT_ID } from '../launcher/plan.js';
 import { formatServiceAddresses } from '../service-addresses.js';
 
 // What every generated deployment file shares (the topology's names, YAML and comments), and the small files:
@@ -28,6 +29,25 @@ export const POSTGRES = 'postgres:5432';
  */
 export const GATEWAY_ADDRESSES = 'uniquelocal';
 
+/**
+ * The built-in identity provider's process (`identity`): one per system, as the launcher runs it. Every module
+ * process checks tokens against its keys and opens accounts there; the gateway passes its routes on.
+ */
+export const IDENTITY = IDENTITY_SERVICE;
+export const IDENTITY_URL = `http://${IDENTITY}:${HTTP_PORT}`;
+export const JWKS_URL = `${IDENTITY_URL}/.well-known/jwks.json`;
+/**
+ * The issuer tokens name and every process checks: the gateway's public URL. The generated deployments default
+ * it to where README's commands reach the gateway (compose's host port, a `kubectl port-forward`).
+ */
+export const DEFAULT_ISSUER = `http://localhost:${HTTP_PORT}`;
+/** The client id the launcher gives its module processes; the deployments suggest it for theirs. */
+export const SERVICES_CLIENT = SERVICES_CLIENT_ID;
+/** The names the generated topologies give processes of their own: no module or companion may take one. */
+const TAKEN = [IDENTITY, 'gateway', 'postgres', 'nats'];
+/** The prefix of what several applications of one system share (as the NATS stream is `tessera` for several). */
+const SHARED = 'tessera';
+
 /** The file an application is defined in, as the repository's entry finds it (`discoverApplications`). */
 export const definitionOf = (application: Application) => `apps/${application.name}/src/app.ts`;
 
@@ -47,18 +67,32 @@ export interface Topology {
   readonly stream: string;
   readonly modules: ReadonlyArray<{ name: string; database: string }>;
   readonly companions: ReadonlyArray<{ name: string; beside: string }>;
-  /** `HTTP_SERVICES`: each module's service on its HTTP port. */
+  /** `HTTP_SERVICES`: each module's service on its HTTP port, and the identity provider's. */
   readonly httpServices: string;
+  /** The identity provider's database and role in this application's own deployment (Kubernetes). */
+  readonly identityDatabase: string;
   /** `RPC_SERVICES`: each RPC provider's service on its RPC port; '' when it has none. */
   readonly rpcServices: string;
   readonly configMap: string;
+  /** The Secret of each process's DATABASE_URL, by module name (and `identity`). */
   readonly secret: string;
+  /** The Secret of the service credential and the first operator's (Kubernetes). */
+  readonly identitySecret: string;
 }
 
 export function topologyOf(application: Application): Topology {
   // The launcher's defaults: the same databases, roles and stream as `launch` makes on a developer's machine.
   const defaults = launcherSettings(application, {});
   const names = application.modules.map((module) => module.name);
+  const taken = [...names, ...application.companions.map((companion) => companion.name)].filter((name) =>
+    TAKEN.includes(name),
+  );
+  if (taken.length > 0) {
+    throw new Error(
+      `${definitionOf(application)}: ${and(taken)} cannot be deployed as a process of its own: the ` +
+        `distributed topology's ${and(TAKEN)} have those names`,
+    );
+  }
   return {
     application,
     title: application.title,
@@ -66,7 +100,11 @@ export function topologyOf(application: Application): Topology {
     stream: defaults.NATS_STREAM,
     modules: names.map((name) => ({ name, database: `${defaults.DISTRIBUTED_PREFIX}_${name}` })),
     companions: application.companions.map(({ name, beside }) => ({ name, beside })),
-    httpServices: formatServiceAddresses(names.map((name) => [name, `http://${name}:${HTTP_PORT}`])),
+    httpServices: formatServiceAddresses([
+      ...names.map((name): [string, string] => [name, `http://${name}:${HTTP_PORT}`]),
+      [IDENTITY, IDENTITY_URL],
+    ]),
+    identityDatabase: `${defaults.DISTRIBUTED_PREFIX}_${IDENTITY}`,
     rpcServices: formatServiceAddresses(
       names
         .filter((name) => application.rpcProviders.includes(name))
@@ -74,7 +112,17 @@ export function topologyOf(application: Application): Topology {
     ),
     configMap: `${application.name}-config`,
     secret: `${application.name}-database`,
+    identitySecret: `${application.name}-identity`,
   };
+}
+
+/**
+ * The identity provider's database and role where several applications share one system (compose): the one
+ * application's `<prefix>_identity`, as the launcher makes it, or `tessera_identity` for several.
+ */
+export function sharedIdentityDatabase(applications: readonly Application[]): string {
+  const [only] = applications;
+  return applications.length === 1 && only ? topologyOf(only).identityDatabase : `${SHARED}_${IDENTITY}`;
 }
 
 // --- YAML and comments ---------------------------------------------------------------------------------------
@@ -121,31 +169,40 @@ export const and = (items: readonly string[]) =>
 
 // --- PostgreSQL, Prometheus, .env.example --------------------------------------------------------------------
 
+// A module's name may have a '-' (the launcher quotes it too): such an identifier needs quotes.
+const quoted = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
+const createDatabase = (name: string) => [
+  `CREATE ROLE ${quoted(name)} LOGIN PASSWORD '${name}';`,
+  `CREATE DATABASE ${quoted(name)} OWNER ${quoted(name)};`,
+];
+const INIT_PREAMBLE = [
+  '-- Runs once, when the compose PostgreSQL starts on an empty volume (/docker-entrypoint-initdb.d).',
+  ...comment(
+    "Development only: each password is its role's name. In production the databases and roles come " +
+      'from your provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").',
+    '',
+    '--',
+  ),
+];
+
+/** The PostgreSQL init script's file for an application, and for the identity provider all of them share. */
+export const postgresInitPath = (application: Application) =>
+  `deploy/postgres/init/01-${application.name}.sql`;
+export const IDENTITY_INIT_PATH = `deploy/postgres/init/00-${IDENTITY}.sql`;
+
 /**
  * The PostgreSQL init script of the compose profiles: a database and LOGIN role for the monolith, and one per
  * module for the distributed profile, each role owning its database and its password its own name.
  */
 export function postgresInit(application: Application): string {
   const topology = topologyOf(application);
-  // A module's name may have a '-' (the launcher quotes it too): such an identifier needs quotes.
-  const quoted = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
-  const create = (name: string) => [
-    `CREATE ROLE ${quoted(name)} LOGIN PASSWORD '${name}';`,
-    `CREATE DATABASE ${quoted(name)} OWNER ${quoted(name)};`,
-  ];
   return file(
     definitionOf(application),
     '--',
-    '-- Runs once, when the compose PostgreSQL starts on an empty volume (/docker-entrypoint-initdb.d).',
-    ...comment(
-      "Development only: each password is its role's name. In production the databases and roles come " +
-        'from your provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").',
-      '',
-      '--',
-    ),
+    ...INIT_PREAMBLE,
     '',
     "-- The monolith: every module's schemas in one database.",
-    ...create(topology.database),
+    ...createDatabase(topology.database),
     '',
     ...comment(
       'Distributed: each module in a process of its own, with its own database and role, so that no module ' +
@@ -153,21 +210,51 @@ export function postgresInit(application: Application): string {
       '',
       '--',
     ),
-    ...topology.modules.flatMap(({ database }, index) => [...(index > 0 ? [''] : []), ...create(database)]),
+    ...topology.modules.flatMap(({ database }, index) => [
+      ...(index > 0 ? [''] : []),
+      ...createDatabase(database),
+    ]),
   );
 }
+
+/**
+ * The init script of the identity provider the compose system's applications share (the distributed profile's
+ * `identity`): its own database and role, as a module's.
+ */
+export function identityInit(applications: readonly Application[], from: string): string {
+  const whose =
+    applications.length > 1 ? `every application (${and(applications.map((a) => a.name))})` : 'the system';
+  return file(
+    from,
+    '--',
+    ...INIT_PREAMBLE,
+    '',
+    ...comment(
+      `The distributed profile's identity provider (\`${IDENTITY}\`: accounts, client credentials, sessions, ` +
+        `signing keys), one for ${whose}, in a database and role of its own.`,
+      '',
+      '--',
+    ),
+    ...createDatabase(sharedIdentityDatabase(applications)),
+  );
+}
+
+const scrapeJob = (name: string) => [
+  `  - job_name: ${name}`,
+  '    scrape_interval: 10s',
+  '    static_configs:',
+  `      - targets: ["${name}:${HTTP_PORT}"]`,
+];
 
 /** Prometheus jobs for `scrape_configs:` (indented two spaces): each module's process, on its HTTP port. */
 export function prometheusJobs(application: Application): string {
   return topologyOf(application)
-    .modules.flatMap(({ name }) => [
-      `  - job_name: ${name}`,
-      '    scrape_interval: 10s',
-      '    static_configs:',
-      `      - targets: ["${name}:${HTTP_PORT}"]`,
-    ])
+    .modules.flatMap(({ name }) => scrapeJob(name))
     .join('\n');
 }
+
+/** The Prometheus job of the identity provider the applications share, for `scrape_configs:`. */
+export const identityPrometheusJob = () => scrapeJob(IDENTITY).join('\n');
 
 /** The entries of `.env.example` whose documentation lists what the applications define. */
 export function environmentExample(applications: readonly Application[]): string {
