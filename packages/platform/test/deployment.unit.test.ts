@@ -223,8 +223,8 @@ describe('the deployment files derived from an application', () => {
     );
   });
 
-  it('refuses a module or companion named as a process of the topology', () => {
-    const named = (name: string) =>
+  it('refuses, in the definition, a module or companion named as a process of the topology', () => {
+    const named = (name: string) => () =>
       defineApplication({
         ...definition,
         name: 'clash',
@@ -232,12 +232,11 @@ describe('the deployment files derived from an application', () => {
         rpcProviders: [],
         companions: [],
       });
-    expect(() => deploymentFiles([named('identity')], settings)).toThrow(
-      /apps\/clash\/src\/app\.ts: identity cannot be deployed as a process of its own/,
+    expect(named('identity')).toThrow(/"clash": identity is the name of a process every topology runs/);
+    expect(named('gateway')).toThrow(/gateway is the name of a process/);
+    expect(() => defineApplication({ ...definition, companions: [{ ...clock, name: 'nats' }] })).toThrow(
+      /nats is the name of a process/,
     );
-    expect(() => deploymentFiles([named('gateway')], settings)).toThrow(/gateway cannot be deployed/);
-    const companion = defineApplication({ ...definition, companions: [{ ...clock, name: 'nats' }] });
-    expect(() => deploymentFiles([companion], settings)).toThrow(/nats cannot be deployed/);
   });
 
   it('leaves RPC_SERVICES and COMPANIONS out when the application has no RPC provider and no companion', () => {

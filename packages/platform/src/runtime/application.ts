@@ -66,6 +66,9 @@ const NAME = /^[a-z][a-z0-9-]{0,30}$/;
  * process, one process per module, migrate, the ops CLI, the launcher and the gateway; ADR 0021). Mistakes in
  * the definition throw at once, naming each.
  */
+/** The processes a topology runs besides the modules: no module or companion may take one of their names. */
+export const RESERVED_PROCESS_NAMES: readonly string[] = ['identity', 'gateway', 'postgres', 'nats'];
+
 export function defineApplication(definition: ApplicationDefinition): Application {
   const application: Application = {
     rpcProviders: [],
@@ -88,6 +91,11 @@ export function defineApplication(definition: ApplicationDefinition): Applicatio
     if (!NAME.test(name))
       problems.push(`${where}: the module name ${JSON.stringify(name)} is not lower-case`);
     if (names.filter((other) => other === name).length > 1) problems.push(`${where} lists ${name} twice`);
+  }
+  for (const name of [...names, ...application.companions.map((companion) => companion.name)]) {
+    if (RESERVED_PROCESS_NAMES.includes(name)) {
+      problems.push(`${where}: ${name} is the name of a process every topology runs; choose another`);
+    }
   }
   const unknown = (name: string) => !names.includes(name);
   for (const name of application.rpcProviders.filter(unknown)) {

@@ -43,8 +43,6 @@ export const JWKS_URL = `${IDENTITY_URL}/.well-known/jwks.json`;
 export const DEFAULT_ISSUER = `http://localhost:${HTTP_PORT}`;
 /** The client id the launcher gives its module processes; the deployments suggest it for theirs. */
 export const SERVICES_CLIENT = SERVICES_CLIENT_ID;
-/** The names the generated topologies give processes of their own: no module or companion may take one. */
-const TAKEN = [IDENTITY, 'gateway', 'postgres', 'nats'];
 /** The prefix of what several applications of one system share (as the NATS stream is `tessera` for several). */
 const SHARED = 'tessera';
 
@@ -84,15 +82,6 @@ export function topologyOf(application: Application): Topology {
   // The launcher's defaults: the same databases, roles and stream as `launch` makes on a developer's machine.
   const defaults = launcherSettings(application, {});
   const names = application.modules.map((module) => module.name);
-  const taken = [...names, ...application.companions.map((companion) => companion.name)].filter((name) =>
-    TAKEN.includes(name),
-  );
-  if (taken.length > 0) {
-    throw new Error(
-      `${definitionOf(application)}: ${and(taken)} cannot be deployed as a process of its own: the ` +
-        `distributed topology's ${and(TAKEN)} have those names`,
-    );
-  }
   return {
     application,
     title: application.title,
