@@ -129,7 +129,8 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
       code: 'thing_not_found',
       detail: 'thing with that ID does not exist',
     });
-    expect(expectProblem(await post(JSON.stringify({ name: 'twice', size: 1 })), 400)).toMatchObject({
+    // A failed precondition is a conflict with the thing's state, not a bad request.
+    expect(expectProblem(await post(JSON.stringify({ name: 'twice', size: 1 })), 409)).toMatchObject({
       code: 'thing_already_done',
     });
     expect(expectProblem(await post(JSON.stringify({ name: 'blank', size: 1 })), 400)).toMatchObject({
@@ -210,7 +211,7 @@ describe('error kinds map to HTTP and gRPC, each in its transport', () => {
   it('maps each kind', () => {
     expect([httpStatusOf.invalid_argument, grpcCodeOf.invalid_argument]).toEqual([400, 3]);
     expect([httpStatusOf.not_found, grpcCodeOf.not_found]).toEqual([404, 5]);
-    expect([httpStatusOf.failed_precondition, grpcCodeOf.failed_precondition]).toEqual([400, 9]);
+    expect([httpStatusOf.failed_precondition, grpcCodeOf.failed_precondition]).toEqual([409, 9]);
     expect([httpStatusOf.conflict, grpcCodeOf.conflict]).toEqual([409, 10]);
     expect([httpStatusOf.already_exists, grpcCodeOf.already_exists]).toEqual([409, 6]);
   });

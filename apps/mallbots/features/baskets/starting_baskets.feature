@@ -25,7 +25,7 @@ Feature: Starting baskets
     And I start a new basket
     And I cancel the basket
     When I cancel the basket
-    Then I receive a 400 error with code "basket_not_cancelable"
+    Then I receive a 409 error with code "basket_not_cancelable"
 
   Scenario: A canceled basket takes no more items
     Given I am a registered customer
@@ -35,4 +35,4 @@ Feature: Starting baskets
     And I start a new basket
     And I cancel the basket
     When I add 1 of "Wizard w/ crystal" to the basket
-    Then I receive a 400 error with code "basket_not_open"
+    Then I receive a 409 error with code "basket_not_open"

@@ -35,10 +35,14 @@ const TITLES: Record<number, string> = {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** The HTTP status of each kind. A failed precondition is a client error the client can see and fix: 400. */
+/**
+ * The HTTP status of each kind. A failed precondition is a request that is fine in itself but conflicts with
+ * the state of what it names (the basket is no longer open, the store takes part already): 409, as a
+ * concurrent change is, and unlike a 400 the client cannot fix it by changing the request (ADR 0023).
+ */
 export const httpStatusOf: Readonly<Record<ErrorKind, number>> = {
   invalid_argument: 400,
-  failed_precondition: 400,
+  failed_precondition: 409,
   not_found: 404,
   already_exists: 409,
   conflict: 409,

@@ -240,7 +240,8 @@ export interface DocumentedOperation {
 /**
  * Asserts that the OpenAPI document describes a module's routes completely: exactly `paths` under `prefix`,
  * each operation tagged with the module, summarised, named, with a success answer, and with its client errors
- * documented as problem+json (400 for input, 413 for a body). Returns the operations for further checks.
+ * documented as problem+json (400 for input, 413 for a body, 409 for a command). Returns the operations for
+ * further checks.
  */
 export async function expectDocumentedRoutes(
   api: TestHost,
@@ -273,6 +274,12 @@ export async function expectDocumentedRoutes(
     }
     if (operation.requestBody) {
       expect(operation.responses['413']?.content).toHaveProperty(['application/problem+json']);
+    }
+    // A command (204) can meet a state that does not allow it, or a concurrent change: both are 409.
+    if (operation.responses['204']) {
+      expect(operation.responses['409']?.content, operation.operationId).toHaveProperty([
+        'application/problem+json',
+      ]);
     }
   }
   return operations;

@@ -99,11 +99,11 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
     expect(await countsOf(api.db, 'counts')).toEqual(await expectedCounts(store));
   });
 
-  it('answers 404 for an unknown projection, 400 for one that cannot be rebuilt', async () => {
+  it('answers 404 for an unknown projection, 409 for one that cannot be rebuilt', async () => {
     expectProblem(await api.call('POST', '/admin/projections/nothing/rebuild'), 404, {
       code: 'projection_not_found',
     });
-    expectProblem(await api.call('POST', '/admin/projections/append-only/rebuild'), 400, {
+    expectProblem(await api.call('POST', '/admin/projections/append-only/rebuild'), 409, {
       code: 'projection_not_resettable',
     });
     expect(rebuilt).toEqual([]);

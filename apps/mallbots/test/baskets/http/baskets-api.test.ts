@@ -146,12 +146,12 @@ describe.each(testSetups)(
       expect(await counter('baskets_checked_out_total')).toBe(checkedOut + 1);
 
       // Checked out: nothing changes any more.
-      expectProblem(await addItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await removeItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'again' }), 400, {
+      expectProblem(await addItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await removeItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'again' }), 409, {
         code: 'basket_not_open',
       });
-      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 400, {
+      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 409, {
         code: 'basket_not_cancelable',
         detail: 'the basket cannot be canceled',
       });
@@ -163,9 +163,9 @@ describe.each(testSetups)(
       await addItem(id, robotId, 1);
       expect((await api.call('DELETE', `/api/baskets/${id}`)).statusCode).toBe(204);
       expect(await api.getBasket(id)).toMatchObject({ status: 'canceled', items: [], total: 0 });
-      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 400, { code: 'basket_not_cancelable' });
-      expectProblem(await addItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 400, {
+      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 409, { code: 'basket_not_cancelable' });
+      expectProblem(await addItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 409, {
         code: 'basket_not_open',
       });
       const message = await publishedMessage((m) => m.key === id && m.type === 'basketsapi.BasketCanceled');
@@ -186,7 +186,7 @@ describe.each(testSetups)(
       expect((await removeItem(id, gearId, 5)).statusCode).toBe(204);
       expect((await removeItem(id, unknownId(), 1)).statusCode).toBe(204);
       expect(await api.getBasket(id)).toMatchObject({ items: [], total: 0 });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 400, {
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 409, {
         code: 'basket_empty',
         detail: 'the basket has no items',
       });

@@ -142,14 +142,14 @@ describe.each(testSetups)(
       await api.robots.connect({ botId: idle, name: 'Idle' });
       await api.robots.disconnect({ botId: idle });
       const list = await saga.availableList(items);
-      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/assign`, { botId: idle }), 400, {
+      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/assign`, { botId: idle }), 409, {
         code: 'bot_assigned_automatically',
       });
       const holder = botId();
       expect(await api.robots.connect({ botId: holder, name: 'Holder' })).toMatchObject({
         shoppingListId: list.id,
       });
-      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/complete`), 400, {
+      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/complete`), 409, {
         code: 'shopping_list_held_by_bot',
       });
       expect(await rows(list.id)).toMatchObject({ status: 'assigned', assigned_bot_id: holder });

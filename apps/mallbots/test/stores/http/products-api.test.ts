@@ -139,11 +139,11 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
 
     it('refuses an increase to a lower price and a decrease to a higher one, with the spec messages', async () => {
       const id = await api.addProduct(storeId, { price: 5 });
-      expectProblem(await setPrice(id, 'increasePrice', 4.99), 400, {
+      expectProblem(await setPrice(id, 'increasePrice', 4.99), 409, {
         code: 'price_change_is_decrease',
         detail: 'the price change would be a decrease',
       });
-      expectProblem(await setPrice(id, 'decreasePrice', 5.01), 400, {
+      expectProblem(await setPrice(id, 'decreasePrice', 5.01), 409, {
         code: 'price_change_is_increase',
         detail: 'the price change would be an increase',
       });

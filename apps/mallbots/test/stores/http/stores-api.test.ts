@@ -91,7 +91,7 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
       expect(await participatingIds()).toContain(id);
       expect((await listed('/api/stores/participating')).every((store) => store.participating)).toBe(true);
 
-      expectProblem(await api.call('PUT', `/api/stores/${id}/participating`), 400, {
+      expectProblem(await api.call('PUT', `/api/stores/${id}/participating`), 409, {
         code: 'store_already_participating',
         detail: 'the store is already participating',
       });
@@ -100,7 +100,7 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
       expect((await getStore(id)).participating).toBe(false);
       expect(await participatingIds()).not.toContain(id);
 
-      expectProblem(await api.call('DELETE', `/api/stores/${id}/participating`), 400, {
+      expectProblem(await api.call('DELETE', `/api/stores/${id}/participating`), 409, {
         code: 'store_already_not_participating',
         detail: 'the store is already not participating',
       });

@@ -65,6 +65,7 @@ export const toBasketDto = (basket: BasketView) => ({
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
   notFound: 'No basket with that ID, or Stores does not know the product or its store',
-  conflict: 'The basket changed concurrently; retry',
+  conflict:
+    'The basket is not open, or not in a state that allows this (see code), or it changed concurrently',
 };
 export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');

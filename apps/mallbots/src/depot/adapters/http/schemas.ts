@@ -108,8 +108,9 @@ export const toBotDto = (bot: BotView) => ({
 
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: 'The request is invalid, or the list cannot change so (see code and errors)',
+  badRequest: 'The request is invalid (see code and errors)',
   notFound: 'No shopping list with that ID',
-  conflict: 'The shopping list was changed concurrently; reload it and try again',
+  conflict:
+    'The shopping list cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const botNotFound = problemResponse('No bot with that ID');

@@ -61,6 +61,7 @@ export const toInvoiceDto = ({ id, orderId, paymentId, amountCents, status }: In
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
   notFound: 'No payment with that ID',
-  conflict: 'The invoice was changed concurrently; reload it and try again',
+  conflict:
+    'The invoice cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const invoiceNotFound = problemResponse('No invoice with that ID');

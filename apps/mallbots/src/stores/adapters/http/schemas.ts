@@ -69,4 +69,8 @@ export const toProductDto = ({ id, storeId, name, description, sku, priceCents }
 });
 
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
-export const problems = { notFound: 'No store or product with that ID' };
+export const problems = {
+  notFound: 'No store or product with that ID',
+  conflict:
+    'The store or product is not in a state that allows this change (see code), or it changed concurrently',
+};
