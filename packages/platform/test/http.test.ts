@@ -41,6 +41,16 @@ beforeAll(async () => {
       return { ok: true };
     },
   );
+  app.get(
+    '/api/things/:id/notes',
+    {
+      schema: {
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ about: z.string().optional() }).loose(),
+      },
+    },
+    async () => ({ notes: [] }),
+  );
   await app.ready();
 });
 afterAll(() => app.close());
@@ -153,6 +163,53 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
     const body = expectProblem(response, 500);
     expect(response.body).not.toContain('hunter2');
     expect(body.detail).toBe('the server failed to handle the request');
+  });
+});
+
+describe('text that storage cannot hold is a 400 naming where it is', () => {
+  const notes = (path: string) => app.inject({ method: 'GET', url: path });
+
+  it.each([
+    ['a NUL', '{"name": "a\\u0000b", "size": 1}', 'body.name'],
+    ['a lone high surrogate', '{"name": "a\\ud800b", "size": 1}', 'body.name'],
+    ['a lone low surrogate', '{"name": "\\udc00", "size": 1}', 'body.name'],
+    ['a NUL in a field name', '{"name": "x", "size": 1, "a\\u0000": 1}', 'body.a\ufffd'],
+  ])('in the body: %s', async (_what, body, field) => {
+    const problem = expectProblem(await post(body), 400);
+    expect(problem.code).toBe('invalid_request');
+    expect(problem.errors?.map((error) => error.field)).toEqual([field]);
+  });
+
+  it('in a nested body field, named by its path', async () => {
+    const nested = await app.inject({
+      method: 'POST',
+      url: `/api/things/${id}`,
+      payload: { name: 'x', size: 1, tags: ['ok', { label: 'a\u0000' }] },
+    });
+    expect(expectProblem(nested, 400).errors?.map((error) => error.field)).toEqual(['body.tags.1.label']);
+  });
+
+  it('in a path parameter', async () => {
+    const problem = expectProblem(await notes('/api/things/a%00b/notes'), 400);
+    expect(problem.errors).toEqual([{ field: 'params.id', message: expect.stringContaining('NUL') }]);
+    expect(problem.detail).toContain('params.id');
+  });
+
+  it('in a query value, declared or not', async () => {
+    for (const [query, field] of [
+      ['about=a%00b', 'querystring.about'],
+      ['other=%00', 'querystring.other'],
+    ] as const) {
+      const problem = expectProblem(await notes(`/api/things/1/notes?${query}`), 400);
+      expect(problem.errors?.map((error) => error.field)).toEqual([field]);
+    }
+  });
+
+  it('lets any other text through, characters outside the BMP included', async () => {
+    expect((await post(JSON.stringify({ name: 'caf\u00e9 \u{1f600} \u0001', size: 1 }))).statusCode).toBe(
+      200,
+    );
+    expect((await notes('/api/things/caf%C3%A9/notes?about=%F0%9F%98%80')).statusCode).toBe(200);
   });
 });
 

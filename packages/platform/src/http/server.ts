@@ -14,6 +14,7 @@ import { childTraceparent, runInTraceContext } from '../observability/trace-cont
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { refuseUnstorableText } from './storable-input.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -93,6 +94,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  // Every route's input, before its schema: text PostgreSQL cannot hold is a 400 naming the field.
+  app.addHook('preValidation', refuseUnstorableText);
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);

@@ -126,8 +126,9 @@ function wrongValues(valid: unknown): unknown[] {
 
 /**
  * The bad input every JSON route must answer with a 4xx problem naming the field or rule, never a 5xx:
- * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, an oversized body,
- * a body that is not JSON, a malformed id, an unknown id, and a method the route does not have.
+ * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, text storage cannot
+ * hold, an oversized body, a body that is not JSON, a malformed id, an unknown id, and a method the route does
+ * not have.
  */
 export function describeBadRequests(
   api: () => TestHost,
@@ -186,6 +187,16 @@ export function describeBadRequests(
       }
     });
 
+    it('refuses text that storage cannot hold (a NUL, a lone surrogate) in each text field, naming it', async () => {
+      for (const [field, valid] of Object.entries(body)) {
+        if (typeof valid !== 'string') continue;
+        for (const bad of [`${valid}\u0000`, `\ud800${valid}`]) {
+          const response = await api().call(route.method, at(route.path), { ...body, [field]: bad });
+          expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
+        }
+      }
+    });
+
     it(`refuses a body over the limit (${bodyLimit} bytes) with 413`, async () => {
       const huge = JSON.stringify({ ...body, padding: 'x'.repeat(bodyLimit) });
       expectProblem(await api().raw(route.method, at(route.path), huge), 413, { code: 'body_too_large' });
@@ -209,6 +220,16 @@ export function describeBadRequests(
         const response = await api().call(route.method, at(route.path, id), route.body);
         expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
       }
+    },
+  );
+
+  it.each(withParam.map((route) => [label(route), route] as const))(
+    '%s refuses a NUL in the id or in the query, naming where it is',
+    async (_label, route) => {
+      const response = await api().call(route.method, at(route.path, `${unknownId()}%00`), route.body);
+      expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
+      const query = await api().call(route.method, `${at(route.path)}?q=%00`, route.body);
+      expectProblem(query, 400, { code: 'invalid_request', field: 'querystring.q' });
     },
   );
 

@@ -219,6 +219,12 @@ describe.each(testSetups)(
         code: 'payment_id_blank',
         field: 'body.paymentId',
       });
+      // A payment id no storage can hold would check out and then stall the order's saga.
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p\u0000q' }), 400, {
+        code: 'invalid_request',
+        field: 'body.paymentId',
+      });
+      expect((await api.getBasket(id)).status).toBe('open');
       expectProblem(await addItem(id, unknownId(), 1), 404, { code: 'product_not_found' });
       expectProblem(await addItem(unknownId(), robotId, 1), 404, { code: 'basket_not_found' });
       expect((await api.getBasket(id)).items).toHaveLength(1);
