@@ -150,6 +150,51 @@ describe.each(testDatabases)('admin routes on $backend', (backend) => {
     expect(none.json()).toEqual({ redriven: 0 });
   });
 
+  it('lists, shows and re-drives a dead letter whatever text it holds, and answers for everyone after', async () => {
+    const group = 'ops-unstorable';
+    const handled: string[] = [];
+    const consuming = await broker.subscribe({
+      group,
+      subjects: ['ops.unstorable'],
+      handle: async (message) => {
+        handled.push(message.id);
+      },
+    });
+    // The attacker's checkout: a payment id holding a NUL, as a producer that does not check would send it.
+    const message = newEnvelope('tests', {
+      type: 'tests.CheckedOut',
+      subject: 'ops.unstorable',
+      key: 'k',
+      data: { paymentId: 'p\u0000q' },
+    });
+    let dead = nextFailure();
+    await broker.publish([message]);
+    await dead;
+
+    const listed = await api.call('GET', '/admin/messaging/dead-letters');
+    expect(listed.statusCode, listed.body).toBe(200);
+    const [letter] = listed.json<{ deadLetters: Summary[] }>().deadLetters;
+    expect(letter).toMatchObject({ group, messageId: message.id, type: 'tests.CheckedOut', attempts: 0 });
+    expect(letter!.reason).toMatch(/^poison message: data\.paymentId: holds a NUL character/);
+    const shown = await api.call('GET', `/admin/messaging/dead-letters/${letter!.id}`);
+    expect(shown.statusCode, shown.body).toBe(200);
+    expect(shown.json()).toMatchObject({ deadLetter: { envelope: { data: { paymentId: 'p\u0000q' } } } });
+
+    dead = nextFailure();
+    const redriven = await api.call('POST', '/admin/messaging/dead-letters/redrive', { ids: [letter!.id] });
+    expect(redriven.json()).toEqual({ redriven: 1 });
+    await dead;
+    await consuming.stop();
+    // The handler never saw it; it is a dead letter again, and the tools still answer.
+    expect(handled).toEqual([]);
+    const again = await api.call('GET', `/admin/messaging/dead-letters?group=${group}`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json<{ deadLetters: Summary[] }>().deadLetters.map((l) => l.messageId)).toEqual([
+      message.id,
+    ]);
+    expect(await lagOf(group)).toEqual({ group, pending: 0, deadLetters: 1 });
+  });
+
   it('says when there are more dead letters than the limit', async () => {
     const group = 'ops-many';
     await (await failing(group, 'ops.many')).stop();

@@ -6,6 +6,16 @@
  */
 const UNSTORABLE = /[\0\p{Cs}]/u;
 
+/** True when PostgreSQL can hold `text` as it is, in text, json and jsonb alike. */
+export const isStorableText = (text: string) => !UNSTORABLE.test(text);
+
+/**
+ * `text` with what storage cannot hold replaced by U+FFFD, for text that must be kept whatever it holds (a
+ * failure's reason, a malformed message's id) rather than refused.
+ */
+export const storableText = (text: string) =>
+  isStorableText(text) ? text : text.replace(/[\0\p{Cs}]/gu, '\uFFFD');
+
 /** Where unstorable text is, and what is wrong with it. */
 export interface UnstorableText {
   /** The keys and indexes leading to it; the last one is the key itself when the key is the culprit. */
@@ -37,13 +47,10 @@ export function findUnstorableText(value: unknown, path: readonly string[] = [])
   }
   for (const key in value) {
     if (UNSTORABLE.test(key)) {
-      return { path: [...path, printable(key)], message: `the field name ${whatIsWrong(key)}` };
+      return { path: [...path, storableText(key)], message: `the field name ${whatIsWrong(key)}` };
     }
     const found = findUnstorableText((value as Record<string, unknown>)[key], [...path, key]);
     if (found) return found;
   }
   return undefined;
 }
-
-/** A key as it can be shown (and stored) in an answer or a log line: its unstorable characters replaced. */
-const printable = (key: string) => key.replace(/[\0\p{Cs}]/gu, '\uFFFD');

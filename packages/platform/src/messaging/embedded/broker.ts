@@ -1,5 +1,6 @@
 import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
+import { storableText } from '../../sql/storable-text.js';
 import {
   type Broker,
   type ErrorContext,
@@ -90,14 +91,15 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       RETURNING group_name, position)
     INSERT INTO ${s}.dead_letters (group_name, position, reason, attempts)
     SELECT group_name, position, $4, $5 FROM gone`,
-    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, coalesce(m.envelope->>'type', '') AS type,
+    // No json operator on the envelope (its type is read in toDeadLetter): see dead-letter-rows.ts.
+    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
            dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE $1::text IS NULL OR dl.group_name = $1
      ORDER BY dl.dead_at, dl.position
      LIMIT $2::int`,
     getDeadLetter: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject,
-           coalesce(m.envelope->>'type', '') AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
+           NULL AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE dl.id = $1::uuid`,
     redrive: `WITH moved AS (
@@ -151,7 +153,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           group,
           claimed.position,
           claimed.attempts,
-          errorMessage(error),
+          // The reason is kept whatever the error said: a NUL in it must not keep the message from dying.
+          storableText(errorMessage(error)),
           attempt,
         ]);
       } else {
@@ -196,7 +199,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             envelope = decodeEnvelope(Buffer.from(claimed.envelope));
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
-            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, error.message, 0]);
+            const reason = storableText(error.message);
+            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
             await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
             return { kind: 'done' };
           }
