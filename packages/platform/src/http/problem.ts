@@ -24,11 +24,15 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -139,6 +143,12 @@ function fromFastifyClientError(error: FastifyError): Problem {
     return problem(400, `the request body is not valid JSON: ${error.message}`, {
       code: 'malformed_json',
       errors: [{ field: 'body', message: 'not valid JSON' }],
+    });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return problem(400, 'the request body is not as long as its Content-Length says', {
+      code: 'bad_content_length',
+      errors: [{ field: 'headers.content-length', message: 'does not match the body' }],
     });
   }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

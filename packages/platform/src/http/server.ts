@@ -14,6 +14,7 @@ import { childTraceparent, runInTraceContext } from '../observability/trace-cont
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { answerServerErrors, serverErrorOptions } from './server-errors.js';
 import { refuseUnstorableText } from './storable-input.js';
 
 export type HttpServer = FastifyInstance<
@@ -73,7 +74,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // One line per completed request comes from the onResponse hook below, with the status and duration.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // What the server refuses before any route runs is problem+json too.
+    ...serverErrorOptions(options.logger),
   }).withTypeProvider<ZodTypeProvider>();
+  answerServerErrors(app);
 
   // Each request is its own span of the caller's trace (W3C traceparent) and carries a correlation id: logs
   // and the messages published while handling it inherit both (observability/trace-context.ts).

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { problem, sendProblem } from '../../http/index.js';
+import { answerServerErrors, serverErrorOptions } from '../../http/server-errors.js';
 import type { Logger } from '../../observability/index.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
@@ -31,7 +32,13 @@ export async function createGateway(options: GatewayOptions) {
   const prefixOf = (module: string) => options.prefixes?.get(module) ?? '';
   const prefixes = new Set(['', ...[...services.keys()].map(prefixOf)]);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
-  const app = Fastify({ loggerInstance: options.logger, routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    routerOptions: { ignoreTrailingSlash: true },
+    // The gateway is the public face: what its server refuses itself is problem+json too.
+    ...serverErrorOptions(options.logger),
+  });
+  answerServerErrors(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
