@@ -260,6 +260,12 @@ describe.each(testDatabases)('admin routes on $backend', (backend) => {
     expectProblem(await api.raw('POST', '/admin/messaging/dead-letters/redrive', '{"ids": '), 400, {
       code: 'malformed_json',
     });
+    // What a page of another site could post (CSRF): text/plain, even holding JSON, is not taken.
+    expectProblem(
+      await api.raw('POST', '/admin/messaging/dead-letters/redrive', '{"group": "g"}', 'text/plain'),
+      415,
+      { code: 'unsupported_media_type' },
+    );
     const tooMany = Array.from({ length: 1001 }, () => unknownId());
     expectProblem(await redrive({ ids: tooMany }), 400, { field: 'body.ids' });
     expect((await redrive({ ids: tooMany.slice(1) })).json()).toEqual({ redriven: 0 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 let app: HttpServer;
 let ready = true;
+let polished = 0;
 
 beforeAll(async () => {
   app = await createHttpServer({
@@ -39,6 +40,14 @@ beforeAll(async () => {
         throw Object.assign(new Error('sorry, too many clients already'), { code: '53300' });
       }
       return { ok: true };
+    },
+  );
+  app.post(
+    '/api/things/:id/polish',
+    { schema: { params: z.object({ id: z.string() }), response: { 204: z.undefined() } } },
+    async (_request, reply) => {
+      polished++;
+      return reply.status(204).send();
     },
   );
   app.get(
@@ -210,6 +219,70 @@ describe('text that storage cannot hold is a 400 naming where it is', () => {
       200,
     );
     expect((await notes('/api/things/caf%C3%A9/notes?about=%F0%9F%98%80')).statusCode).toBe(200);
+  });
+});
+
+describe('a change a page of another site could ask for is refused (CSRF)', () => {
+  const polish = (headers: Record<string, string>, payload?: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/things/${id}/polish`,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+    });
+
+  it('415 for a body that is not JSON, text/plain included, on a route with a body', async () => {
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=x']) {
+      const body = expectProblem(await post(JSON.stringify({ name: 'ok', size: 1 }), type), 415);
+      expect(body.code).toBe('unsupported_media_type');
+    }
+  });
+
+  it('415 for a declared content type other than JSON on a route with no body, even an empty one', async () => {
+    const before = polished;
+    for (const [type, payload] of [
+      ['text/plain', 'polish it'],
+      ['text/plain', ''],
+      ['application/x-www-form-urlencoded', ''],
+    ] as const) {
+      expect(expectProblem(await polish({ 'content-type': type }, payload), 415).code).toBe(
+        'unsupported_media_type',
+      );
+    }
+    expect(polished).toBe(before);
+  });
+
+  it('403 for a change a browser sends from another site, whatever its body', async () => {
+    const before = polished;
+    const body = expectProblem(await polish({ 'sec-fetch-site': 'cross-site' }), 403);
+    expect(body.code).toBe('cross_site_request');
+    expect(polished).toBe(before);
+  });
+
+  it('takes JSON, no body at all, and what a browser sends from the same site', async () => {
+    const before = polished;
+    expect((await polish({})).statusCode).toBe(204);
+    expect((await polish({ 'content-type': 'application/json' }, '{}')).statusCode).toBe(204);
+    expect((await polish({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(204);
+    expect((await polish({ 'sec-fetch-site': 'none' })).statusCode).toBe(204);
+    expect(polished).toBe(before + 4);
+    // Reading is not a change: a cross-site page may link to it.
+    const read = await app.inject({
+      method: 'GET',
+      url: '/api/things/1/notes',
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it('documents both refusals on every route that changes something', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const path of ['/api/things/{id}', '/api/things/{id}/polish']) {
+      expect(Object.keys(doc.paths[path]!.post!.responses)).toEqual(expect.arrayContaining(['403', '415']));
+    }
+    expect(Object.keys(doc.paths['/api/things/{id}/notes']!.get!.responses)).not.toContain('415');
   });
 });
 

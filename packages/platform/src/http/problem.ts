@@ -137,7 +137,10 @@ function fromFastifyClientError(error: FastifyError): Problem {
     return problem(413, 'the request body is larger than this server accepts', { code: 'body_too_large' });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return problem(415, 'send the request body as application/json', { code: 'unsupported_media_type' });
+    return problem(415, 'the request body, if any, must be application/json', {
+      code: 'unsupported_media_type',
+      errors: [{ field: 'headers.content-type', message: 'not application/json' }],
+    });
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return problem(400, `the request body is not valid JSON: ${error.message}`, {

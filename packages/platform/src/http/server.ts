@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { metricsRegistry } from '../observability/metrics.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
+import { refuseForgeableRequests } from './forgery.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
@@ -100,6 +101,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   // Every route's input, before its schema: text PostgreSQL cannot hold is a 400 naming the field.
   app.addHook('preValidation', refuseUnstorableText);
+  // Before any route is added: only JSON bodies, and no change asked from another site's page (CSRF).
+  refuseForgeableRequests(app);
   // Before any route is added, so that every mutating route gets it, those of modules started later included.
   if (options.idempotency) installIdempotency(app, options.idempotency);
   app.setValidatorCompiler(validatorCompiler);

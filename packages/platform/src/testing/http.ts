@@ -127,8 +127,8 @@ function wrongValues(valid: unknown): unknown[] {
 /**
  * The bad input every JSON route must answer with a 4xx problem naming the field or rule, never a 5xx:
  * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, text storage cannot
- * hold, an oversized body, a body that is not JSON, a malformed id, an unknown id, and a method the route does
- * not have.
+ * hold, an oversized body, a body that is not JSON (on a route with no body too), a change asked cross-site, a
+ * malformed id, an unknown id, and a method the route does not have.
  */
 export function describeBadRequests(
   api: () => TestHost,
@@ -241,6 +241,24 @@ export function describeBadRequests(
     },
   );
 
+  const changing = routes.filter((route) => route.method !== 'GET');
+  it.each(changing.map((route) => [label(route), route] as const))(
+    '%s refuses a text/plain body (what a page of another site can post) with 415, and a cross-site change with 403',
+    async (_label, route) => {
+      for (const payload of [JSON.stringify(route.body ?? {}), '']) {
+        const response = await api().raw(route.method, at(route.path), payload, 'text/plain');
+        expectProblem(response, 415, { code: 'unsupported_media_type' });
+      }
+      const forged = await api().host.http.inject({
+        method: route.method,
+        url: at(route.path),
+        headers: { 'sec-fetch-site': 'cross-site' },
+        ...(route.body === undefined ? {} : { payload: route.body as object }),
+      });
+      expectProblem(forged, 403, { code: 'cross_site_request' });
+    },
+  );
+
   it.each(routes.map((route) => [label(route), route] as const))(
     '%s: a method the path does not have is a 404 problem',
     async (_label, route) => {
@@ -261,8 +279,8 @@ export interface DocumentedOperation {
 /**
  * Asserts that the OpenAPI document describes a module's routes completely: exactly `paths` under `prefix`,
  * each operation tagged with the module, summarised, named, with a success answer, and with its client errors
- * documented as problem+json (400 for input, 413 for a body, 409 for a command). Returns the operations for
- * further checks.
+ * documented as problem+json (400 for input, 413 for a body, 409 for a command, 403 and 415 for a change).
+ * Returns the operations for further checks.
  */
 export async function expectDocumentedRoutes(
   api: TestHost,
@@ -285,6 +303,16 @@ export async function expectDocumentedRoutes(
       .sort(),
   ).toEqual([...paths].sort());
   const operations = paths.flatMap((path) => Object.values(document.paths[path] ?? {}));
+  for (const [method, operation] of paths.flatMap((path) => Object.entries(document.paths[path] ?? {}))) {
+    // What a page of another site could send: a body that is not JSON, or a change from its page.
+    if (['post', 'put', 'patch', 'delete'].includes(method)) {
+      for (const status of ['403', '415']) {
+        expect(operation.responses[status]?.content, `${operation.operationId} ${status}`).toHaveProperty([
+          'application/problem+json',
+        ]);
+      }
+    }
+  }
   for (const operation of operations) {
     expect(operation.tags).toEqual([module.name]);
     expect(operation.summary).toBeTruthy();

@@ -79,6 +79,21 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
   });
 
   describe('ST2 participation', () => {
+    it('is not changed by what a page of another site could send: text/plain (415) or a cross-site request (403)', async () => {
+      const id = await api.createStore('Forged Store');
+      const path = `/api/stores/${id}/participating`;
+      expectProblem(await api.raw('PUT', path, '', 'text/plain'), 415, { code: 'unsupported_media_type' });
+      expectProblem(await api.raw('PUT', path, 'yes', 'text/plain'), 415, { code: 'unsupported_media_type' });
+      const forged = await api.host.http.inject({
+        method: 'PUT',
+        url: path,
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
+      expectProblem(forged, 403, { code: 'cross_site_request' });
+      expect((await getStore(id)).participating).toBe(false);
+      expect((await api.call('PUT', path)).statusCode).toBe(204);
+    });
+
     it('toggles participation, refuses repeats with the spec messages, and GET /participating follows', async () => {
       const id = await api.createStore('Toggling Store');
       const participatingIds = async () => (await listed('/api/stores/participating')).map((s) => s.id);
