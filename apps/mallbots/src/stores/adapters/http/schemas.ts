@@ -21,12 +21,15 @@ export const newStoreBody = z.strictObject({
 });
 export const rebrandStoreBody = z.strictObject({ name: text(100) });
 export const newProductBody = z.strictObject({
-  name: text(100),
-  description: text(1000),
-  sku: text(64),
+  name: text(100).describe('Blank names are refused'),
+  description: text(1000).describe('Blank descriptions are refused'),
+  sku: text(64).describe('The stock-keeping unit; blank SKUs are refused'),
   price: price.describe('In currency units, with at most 2 decimal places; not negative'),
 });
-export const rebrandProductBody = z.strictObject({ name: text(100), description: text(1000) });
+export const rebrandProductBody = z.strictObject({
+  name: text(100).describe('Blank names are refused'),
+  description: text(1000).describe('Blank descriptions are refused'),
+});
 export const priceBody = z.strictObject({
   price: price.describe('The new price, in currency units, with at most 2 decimal places'),
 });
