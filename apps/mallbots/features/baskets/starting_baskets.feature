@@ -13,6 +13,11 @@ Feature: Starting baskets
     Then I receive a 400 error with code "customer_id_blank"
     And the error names the field "body.customerId"
 
+  Scenario: A basket belongs to a registered customer
+    When someone who never registered starts a basket
+    Then I receive a 400 error with code "customer_not_registered"
+    And the error names the field "body.customerId"
+
   Scenario: Canceling a basket
     Given I am a registered customer
     And I start a new basket

@@ -67,6 +67,13 @@ Given('I authorize a payment of {float}', async function (this: MallBotsWorld, a
   await authorize(this, this.customer, amount);
 });
 
+When(
+  'someone who never registered authorizes a payment of {float}',
+  async function (this: MallBotsWorld, amount: number) {
+    await this.call('POST', '/api/payments', { customerId: crypto.randomUUID(), amountCents: cents(amount) });
+  },
+);
+
 Given(
   '{string} authorizes a payment for the basket total',
   async function (this: MallBotsWorld, name: string) {

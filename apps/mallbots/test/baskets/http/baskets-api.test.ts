@@ -3,6 +3,7 @@ import { metricsRegistry } from '@tessera/platform/observability';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASKET_CHANNEL, basketsMessages } from '../../../src/baskets/contract/integration-events.js';
+import { UNREACHABLE_CUSTOMER } from '../../support/customers.js';
 import {
   type BasketsHost,
   CUSTOMER,
@@ -213,6 +214,14 @@ describe.each(testSetups)(
       expectProblem(await api.call('POST', '/api/baskets', { customerId: 'bob' }), 400, {
         code: 'invalid_request',
         field: 'body.customerId',
+      });
+      expectProblem(await api.call('POST', '/api/baskets', { customerId: unknownId() }), 400, {
+        code: 'customer_not_registered',
+        detail: 'no customer is registered with that ID',
+        field: 'body.customerId',
+      });
+      expectProblem(await api.call('POST', '/api/baskets', { customerId: UNREACHABLE_CUSTOMER }), 503, {
+        code: 'customers_unavailable',
       });
       await addItem(id, robotId, 1);
       expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: '  ' }), 400, {

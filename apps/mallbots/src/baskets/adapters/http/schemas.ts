@@ -26,7 +26,7 @@ export const startBasketBody = z.strictObject({
     .toLowerCase()
     .max(100)
     .refine((value) => value === '' || UUID.test(value), 'must be a UUID')
-    .describe("The customer's id (Customers); blank is refused"),
+    .describe("A registered customer's id (Customers); blank or unknown is refused"),
 });
 export const itemBody = z.strictObject({ productId: uuid, quantity });
 export const checkoutBody = z.strictObject({
@@ -69,3 +69,6 @@ export const problems = {
     'The basket is not open, or not in a state that allows this (see code), or it changed concurrently',
 };
 export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');
+export const customersUnavailable = problemResponse(
+  'Customers could not be asked whether the customer is registered; retry later',
+);

@@ -18,7 +18,7 @@ const amountCents = z
   );
 
 export const authorizeBody = z.strictObject({
-  customerId: z.uuid().toLowerCase().describe("The customer's id (Customers)"),
+  customerId: z.uuid().toLowerCase().describe("A registered customer's id (Customers); unknown is refused"),
   amountCents,
 });
 
@@ -65,3 +65,6 @@ export const problems = {
     'The invoice cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const invoiceNotFound = problemResponse('No invoice with that ID');
+export const customersUnavailable = problemResponse(
+  'Customers could not be asked whether the customer is registered; retry later',
+);
