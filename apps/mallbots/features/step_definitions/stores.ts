@@ -125,7 +125,7 @@ Then(
   async function (this: MallBotsWorld, name: string, is: string) {
     const participating = is === 'is';
     assert.equal((await readStore(this, name)).participating, participating);
-    const { stores } = await this.ok('GET', '/api/stores/participating');
+    const stores = await this.all<{ id: string }>('/api/stores/participating', 'stores');
     const listed = stores.some((store: { id: string }) => store.id === this.id('store', name));
     assert.equal(listed, participating, 'the list of participating stores disagrees');
   },

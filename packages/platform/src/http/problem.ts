@@ -90,7 +90,7 @@ function locate(field: string, request: FastifyRequest): string {
   for (const [where, input] of [
     ['body', request.body],
     ['params', request.params],
-    ['query', request.query],
+    ['querystring', request.query],
   ] as const) {
     if (typeof input === 'object' && input !== null && field in input) return `${where}.${field}`;
   }

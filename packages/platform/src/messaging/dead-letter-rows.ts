@@ -1,3 +1,5 @@
+import { type Page, type PageRequest, pageOf } from '../ddd/index.js';
+import { timestampKey } from '../sql/keyset.js';
 import { isUuid } from '../sql/versioned-rows.js';
 import type { DeadLetter } from './broker.js';
 
@@ -48,6 +50,31 @@ function parsed(text: string): unknown {
     return text;
   }
 }
+
+/**
+ * The page query's parts both brokers share: the key of a row (`dead_at` to the microsecond, and the id), the
+ * keyset condition on parameters $2 and $3 and the order, for columns `deadAt` and `id`.
+ */
+export const deadLetterPaging = (deadAt: string, id: string) => ({
+  key: `${timestampKey(deadAt)} AS key_at`,
+  after: `($2::timestamptz IS NULL OR (${deadAt}, ${id}) > ($2, $3::uuid))`,
+  order: `ORDER BY ${deadAt}, ${id}`,
+});
+
+/** The parameters of a page query after its group ($1): where it starts, and one row more than the page. */
+export const pageParameters = ({ limit, after }: PageRequest) => [
+  after?.[0] ?? null,
+  after?.[1] ?? null,
+  limit + 1,
+];
+
+export const toDeadLetterPage = (
+  rows: Array<DeadLetterRow & { key_at: string }>,
+  limit: number,
+): Page<DeadLetter> => {
+  const page = pageOf(rows, limit, (row) => [row.key_at, row.id]);
+  return { ...page, items: page.items.map(toDeadLetter) };
+};
 
 /** Dead letter ids are uuids (the columns' type): anything else names no dead letter. */
 export const isDeadLetterId = isUuid;

@@ -418,6 +418,36 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       expect((await broker.deadLetters.list(group)).map((letter) => letter.id)).not.toContain(dead[0]!.id);
     });
 
+    it('pages the dead letters, the oldest first, each once', async () => {
+      const subject = `c.${unique()}.pages`;
+      const group = `g-${unique()}`;
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        maxAttempts: 1,
+        handle: async (m, d) => {
+          if ((m.data as { fails?: boolean }).fails) throw new Error('the handler is broken');
+          log.record(m, d.attempt);
+        },
+      });
+      const doomed = [1, 2, 3].map(() => message(subject, 'k', { fails: true }));
+      const after = message(subject, 'k');
+      await broker.publish([...doomed, after]);
+      await log.until(() => log.ids().includes(after.id));
+
+      const first = await broker.deadLetters.page(group, { limit: 2 });
+      expect(first.items.map((letter) => letter.messageId)).toEqual(doomed.slice(0, 2).map((m) => m.id));
+      expect(first.next).toBeDefined();
+      const last = await broker.deadLetters.page(group, { limit: 2, after: first.next! });
+      expect(last.items.map((letter) => letter.messageId)).toEqual([doomed[2]!.id]);
+      expect(last.next).toBeUndefined();
+      expect((await broker.deadLetters.page(group, { limit: 3 })).next).toBeUndefined();
+      expect((await broker.deadLetters.page(undefined, { limit: 100 })).items.length).toBeGreaterThanOrEqual(
+        3,
+      );
+    });
+
     it('dead-letters a message whose handler fails with text storage cannot hold in its reason', async () => {
       const subject = `c.${unique()}.reason`;
       const group = `g-${unique()}`;

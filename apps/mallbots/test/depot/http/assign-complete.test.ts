@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SUCCESS_REPLY } from '@tessera/platform/messaging';
-import { testSetups } from '@tessera/platform/testing';
+import { expectPagedList, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPOT_COMMAND_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { sendCommand } from '../../payments/support/messages.js';
@@ -56,6 +56,15 @@ describe.each(testSetups)(
     ];
     const versionOf = async (id: string) =>
       (await api.db.query('SELECT version FROM depot.shopping_lists WHERE id = $1', [id])).rows[0];
+
+    it('lists a status a page at a time, oldest first, every list once', async () => {
+      const made: string[] = [];
+      for (let n = 0; n < 12; n++) made.push(await listOf(unknownId(), false));
+      const all = await expectPagedList(api, '/api/depot/shopping?status=pending', 'shoppingLists', {
+        atLeast: 12,
+      });
+      expect(all.filter((id) => made.includes(id))).toEqual(made);
+    });
 
     it('assigns an available list to a bot, then completes it, publishing each once; repeating changes nothing', async () => {
       const orderId = unknownId();

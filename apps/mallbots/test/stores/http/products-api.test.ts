@@ -1,4 +1,4 @@
-import { testDatabases } from '@tessera/platform/testing';
+import { expectPagedList, testDatabases, walkPages } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, type StoresHost, startStoresHost, unknownId } from '../support/host.js';
 
@@ -25,11 +25,11 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json<{ product: ProductDto }>().product;
   };
-  const catalog = async (id: string) => {
-    const response = await api.call('GET', `/api/stores/${id}/products`);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json<{ products: ProductDto[] }>().products;
-  };
+  /** Every product of the store's catalog, page after page. */
+  const catalog = async (id: string) =>
+    (await walkPages(api, `/api/stores/${id}/products`, 'products', 100)).flatMap(
+      (page) => page.items as unknown as ProductDto[],
+    );
   const eventsOf = async (productId: string) =>
     (
       await api.db.query<{ event_type: string; data: unknown }>(
@@ -135,6 +135,22 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       const id = await api.addProduct(otherStore, { name: 'Only Here' });
       expect((await catalog(otherStore)).map((product) => product.id)).toEqual([id]);
       expect((await catalog(storeId)).map((product) => product.id)).not.toContain(id);
+    });
+  });
+
+  describe('listing a catalog a page at a time', () => {
+    it('pages the products by name: 50 unless asked, at most 100, and every product once', async () => {
+      const store = await api.createStore('Big Catalog');
+      const added: string[] = [];
+      for (let n = 0; n < 51; n++) {
+        added.push(await api.addProduct(store, { name: `Item ${String(n).padStart(2, '0')}` }));
+      }
+      expect(
+        await expectPagedList(api, `/api/stores/${store}/products`, 'products', { atLeast: 51 }),
+      ).toEqual(added);
+      expectProblem(await api.call('GET', `/api/stores/${unknownId()}/products?limit=5`), 404, {
+        code: 'store_not_found',
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { testDatabases } from '@tessera/platform/testing';
+import { expectPagedList, testDatabases, walkPages } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, type StoresHost, startStoresHost, unknownId } from '../support/host.js';
 
@@ -21,7 +21,9 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json<{ store: StoreDto }>().store;
   };
-  const listed = async (url: string) => (await api.call('GET', url)).json<{ stores: StoreDto[] }>().stores;
+  /** Every store the list gives, page after page. */
+  const listed = async (url: string) =>
+    (await walkPages(api, url, 'stores', 100)).flatMap((page) => page.items as unknown as StoreDto[]);
 
   describe('ST1 CreateStore', () => {
     it('answers 201 with the id and its Location, stores StoreCreated, and shows the store not participating', async () => {
@@ -75,6 +77,19 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
         location: 'Level 1',
         participating: false,
       });
+    });
+  });
+
+  describe('listing a page at a time', () => {
+    it('pages the stores by name: 50 unless asked, at most 100, and every store once', async () => {
+      const created: string[] = [];
+      for (let n = 0; n < 51; n++) created.push(await api.createStore(`Paged ${String(n).padStart(2, '0')}`));
+      const all = await expectPagedList(api, '/api/stores', 'stores', { atLeast: 51 });
+      expect(all.filter((id) => created.includes(id))).toEqual(created);
+
+      for (const id of created.slice(0, 9)) await api.call('PUT', `/api/stores/${id}/participating`);
+      const participating = await expectPagedList(api, '/api/stores/participating', 'stores', { atLeast: 9 });
+      expect(participating.filter((id) => created.includes(id))).toEqual(created.slice(0, 9));
     });
   });
 

@@ -10,7 +10,14 @@ import {
   type Subscription,
   subscriptionSettings,
 } from '../broker.js';
-import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
+import {
+  type DeadLetterRow,
+  deadLetterPaging,
+  isDeadLetterId,
+  pageParameters,
+  toDeadLetter,
+  toDeadLetterPage,
+} from '../dead-letter-rows.js';
 import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
@@ -68,6 +75,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   let crashed = false;
   let stopPruning: (() => void) | undefined;
 
+  const paging = deadLetterPaging('dl.dead_at', 'dl.id');
   const sql = {
     publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
     register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
@@ -96,8 +104,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
            dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE $1::text IS NULL OR dl.group_name = $1
-     ORDER BY dl.dead_at, dl.position
+     ORDER BY dl.dead_at, dl.id
      LIMIT $2::int`,
+    page: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
+           dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope, ${paging.key}
+      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
+     WHERE ($1::text IS NULL OR dl.group_name = $1) AND ${paging.after}
+     ${paging.order} LIMIT $4::int`,
     getDeadLetter: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject,
            NULL AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
@@ -363,6 +376,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         // LIMIT NULL is no limit.
         const { rows } = await db.query<DeadLetterRow>(sql.list, [group ?? null, options?.limit ?? null]);
         return rows.map(toDeadLetter);
+      },
+      async page(group, request) {
+        const { rows } = await db.query<DeadLetterRow & { key_at: string }>(sql.page, [
+          group ?? null,
+          ...pageParameters(request),
+        ]);
+        return toDeadLetterPage(rows, request.limit);
       },
       async get(id) {
         // Not a uuid: no dead letter has it, and the cast would fail.

@@ -2,7 +2,14 @@ import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
 import { storableText } from '../../sql/storable-text.js';
 import type { DeadLetter, DeadLetters } from '../broker.js';
-import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
+import {
+  type DeadLetterRow,
+  deadLetterPaging,
+  isDeadLetterId,
+  pageParameters,
+  toDeadLetter,
+  toDeadLetterPage,
+} from '../dead-letter-rows.js';
 import { redriveSubject } from './subjects.js';
 
 export interface NatsDeadLetters extends DeadLetters {
@@ -32,6 +39,17 @@ export function natsDeadLetters(options: {
         [group ?? null, options.limit ?? null],
       );
       return rows.map(toDeadLetter);
+    },
+
+    async page(group, request) {
+      const paging = deadLetterPaging('dead_at', 'id');
+      const { rows } = await db.query<DeadLetterRow & { key_at: string }>(
+        `SELECT ${columns}, ${paging.key} FROM ${s}.dead_letters
+          WHERE ($1::text IS NULL OR group_name = $1) AND ${paging.after}
+          ${paging.order} LIMIT $4`,
+        [group ?? null, ...pageParameters(request)],
+      );
+      return toDeadLetterPage(rows, request.limit);
     },
 
     async get(id) {

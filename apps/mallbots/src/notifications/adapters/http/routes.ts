@@ -1,11 +1,14 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { mapPage } from '@tessera/platform/ddd';
+import { type HttpServer, pageAnswer, restRoutes } from '@tessera/platform/http';
 import type { Notifications } from '../../application/notifications.js';
 import type { FakeSmsProvider } from '../sms/fake-sms-provider.js';
 import {
   adminTags,
   customerParams,
+  deliveriesPage,
   deliveriesQuery,
   deliveriesResponse,
+  historyPage,
   historyQuery,
   historyResponse,
   problems,
@@ -23,15 +26,16 @@ export function registerNotificationsRoutes(
     '/api/notifications/customers/:customerId',
     'getCustomerNotifications',
     {
-      summary: "A customer's notifications, newest first (empty for a customer never notified)",
+      summary:
+        "A customer's notifications, newest first, a page at a time (empty for a customer never notified)",
       params: customerParams,
       querystring: historyQuery,
       ok: historyResponse,
-      handler: async ({ params, query }) => ({
-        notifications: (
-          await notifications.historyOf({ customerId: params.customerId, limit: query.limit })
-        ).map(toNotificationDto),
-      }),
+      handler: async ({ params, query }) =>
+        pageAnswer(
+          'notifications',
+          mapPage(await notifications.historyOf(params, historyPage(query)), toNotificationDto),
+        ),
     },
   );
 }
@@ -42,13 +46,16 @@ export function registerNotificationsRoutes(
  */
 export function registerFakeSmsAdminRoutes(http: HttpServer, provider: FakeSmsProvider) {
   restRoutes(http, { tags: adminTags, problems }).get('/admin/notifications/sms', 'listFakeSmsDeliveries', {
-    summary: 'SMS messages the fake provider delivered, newest first, once per idempotency key',
+    summary:
+      'SMS messages the fake provider delivered, newest first, once per idempotency key, a page at a time',
     querystring: deliveriesQuery,
     ok: deliveriesResponse,
-    handler: async ({ query: { limit, to } }) => ({
-      deliveries: (await provider.deliveries({ limit, ...(to === undefined ? {} : { to }) })).map(
-        toDeliveryDto,
-      ),
-    }),
+    handler: async ({ query }) => {
+      const filter = query.to === undefined ? {} : { to: query.to };
+      return pageAnswer(
+        'deliveries',
+        mapPage(await provider.deliveries(filter, deliveriesPage(query)), toDeliveryDto),
+      );
+    },
   });
 }

@@ -1,4 +1,4 @@
-import { toCents } from '@tessera/platform/ddd';
+import { PAGE_LIMIT_DEFAULT, toCents } from '@tessera/platform/ddd';
 import { type HttpServer, restRoutes } from '@tessera/platform/http';
 import type { SearchQueries } from '../../application/queries.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -12,8 +12,6 @@ import {
   tags,
   toOrderDto,
 } from './schemas.js';
-
-const DEFAULT_LIMIT = 20;
 
 const filtersOf = ({ filters = {} }: SearchBody) => ({
   ...(filters.customerId === undefined ? {} : { customerId: filters.customerId }),
@@ -41,7 +39,7 @@ export function registerSearchRoutes(http: HttpServer, { queries }: { queries: S
       const page = await queries.searchOrders({
         filters: filtersOf(body),
         ...(next ? { next } : {}),
-        limit: body.limit ?? DEFAULT_LIMIT,
+        limit: body.limit ?? PAGE_LIMIT_DEFAULT,
       });
       return {
         orders: page.orders.map(toOrderDto),

@@ -1,5 +1,6 @@
 import { fromCents } from '@tessera/platform/ddd';
-import { decimalAmount } from '@tessera/platform/http';
+import { decimalAmount, nextPage, pageQuery, pageRequest } from '@tessera/platform/http';
+import { isUuid } from '@tessera/platform/sql';
 import { z } from 'zod';
 import type { CatalogProduct, MallStore } from '../../application/ports.js';
 
@@ -9,6 +10,11 @@ export const tags = ['stores'];
 const uuid = z.uuid().toLowerCase();
 export const idParams = z.object({ id: uuid });
 export const storeIdParams = z.object({ storeId: uuid });
+
+/** Stores and products are listed by name, then id: a page's key is [name, id]. */
+export const listQuery = z.strictObject(pageQuery);
+export const byNamePage = (query: z.output<typeof listQuery>) =>
+  pageRequest(query, 2, ([, id]) => isUuid(id!));
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -41,7 +47,7 @@ const storeSchema = z.object({
   participating: z.boolean(),
 });
 export const storeResponse = z.object({ store: storeSchema });
-export const storesResponse = z.object({ stores: z.array(storeSchema) });
+export const storesResponse = z.object({ stores: z.array(storeSchema), next: nextPage });
 
 const productSchema = z.object({
   id: z.uuid(),
@@ -52,7 +58,7 @@ const productSchema = z.object({
   price: z.number(),
 });
 export const productResponse = z.object({ product: productSchema });
-export const productsResponse = z.object({ products: z.array(productSchema) });
+export const productsResponse = z.object({ products: z.array(productSchema), next: nextPage });
 
 /** Read models map to the wire shape explicitly, so a new column never leaks into the API by accident. */
 export const toStoreDto = ({ id, name, location, participating }: MallStore) => ({
