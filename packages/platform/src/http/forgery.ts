@@ -42,7 +42,7 @@ function refuseCrossSite(request: FastifyRequest, reply: FastifyReply, done: () 
 /** Every route that changes something documents both refusals, with the problems it already has. */
 function documentRefusals(route: RouteOptions) {
   if (![route.method].flat().some((method) => CHANGING.has(method))) return;
-  const schema = route.schema as { response?: Record<string, unknown>; hide?: boolean } | undefined;
+  const schema = route.schema as { response?: Record<string, unknown> } | undefined;
   if (!schema?.response) return;
   schema.response[403] ??= crossSite;
   schema.response[415] ??= unsupportedMediaType;

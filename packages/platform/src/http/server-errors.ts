@@ -7,8 +7,8 @@ import { PROBLEM_CONTENT_TYPE, type Problem, problem, sendProblem } from './prob
  * The errors the HTTP server raises itself, before any route, hook or error handler runs, as RFC 9457
  * problems like every other answer: Fastify's router refusing a URL (`frameworkErrors`), and Node's HTTP parser
  * refusing the request (`clientError`: a header block or URL too large, bad framing, a bad Content-Length,
- * a timeout), a missing Host and an Expect it cannot meet. Their defaults answer plain JSON of Fastify's own
- * shape, or an empty body.
+ * a timeout), a missing Host, an Expect it cannot meet, and a request arriving while it closes. Their defaults
+ * answer plain JSON of Fastify's own shape, or an empty body.
  */
 
 /** Fastify's router: a path that does not decode, a parameter over `maxParamLength`, a failed constraint. */
@@ -152,7 +152,8 @@ export const serverErrorOptions = (logger: FastifyBaseLogger) => ({
   clientErrorHandler: answerClientErrors(logger),
   // Node would answer a missing Host with an empty 400 itself; refuseMissingHost answers it.
   http: { requireHostHeader: false },
-  // Fastify would answer a request arriving while it closes with a 503 of its own JSON; refuseWhileClosing does.
+  // Fastify would answer a request arriving while it closes with a 503 of its own JSON; a hook of
+  // answerServerErrors answers it.
   return503OnClosing: false,
 });
 

@@ -1,4 +1,4 @@
-import { type Page, type PageRequest, pageOf } from '../ddd/index.js';
+import { mapPage, type Page, type PageRequest, pageOf } from '../ddd/index.js';
 import { timestampKey } from '../sql/keyset.js';
 import { isUuid } from '../sql/versioned-rows.js';
 import type { DeadLetter } from './broker.js';
@@ -52,8 +52,8 @@ function parsed(text: string): unknown {
 }
 
 /**
- * The page query's parts both brokers share: the key of a row (`dead_at` to the microsecond, and the id), the
- * keyset condition on parameters $2 and $3 and the order, for columns `deadAt` and `id`.
+ * The parts of a page query both brokers share, for their dead-at and id columns: a row's key (its time to the
+ * microsecond, and its id), the keyset condition on parameters $2 and $3, and the order.
  */
 export const deadLetterPaging = (deadAt: string, id: string) => ({
   key: `${timestampKey(deadAt)} AS key_at`,
@@ -71,10 +71,11 @@ export const pageParameters = ({ limit, after }: PageRequest) => [
 export const toDeadLetterPage = (
   rows: Array<DeadLetterRow & { key_at: string }>,
   limit: number,
-): Page<DeadLetter> => {
-  const page = pageOf(rows, limit, (row) => [row.key_at, row.id]);
-  return { ...page, items: page.items.map(toDeadLetter) };
-};
+): Page<DeadLetter> =>
+  mapPage(
+    pageOf(rows, limit, (row) => [row.key_at, row.id]),
+    toDeadLetter,
+  );
 
 /** Dead letter ids are uuids (the columns' type): anything else names no dead letter. */
 export const isDeadLetterId = isUuid;
