@@ -60,4 +60,19 @@ describe('message envelope', () => {
       expect(error).toMatchObject({ field: 'key' });
     }
   });
+
+  it('takes text storage cannot hold for poison, in the envelope and in its data, naming where it is', () => {
+    const valid = newEnvelope('stores', storeCreated);
+    const decode = (value: unknown) => () => decodeEnvelope(Buffer.from(JSON.stringify(value)));
+    expect(decode({ ...valid, key: 'k\u0000' })).toThrow('poison message: key: must hold no NUL');
+    expect(decode({ ...valid, id: '\ud800' })).toThrow('poison message: id: must hold no NUL');
+    expect(decode({ ...valid, data: { payment: { id: 'p\u0000q' } } })).toThrow(
+      'poison message: data.payment.id: holds a NUL character',
+    );
+    expect(decode({ ...valid, data: ['ok', '\udc00'] })).toThrow('poison message: data.1: holds a lone');
+    expect(decode({ ...valid, data: { 'k\u0000': 1 } })).toThrow(PoisonMessageError);
+    // Escapes of anything else, surrogate pairs included, are text like any other.
+    const escaped = { ...valid, data: { text: '\u0001 \u{1f600} \\u0000' } };
+    expect(decode(escaped)()).toEqual(escaped);
+  });
 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 let app: HttpServer;
 let ready = true;
+let polished = 0;
 
 beforeAll(async () => {
   app = await createHttpServer({
@@ -41,6 +42,24 @@ beforeAll(async () => {
       }
       return { ok: true };
     },
+  );
+  app.post(
+    '/api/things/:id/polish',
+    { schema: { params: z.object({ id: z.string() }), response: { 204: z.undefined() } } },
+    async (_request, reply) => {
+      polished++;
+      return reply.status(204).send();
+    },
+  );
+  app.get(
+    '/api/things/:id/notes',
+    {
+      schema: {
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ about: z.string().optional() }).loose(),
+      },
+    },
+    async () => ({ notes: [] }),
   );
   await app.ready();
 });
@@ -141,7 +160,8 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
       code: 'thing_not_found',
       detail: 'thing with that ID does not exist',
     });
-    expect(expectProblem(await post(JSON.stringify({ name: 'twice', size: 1 })), 400)).toMatchObject({
+    // A failed precondition is a conflict with the thing's state, not a bad request.
+    expect(expectProblem(await post(JSON.stringify({ name: 'twice', size: 1 })), 409)).toMatchObject({
       code: 'thing_already_done',
     });
     expect(expectProblem(await post(JSON.stringify({ name: 'blank', size: 1 })), 400)).toMatchObject({
@@ -164,6 +184,117 @@ describe('HTTP errors are problem+json naming the field or rule', () => {
     const body = expectProblem(response, 500);
     expect(response.body).not.toContain('hunter2');
     expect(body.detail).toBe('the server failed to handle the request');
+  });
+});
+
+describe('text that storage cannot hold is a 400 naming where it is', () => {
+  const notes = (path: string) => app.inject({ method: 'GET', url: path });
+
+  it.each([
+    ['a NUL', '{"name": "a\\u0000b", "size": 1}', 'body.name'],
+    ['a lone high surrogate', '{"name": "a\\ud800b", "size": 1}', 'body.name'],
+    ['a lone low surrogate', '{"name": "\\udc00", "size": 1}', 'body.name'],
+    ['a NUL in a field name', '{"name": "x", "size": 1, "a\\u0000": 1}', 'body.a\ufffd'],
+  ])('in the body: %s', async (_what, body, field) => {
+    const problem = expectProblem(await post(body), 400);
+    expect(problem.code).toBe('invalid_request');
+    expect(problem.errors?.map((error) => error.field)).toEqual([field]);
+  });
+
+  it('in a nested body field, named by its path', async () => {
+    const nested = await app.inject({
+      method: 'POST',
+      url: `/api/things/${id}`,
+      payload: { name: 'x', size: 1, tags: ['ok', { label: 'a\u0000' }] },
+    });
+    expect(expectProblem(nested, 400).errors?.map((error) => error.field)).toEqual(['body.tags.1.label']);
+  });
+
+  it('in a path parameter', async () => {
+    const problem = expectProblem(await notes('/api/things/a%00b/notes'), 400);
+    expect(problem.errors).toEqual([{ field: 'params.id', message: expect.stringContaining('NUL') }]);
+    expect(problem.detail).toContain('params.id');
+  });
+
+  it('in a query value, declared or not', async () => {
+    for (const [query, field] of [
+      ['about=a%00b', 'querystring.about'],
+      ['other=%00', 'querystring.other'],
+    ] as const) {
+      const problem = expectProblem(await notes(`/api/things/1/notes?${query}`), 400);
+      expect(problem.errors?.map((error) => error.field)).toEqual([field]);
+    }
+  });
+
+  it('lets any other text through, characters outside the BMP included', async () => {
+    expect((await post(JSON.stringify({ name: 'caf\u00e9 \u{1f600} \u0001', size: 1 }))).statusCode).toBe(
+      200,
+    );
+    expect((await notes('/api/things/caf%C3%A9/notes?about=%F0%9F%98%80')).statusCode).toBe(200);
+  });
+});
+
+describe('a change a page of another site could ask for is refused (CSRF)', () => {
+  const polish = (headers: Record<string, string>, payload?: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/things/${id}/polish`,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+    });
+
+  it('415 for a body that is not JSON, text/plain included, on a route with a body', async () => {
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=x']) {
+      const body = expectProblem(await post(JSON.stringify({ name: 'ok', size: 1 }), type), 415);
+      expect(body.code).toBe('unsupported_media_type');
+    }
+  });
+
+  it('415 for a declared content type other than JSON on a route with no body, even an empty one', async () => {
+    const before = polished;
+    for (const [type, payload] of [
+      ['text/plain', 'polish it'],
+      ['text/plain', ''],
+      ['application/x-www-form-urlencoded', ''],
+    ] as const) {
+      expect(expectProblem(await polish({ 'content-type': type }, payload), 415).code).toBe(
+        'unsupported_media_type',
+      );
+    }
+    expect(polished).toBe(before);
+  });
+
+  it('403 for a change a browser sends from another site, whatever its body', async () => {
+    const before = polished;
+    const body = expectProblem(await polish({ 'sec-fetch-site': 'cross-site' }), 403);
+    expect(body.code).toBe('cross_site_request');
+    expect(polished).toBe(before);
+  });
+
+  it('takes JSON, no body at all, and what a browser sends from the same site', async () => {
+    const before = polished;
+    expect((await polish({})).statusCode).toBe(204);
+    expect((await polish({ 'content-type': 'application/json' }, '{}')).statusCode).toBe(204);
+    expect((await polish({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(204);
+    expect((await polish({ 'sec-fetch-site': 'none' })).statusCode).toBe(204);
+    expect(polished).toBe(before + 4);
+    // Reading is not a change: a cross-site page may link to it.
+    const read = await app.inject({
+      method: 'GET',
+      url: '/api/things/1/notes',
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it('documents both refusals on every route that changes something', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const path of ['/api/things/{id}', '/api/things/{id}/polish']) {
+      expect(Object.keys(doc.paths[path]!.post!.responses)).toEqual(expect.arrayContaining(['403', '415']));
+    }
+    expect(Object.keys(doc.paths['/api/things/{id}/notes']!.get!.responses)).not.toContain('415');
   });
 });
 
@@ -222,7 +353,7 @@ describe('error kinds map to HTTP and gRPC, each in its transport', () => {
   it('maps each kind', () => {
     expect([httpStatusOf.invalid_argument, grpcCodeOf.invalid_argument]).toEqual([400, 3]);
     expect([httpStatusOf.not_found, grpcCodeOf.not_found]).toEqual([404, 5]);
-    expect([httpStatusOf.failed_precondition, grpcCodeOf.failed_precondition]).toEqual([400, 9]);
+    expect([httpStatusOf.failed_precondition, grpcCodeOf.failed_precondition]).toEqual([409, 9]);
     expect([httpStatusOf.conflict, grpcCodeOf.conflict]).toEqual([409, 10]);
     expect([httpStatusOf.already_exists, grpcCodeOf.already_exists]).toEqual([409, 6]);
   });

@@ -83,9 +83,18 @@ describe('restRoutes', () => {
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const codes = (path: string, method: string) =>
       Object.keys(document.paths[path][method].responses).sort();
-    expect(codes('/app/api/things', 'post')).toEqual(['201', '400', '413']);
+    // A change also documents what a page of another site could send it: 403 and 415 (forgery.ts).
+    expect(codes('/app/api/things', 'post')).toEqual(['201', '400', '403', '413', '415']);
     expect(codes('/app/api/things/{id}', 'get')).toEqual(['200', '400', '404']);
-    expect(codes('/app/api/things/{id}/name', 'put')).toEqual(['204', '400', '404', '409', '413']);
+    expect(codes('/app/api/things/{id}/name', 'put')).toEqual([
+      '204',
+      '400',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+    ]);
     const get = document.paths['/app/api/things/{id}'].get;
     expect(get.tags).toEqual(['things']);
     expect(get.operationId).toBe('getThing');

@@ -107,6 +107,24 @@ describe('the gateway', () => {
     }
   });
 
+  it('answers what its own server refuses as problem+json: a URL or headers too large, a bad path', async () => {
+    for (const [request, status, code] of [
+      [fetch(`${gatewayUrl}/api/stores/1?q=${'a'.repeat(20_000)}`), 414, 'uri_too_long'],
+      [
+        fetch(`${gatewayUrl}/api/stores/1`, { headers: { 'x-big': 'a'.repeat(20_000) } }),
+        431,
+        'headers_too_large',
+      ],
+      [fetch(`${gatewayUrl}/api/stores/%zz`), 400, 'malformed_url'],
+    ] as const) {
+      const response = await request;
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({ status, code });
+    }
+    expect(stores.seen.some(({ url }) => url.includes('%zz'))).toBe(false);
+  });
+
   it("merges every process's OpenAPI document into one, admin paths under /admin/<module>", async () => {
     for (const path of ['/openapi.json', '/docs/json']) {
       const response = await fetch(`${gatewayUrl}${path}`);

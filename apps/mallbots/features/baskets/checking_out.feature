@@ -37,7 +37,7 @@ Feature: Checking out baskets
     Given I start a new basket
     And I authorize a payment of 1.00
     When I check out the basket with that payment
-    Then I receive a 400 error with code "basket_empty"
+    Then I receive a 409 error with code "basket_empty"
     And the basket is open
     And no order is made
 
@@ -50,7 +50,7 @@ Feature: Checking out baskets
   Scenario: A basket is checked out once
     Given I check out the basket
     When I check out the basket
-    Then I receive a 400 error with code "basket_not_open"
+    Then I receive a 409 error with code "basket_not_open"
 
   Scenario: A payment that was never authorized
     When I check out the basket with a payment that was never authorized
@@ -78,9 +78,7 @@ Feature: Checking out baskets
     Then my order is rejected with the reason "customer is not authorized"
     And the payment is not confirmed
 
-  Scenario: Someone who never registered cannot order
-    Given someone who never registered starts a basket
-    And I add 1 of "Dragon figurine" to the basket
-    And I authorize a payment for the basket total
-    When I check out the basket with that payment
-    Then my order is rejected with the reason "customer is not authorized"
+  Scenario: Someone who never registered cannot pay
+    When someone who never registered authorizes a payment of 14.50
+    Then I receive a 400 error with code "customer_not_registered"
+    And the error names the field "body.customerId"

@@ -13,6 +13,11 @@ Feature: Starting baskets
     Then I receive a 400 error with code "customer_id_blank"
     And the error names the field "body.customerId"
 
+  Scenario: A basket belongs to a registered customer
+    When someone who never registered starts a basket
+    Then I receive a 400 error with code "customer_not_registered"
+    And the error names the field "body.customerId"
+
   Scenario: Canceling a basket
     Given I am a registered customer
     And I start a new basket
@@ -25,7 +30,7 @@ Feature: Starting baskets
     And I start a new basket
     And I cancel the basket
     When I cancel the basket
-    Then I receive a 400 error with code "basket_not_cancelable"
+    Then I receive a 409 error with code "basket_not_cancelable"
 
   Scenario: A canceled basket takes no more items
     Given I am a registered customer
@@ -35,4 +40,4 @@ Feature: Starting baskets
     And I start a new basket
     And I cancel the basket
     When I add 1 of "Wizard w/ crystal" to the basket
-    Then I receive a 400 error with code "basket_not_open"
+    Then I receive a 409 error with code "basket_not_open"

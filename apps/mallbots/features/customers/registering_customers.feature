@@ -68,7 +68,7 @@ Feature: Registering customers
     Given "Jane Doe" is a registered customer
     And the customer "Jane Doe" has been disabled
     When I disable the customer "Jane Doe"
-    Then I receive a 400 error with code "customer_already_disabled"
+    Then I receive a 409 error with code "customer_already_disabled"
 
   Scenario: Changing the SMS number
     Given "Jane Doe" is a registered customer

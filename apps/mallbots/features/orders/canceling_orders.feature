@@ -47,7 +47,7 @@ Feature: Canceling orders
       | Wizard w/ crystal | 1        |
     And I cancel my order
     When I cancel my order
-    Then I receive a 400 error with code "order_not_cancelable"
+    Then I receive a 409 error with code "order_not_cancelable"
     And my order was canceled by me
 
   Scenario: A rejected order cannot be canceled
@@ -58,7 +58,7 @@ Feature: Canceling orders
     And I check out the basket with that payment
     And my order is rejected with the reason "payment cannot be confirmed: the order's total 9.99 differs from the authorized amount 1.00"
     When I cancel my order
-    Then I receive a 400 error with code "order_not_cancelable"
+    Then I receive a 409 error with code "order_not_cancelable"
     And my order stays rejected
 
   Scenario: Only orders that exist can be canceled

@@ -34,7 +34,7 @@ Feature: Processing orders
       | Wizard w/ crystal | 1        |
     And a robot called "bot-1" has shopped my order
     When I cancel my order
-    Then I receive a 400 error with code "order_not_cancelable"
+    Then I receive a 409 error with code "order_not_cancelable"
     And my order stays ready
     And I am invoiced 9.99
 
@@ -46,7 +46,7 @@ Feature: Processing orders
     And I have paid the invoice
     And my order is completed
     When I cancel my order
-    Then I receive a 400 error with code "order_not_cancelable"
+    Then I receive a 409 error with code "order_not_cancelable"
     And my order stays completed
 
   Scenario: The depot staff cancel a ready order nobody picks up
@@ -60,7 +60,7 @@ Feature: Processing orders
     And the invoice is canceled
     And the payment is voided
     When I pay the invoice
-    Then I receive a 400 error with code "invoice_not_payable"
+    Then I receive a 409 error with code "invoice_not_payable"
     And the error says "invoice cannot be paid for"
     And my order stays canceled
 
@@ -72,5 +72,5 @@ Feature: Processing orders
     And I have paid the invoice
     And my order is completed
     When the depot staff cancel my order because "changed their mind"
-    Then I receive a 400 error with code "order_not_cancelable"
+    Then I receive a 409 error with code "order_not_cancelable"
     And my order stays completed

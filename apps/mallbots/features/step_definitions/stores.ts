@@ -77,6 +77,18 @@ When(
 );
 
 When(
+  'I add the product {string} with the SKU {string} and the description {string} to the store {string}',
+  async function (this: MallBotsWorld, product: string, sku: string, description: string, store: string) {
+    await this.call('POST', `/api/stores/${this.id('store', store)}/products`, {
+      name: product,
+      description,
+      sku,
+      price: 1,
+    });
+  },
+);
+
+When(
   'I add the product {string} priced {float} to the store {string}',
   async function (this: MallBotsWorld, product: string, price: number, store: string) {
     await addProduct(this, store, product, price);
@@ -86,7 +98,7 @@ When(
 When('I add a product to a store that does not exist', async function (this: MallBotsWorld) {
   await this.call('POST', `/api/stores/${crypto.randomUUID()}/products`, {
     name: 'Anything',
-    description: '',
+    description: 'Anything at all',
     sku: 'SKU-0',
     price: 1,
   });
@@ -113,7 +125,7 @@ Then(
   async function (this: MallBotsWorld, name: string, is: string) {
     const participating = is === 'is';
     assert.equal((await readStore(this, name)).participating, participating);
-    const { stores } = await this.ok('GET', '/api/stores/participating');
+    const stores = await this.all<{ id: string }>('/api/stores/participating', 'stores');
     const listed = stores.some((store: { id: string }) => store.id === this.id('store', name));
     assert.equal(listed, participating, 'the list of participating stores disagrees');
   },

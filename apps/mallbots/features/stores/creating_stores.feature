@@ -33,7 +33,7 @@ Feature: Creating stores
   Scenario: Taking part twice is refused
     Given the store "Nic & Naks" takes part in automated shopping
     When I enable participation for the store "Nic & Naks"
-    Then I receive a 400 error with code "store_already_participating"
+    Then I receive a 409 error with code "store_already_participating"
     And the store "Nic & Naks" is taking part in automated shopping
 
   Scenario: Rebranding a store

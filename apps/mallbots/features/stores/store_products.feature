@@ -16,6 +16,16 @@ Feature: Store products
     Then I receive a 400 error with code "product_name_blank"
     And the error names the field "body.name"
 
+  Scenario: A product needs a SKU
+    When I add the product "Wizard w/ crystal" with the SKU " " and the description "A wizard" to the store "Nic & Naks"
+    Then I receive a 400 error with code "product_sku_blank"
+    And the error names the field "body.sku"
+
+  Scenario: A product needs a description
+    When I add the product "Wizard w/ crystal" with the SKU "WZ-1" and the description "" to the store "Nic & Naks"
+    Then I receive a 400 error with code "product_description_blank"
+    And the error names the field "body.description"
+
   Scenario: A price cannot be negative
     When I add the product "Wizard w/ crystal" priced -1.00 to the store "Nic & Naks"
     Then I receive a 400 error with code "product_price_negative"

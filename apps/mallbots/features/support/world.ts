@@ -134,6 +134,19 @@ export class MallBotsWorld extends World {
     return reply.body;
   }
 
+  /** Every item of a list route, page after page (`path` may carry the route's own query). */
+  async all<T>(path: string, items: string): Promise<T[]> {
+    const found: T[] = [];
+    let after: string | undefined;
+    do {
+      const query = `limit=100${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`;
+      const page = await this.ok('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
+      found.push(...page[items]);
+      after = page.next;
+    } while (after !== undefined);
+    return found;
+  }
+
   /** GET that may be a 404 (an outcome still to come): undefined then. */
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
   async find(path: string): Promise<any> {

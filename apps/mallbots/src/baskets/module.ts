@@ -3,6 +3,7 @@ import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstor
 import { subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
+import { customersServiceFor } from '../customers/contract/customers-client.js';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
@@ -13,7 +14,7 @@ import { postgresStoresCache } from './adapters/postgres/caches.js';
 import { storesDirectory } from './adapters/stores/stores-directory.js';
 import { createBasketsCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
-import type { StoresDirectory } from './application/ports.js';
+import type { CustomersDirectory, StoresDirectory } from './application/ports.js';
 import { createBasketsQueries } from './application/queries.js';
 import { basketsPublishes } from './contract/integration-events.js';
 import * as Basket from './domain/basket.js';
@@ -24,6 +25,8 @@ export interface BasketsModuleOptions {
   snapshotEvery?: number;
   /** Replaces the way Stores is asked on a miss (tests of unavailability). */
   storesDirectory?: StoresDirectory;
+  /** Replaces the way Customers is asked whether a customer is registered (hosts without Customers). */
+  customers?: CustomersDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
   onCacheUpdate?: CacheObserver;
 }
@@ -58,9 +61,14 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
         storesDirectory(storesServiceFor({ services, rpcServices, logger, caller: 'baskets' }));
       const caches = postgresStoresCache(db);
       const lookups = createStoresLookups({ cache: caches, directory });
+      const customers =
+        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'baskets' });
 
       // Application.
-      const commands = instrumented(createBasketsCommands({ baskets, lookups, newId: randomUUID }), db);
+      const commands = instrumented(
+        createBasketsCommands({ baskets, lookups, customers, newId: randomUUID }),
+        db,
+      );
       const queries = createBasketsQueries({ baskets });
 
       // Driver adapters: the REST routes, and the Stores events that keep the caches.

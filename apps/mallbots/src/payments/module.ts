@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
+import { customersServiceFor } from '../customers/contract/customers-client.js';
 import { registerPaymentsRoutes } from './adapters/http/routes.js';
 import { paymentsCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { type OrdersObserver, ordersHandling } from './adapters/messaging/orders-events.js';
 import { postgresInvoiceRepository, postgresPaymentRepository } from './adapters/postgres/rows.js';
 import { createPaymentsCommands } from './application/commands.js';
+import type { CustomersDirectory } from './application/ports.js';
 import { createPaymentsQueries } from './application/queries.js';
 import { paymentsPublishes, paymentsReceives } from './contract/integration-events.js';
 
 export interface PaymentsModuleOptions {
   /** Told of each Order message once its handling has committed (tests wait on it instead of sleeping). */
   onOrderHandled?: OrdersObserver;
+  /** Replaces the way Customers is asked whether a customer is registered (hosts without Customers). */
+  customers?: CustomersDirectory;
 }
 
 export function createPaymentsModule(options: PaymentsModuleOptions = {}): Module {
@@ -23,10 +27,12 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
     publishes: paymentsPublishes,
     receives: paymentsReceives,
 
-    async start({ db, broker, http, logger }) {
-      // Driven adapters.
+    async start({ db, broker, http, logger, services, rpcServices }) {
+      // Driven adapters, Customers among them (in this process or over RPC).
       const payments = postgresPaymentRepository(db);
       const invoices = postgresInvoiceRepository(db);
+      const customers =
+        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'payments' });
 
       // Application.
       const commands = createPaymentsCommands({
@@ -34,6 +40,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
         payments,
         invoices,
         outbox: brokerOutbox(broker),
+        customers,
         newId: randomUUID,
       });
       const queries = createPaymentsQueries({ payments, invoices });

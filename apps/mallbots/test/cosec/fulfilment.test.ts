@@ -60,7 +60,7 @@ describe.each(testSetups)(
 
       // Not shopped yet: completing is refused, and the order is not ready.
       const early = await api.call('PUT', `/api/depot/shopping/${listId}/complete`);
-      expect(early.statusCode, early.body).toBe(400);
+      expect(early.statusCode, early.body).toBe(409);
       expect((await getOrder(basketId)).status).toBe('approved');
 
       const assigned = await api.call('PUT', `/api/depot/shopping/${listId}/assign`, { botId: 'bot-1' });

@@ -200,7 +200,7 @@ describe.each(testDatabases)('searching orders on $backend', (backend) => {
     expect(orders.map((order) => order.id)).toEqual([O4, O3]);
   });
 
-  it('defaults to 20 orders a page and answers `next` only when more match', async () => {
+  it('pages at most `limit` orders (50 by default) and answers `next` only when more match', async () => {
     const first = await api.search({ limit: 5 });
     expect(first.orders).toHaveLength(5);
     expect(first.next).toEqual(expect.any(String));

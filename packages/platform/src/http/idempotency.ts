@@ -398,5 +398,5 @@ export const idempotencyDescription = (retentionMs = DEFAULT_IDEMPOTENCY_RETENTI
   'effect; a repeat with the same key and the same request gets the same status and body back, with ' +
   '`Idempotent-Replayed: true`, and has no second effect. A concurrent repeat waits for the first to finish. ' +
   'The same key with a different request is a 422 (`idempotency_key_reused`). Answers to 2xx and to lasting ' +
-  '4xx are kept; a 5xx, a 409 conflict or a 429 is not, so a retry runs again. Keys are kept for ' +
+  '4xx are kept (a state conflict included); a 5xx, a 429 or a 409 for a concurrent change is not, so a retry runs again. Keys are kept for ' +
   `${retentionMs % 3_600_000 === 0 ? `${retentionMs / 3_600_000} hours` : `${retentionMs / 1000} seconds`}.`;

@@ -2,6 +2,7 @@ export { installCors } from './cors.js';
 export type { IdempotencyOptions } from './idempotency.js';
 export { IDEMPOTENCY_KEY_HEADER, idempotencyMigrations, REPLAYED_HEADER } from './idempotency.js';
 export { decimalAmount } from './money.js';
+export { nextPage, pageAnswer, pageQuery, pageRequest } from './paging.js';
 export type { Problem } from './problem.js';
 export {
   errorHandler,

@@ -24,21 +24,29 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** The HTTP status of each kind. A failed precondition is a client error the client can see and fix: 400. */
+/**
+ * The HTTP status of each kind. A failed precondition is a request that is fine in itself but conflicts with
+ * the state of what it names (the basket is no longer open, the store takes part already): 409, as a
+ * concurrent change is, and unlike a 400 the client cannot fix it by changing the request (ADR 0023).
+ */
 export const httpStatusOf: Readonly<Record<ErrorKind, number>> = {
   invalid_argument: 400,
-  failed_precondition: 400,
+  failed_precondition: 409,
   not_found: 404,
   already_exists: 409,
   conflict: 409,
@@ -86,7 +94,7 @@ function locate(field: string, request: FastifyRequest): string {
   for (const [where, input] of [
     ['body', request.body],
     ['params', request.params],
-    ['query', request.query],
+    ['querystring', request.query],
   ] as const) {
     if (typeof input === 'object' && input !== null && field in input) return `${where}.${field}`;
   }
@@ -131,12 +139,21 @@ function fromFastifyClientError(error: FastifyError): Problem {
   const status = error.statusCode!;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return bodyTooLarge();
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return problem(415, 'send the request body as application/json', { code: 'unsupported_media_type' });
+    return problem(415, 'the request body, if any, must be application/json', {
+      code: 'unsupported_media_type',
+      errors: [{ field: 'headers.content-type', message: 'not application/json' }],
+    });
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return problem(400, `the request body is not valid JSON: ${error.message}`, {
       code: 'malformed_json',
       errors: [{ field: 'body', message: 'not valid JSON' }],
+    });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return problem(400, 'the request body is not as long as its Content-Length says', {
+      code: 'bad_content_length',
+      errors: [{ field: 'headers.content-length', message: 'does not match the body' }],
     });
   }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

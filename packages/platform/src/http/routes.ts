@@ -79,8 +79,9 @@ export interface RestRoutesOptions {
   tags: string[];
   /**
    * How the module describes the problems its routes give by kind: `badRequest` (400) for any route with
-   * input, `notFound` (404) for any route with path parameters, `conflict` (409) for any route answering
-   * 204. Without `notFound` or `conflict`, no route has it unless it says so; every route with a body has 413.
+   * input, `notFound` (404) for any route with path parameters, `conflict` (409: the state does not allow the
+   * change, or it changed concurrently) for any route answering 204. Without `notFound` or `conflict`, no
+   * route has it unless it says so; every route with a body has 413.
    */
   problems?: { badRequest?: string; notFound?: string; conflict?: string };
 }

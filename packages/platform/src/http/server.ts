@@ -19,11 +19,14 @@ import {
 import { metricsRegistry } from '../observability/metrics.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
 import { installCors } from './cors.js';
+import { refuseForgeableRequests } from './forgery.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
 import { httpRequestDuration } from './metrics.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { answerServerErrors, serverErrorOptions } from './server-errors.js';
+import { refuseUnstorableText } from './storable-input.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -100,7 +103,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // One line per completed request comes from the onResponse hook below, with the status and duration.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // What the server refuses before any route runs is problem+json too.
+    ...serverErrorOptions(options.logger),
   }).withTypeProvider<ZodTypeProvider>();
+  answerServerErrors(app);
 
   // Each request is its own span of the caller's trace (W3C traceparent) and carries a correlation id: logs
   // and the messages published while handling it inherit both (observability/trace-context.ts).
@@ -121,6 +127,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-correlation-id', correlationId);
     runInTraceContext(context, done);
   });
+  // Every route's input, before its schema: text PostgreSQL cannot hold is a 400 naming the field.
+  app.addHook('preValidation', refuseUnstorableText);
+  // Before any route is added: only JSON bodies, and no change asked from another site's page (CSRF).
+  refuseForgeableRequests(app);
   // Before any authentication hook added later: a preflight carries no credentials.
   await installCors(app, options.corsOrigins ?? []);
   await installSecurityHeaders(app);

@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '../ddd/index.js';
 import { type Envelope, handlingOf } from './envelope.js';
 
 /**
@@ -126,6 +127,11 @@ export interface DeadLetters {
    * operations routes and CLI show the oldest ones (the lag gives the counts).
    */
   list(group?: string, options?: { readonly limit?: number }): Promise<DeadLetter[]>;
+  /**
+   * A page of them, oldest first (of one group, or of all): the key is [dead at (sql's `timestampKey`), id],
+   * so a walk of every page sees each dead letter that stayed once, whatever is re-driven meanwhile.
+   */
+  page(group: string | undefined, request: PageRequest): Promise<Page<DeadLetter>>;
   /** One dead letter by its id, or undefined (also for an id the broker could never have given). */
   get(id: string): Promise<DeadLetter | undefined>;
   /** Delivers them again to their group (attempts start again at 1). Resolves to how many were moved. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { childTraceparent, currentTraceContext, runInTraceContext } from '../observability/trace-context.js';
+import { findUnstorableText, isStorableText } from '../sql/storable-text.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver
@@ -37,25 +38,29 @@ const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const TYPE = /^[a-z][a-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/;
 const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
+/** The envelope's own text goes into text columns (ids, keys, the inbox): it must be text they can hold. */
+const storable = (schema: z.ZodString) =>
+  schema.refine(isStorableText, 'must hold no NUL character or lone UTF-16 surrogate');
+
 export const envelopeSchema = z.strictObject({
-  id: z.string().min(1).max(200),
+  id: storable(z.string().min(1).max(200)),
   type: z.string().regex(TYPE, 'must be <module>.<Name>'),
   schemaVersion: z.number().int().min(1),
-  source: z.string().min(1).max(100),
+  source: storable(z.string().min(1).max(100)),
   subject: z.string().regex(SUBJECT, 'must be dot-separated tokens'),
-  key: z.string().min(1).max(200),
+  key: storable(z.string().min(1).max(200)),
   time: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1).max(200),
-  causationId: z.string().min(1).max(200).optional(),
+  correlationId: storable(z.string().min(1).max(200)),
+  causationId: storable(z.string().min(1).max(200)).optional(),
   traceparent: z.string().regex(TRACEPARENT, 'must be a W3C traceparent').optional(),
-  tracestate: z.string().max(512).optional(),
-  replyTo: z.string().min(1).max(200).optional(),
+  tracestate: storable(z.string().max(512)).optional(),
+  replyTo: storable(z.string().min(1).max(200)).optional(),
   data: z.unknown(),
 });
 
 const FIELDS = new Set(Object.keys(envelopeSchema.shape));
 const text = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= max;
+  typeof value === 'string' && value.length >= 1 && value.length <= max && isStorableText(value);
 const optionalText = (value: unknown, max: number) => value === undefined || text(value, max);
 
 /**
@@ -85,7 +90,8 @@ export function plainlyValid(value: unknown): value is Envelope {
     text(e.correlationId, 200) &&
     optionalText(e.causationId, 200) &&
     (e.traceparent === undefined || (typeof e.traceparent === 'string' && TRACEPARENT.test(e.traceparent))) &&
-    (e.tracestate === undefined || (typeof e.tracestate === 'string' && e.tracestate.length <= 512)) &&
+    (e.tracestate === undefined ||
+      (typeof e.tracestate === 'string' && e.tracestate.length <= 512 && isStorableText(e.tracestate))) &&
     optionalText(e.replyTo, 200)
   );
 }
@@ -212,16 +218,31 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
   return Buffer.from(JSON.stringify(envelope));
 }
 
-/** Decodes and checks an envelope from the wire; anything that does not fit is a PoisonMessageError. */
+/**
+ * Decodes and checks an envelope from the wire; anything that does not fit is a PoisonMessageError. So is
+ * data holding text storage cannot hold (a NUL, a lone surrogate: see sql/storable-text.ts): every handler
+ * that stored it would fail, each attempt alike, and a jsonb column or a json operator would refuse it.
+ */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  let text: string;
   let json: unknown;
   try {
     // A view of the bytes, not a copy: this runs for every message received.
-    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    json = JSON.parse(text);
   } catch (error) {
     throw new PoisonMessageError(`not JSON (${(error as Error).message})`);
   }
-  if (plainlyValid(json)) return json;
+  const envelope = plainlyValid(json) ? json : parseEnvelope(json);
+  // JSON can only carry such text as an escape (\u0000, \ud800): most messages have none to look for.
+  if (text.includes('\\u')) {
+    const found = findUnstorableText(envelope.data, ['data']);
+    if (found) throw new PoisonMessageError(found.message, found.path.join('.'));
+  }
+  return envelope;
+}
+
+function parseEnvelope(json: unknown): Envelope {
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -29,9 +29,11 @@ const lagSchema = z
   .meta({ id: 'ProjectionLag' });
 
 const problems = {
-  badRequest: problemResponse('The projection cannot be rebuilt (it has no reset)'),
+  badRequest: problemResponse('The projection name is invalid'),
   notFound: problemResponse('No projection of this name runs in this process'),
-  conflict: problemResponse('The projection is being rebuilt already'),
+  conflict: problemResponse(
+    'The projection is being rebuilt already (`projection_rebuilding`), or it cannot be rebuilt: it has no reset (`projection_not_resettable`)',
+  ),
 };
 
 /**

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import { notFound } from '../ddd/index.js';
-import { type HttpServer, problemResponse } from '../http/index.js';
+import { mapPage, notFound } from '../ddd/index.js';
+import {
+  type HttpServer,
+  nextPage,
+  pageAnswer,
+  pageQuery,
+  pageRequest,
+  problemResponse,
+} from '../http/index.js';
 import { operators } from '../identity/audience.js';
 import type { Broker } from '../messaging/index.js';
 import { watchConsumerLag } from '../messaging/metrics.js';
-import {
-  DEFAULT_LIST_LIMIT,
-  deadLetterSummary,
-  MAX_LIST_LIMIT,
-  REDRIVE_BATCH,
-  redriveGroup,
-} from './ops-cli.js';
+import { isTimestampKey, isUuid } from '../sql/index.js';
+import { deadLetterSummary, REDRIVE_BATCH, redriveGroup } from './ops-cli.js';
 
 /**
  * Operations on the messaging over HTTP: list, inspect and re-drive dead letters, and the consumer lag. The
@@ -46,13 +48,7 @@ const deadLetterSchema = deadLetterSummarySchema
 
 const listQuery = z.strictObject({
   group: groupName.optional().describe('Only this consumer group’s'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LIST_LIMIT)
-    .default(DEFAULT_LIST_LIMIT)
-    .describe('At most this many, the oldest first'),
+  ...pageQuery,
 });
 
 const idParams = z.object({ id: z.uuid().toLowerCase() });
@@ -100,25 +96,21 @@ export function registerAdminRoutes(http: HttpServer, broker: Broker) {
       schema: {
         tags,
         operationId: 'listDeadLetters',
-        summary: 'List the oldest dead letters, of one consumer group or of all',
+        summary: 'List dead letters, the oldest first, of one consumer group or of all, a page at a time',
         querystring: listQuery,
         response: {
-          200: z.object({
-            deadLetters: z.array(deadLetterSummarySchema),
-            truncated: z.boolean().describe('There are more than `limit`'),
-          }),
+          200: z.object({ deadLetters: z.array(deadLetterSummarySchema), next: nextPage }),
           400: problems.badRequest,
         },
       },
     },
-    async (request) => {
-      const { group, limit } = request.query;
-      // One more than asked: tells whether there are more without counting them all.
-      const letters = await broker.deadLetters.list(group, { limit: limit + 1 });
-      return {
-        deadLetters: letters.slice(0, limit).map(deadLetterSummary),
-        truncated: letters.length > limit,
-      };
+    async ({ query }) => {
+      // A page's key is [dead at, id].
+      const page = pageRequest(query, 2, ([at, id]) => isTimestampKey(at!) && isUuid(id!));
+      return pageAnswer(
+        'deadLetters',
+        mapPage(await broker.deadLetters.page(query.group, page), deadLetterSummary),
+      );
     },
   );
 

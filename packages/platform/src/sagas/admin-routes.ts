@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { invalidArgument, notFound } from '../ddd/index.js';
-import { type HttpServer, problemResponse } from '../http/index.js';
+import { type HttpServer, nextPage, pageQuery, problemResponse } from '../http/index.js';
 import { operators } from '../identity/audience.js';
-import { MAX_SAGA_PAGE, type SagaInspection } from './inspection.js';
+import type { SagaInspection } from './inspection.js';
 
 const tags = ['admin'];
 const statuses = ['running', 'compensating', 'completed', 'compensated', 'failed'] as const;
@@ -41,8 +41,8 @@ const instanceSchema = summarySchema
 const listQuery = z.strictObject({
   saga: z.string().min(1).max(200).optional().describe('Only this saga’s'),
   status: z.enum(statuses).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_SAGA_PAGE).default(50),
-  after: z.string().max(1000).optional().describe('The `next` of the previous page'),
+  // Pages as every list route does; the cursor is the inspection's own.
+  ...pageQuery,
 });
 
 const iso = <T extends { startedAt: Date; updatedAt: Date }>(value: T) => ({
@@ -68,7 +68,7 @@ export function registerSagaAdminRoutes(http: HttpServer, inspection: SagaInspec
         response: {
           200: z.object({
             instances: z.array(summarySchema),
-            next: z.string().optional().describe('Pass it as `after` for the next page'),
+            next: nextPage,
           }),
           400: problemResponse('The request is invalid: `errors` names each field'),
         },

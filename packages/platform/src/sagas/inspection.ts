@@ -1,3 +1,4 @@
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../ddd/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { SagaStatus } from './definition.js';
 import type { HistoryEvent } from './saga-core.js';
@@ -18,7 +19,8 @@ export interface SagaPage {
   readonly next?: string;
 }
 
-export const MAX_SAGA_PAGE = 200;
+/** The largest page, as every list of the platform (ddd/pages.ts). */
+export const MAX_SAGA_PAGE = PAGE_LIMIT_MAX;
 
 // Newest first; the cursor is the last row's sort key, so pages stay stable while instances start.
 const cursorOf = (instance: StoredInstance) =>
@@ -45,7 +47,7 @@ export function sagaInspection(db: Pick<SqlClient, 'query'>) {
     async list(
       filter: { saga?: string; status?: SagaStatus; limit?: number; after?: string } = {},
     ): Promise<SagaPage> {
-      const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_SAGA_PAGE);
+      const limit = Math.min(Math.max(filter.limit ?? PAGE_LIMIT_DEFAULT, 1), MAX_SAGA_PAGE);
       const cursor = filter.after === undefined ? undefined : parseCursor(filter.after);
       const { rows } = await db.query<Parameters<typeof instanceOf>[0]>(
         `SELECT ${INSTANCE_COLUMNS} FROM sagas.instances

@@ -2,6 +2,7 @@ export { cacheFence, handledCacheEvent } from './cache-fence.js';
 export type { Queryable, QueryResult, Row, SqlClient, SqlClientOptions } from './client.js';
 export { RolledBackAtCommit } from './client.js';
 export { SqlState, sqlStateOf } from './errors.js';
+export { isTimestampKey, timestampKey } from './keyset.js';
 export type { LocalCopyOptions, LocalCopyTable } from './local-copy.js';
 export { localCopy } from './local-copy.js';
 export { lockKey } from './locks.js';
@@ -12,7 +13,7 @@ export type { PostgresOptions } from './pg.js';
 export { postgresClient } from './pg.js';
 export type { PgliteOptions } from './pglite.js';
 export { pgliteClient } from './pglite.js';
-export { rowOfUuid, versionedRow } from './versioned-rows.js';
+export { isUuid, rowOfUuid, versionedRow } from './versioned-rows.js';
 
 import type { SqlClient, SqlClientOptions } from './client.js';
 import { postgresClient } from './pg.js';

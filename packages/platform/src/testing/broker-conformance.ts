@@ -391,6 +391,103 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       expect(dead[0]!.reason).toMatch(/^poison message/);
     });
 
+    it('dead-letters data that storage cannot hold at once, naming the field, and still lists, shows and re-drives it', async () => {
+      const subject = `c.${unique()}.unstorable`;
+      const group = `g-${unique()}`;
+      const log = await recording([subject], group);
+      // As a producer that does not check (another process, an older version) would publish them.
+      const nul = message(subject, 'k', { paymentId: 'p\u0000q' });
+      const surrogate = message(subject, 'k', { note: ['ok', 'x\ud800'] });
+      const after = message(subject, 'k');
+      await broker.publish([nul, surrogate, after]);
+      await log.until(() => log.ids().includes(after.id));
+      expect(log.ids()).toEqual([after.id]);
+
+      const dead = await broker.deadLetters.list(group);
+      expect(dead.map((letter) => [letter.messageId, letter.attempts, letter.reason])).toEqual([
+        [nul.id, 0, expect.stringMatching(/^poison message: data\.paymentId: holds a NUL character/)],
+        [
+          surrogate.id,
+          0,
+          expect.stringMatching(/^poison message: data\.note\.1: holds a lone UTF-16 surrogate/),
+        ],
+      ]);
+      const shown = await broker.deadLetters.get(dead[0]!.id);
+      expect(shown?.envelope).toMatchObject({ id: nul.id, data: { paymentId: 'p\u0000q' } });
+      expect(await broker.deadLetters.redrive(dead.map((letter) => letter.id))).toBe(2);
+      expect((await broker.deadLetters.list(group)).map((letter) => letter.id)).not.toContain(dead[0]!.id);
+    });
+
+    it('pages the dead letters, the oldest first, each once', async () => {
+      const subject = `c.${unique()}.pages`;
+      const group = `g-${unique()}`;
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        maxAttempts: 1,
+        handle: async (m, d) => {
+          if ((m.data as { fails?: boolean }).fails) throw new Error('the handler is broken');
+          log.record(m, d.attempt);
+        },
+      });
+      const doomed = [1, 2, 3].map(() => message(subject, 'k', { fails: true }));
+      const after = message(subject, 'k');
+      await broker.publish([...doomed, after]);
+      await log.until(() => log.ids().includes(after.id));
+
+      const first = await broker.deadLetters.page(group, { limit: 2 });
+      expect(first.items.map((letter) => letter.messageId)).toEqual(doomed.slice(0, 2).map((m) => m.id));
+      expect(first.next).toBeDefined();
+      const last = await broker.deadLetters.page(group, { limit: 2, after: first.next! });
+      expect(last.items.map((letter) => letter.messageId)).toEqual([doomed[2]!.id]);
+      expect(last.next).toBeUndefined();
+      expect((await broker.deadLetters.page(group, { limit: 3 })).next).toBeUndefined();
+      expect((await broker.deadLetters.page(undefined, { limit: 100 })).items.length).toBeGreaterThanOrEqual(
+        3,
+      );
+    });
+
+    it('dead-letters a message whose handler fails with text storage cannot hold in its reason', async () => {
+      const subject = `c.${unique()}.reason`;
+      const group = `g-${unique()}`;
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        maxAttempts: 1,
+        handle: async (m, d) => {
+          if ((m.data as { fails?: boolean }).fails) throw new Error('no payment p\u0000q\ud800');
+          log.record(m, d.attempt);
+        },
+      });
+      const doomed = message(subject, 'k', { fails: true });
+      const after = message(subject, 'k');
+      await broker.publish([doomed, after]);
+      await log.until(() => log.ids().includes(after.id));
+      const dead = await broker.deadLetters.list(group);
+      expect(dead).toMatchObject([
+        { messageId: doomed.id, attempts: 1, reason: 'no payment p\ufffdq\ufffd' },
+      ]);
+    });
+
+    it('dead-letters a poison message whose own id and type storage cannot hold, and lists it', async (context) => {
+      if (!opened.publishRaw) return context.skip();
+      const subject = `c.${unique()}.poison-text`;
+      const group = `g-${unique()}`;
+      const log = await recording([subject], group);
+      const payload = { ...message(subject, 'k'), id: 'm\u0000', type: 't\u0000.X', key: 'k\u0000' };
+      await opened.publishRaw({ id: randomUUID(), subject, key: 'k', payload });
+      const after = message(subject, 'k');
+      await broker.publish([after]);
+      await log.until(() => log.ids().includes(after.id));
+      const dead = await broker.deadLetters.list(group);
+      expect(dead).toMatchObject([
+        { subject, attempts: 0, reason: expect.stringMatching(/^poison message/) },
+      ]);
+      expect((await broker.deadLetters.get(dead[0]!.id))?.envelope).toMatchObject({ id: 'm\u0000' });
+    });
+
     it("commits a handler's effects with its ack, or neither (crash before ack)", async () => {
       const table = await effects('effects');
       const subject = `c.${unique()}.atomic`;

@@ -190,8 +190,9 @@ function wrongValues(valid: unknown): unknown[] {
 
 /**
  * The bad input every JSON route must answer with a 4xx problem naming the field or rule, never a 5xx:
- * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, an oversized body,
- * a body that is not JSON, a malformed id, an unknown id, and a method the route does not have.
+ * malformed JSON, a non-object body, unknown, wrongly typed, missing and over-long fields, text storage cannot
+ * hold, an oversized body, a body that is not JSON (on a route with no body too), a change asked cross-site, a
+ * malformed id, an unknown id, and a method the route does not have.
  */
 export function describeBadRequests(
   api: () => TestHost,
@@ -250,6 +251,16 @@ export function describeBadRequests(
       }
     });
 
+    it('refuses text that storage cannot hold (a NUL, a lone surrogate) in each text field, naming it', async () => {
+      for (const [field, valid] of Object.entries(body)) {
+        if (typeof valid !== 'string') continue;
+        for (const bad of [`${valid}\u0000`, `\ud800${valid}`]) {
+          const response = await api().call(route.method, at(route.path), { ...body, [field]: bad });
+          expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
+        }
+      }
+    });
+
     it(`refuses a body over the limit (${bodyLimit} bytes) with 413`, async () => {
       const huge = JSON.stringify({ ...body, padding: 'x'.repeat(bodyLimit) });
       expectProblem(await api().raw(route.method, at(route.path), huge), 413, { code: 'body_too_large' });
@@ -277,10 +288,38 @@ export function describeBadRequests(
   );
 
   it.each(withParam.map((route) => [label(route), route] as const))(
+    '%s refuses a NUL in the id or in the query, naming where it is',
+    async (_label, route) => {
+      const response = await api().call(route.method, at(route.path, `${unknownId()}%00`), route.body);
+      expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
+      const query = await api().call(route.method, `${at(route.path)}?q=%00`, route.body);
+      expectProblem(query, 400, { code: 'invalid_request', field: 'querystring.q' });
+    },
+  );
+
+  it.each(withParam.map((route) => [label(route), route] as const))(
     '%s answers 404 for an unknown id',
     async (_label, route) => {
       expect(route.notFound, `${label(route)} needs notFound`).toBeDefined();
       expectProblem(await api().call(route.method, at(route.path), route.body), 404, route.notFound);
+    },
+  );
+
+  const changing = routes.filter((route) => route.method !== 'GET');
+  it.each(changing.map((route) => [label(route), route] as const))(
+    '%s refuses a text/plain body (what a page of another site can post) with 415, and a cross-site change with 403',
+    async (_label, route) => {
+      for (const payload of [JSON.stringify(route.body ?? {}), '']) {
+        const response = await api().raw(route.method, at(route.path), payload, 'text/plain');
+        expectProblem(response, 415, { code: 'unsupported_media_type' });
+      }
+      const forged = await api().host.http.inject({
+        method: route.method,
+        url: at(route.path),
+        headers: { 'sec-fetch-site': 'cross-site' },
+        ...(route.body === undefined ? {} : { payload: route.body as object }),
+      });
+      expectProblem(forged, 403, { code: 'cross_site_request' });
     },
   );
 
@@ -304,7 +343,8 @@ export interface DocumentedOperation {
 /**
  * Asserts that the OpenAPI document describes a module's routes completely: exactly `paths` under `prefix`,
  * each operation tagged with the module, summarised, named, with a success answer, and with its client errors
- * documented as problem+json (400 for input, 413 for a body). Returns the operations for further checks.
+ * documented as problem+json (400 for input, 413 for a body, 409 for a command, 403 and 415 for a change).
+ * Returns the operations for further checks.
  */
 export async function expectDocumentedRoutes(
   api: TestHost,
@@ -327,6 +367,16 @@ export async function expectDocumentedRoutes(
       .sort(),
   ).toEqual([...paths].sort());
   const operations = paths.flatMap((path) => Object.values(document.paths[path] ?? {}));
+  for (const [method, operation] of paths.flatMap((path) => Object.entries(document.paths[path] ?? {}))) {
+    // What a page of another site could send: a body that is not JSON, or a change from its page.
+    if (['post', 'put', 'patch', 'delete'].includes(method)) {
+      for (const status of ['403', '415']) {
+        expect(operation.responses[status]?.content, `${operation.operationId} ${status}`).toHaveProperty([
+          'application/problem+json',
+        ]);
+      }
+    }
+  }
   for (const operation of operations) {
     expect(operation.tags).toEqual([module.name]);
     expect(operation.summary).toBeTruthy();
@@ -337,6 +387,12 @@ export async function expectDocumentedRoutes(
     }
     if (operation.requestBody) {
       expect(operation.responses['413']?.content).toHaveProperty(['application/problem+json']);
+    }
+    // A command (204) can meet a state that does not allow it, or a concurrent change: both are 409.
+    if (operation.responses['204']) {
+      expect(operation.responses['409']?.content, operation.operationId).toHaveProperty([
+        'application/problem+json',
+      ]);
     }
   }
   return operations;

@@ -33,4 +33,5 @@ export {
 } from './http.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
+export { expectPagedList, walkPages } from './paging.js';
 export { exclusively, freePort, outsideEnvironment, runCommand } from './processes.js';

@@ -99,11 +99,27 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
     expect(await countsOf(api.db, 'counts')).toEqual(await expectedCounts(store));
   });
 
-  it('answers 404 for an unknown projection, 400 for one that cannot be rebuilt', async () => {
+  it('refuses a rebuild a page of another site could ask for: a text/plain body (415), or cross-site (403)', async () => {
+    for (const payload of ['rebuild', '']) {
+      expectProblem(await api.raw('POST', '/admin/projections/counts/rebuild', payload, 'text/plain'), 415, {
+        code: 'unsupported_media_type',
+      });
+    }
+    const forged = await api.host.http.inject({
+      method: 'POST',
+      url: '/admin/projections/counts/rebuild',
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expectProblem(forged, 403, { code: 'cross_site_request' });
+    expect(rebuilt).toEqual([]);
+    expect((await list())[0]).toMatchObject({ rebuilding: false });
+  });
+
+  it('answers 404 for an unknown projection, 409 for one that cannot be rebuilt', async () => {
     expectProblem(await api.call('POST', '/admin/projections/nothing/rebuild'), 404, {
       code: 'projection_not_found',
     });
-    expectProblem(await api.call('POST', '/admin/projections/append-only/rebuild'), 400, {
+    expectProblem(await api.call('POST', '/admin/projections/append-only/rebuild'), 409, {
       code: 'projection_not_resettable',
     });
     expect(rebuilt).toEqual([]);

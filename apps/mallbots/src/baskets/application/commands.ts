@@ -1,11 +1,13 @@
 import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Basket from '../domain/basket.js';
 import type { StoresLookups } from './lookups.js';
+import type { CustomersDirectory } from './ports.js';
 
 export interface BasketsCommandDependencies {
   /** The baskets' event store, which writes a save's integration messages in its transaction (the outbox). */
   readonly baskets: AggregateStore<Basket.State, Basket.Event>;
   readonly lookups: StoresLookups;
+  readonly customers: CustomersDirectory;
   /** Ids of new baskets (UUID v4). */
   readonly newId: () => string;
 }
@@ -20,18 +22,22 @@ export interface BasketsCommands {
 
 /**
  * Each command loads its basket, lets the domain decide, and appends the outcome and its integration messages
- * in one transaction. Looking up a product (which may call Stores over HTTP) happens before, outside any
- * transaction: a connection is never held across a network call.
+ * in one transaction. Looking up a product (which may call Stores over RPC) or a customer (Customers) happens
+ * before, outside any transaction: a connection is never held across a network call.
  */
 export function createBasketsCommands({
   baskets,
   lookups,
+  customers,
   newId,
 }: BasketsCommandDependencies): BasketsCommands {
   return {
-    async startBasket(input) {
+    async startBasket({ customerId }) {
+      // A blank id is the domain's to refuse, and costs no call to Customers.
+      const registered =
+        customerId.trim() !== '' && (await customers.findCustomer(customerId.trim())) !== undefined;
       const id = newId();
-      await baskets.update(id, (state) => Basket.start(state, input));
+      await baskets.update(id, (state) => Basket.start(state, { customerId, registered }));
       return { id };
     },
 

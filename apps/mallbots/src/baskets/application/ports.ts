@@ -27,6 +27,14 @@ export type StoresDirectory = StoresCopiesDirectory<StoreInfo, ProductInfo>;
 /** Stores could not be asked: the one error of Stores' contract, whoever answers for Stores. */
 export { StoresUnavailableError } from '../../stores/contract/stores-service.js';
 
+/** Customers' public API: a basket is started only for a customer it knows. Throws when it cannot answer. */
+export interface CustomersDirectory {
+  findCustomer(id: string): Promise<{ readonly id: string } | undefined>;
+}
+
+/** Customers could not be asked: the one error of Customers' contract, whoever answers for Customers. */
+export { CustomersUnavailableError } from '../../customers/contract/customers-service.js';
+
 /**
  * Where the integration messages of a save go, inside the saving transaction: they exist if and only if the
  * save commits. `state` is the basket after the save; `events` are the events the save recorded.

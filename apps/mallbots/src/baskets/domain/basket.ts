@@ -67,6 +67,8 @@ export const productNotFound = (id: string) =>
   notFound('product_not_found', `product ${id} was not located in Stores`);
 export const storeNotFound = (id: string) =>
   notFound('store_not_found', `store ${id} was not located in Stores`);
+export const customerNotRegistered = () =>
+  invalidArgument('customer_not_registered', 'no customer is registered with that ID', 'customerId');
 
 /** The sum of the lines, in cents. */
 export const totalCents = (state: Pick<State, 'items'>): number =>
@@ -94,7 +96,8 @@ function quantityOf(quantity: number) {
   return quantity;
 }
 
-export function start(state: State, input: { customerId: string }): Event[] {
+/** `registered`: whether Customers knows the customer, as it answered just before. */
+export function start(state: State, input: { customerId: string; registered: boolean }): Event[] {
   if (state.status !== 'unknown')
     throw alreadyExists('basket_already_exists', 'a basket with that ID exists');
   const customerId = nonBlank(
@@ -103,6 +106,7 @@ export function start(state: State, input: { customerId: string }): Event[] {
     'the customer id cannot be blank',
     'customerId',
   );
+  if (!input.registered) throw customerNotRegistered();
   return [{ type: 'baskets.BasketStarted', data: { customerId } }];
 }
 

@@ -1,4 +1,4 @@
-import type { StateRepository } from '@tessera/platform/ddd';
+import type { Page, PageRequest, StateRepository } from '@tessera/platform/ddd';
 import type { StoresDirectory as StoresCopiesDirectory } from '../../stores/contract/stores-copies.js';
 import type * as Bot from '../domain/bot.js';
 import type * as ShoppingList from '../domain/shopping-list.js';
@@ -28,8 +28,8 @@ export interface ShoppingListRepository extends StateRepository<ShoppingList.Sta
   /** The id of the order's list, if it has one. */
   idOfOrder(orderId: string): Promise<string | undefined>;
   find(id: string): Promise<ShoppingListView | undefined>;
-  /** Oldest first (by creation), at most `limit`. */
-  withStatus(status: ShoppingList.ShoppingListStatus, limit: number): Promise<ShoppingListView[]>;
+  /** A page of the lists in a status, oldest first (by creation): the key is [created at, id]. */
+  withStatus(status: ShoppingList.ShoppingListStatus, page: PageRequest): Promise<Page<ShoppingListView>>;
   /**
    * Takes the depot's one assignment lock until the transaction ends: one assigner at a time, across every
    * depot process, so each sees what the previous one committed.
@@ -45,8 +45,8 @@ export interface ShoppingListRepository extends StateRepository<ShoppingList.Sta
  */
 export interface BotRepository extends StateRepository<Bot.State, boolean> {
   find(id: string): Promise<BotView | undefined>;
-  /** Every bot, by id. */
-  all(): Promise<BotView[]>;
+  /** A page of the bots, by id: the key is [id]. */
+  list(page: PageRequest): Promise<Page<BotView>>;
   /** The connected bot idle the longest, locked until the transaction ends (waiting for a writer that holds it). */
   longestIdle(): Promise<string | undefined>;
   /** The bot's stream `session` is still open: its last-seen time moves (no new version: nothing changed). */

@@ -1,4 +1,4 @@
-import { found } from '@tessera/platform/ddd';
+import { found, type Page, type PageRequest } from '@tessera/platform/ddd';
 import { botNotFound, checkBotId } from '../domain/bot.js';
 import { type ShoppingListStatus, shoppingListNotFound } from '../domain/shopping-list.js';
 import type { BotRepository, ShoppingListRepository, ShoppingListView } from './ports.js';
@@ -7,9 +7,12 @@ import type { BotView } from './robot-operations.js';
 export interface DepotQueries {
   getShoppingList(input: { id: string }): Promise<ShoppingListView>;
   /** Oldest first: the next list a bot should take is the first `available` one. */
-  listShoppingLists(input: { status: ShoppingListStatus; limit: number }): Promise<ShoppingListView[]>;
-  /** Every bot of the fleet, by id, with its status and the list it holds. */
-  listBots(): Promise<BotView[]>;
+  listShoppingLists(
+    input: { status: ShoppingListStatus },
+    page: PageRequest,
+  ): Promise<Page<ShoppingListView>>;
+  /** The fleet's bots, by id, with their status and the list each holds. */
+  listBots(page: PageRequest): Promise<Page<BotView>>;
   getBot(input: { id: string }): Promise<BotView>;
 }
 
@@ -22,8 +25,8 @@ export function createDepotQueries({
 }): DepotQueries {
   return {
     getShoppingList: async ({ id }) => found(await lists.find(id), shoppingListNotFound),
-    listShoppingLists: ({ status, limit }) => lists.withStatus(status, limit),
-    listBots: () => bots.all(),
+    listShoppingLists: ({ status }, page) => lists.withStatus(status, page),
+    listBots: (page) => bots.list(page),
     getBot: async ({ id }) => found(await bots.find(checkBotId(id)), botNotFound),
   };
 }

@@ -89,7 +89,6 @@ export interface RobotOperations {
    * Reporting it again is a no-op; before every item is reported it is a failed precondition.
    */
   reportReturned(input: { botId: string; shoppingListId: string }): Promise<BotInstruction>;
-  listBots(): Promise<BotView[]>;
   /**
    * The bot's stream is still open (called every few seconds while it is): the bot is seen now. A stream
    * whose process died stops saying so, and `sweep` then takes the bot offline. Changes nothing else.

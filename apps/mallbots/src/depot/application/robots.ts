@@ -159,10 +159,6 @@ export function createRobotOperations(dependencies: RobotDependencies): Robots {
       return instruction(id);
     },
 
-    async listBots() {
-      return bots.all();
-    },
-
     async heartbeat({ botId, session }) {
       await bots.seen(botId.trim(), session);
     },

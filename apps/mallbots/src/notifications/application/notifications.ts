@@ -1,4 +1,4 @@
-import { readThrough } from '@tessera/platform/ddd';
+import { type Page, type PageRequest, readThrough } from '@tessera/platform/ddd';
 import { destinationOf, type OrderNews, smsText } from '../domain/notification.js';
 import type { CustomersCache, CustomersDirectory, NotificationHistory, NotificationView } from './ports.js';
 
@@ -10,7 +10,7 @@ export interface Notifications {
    */
   notify(input: { id: string; customerId: string; news: OrderNews }): Promise<void>;
   /** The customer's notifications, newest first (empty for a customer never notified). */
-  historyOf(input: { customerId: string; limit: number }): Promise<NotificationView[]>;
+  historyOf(input: { customerId: string }, page: PageRequest): Promise<Page<NotificationView>>;
 }
 
 class UnknownCustomer extends Error {}
@@ -52,6 +52,6 @@ export function createNotifications({
       });
     },
 
-    historyOf: ({ customerId, limit }) => history.ofCustomer(customerId, limit),
+    historyOf: ({ customerId }, page) => history.ofCustomer(customerId, page),
   };
 }

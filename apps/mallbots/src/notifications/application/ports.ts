@@ -1,4 +1,4 @@
-import type { LocalCopy } from '@tessera/platform/ddd';
+import type { LocalCopy, Page, PageRequest } from '@tessera/platform/ddd';
 import type { Kind, Recipient, SkipReason, Status } from '../domain/notification.js';
 
 /**
@@ -58,5 +58,6 @@ export interface NotificationView {
 export interface NotificationHistory {
   /** Records it (queued, or skipped) and wakes the dispatcher on commit. False when it was already there. */
   record(notification: NewNotification): Promise<boolean>;
-  ofCustomer(customerId: string, limit: number): Promise<NotificationView[]>;
+  /** A page of the customer's notifications, newest first: the key is [created at, id]. */
+  ofCustomer(customerId: string, page: PageRequest): Promise<Page<NotificationView>>;
 }

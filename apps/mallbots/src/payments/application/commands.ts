@@ -1,13 +1,14 @@
 import { stateStored, type UnitOfWork } from '@tessera/platform/ddd';
 import * as Invoice from '../domain/invoice.js';
 import * as Payment from '../domain/payment.js';
-import type { IntegrationOutbox, InvoiceRepository, PaymentRepository } from './ports.js';
+import type { CustomersDirectory, IntegrationOutbox, InvoiceRepository, PaymentRepository } from './ports.js';
 
 export interface PaymentsCommandDependencies {
   readonly db: Pick<UnitOfWork, 'transaction'>;
   readonly payments: PaymentRepository;
   readonly invoices: InvoiceRepository;
   readonly outbox: IntegrationOutbox;
+  readonly customers: CustomersDirectory;
   /** Ids of new payments (UUID v4). */
   readonly newId: () => string;
 }
@@ -47,6 +48,7 @@ export function createPaymentsCommands({
   payments,
   invoices,
   outbox,
+  customers,
   newId,
 }: PaymentsCommandDependencies): PaymentsCommands {
   const payment = stateStored({ db, aggregate: Payment.aggregate, repository: payments });
@@ -63,8 +65,10 @@ export function createPaymentsCommands({
 
   return {
     async authorizePayment(input) {
+      // Asked before the payment's transaction: a connection is never held across a call to Customers.
+      const registered = (await customers.findCustomer(input.customerId)) !== undefined;
       const id = newId();
-      await payment.update(id, (state) => Payment.authorize(state, input));
+      await payment.update(id, (state) => Payment.authorize(state, { ...input, registered }));
       return { id };
     },
 

@@ -8,6 +8,14 @@ import type * as Payment from '../domain/payment.js';
  * optimistic concurrency.
  */
 export type PaymentRepository = StateRepository<Payment.State>;
+
+/** Customers' public API: a payment is authorized only for a customer it knows. Throws when it cannot answer. */
+export interface CustomersDirectory {
+  findCustomer(id: string): Promise<{ readonly id: string } | undefined>;
+}
+
+/** Customers could not be asked: the one error of Customers' contract, whoever answers for Customers. */
+export { CustomersUnavailableError } from '../../customers/contract/customers-service.js';
 export type InvoiceRepository = StateRepository<Invoice.State>;
 
 /** An invoice event as it is published: with the invoice it happened to, and that invoice after the save. */

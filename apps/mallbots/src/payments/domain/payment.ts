@@ -62,7 +62,11 @@ export const paymentNotFound = () => notFound('payment_not_found', 'no payment w
 /** Shown in reasons: the saga's operators read cents as money. */
 const money = (cents: number) => (cents / 100).toFixed(2);
 
-export function authorize(state: State, input: { customerId: string; amountCents: number }): Event[] {
+/** `registered`: whether Customers knows the customer, as it answered just before. */
+export function authorize(
+  state: State,
+  input: { customerId: string; amountCents: number; registered: boolean },
+): Event[] {
   if (state.exists) throw alreadyExists('payment_already_exists', 'a payment with that ID already exists');
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) {
     throw invalidArgument(
@@ -71,7 +75,11 @@ export function authorize(state: State, input: { customerId: string; amountCents
       'amountCents',
     );
   }
-  return [{ type: 'payments.PaymentAuthorized', data: { ...input } }];
+  if (!input.registered) {
+    throw invalidArgument('customer_not_registered', 'no customer is registered with that ID', 'customerId');
+  }
+  const { customerId, amountCents } = input;
+  return [{ type: 'payments.PaymentAuthorized', data: { customerId, amountCents } }];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '@tessera/platform/ddd';
 import type { ProductSummary, StoreSummary } from '../contract/stores-service.js';
 
 /**
@@ -14,12 +15,13 @@ export type CatalogProduct = ProductSummary;
 /** The mall: every store, kept up to date from the Store events. */
 export interface MallRepository {
   find(storeId: string): Promise<MallStore | undefined>;
-  all(): Promise<MallStore[]>;
-  allParticipating(): Promise<MallStore[]>;
+  /** A page of the stores (only those taking part, if asked), by name then id: the key is [name, id]. */
+  list(filter: { participatingOnly: boolean }, page: PageRequest): Promise<Page<MallStore>>;
 }
 
 /** The catalog: every product not removed, kept up to date from the Product events. */
 export interface CatalogRepository {
   find(productId: string): Promise<CatalogProduct | undefined>;
-  catalogOf(storeId: string): Promise<CatalogProduct[]>;
+  /** A page of a store's products, by name then id: the key is [name, id]. */
+  catalogOf(storeId: string, page: PageRequest): Promise<Page<CatalogProduct>>;
 }

@@ -1,13 +1,13 @@
-import { found } from '@tessera/platform/ddd';
+import { found, type Page, type PageRequest } from '@tessera/platform/ddd';
 import { productNotFound } from '../domain/product.js';
 import { storeNotFound } from '../domain/store.js';
 import type { CatalogProduct, CatalogRepository, MallRepository, MallStore } from './ports.js';
 
 export interface StoresQueries {
   getStore(input: { id: string }): Promise<MallStore>;
-  getStores(): Promise<MallStore[]>;
-  getParticipatingStores(): Promise<MallStore[]>;
-  getCatalog(input: { storeId: string }): Promise<CatalogProduct[]>;
+  getStores(page: PageRequest): Promise<Page<MallStore>>;
+  getParticipatingStores(page: PageRequest): Promise<Page<MallStore>>;
+  getCatalog(input: { storeId: string }, page: PageRequest): Promise<Page<CatalogProduct>>;
   getProduct(input: { id: string }): Promise<CatalogProduct>;
 }
 
@@ -22,14 +22,14 @@ export function createStoresQueries({
   return {
     getStore: async ({ id }) => found(await mall.find(id), storeNotFound),
 
-    getStores: () => mall.all(),
+    getStores: (page) => mall.list({ participatingOnly: false }, page),
 
-    getParticipatingStores: () => mall.allParticipating(),
+    getParticipatingStores: (page) => mall.list({ participatingOnly: true }, page),
 
-    async getCatalog({ storeId }) {
+    async getCatalog({ storeId }, page) {
       // An unknown store is an error, not an empty catalog: the caller most likely has a wrong id.
       if (!(await mall.find(storeId))) throw storeNotFound();
-      return catalog.catalogOf(storeId);
+      return catalog.catalogOf(storeId, page);
     },
 
     getProduct: async ({ id }) => found(await catalog.find(id), productNotFound),

@@ -59,6 +59,15 @@ function mustBeInCatalog(state: State) {
 
 const nameOf = (name: string) =>
   nonBlank(name, 'product_name_blank', 'the product name cannot be blank', 'name');
+// A store knows its stock by SKU and the kiosk shows the description: as with the name, blank is no value.
+const descriptionOf = (description: string) =>
+  nonBlank(
+    description,
+    'product_description_blank',
+    'the product description cannot be blank',
+    'description',
+  );
+const skuOf = (sku: string) => nonBlank(sku, 'product_sku_blank', 'the product SKU cannot be blank', 'sku');
 
 function priceOf(priceCents: number) {
   if (!Number.isSafeInteger(priceCents)) {
@@ -87,18 +96,11 @@ export function add(state: State, input: NewProduct): Event[] {
   if (state.exists) throw alreadyExists('product_already_exists', 'a product with that ID already exists');
   if (!input.store.state.exists) throw storeNotFound();
   const name = nameOf(input.name);
+  const description = descriptionOf(input.description);
+  const sku = skuOf(input.sku);
   const priceCents = priceOf(input.priceCents);
   return [
-    {
-      type: 'stores.ProductAdded',
-      data: {
-        storeId: input.store.id,
-        name,
-        description: input.description.trim(),
-        sku: input.sku.trim(),
-        priceCents,
-      },
-    },
+    { type: 'stores.ProductAdded', data: { storeId: input.store.id, name, description, sku, priceCents } },
   ];
 }
 
@@ -106,7 +108,7 @@ export function add(state: State, input: NewProduct): Event[] {
 export function rebrand(state: State, input: { name: string; description: string }): Event[] {
   mustBeInCatalog(state);
   const name = nameOf(input.name);
-  const description = input.description.trim();
+  const description = descriptionOf(input.description);
   if (name === state.name && description === state.description) return [];
   return [{ type: 'stores.ProductRebranded', data: { name, description } }];
 }

@@ -42,7 +42,7 @@ describe('Basket: start', () => {
   it('records BasketStarted with the trimmed customer id; the basket is open and empty', () => {
     const state = spec
       .given()
-      .when((s) => Basket.start(s, { customerId: ` ${customerId} ` }))
+      .when((s) => Basket.start(s, { customerId: ` ${customerId} `, registered: true }))
       .thenEvents(started);
     expect(state).toEqual({ status: 'open', customerId, paymentId: '', items: [] });
   });
@@ -50,7 +50,7 @@ describe('Basket: start', () => {
   it('refuses a blank customer id, naming the field', () => {
     const error = spec
       .given()
-      .when((s) => Basket.start(s, { customerId: '  ' }))
+      .when((s) => Basket.start(s, { customerId: '  ', registered: false }))
       .thenFails({
         kind: 'invalid_argument',
         code: 'customer_id_blank',
@@ -59,10 +59,22 @@ describe('Basket: start', () => {
     expect(error.field).toBe('customerId');
   });
 
+  it('refuses a customer Customers does not know, naming the field', () => {
+    const error = spec
+      .given()
+      .when((s) => Basket.start(s, { customerId, registered: false }))
+      .thenFails({
+        kind: 'invalid_argument',
+        code: 'customer_not_registered',
+        message: 'no customer is registered with that ID',
+      });
+    expect(error.field).toBe('customerId');
+  });
+
   it('refuses to start a basket twice', () => {
     spec
       .given(started)
-      .when((s) => Basket.start(s, { customerId }))
+      .when((s) => Basket.start(s, { customerId, registered: true }))
       .thenFails({ kind: 'already_exists', code: 'basket_already_exists' });
   });
 });

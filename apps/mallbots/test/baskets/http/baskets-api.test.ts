@@ -3,6 +3,7 @@ import { metricsRegistry } from '@tessera/platform/observability';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASKET_CHANNEL, basketsMessages } from '../../../src/baskets/contract/integration-events.js';
+import { UNREACHABLE_CUSTOMER } from '../../support/customers.js';
 import {
   type BasketsHost,
   CUSTOMER,
@@ -146,12 +147,12 @@ describe.each(testSetups)(
       expect(await counter('baskets_checked_out_total')).toBe(checkedOut + 1);
 
       // Checked out: nothing changes any more.
-      expectProblem(await addItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await removeItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'again' }), 400, {
+      expectProblem(await addItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await removeItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'again' }), 409, {
         code: 'basket_not_open',
       });
-      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 400, {
+      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 409, {
         code: 'basket_not_cancelable',
         detail: 'the basket cannot be canceled',
       });
@@ -163,9 +164,9 @@ describe.each(testSetups)(
       await addItem(id, robotId, 1);
       expect((await api.call('DELETE', `/api/baskets/${id}`)).statusCode).toBe(204);
       expect(await api.getBasket(id)).toMatchObject({ status: 'canceled', items: [], total: 0 });
-      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 400, { code: 'basket_not_cancelable' });
-      expectProblem(await addItem(id, robotId, 1), 400, { code: 'basket_not_open' });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 400, {
+      expectProblem(await api.call('DELETE', `/api/baskets/${id}`), 409, { code: 'basket_not_cancelable' });
+      expectProblem(await addItem(id, robotId, 1), 409, { code: 'basket_not_open' });
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 409, {
         code: 'basket_not_open',
       });
       const message = await publishedMessage((m) => m.key === id && m.type === 'basketsapi.BasketCanceled');
@@ -186,7 +187,7 @@ describe.each(testSetups)(
       expect((await removeItem(id, gearId, 5)).statusCode).toBe(204);
       expect((await removeItem(id, unknownId(), 1)).statusCode).toBe(204);
       expect(await api.getBasket(id)).toMatchObject({ items: [], total: 0 });
-      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 400, {
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p' }), 409, {
         code: 'basket_empty',
         detail: 'the basket has no items',
       });
@@ -214,11 +215,25 @@ describe.each(testSetups)(
         code: 'invalid_request',
         field: 'body.customerId',
       });
+      expectProblem(await api.call('POST', '/api/baskets', { customerId: unknownId() }), 400, {
+        code: 'customer_not_registered',
+        detail: 'no customer is registered with that ID',
+        field: 'body.customerId',
+      });
+      expectProblem(await api.call('POST', '/api/baskets', { customerId: UNREACHABLE_CUSTOMER }), 503, {
+        code: 'customers_unavailable',
+      });
       await addItem(id, robotId, 1);
       expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: '  ' }), 400, {
         code: 'payment_id_blank',
         field: 'body.paymentId',
       });
+      // A payment id no storage can hold would check out and then stall the order's saga.
+      expectProblem(await api.call('PUT', `/api/baskets/${id}/checkout`, { paymentId: 'p\u0000q' }), 400, {
+        code: 'invalid_request',
+        field: 'body.paymentId',
+      });
+      expect((await api.getBasket(id)).status).toBe('open');
       expectProblem(await addItem(id, unknownId(), 1), 404, { code: 'product_not_found' });
       expectProblem(await addItem(unknownId(), robotId, 1), 404, { code: 'basket_not_found' });
       expect((await api.getBasket(id)).items).toHaveLength(1);

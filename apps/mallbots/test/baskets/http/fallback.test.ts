@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBasketsModule } from '../../../src/baskets/module.js';
 import { StoresService } from '../../../src/stores/contract/gen/mallbots/stores/v1/stores_pb.js';
 import { type StoresHost, startStoresHost } from '../../stores/support/host.js';
+import { registeredCustomers } from '../../support/customers.js';
 import {
   type BasketsHost,
   type BasketView,
@@ -122,7 +123,8 @@ async function startBasketsAlone(backend: TestDatabase, rpcServices: ReadonlyMap
   const host: Host = await startHost({
     name: 'Baskets',
     version: 'test',
-    modules: [createBasketsModule()],
+    // Customers is not what this is about: these customers are registered.
+    modules: [createBasketsModule({ customers: registeredCustomers(CUSTOMER) })],
     db: opened.db,
     config: {
       ...loadConfig({}),

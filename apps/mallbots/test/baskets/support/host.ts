@@ -8,6 +8,7 @@ import {
 import { expect } from 'vitest';
 import { type BasketsModuleOptions, createBasketsModule } from '../../../src/baskets/module.js';
 import { createStoresModule } from '../../../src/stores/module.js';
+import { registeredCustomers } from '../../support/customers.js';
 
 export { expectProblem, TEST_BODY_LIMIT as BODY_LIMIT, unknownId } from '@tessera/platform/testing';
 
@@ -63,6 +64,7 @@ export async function startBasketsHost(
       createStoresModule({ snapshotEvery: 3 }),
       createBasketsModule({
         snapshotEvery: 3,
+        customers: registeredCustomers(CUSTOMER),
         ...options,
         onCacheUpdate: (message) => {
           cacheUpdates.push(message);

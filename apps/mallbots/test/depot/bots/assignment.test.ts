@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { testSetups } from '@tessera/platform/testing';
+import { expectPagedList, testSetups, walkPages } from '@tessera/platform/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../cosec/support.js';
 import { botId, botOverRest, depotSaga, instructionOnceIt, shopping } from '../support/bots.js';
@@ -121,12 +121,18 @@ describe.each(testSetups)(
       expect(shopped).toEqual(lists.map((list) => list.id).sort());
     });
 
-    it('lists the fleet over REST, and answers 404 for an unknown bot', async () => {
+    it('lists the fleet over REST, a page at a time, and answers 404 for an unknown bot', async () => {
+      const fleet = Array.from({ length: 51 }, (_, n) => `paged-${String(n).padStart(2, '0')}-${botId()}`);
+      for (const id of fleet) await api.robots.connect({ botId: id, name: id });
+      for (const id of fleet) await api.robots.disconnect({ botId: id });
+      const ids = await expectPagedList(api, '/api/depot/bots', 'bots', { atLeast: 51 });
+      expect(ids.filter((id) => fleet.includes(id))).toEqual(fleet);
+
       const bot = botId();
       await api.robots.connect({ botId: bot, name: 'Lister' });
-      const response = await api.call('GET', '/api/depot/bots');
-      expect(response.statusCode).toBe(200);
-      const { bots } = response.json<{ bots: Array<{ id: string; status: string; lastSeenAt: string }> }>();
+      const bots = (await walkPages(api, '/api/depot/bots', 'bots', 100)).flatMap(
+        (page) => page.items as Array<{ id: string; status: string; lastSeenAt: string }>,
+      );
       expect(bots.find((b) => b.id === bot)).toMatchObject({ status: 'idle', name: 'Lister' });
       expect(Number.isNaN(Date.parse(bots[0]!.lastSeenAt))).toBe(false);
       expectProblem(await api.call('GET', `/api/depot/bots/${botId('nobody')}`), 404, {
@@ -142,14 +148,14 @@ describe.each(testSetups)(
       await api.robots.connect({ botId: idle, name: 'Idle' });
       await api.robots.disconnect({ botId: idle });
       const list = await saga.availableList(items);
-      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/assign`, { botId: idle }), 400, {
+      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/assign`, { botId: idle }), 409, {
         code: 'bot_assigned_automatically',
       });
       const holder = botId();
       expect(await api.robots.connect({ botId: holder, name: 'Holder' })).toMatchObject({
         shoppingListId: list.id,
       });
-      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/complete`), 400, {
+      expectProblem(await api.call('PUT', `/api/depot/shopping/${list.id}/complete`), 409, {
         code: 'shopping_list_held_by_bot',
       });
       expect(await rows(list.id)).toMatchObject({ status: 'assigned', assigned_bot_id: holder });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SUCCESS_REPLY } from '@tessera/platform/messaging';
-import { testSetups } from '@tessera/platform/testing';
+import { expectPagedList, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPOT_COMMAND_CHANNEL } from '../../../src/depot/contract/integration-events.js';
 import { sendCommand } from '../../payments/support/messages.js';
@@ -57,6 +57,15 @@ describe.each(testSetups)(
     const versionOf = async (id: string) =>
       (await api.db.query('SELECT version FROM depot.shopping_lists WHERE id = $1', [id])).rows[0];
 
+    it('lists a status a page at a time, oldest first, every list once', async () => {
+      const made: string[] = [];
+      for (let n = 0; n < 12; n++) made.push(await listOf(unknownId(), false));
+      const all = await expectPagedList(api, '/api/depot/shopping?status=pending', 'shoppingLists', {
+        atLeast: 12,
+      });
+      expect(all.filter((id) => made.includes(id))).toEqual(made);
+    });
+
     it('assigns an available list to a bot, then completes it, publishing each once; repeating changes nothing', async () => {
       const orderId = unknownId();
       const id = await listOf(orderId);
@@ -83,37 +92,37 @@ describe.each(testSetups)(
       expect(published(id, 'depotapi.ShoppingListCompleted')).toHaveLength(1);
     });
 
-    it('refuses to assign a pending, canceled or completed list, or an assigned one to another bot (400)', async () => {
+    it('refuses to assign a pending, canceled or completed list, or an assigned one to another bot (409)', async () => {
       const notAssignable = {
         code: 'shopping_list_not_assignable',
         detail: 'the shopping list cannot be assigned',
       };
       const pending = await listOf(unknownId(), false);
-      expectProblem(await assign(pending, 'bot-1'), 400, notAssignable);
+      expectProblem(await assign(pending, 'bot-1'), 409, notAssignable);
 
       const canceledOrder = unknownId();
       const canceled = await listOf(canceledOrder);
       await ask('depotapi.CancelShoppingList', { orderId: canceledOrder });
-      expectProblem(await assign(canceled, 'bot-1'), 400, notAssignable);
+      expectProblem(await assign(canceled, 'bot-1'), 409, notAssignable);
 
       const taken = await listOf(unknownId());
       expect((await assign(taken, 'bot-1')).statusCode).toBe(204);
-      expectProblem(await assign(taken, 'bot-2'), 400, notAssignable);
+      expectProblem(await assign(taken, 'bot-2'), 409, notAssignable);
       expect((await complete(taken)).statusCode).toBe(204);
-      expectProblem(await assign(taken, 'bot-1'), 400, notAssignable);
+      expectProblem(await assign(taken, 'bot-1'), 409, notAssignable);
       expect(await api.getShoppingList(taken)).toMatchObject({ status: 'completed', assignedBotId: 'bot-1' });
       expect(await api.getShoppingList(pending)).not.toHaveProperty('assignedBotId');
     });
 
-    it('refuses to complete a list no bot was assigned (400), and saves nothing', async () => {
+    it('refuses to complete a list no bot was assigned (409), and saves nothing', async () => {
       const notCompletable = {
         code: 'shopping_list_not_completable',
         detail: 'the shopping list cannot be completed',
       };
       const available = await listOf(unknownId());
-      expectProblem(await complete(available), 400, notCompletable);
+      expectProblem(await complete(available), 409, notCompletable);
       const pending = await listOf(unknownId(), false);
-      expectProblem(await complete(pending), 400, notCompletable);
+      expectProblem(await complete(pending), 409, notCompletable);
       expect((await api.getShoppingList(available)).status).toBe('available');
       // Nothing saved, so nothing published (messages join the saving transaction).
       expect(await versionOf(available)).toEqual({ version: 2 });

@@ -5,7 +5,6 @@ import { registerRobotsRpc } from '../../../src/depot/adapters/rpc/robots-servic
 import type {
   AssignedStop,
   BotInstruction,
-  BotView,
   ItemOutcome,
   RobotOperations,
 } from '../../../src/depot/application/robot-operations.js';
@@ -122,14 +121,6 @@ export function memoryRobots() {
       bot.instruction = { kind: 'wait' };
       notify(input.botId);
       return bot.instruction;
-    },
-    async listBots(): Promise<BotView[]> {
-      return [...bots].map(([id, bot]) => ({
-        id,
-        name: bot.name,
-        status: bot.online ? (bot.instruction.kind === 'wait' ? 'idle' : 'shopping') : 'offline',
-        lastSeenAt: new Date(),
-      }));
     },
   };
 

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { expectDocumentedRoutes, expectProblem, testDatabases } from '@tessera/platform/testing';
+import {
+  expectDocumentedRoutes,
+  expectPagedList,
+  expectProblem,
+  testDatabases,
+} from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationsModule } from '../../../src/notifications/module.js';
 import {
@@ -83,6 +88,30 @@ describe.each(testDatabases)('Notifications API, on $backend', (backend) => {
     expect(
       limited.json<{ notifications: Array<{ orderId: string }> }>().notifications.map((n) => n.orderId),
     ).toEqual([orders[2], orders[1]]);
+  });
+
+  it('pages a history and the deliveries, newest first, every one once', async () => {
+    const customerId = await api.registerCustomer('Pat', '+15557778888');
+    await api.cachedNumber(customerId, '+15557778888');
+    const orders = Array.from({ length: 9 }, () => randomUUID());
+    for (const orderId of orders) {
+      await api.publishOrder('ordersapi.OrderCreated', orderMessages.created(customerId, orderId));
+    }
+    const settled = await api.settledHistory(customerId, orders.length);
+    const history = await expectPagedList(
+      api,
+      `/api/notifications/customers/${customerId}`,
+      'notifications',
+      {
+        atLeast: 9,
+      },
+    );
+    expect(history).toEqual(settled.map((entry) => entry.id));
+    const delivered = await expectPagedList(api, '/admin/notifications/sms?to=%2B15557778888', 'deliveries', {
+      atLeast: 9,
+      idOf: (delivery) => String(delivery.idempotencyKey),
+    });
+    expect([...delivered].sort()).toEqual([...history].sort());
   });
 
   it('lists the fake provider’s deliveries to a number, however the number is written', async () => {

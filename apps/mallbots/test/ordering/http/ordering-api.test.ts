@@ -149,7 +149,7 @@ describe.each(testSetups)(
       const message = await publishedFor(id, 'ordersapi.OrderCanceled');
       expect(message.data).toEqual({ id, customerId, paymentId: 'pay-42', canceledBy: 'customer' });
       expect(() => orderingMessages['ordersapi.OrderCanceled'].parse(message.data)).not.toThrow();
-      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 400, {
+      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 409, {
         code: 'order_not_cancelable',
         detail: 'the order cannot be canceled',
       });
@@ -179,7 +179,7 @@ describe.each(testSetups)(
         canceledBy: 'staff',
         reason: 'store closed',
       });
-      expectProblem(await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: 'again' }), 400, {
+      expectProblem(await api.call('POST', `/api/ordering/${id}/staff-cancel`, { reason: 'again' }), 409, {
         code: 'order_not_cancelable',
       });
     });

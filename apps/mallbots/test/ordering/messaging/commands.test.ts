@@ -143,7 +143,7 @@ describe.each(testSetups)(
         rejectionReason: 'customer is not authorized',
       });
       expect(await api.getOrder(id)).not.toHaveProperty('shoppingListId');
-      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 400, { code: 'order_not_cancelable' });
+      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 409, { code: 'order_not_cancelable' });
       const events = await api.db.query<{ event_type: string }>(
         'SELECT event_type FROM ordering.events WHERE stream_name = $1 ORDER BY stream_version',
         [`ordering.Order-${id}`],
@@ -180,7 +180,7 @@ describe.each(testSetups)(
       expect(await api.getOrder(id)).toMatchObject({ status: 'canceled', canceledBy: 'customer' });
       expect(await send(REJECT, { id, reason: 'payment declined' })).toMatchObject(success(REJECT));
       expect(await send(APPROVE, { id, shoppingListId: randomUUID() })).toMatchObject(notPending(APPROVE));
-      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 400, {
+      expectProblem(await api.call('DELETE', `/api/ordering/${id}`), 409, {
         code: 'order_not_cancelable',
         detail: 'the order cannot be canceled',
       });

@@ -26,7 +26,7 @@ describe('Payment', () => {
   it('is authorized for a customer and a positive amount of cents', () => {
     const state = payment
       .given()
-      .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents: 2_999 }))
+      .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents: 2_999, registered: true }))
       .thenEvents(authorized);
     expect(state).toEqual({
       exists: true,
@@ -42,10 +42,22 @@ describe('Payment', () => {
     for (const amountCents of [0, -1, 1.5]) {
       const error = payment
         .given()
-        .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents }))
+        .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents, registered: true }))
         .thenFails({ kind: 'invalid_argument', code: 'payment_amount_not_positive' });
       expect(error.field).toBe('amountCents');
     }
+  });
+
+  it('is refused for a customer Customers does not know, naming customerId', () => {
+    const error = payment
+      .given()
+      .when((s) => Payment.authorize(s, { customerId: CUSTOMER, amountCents: 2_999, registered: false }))
+      .thenFails({
+        kind: 'invalid_argument',
+        code: 'customer_not_registered',
+        message: 'no customer is registered with that ID',
+      });
+    expect(error.field).toBe('customerId');
   });
 
   it('is confirmed by its customer for exactly its amount', () => {

@@ -7,6 +7,7 @@ import {
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentsModule } from '../../../src/payments/module.js';
+import { UNREACHABLE_CUSTOMER } from '../../support/customers.js';
 import { CUSTOMER, HOST_START_MS, type PaymentsHost, startPaymentsHost } from '../support/host.js';
 
 const paymentNotFound = { code: 'payment_not_found', detail: 'no payment with that ID' };
@@ -42,6 +43,27 @@ describe.each(testDatabases)('Payments API, on $backend', (backend) => {
       code: 'invalid_request',
       field: 'body.amountCents',
     });
+  });
+
+  it('refuses a customer Customers does not know, naming customerId; 503 when Customers cannot be asked', async () => {
+    expectProblem(
+      await api.call('POST', '/api/payments', { customerId: unknownId(), amountCents: 100 }),
+      400,
+      {
+        code: 'customer_not_registered',
+        detail: 'no customer is registered with that ID',
+        field: 'body.customerId',
+      },
+    );
+    expectProblem(
+      await api.call('POST', '/api/payments', { customerId: UNREACHABLE_CUSTOMER, amountCents: 100 }),
+      503,
+      { code: 'customers_unavailable' },
+    );
+    const { rows } = await api.db.query('SELECT 1 FROM payments.payments WHERE customer_id <> $1', [
+      CUSTOMER,
+    ]);
+    expect(rows).toEqual([]);
   });
 
   describeBadRequests(

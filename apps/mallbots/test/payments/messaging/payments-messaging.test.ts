@@ -275,7 +275,7 @@ describe.each(testSetups)(
         expect(invoiceMessages(orderId, 'paymentsapi.InvoiceCanceled')).toHaveLength(1);
         // A canceled invoice cannot be paid.
         const pay = await api.call('PUT', `/api/payments/invoices/${orderId}/pay`);
-        expect(pay.statusCode).toBe(400);
+        expect(pay.statusCode).toBe(409);
         expect(pay.json()).toMatchObject({
           code: 'invoice_not_payable',
           detail: 'invoice cannot be paid for',

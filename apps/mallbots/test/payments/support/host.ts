@@ -8,6 +8,7 @@ import {
 import { expect } from 'vitest';
 import { INVOICE_CHANNEL } from '../../../src/payments/contract/integration-events.js';
 import { createPaymentsModule } from '../../../src/payments/module.js';
+import { registeredCustomers } from '../../support/customers.js';
 import { type Recorder, recordMessages, testReplyChannel } from './messages.js';
 
 export { expectProblem, unknownId } from '@tessera/platform/testing';
@@ -37,6 +38,7 @@ export async function startPaymentsHost(
     backend,
     [
       createPaymentsModule({
+        customers: registeredCustomers(CUSTOMER),
         onOrderHandled: (message: Envelope) => {
           handled.add(message.id);
           waiters.get(message.id)?.();

@@ -70,6 +70,19 @@ describe('Product: add', () => {
     expect(error.field).toBe('name');
   });
 
+  it.each([
+    ['description', 'product_description_blank', 'the product description cannot be blank'],
+    ['sku', 'product_sku_blank', 'the product SKU cannot be blank'],
+  ] as const)('refuses a blank %s, naming it', (field, code, message) => {
+    for (const blank of ['', ' \t ']) {
+      const error = spec
+        .given()
+        .when((s) => Product.add(s, { ...newProduct, [field]: blank }))
+        .thenFails({ kind: 'invalid_argument', code, message });
+      expect(error.field).toBe(field);
+    }
+  });
+
   it('refuses a negative price', () => {
     spec
       .given()
@@ -104,11 +117,11 @@ describe('Product: rebrand', () => {
     expect(state).toMatchObject({ name: 'Gadget', description: 'Shiny' });
   });
 
-  it('may clear the description but not the name', () => {
+  it('may blank neither the name nor the description', () => {
     spec
       .given(added)
-      .when((s) => Product.rebrand(s, { name: 'Widget', description: '' }))
-      .thenEvents({ type: 'stores.ProductRebranded', data: { name: 'Widget', description: '' } });
+      .when((s) => Product.rebrand(s, { name: 'Widget', description: ' ' }))
+      .thenFails({ code: 'product_description_blank', message: 'the product description cannot be blank' });
     spec
       .given(added)
       .when((s) => Product.rebrand(s, { name: '', description: 'x' }))
@@ -202,7 +215,7 @@ describe('Product: remove', () => {
 
 describe('Product: commands on a product that does not exist or was removed', () => {
   const commands: Array<[string, (s: Product.State) => Product.Event[]]> = [
-    ['rebrand', (s) => Product.rebrand(s, { name: 'Gadget', description: '' })],
+    ['rebrand', (s) => Product.rebrand(s, { name: 'Gadget', description: 'Shiny' })],
     ['increasePrice', (s) => Product.increasePrice(s, { priceCents: 2000 })],
     ['decreasePrice', (s) => Product.decreasePrice(s, { priceCents: 1 })],
     ['remove', (s) => Product.remove(s)],

@@ -1,4 +1,4 @@
-import { testDatabases } from '@tessera/platform/testing';
+import { expectPagedList, testDatabases, walkPages } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, type StoresHost, startStoresHost, unknownId } from '../support/host.js';
 
@@ -25,11 +25,11 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json<{ product: ProductDto }>().product;
   };
-  const catalog = async (id: string) => {
-    const response = await api.call('GET', `/api/stores/${id}/products`);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json<{ products: ProductDto[] }>().products;
-  };
+  /** Every product of the store's catalog, page after page. */
+  const catalog = async (id: string) =>
+    (await walkPages(api, `/api/stores/${id}/products`, 'products', 100)).flatMap(
+      (page) => page.items as unknown as ProductDto[],
+    );
   const eventsOf = async (productId: string) =>
     (
       await api.db.query<{ event_type: string; data: unknown }>(
@@ -79,7 +79,7 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       expectProblem(
         await api.call('POST', `/api/stores/${storeId}/products`, {
           name: ' ',
-          description: '',
+          description: 'Nothing',
           sku: 'X',
           price: 1,
         }),
@@ -88,11 +88,26 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       );
     });
 
+    it.each([
+      ['sku', 'product_sku_blank', 'the product SKU cannot be blank'],
+      ['description', 'product_description_blank', 'the product description cannot be blank'],
+    ])('refuses a blank %s, naming it, and records nothing', async (field, code, detail) => {
+      for (const blank of ['', '   ']) {
+        const body = { name: 'Blank', description: 'Something', sku: 'B-1', price: 1, [field]: blank };
+        expectProblem(await api.call('POST', `/api/stores/${storeId}/products`, body), 400, {
+          code,
+          detail,
+          field: `body.${field}`,
+        });
+      }
+      expect((await catalog(storeId)).map((product) => product.name)).not.toContain('Blank');
+    });
+
     it('refuses a negative price with 400 "the product price cannot be negative"', async () => {
       expectProblem(
         await api.call('POST', `/api/stores/${storeId}/products`, {
           name: 'Refund',
-          description: '',
+          description: 'Money back',
           sku: 'R',
           price: -0.01,
         }),
@@ -106,7 +121,7 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
     });
 
     it('refuses a price with 3 decimal places, naming body.price', async () => {
-      const body = { name: 'Exact', description: '', sku: 'E', price: 1.005 };
+      const body = { name: 'Exact', description: 'To the cent', sku: 'E', price: 1.005 };
       expectProblem(await api.call('POST', `/api/stores/${storeId}/products`, body), 400, {
         code: 'invalid_request',
         field: 'body.price',
@@ -120,6 +135,22 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       const id = await api.addProduct(otherStore, { name: 'Only Here' });
       expect((await catalog(otherStore)).map((product) => product.id)).toEqual([id]);
       expect((await catalog(storeId)).map((product) => product.id)).not.toContain(id);
+    });
+  });
+
+  describe('listing a catalog a page at a time', () => {
+    it('pages the products by name: 50 unless asked, at most 100, and every product once', async () => {
+      const store = await api.createStore('Big Catalog');
+      const added: string[] = [];
+      for (let n = 0; n < 51; n++) {
+        added.push(await api.addProduct(store, { name: `Item ${String(n).padStart(2, '0')}` }));
+      }
+      expect(
+        await expectPagedList(api, `/api/stores/${store}/products`, 'products', { atLeast: 51 }),
+      ).toEqual(added);
+      expectProblem(await api.call('GET', `/api/stores/${unknownId()}/products?limit=5`), 404, {
+        code: 'store_not_found',
+      });
     });
   });
 
@@ -139,11 +170,11 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
 
     it('refuses an increase to a lower price and a decrease to a higher one, with the spec messages', async () => {
       const id = await api.addProduct(storeId, { price: 5 });
-      expectProblem(await setPrice(id, 'increasePrice', 4.99), 400, {
+      expectProblem(await setPrice(id, 'increasePrice', 4.99), 409, {
         code: 'price_change_is_decrease',
         detail: 'the price change would be a decrease',
       });
-      expectProblem(await setPrice(id, 'decreasePrice', 5.01), 400, {
+      expectProblem(await setPrice(id, 'decreasePrice', 5.01), 409, {
         code: 'price_change_is_increase',
         detail: 'the price change would be an increase',
       });
@@ -171,13 +202,19 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       expect(await getProduct(id)).toMatchObject({ name: 'Widget Pro', description: 'Now with more widget' });
     });
 
-    it('refuses a blank name on rebrand', async () => {
+    it('refuses a blank name or description on rebrand', async () => {
       const id = await api.addProduct(storeId);
       expectProblem(
         await api.call('PUT', `/api/stores/products/${id}/rebrand`, { name: '', description: 'x' }),
         400,
         { code: 'product_name_blank', detail: 'the product name cannot be blank' },
       );
+      expectProblem(
+        await api.call('PUT', `/api/stores/products/${id}/rebrand`, { name: 'Widget', description: ' ' }),
+        400,
+        { code: 'product_description_blank', field: 'body.description' },
+      );
+      expect((await eventsOf(id)).map((event) => event.event_type)).toEqual(['stores.ProductAdded']);
     });
 
     it('removes with a ProductRemoved event: gone from the catalog, GET is 404, later commands are 404', async () => {
@@ -196,7 +233,7 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       expectProblem(await api.call('DELETE', `/api/stores/products/${id}`), 404, productNotFound);
       expectProblem(await setPrice(id, 'increasePrice', 100), 404, productNotFound);
       expectProblem(
-        await api.call('PUT', `/api/stores/products/${id}/rebrand`, { name: 'Back', description: '' }),
+        await api.call('PUT', `/api/stores/products/${id}/rebrand`, { name: 'Back', description: 'Again' }),
         404,
         productNotFound,
       );
@@ -209,8 +246,8 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
       expectProblem(
         await api.call('POST', `/api/stores/${ghost}/products`, {
           name: 'X',
-          description: '',
-          sku: '',
+          description: 'Nowhere',
+          sku: 'X-1',
           price: 1,
         }),
         404,
@@ -226,7 +263,7 @@ describe.each(testDatabases)('Stores API: products, on $backend', (backend) => {
     it.each([
       ['GET', ''],
       ['DELETE', ''],
-      ['PUT', '/rebrand', { name: 'X', description: '' }],
+      ['PUT', '/rebrand', { name: 'X', description: 'Y' }],
       ['PUT', '/increasePrice', { price: 1 }],
       ['PUT', '/decreasePrice', { price: 1 }],
     ] as const)(

@@ -1,4 +1,4 @@
-import { testDatabases } from '@tessera/platform/testing';
+import { expectPagedList, testDatabases, walkPages } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, type StoresHost, startStoresHost, unknownId } from '../support/host.js';
 
@@ -21,7 +21,9 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json<{ store: StoreDto }>().store;
   };
-  const listed = async (url: string) => (await api.call('GET', url)).json<{ stores: StoreDto[] }>().stores;
+  /** Every store the list gives, page after page. */
+  const listed = async (url: string) =>
+    (await walkPages(api, url, 'stores', 100)).flatMap((page) => page.items as unknown as StoreDto[]);
 
   describe('ST1 CreateStore', () => {
     it('answers 201 with the id and its Location, stores StoreCreated, and shows the store not participating', async () => {
@@ -78,7 +80,35 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
     });
   });
 
+  describe('listing a page at a time', () => {
+    it('pages the stores by name: 50 unless asked, at most 100, and every store once', async () => {
+      const created: string[] = [];
+      for (let n = 0; n < 51; n++) created.push(await api.createStore(`Paged ${String(n).padStart(2, '0')}`));
+      const all = await expectPagedList(api, '/api/stores', 'stores', { atLeast: 51 });
+      expect(all.filter((id) => created.includes(id))).toEqual(created);
+
+      for (const id of created.slice(0, 9)) await api.call('PUT', `/api/stores/${id}/participating`);
+      const participating = await expectPagedList(api, '/api/stores/participating', 'stores', { atLeast: 9 });
+      expect(participating.filter((id) => created.includes(id))).toEqual(created.slice(0, 9));
+    });
+  });
+
   describe('ST2 participation', () => {
+    it('is not changed by what a page of another site could send: text/plain (415) or a cross-site request (403)', async () => {
+      const id = await api.createStore('Forged Store');
+      const path = `/api/stores/${id}/participating`;
+      expectProblem(await api.raw('PUT', path, '', 'text/plain'), 415, { code: 'unsupported_media_type' });
+      expectProblem(await api.raw('PUT', path, 'yes', 'text/plain'), 415, { code: 'unsupported_media_type' });
+      const forged = await api.host.http.inject({
+        method: 'PUT',
+        url: path,
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
+      expectProblem(forged, 403, { code: 'cross_site_request' });
+      expect((await getStore(id)).participating).toBe(false);
+      expect((await api.call('PUT', path)).statusCode).toBe(204);
+    });
+
     it('toggles participation, refuses repeats with the spec messages, and GET /participating follows', async () => {
       const id = await api.createStore('Toggling Store');
       const participatingIds = async () => (await listed('/api/stores/participating')).map((s) => s.id);
@@ -91,7 +121,7 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
       expect(await participatingIds()).toContain(id);
       expect((await listed('/api/stores/participating')).every((store) => store.participating)).toBe(true);
 
-      expectProblem(await api.call('PUT', `/api/stores/${id}/participating`), 400, {
+      expectProblem(await api.call('PUT', `/api/stores/${id}/participating`), 409, {
         code: 'store_already_participating',
         detail: 'the store is already participating',
       });
@@ -100,7 +130,7 @@ describe.each(testDatabases)('Stores API: stores, on $backend', (backend) => {
       expect((await getStore(id)).participating).toBe(false);
       expect(await participatingIds()).not.toContain(id);
 
-      expectProblem(await api.call('DELETE', `/api/stores/${id}/participating`), 400, {
+      expectProblem(await api.call('DELETE', `/api/stores/${id}/participating`), 409, {
         code: 'store_already_not_participating',
         detail: 'the store is already not participating',
       });

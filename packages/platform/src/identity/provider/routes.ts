@@ -2,6 +2,7 @@ import formBody from '@fastify/formbody';
 import type { FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problem, sendProblem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
 import { anyone, only } from '../audience.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../authentication.js';
@@ -182,7 +183,12 @@ export async function registerIdentityRoutes(
     },
     async (request, reply) => {
       const tokens = await provider.passwordGrant(request.body.username, request.body.password, true);
-      if (!tokens) return oauthFailure(reply, 401, 'invalid_grant', 'the username or password is wrong');
+      if (!tokens) {
+        return sendProblem(
+          reply,
+          problem(401, 'the username or password is wrong', { code: 'invalid_credentials' }),
+        );
+      }
       return startSession(reply, tokens);
     },
   );
@@ -200,7 +206,10 @@ export async function registerIdentityRoutes(
       const refresh = request.cookies[REFRESH_COOKIE];
       const tokens = refresh ? await provider.refreshGrant(refresh, true) : undefined;
       if (!tokens)
-        return oauthFailure(endSession(reply), 401, 'invalid_grant', 'the session has ended: log in again');
+        return sendProblem(
+          endSession(reply),
+          problem(401, 'the session has ended: log in again', { code: 'session_ended' }),
+        );
       return startSession(reply, tokens);
     },
   );
@@ -236,7 +245,7 @@ export async function registerIdentityRoutes(
     },
     async (request, reply) => {
       if (request.body.roles.includes(OPERATOR_ROLE)) {
-        return oauthFailure(reply, 403, 'forbidden', 'an operator is made by an operator');
+        return sendProblem(reply, problem(403, 'an operator is made by an operator', { code: 'forbidden' }));
       }
       await provider.accounts.register(request.body);
       return reply.status(204).send();

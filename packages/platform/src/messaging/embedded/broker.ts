@@ -1,5 +1,6 @@
 import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
+import { storableText } from '../../sql/storable-text.js';
 import {
   type Broker,
   type ErrorContext,
@@ -9,7 +10,14 @@ import {
   type Subscription,
   subscriptionSettings,
 } from '../broker.js';
-import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
+import {
+  type DeadLetterRow,
+  deadLetterPaging,
+  isDeadLetterId,
+  pageParameters,
+  toDeadLetter,
+  toDeadLetterPage,
+} from '../dead-letter-rows.js';
 import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
@@ -67,6 +75,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   let crashed = false;
   let stopPruning: (() => void) | undefined;
 
+  const paging = deadLetterPaging('dl.dead_at', 'dl.id');
   const sql = {
     publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
     register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
@@ -90,14 +99,20 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       RETURNING group_name, position)
     INSERT INTO ${s}.dead_letters (group_name, position, reason, attempts)
     SELECT group_name, position, $4, $5 FROM gone`,
-    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, coalesce(m.envelope->>'type', '') AS type,
+    // No json operator on the envelope (its type is read in toDeadLetter): see dead-letter-rows.ts.
+    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
            dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE $1::text IS NULL OR dl.group_name = $1
-     ORDER BY dl.dead_at, dl.position
+     ORDER BY dl.dead_at, dl.id
      LIMIT $2::int`,
+    page: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
+           dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope, ${paging.key}
+      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
+     WHERE ($1::text IS NULL OR dl.group_name = $1) AND ${paging.after}
+     ${paging.order} LIMIT $4::int`,
     getDeadLetter: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject,
-           coalesce(m.envelope->>'type', '') AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
+           NULL AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
       FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
      WHERE dl.id = $1::uuid`,
     redrive: `WITH moved AS (
@@ -151,7 +166,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           group,
           claimed.position,
           claimed.attempts,
-          errorMessage(error),
+          // The reason is kept whatever the error said: a NUL in it must not keep the message from dying.
+          storableText(errorMessage(error)),
           attempt,
         ]);
       } else {
@@ -196,7 +212,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             envelope = decodeEnvelope(Buffer.from(claimed.envelope));
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
-            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, error.message, 0]);
+            const reason = storableText(error.message);
+            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
             await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
             return { kind: 'done' };
           }
@@ -359,6 +376,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         // LIMIT NULL is no limit.
         const { rows } = await db.query<DeadLetterRow>(sql.list, [group ?? null, options?.limit ?? null]);
         return rows.map(toDeadLetter);
+      },
+      async page(group, request) {
+        const { rows } = await db.query<DeadLetterRow & { key_at: string }>(sql.page, [
+          group ?? null,
+          ...pageParameters(request),
+        ]);
+        return toDeadLetterPage(rows, request.limit);
       },
       async get(id) {
         // Not a uuid: no dead letter has it, and the cast would fail.

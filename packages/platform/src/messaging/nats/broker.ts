@@ -301,14 +301,17 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       // back); the payloads travel as one JSON array that the server splits (a text[] parameter has the
       // driver escape every quote); and no NOTIFY, since PostgreSQL makes the commits of notifying
       // transactions wait for each other: this process's relay is woken after the commit instead.
+      // The ids travel beside the payloads: `envelope->>'id'` would fail on a payload holding a `\u0000`.
       await db.atCommit(
         `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
-         SELECT m.envelope->>'id', m.subject, m.envelope::text
-           FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[])) WITH ORDINALITY AS m(envelope, subject, n)
+         SELECT m.id, m.subject, m.envelope::text
+           FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[]), unnest($3::text[]))
+                WITH ORDINALITY AS m(envelope, subject, id, n)
           ORDER BY m.n`,
         [
           JSON.stringify(checked),
           checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),
+          checked.map((e) => e.id),
         ],
       );
       await db.afterCommit(relay.wake);

@@ -1,7 +1,15 @@
 import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
+import { storableText } from '../../sql/storable-text.js';
 import type { DeadLetter, DeadLetters } from '../broker.js';
-import { type DeadLetterRow, isDeadLetterId, toDeadLetter } from '../dead-letter-rows.js';
+import {
+  type DeadLetterRow,
+  deadLetterPaging,
+  isDeadLetterId,
+  pageParameters,
+  toDeadLetter,
+  toDeadLetterPage,
+} from '../dead-letter-rows.js';
 import { redriveSubject } from './subjects.js';
 
 export interface NatsDeadLetters extends DeadLetters {
@@ -33,6 +41,17 @@ export function natsDeadLetters(options: {
       return rows.map(toDeadLetter);
     },
 
+    async page(group, request) {
+      const paging = deadLetterPaging('dead_at', 'id');
+      const { rows } = await db.query<DeadLetterRow & { key_at: string }>(
+        `SELECT ${columns}, ${paging.key} FROM ${s}.dead_letters
+          WHERE ($1::text IS NULL OR group_name = $1) AND ${paging.after}
+          ${paging.order} LIMIT $4`,
+        [group ?? null, ...pageParameters(request)],
+      );
+      return toDeadLetterPage(rows, request.limit);
+    },
+
     async get(id) {
       if (!isDeadLetterId(id)) return undefined;
       const { rows } = await db.query<DeadLetterRow>(
@@ -46,12 +65,15 @@ export function natsDeadLetters(options: {
       await db.query(
         `INSERT INTO ${s}.dead_letters (group_name, message_id, subject, type, reason, attempts, envelope)
          VALUES ($1, $2, $3, $4, $5, $6, $7::json) ON CONFLICT (group_name, message_id) DO NOTHING`,
+        // Recorded whatever the message and the failure hold: text columns cannot hold a NUL, and a record
+        // that failed would leave the message to be delivered again and fail again, for ever. The json column
+        // takes the envelope's escapes as they are.
         [
           letter.group,
-          letter.messageId,
-          letter.subject,
-          letter.type,
-          letter.reason,
+          storableText(letter.messageId),
+          storableText(letter.subject),
+          storableText(letter.type),
+          storableText(letter.reason),
           letter.attempts,
           JSON.stringify(letter.envelope),
         ],

@@ -10,6 +10,7 @@ import {
   type RateLimitOptions,
   sendProblem,
 } from '../../http/index.js';
+import { answerServerErrors, serverErrorOptions } from '../../http/server-errors.js';
 import type { Logger } from '../../observability/index.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
@@ -59,7 +60,10 @@ export async function createGateway(options: GatewayOptions) {
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
+    // The gateway is the public face: what its server refuses itself is problem+json too.
+    ...serverErrorOptions(logger),
   });
+  answerServerErrors(app);
   // Preflights are answered here, for every module; the other CORS headers are copied onto proxied answers.
   await installCors(app, options.corsOrigins ?? []);
   // Set on the raw response, so a proxied answer carries them too (the upstream's own, the same, win).

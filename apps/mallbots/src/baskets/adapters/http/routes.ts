@@ -10,11 +10,12 @@ import type { FastifyError } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import type { BasketsCommands } from '../../application/commands.js';
-import { StoresUnavailableError } from '../../application/ports.js';
+import { CustomersUnavailableError, StoresUnavailableError } from '../../application/ports.js';
 import type { BasketsQueries } from '../../application/queries.js';
 import {
   basketResponse,
   checkoutBody,
+  customersUnavailable,
   idParams,
   itemBody,
   problems,
@@ -29,17 +30,20 @@ export function registerBasketsRoutes(
   http: HttpServer,
   { commands, queries }: { commands: BasketsCommands; queries: BasketsQueries },
 ) {
-  // An encapsulated scope: its error handler adds one mapping (Stores unavailable → 503) to the platform's,
-  // without a new DomainError kind. The routes stay in the one OpenAPI document.
+  // An encapsulated scope: its error handler adds two mappings (Stores or Customers unavailable → 503) to the
+  // platform's, without a new DomainError kind. The routes stay in the one OpenAPI document.
   http.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     scope.setErrorHandler<FastifyError>((error, request, reply) => {
-      if (error instanceof StoresUnavailableError) {
-        request.log.warn({ err: error }, 'Stores unavailable');
-        return sendProblem(
-          reply,
-          problem(503, error.message, { code: 'stores_unavailable', instance: request.url }),
-        );
+      const unavailable =
+        error instanceof StoresUnavailableError
+          ? 'stores_unavailable'
+          : error instanceof CustomersUnavailableError
+            ? 'customers_unavailable'
+            : undefined;
+      if (unavailable) {
+        request.log.warn({ err: error }, 'a module this one asks is unavailable');
+        return sendProblem(reply, problem(503, error.message, { code: unavailable, instance: request.url }));
       }
       return errorHandler(error, request, reply);
     });
@@ -55,9 +59,10 @@ export function registerBasketsRoutes(
     };
     rest.post('/api/baskets', 'startBasket', {
       audience: { roles: [customer], owner: async (request) => request.body.customerId },
-      summary: 'Start a basket for a customer',
+      summary: 'Start a basket for a registered customer',
       body: startBasketBody,
       created: 'Started',
+      problems: { 503: customersUnavailable },
       handler: (request) => commands.startBasket(request.body),
     });
 

@@ -26,7 +26,7 @@ export const startBasketBody = z.strictObject({
     .toLowerCase()
     .max(100)
     .refine((value) => value === '' || UUID.test(value), 'must be a UUID')
-    .describe("The customer's id (Customers); blank is refused"),
+    .describe("A registered customer's id (Customers); blank or unknown is refused"),
 });
 export const itemBody = z.strictObject({ productId: uuid, quantity });
 export const checkoutBody = z.strictObject({
@@ -65,6 +65,10 @@ export const toBasketDto = (basket: BasketView) => ({
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
   notFound: 'No basket with that ID, or Stores does not know the product or its store',
-  conflict: 'The basket changed concurrently; retry',
+  conflict:
+    'The basket is not open, or not in a state that allows this (see code), or it changed concurrently',
 };
 export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');
+export const customersUnavailable = problemResponse(
+  'Customers could not be asked whether the customer is registered; retry later',
+);

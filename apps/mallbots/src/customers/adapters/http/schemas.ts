@@ -40,5 +40,6 @@ export const toCustomerDto = ({ id, name, smsNumber, enabled }: CustomerView) =>
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
   notFound: 'No customer with that ID',
-  conflict: 'The customer was changed concurrently; reload it and try again',
+  conflict:
+    'The customer is not in a state that allows this (see code), or it was changed concurrently: reload it and try again',
 };

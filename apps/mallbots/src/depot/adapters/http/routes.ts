@@ -1,4 +1,5 @@
-import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
+import { mapPage } from '@tessera/platform/ddd';
+import { type HttpServer, ownerFrom, pageAnswer, restRoutes } from '@tessera/platform/http';
 import type { DepotCommands } from '../../application/commands.js';
 import type { DepotQueries } from '../../application/queries.js';
 import { depotRoles } from '../../contract/roles.js';
@@ -7,9 +8,12 @@ import {
   botIdParams,
   botNotFound,
   botResponse,
+  botsQuery,
   botsResponse,
+  byIdPage,
   idParams,
   listQuery,
+  oldestFirstPage,
   problems,
   shoppingListResponse,
   shoppingListsResponse,
@@ -39,9 +43,11 @@ export function registerDepotRoutes(
     summary: 'List shopping lists in a status, oldest first (the next one for a bot is the first available)',
     querystring: listQuery,
     ok: shoppingListsResponse,
-    handler: async (request) => ({
-      shoppingLists: (await queries.listShoppingLists(request.query)).map(toShoppingListDto),
-    }),
+    handler: async ({ query }) =>
+      pageAnswer(
+        'shoppingLists',
+        mapPage(await queries.listShoppingLists(query, oldestFirstPage(query)), toShoppingListDto),
+      ),
   });
 
   rest.get('/api/depot/shopping/:id', 'getShoppingList', {
@@ -79,9 +85,11 @@ export function registerDepotRoutes(
 
   rest.get('/api/depot/bots', 'listBots', {
     audience: depot,
-    summary: 'List the fleet’s bots with their status and the list each holds',
+    summary: 'List the fleet’s bots by id, with their status and the list each holds, a page at a time',
+    querystring: botsQuery,
     ok: botsResponse,
-    handler: async () => ({ bots: (await queries.listBots()).map(toBotDto) }),
+    handler: async ({ query }) =>
+      pageAnswer('bots', mapPage(await queries.listBots(byIdPage(query)), toBotDto)),
   });
 
   rest.get('/api/depot/bots/:id', 'getBot', {

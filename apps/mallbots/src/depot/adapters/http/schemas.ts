@@ -1,4 +1,5 @@
-import { problemResponse } from '@tessera/platform/http';
+import { nextPage, pageQuery, pageRequest, problemResponse } from '@tessera/platform/http';
+import { isTimestampKey, isUuid } from '@tessera/platform/sql';
 import { z } from 'zod';
 import type { ShoppingListView } from '../../application/ports.js';
 import type { BotView } from '../../application/robot-operations.js';
@@ -11,22 +12,22 @@ export const idParams = z.object({ id: z.uuid().toLowerCase() });
 
 const statuses = ['pending', 'available', 'assigned', 'active', 'completed', 'canceled'] as const;
 
-export const MAX_LIST_LIMIT = 100;
-
 export const assignBody = z.strictObject({
   botId: z.string().trim().min(1).max(100).describe('The bot that will shop the list (1–100 characters)'),
 });
 
 export const listQuery = z.strictObject({
   status: z.enum(statuses).default('available').describe('Only lists in this status (default: available)'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LIST_LIMIT)
-    .default(50)
-    .describe(`At most this many (1–${MAX_LIST_LIMIT}, default 50)`),
+  ...pageQuery,
 });
+/** Lists are listed oldest first: a page's key is [created at, id]. */
+export const oldestFirstPage = (query: z.output<typeof listQuery>) =>
+  pageRequest(query, 2, ([at, id]) => isTimestampKey(at!) && isUuid(id!));
+
+export const botsQuery = z.strictObject(pageQuery);
+/** Bots are listed by id: a page's key is [id]. */
+export const byIdPage = (query: z.output<typeof botsQuery>) =>
+  pageRequest(query, 1, ([id]) => id!.length <= MAX_BOT_ID_LENGTH);
 
 const shoppingListSchema = z.object({
   id: z.uuid(),
@@ -59,6 +60,7 @@ const shoppingListSchema = z.object({
 export const shoppingListResponse = z.object({ shoppingList: shoppingListSchema });
 export const shoppingListsResponse = z.object({
   shoppingLists: z.array(shoppingListSchema).describe('Oldest first'),
+  next: nextPage,
 });
 
 /** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */
@@ -96,7 +98,7 @@ const botSchema = z.object({
 });
 
 export const botResponse = z.object({ bot: botSchema });
-export const botsResponse = z.object({ bots: z.array(botSchema).describe('By id') });
+export const botsResponse = z.object({ bots: z.array(botSchema).describe('By id'), next: nextPage });
 
 export const toBotDto = (bot: BotView) => ({
   id: bot.id,
@@ -108,8 +110,9 @@ export const toBotDto = (bot: BotView) => ({
 
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: 'The request is invalid, or the list cannot change so (see code and errors)',
+  badRequest: 'The request is invalid (see code and errors)',
   notFound: 'No shopping list with that ID',
-  conflict: 'The shopping list was changed concurrently; reload it and try again',
+  conflict:
+    'The shopping list cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const botNotFound = problemResponse('No bot with that ID');

@@ -1,4 +1,4 @@
-import { conflict } from '@tessera/platform/ddd';
+import { conflict, mapPage, pageOf } from '@tessera/platform/ddd';
 import { type Queryable, SqlState, sqlStateOf, versionedRow } from '@tessera/platform/sql';
 import type { BotRepository } from '../../application/ports.js';
 import type { BotView } from '../../application/robot-operations.js';
@@ -101,9 +101,15 @@ export function postgresBotRepository(db: Queryable): BotRepository {
       return found && viewOf(found);
     },
 
-    async all() {
-      const { rows } = await db.query<BotRow>(`SELECT ${COLUMNS} FROM depot.bots ORDER BY id`);
-      return rows.map(viewOf);
+    async list({ limit, after }) {
+      const { rows } = await db.query<BotRow>(
+        `SELECT ${COLUMNS} FROM depot.bots WHERE $1::text IS NULL OR id > $1 ORDER BY id LIMIT $2`,
+        [after?.[0] ?? null, limit + 1],
+      );
+      return mapPage(
+        pageOf(rows, limit, (row) => [row.id]),
+        viewOf,
+      );
     },
 
     async longestIdle() {

@@ -1,10 +1,11 @@
-import { conflict } from '@tessera/platform/ddd';
+import { conflict, mapPage, pageOf } from '@tessera/platform/ddd';
 import {
   lockKey,
   type Queryable,
   rowOfUuid,
   SqlState,
   sqlStateOf,
+  timestampKey,
   versionedRow,
 } from '@tessera/platform/sql';
 import type { ShoppingListRepository, ShoppingListView } from '../../application/ports.js';
@@ -88,12 +89,17 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
       return found && viewOf(found);
     },
 
-    async withStatus(status, limit) {
-      const { rows } = await db.query<ShoppingListRow>(
-        `SELECT ${COLUMNS} FROM depot.shopping_lists WHERE status = $1 ORDER BY created_at, id LIMIT $2`,
-        [status, limit],
+    async withStatus(status, { limit, after }) {
+      const { rows } = await db.query<ShoppingListRow & { key_at: string }>(
+        `SELECT ${COLUMNS}, ${timestampKey('created_at')} AS key_at FROM depot.shopping_lists
+          WHERE status = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
+          ORDER BY created_at, id LIMIT $4`,
+        [status, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
       );
-      return rows.map(viewOf);
+      return mapPage(
+        pageOf(rows, limit, (row) => [row.key_at, row.id]),
+        viewOf,
+      );
     },
 
     lockAssignment: () => lockKey(db, 'depot.assignment'),

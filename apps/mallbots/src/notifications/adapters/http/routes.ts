@@ -1,4 +1,5 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { mapPage } from '@tessera/platform/ddd';
+import { type HttpServer, pageAnswer, restRoutes } from '@tessera/platform/http';
 import { operators } from '@tessera/platform/identity';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import type { Notifications } from '../../application/notifications.js';
@@ -6,8 +7,10 @@ import type { FakeSmsProvider } from '../sms/fake-sms-provider.js';
 import {
   adminTags,
   customerParams,
+  deliveriesPage,
   deliveriesQuery,
   deliveriesResponse,
+  historyPage,
   historyQuery,
   historyResponse,
   problems,
@@ -26,15 +29,16 @@ export function registerNotificationsRoutes(
     'getCustomerNotifications',
     {
       audience: { roles: [customersRoles.customer], owner: async (request) => request.params.customerId },
-      summary: "A customer's notifications, newest first (empty for a customer never notified)",
+      summary:
+        "A customer's notifications, newest first, a page at a time (empty for a customer never notified)",
       params: customerParams,
       querystring: historyQuery,
       ok: historyResponse,
-      handler: async ({ params, query }) => ({
-        notifications: (
-          await notifications.historyOf({ customerId: params.customerId, limit: query.limit })
-        ).map(toNotificationDto),
-      }),
+      handler: async ({ params, query }) =>
+        pageAnswer(
+          'notifications',
+          mapPage(await notifications.historyOf(params, historyPage(query)), toNotificationDto),
+        ),
     },
   );
 }
@@ -43,13 +47,16 @@ export function registerNotificationsRoutes(
 export function registerFakeSmsAdminRoutes(http: HttpServer, provider: FakeSmsProvider) {
   restRoutes(http, { tags: adminTags, problems }).get('/admin/notifications/sms', 'listFakeSmsDeliveries', {
     audience: operators,
-    summary: 'SMS messages the fake provider delivered, newest first, once per idempotency key',
+    summary:
+      'SMS messages the fake provider delivered, newest first, once per idempotency key, a page at a time',
     querystring: deliveriesQuery,
     ok: deliveriesResponse,
-    handler: async ({ query: { limit, to } }) => ({
-      deliveries: (await provider.deliveries({ limit, ...(to === undefined ? {} : { to }) })).map(
-        toDeliveryDto,
-      ),
-    }),
+    handler: async ({ query }) => {
+      const filter = query.to === undefined ? {} : { to: query.to };
+      return pageAnswer(
+        'deliveries',
+        mapPage(await provider.deliveries(filter, deliveriesPage(query)), toDeliveryDto),
+      );
+    },
   });
 }

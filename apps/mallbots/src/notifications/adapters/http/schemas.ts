@@ -1,3 +1,5 @@
+import { nextPage, pageQuery, pageRequest } from '@tessera/platform/http';
+import { isTimestampKey, isUuid } from '@tessera/platform/sql';
 import { z } from 'zod';
 import type { NotificationView } from '../../application/ports.js';
 import { KINDS, STATUSES } from '../../domain/notification.js';
@@ -6,19 +8,12 @@ import type { FakeSmsDelivery } from '../sms/fake-sms-provider.js';
 export const tags = ['notifications'];
 export const adminTags = ['admin'];
 
-export const MAX_LIST_LIMIT = 100;
-
-const limit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_LIST_LIMIT)
-  .default(50)
-  .describe(`At most this many, the newest first (1–${MAX_LIST_LIMIT}, default 50)`);
-
 /** Ids are UUIDs; lower-cased so that one customer is one history whatever case the client sends. */
 export const customerParams = z.object({ customerId: z.uuid().toLowerCase() });
-export const historyQuery = z.strictObject({ limit });
+export const historyQuery = z.strictObject(pageQuery);
+/** A history is listed newest first: a page's key is [created at, id]. */
+export const historyPage = (query: z.output<typeof historyQuery>) =>
+  pageRequest(query, 2, ([at, id]) => isTimestampKey(at!) && isUuid(id!));
 
 export const deliveriesQuery = z.strictObject({
   to: z
@@ -30,8 +25,11 @@ export const deliveriesQuery = z.strictObject({
     .describe(
       'Only the deliveries to this number, compared by its digits (a + sent unencoded reads as a space: fine)',
     ),
-  limit,
+  ...pageQuery,
 });
+/** Deliveries are listed newest first: a page's key is [delivered at, idempotency key]. */
+export const deliveriesPage = (query: z.output<typeof deliveriesQuery>) =>
+  pageRequest(query, 2, ([at]) => isTimestampKey(at!));
 
 const notificationSchema = z
   .object({
@@ -53,7 +51,7 @@ const notificationSchema = z
   })
   .meta({ id: 'Notification' });
 
-export const historyResponse = z.object({ notifications: z.array(notificationSchema) });
+export const historyResponse = z.object({ notifications: z.array(notificationSchema), next: nextPage });
 
 export const deliveriesResponse = z.object({
   deliveries: z.array(
@@ -66,6 +64,7 @@ export const deliveriesResponse = z.object({
       })
       .meta({ id: 'FakeSmsDelivery' }),
   ),
+  next: nextPage,
 });
 
 /** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */

@@ -39,6 +39,6 @@ export function instrumented(
       }
       return recorded;
     },
-    ofCustomer: (customerId, limit) => history.ofCustomer(customerId, limit),
+    ofCustomer: (customerId, page) => history.ofCustomer(customerId, page),
   };
 }

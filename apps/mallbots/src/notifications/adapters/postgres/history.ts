@@ -1,4 +1,5 @@
-import type { SqlClient } from '@tessera/platform/sql';
+import { mapPage, pageOf } from '@tessera/platform/ddd';
+import { type SqlClient, timestampKey } from '@tessera/platform/sql';
 import type { NotificationHistory, NotificationView } from '../../application/ports.js';
 import type { Kind, SkipReason, Status } from '../../domain/notification.js';
 
@@ -60,15 +61,19 @@ export function postgresNotificationHistory(db: Pick<SqlClient, 'query' | 'notif
       return rowCount > 0;
     },
 
-    async ofCustomer(customerId, limit) {
-      const { rows } = await db.query<Row>(
+    async ofCustomer(customerId, { limit, after }) {
+      const { rows } = await db.query<Row & { key_at: string }>(
         `SELECT id, customer_id, order_id, kind, status, sms_number, body, skip_reason, attempts, last_error,
-                created_at, sent_at
-           FROM notifications.notifications WHERE customer_id = $1
-          ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [customerId, limit],
+                created_at, sent_at, ${timestampKey('created_at')} AS key_at
+           FROM notifications.notifications
+          WHERE customer_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [customerId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
       );
-      return rows.map(toView);
+      return mapPage(
+        pageOf(rows, limit, (row) => [row.key_at, row.id]),
+        toView,
+      );
     },
   };
 }

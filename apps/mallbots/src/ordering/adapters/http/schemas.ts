@@ -66,7 +66,7 @@ export const toOrderDto = (order: OrderView) => ({
 
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
-  badRequest: 'The request is invalid, or the order cannot change so (see code and errors)',
+  badRequest: 'The request is invalid (see code and errors)',
   notFound: 'No order with that ID',
-  conflict: 'The order changed concurrently; retry',
+  conflict: 'The order cannot change so in its state (see code), or it changed concurrently; retry',
 };

@@ -1,10 +1,21 @@
-import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
+import {
+  errorHandler,
+  type HttpServer,
+  ownerFrom,
+  problem,
+  restRoutes,
+  sendProblem,
+} from '@tessera/platform/http';
+import type { FastifyError } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import { depotRoles } from '../../../depot/contract/roles.js';
 import type { PaymentsCommands } from '../../application/commands.js';
+import { CustomersUnavailableError } from '../../application/ports.js';
 import type { PaymentsQueries } from '../../application/queries.js';
 import {
   authorizeBody,
+  customersUnavailable,
   idParams,
   invoiceNotFound,
   invoiceResponse,
@@ -23,6 +34,28 @@ export function registerPaymentsRoutes(
   http: HttpServer,
   { commands, queries }: { commands: PaymentsCommands; queries: PaymentsQueries },
 ) {
+  // An encapsulated scope: its error handler adds one mapping (Customers unavailable → 503) to the platform's,
+  // without a new DomainError kind. The routes stay in the one OpenAPI document.
+  http.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    scope.setErrorHandler<FastifyError>((error, request, reply) => {
+      if (error instanceof CustomersUnavailableError) {
+        request.log.warn({ err: error }, 'Customers unavailable');
+        return sendProblem(
+          reply,
+          problem(503, error.message, { code: 'customers_unavailable', instance: request.url }),
+        );
+      }
+      return errorHandler(error, request, reply);
+    });
+    registerRoutes(scope, { commands, queries });
+  });
+}
+
+function registerRoutes(
+  http: HttpServer,
+  { commands, queries }: { commands: PaymentsCommands; queries: PaymentsQueries },
+) {
   const rest = restRoutes(http, { tags, problems });
   const { customer } = customersRoles;
   const ownerOfPayment = async (id: string) => (await queries.getPayment({ id })).customerId;
@@ -32,9 +65,11 @@ export function registerPaymentsRoutes(
   );
   rest.post('/api/payments', 'authorizePayment', {
     audience: { roles: [customer], owner: async (request) => request.body.customerId },
-    summary: "Authorize a payment: the card swipe at the kiosk holds an amount for the customer's order",
+    summary:
+      "Authorize a payment: the card swipe at the kiosk holds an amount for a registered customer's order",
     body: authorizeBody,
     created: 'Authorized',
+    problems: { 503: customersUnavailable },
     handler: (request) => commands.authorizePayment(request.body),
   });
 

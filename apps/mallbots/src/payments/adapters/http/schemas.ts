@@ -18,7 +18,7 @@ const amountCents = z
   );
 
 export const authorizeBody = z.strictObject({
-  customerId: z.uuid().toLowerCase().describe("The customer's id (Customers)"),
+  customerId: z.uuid().toLowerCase().describe("A registered customer's id (Customers); unknown is refused"),
   amountCents,
 });
 
@@ -61,6 +61,10 @@ export const toInvoiceDto = ({ id, orderId, paymentId, amountCents, status }: In
 /** How the routes describe the problems they give (RFC 9457 problem details), by kind. */
 export const problems = {
   notFound: 'No payment with that ID',
-  conflict: 'The invoice was changed concurrently; reload it and try again',
+  conflict:
+    'The invoice cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const invoiceNotFound = problemResponse('No invoice with that ID');
+export const customersUnavailable = problemResponse(
+  'Customers could not be asked whether the customer is registered; retry later',
+);

@@ -1,4 +1,4 @@
-import { toCents } from '@tessera/platform/ddd';
+import { PAGE_LIMIT_DEFAULT, toCents } from '@tessera/platform/ddd';
 import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import { depotRoles } from '../../../depot/contract/roles.js';
@@ -15,8 +15,6 @@ import {
   tags,
   toOrderDto,
 } from './schemas.js';
-
-const DEFAULT_LIMIT = 20;
 
 const filtersOf = ({ filters = {} }: SearchBody) => ({
   ...(filters.customerId === undefined ? {} : { customerId: filters.customerId }),
@@ -47,7 +45,7 @@ export function registerSearchRoutes(http: HttpServer, { queries }: { queries: S
         // A customer finds only their own orders, whatever customer the filter names.
         filters: { ...filtersOf(body), ...(ownOnly && principal && { customerId: principal.subject }) },
         ...(next ? { next } : {}),
-        limit: body.limit ?? DEFAULT_LIMIT,
+        limit: body.limit ?? PAGE_LIMIT_DEFAULT,
       });
       return {
         orders: page.orders.map(toOrderDto),

@@ -1,4 +1,4 @@
-import { fromCents } from '@tessera/platform/ddd';
+import { fromCents, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@tessera/platform/ddd';
 import { decimalAmount } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { OrderView } from '../../application/ports.js';
@@ -53,7 +53,13 @@ export const searchBody = z
       .refine((cursor) => decodeCursor(cursor) !== undefined, 'is not a cursor this API gave')
       .optional()
       .describe('The `next` of the previous page'),
-    limit: z.number().int().min(1).max(100).optional().describe('Orders per page, 1 to 100 (default 20)'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(PAGE_LIMIT_MAX)
+      .optional()
+      .describe(`Orders per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`),
   })
   .describe('Every filter given must hold; none given matches every order');
 export type SearchBody = z.infer<typeof searchBody>;

@@ -1,11 +1,13 @@
-import { toCents } from '@tessera/platform/ddd';
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { mapPage, toCents } from '@tessera/platform/ddd';
+import { type HttpServer, pageAnswer, restRoutes } from '@tessera/platform/http';
 import { only } from '@tessera/platform/identity';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
 import { storesRoles } from '../../contract/roles.js';
 import {
+  byNamePage,
   idParams,
+  listQuery,
   newProductBody,
   priceBody,
   problems,
@@ -35,10 +37,12 @@ export function registerProductRoutes(http: HttpServer, commands: StoresCommands
 
   rest.get('/api/stores/:storeId/products', 'getCatalog', {
     audience: 'anyone',
-    summary: "List a store's catalog",
+    summary: "List a store's catalog, by name, a page at a time",
     params: storeIdParams,
+    querystring: listQuery,
     ok: productsResponse,
-    handler: async (request) => ({ products: (await queries.getCatalog(request.params)).map(toProductDto) }),
+    handler: async ({ params, query }) =>
+      pageAnswer('products', mapPage(await queries.getCatalog(params, byNamePage(query)), toProductDto)),
   });
 
   rest.get('/api/stores/products/:id', 'getProduct', {

@@ -1,10 +1,13 @@
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { mapPage } from '@tessera/platform/ddd';
+import { type HttpServer, pageAnswer, restRoutes } from '@tessera/platform/http';
 import { only } from '@tessera/platform/identity';
 import type { StoresCommands } from '../../application/commands.js';
 import type { StoresQueries } from '../../application/queries.js';
 import { storesRoles } from '../../contract/roles.js';
 import {
+  byNamePage,
   idParams,
+  listQuery,
   newStoreBody,
   problems,
   rebrandStoreBody,
@@ -29,16 +32,20 @@ export function registerStoreRoutes(http: HttpServer, commands: StoresCommands, 
 
   rest.get('/api/stores', 'getStores', {
     audience: 'anyone',
-    summary: 'List every store in the mall',
+    summary: 'List the stores in the mall, by name, a page at a time',
+    querystring: listQuery,
     ok: storesResponse,
-    handler: async () => ({ stores: (await queries.getStores()).map(toStoreDto) }),
+    handler: async ({ query }) =>
+      pageAnswer('stores', mapPage(await queries.getStores(byNamePage(query)), toStoreDto)),
   });
 
   rest.get('/api/stores/participating', 'getParticipatingStores', {
     audience: 'anyone',
-    summary: 'List the stores taking part in automated shopping',
+    summary: 'List the stores taking part in automated shopping, by name, a page at a time',
+    querystring: listQuery,
     ok: storesResponse,
-    handler: async () => ({ stores: (await queries.getParticipatingStores()).map(toStoreDto) }),
+    handler: async ({ query }) =>
+      pageAnswer('stores', mapPage(await queries.getParticipatingStores(byNamePage(query)), toStoreDto)),
   });
 
   rest.get('/api/stores/:id', 'getStore', {

@@ -1,3 +1,4 @@
+import { pageOf } from '@tessera/platform/ddd';
 import type { InlineProjection } from '@tessera/platform/eventstore';
 import type { Queryable } from '@tessera/platform/sql';
 import type { CatalogProduct, CatalogRepository } from '../../application/ports.js';
@@ -57,12 +58,14 @@ export function postgresCatalogRepository(db: Queryable): CatalogRepository {
       return rows[0];
     },
 
-    async catalogOf(storeId) {
+    async catalogOf(storeId, { limit, after }) {
       const { rows } = await db.query<CatalogProduct>(
-        `SELECT ${COLUMNS} FROM stores.products WHERE store_id = $1 ORDER BY name, id`,
-        [storeId],
+        `SELECT ${COLUMNS} FROM stores.products
+          WHERE store_id = $1 AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid))
+          ORDER BY name, id LIMIT $4`,
+        [storeId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
       );
-      return rows;
+      return pageOf(rows, limit, (product) => [product.name, product.id]);
     },
   };
 }

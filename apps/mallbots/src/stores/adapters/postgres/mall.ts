@@ -1,3 +1,4 @@
+import { pageOf } from '@tessera/platform/ddd';
 import type { InlineProjection } from '@tessera/platform/eventstore';
 import type { Queryable } from '@tessera/platform/sql';
 import type { MallRepository, MallStore } from '../../application/ports.js';
@@ -45,16 +46,14 @@ export function postgresMallRepository(db: Queryable): MallRepository {
       return rows[0];
     },
 
-    async all() {
-      const { rows } = await db.query<MallStore>(`SELECT ${COLUMNS} FROM stores.stores ORDER BY name, id`);
-      return rows;
-    },
-
-    async allParticipating() {
+    async list({ participatingOnly }, { limit, after }) {
       const { rows } = await db.query<MallStore>(
-        `SELECT ${COLUMNS} FROM stores.stores WHERE participating ORDER BY name, id`,
+        `SELECT ${COLUMNS} FROM stores.stores
+          WHERE (participating OR NOT $1) AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid))
+          ORDER BY name, id LIMIT $4`,
+        [participatingOnly, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
       );
-      return rows;
+      return pageOf(rows, limit, (store) => [store.name, store.id]);
     },
   };
 }
