@@ -176,5 +176,6 @@ export function registerRobotsRpc(
   logger?: Logger,
   options?: RobotsRpcOptions,
 ) {
-  rpc.service(RobotService, robotsService(robots, logger, options));
+  // Open until the robots present credentials of their own.
+  rpc.service(RobotService, robotsService(robots, logger, options), { audience: 'anyone' });
 }
