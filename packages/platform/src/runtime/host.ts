@@ -260,7 +260,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       throw portError(error, 'RPC_PORT', rpcPortOf(config));
     }
   }
-  const identityUrl = identity ? url : config.auth.identityUrl;
+  // Where this process and its companions reach the provider (the issuer may be a name only others resolve).
+  const identityUrl = identity ? `http://${reachableHost}:${port}` : config.auth.identityUrl;
   return { http, db, broker, logger, url, rpcUrl, identity, identityUrl, serviceToken, stop };
 }
 
