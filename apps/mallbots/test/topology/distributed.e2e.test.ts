@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { passwordToken } from '@tessera/platform/identity';
 import { dropDatabases, type LaunchedTopology, launchDistributed } from '@tessera/platform/runtime';
 import type { Answer, Method } from '@tessera/platform/testing';
 import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
+import { botIdOf } from '../../tools/robots/fleet.js';
 import { mallbotsClient } from '../cosec/support.js';
 import { ENTRY, repoRoot } from '../support/entry.js';
 
@@ -15,14 +17,19 @@ const prefix = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 const stream = uniqueTestStream();
 const logDir = join(tmpdir(), `mallbots-distributed-${prefix}`);
 let topology: LaunchedTopology | undefined;
+/** The operator this launch makes (OPERATOR_USERNAME, OPERATOR_PASSWORD), as a deployment gives it. */
+const operator = { username: 'distributed-operator', password: randomUUID() };
+let token: (() => Promise<string>) | undefined;
 
-/** A REST call through the gateway, as a kiosk makes it. */
+/** A REST call through the gateway as the operator, who logged in at the gateway's token endpoint. */
 async function call(method: Method, path: string, body?: unknown): Promise<Answer> {
+  token ??= passwordToken({ tokenUrl: `${topology!.gatewayUrl}/oauth/token`, ...operator });
+  const authorization = `Bearer ${await token()}`;
   const response = await fetch(`${topology!.gatewayUrl}${path}`, {
     method,
     ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ? { headers: { authorization } }
+      : { headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return {
@@ -58,6 +65,8 @@ describe('the distributed topology (npm run start:distributed)', () => {
         HTTP_PORT_BASE: '0',
         RPC_PORT_BASE: '0',
         ROBOTS: '1',
+        OPERATOR_USERNAME: operator.username,
+        OPERATOR_PASSWORD: operator.password,
         LOG_LEVEL: 'warn',
         LOG_DIR: logDir,
         // Nine processes starting at once on two busy cores.
@@ -72,7 +81,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
     // By name, not through the topology: a start that failed half-way leaves some behind too.
     await dropDatabases(
       testServerUrl,
-      mallbots.modules.map(({ name }) => `${prefix}_${name}`),
+      [...mallbots.modules.map(({ name }) => name), 'identity'].map((name) => `${prefix}_${name}`),
     );
     await deleteTestStream(stream);
     await rm(logDir, { recursive: true, force: true });
@@ -81,7 +90,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
   it('runs each module in a process of its own, with a database and role of its own', async () => {
     const { processes } = topology!;
     const names = mallbots.modules.map((module) => module.name);
-    expect([...processes.keys()].sort()).toEqual([...names, 'gateway', 'robots'].sort());
+    expect([...processes.keys()].sort()).toEqual([...names, 'gateway', 'identity', 'robots'].sort());
     expect(new Set([...processes.values()].map(({ pid }) => pid)).size).toBe(processes.size);
     const client = new pg.Client({ connectionString: testServerUrl });
     await client.connect();
@@ -91,7 +100,10 @@ describe('the distributed topology (npm run start:distributed)', () => {
           WHERE d.datname LIKE $1 ORDER BY d.datname`,
         [`${prefix}\\_%`],
       );
-      expect(rows.map(({ datname }) => datname)).toEqual(names.map((name) => `${prefix}_${name}`).sort());
+      // The identity provider's process too.
+      expect(rows.map(({ datname }) => datname)).toEqual(
+        [...names, 'identity'].map((name) => `${prefix}_${name}`).sort(),
+      );
       for (const { datname, owner } of rows) expect(owner).toBe(datname);
     } finally {
       await client.end();
@@ -117,6 +129,23 @@ describe('the distributed topology (npm run start:distributed)', () => {
       expect.arrayContaining(['/api/baskets', '/api/stores', '/api/customers', '/admin/cosec/sagas']),
     );
   }, 60_000);
+
+  it('runs the robots companion in a process of its own, its robot connected with a credential of its own', async () => {
+    const id = botIdOf('bot-1');
+    const deadline = Date.now() + 60_000;
+    let bot: Answer | undefined;
+    // The companion starts with the gateway, and its robot connects once it has made its credential.
+    while (Date.now() < deadline) {
+      bot = await call('GET', `/api/depot/bots/${id}`);
+      if (bot.statusCode === 200 && bot.json<{ bot: { status: string } }>().bot.status !== 'offline') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(bot?.statusCode, bot?.body).toBe(200);
+    expect(bot!.json<{ bot: { name: string; status: string } }>().bot).toMatchObject({ name: 'bot-1' });
+    expect(bot!.json<{ bot: { status: string } }>().bot.status).not.toBe('offline');
+    const client = await call('GET', `/identity/clients/${id}`);
+    expect(client.json()).toEqual({ clientId: id, roles: ['robot'] });
+  }, 90_000);
 
   it('stops every process on SIGINT, and exits 0', async () => {
     const pids = [...topology!.processes.values()].map(({ pid }) => pid);

@@ -138,14 +138,15 @@ describe('the launcher supervises its processes', () => {
       timeoutMs: 100_000,
     });
     try {
-      expect([...topology.processes.keys()].sort()).toEqual(['gateway', 'stores']);
-      expect(await databasesNamed(prefix)).toEqual([`${prefix}_stores`]);
+      expect([...topology.processes.keys()].sort()).toEqual(['gateway', 'identity', 'stores']);
+      expect((await databasesNamed(prefix)).sort()).toEqual([`${prefix}_identity`, `${prefix}_stores`]);
       const stores = await fetch(`${topology.gatewayUrl}/api/stores`);
       expect(stores.status).toBe(200);
-      const { gateway, stores: store } = Object.fromEntries(topology.processes) as Record<
-        string,
-        { pid: number }
-      >;
+      const {
+        gateway,
+        identity,
+        stores: store,
+      } = Object.fromEntries(topology.processes) as Record<string, { pid: number }>;
 
       process.kill(store!.pid, 'SIGKILL');
       await until('the restart', () => /restarted stores \(pid (\d+)\)/.test(topology.output()), 30_000);
@@ -164,7 +165,7 @@ describe('the launcher supervises its processes', () => {
       await topology.exited;
       await until(
         'every process of the topology to end',
-        () => !alive(gateway!.pid) && !alive(Number(restartedPid)),
+        () => !alive(gateway!.pid) && !alive(identity!.pid) && !alive(Number(restartedPid)),
         30_000,
       );
     } finally {
