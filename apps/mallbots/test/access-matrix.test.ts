@@ -54,6 +54,10 @@ const MATRIX: Record<string, Row> = {
   'POST /auth/login': ANYONE,
   'POST /auth/refresh': ANYONE,
   'POST /identity/accounts': SERVICES,
+  'POST /identity/clients': SERVICES,
+  'GET /identity/clients/{clientId}': SERVICES,
+  'POST /identity/clients/{clientId}/secret': SERVICES,
+  'DELETE /identity/clients/{clientId}': SERVICES,
   'GET /admin/messaging/dead-letters': OPERATORS,
   'GET /admin/messaging/dead-letters/{id}': OPERATORS,
   'POST /admin/messaging/dead-letters/redrive': OPERATORS,
@@ -147,6 +151,7 @@ function requestOf(
   const url = path
     .replace('{storeId}', scene.storeId)
     .replace('{customerId}', scene.customerId)
+    .replace('{clientId}', BOT)
     .replace('{saga}/{id}', `cosec.CreateOrder/${scene.orderId}`)
     .replace('{name}', scene.projection)
     .replace('{id}', prefix ? (id[prefix] as string) : randomUUID());
@@ -158,6 +163,7 @@ function requestOf(
       roles: ['customer'],
     },
     'POST /auth/login': { username: 'nobody-here', password: 'not-the-password' },
+    'POST /identity/clients': { clientId: `matrix-robot-${randomUUID().slice(0, 8)}`, roles: ['robot'] },
     'POST /admin/messaging/dead-letters/redrive': { ids: [randomUUID()] },
     'POST /api/stores': { name: 'Matrix Store', location: 'M1' },
     'PUT /api/stores/{id}/rebrand': { name: 'Matrix Store Again' },

@@ -265,7 +265,9 @@ describe('generated bad input against every operation', () => {
             const type = String(response.headers['content-type']);
             // The token endpoint answers its own errors as RFC 6749 says (application/json with `error`).
             const oauth = path.startsWith('/oauth/');
-            expect(type, where).toMatch(oauth ? /^application\/(problem\+)?json/ : /^application\/problem\+json/);
+            expect(type, where).toMatch(
+              oauth ? /^application\/(problem\+)?json/ : /^application\/problem\+json/,
+            );
             if (response.statusCode === 400 && !oauth) {
               const problem = response.json<{ errors?: Array<{ field: string }> }>();
               expect(problem.errors?.length, `${where}: names no field`).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 Feature: Robots
   As a robot of the depot
-  I connect to the depot, am told what to do, and report what I found,
-  and I can lose my connection without losing the order
+  I connect to the depot with a credential of my own, am told what to do, and report what I found,
+  as myself only, and I can lose my connection without losing the order
 
   Background:
     Given I am a registered customer
@@ -22,6 +22,24 @@ Feature: Robots
       | Name            | Quantity |
       | Dragon figurine | 1        |
     Then the robot "bot-1" is told to shop my order
+
+  Scenario: A robot presents a credential of its own
+    When a robot without a credential connects
+    Then the robot API refuses it as "UNAUTHENTICATED"
+
+  Scenario: A robot acts only as itself
+    Given a robot called "bot-1" connects
+    And the robot "bot-1" is told to wait
+    When the robot "bot-2" connects as "bot-1"
+    Then the robot API refuses it as "PERMISSION_DENIED"
+    When I have an approved order for
+      | Name            | Quantity |
+      | Dragon figurine | 1        |
+    Then the robot "bot-1" is told to shop my order
+    When the robot "bot-2" reports "Dragon figurine" picked as "bot-1"
+    Then the robot API refuses it as "PERMISSION_DENIED"
+    When the robot "bot-1" picks every item
+    Then the robot "bot-1" is told to return
 
   Scenario: A robot has a name
     When a robot without a name connects

@@ -159,6 +159,34 @@ When(
   },
 );
 
+When(
+  'the robot {string} connects as {string}',
+  async function (this: MallBotsWorld, name: string, other: string) {
+    this.scene.refusal = await refusal(() => this.robot(name).connectAs(this.robot(other).id));
+  },
+);
+
+When(
+  'the robot {string} reports {string} picked as {string}',
+  async function (this: MallBotsWorld, name: string, product: string, other: string) {
+    const victim = this.robot(other);
+    const { stop, item } = itemNamed(victim, product);
+    this.scene.refusal = await refusal(() =>
+      this.robot(name).reportItemAs(
+        victim.id,
+        listOf(victim).shoppingListId,
+        stop.storeId,
+        item.productId,
+        'picked',
+      ),
+    );
+  },
+);
+
+When('a robot without a credential connects', async function (this: MallBotsWorld) {
+  this.scene.refusal = await refusal(() => this.robotWithoutCredential('bot-nobody').connect());
+});
+
 When('a robot without a name connects', async function (this: MallBotsWorld) {
   this.scene.refusal = await refusal(() => this.robot('').connect());
 });

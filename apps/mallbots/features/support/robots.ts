@@ -1,4 +1,4 @@
-import { type Client, Code, ConnectError, createClient } from '@connectrpc/connect';
+import { type CallOptions, type Client, Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import {
   type Instruction,
@@ -38,10 +38,10 @@ export function robotApi(rpcUrl: string): RobotApi {
 
 /**
  * A robot as the features play it: it holds its instruction stream open and remembers every instruction the
- * depot sent on it, in order; its reports answer with the next instruction too.
+ * depot sent on it, in order; its reports answer with the next instruction too. Every call presents its own
+ * credential (`token`), unless it has none.
  */
 export class Robot {
-  readonly id = crypto.randomUUID();
   /** Every instruction received, oldest first: from the streams and from the answers to reports. */
   readonly received: Instruction[] = [];
   /** The open stream (one per connection), and why the last one ended. */
@@ -50,9 +50,16 @@ export class Robot {
   private wake = () => {};
 
   constructor(
+    readonly id: string,
     readonly name: string,
     private readonly api: RobotApi,
+    private readonly token: (() => Promise<string>) | undefined,
   ) {}
+
+  /** The call options that present its credential. */
+  private async credential(): Promise<CallOptions> {
+    return this.token ? { headers: { authorization: `Bearer ${await this.token()}` } } : {};
+  }
 
   /** Opens a stream (again, after a disconnection) and waits for its first instruction. */
   connect(): Promise<Instruction> {
@@ -64,7 +71,10 @@ export class Robot {
     this.stream = stream;
     this.ended = undefined;
     const before = this.received.length;
-    const responses = this.api.client.connect({ botId: this.id, name: this.name }, { signal: stream.signal });
+    const responses = this.api.client.connect(
+      { botId: this.id, name: this.name },
+      { signal: stream.signal, ...(await this.credential()) },
+    );
     void (async () => {
       let ended: Error;
       try {
@@ -86,6 +96,34 @@ export class Robot {
     this.stream?.abort();
   }
 
+  /** Tries to open a stream as another bot (with its own credential): resolves if the depot let it. */
+  async connectAs(botId: string): Promise<void> {
+    const attempt = new AbortController();
+    try {
+      for await (const _first of this.api.client.connect(
+        { botId, name: this.name },
+        { signal: attempt.signal, ...(await this.credential()) },
+      ))
+        break;
+    } finally {
+      attempt.abort();
+    }
+  }
+
+  /** Reports an item of another bot's list as that bot (with its own credential). */
+  async reportItemAs(
+    botId: string,
+    shoppingListId: string,
+    storeId: string,
+    productId: string,
+    outcome: Outcome,
+  ) {
+    await this.api.client.reportItem(
+      { botId, shoppingListId, storeId, productId, outcome: OUTCOMES[outcome] },
+      await this.credential(),
+    );
+  }
+
   get latest(): Instruction | undefined {
     return this.received.at(-1);
   }
@@ -101,21 +139,18 @@ export class Robot {
   }
 
   async reportItem(shoppingListId: string, storeId: string, productId: string, outcome: Outcome) {
-    const { instruction } = await retried(() =>
-      this.api.client.reportItem({
-        botId: this.id,
-        shoppingListId,
-        storeId,
-        productId,
-        outcome: OUTCOMES[outcome],
-      }),
+    const { instruction } = await retried(async () =>
+      this.api.client.reportItem(
+        { botId: this.id, shoppingListId, storeId, productId, outcome: OUTCOMES[outcome] },
+        await this.credential(),
+      ),
     );
     if (instruction) this.receive(instruction);
   }
 
   async reportReturned(shoppingListId: string) {
-    const { instruction } = await retried(() =>
-      this.api.client.reportReturned({ botId: this.id, shoppingListId }),
+    const { instruction } = await retried(async () =>
+      this.api.client.reportReturned({ botId: this.id, shoppingListId }, await this.credential()),
     );
     if (instruction) this.receive(instruction);
   }

@@ -1,5 +1,5 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
-import { passwordToken } from '@tessera/platform/identity';
+import { clientCredentialToken, passwordToken, remoteClients } from '@tessera/platform/identity';
 import type { Login, RunningMonolith } from './monolith.js';
 import { Robot, type RobotApi, robotApi } from './robots.js';
 
@@ -45,6 +45,27 @@ export const useMonolith = (running: RunningMonolith | undefined) => {
   tokens.clear();
   staff.clear();
 };
+
+/**
+ * A robot's own credential, made the first time it is needed: a client of the robot's id with the robot role,
+ * made at the identity provider by the operator (as staff register a real robot), then its tokens from the
+ * token endpoint (client_credentials), as a real robot gets them.
+ */
+function robotCredential(baseUrl: string, operator: Login, id: string): () => Promise<string> {
+  let source: Promise<() => Promise<string>> | undefined;
+  return async () => {
+    source ??= remoteClients({ identityUrl: baseUrl, token: () => tokenOf(baseUrl, operator) })
+      .credential(id, ['robot'])
+      .then(({ clientId, clientSecret }) =>
+        clientCredentialToken({ tokenUrl: `${baseUrl}/oauth/token`, clientId, clientSecret }),
+      )
+      .catch((error: unknown) => {
+        source = undefined;
+        throw error;
+      });
+    return (await source)();
+  };
+}
 
 /** Logs in at the token endpoint (the password grant), as a script or the kiosk would. */
 function tokenOf(baseUrl: string, login: Login): Promise<string> {
@@ -156,15 +177,25 @@ export class MallBotsWorld extends World {
     return response.json();
   }
 
-  /** A robot of this scenario, by name (a new one the first time). */
+  /** A robot of this scenario, by name (a new one the first time), with a credential of its own. */
   robot(name: string): Robot {
     let robot = this.scene.robots.get(name);
     if (robot === undefined) {
-      robots ??= robotApi(this.app.rpcUrl);
-      robot = new Robot(name, robots);
+      const id = crypto.randomUUID();
+      robot = new Robot(id, name, this.robotApi(), robotCredential(this.app.baseUrl, this.app.operator, id));
       this.scene.robots.set(name, robot);
     }
     return robot;
+  }
+
+  /** A robot that presents no credential at all (not one of the scenario's). */
+  robotWithoutCredential(name: string): Robot {
+    return new Robot(crypto.randomUUID(), name, this.robotApi(), undefined);
+  }
+
+  private robotApi(): RobotApi {
+    robots ??= robotApi(this.app.rpcUrl);
+    return robots;
   }
 
   id(kind: 'store' | 'product' | 'customer', name: string): string {

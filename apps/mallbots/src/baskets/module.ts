@@ -46,7 +46,7 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
     ],
     publishes: basketsPublishes,
 
-    async start({ db, broker, http, logger, services, rpcServices }) {
+    async start({ db, broker, http, logger, services, rpcServices, serviceToken }) {
       // Driven adapters: the event store, whose saves write their integration messages (the outbox), the caches
       // of Stores' data, and Stores' API for the misses.
       const events = eventSourcing({
@@ -58,11 +58,12 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
       const baskets = events.repository(Basket.aggregate, { outbox: brokerOutbox(broker) });
       const directory: StoresDirectory =
         options.storesDirectory ??
-        storesDirectory(storesServiceFor({ services, rpcServices, logger, caller: 'baskets' }));
+        storesDirectory(storesServiceFor({ services, rpcServices, serviceToken, logger, caller: 'baskets' }));
       const caches = postgresStoresCache(db);
       const lookups = createStoresLookups({ cache: caches, directory });
       const customers =
-        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'baskets' });
+        options.customers ??
+        customersServiceFor({ services, rpcServices, serviceToken, logger, caller: 'baskets' });
 
       // Application.
       const commands = instrumented(

@@ -68,7 +68,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     publishes: depotPublishes,
     receives: depotReceives,
 
-    async start({ db, broker, http, rpc, logger, services, rpcServices }) {
+    async start({ db, broker, http, rpc, logger, services, rpcServices, serviceToken }) {
       const clock = options.clock ?? systemClock;
       const botTimeoutMs = botTimeoutOf(options);
       // Driven adapters: the lists and bots, the caches of Stores' data, Stores itself for the misses, the
@@ -83,7 +83,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       });
       const directory: StoresDirectory =
         options.storesDirectory ??
-        storesDirectory(storesServiceFor({ services, rpcServices, logger, caller: 'depot' }));
+        storesDirectory(storesServiceFor({ services, rpcServices, serviceToken, logger, caller: 'depot' }));
       const caches = postgresStoresCache(db);
       const lookups = createStoresLookups({ cache: caches, directory });
 

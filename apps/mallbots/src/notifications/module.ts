@@ -35,11 +35,12 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
     description: 'Notifications: SMS to customers about their orders, and the history of what was sent',
     migrations: [sqlMigrationSet('notifications', new URL('./migrations/', import.meta.url))],
 
-    async start({ db, broker, http, logger, services, rpcServices }) {
+    async start({ db, broker, http, logger, services, rpcServices, serviceToken }) {
       // Driven adapters: the history (the queue of SMS to send), the customers cache, Customers for misses,
       // and the SMS provider.
       const directory: CustomersDirectory =
-        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'notifications' });
+        options.customers ??
+        customersServiceFor({ services, rpcServices, serviceToken, logger, caller: 'notifications' });
       const provider = fakeSmsProvider(db);
       const sender = options.smsSender ? options.smsSender(provider) : provider;
 

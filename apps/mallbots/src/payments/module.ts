@@ -27,12 +27,13 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
     publishes: paymentsPublishes,
     receives: paymentsReceives,
 
-    async start({ db, broker, http, logger, services, rpcServices }) {
+    async start({ db, broker, http, logger, services, rpcServices, serviceToken }) {
       // Driven adapters, Customers among them (in this process or over RPC).
       const payments = postgresPaymentRepository(db);
       const invoices = postgresInvoiceRepository(db);
       const customers =
-        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'payments' });
+        options.customers ??
+        customersServiceFor({ services, rpcServices, serviceToken, logger, caller: 'payments' });
 
       // Application.
       const commands = createPaymentsCommands({

@@ -45,7 +45,7 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
       sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
     ],
 
-    async start({ db, broker, http, logger, services, rpcServices }) {
+    async start({ db, broker, http, logger, services, rpcServices, serviceToken }) {
       // Driven adapters: Search's own event store (what it was told), Customers for names it never was, and
       // the read model.
       const eventStore = createEventStore({
@@ -54,7 +54,8 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
         registry: createRegistry(...searchEventTypes),
       });
       const customers =
-        options.customers ?? customersServiceFor({ services, rpcServices, logger, caller: 'search' });
+        options.customers ??
+        customersServiceFor({ services, rpcServices, serviceToken, logger, caller: 'search' });
       const recording = createSearchRecording({
         journal: eventStoreJournal(db, eventStore),
         customers: { nameOf: async (id) => (await customers.findCustomer(id))?.name },

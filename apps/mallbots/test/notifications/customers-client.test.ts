@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { anyone } from '@tessera/platform/identity';
 import { createLogger } from '@tessera/platform/observability';
 import { createRpcServer, type RpcServer } from '@tessera/platform/rpc';
 import type { Services } from '@tessera/platform/runtime';
@@ -20,7 +21,7 @@ const logger = createLogger({ level: 'silent', format: 'json' });
 /** A Customers RPC port that answers as the test says. */
 async function fakeCustomers(implementation: Partial<ServiceImpl<typeof CustomersRpc>>) {
   const server = createRpcServer({ logger });
-  server.registrar.service(CustomersRpc, implementation);
+  server.registrar.service(CustomersRpc, implementation, { audience: anyone });
   const port = await server.listen(0, '127.0.0.1');
   return { server, url: `http://127.0.0.1:${port}` };
 }
@@ -44,14 +45,30 @@ describe('the Customers client, against a Customers host on pglite', () => {
   const summary = () => ({ id: customerId, name: 'Ada', smsNumber: '+15551234567', enabled: true });
 
   it('finds a customer over RPC, and answers undefined for an unknown one (NOT_FOUND)', async () => {
-    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger });
+    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger, token: api.host.serviceToken });
     expect(await client.findCustomer(customerId)).toEqual(summary());
     expect(await client.findCustomer(customerId.toUpperCase())).toEqual(summary());
     expect(await client.findCustomer(randomUUID())).toBeUndefined();
   });
 
+  it('is refused without the service token: UNAUTHENTICATED, or PERMISSION_DENIED for a customer', async () => {
+    const anonymous = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger, caller: 'anonymous' });
+    const unauthenticated = await anonymous.findCustomer(customerId).catch((thrown: unknown) => thrown);
+    expect(unauthenticated).toBeInstanceOf(CustomersUnavailableError);
+    expect((unauthenticated as Error).message).toMatch(/Unauthenticated: this service needs a credential/);
+    const customer = customersRpcClient({
+      baseUrl: api.host.rpcUrl!,
+      logger,
+      caller: 'customer',
+      token: () => api.tokenFor({ subject: customerId, roles: ['customer'] }),
+    });
+    const denied = await customer.findCustomer(customerId).catch((thrown: unknown) => thrown);
+    expect(denied).toBeInstanceOf(CustomersUnavailableError);
+    expect((denied as Error).message).toMatch(/PermissionDenied: your roles do not admit this service/);
+  });
+
   it('throws CustomersUnavailableError for an id Customers refuses (INVALID_ARGUMENT), asking once', async () => {
-    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger });
+    const client = customersRpcClient({ baseUrl: api.host.rpcUrl!, logger, token: api.host.serviceToken });
     const error = await client.findCustomer('not-a-uuid').catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(CustomersUnavailableError);
     expect((error as Error).message).toMatch(/InvalidArgument: id must be a UUID/);
@@ -66,13 +83,21 @@ describe('the Customers client, against a Customers host on pglite', () => {
       },
     };
     const rpcServices = new Map([['customers', api.host.rpcUrl!]]);
-    const here = customersServiceFor({ services: provided(local), rpcServices, logger, caller: 'test' });
+    const serviceToken = api.host.serviceToken!;
+    const here = customersServiceFor({
+      services: provided(local),
+      rpcServices,
+      serviceToken,
+      logger,
+      caller: 'test',
+    });
     expect((await here.findCustomer(customerId))?.name).toBe('local');
     expect(asked).toEqual([customerId]);
 
     const remote = customersServiceFor({
       services: provided(undefined),
       rpcServices,
+      serviceToken,
       logger,
       caller: 'test',
     });
@@ -84,6 +109,7 @@ describe('the Customers client, against a Customers host on pglite', () => {
     const nowhere = customersServiceFor({
       services: provided(undefined),
       rpcServices: new Map([['stores', api.host.rpcUrl!]]),
+      serviceToken: api.host.serviceToken!,
       logger,
       caller: 'test',
     });

@@ -33,6 +33,8 @@ const start = (
       logLevel: 'silent',
       logFormat: 'json',
       rpcServices,
+      // Processes of one database sign with its keys; one issuer makes their tokens good in each other.
+      auth: { ...loadConfig({}).auth, issuer: 'http://mallbots.test' },
     },
   });
 

@@ -9,6 +9,7 @@ import { deleteTestStream, testNatsUrl, testServerUrl, uniqueTestStream } from '
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
+import { botIdOf } from '../../tools/robots/fleet.js';
 import { mallbotsClient } from '../cosec/support.js';
 import { ENTRY, repoRoot } from '../support/entry.js';
 
@@ -64,10 +65,10 @@ describe('the distributed topology (npm run start:distributed)', () => {
         HTTP_PORT_BASE: '0',
         RPC_PORT_BASE: '0',
         ROBOTS: '1',
-        LOG_LEVEL: 'warn',
-        LOG_DIR: logDir,
         OPERATOR_USERNAME: OPERATOR.username,
         OPERATOR_PASSWORD: OPERATOR.password,
+        LOG_LEVEL: 'warn',
+        LOG_DIR: logDir,
         // Nine processes starting at once on two busy cores.
         READY_TIMEOUT: '150',
       },
@@ -99,6 +100,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
           WHERE d.datname LIKE $1 ORDER BY d.datname`,
         [`${prefix}\\_%`],
       );
+      // The identity provider's process too.
       expect(rows.map(({ datname }) => datname)).toEqual(
         [...names, 'identity'].map((name) => `${prefix}_${name}`).sort(),
       );
@@ -152,6 +154,23 @@ describe('the distributed topology (npm run start:distributed)', () => {
       expect.arrayContaining(['/api/baskets', '/api/stores', '/api/customers', '/admin/cosec/sagas']),
     );
   }, 60_000);
+
+  it('runs the robots companion in a process of its own, its robot connected with a credential of its own', async () => {
+    const id = botIdOf('bot-1');
+    const deadline = Date.now() + 60_000;
+    let bot: Answer | undefined;
+    // The companion starts with the gateway, and its robot connects once it has made its credential.
+    while (Date.now() < deadline) {
+      bot = await call('GET', `/api/depot/bots/${id}`);
+      if (bot.statusCode === 200 && bot.json<{ bot: { status: string } }>().bot.status !== 'offline') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(bot?.statusCode, bot?.body).toBe(200);
+    expect(bot!.json<{ bot: { name: string; status: string } }>().bot).toMatchObject({ name: 'bot-1' });
+    expect(bot!.json<{ bot: { status: string } }>().bot.status).not.toBe('offline');
+    const client = await call('GET', `/identity/clients/${id}`);
+    expect(client.json()).toEqual({ clientId: id, roles: ['robot'] });
+  }, 90_000);
 
   it('stops every process on SIGINT, and exits 0', async () => {
     const pids = [...topology!.processes.values()].map(({ pid }) => pid);

@@ -139,7 +139,7 @@ describe('the launcher supervises its processes', () => {
     });
     try {
       expect([...topology.processes.keys()].sort()).toEqual(['gateway', 'identity', 'stores']);
-      expect(await databasesNamed(prefix)).toEqual([`${prefix}_identity`, `${prefix}_stores`]);
+      expect((await databasesNamed(prefix)).sort()).toEqual([`${prefix}_identity`, `${prefix}_stores`]);
       const stores = await fetch(`${topology.gatewayUrl}/api/stores`);
       expect(stores.status).toBe(200);
       const {

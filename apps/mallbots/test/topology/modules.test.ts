@@ -206,6 +206,17 @@ describe('the launcher plan', () => {
       AUTH_CLIENT_SECRET: 'a-service-secret-of-this-launch',
     });
     expect(plan.identityEnv()).not.toHaveProperty('AUTH_JWKS_URL');
+    // A companion makes its robots' credentials at the identity process, as the system's service.
+    expect(plan.companionEnv('depot')).toEqual({
+      APPS: 'mallbots',
+      COMPANION_HTTP_URL: 'http://127.0.0.1:8103',
+      COMPANION_RPC_URL: 'http://127.0.0.1:9103',
+      LOG_FORMAT: 'json',
+      AUTH_ISSUER: 'http://127.0.0.1:8080',
+      AUTH_IDENTITY_URL: 'http://127.0.0.1:8105',
+      AUTH_CLIENT_ID: 'services',
+      AUTH_CLIENT_SECRET: 'a-service-secret-of-this-launch',
+    });
     expect(plan.gatewayEnv()).toMatchObject({
       PORT: '8080',
       HTTP_SERVICES:

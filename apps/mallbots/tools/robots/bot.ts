@@ -54,11 +54,15 @@ export function startBot(options: {
   id: string;
   name: string;
   client: Client<typeof RobotService>;
+  /** The bot's own access token (its client credential's), sent with every call: it acts only as itself. */
+  token: () => Promise<string>;
   timings: BotTimings;
   logger: Logger;
   random?: () => number;
 }): SimulatedBot {
   const { id, name, client, timings } = options;
+  /** The call options that present the bot's credential (a token that cannot be had fails like an outage). */
+  const credential = async () => ({ headers: { authorization: `Bearer ${await options.token()}` } });
   const random = options.random ?? Math.random;
   const log = options.logger.child({ bot: name });
   const stopping = new AbortController();
@@ -114,14 +118,17 @@ export function startBot(options: {
         await pause(timings.stepMs, signal);
         if (signal.aborted) return;
         const unavailable = random() < timings.unavailableRate;
-        const reported = await call('reporting an item', signal, () =>
-          client.reportItem({
-            botId: id,
-            shoppingListId: listId,
-            storeId: stop.storeId,
-            productId: item.productId,
-            outcome: unavailable ? ItemOutcome.UNAVAILABLE : ItemOutcome.PICKED,
-          }),
+        const reported = await call('reporting an item', signal, async () =>
+          client.reportItem(
+            {
+              botId: id,
+              shoppingListId: listId,
+              storeId: stop.storeId,
+              productId: item.productId,
+              outcome: unavailable ? ItemOutcome.UNAVAILABLE : ItemOutcome.PICKED,
+            },
+            await credential(),
+          ),
         );
         if (!reported) return;
         log.info(
@@ -141,8 +148,8 @@ export function startBot(options: {
     log.info({ list: shoppingListId }, why);
     await pause(timings.stepMs, signal);
     if (signal.aborted) return;
-    const returned = await call('reporting the return', signal, () =>
-      client.reportReturned({ botId: id, shoppingListId }),
+    const returned = await call('reporting the return', signal, async () =>
+      client.reportReturned({ botId: id, shoppingListId }, await credential()),
     );
     if (returned) log.info({ list: shoppingListId }, 'back at the depot');
   }
@@ -187,7 +194,10 @@ export function startBot(options: {
       connection = new AbortController();
       const signal = AbortSignal.any([stopping.signal, connection.signal]);
       try {
-        for await (const message of client.connect({ botId: id, name }, { signal })) {
+        for await (const message of client.connect(
+          { botId: id, name },
+          { signal, ...(await credential()) },
+        )) {
           wait = timings.backoffMs;
           if (message.instruction) instruct(message.instruction);
         }

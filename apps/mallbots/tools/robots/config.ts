@@ -14,6 +14,8 @@ const robotsSchema = z.object({
     .max(1000, 'must be 0–1000')
     .default(3),
   ROBOTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// URL' }).optional(),
+  // Where the identity provider is, for `npm run robots` (a companion is told by its host).
+  ROBOTS_IDENTITY_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// URL' }).optional(),
   ROBOTS_PREFIX: z
     .string()
     .regex(/^[\w-]{1,64}$/, "must be 1–64 letters, digits, '_' or '-'")
@@ -31,17 +33,24 @@ const robotsSchema = z.object({
 const OPTIONS = {
   count: 'ROBOTS',
   url: 'ROBOTS_URL',
+  'identity-url': 'ROBOTS_IDENTITY_URL',
   prefix: 'ROBOTS_PREFIX',
   'step-ms': 'ROBOTS_STEP_MS',
   'unavailable-rate': 'ROBOTS_UNAVAILABLE_RATE',
   'disconnect-rate': 'ROBOTS_DISCONNECT_RATE',
 } as const;
 
-export type RobotsConfig = Omit<FleetOptions, 'logger' | 'random' | 'url'> & { url: string | undefined };
+export type RobotsConfig = Omit<FleetOptions, 'logger' | 'random' | 'url' | 'credentials'> & {
+  url: string | undefined;
+  identityUrl: string | undefined;
+};
 
-export const ROBOTS_USAGE = `usage: npm run robots -- [--count 5] [--url http://127.0.0.1:8085] [--prefix bot]
-       [--step-ms 300] [--unavailable-rate 0.05] [--disconnect-rate 0]
-(each also an environment variable: ROBOTS, ROBOTS_URL, ROBOTS_PREFIX, ROBOTS_STEP_MS, ...)`;
+export const ROBOTS_USAGE = `usage: npm run robots -- [--count 5] [--url http://127.0.0.1:8085]
+       [--identity-url http://127.0.0.1:8080] [--prefix bot] [--step-ms 300] [--unavailable-rate 0.05]
+       [--disconnect-rate 0]
+(each also an environment variable: ROBOTS, ROBOTS_URL, ROBOTS_IDENTITY_URL, ROBOTS_PREFIX, ROBOTS_STEP_MS, ...;
+ the robots' credentials are made with OPERATOR_USERNAME and OPERATOR_PASSWORD, or AUTH_CLIENT_ID and
+ AUTH_CLIENT_SECRET)`;
 
 /** The settings, or a ConfigError naming each bad option (as `--count`) or variable. */
 export function loadRobotsConfig(env: NodeJS.ProcessEnv, args: readonly string[] = []): RobotsConfig {
@@ -81,6 +90,7 @@ export function loadRobotsConfig(env: NodeJS.ProcessEnv, args: readonly string[]
   return {
     count: c.ROBOTS,
     url: c.ROBOTS_URL,
+    identityUrl: c.ROBOTS_IDENTITY_URL,
     prefix: c.ROBOTS_PREFIX,
     stepMs: c.ROBOTS_STEP_MS,
     unavailableRate: c.ROBOTS_UNAVAILABLE_RATE,

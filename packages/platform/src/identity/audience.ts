@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { isOperator, OPERATOR_ROLE, type Principal } from './principal.js';
+import { isOperator, OPERATOR_ROLE, type Principal, SERVICE_ROLE } from './principal.js';
 
 /**
  * A role an application declares. `own: true` makes it see and change only what it owns (a customer, an
@@ -39,6 +39,12 @@ export type Audience =
     };
 
 export const anyone: Audience = 'anyone';
+
+/** The modules themselves, calling each other over RPC or the identity provider: `only(serviceRole)`. */
+export const serviceRole: Role = {
+  name: SERVICE_ROLE,
+  description: 'The modules themselves (and what the platform runs beside them), with a client credential',
+};
 
 /** Operators only: the system's own controls (dead letters, lag). */
 export const operators: Audience = { roles: [] };

@@ -1,5 +1,12 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { type CallOptions, type Client, Code, ConnectError, createClient } from '@connectrpc/connect';
+import {
+  type CallOptions,
+  type Client,
+  Code,
+  ConnectError,
+  createClient,
+  type Interceptor,
+} from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import type { Logger } from '../observability/index.js';
 import { rpcCircuitState, rpcClientCalls, rpcClientRetries } from './metrics.js';
@@ -208,18 +215,51 @@ export function resilientClient<Service extends DescService>(
 }
 
 /**
+ * Sends `authorization: Bearer <token>` with every call. A token that cannot be had (the identity provider is
+ * away) fails the call as UNAVAILABLE: an outage the caller retries and answers as such, never sent unsigned.
+ */
+export function bearerToken(token: () => Promise<string>): Interceptor {
+  return (next) => async (request) => {
+    let bearer: string;
+    try {
+      bearer = await token();
+    } catch (error) {
+      throw new ConnectError(
+        `no token to call with: ${error instanceof Error ? error.message : String(error)}`,
+        Code.Unavailable,
+        undefined,
+        undefined,
+        error,
+      );
+    }
+    request.header.set('authorization', `Bearer ${bearer}`);
+    return next(request);
+  };
+}
+
+export interface ConnectClientOptions extends ResilienceOptions {
+  /** Who calls: a bearer token for every call (a module's: this process's service token, `serviceToken`). */
+  readonly token?: () => Promise<string>;
+}
+
+/**
  * A Connect client over HTTP/2 cleartext (the platform's RPC servers speak h2c, ADR 0016) to `baseUrl`, its
- * unary calls guarded by retries and a circuit breaker.
+ * unary calls guarded by retries and a circuit breaker, each carrying the caller's token when one is given.
  */
 export function connectClient<Service extends DescService>(
   service: Service,
   baseUrl: string,
-  options: ResilienceOptions,
+  options: ConnectClientOptions,
 ): Client<Service> {
+  const { token, ...resilience } = options;
   return resilientClient(
     service,
-    createConnectTransport({ baseUrl, httpVersion: '2' }),
-    resilientCaller(options),
+    createConnectTransport({
+      baseUrl,
+      httpVersion: '2',
+      ...(token ? { interceptors: [bearerToken(token)] } : {}),
+    }),
+    resilientCaller(resilience),
   );
 }
 

@@ -10,14 +10,24 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { TokenVerifier } from '../identity/index.js';
 import type { Logger } from '../observability/index.js';
 import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
+import { authorizing, checkAccess, type RpcAccess } from './access.js';
 import { toConnectError } from './errors.js';
 import { rpcCallDuration, rpcCalls } from './metrics.js';
 
-/** How a module's composition root offers a Connect service (a protobuf service and its implementation). */
+/**
+ * How a module's composition root offers a Connect service: the protobuf service, its implementation, and who
+ * may call it (`RpcAccess`), as every HTTP route declares its audience. A service without one, or one whose
+ * access needs tokens the server cannot check, is refused at once: the server does not start.
+ */
 export interface RpcRegistrar {
-  service<Service extends DescService>(service: Service, implementation: Partial<ServiceImpl<Service>>): void;
+  service<Service extends DescService>(
+    service: Service,
+    implementation: Partial<ServiceImpl<Service>>,
+    access: RpcAccess<Service>,
+  ): void;
 }
 
 export interface RpcServer {
@@ -35,6 +45,8 @@ export interface RpcServer {
 
 export interface RpcServerOptions {
   logger: Logger;
+  /** Checks the callers' bearer tokens (the verifier HTTP uses); without one, only services open to anyone. */
+  verifier?: TokenVerifier;
   /** Largest accepted request message, in bytes. */
   readMaxBytes?: number;
 }
@@ -128,6 +140,7 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
  */
 export function createRpcServer(options: RpcServerOptions): RpcServer {
   const services: Array<(router: ConnectRouter) => void> = [];
+  const accesses = new Map<string, RpcAccess>();
   const shutdown = new AbortController();
   const sessions = new Set<http2.Http2Session>();
   // Destroying a session does not always release its socket (Node 20), and the server closes only when every
@@ -137,7 +150,14 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
 
   return {
     registrar: {
-      service(service, implementation) {
+      service(service, implementation, declared) {
+        // Checked at run time too: JavaScript callers (and casts) can leave it out.
+        const access = declared as unknown as RpcAccess | undefined;
+        checkAccess(service, access, options.verifier);
+        if (accesses.has(service.typeName)) {
+          throw new Error(`the RPC service ${service.typeName} is registered twice`);
+        }
+        accesses.set(service.typeName, access as RpcAccess);
         services.push((router) => router.service(service, implementation));
         options.logger.debug({ service: service.typeName }, 'rpc service registered');
       },
@@ -149,7 +169,11 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
         routes: (router) => {
           for (const register of services) register(router);
         },
-        interceptors: [observed(options.logger, shutdown.signal)],
+        // Outermost first: a refused call is logged and counted like any other.
+        interceptors: [
+          observed(options.logger, shutdown.signal),
+          authorizing(options.verifier, (service) => accesses.get(service)),
+        ],
         shutdownSignal: shutdown.signal,
         readMaxBytes: options.readMaxBytes ?? 4 * 1_048_576,
       });

@@ -21,6 +21,12 @@ export interface CompanionContext {
   /** Where the module it works beside answers HTTP, and RPC when it serves any. */
   readonly httpUrl: string;
   readonly rpcUrl: string | undefined;
+  /**
+   * The built-in identity provider (where it answers) and the system's service token for it: a companion
+   * makes the credentials of what it simulates there (`remoteClients`). Undefined when the system trusts an
+   * external provider and no built-in one is known.
+   */
+  readonly identity: { readonly url: string; readonly token: () => Promise<string> } | undefined;
 }
 
 export interface RunningCompanion {

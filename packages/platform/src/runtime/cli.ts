@@ -1,5 +1,5 @@
 import { idempotencyMigrations } from '../http/index.js';
-import { identityMigrations } from '../identity/index.js';
+import { clientCredentialToken, identityMigrations, TOKEN_PATH } from '../identity/index.js';
 import { createLogger } from '../observability/index.js';
 import { migrate, openDatabase } from '../sql/index.js';
 import { type Application, selectApplications } from './application.js';
@@ -128,12 +128,27 @@ async function runCompanion(applications: readonly Application[], name: string |
     );
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, name: companion.name });
+  // The system's identity provider and its service credential, as the launcher gives them (AUTH_IDENTITY_URL,
+  // AUTH_CLIENT_ID, AUTH_CLIENT_SECRET).
+  const { identityUrl, client } = config.auth;
+  const identity =
+    identityUrl && client
+      ? {
+          url: identityUrl,
+          token: clientCredentialToken({
+            tokenUrl: `${identityUrl.replace(/\/+$/, '')}${TOKEN_PATH}`,
+            clientId: client.id,
+            clientSecret: client.secret,
+          }),
+        }
+      : undefined;
   const running = await companion
     .start({
       env: process.env,
       logger,
       httpUrl: process.env.COMPANION_HTTP_URL ?? `http://127.0.0.1:${config.port}`,
       rpcUrl: process.env.COMPANION_RPC_URL,
+      identity,
     })
     .catch((error: unknown) => exitOnConfigError(error, 2));
   if (!running) {

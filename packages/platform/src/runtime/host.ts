@@ -3,6 +3,7 @@ import { createHttpServer, type HttpServer, idempotencyMigrations } from '../htt
 import {
   clientCredentialToken,
   createTokenVerifier,
+  discoveredTokenUrl,
   IDENTITY_TAG,
   type IdentityAccounts,
   type IdentityProvider,
@@ -10,6 +11,7 @@ import {
   openIdentityProvider,
   registerIdentityRoutes,
   remoteAccounts,
+  renewedToken,
   SERVICE_ROLE,
   TOKEN_PATH,
   type TokenVerifier,
@@ -23,6 +25,7 @@ import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
 import { brokerMigrations, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
+import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
 
 export interface Host {
@@ -36,6 +39,13 @@ export interface Host {
   readonly rpcUrl: string | undefined;
   /** The built-in identity provider when it runs in this process (it does unless AUTH_JWKS_URL is set). */
   readonly identity: IdentityProvider | undefined;
+  /** Where the built-in provider answers: this host when it runs here, else AUTH_IDENTITY_URL (if set). */
+  readonly identityUrl: string | undefined;
+  /**
+   * This process's own token (the service role), for calling other modules and the identity provider;
+   * undefined when it has no way to get one (an external provider, and no AUTH_CLIENT_ID).
+   */
+  readonly serviceToken: (() => Promise<string>) | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,6 +94,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     throw new ConfigError([
       'AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set with AUTH_IDENTITY_URL: accounts are opened there ' +
         "with this process's client credential",
+    ]);
+  }
+  if (config.rpcServices.size > 0 && !builtInProvider && !config.auth.client) {
+    throw new ConfigError([
+      'RPC_SERVICES names modules of other processes, and this process has no credential to call them with: ' +
+        'set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (a client with the service role at the identity provider)',
     ]);
   }
   const logger =
@@ -137,7 +153,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (identity && config.auth.client) {
     await identity.registerClient(config.auth.client.id, config.auth.client.secret, [SERVICE_ROLE]);
   }
-  const accounts = identityAccounts(config, identity);
+  const serviceToken = serviceTokenOf(config, identity);
+  const accounts = identityAccounts(config, identity, serviceToken);
   // NATS JetStream when configured, else the embedded broker in the same database (ADR 0008).
   const onError = (error: unknown, context: object) =>
     logger.error({ err: error, ...context }, 'message handling failed');
@@ -185,7 +202,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   );
   http.get('/asyncapi.json', { schema: { hide: true }, config: { audience: 'anyone' } }, () => asyncApi);
 
-  const rpc = createRpcServer({ logger: logger.child({ component: 'rpc' }) });
+  const rpc = createRpcServer({ logger: logger.child({ component: 'rpc' }), verifier });
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const group of groups) {
     const services = localServices();
@@ -199,6 +216,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           logger: logger.child({ module: module.name }),
           services,
           rpcServices: config.rpcServices,
+          serviceToken: serviceToken ?? noServiceToken,
           identity: accounts,
         };
         running.push({ name: module.name, module: await module.start(context) });
@@ -253,26 +271,52 @@ export async function startHost(options: HostOptions): Promise<Host> {
       throw portError(error, 'RPC_PORT', rpcPortOf(config));
     }
   }
-  return { http, db, broker, logger, url, rpcUrl, identity, stop };
+  // Where this process and its companions reach the provider (the issuer may be a name only others resolve).
+  const identityUrl = identity ? `http://${reachableHost}:${port}` : config.auth.identityUrl;
+  return { http, db, broker, logger, url, rpcUrl, identity, identityUrl, serviceToken, stop };
+}
+
+const noServiceToken = async (): Promise<string> => {
+  throw new Error('this process has no service credential: set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET');
+};
+
+/**
+ * This process's own token (the service role): issued here when the built-in provider runs here (for its
+ * client id, `services` unless AUTH_CLIENT_ID names another), else fetched with its client credential from the
+ * provider AUTH_IDENTITY_URL names, or from the token endpoint the issuer's discovery document names (an
+ * external OpenID Connect provider). Renewed a minute before it expires.
+ */
+function serviceTokenOf(
+  config: Config,
+  identity: IdentityProvider | undefined,
+): (() => Promise<string>) | undefined {
+  if (identity) {
+    const subject = config.auth.client?.id ?? SERVICES_CLIENT_ID;
+    return renewedToken(() => identity.issue({ subject, roles: [SERVICE_ROLE], client: true }));
+  }
+  const { client, identityUrl, issuer } = config.auth;
+  if (!client) return undefined;
+  return clientCredentialToken({
+    tokenUrl: identityUrl
+      ? `${identityUrl.replace(/\/+$/, '')}${TOKEN_PATH}`
+      : discoveredTokenUrl(issuer as string),
+    clientId: client.id,
+    clientSecret: client.secret,
+  });
 }
 
 /**
  * Where modules open accounts: the built-in provider here, or the one AUTH_IDENTITY_URL names (with this
  * process's client credential); with an external OpenID Connect provider, people register there.
  */
-function identityAccounts(config: Config, identity: IdentityProvider | undefined): IdentityAccounts {
+function identityAccounts(
+  config: Config,
+  identity: IdentityProvider | undefined,
+  serviceToken: (() => Promise<string>) | undefined,
+): IdentityAccounts {
   if (identity) return identity.accounts;
-  const { identityUrl, client } = config.auth;
-  if (identityUrl && client) {
-    return remoteAccounts({
-      identityUrl,
-      token: clientCredentialToken({
-        tokenUrl: `${identityUrl.replace(/\/+$/, '')}${TOKEN_PATH}`,
-        clientId: client.id,
-        clientSecret: client.secret,
-      }),
-    });
-  }
+  const { identityUrl } = config.auth;
+  if (identityUrl && serviceToken) return remoteAccounts({ identityUrl, token: serviceToken });
   return {
     register: async () => {
       throw failedPrecondition(

@@ -31,6 +31,11 @@ export interface ModuleContext {
    * a consumer calls a service there when no module of this process provides it.
    */
   rpcServices: ReadonlyMap<string, string>;
+  /**
+   * This process's own token (the service role), which a module's clients of other modules' RPC services send:
+   * those services admit modules (and operators) only. Renewed before it expires.
+   */
+  serviceToken: () => Promise<string>;
   /** Where the module opens accounts for the people it knows (Customers for customers). */
   identity: IdentityAccounts;
 }

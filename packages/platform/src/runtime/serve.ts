@@ -127,6 +127,10 @@ export async function serve(applications: readonly Application[], config?: Confi
           logger: createLogger({ level: loaded.logLevel, format: loaded.logFormat, name: companion.name }),
           httpUrl: host.url,
           rpcUrl: host.rpcUrl,
+          identity:
+            host.identityUrl && host.serviceToken
+              ? { url: host.identityUrl, token: host.serviceToken }
+              : undefined,
         })
         .catch(async (error: unknown) => {
           await host.stop();

@@ -36,22 +36,27 @@ export interface ServiceLocation<Service> {
   readonly service: string;
   /** The module's name in RPC_SERVICES. */
   readonly rpcName: string;
-  /** The service over RPC at that address. */
-  readonly overRpc: (baseUrl: string) => Service;
+  /** The service over RPC at that address, called with this process's service token. */
+  readonly overRpc: (baseUrl: string, serviceToken: () => Promise<string>) => Service;
   /** The error when it is neither here nor named in RPC_SERVICES (the consumer's "unavailable"). */
   readonly missing: () => Error;
 }
 
 /**
  * Where a module finds a service, decided at each call because modules start in any order: this process's
- * module when it runs here (its queries join the caller's transaction), else the one RPC_SERVICES names.
+ * module when it runs here (its queries join the caller's transaction), else the one RPC_SERVICES names,
+ * called with this process's service token.
  */
 export function locateService<Service>(
-  context: { readonly services: Services; readonly rpcServices: ServiceAddresses },
+  context: {
+    readonly services: Services;
+    readonly rpcServices: ServiceAddresses;
+    readonly serviceToken: () => Promise<string>;
+  },
   location: ServiceLocation<Service>,
 ): () => Service {
   const address = context.rpcServices.get(location.rpcName);
-  const remote = address ? location.overRpc(address) : undefined;
+  const remote = address ? location.overRpc(address, context.serviceToken) : undefined;
   return () => {
     const local = context.services.find<Service>(location.service);
     if (local) return local;

@@ -1,6 +1,7 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR_ROLE, type TokenSubject } from '../identity/index.js';
-import { type Host, loadConfig, type Module, startHost } from '../runtime/index.js';
+import { OPERATOR_ROLE, SERVICE_ROLE, type TokenSubject } from '../identity/index.js';
+import { type Config, type Host, loadConfig, type Module, startHost } from '../runtime/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { TestDatabase } from './databases.js';
 import { deleteTestStream, type TestBrokerKind, testNatsUrl, uniqueTestStream } from './nats.js';
@@ -39,6 +40,31 @@ export async function authorizationFor(
 ): Promise<{ authorization: string }> {
   if (!host.identity) throw new Error('the host has no identity provider to issue tokens');
   return { authorization: `Bearer ${(await host.identity.issue(who)).access_token}` };
+}
+
+/**
+ * The identity settings of another process of the same system as `host` (as the launcher gives its module
+ * processes): tokens are checked against `host`'s built-in provider (its JWKS, its issuer), and this process
+ * calls other modules with a service client made there for it, fetching its token from `host`'s token
+ * endpoint (or, with `discovery`, from the one its discovery document names, as with an external provider).
+ */
+export async function authBeside(
+  host: Pick<Host, 'identity' | 'url'>,
+  options: { discovery?: boolean } = {},
+): Promise<Config['auth']> {
+  if (!host.identity) throw new Error('the host has no identity provider to trust');
+  const client = {
+    id: `services-${randomUUID().slice(0, 8)}`,
+    secret: randomBytes(24).toString('base64url'),
+  };
+  await host.identity.registerClient(client.id, client.secret, [SERVICE_ROLE]);
+  return {
+    ...loadConfig({}).auth,
+    issuer: host.url,
+    jwksUrl: `${host.url}/.well-known/jwks.json`,
+    identityUrl: options.discovery ? undefined : host.url,
+    client,
+  };
 }
 
 export interface TestHost extends Caller {

@@ -22,6 +22,7 @@ export type {
   TestHost,
 } from './http.js';
 export {
+  authBeside,
   authorizationFor,
   describeBadRequests,
   expectDocumentedRoutes,
@@ -31,6 +32,8 @@ export {
   TEST_OPERATOR,
   unknownId,
 } from './http.js';
+export type { TestIdentity } from './identity.js';
+export { testIdentity } from './identity.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
 export { expectPagedList, walkPages } from './paging.js';

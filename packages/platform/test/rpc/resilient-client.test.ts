@@ -1,4 +1,5 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { anyone } from '@tessera/platform/identity';
 import { createLogger, metricsRegistry } from '@tessera/platform/observability';
 import { connectClient, createRpcServer, type RpcServer } from '@tessera/platform/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,12 +10,16 @@ const logger = createLogger({ level: 'silent', format: 'json' });
 /** The echo service alone on a port: what the client calls, stopped and started again by the test. */
 async function startEcho(port: number): Promise<{ server: RpcServer; port: number }> {
   const server = createRpcServer({ logger });
-  server.registrar.service(EchoService, {
-    async say({ text }) {
-      if (text === 'missing') throw new ConnectError('no such thing', Code.NotFound);
-      return { text };
+  server.registrar.service(
+    EchoService,
+    {
+      async say({ text }) {
+        if (text === 'missing') throw new ConnectError('no such thing', Code.NotFound);
+        return { text };
+      },
     },
-  });
+    { audience: anyone },
+  );
   return { server, port: await server.listen(port, '127.0.0.1') };
 }
 

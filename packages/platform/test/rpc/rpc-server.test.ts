@@ -13,6 +13,7 @@ import {
   notFound,
   permissionDenied,
 } from '@tessera/platform/ddd';
+import { anyone } from '@tessera/platform/identity';
 import { currentTraceContext, metricsRegistry } from '@tessera/platform/observability';
 import { ERROR_CODE_HEADER, ERROR_FIELD_HEADER } from '@tessera/platform/rpc';
 import { loadConfig, type Module, rpcPortOf } from '@tessera/platform/runtime';
@@ -37,40 +38,44 @@ const echoModule: Module = {
   description: 'A test service',
   migrations: [],
   async start({ rpc }) {
-    rpc.service(EchoService, {
-      async say({ text }) {
-        const failure = failures[text];
-        if (failure) throw failure();
-        return { text };
-      },
-      async *ticks({ failAfter }, context) {
-        openTicks.add(context.signal);
-        try {
-          for (let n = 1; ; n++) {
-            if (failAfter && n > failAfter) throw failures.missing!();
-            yield create(TicksResponseSchema, {
-              n,
-              correlationId: currentTraceContext()?.correlationId ?? '',
-            });
-            // Waits for the next tick or for the end of the call, whichever comes first.
-            await new Promise<void>((resolve) => {
-              const onAbort = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-              const timer = setTimeout(() => {
-                context.signal.removeEventListener('abort', onAbort);
-                resolve();
-              }, 20);
-              context.signal.addEventListener('abort', onAbort, { once: true });
-            });
-            if (context.signal.aborted) return;
+    rpc.service(
+      EchoService,
+      {
+        async say({ text }) {
+          const failure = failures[text];
+          if (failure) throw failure();
+          return { text };
+        },
+        async *ticks({ failAfter }, context) {
+          openTicks.add(context.signal);
+          try {
+            for (let n = 1; ; n++) {
+              if (failAfter && n > failAfter) throw failures.missing!();
+              yield create(TicksResponseSchema, {
+                n,
+                correlationId: currentTraceContext()?.correlationId ?? '',
+              });
+              // Waits for the next tick or for the end of the call, whichever comes first.
+              await new Promise<void>((resolve) => {
+                const onAbort = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+                const timer = setTimeout(() => {
+                  context.signal.removeEventListener('abort', onAbort);
+                  resolve();
+                }, 20);
+                context.signal.addEventListener('abort', onAbort, { once: true });
+              });
+              if (context.signal.aborted) return;
+            }
+          } finally {
+            openTicks.delete(context.signal);
           }
-        } finally {
-          openTicks.delete(context.signal);
-        }
+        },
       },
-    });
+      { audience: anyone },
+    );
     return {};
   },
 };

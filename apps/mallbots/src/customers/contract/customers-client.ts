@@ -16,6 +16,8 @@ export interface CustomersRpcOptions extends Partial<Omit<ResilienceOptions, 'ta
   /** Where Customers serves RPC (its RPC port), e.g. http://customers:8085. */
   readonly baseUrl: string;
   readonly logger: Logger;
+  /** The caller's token: a module's service token (`ModuleContext.serviceToken`). */
+  readonly token?: () => Promise<string>;
 }
 
 /**
@@ -53,6 +55,8 @@ export function customersRpcClient(options: CustomersRpcOptions): CustomersServi
 export function customersServiceFor(context: {
   readonly services: Services;
   readonly rpcServices: ReadonlyMap<string, string>;
+  /** What the calls over RPC carry: the module's `serviceToken`. */
+  readonly serviceToken: () => Promise<string>;
   readonly logger: Logger;
   /** The asking module, for the breaker's metrics and logs. */
   readonly caller: string;
@@ -60,7 +64,8 @@ export function customersServiceFor(context: {
   const current = locateService<CustomersService>(context, {
     service: CUSTOMERS_SERVICE,
     rpcName: CUSTOMERS_RPC_NAME,
-    overRpc: (baseUrl) => customersRpcClient({ baseUrl, logger: context.logger, caller: context.caller }),
+    overRpc: (baseUrl, token) =>
+      customersRpcClient({ baseUrl, token, logger: context.logger, caller: context.caller }),
     missing: () =>
       new CustomersUnavailableError(
         'Customers is not in this process and RPC_SERVICES names no address for it',

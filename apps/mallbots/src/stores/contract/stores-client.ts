@@ -17,6 +17,8 @@ export interface StoresRpcOptions extends Partial<Omit<ResilienceOptions, 'targe
   /** Where Stores serves RPC (its RPC port), e.g. http://stores:8085. */
   readonly baseUrl: string;
   readonly logger: Logger;
+  /** The caller's token: a module's service token (`ModuleContext.serviceToken`). */
+  readonly token?: () => Promise<string>;
 }
 
 /**
@@ -63,6 +65,8 @@ export function storesRpcClient(options: StoresRpcOptions): StoresService {
 export function storesServiceFor(context: {
   readonly services: Services;
   readonly rpcServices: ReadonlyMap<string, string>;
+  /** What the calls over RPC carry: the module's `serviceToken`. */
+  readonly serviceToken: () => Promise<string>;
   readonly logger: Logger;
   /** The asking module, for the breaker's metrics and logs. */
   readonly caller: string;
@@ -70,7 +74,8 @@ export function storesServiceFor(context: {
   const current = locateService<StoresService>(context, {
     service: STORES_SERVICE,
     rpcName: STORES_RPC_NAME,
-    overRpc: (baseUrl) => storesRpcClient({ baseUrl, logger: context.logger, caller: context.caller }),
+    overRpc: (baseUrl, token) =>
+      storesRpcClient({ baseUrl, token, logger: context.logger, caller: context.caller }),
     missing: () =>
       new StoresUnavailableError('Stores is not in this process and RPC_SERVICES names no address for it'),
   });

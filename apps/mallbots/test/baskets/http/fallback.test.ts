@@ -1,7 +1,9 @@
+import { anyone } from '@tessera/platform/identity';
 import { createLogger } from '@tessera/platform/observability';
 import { createRpcServer, type RpcServer } from '@tessera/platform/rpc';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import {
+  authBeside,
   authorizationFor,
   type OpenedTestDatabase,
   pgliteTestDatabase,
@@ -116,26 +118,36 @@ describe.each(testDatabases)(
 
 /**
  * A process running Baskets alone (the process-per-module topology): Stores is wherever `rpcServices` says,
- * on a database of its own. The embedded broker: no Stores message reaches it, only the RPC look-ups.
+ * on a database of its own. The embedded broker: no Stores message reaches it, only the RPC look-ups. Beside
+ * another Stores process it trusts that process's identity provider, and calls it with a service client made
+ * there, as the launcher's processes trust the identity process; otherwise it has a provider of its own.
  */
-async function startBasketsAlone(backend: TestDatabase, rpcServices: ReadonlyMap<string, string>) {
+async function startBasketsAlone(
+  backend: TestDatabase,
+  rpcServices: ReadonlyMap<string, string>,
+  beside?: StoresHost,
+) {
   const opened: OpenedTestDatabase = await backend.open();
+  const config = loadConfig({});
   const host: Host = await startHost({
     name: 'Baskets',
     version: 'test',
     // Customers is not what this is about: these customers are registered.
     modules: [createBasketsModule({ customers: registeredCustomers(CUSTOMER) })],
     db: opened.db,
+    bootstrapOperator: false,
     config: {
-      ...loadConfig({}),
+      ...config,
       port: 0,
       host: '127.0.0.1',
       logLevel: 'silent',
       logFormat: 'json',
       rpcServices,
+      auth: beside ? await authBeside(beside.host) : config.auth,
     },
   });
-  const headers = await authorizationFor(host);
+  // Issued once, at the start: a test may stop the process whose provider issued it.
+  const headers = await authorizationFor(beside?.host ?? host);
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
     host.http.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   return {
@@ -159,7 +171,7 @@ describe.each(testDatabases)('Baskets asks a Stores of another process over RPC,
   let remote: StoresHost;
   beforeAll(async () => {
     remote = await startStoresHost(backend);
-    api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]));
+    api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]), remote);
   }, HOST_START_MS);
   afterAll(async () => {
     await api?.close();
@@ -209,7 +221,7 @@ describe.each(testDatabases)('Baskets when Stores cannot answer, on $backend', (
         asked++;
         throw new Error('oops');
       };
-      stores.registrar.service(StoresService, { getStore: fail, getProduct: fail });
+      stores.registrar.service(StoresService, { getStore: fail, getProduct: fail }, { audience: anyone });
       const port = await stores.listen(0, '127.0.0.1');
       api = await startBasketsAlone(backend, new Map([['stores', `http://127.0.0.1:${port}`]]));
       const id = await api.startBasket();
@@ -228,10 +240,34 @@ describe.each(testDatabases)('Baskets when Stores cannot answer, on $backend', (
   );
 
   it(
+    'answers 503 when Stores refuses its token (UNAUTHENTICATED: it trusts another provider)',
+    async () => {
+      const remote = await startStoresHost(backend);
+      try {
+        // Its own provider's token: the other Stores does not trust it.
+        api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]));
+        const storeId = await remote.createStore('Elsewhere');
+        const productId = await remote.addProduct(storeId, { name: 'Unreachable', price: 1 });
+        const id = await api.startBasket();
+        expectProblem(await api.call('PUT', `/api/baskets/${id}/addItem`, { productId, quantity: 1 }), 503, {
+          code: 'stores_unavailable',
+          detail: /Unauthenticated: the token/,
+        });
+        expect((await api.getBasket(id)).items).toEqual([]);
+        await api.close();
+        api = undefined;
+      } finally {
+        await remote.close();
+      }
+    },
+    HOST_START_MS,
+  );
+
+  it(
     'answers 503 when the Stores process stops: retried, then the breaker fails fast',
     async () => {
       const remote = await startStoresHost(backend);
-      api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]));
+      api = await startBasketsAlone(backend, new Map([['stores', remote.host.rpcUrl!]]), remote);
       const storeId = await remote.createStore('Soon Gone');
       const productId = await remote.addProduct(storeId, { name: 'Last One', price: 1 });
       const id = await api.startBasket();

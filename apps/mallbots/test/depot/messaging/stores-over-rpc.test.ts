@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SUCCESS_REPLY } from '@tessera/platform/messaging';
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import {
+  authBeside,
   authorizationFor,
   deleteTestStream,
   type OpenedTestDatabase,
@@ -51,6 +52,8 @@ describe.each(testSetups)(
           logLevel: 'silent',
           logFormat: 'json',
           rpcServices: new Map([['stores', stores.host.rpcUrl!]]),
+          // As the launcher's processes do: tokens of one provider (Stores' here), a service client there.
+          auth: await authBeside(stores.host),
           ...(stream
             ? { natsUrl: testNatsUrl, natsStream: stream, natsPartitions: 4, natsAckWaitMs: 2_000 }
             : {}),
@@ -81,7 +84,7 @@ describe.each(testSetups)(
       expect(reply.type, JSON.stringify(reply.data)).toBe(SUCCESS_REPLY);
       const id = (reply.data as { result: { id: string } }).result.id;
       const response = await depot.http.inject({
-        headers: await authorizationFor(depot),
+        headers: await authorizationFor(stores!.host),
         method: 'GET',
         url: `/api/depot/shopping/${id}`,
       });

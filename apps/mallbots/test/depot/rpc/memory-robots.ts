@@ -1,6 +1,8 @@
 import { failedPrecondition, invalidArgument, notFound } from '@tessera/platform/ddd';
+import type { TokenSubject } from '@tessera/platform/identity';
 import { createLogger } from '@tessera/platform/observability';
 import { createRpcServer } from '@tessera/platform/rpc';
+import { testIdentity } from '@tessera/platform/testing';
 import { registerRobotsRpc } from '../../../src/depot/adapters/rpc/robots-service.js';
 import type {
   AssignedStop,
@@ -157,12 +159,33 @@ export function memoryRobots() {
 
 export type MemoryRobots = ReturnType<typeof memoryRobots>;
 
-/** The robots' RPC service over an in-memory depot, on a free port. */
+/** A robot's principal: its credential's subject is its id. */
+export const robotCalled = (botId: string): TokenSubject => ({
+  subject: botId,
+  roles: ['robot'],
+  client: true,
+});
+/** One of the depot's staff, who may act for any bot. */
+export const DEPOT_STAFF: TokenSubject = { subject: 'staff-1', roles: ['depot-staff'], username: 'staff' };
+
+/**
+ * The robots' RPC service over an in-memory depot, on a free port, checking tokens `tokenFor` signs (a robot's:
+ * `tokenFor(robotCalled(id))`).
+ */
 export async function startMemoryRobotsServer(robots = memoryRobots(), heartbeatMs = 10_000) {
-  const server = createRpcServer({ logger: createLogger({ level: 'silent', format: 'json' }) });
+  const identity = await testIdentity();
+  const server = createRpcServer({
+    logger: createLogger({ level: 'silent', format: 'json' }),
+    verifier: identity.verifier,
+  });
   registerRobotsRpc(server.registrar, robots.operations, undefined, { heartbeatMs });
   const port = await server.listen(0, '127.0.0.1');
-  return { robots, url: `http://127.0.0.1:${port}`, close: () => server.close(1_000) };
+  return {
+    robots,
+    url: `http://127.0.0.1:${port}`,
+    tokenFor: identity.tokenFor,
+    close: () => server.close(1_000),
+  };
 }
 
 /** A list of two stops, three items. */

@@ -1,13 +1,22 @@
 import { type Client, Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { ERROR_FIELD_HEADER } from '@tessera/platform/rpc';
+import { OPERATOR_ROLE, type TokenSubject } from '@tessera/platform/identity';
+import { bearerToken, ERROR_CODE_HEADER, ERROR_FIELD_HEADER } from '@tessera/platform/rpc';
+import { testIdentity } from '@tessera/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type Instruction,
   ItemOutcome,
   RobotService,
 } from '../../../src/depot/contract/gen/mallbots/depot/v1/robots_pb.js';
-import { aList, eventually, type MemoryRobots, startMemoryRobotsServer } from './memory-robots.js';
+import {
+  aList,
+  DEPOT_STAFF,
+  eventually,
+  type MemoryRobots,
+  robotCalled,
+  startMemoryRobotsServer,
+} from './memory-robots.js';
 
 const BOT = 'b6a1c1de-0000-4000-8000-000000000001';
 
@@ -39,14 +48,33 @@ function openStream(client: Client<typeof RobotService>, botId = BOT, name = 'bo
 
 const kinds = (received: Instruction[]) => received.map((instruction) => instruction.kind.case);
 
+type Server = Awaited<ReturnType<typeof startMemoryRobotsServer>>;
+
+/** A client of the robots' API acting as `who` (no one: no token). */
+const clientOf = (
+  server: Pick<Server, 'url' | 'tokenFor'>,
+  who?: TokenSubject,
+): Client<typeof RobotService> =>
+  createClient(
+    RobotService,
+    createGrpcTransport({
+      baseUrl: server.url,
+      ...(who ? { interceptors: [bearerToken(() => server.tokenFor(who))] } : {}),
+    }),
+  );
+
 describe('the robots RPC service', () => {
-  let server: Awaited<ReturnType<typeof startMemoryRobotsServer>>;
+  let server: Server;
   let robots: MemoryRobots;
+  /** The bot BOT itself. */
   let client: Client<typeof RobotService>;
+  /** One of the depot's staff, who may act for any bot. */
+  let staff: Client<typeof RobotService>;
   beforeEach(async () => {
     server = await startMemoryRobotsServer();
     robots = server.robots;
-    client = createClient(RobotService, createGrpcTransport({ baseUrl: server.url }));
+    client = clientOf(server, robotCalled(BOT));
+    staff = clientOf(server, DEPOT_STAFF);
   });
   afterEach(() => server.close());
 
@@ -124,7 +152,7 @@ describe('the robots RPC service', () => {
     it('heartbeats for its bot, naming the stream, while the stream is open', async () => {
       const beating = await startMemoryRobotsServer(undefined, 10);
       try {
-        const own = createClient(RobotService, createGrpcTransport({ baseUrl: beating.url }));
+        const own = clientOf(beating, robotCalled(BOT));
         const stream = openStream(own);
         const beats = () => beating.robots.calls.filter((call) => call.op === 'heartbeat');
         await eventually(() => beats().length >= 2, 'two heartbeats');
@@ -179,8 +207,9 @@ describe('the robots RPC service', () => {
       [{ botId: BOT, name: '' }, 'name'],
       [{ botId: 'x'.repeat(1001), name: 'bot-1' }, 'bot_id'],
     ])('refuses %j with InvalidArgument naming %s', async (request, field) => {
+      // The depot's staff, who may name any bot: a robot naming another is refused before it is validated.
       const error = await failure(async () => {
-        for await (const _message of client.connect(request)) break;
+        for await (const _message of staff.connect(request)) break;
       });
       expect(error.code).toBe(Code.InvalidArgument);
       expect(error.metadata.get(ERROR_FIELD_HEADER)).toBe(field);
@@ -231,7 +260,7 @@ describe('the robots RPC service', () => {
       expect((await failure(() => report('p-404', ItemOutcome.PICKED))).code).toBe(Code.NotFound);
       expect((await failure(() => report('p-3', ItemOutcome.PICKED, 'store-a'))).code).toBe(Code.NotFound);
       const unknownBot = await failure(() =>
-        client.reportItem({
+        staff.reportItem({
           botId: 'someone-else',
           shoppingListId: 'list-1',
           storeId: 'store-a',
@@ -283,6 +312,101 @@ describe('the robots RPC service', () => {
       const error = await failure(() => client.reportReturned({ botId: BOT, shoppingListId: '' }));
       expect(error.code).toBe(Code.InvalidArgument);
       expect(error.metadata.get(ERROR_FIELD_HEADER)).toBe('shopping_list_id');
+    });
+  });
+  describe('who may use it', () => {
+    const OTHER = 'b6a1c1de-0000-4000-8000-000000000002';
+    const report = (as: Client<typeof RobotService>, botId: string) =>
+      as.reportItem({
+        botId,
+        shoppingListId: 'list-1',
+        storeId: 'store-a',
+        productId: 'p-1',
+        outcome: ItemOutcome.PICKED,
+      });
+    const refused = (error: ConnectError) => [Code[error.code], error.metadata.get(ERROR_CODE_HEADER)];
+    const calls = (op: string) => robots.calls.filter((call) => call.op === op);
+
+    it('refuses a caller without a token as UNAUTHENTICATED, on the stream and the reports', async () => {
+      const anonymous = clientOf(server);
+      const stream = openStream(anonymous);
+      expect(refused((await stream.ended)!)).toEqual(['Unauthenticated', 'unauthenticated']);
+      expect(stream.received).toEqual([]);
+      expect(refused(await failure(() => report(anonymous, BOT)))).toEqual([
+        'Unauthenticated',
+        'unauthenticated',
+      ]);
+      expect(
+        refused(await failure(() => anonymous.reportReturned({ botId: BOT, shoppingListId: 'list-1' }))),
+      ).toEqual(['Unauthenticated', 'unauthenticated']);
+      expect(robots.calls).toEqual([]);
+    });
+
+    it('refuses a token another issuer signed as UNAUTHENTICATED', async () => {
+      const elsewhere = await testIdentity();
+      const forged = clientOf({ url: server.url, tokenFor: elsewhere.tokenFor }, robotCalled(BOT));
+      expect(refused(await failure(() => report(forged, BOT)))).toEqual(['Unauthenticated', 'invalid_token']);
+      expect(robots.calls).toEqual([]);
+    });
+
+    it('refuses anyone neither a robot nor the depot’s staff as PERMISSION_DENIED', async () => {
+      for (const roles of [['customer'], ['store-manager'], ['service']]) {
+        const other = clientOf(server, { subject: BOT, roles });
+        const stream = openStream(other);
+        expect(refused((await stream.ended)!), roles[0]).toEqual(['PermissionDenied', 'forbidden']);
+        expect(refused(await failure(() => report(other, BOT))), roles[0]).toEqual([
+          'PermissionDenied',
+          'forbidden',
+        ]);
+      }
+      expect(robots.calls).toEqual([]);
+    });
+
+    it("does not let a robot take another's stream: PERMISSION_DENIED, and the other stays connected", async () => {
+      const own = openStream(client);
+      await eventually(() => own.received.length === 1 && robots.watching(BOT) === 1, 'BOT connected');
+      const intruder = openStream(clientOf(server, robotCalled(OTHER)), BOT, 'intruder');
+      expect(refused((await intruder.ended)!)).toEqual(['PermissionDenied', 'not_yours']);
+      expect(intruder.received).toEqual([]);
+      // The depot never heard of the attempt: BOT's session, name and stream are its own still.
+      expect(calls('connect')).toHaveLength(1);
+      expect(calls('connect')[0]!.input).toMatchObject({ botId: BOT, name: 'bot-1' });
+      expect(calls('disconnect')).toEqual([]);
+      expect(robots.isOnline(BOT)).toBe(true);
+      robots.instruct(BOT, aList());
+      await eventually(() => own.received.length === 2, 'BOT hears of its list');
+      expect(kinds(own.received)).toEqual(['wait', 'shop']);
+      own.cancel.abort();
+      await own.ended;
+    });
+
+    it('does not let a robot report for another: PERMISSION_DENIED, and nothing is recorded', async () => {
+      await robots.operations.connect({ botId: BOT, name: 'bot-1' });
+      robots.instruct(BOT, aList());
+      const intruder = clientOf(server, robotCalled(OTHER));
+      expect(refused(await failure(() => report(intruder, BOT)))).toEqual(['PermissionDenied', 'not_yours']);
+      expect(
+        refused(
+          await failure(() => intruder.reportReturned({ botId: ` ${BOT} `, shoppingListId: 'list-1' })),
+        ),
+      ).toEqual(['PermissionDenied', 'not_yours']);
+      expect(calls('reportItem')).toEqual([]);
+      expect(calls('reportReturned')).toEqual([]);
+      expect(robots.outcomeOf('list-1', 'p-1')).toBeUndefined();
+      // As itself, the same report is taken.
+      expect((await report(client, BOT)).instruction?.kind.case).toBe('shop');
+    });
+
+    it('lets the depot’s staff and operators act for any bot', async () => {
+      await robots.operations.connect({ botId: BOT, name: 'bot-1' });
+      robots.instruct(BOT, aList());
+      expect((await report(staff, BOT)).instruction?.kind.case).toBe('shop');
+      const operator = clientOf(server, { subject: 'operator:test', roles: [OPERATOR_ROLE] });
+      const stream = openStream(operator, OTHER, 'bot-2');
+      await eventually(() => stream.received.length === 1, 'the operator’s stream for bot-2');
+      expect(robots.isOnline(OTHER)).toBe(true);
+      stream.cancel.abort();
+      await stream.ended;
     });
   });
 });

@@ -3,7 +3,8 @@ import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platf
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../../src/app.js';
 import { type BusyworkReport, runBusywork } from '../../../tools/busywork/run.js';
-import { type Fleet, startFleet } from '../../../tools/robots/fleet.js';
+import { robotCredentials } from '../../../tools/robots/credentials.js';
+import { type Fleet, fleetBots, startFleet } from '../../../tools/robots/fleet.js';
 
 // Every MallBots module on PGlite, three fast simulated robots on the robots' API, and the load generator on
 // the real HTTP port: a few seconds of buying with no think time, then the drain and the invariants.
@@ -18,6 +19,10 @@ describe('busywork against a running MallBots', () => {
       url: api.host.rpcUrl!,
       count: 3,
       prefix: 'busywork-test',
+      credentials: await robotCredentials(
+        { url: api.host.identityUrl!, token: api.host.serviceToken! },
+        fleetBots('busywork-test', 3),
+      ),
       stepMs: 1,
       unavailableRate: 0.1,
       disconnectRate: 0,

@@ -2,7 +2,8 @@ import { createLogger } from '@tessera/platform/observability';
 import { startTestHost, type TestHost, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../../src/app.js';
-import { botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
+import { robotCredentials } from '../../../tools/robots/credentials.js';
+import { botIdOf, type Fleet, fleetBots, startFleet } from '../../../tools/robots/fleet.js';
 import {
   checkOut,
   eventually,
@@ -45,11 +46,16 @@ describe.each(testSetups)(
       return { basketId, listId: approved.shoppingListId! };
     };
 
-    const oneBot = (prefix: string, disconnectRate: number) =>
+    // Its credential made at the host's provider with the host's service token, as the companion does.
+    const oneBot = async (prefix: string, disconnectRate: number) =>
       startFleet({
         url: api.host.rpcUrl!,
         count: 1,
         prefix,
+        credentials: await robotCredentials(
+          { url: api.host.identityUrl!, token: api.host.serviceToken! },
+          fleetBots(prefix, 1),
+        ),
         stepMs: 1,
         unavailableRate: 0,
         disconnectRate,
@@ -72,7 +78,7 @@ describe.each(testSetups)(
       expect(api.host.rpcUrl).toBeDefined();
       const { basketId, listId } = await approvedOrder();
       const prefix = `e2e-${backend.backend}-${broker}`;
-      fleet = oneBot(prefix, 0);
+      fleet = await oneBot(prefix, 0);
       expect(await readied(basketId)).toBe('ready');
       const list = await mall.getShoppingList(listId);
       expect(list).toMatchObject({ status: 'completed' });
@@ -83,7 +89,7 @@ describe.each(testSetups)(
 
     it('ready even when the bot loses its connection after every item', async () => {
       const { basketId, listId } = await approvedOrder();
-      fleet = oneBot(`e2e-flaky-${backend.backend}-${broker}`, 1);
+      fleet = await oneBot(`e2e-flaky-${backend.backend}-${broker}`, 1);
       expect(await readied(basketId)).toBe('ready');
       expect((await mall.getShoppingList(listId)).status).toBe('completed');
     });

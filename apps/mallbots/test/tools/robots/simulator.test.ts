@@ -2,8 +2,8 @@ import { createLogger } from '@tessera/platform/observability';
 import { ConfigError } from '@tessera/platform/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRobotsConfig } from '../../../tools/robots/config.js';
-import { botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
-import { aList, eventually, startMemoryRobotsServer } from '../../depot/rpc/memory-robots.js';
+import { type BotCredentials, botIdOf, type Fleet, startFleet } from '../../../tools/robots/fleet.js';
+import { aList, eventually, robotCalled, startMemoryRobotsServer } from '../../depot/rpc/memory-robots.js';
 
 const quiet = createLogger({ level: 'silent', format: 'json' });
 
@@ -17,10 +17,18 @@ describe('the robot simulator', () => {
     server = undefined;
   });
 
-  async function start(options: { unavailableRate?: number; disconnectRate?: number; count?: number } = {}) {
-    server = await startMemoryRobotsServer();
+  /** A fleet on the in-memory depot, each bot with its own credential unless `credentials` says otherwise. */
+  function launch(
+    options: {
+      unavailableRate?: number;
+      disconnectRate?: number;
+      count?: number;
+      credentials?: BotCredentials;
+    } = {},
+  ) {
+    const running = server!;
     fleet = startFleet({
-      url: server.url,
+      url: running.url,
       count: options.count ?? 1,
       prefix: 'test-bot',
       stepMs: 1,
@@ -28,8 +36,14 @@ describe('the robot simulator', () => {
       disconnectRate: options.disconnectRate ?? 0,
       backoffMs: 5,
       maxBackoffMs: 20,
+      credentials: options.credentials ?? ((bot) => () => running.tokenFor(robotCalled(bot.id))),
       logger: quiet,
     });
+  }
+
+  async function start(options: { unavailableRate?: number; disconnectRate?: number; count?: number } = {}) {
+    server = await startMemoryRobotsServer();
+    launch(options);
     const bot = botIdOf('test-bot-1');
     const robots = server.robots;
     await eventually(() => robots.isOnline(bot) && robots.watching(bot) === 1, 'the bot connected');
@@ -104,6 +118,53 @@ describe('the robot simulator', () => {
     await eventually(() => robots.calls.some((call) => call.op === 'disconnect'), 'the depot saw a drop');
   });
 
+  it('presents each bot’s own credential: the depot sees each as itself', async () => {
+    server = await startMemoryRobotsServer();
+    const asked: string[] = [];
+    const running = server;
+    launch({
+      count: 2,
+      credentials: (bot) => () => {
+        asked.push(bot.name);
+        return running.tokenFor(robotCalled(bot.id));
+      },
+    });
+    const ids = ['test-bot-1', 'test-bot-2'].map(botIdOf);
+    await eventually(() => ids.every((id) => running.robots.isOnline(id)), 'both bots connected');
+    expect(new Set(asked)).toEqual(new Set(['test-bot-1', 'test-bot-2']));
+  });
+
+  it('keeps a bot the depot refuses (another’s credential) out, trying again, until it is stopped', async () => {
+    server = await startMemoryRobotsServer();
+    const running = server;
+    let attempts = 0;
+    launch({
+      credentials: () => () => {
+        attempts++;
+        return running.tokenFor(robotCalled('someone-else'));
+      },
+    });
+    await eventually(() => attempts >= 3, 'three attempts');
+    expect(running.robots.calls).toEqual([]);
+    await fleet!.stop();
+    fleet = undefined;
+  });
+
+  it('waits out a credential it cannot get yet, then connects', async () => {
+    server = await startMemoryRobotsServer();
+    const running = server;
+    let attempts = 0;
+    launch({
+      credentials: (bot) => async () => {
+        if (++attempts <= 2) throw new Error('the identity provider is away');
+        return running.tokenFor(robotCalled(bot.id));
+      },
+    });
+    const bot = botIdOf('test-bot-1');
+    await eventually(() => running.robots.isOnline(bot), 'the bot connected');
+    expect(attempts).toBeGreaterThanOrEqual(3);
+  });
+
   it('runs several bots, and stopping them takes them offline', async () => {
     const { robots } = await start({ count: 3 });
     const ids = ['test-bot-1', 'test-bot-2', 'test-bot-3'].map(botIdOf);
@@ -127,6 +188,7 @@ describe('the simulator settings', () => {
     expect(config).toMatchObject({
       count: 5,
       url: 'http://127.0.0.1:9000',
+      identityUrl: undefined,
       stepMs: 50,
       unavailableRate: 0.5,
       disconnectRate: 0,
@@ -147,6 +209,12 @@ describe('the simulator settings', () => {
       'ROBOTS_UNAVAILABLE_RATE must be 0–1',
     );
     expect(() => loadRobotsConfig({}, ['--url', 'nats://x'])).toThrow('--url must be an http:// URL');
+    expect(() => loadRobotsConfig({ ROBOTS_IDENTITY_URL: 'idp' })).toThrow(
+      'ROBOTS_IDENTITY_URL must be an http:// URL',
+    );
+    expect(loadRobotsConfig({}, ['--identity-url', 'http://127.0.0.1:8080']).identityUrl).toBe(
+      'http://127.0.0.1:8080',
+    );
     expect(() => loadRobotsConfig({ ROBOTS: '-1' })).toThrow('ROBOTS must be 0–1000');
     expect(() => loadRobotsConfig({}, ['--step-ms', 'slow'])).toThrow('--step-ms must be a whole number');
     expect(() => loadRobotsConfig({}, ['--speed', '3'])).toThrow(ConfigError);

@@ -197,6 +197,26 @@ export async function openIdentityProvider(options: ProviderOptions) {
       await store.putClient(clientId, digest(secret), roles);
     },
     /**
+     * A new client with a generated secret, to be answered once (only its hash is kept). Undefined when the id
+     * is taken, by a client or by a person: a client's id is the subject of its tokens.
+     */
+    async createClient(clientId: string, roles: readonly string[]): Promise<string | undefined> {
+      const secret = newSecret();
+      return (await store.addClient(clientId, digest(secret), roles)) ? secret : undefined;
+    },
+    /** A client's roles; undefined when there is no such client. */
+    clientRoles: (clientId: string) => store.clientRoles(clientId),
+    /**
+     * A new secret for a client that still holds `roles` (those the caller was allowed to manage): the old one
+     * stops working at once, tokens already issued live out their short life. Undefined otherwise.
+     */
+    async rotateClientSecret(clientId: string, roles: readonly string[]): Promise<string | undefined> {
+      const secret = newSecret();
+      return (await store.setClientSecret(clientId, digest(secret), roles)) ? secret : undefined;
+    },
+    /** Removes a client that still holds `roles`: no new token for it. False otherwise. */
+    removeClient: (clientId: string, roles: readonly string[]) => store.deleteClient(clientId, roles),
+    /**
      * The first operator: from OPERATOR_USERNAME and OPERATOR_PASSWORD when given, else generated and printed
      * once, the first time this database starts, so that a newcomer is never locked out and no secret is in
      * the repository. Returns the generated password, if one was.

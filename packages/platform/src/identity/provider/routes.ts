@@ -2,11 +2,12 @@ import formBody from '@fastify/formbody';
 import type { FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { alreadyExists, notFound, permissionDenied } from '../../ddd/index.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
-import { anyone, only } from '../audience.js';
+import { anyone, only, serviceRole } from '../audience.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../authentication.js';
-import { OPERATOR_ROLE, SERVICE_ROLE } from '../principal.js';
+import { isOperator, OPERATOR_ROLE, type Principal, SERVICE_ROLE } from '../principal.js';
 import { type IdentityProvider, MAX_PASSWORD, type Tokens } from './provider.js';
 
 export const IDENTITY_TAG = {
@@ -229,7 +230,7 @@ export async function registerIdentityRoutes(
   http.post(
     '/identity/accounts',
     {
-      config: { audience: only({ name: SERVICE_ROLE, description: 'The modules themselves' }) },
+      config: { audience: only(serviceRole) },
       schema: {
         tags: [IDENTITY_TAG.name],
         summary: 'Open an account for a person (the module that knows them asks: Customers for customers)',
@@ -248,6 +249,127 @@ export async function registerIdentityRoutes(
         return sendProblem(reply, problem(403, 'an operator is made by an operator', { code: 'forbidden' }));
       }
       await provider.accounts.register(request.body);
+      return reply.status(204).send();
+    },
+  );
+  registerClientRoutes(http, provider);
+}
+
+/** What a client's id may be: it is the subject of its tokens (a robot's id, `services`). */
+export const CLIENT_ID_PATTERN = /^[\w.:-]{1,128}$/;
+const clientIdSchema = z
+  .string()
+  .regex(CLIENT_ID_PATTERN, "a client id is 1 to 128 letters, digits, or '.', ':', '_', '-'");
+const clientRoles = z
+  .array(z.string().regex(/^[\w.:-]{1,64}$/, "a role is 1 to 64 letters, digits, or '.', ':', '_', '-'"))
+  .min(1)
+  .max(16);
+const clientSecretAnswer = z.object({
+  clientId: z.string(),
+  clientSecret: z.string(),
+  roles: z.array(z.string()),
+});
+const clientParams = z.object({ clientId: clientIdSchema });
+
+/**
+ * Whether `principal` may make, renew or remove a client holding `roles`: never an operator (operators are
+ * people, made by an operator), and a service's credential only by an operator. The routes admit operators and
+ * services; a service (a simulator registering its robots) manages the other clients.
+ */
+function checkManages(principal: Principal | undefined, roles: readonly string[]) {
+  if (roles.includes(OPERATOR_ROLE)) {
+    throw permissionDenied('operator_client', 'a client cannot be an operator: operators are people');
+  }
+  if (roles.includes(SERVICE_ROLE) && !isOperator(principal)) {
+    throw permissionDenied('service_client', "only an operator manages a service's credential");
+  }
+}
+
+/**
+ * The clients' credentials (robots, services): made and renewed with a generated secret answered once (only its
+ * hash is kept), read, removed. For operators, and for services (which manage no service's credential).
+ */
+function registerClientRoutes(http: HttpServer, provider: IdentityProvider) {
+  const audience = only(serviceRole);
+  const roleOf = async (clientId: string) => {
+    const roles = await provider.clientRoles(clientId);
+    if (!roles) throw notFound('client_not_found', `no client ${clientId}`);
+    return roles;
+  };
+  // A secret is answered once: never kept as an idempotent replay.
+  http.post(
+    '/identity/clients',
+    {
+      config: { audience, idempotency: false },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: "Make a robot's or a service's client credential: its secret is answered this once",
+        body: z.object({ clientId: clientIdSchema, roles: clientRoles }).strict(),
+        response: { 201: clientSecretAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { clientId, roles } = request.body;
+      checkManages(request.principal, roles);
+      const secret = await provider.createClient(clientId, roles);
+      if (!secret) throw alreadyExists('client_exists', `the client id ${clientId} is taken`, 'clientId');
+      return reply
+        .header('cache-control', 'no-store')
+        .status(201)
+        .send({ clientId, clientSecret: secret, roles });
+    },
+  );
+  http.get(
+    '/identity/clients/:clientId',
+    {
+      config: { audience },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: "A client's roles (never its secret)",
+        params: clientParams,
+        response: { 200: z.object({ clientId: z.string(), roles: z.array(z.string()) }) },
+      },
+    },
+    async (request) => ({ clientId: request.params.clientId, roles: await roleOf(request.params.clientId) }),
+  );
+  http.post(
+    '/identity/clients/:clientId/secret',
+    {
+      config: { audience, idempotency: false },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: 'Give a client a new secret, answered this once: the old one stops working',
+        params: clientParams,
+        response: { 200: clientSecretAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { clientId } = request.params;
+      const roles = await roleOf(clientId);
+      checkManages(request.principal, roles);
+      const secret = await provider.rotateClientSecret(clientId, roles);
+      // Removed or given other roles since it was read: as if it had not been found.
+      if (!secret) throw notFound('client_not_found', `no client ${clientId}`);
+      return reply.header('cache-control', 'no-store').send({ clientId, clientSecret: secret, roles });
+    },
+  );
+  http.delete(
+    '/identity/clients/:clientId',
+    {
+      config: { audience },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary: 'Remove a client: no new token for it (those issued live out their short life)',
+        params: clientParams,
+      },
+    },
+    async (request, reply) => {
+      const { clientId } = request.params;
+      const roles = await roleOf(clientId);
+      checkManages(request.principal, roles);
+      if (!(await provider.removeClient(clientId, roles))) {
+        throw notFound('client_not_found', `no client ${clientId}`);
+      }
       return reply.status(204).send();
     },
   );

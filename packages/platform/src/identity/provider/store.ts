@@ -100,6 +100,39 @@ export function identityStore(db: Queryable) {
       );
       return rows[0];
     },
+    /** Adds a client unless its id is taken, by a client or by a person's subject: false then. */
+    async addClient(clientId: string, secretHash: string, roles: readonly string[]): Promise<boolean> {
+      const { rows } = await db.query(
+        `INSERT INTO ${s}.clients (client_id, secret_hash, roles)
+         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM ${s}.accounts WHERE subject = $1)
+         ON CONFLICT (client_id) DO NOTHING RETURNING client_id`,
+        [clientId, secretHash, roles],
+      );
+      return rows.length === 1;
+    },
+    async clientRoles(clientId: string): Promise<string[] | undefined> {
+      const { rows } = await db.query<{ roles: string[] }>(
+        `SELECT roles FROM ${s}.clients WHERE client_id = $1`,
+        [clientId],
+      );
+      return rows[0]?.roles;
+    },
+    /** Gives a client a new secret if it still holds these roles: false when it is gone or holds others. */
+    async setClientSecret(clientId: string, secretHash: string, roles: readonly string[]): Promise<boolean> {
+      const { rows } = await db.query(
+        `UPDATE ${s}.clients SET secret_hash = $2 WHERE client_id = $1 AND roles = $3 RETURNING client_id`,
+        [clientId, secretHash, roles],
+      );
+      return rows.length === 1;
+    },
+    /** Removes a client if it still holds these roles: false when it is gone or holds others. */
+    async deleteClient(clientId: string, roles: readonly string[]): Promise<boolean> {
+      const { rows } = await db.query(
+        `DELETE FROM ${s}.clients WHERE client_id = $1 AND roles = $2 RETURNING client_id`,
+        [clientId, roles],
+      );
+      return rows.length === 1;
+    },
     /** Adds the client or gives it a new secret and roles. */
     async putClient(clientId: string, secretHash: string, roles: readonly string[]) {
       await db.query(

@@ -15,7 +15,7 @@ export interface LaunchedTopology {
   readonly exited: Promise<number | NodeJS.Signals>;
   /** SIGINT, as Ctrl-C: resolves with the launcher's exit code once it has exited. */
   stop(): Promise<number | NodeJS.Signals>;
-  /** Drops the databases and roles it made (`DISTRIBUTED_PREFIX`_<module>). */
+  /** Drops the databases and roles it made (`DISTRIBUTED_PREFIX`_<module>, and _identity). */
   dropDatabases(adminUrl: string): Promise<void>;
 }
 
@@ -90,6 +90,7 @@ export async function launchDistributed(options: LaunchDistributedOptions): Prom
     stop: () => stopLauncher(launcher, exited),
     async dropDatabases(adminUrl) {
       const prefix = env.DISTRIBUTED_PREFIX ?? application.name.replaceAll('-', '_');
+      // The identity provider's process has one too.
       await dropDatabases(
         adminUrl,
         [...application.modules.map((module) => module.name), 'identity'].map((name) => `${prefix}_${name}`),

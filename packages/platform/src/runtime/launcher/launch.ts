@@ -244,13 +244,7 @@ export async function launch(applications: readonly Application[], options: Laun
     ...companions.map((companion) => ({
       name: companion.name,
       args: [options.entry, 'companion', companion.name],
-      env: {
-        ...process.env,
-        APPS: application.name,
-        COMPANION_HTTP_URL: plan.httpUrl(companion.beside),
-        COMPANION_RPC_URL: plan.rpcUrl(companion.beside),
-        LOG_FORMAT: 'json',
-      },
+      env: { ...process.env, ...plan.companionEnv(companion.beside) },
     })),
   ]);
 

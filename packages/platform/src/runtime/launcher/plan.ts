@@ -69,6 +69,8 @@ export interface Plan {
   moduleEnv(process: ModuleProcess): NodeJS.ProcessEnv;
   identityEnv(): NodeJS.ProcessEnv;
   gatewayEnv(): NodeJS.ProcessEnv;
+  /** The environment of a companion's process beside a module: its addresses, and the system's credential. */
+  companionEnv(beside: string): NodeJS.ProcessEnv;
 }
 
 /**
@@ -171,6 +173,15 @@ export function planTopology(
       APPS: application.name,
       HTTP_SERVICES: httpServices,
       LOG_FORMAT: 'json',
+    }),
+    companionEnv: (beside) => ({
+      APPS: application.name,
+      COMPANION_HTTP_URL: httpUrl(beside),
+      COMPANION_RPC_URL: rpcUrl(beside),
+      LOG_FORMAT: 'json',
+      // A simulator makes its robots' credentials at the identity process, as the service it runs for.
+      ...credentials,
+      AUTH_IDENTITY_URL: identityUrl,
     }),
   };
 }

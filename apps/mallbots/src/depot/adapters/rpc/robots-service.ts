@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { invalidArgument } from '@tessera/platform/ddd';
+import { only } from '@tessera/platform/identity';
 import type { Logger } from '@tessera/platform/observability';
 import type { RpcRegistrar } from '@tessera/platform/rpc';
 import type { BotInstruction, ItemOutcome, RobotOperations } from '../../application/robot-operations.js';
@@ -11,6 +12,7 @@ import {
   ItemOutcome as ProtoOutcome,
   RobotService,
 } from '../../contract/gen/mallbots/depot/v1/robots_pb.js';
+import { depotRoles } from '../../contract/roles.js';
 
 const MAX_TEXT = 1000;
 
@@ -170,11 +172,19 @@ export function robotsService(
   };
 }
 
+/**
+ * The robots' API is for the robots, each acting only as itself (the `bot_id` of every message is its
+ * credential's subject), and for the depot's staff (and operators), who may act for any bot.
+ */
 export function registerRobotsRpc(
   rpc: RpcRegistrar,
   robots: RobotOperations,
   logger?: Logger,
   options?: RobotsRpcOptions,
 ) {
-  rpc.service(RobotService, robotsService(robots, logger, options));
+  rpc.service(RobotService, robotsService(robots, logger, options), {
+    audience: only(depotRoles.robot, depotRoles.depotStaff),
+    // As the handlers read it; a blank one names no one, and is the handlers' INVALID_ARGUMENT.
+    owner: (message) => message.botId.trim() || undefined,
+  });
 }

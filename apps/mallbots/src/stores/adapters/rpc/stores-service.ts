@@ -1,4 +1,5 @@
 import { invalidArgument } from '@tessera/platform/ddd';
+import { only, serviceRole } from '@tessera/platform/identity';
 import type { RpcRegistrar } from '@tessera/platform/rpc';
 import { z } from 'zod';
 import type { StoresQueries } from '../../application/queries.js';
@@ -13,17 +14,21 @@ function idOf(value: string): string {
 }
 
 /**
- * StoresService over RPC, for modules of other processes: the queries the REST routes use. An unknown id is
- * the queries' not_found, which the platform answers as NOT_FOUND.
+ * StoresService over RPC, for modules of other processes (their service token; and operators): the queries the
+ * REST routes use. An unknown id is the queries' not_found, which the platform answers as NOT_FOUND.
  */
 export function registerStoresRpc(rpc: RpcRegistrar, queries: StoresQueries) {
-  rpc.service(StoresService, {
-    async getStore({ id }) {
-      return { store: await queries.getStore({ id: idOf(id) }) };
+  rpc.service(
+    StoresService,
+    {
+      async getStore({ id }) {
+        return { store: await queries.getStore({ id: idOf(id) }) };
+      },
+      async getProduct({ id }) {
+        const product = await queries.getProduct({ id: idOf(id) });
+        return { product: { ...product, priceCents: BigInt(product.priceCents) } };
+      },
     },
-    async getProduct({ id }) {
-      const product = await queries.getProduct({ id: idOf(id) });
-      return { product: { ...product, priceCents: BigInt(product.priceCents) } };
-    },
-  });
+    { audience: only(serviceRole) },
+  );
 }

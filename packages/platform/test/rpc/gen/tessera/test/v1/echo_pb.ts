@@ -14,7 +14,7 @@ import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2
 export const file_tessera_test_v1_echo: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'Chp0ZXNzZXJhL3Rlc3QvdjEvZWNoby5wcm90bxIPdGVzc2VyYS50ZXN0LnYxIhoKClNheVJlcXVlc3QSDAoEdGV4dBgBIAEoCSIbCgtTYXlSZXNwb25zZRIMCgR0ZXh0GAEgASgJIiIKDFRpY2tzUmVxdWVzdBISCgpmYWlsX2FmdGVyGAEgASgFIjIKDVRpY2tzUmVzcG9uc2USCQoBbhgBIAEoBRIWCg5jb3JyZWxhdGlvbl9pZBgCIAEoCTKZAQoLRWNob1NlcnZpY2USQAoDU2F5EhsudGVzc2VyYS50ZXN0LnYxLlNheVJlcXVlc3QaHC50ZXNzZXJhLnRlc3QudjEuU2F5UmVzcG9uc2USSAoFVGlja3MSHS50ZXNzZXJhLnRlc3QudjEuVGlja3NSZXF1ZXN0Gh4udGVzc2VyYS50ZXN0LnYxLlRpY2tzUmVzcG9uc2UwAWIGcHJvdG8z',
+    'Chp0ZXNzZXJhL3Rlc3QvdjEvZWNoby5wcm90bxIPdGVzc2VyYS50ZXN0LnYxIikKClNheVJlcXVlc3QSDAoEdGV4dBgBIAEoCRINCgVvd25lchgCIAEoCSIbCgtTYXlSZXNwb25zZRIMCgR0ZXh0GAEgASgJIjEKDFRpY2tzUmVxdWVzdBISCgpmYWlsX2FmdGVyGAEgASgFEg0KBW93bmVyGAIgASgJIjIKDVRpY2tzUmVzcG9uc2USCQoBbhgBIAEoBRIWCg5jb3JyZWxhdGlvbl9pZBgCIAEoCSIqCgtDaGF0UmVxdWVzdBIMCgR0ZXh0GAEgASgJEg0KBW93bmVyGAIgASgJIhwKDENoYXRSZXNwb25zZRIMCgR0ZXh0GAEgASgJMuIBCgtFY2hvU2VydmljZRJACgNTYXkSGy50ZXNzZXJhLnRlc3QudjEuU2F5UmVxdWVzdBocLnRlc3NlcmEudGVzdC52MS5TYXlSZXNwb25zZRJICgVUaWNrcxIdLnRlc3NlcmEudGVzdC52MS5UaWNrc1JlcXVlc3QaHi50ZXNzZXJhLnRlc3QudjEuVGlja3NSZXNwb25zZTABEkcKBENoYXQSHC50ZXNzZXJhLnRlc3QudjEuQ2hhdFJlcXVlc3QaHS50ZXNzZXJhLnRlc3QudjEuQ2hhdFJlc3BvbnNlKAEwAWIGcHJvdG8z',
   );
 
 /**
@@ -25,6 +25,13 @@ export type SayRequest = Message<'tessera.test.v1.SayRequest'> & {
    * @generated from field: string text = 1;
    */
   text: string;
+
+  /**
+   * Whose the request is (for the tests of services whose callers see only their own).
+   *
+   * @generated from field: string owner = 2;
+   */
+  owner: string;
 };
 
 /**
@@ -63,6 +70,13 @@ export type TicksRequest = Message<'tessera.test.v1.TicksRequest'> & {
    * @generated from field: int32 fail_after = 1;
    */
   failAfter: number;
+
+  /**
+   * Whose the stream is.
+   *
+   * @generated from field: string owner = 2;
+   */
+  owner: string;
 };
 
 /**
@@ -99,6 +113,49 @@ export const TicksResponseSchema: GenMessage<TicksResponse> =
   messageDesc(file_tessera_test_v1_echo, 3);
 
 /**
+ * @generated from message tessera.test.v1.ChatRequest
+ */
+export type ChatRequest = Message<'tessera.test.v1.ChatRequest'> & {
+  /**
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * Whose the message is.
+   *
+   * @generated from field: string owner = 2;
+   */
+  owner: string;
+};
+
+/**
+ * Describes the message tessera.test.v1.ChatRequest.
+ * Use `create(ChatRequestSchema)` to create a new message.
+ */
+export const ChatRequestSchema: GenMessage<ChatRequest> =
+  /*@__PURE__*/
+  messageDesc(file_tessera_test_v1_echo, 4);
+
+/**
+ * @generated from message tessera.test.v1.ChatResponse
+ */
+export type ChatResponse = Message<'tessera.test.v1.ChatResponse'> & {
+  /**
+   * @generated from field: string text = 1;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message tessera.test.v1.ChatResponse.
+ * Use `create(ChatResponseSchema)` to create a new message.
+ */
+export const ChatResponseSchema: GenMessage<ChatResponse> =
+  /*@__PURE__*/
+  messageDesc(file_tessera_test_v1_echo, 5);
+
+/**
  * @generated from service tessera.test.v1.EchoService
  */
 export const EchoService: GenService<{
@@ -121,5 +178,15 @@ export const EchoService: GenService<{
     methodKind: 'server_streaming';
     input: typeof TicksRequestSchema;
     output: typeof TicksResponseSchema;
+  };
+  /**
+   * Answers each text the client streams, until it ends its stream.
+   *
+   * @generated from rpc tessera.test.v1.EchoService.Chat
+   */
+  chat: {
+    methodKind: 'bidi_streaming';
+    input: typeof ChatRequestSchema;
+    output: typeof ChatResponseSchema;
   };
 }> = /*@__PURE__*/ serviceDesc(file_tessera_test_v1_echo, 0);
