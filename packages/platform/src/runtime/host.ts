@@ -87,21 +87,24 @@ export async function startHost(options: HostOptions): Promise<Host> {
   // Checked before anything is opened: a process that cannot check tokens, or cannot open accounts where it
   // is told to, must not start.
   const builtInProvider = config.auth.jwksUrl === undefined;
-  if (!builtInProvider && config.auth.issuer === undefined) {
-    throw new ConfigError(['AUTH_ISSUER must be set with AUTH_JWKS_URL: tokens are checked against both']);
-  }
-  if (!builtInProvider && config.auth.identityUrl !== undefined && config.auth.client === undefined) {
-    throw new ConfigError([
-      'AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set with AUTH_IDENTITY_URL: accounts are opened there ' +
-        "with this process's client credential",
-    ]);
-  }
-  if (config.rpcServices.size > 0 && !builtInProvider && !config.auth.client) {
-    throw new ConfigError([
-      'RPC_SERVICES names modules of other processes, and this process has no credential to call them with: ' +
-        'set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (a client with the service role at the identity provider)',
-    ]);
-  }
+  const problems = [
+    ...(!builtInProvider && config.auth.issuer === undefined
+      ? ['AUTH_ISSUER must be set with AUTH_JWKS_URL: tokens are checked against both']
+      : []),
+    ...(!builtInProvider && config.auth.identityUrl !== undefined && config.auth.client === undefined
+      ? [
+          'AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set with AUTH_IDENTITY_URL: accounts are opened there ' +
+            "with this process's client credential",
+        ]
+      : []),
+    ...(config.rpcServices.size > 0 && !builtInProvider && !config.auth.client
+      ? [
+          'RPC_SERVICES names modules of other processes, and this process has no credential to call them with: ' +
+            'set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (a client with the service role at the identity provider)',
+        ]
+      : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat, name: options.name });
   const ownsDb = !options.db;

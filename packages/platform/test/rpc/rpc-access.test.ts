@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { type CallOptions, Code, ConnectError, createClient } from '@connectrpc/connect';
+import { type CallOptions, Code, type ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { anyone, defineRoles, OPERATOR_ROLE, only, type TokenSubject } from '@tessera/platform/identity';
 import { createLogger, metricsRegistry } from '@tessera/platform/observability';
@@ -12,6 +12,7 @@ import {
 } from '@tessera/platform/rpc';
 import { type TestIdentity, testIdentity } from '@tessera/platform/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { failure } from './failure.js';
 import { ChatRequestSchema, EchoService } from './gen/tessera/test/v1/echo_pb.js';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
@@ -31,15 +32,6 @@ interface Seen {
   method: string;
   caller: string | undefined;
   text: string;
-}
-
-async function failure(call: () => Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call();
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('the call succeeded');
 }
 
 const refused = (error: ConnectError) => ({

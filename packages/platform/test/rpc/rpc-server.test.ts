@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
+import { Code, createClient, type Transport } from '@connectrpc/connect';
 import {
   createConnectTransport,
   createGrpcTransport,
@@ -19,6 +19,7 @@ import { ERROR_CODE_HEADER, ERROR_FIELD_HEADER } from '@tessera/platform/rpc';
 import { loadConfig, type Module, rpcPortOf } from '@tessera/platform/runtime';
 import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from './failure.js';
 import { EchoService, TicksResponseSchema } from './gen/tessera/test/v1/echo_pb.js';
 
 const failures: Record<string, () => Error> = {
@@ -86,15 +87,6 @@ const transports: Record<string, (baseUrl: string) => Transport> = {
   connect: (baseUrl) => createConnectTransport({ baseUrl, httpVersion: '2' }),
 };
 
-async function callError(call: () => Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call();
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('the call succeeded');
-}
-
 async function eventually(check: () => boolean, what: string, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -132,7 +124,7 @@ describe('the RPC server of the host', () => {
     it('streams until the client cancels', async () => {
       const seen: number[] = [];
       const cancel = new AbortController();
-      const error = await callError(async () => {
+      const error = await failure(async () => {
         for await (const tick of client().ticks({}, { signal: cancel.signal })) {
           seen.push(tick.n);
           if (seen.length === 3) cancel.abort();
@@ -151,7 +143,7 @@ describe('the RPC server of the host', () => {
     ['conflict', Code.Aborted],
     ['permission', Code.PermissionDenied],
   ])('maps the domain error %s to code %s, with the rule and its message', async (text, code) => {
-    const error = await callError(() =>
+    const error = await failure(() =>
       createClient(EchoService, createGrpcTransport({ baseUrl: api.host.rpcUrl! })).say({ text }),
     );
     expect(error.code).toBe(code);
@@ -160,7 +152,7 @@ describe('the RPC server of the host', () => {
   });
 
   it('names the field of an invalid argument', async () => {
-    const error = await callError(() =>
+    const error = await failure(() =>
       createClient(EchoService, createConnectTransport({ baseUrl: api.host.rpcUrl!, httpVersion: '2' })).say({
         text: 'invalid',
       }),
@@ -169,7 +161,7 @@ describe('the RPC server of the host', () => {
   });
 
   it('answers any other failure with Internal, without leaking it', async () => {
-    const error = await callError(() =>
+    const error = await failure(() =>
       createClient(EchoService, createGrpcTransport({ baseUrl: api.host.rpcUrl! })).say({ text: 'bug' }),
     );
     expect(error.code).toBe(Code.Internal);
@@ -178,7 +170,7 @@ describe('the RPC server of the host', () => {
 
   it('maps a failure in the middle of a stream too', async () => {
     const seen: number[] = [];
-    const error = await callError(async () => {
+    const error = await failure(async () => {
       for await (const tick of createClient(
         EchoService,
         createGrpcTransport({ baseUrl: api.host.rpcUrl! }),
@@ -194,7 +186,7 @@ describe('the RPC server of the host', () => {
     const client = createClient(EchoService, createGrpcTransport({ baseUrl: api.host.rpcUrl! }));
     const cancel = new AbortController();
     const seen: string[] = [];
-    await callError(async () => {
+    await failure(async () => {
       for await (const tick of client.ticks(
         {},
         { signal: cancel.signal, headers: { 'x-correlation-id': 'kiosk-42' } },
@@ -213,7 +205,7 @@ describe('the RPC server of the host', () => {
     const client = createClient(EchoService, createGrpcTransport({ baseUrl: api.host.rpcUrl! }));
     await client.say({ text: 'one' });
     await client.say({ text: 'two' });
-    await callError(() => client.say({ text: 'missing' }));
+    await failure(() => client.say({ text: 'missing' }));
     expect(await counted({ ...labels, code: 'ok' })).toBe(okBefore + 2);
     expect(await counted({ ...labels, code: 'not_found' })).toBe(notFoundBefore + 1);
   });
@@ -227,7 +219,7 @@ describe('stopping the host', () => {
     const streaming = new Promise<void>((resolve) => {
       first = resolve;
     });
-    const ended = callError(async () => {
+    const ended = failure(async () => {
       for await (const _tick of client.ticks({})) first();
     });
     await streaming;

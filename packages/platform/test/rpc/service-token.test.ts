@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { Code, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { only, type Principal, serviceRole } from '@tessera/platform/identity';
 import { principalOf } from '@tessera/platform/rpc';
@@ -19,6 +19,7 @@ import {
   type TestHost,
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from './failure.js';
 import { EchoService } from './gen/tessera/test/v1/echo_pb.js';
 
 /** Who called the echo service last, as its handler was told. */
@@ -57,15 +58,6 @@ function tokenKeeper() {
     },
   };
   return { module, token: () => serviceToken!() };
-}
-
-async function failure(call: () => Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call();
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('the call succeeded');
 }
 
 const quiet = { logLevel: 'silent', logFormat: 'json' as const, port: 0, host: '127.0.0.1' };
