@@ -1,5 +1,7 @@
 import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
 import {
+  authBeside,
+  authorizationFor,
   expectProblem,
   type OpenedTestDatabase,
   pgliteTestDatabase,
@@ -62,6 +64,7 @@ describe('Baskets and Payments take only registered customers, on pglite', () =>
   describe('asking Customers over RPC, from a process of their own', () => {
     let opened: OpenedTestDatabase;
     let alone: Host;
+    let headers: { authorization: string };
     beforeAll(async () => {
       opened = await pgliteTestDatabase.open();
       alone = await startHost({
@@ -69,6 +72,7 @@ describe('Baskets and Payments take only registered customers, on pglite', () =>
         version: 'test',
         modules: [createPaymentsModule(), createBasketsModule()],
         db: opened.db,
+        bootstrapOperator: false,
         config: {
           ...loadConfig({}),
           port: 0,
@@ -76,8 +80,11 @@ describe('Baskets and Payments take only registered customers, on pglite', () =>
           logLevel: 'silent',
           logFormat: 'json',
           rpcServices: new Map([['customers', mall.host.rpcUrl!]]),
+          // A process of the same system: it trusts the mall's provider and calls Customers as a service.
+          auth: await authBeside(mall.host),
         },
       });
+      headers = await authorizationFor(mall.host);
     }, HOST_START_MS);
     afterAll(async () => {
       await alone?.stop();
@@ -85,7 +92,7 @@ describe('Baskets and Payments take only registered customers, on pglite', () =>
     });
 
     const call: Call = (method, url, body) =>
-      alone.http.inject({ method, url, ...(body === undefined ? {} : { payload: body }) });
+      alone.http.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
     expectOnlyRegisteredCustomers(() => call, register);
   });
 });
