@@ -26,3 +26,5 @@ export { ownerFrom, restRoutes } from './routes.js';
 export { installSecurityHeaders } from './security-headers.js';
 export type { HttpServer, HttpServerOptions } from './server.js';
 export { createHttpServer } from './server.js';
+export type { Unavailable } from './unavailable.js';
+export { whenUnavailable } from './unavailable.js';

@@ -1,13 +1,4 @@
-import {
-  errorHandler,
-  type HttpServer,
-  ownerFrom,
-  problem,
-  restRoutes,
-  sendProblem,
-} from '@tessera/platform/http';
-import type { FastifyError } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type HttpServer, ownerFrom, restRoutes, whenUnavailable } from '@tessera/platform/http';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import type { BasketsCommands } from '../../application/commands.js';
 import { CustomersUnavailableError, StoresUnavailableError } from '../../application/ports.js';
@@ -30,24 +21,12 @@ export function registerBasketsRoutes(
   http: HttpServer,
   { commands, queries }: { commands: BasketsCommands; queries: BasketsQueries },
 ) {
-  // An encapsulated scope: its error handler adds two mappings (Stores or Customers unavailable → 503) to the
-  // platform's, without a new DomainError kind. The routes stay in the one OpenAPI document.
-  http.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.setErrorHandler<FastifyError>((error, request, reply) => {
-      const unavailable =
-        error instanceof StoresUnavailableError
-          ? 'stores_unavailable'
-          : error instanceof CustomersUnavailableError
-            ? 'customers_unavailable'
-            : undefined;
-      if (unavailable) {
-        request.log.warn({ err: error }, 'a module this one asks is unavailable');
-        return sendProblem(reply, problem(503, error.message, { code: unavailable, instance: request.url }));
-      }
-      return errorHandler(error, request, reply);
-    });
-
+  // Stores or Customers not answering is a 503: the client may retry.
+  const unavailable = [
+    [StoresUnavailableError, 'stores_unavailable'],
+    [CustomersUnavailableError, 'customers_unavailable'],
+  ] as const;
+  whenUnavailable(http, unavailable, (scope) => {
     const rest = restRoutes(scope, { tags, problems });
     // A customer starts baskets for themselves and works only on their own.
     const { customer } = customersRoles;

@@ -1,13 +1,4 @@
-import {
-  errorHandler,
-  type HttpServer,
-  ownerFrom,
-  problem,
-  restRoutes,
-  sendProblem,
-} from '@tessera/platform/http';
-import type { FastifyError } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type HttpServer, ownerFrom, restRoutes, whenUnavailable } from '@tessera/platform/http';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import { depotRoles } from '../../../depot/contract/roles.js';
 import type { PaymentsCommands } from '../../application/commands.js';
@@ -34,22 +25,10 @@ export function registerPaymentsRoutes(
   http: HttpServer,
   { commands, queries }: { commands: PaymentsCommands; queries: PaymentsQueries },
 ) {
-  // An encapsulated scope: its error handler adds one mapping (Customers unavailable → 503) to the platform's,
-  // without a new DomainError kind. The routes stay in the one OpenAPI document.
-  http.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.setErrorHandler<FastifyError>((error, request, reply) => {
-      if (error instanceof CustomersUnavailableError) {
-        request.log.warn({ err: error }, 'Customers unavailable');
-        return sendProblem(
-          reply,
-          problem(503, error.message, { code: 'customers_unavailable', instance: request.url }),
-        );
-      }
-      return errorHandler(error, request, reply);
-    });
-    registerRoutes(scope, { commands, queries });
-  });
+  // Customers not answering is a 503: the client may retry.
+  whenUnavailable(http, [[CustomersUnavailableError, 'customers_unavailable']], (scope) =>
+    registerRoutes(scope, { commands, queries }),
+  );
 }
 
 function registerRoutes(
