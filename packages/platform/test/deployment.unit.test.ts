@@ -10,20 +10,15 @@ import {
   type GeneratedFile,
   imageEntry,
   kubernetesFolder,
-  type Module,
   renderGenerated,
   writeDeploymentFiles,
 } from '@tessera/platform/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { emptyModule } from './support/modules.js';
 
 /** A made-up application: nothing here is MallBots', so every name below comes from this definition. */
-const module = (name: string): Module => ({
-  name,
-  description: name,
-  migrations: [],
-  start: async () => ({}),
-});
+const module = emptyModule;
 const clock: Companion = { name: 'clock', beside: 'orders', start: async () => undefined };
 const definition = {
   name: 'tiny-shop',

@@ -1,16 +1,12 @@
 import { createHttpServer, type HttpServer } from '@tessera/platform/http';
-import { defineApplication, type Module } from '@tessera/platform/runtime';
+import { defineApplication } from '@tessera/platform/runtime';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { landingPage } from '../src/runtime/landing.js';
+import { emptyModule } from './support/modules.js';
 
-const module = (name: string): Module => ({
-  name,
-  description: name,
-  migrations: [],
-  start: async () => ({}),
-});
+const module = emptyModule;
 const shop = defineApplication({
   name: 'shop',
   title: 'Shop',

@@ -1,13 +1,9 @@
-import { defineApplication, type Module } from '@tessera/platform/runtime';
+import { defineApplication } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
 import { landingPage } from '../src/runtime/landing.js';
+import { emptyModule } from './support/modules.js';
 
-const module = (name: string): Module => ({
-  name,
-  description: name,
-  migrations: [],
-  start: async () => ({}),
-});
+const module = emptyModule;
 const shop = defineApplication({
   name: 'shop',
   title: 'Shop <&> Co',
