@@ -1,4 +1,4 @@
-import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
+import { type Host, startHost } from '@tessera/platform/runtime';
 import {
   authBeside,
   authorizationFor,
@@ -7,6 +7,7 @@ import {
   pgliteTestDatabase,
   startTestHost,
   type TestHost,
+  testConfig,
   unknownId,
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,11 +75,7 @@ describe('Baskets and Payments take only registered customers, on pglite', () =>
         db: opened.db,
         bootstrapOperator: false,
         config: {
-          ...loadConfig({}),
-          port: 0,
-          host: '127.0.0.1',
-          logLevel: 'silent',
-          logFormat: 'json',
+          ...testConfig(),
           rpcServices: new Map([['customers', mall.host.rpcUrl!]]),
           // A process of the same system: it trusts the mall's provider and calls Customers as a service.
           auth: await authBeside(mall.host),

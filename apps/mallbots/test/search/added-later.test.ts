@@ -4,6 +4,7 @@ import {
   authorizationFor,
   type OpenedTestDatabase,
   postgresTestDatabase,
+  testConfig,
   testDatabases,
 } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +28,7 @@ const start = (
     modules,
     db,
     config: {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      logFormat: 'json',
+      ...testConfig(),
       rpcServices,
       // Processes of one database sign with its keys; one issuer makes their tokens good in each other.
       auth: { ...loadConfig({}).auth, issuer: 'http://mallbots.test' },

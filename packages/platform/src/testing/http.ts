@@ -77,6 +77,16 @@ export interface TestHost extends Caller {
   close(): Promise<void>;
 }
 
+/** A host's configuration for a test: any free port on this machine, no logs; `overrides` on top. */
+export const testConfig = (overrides: Partial<Config> = {}): Config => ({
+  ...loadConfig({}),
+  port: 0,
+  host: '127.0.0.1',
+  logLevel: 'silent',
+  logFormat: 'json',
+  ...overrides,
+});
+
 /** Small, so oversized-body tests stay cheap. */
 export const TEST_BODY_LIMIT = 4096;
 
@@ -104,11 +114,7 @@ export async function startTestHost(
     db: opened.db,
     bootstrapOperator: false,
     config: {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      logFormat: 'json',
+      ...testConfig(),
       httpBodyLimit: options.bodyLimit ?? TEST_BODY_LIMIT,
       // Every test's calls come from one address: the limiter runs in each, and refuses only when a test says.
       rateLimitMax: options.rateLimit?.max ?? Number.MAX_SAFE_INTEGER,

@@ -30,6 +30,7 @@ export {
   startTestHost,
   TEST_BODY_LIMIT,
   TEST_OPERATOR,
+  testConfig,
   unknownId,
 } from './http.js';
 export type { TestIdentity } from './identity.js';

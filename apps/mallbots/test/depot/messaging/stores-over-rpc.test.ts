@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SUCCESS_REPLY } from '@tessera/platform/messaging';
-import { type Host, loadConfig, startHost } from '@tessera/platform/runtime';
+import { type Host, startHost } from '@tessera/platform/runtime';
 import {
   authBeside,
   authorizationFor,
   deleteTestStream,
   type OpenedTestDatabase,
+  testConfig,
   testNatsUrl,
   testSetups,
   uniqueTestStream,
@@ -46,11 +47,7 @@ describe.each(testSetups)(
         modules: [createDepotModule()],
         db: opened.db,
         config: {
-          ...loadConfig({}),
-          port: 0,
-          host: '127.0.0.1',
-          logLevel: 'silent',
-          logFormat: 'json',
+          ...testConfig(),
           rpcServices: new Map([['stores', stores.host.rpcUrl!]]),
           // As the launcher's processes do: tokens of one provider (Stores' here), a service client there.
           auth: await authBeside(stores.host),
