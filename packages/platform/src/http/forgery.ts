@@ -12,7 +12,7 @@ const crossSite = problemResponse('A browser sent the request from a page of ano
  * Refuses the requests a web page of another site can make a browser send without asking first (no CORS
  * preflight): cross-site request forgery of the routes that change something (ADR 0023).
  *
- * - Only JSON is parsed. Fastify also parses text/plain by default, and text/plain, a form's urlencoded and
+ * - Only JSON is parsed (`application/json`, or a type with the `+json` suffix). Fastify also parses text/plain by default, and text/plain, a form's urlencoded and
  *   multipart bodies are what a page can post anywhere: each is now a 415, on routes that take no body too
  *   (Fastify runs a parser for any declared content type, even of an empty body).
  * - What such a page sends with no body at all (`fetch(url, { method: 'POST', mode: 'no-cors' })`) declares no
@@ -21,6 +21,13 @@ const crossSite = problemResponse('A browser sent the request from a page of ano
  */
 export function refuseForgeableRequests(app: FastifyInstance) {
   app.removeContentTypeParser('text/plain');
+  // JSON under a media type of its own (RFC 6839's `+json`, e.g. a versioned `application/vnd.x.v2+json`) is
+  // JSON too, and, not being a type a form can send, needs a CORS preflight from another site like JSON does.
+  app.addContentTypeParser(
+    /^application\/[a-z0-9!#$&^_.-]+\+json$/i,
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   app.addHook('onRequest', refuseCrossSite);
   app.addHook('onRoute', documentRefusals);
 }

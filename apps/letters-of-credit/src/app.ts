@@ -1,0 +1,12 @@
+import { defineApplication } from '@tessera/platform/runtime';
+import packageJson from '../package.json' with { type: 'json' };
+import { lcApplicationsModule } from './lc-applications/module.js';
+
+/** Letters of credit: its bounded contexts in start order. Everything else derives from it. */
+export const lettersOfCredit = defineApplication({
+  name: 'letters-of-credit',
+  title: 'Letters of credit',
+  description: packageJson.description,
+  version: packageJson.version,
+  modules: [lcApplicationsModule],
+});
