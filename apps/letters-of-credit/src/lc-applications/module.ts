@@ -1,6 +1,6 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
-import { publishMessages } from '@tessera/platform/messaging';
+import { type Envelope, publishMessages, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
@@ -31,6 +31,8 @@ export interface LCApplicationsModuleOptions {
   dayMs?: number;
   /** The address verification provider (the fake postal service by default: a true external). */
   postalService?: PostalService;
+  /** Told of each sanctions list once its copy has committed (tests wait on it instead of sleeping). */
+  onSanctionsCopied?: (message: Envelope) => void;
 }
 
 /** LC_DAY_MS: a whole number of milliseconds, at least 1; unset, a real day. */
@@ -104,11 +106,11 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const subscriptions = [
         await broker.subscribe(lcApplicationCommandHandling(commands, { publisher: broker, db })),
         await subscribeToReminders(broker, commands),
-        await broker.subscribe({
-          group: LC_APPLICATIONS_SANCTIONS_GROUP,
-          subjects: [SANCTIONS_CHANNEL],
-          handle: sanctions.handle,
-        }),
+        ...(await subscribeGroups(
+          broker,
+          [{ group: LC_APPLICATIONS_SANCTIONS_GROUP, subject: SANCTIONS_CHANNEL, handle: sanctions.handle }],
+          { db, observer: options.onSanctionsCopied },
+        )),
       ];
       await deadlines.start();
       return stopsInTurn(subscriptions, deadlines);

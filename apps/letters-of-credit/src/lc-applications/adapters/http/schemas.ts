@@ -48,9 +48,8 @@ export const amountBody = z.strictObject({
 
 export const documentsBody = z.strictObject({ documents });
 export const expiryDateBody = z.strictObject({ expiryDate: calendarDate });
-export const declineBody = z
-  .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
-  .optional();
+/** Optional: a decline with no body at all says no reason. */
+export const declineBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
 
 export const changeBodies = {
   'change-applicant': party,
@@ -126,7 +125,11 @@ export function toApplicationDto(
 ) {
   const self = `${prefix}/api/lc-applications/${id}`;
   const tasks = LCApplication.allowedTasks(state).filter((task) =>
-    desks.some((desk) => DESK_TASKS[desk].has(task)),
+    desks.some(
+      (desk) =>
+        DESK_TASKS[desk].has(task) &&
+        !(desk === 'trade-finance' && task === 'cancel' && state.status === 'draft'),
+    ),
   );
   const { status } = state;
   if (status === 'none') throw LCApplication.lcApplicationNotFound();
