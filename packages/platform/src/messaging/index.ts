@@ -29,6 +29,7 @@ export type {
   MessageHandler,
   MessageHandlers,
   MessageSchemas,
+  MessageVersions,
   Reply,
   SuccessReply,
 } from './handlers.js';
