@@ -11,6 +11,7 @@ import { registerLCApplicationRoutes } from './adapters/http/routes.js';
 import { lcApplicationCommandHandling } from './adapters/messaging/commands.js';
 import { toIntegrationMessages } from './adapters/messaging/integration-events.js';
 import { approvalReminders, subscribeToReminders } from './adapters/messaging/reminders.js';
+import { counted } from './adapters/observability/metrics.js';
 import { SanctionsListUnavailable, sanctionsCopy } from './adapters/postgres/sanctions-copy.js';
 import { createLCApplicationCommands } from './application/commands.js';
 import { createLCApplicationQueries } from './application/queries.js';
@@ -75,12 +76,15 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         snapshots: { version: SNAPSHOT_VERSION },
       });
       const applications = events.repository(LCApplication.aggregate, {
-        outbox: {
-          async publish(id, state, recorded) {
-            await publishMessages(broker, 'lc-applications', toIntegrationMessages(id, state, recorded));
-            await reminders.afterSave(id, state, recorded);
+        outbox: counted(
+          {
+            async publish(id, state, recorded) {
+              await publishMessages(broker, 'lc-applications', toIntegrationMessages(id, state, recorded));
+              await reminders.afterSave(id, state, recorded);
+            },
           },
-        },
+          db,
+        ),
       });
       const sanctions = sanctionsCopy(db);
       const addresses = uspsAddressVerification(options.postalService ?? fakePostalService);

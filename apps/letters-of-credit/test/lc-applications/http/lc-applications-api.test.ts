@@ -188,6 +188,24 @@ describe.each(testDatabases)('LC applications API, on $backend', (backend) => {
     });
   });
 
+  describe('metrics', () => {
+    const approvals = async () => {
+      const text = (await api.call('GET', '/metrics')).body;
+      const line = text
+        .split('\n')
+        .find((one) => one.startsWith('lc_application_events_total{event="approved",by="manager"}'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+
+    it('counts a manager approval once it has committed, and a refused second approval not at all', async () => {
+      const id = await submitted(api.applicant());
+      const before = await approvals();
+      expect((await api.manager.call('POST', path(id, 'approve'))).statusCode).toBe(204);
+      expect((await api.manager.call('POST', path(id, 'approve'))).statusCode).toBe(409);
+      expect(await approvals()).toBe(before + 1);
+    });
+  });
+
   describe('who may do what', () => {
     it("keeps an applicant out of another's application, and anonymous callers out of all", async () => {
       const id = await readyDraft(api.applicant());
