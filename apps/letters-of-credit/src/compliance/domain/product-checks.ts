@@ -1,4 +1,4 @@
-import { fromCents } from '@tessera/platform/ddd';
+import { moneyText } from '@tessera/platform/ddd';
 import type { Product } from './products.js';
 
 /** A check's outcome: approved or not, with remarks saying why (empty when there is nothing to say). */
@@ -42,8 +42,7 @@ export const DEFAULT_PRODUCT_RULES: ProductRules = {
   priceTolerancePercent: 10,
 };
 
-const usd = (cents: number | bigint) =>
-  `USD ${fromCents(Number(cents)).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (cents: number | bigint) => moneyText(cents, LC_CURRENCY);
 
 /** Approved when nothing is wrong; the remarks give what is wrong, then what is only worth knowing. */
 const decision = (wrong: readonly string[], notes: readonly string[] = []): Decision => ({

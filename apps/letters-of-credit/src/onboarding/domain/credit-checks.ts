@@ -1,4 +1,4 @@
-import { fromCents } from '@tessera/platform/ddd';
+import { moneyText } from '@tessera/platform/ddd';
 import type { Applicant } from './applicants.js';
 
 /** A check's outcome: approved or not, with remarks saying why (empty when there is nothing to say). */
@@ -24,8 +24,7 @@ export const CREDIT_LINE_CURRENCY = 'USD';
 
 export const DEFAULT_CREDIT_RULES: CreditRules = { creditLinePercent: 80 };
 
-const usd = (cents: number) =>
-  `USD ${fromCents(cents).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (cents: number) => moneyText(cents, CREDIT_LINE_CURRENCY);
 
 const rejected = (remarks: string): Decision => ({ approved: false, remarks });
 
