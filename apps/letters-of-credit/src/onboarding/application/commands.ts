@@ -1,6 +1,6 @@
-import { found, notFound, type UnitOfWork } from '@tessera/platform/ddd';
+import { found, type UnitOfWork } from '@tessera/platform/ddd';
 import { lcApplicationsRoles } from '../../lc-applications/contract/roles.js';
-import { type Applicant, registerApplicant } from '../domain/applicants.js';
+import { type Applicant, applicantNotFound, registerApplicant } from '../domain/applicants.js';
 import { type Application, applicantCredit, type CreditRules } from '../domain/credit-checks.js';
 import type { ApplicantRegister, CreditCheckRecords, DecisionOutbox, IdentityAccounts } from './ports.js';
 
@@ -15,8 +15,6 @@ export interface OnboardingCommandDependencies {
   readonly newId: () => string;
   readonly rules: CreditRules;
 }
-
-export const applicantNotFound = () => notFound('applicant_not_found', 'no applicant with that id');
 
 export interface OnboardingCommands {
   /** Opens the applicant's account in the same unit of work: a taken username registers nobody. */

@@ -1,5 +1,5 @@
 import { found, notFound } from '@tessera/platform/ddd';
-import { applicantNotFound } from './commands.js';
+import { applicantNotFound } from '../domain/applicants.js';
 import type { ApplicantRegister, CreditCheckRecords } from './ports.js';
 
 export function createOnboardingQueries({

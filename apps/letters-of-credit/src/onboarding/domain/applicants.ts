@@ -1,4 +1,4 @@
-import { nonBlank } from '@tessera/platform/ddd';
+import { nonBlank, notFound } from '@tessera/platform/ddd';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -25,6 +25,8 @@ export interface Applicant {
   /** In US cents; none until a credit analyst sets one. */
   readonly creditLineCents?: number;
 }
+
+export const applicantNotFound = () => notFound('applicant_not_found', 'no applicant with that id');
 
 /** A new customer: named; the company they trade for, when given, is not blank either. */
 export function registerApplicant(input: Omit<Applicant, 'creditLineCents'>): Applicant {
