@@ -1,6 +1,8 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { complianceModule } from './compliance/module.js';
 import { lcApplicationsModule } from './lc-applications/module.js';
+import { onboardingModule } from './onboarding/module.js';
 
 /** Letters of credit: its bounded contexts in start order. Everything else derives from it. */
 export const lettersOfCredit = defineApplication({
@@ -8,5 +10,5 @@ export const lettersOfCredit = defineApplication({
   title: 'Letters of credit',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [lcApplicationsModule],
+  modules: [lcApplicationsModule, complianceModule, onboardingModule],
 });
