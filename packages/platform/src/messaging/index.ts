@@ -36,6 +36,7 @@ export {
   command,
   FAILURE_REPLY,
   isReply,
+  messageData,
   observedHandler,
   onCommands,
   onMessages,
