@@ -1,5 +1,6 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { autoApprovalModule } from './auto-approval/module.js';
 import { complianceModule } from './compliance/module.js';
 import { lcApplicationsModule } from './lc-applications/module.js';
 import { onboardingModule } from './onboarding/module.js';
@@ -10,5 +11,5 @@ export const lettersOfCredit = defineApplication({
   title: 'Letters of credit',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [lcApplicationsModule, complianceModule, onboardingModule],
+  modules: [lcApplicationsModule, complianceModule, onboardingModule, autoApprovalModule],
 });

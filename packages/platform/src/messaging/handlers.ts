@@ -18,8 +18,11 @@ export type MessageHandlers<Schemas extends MessageSchemas> = {
 const entry = <T>(record: Readonly<Record<string, T>>, type: string): T | undefined =>
   Object.hasOwn(record, type) ? record[type] : undefined;
 
-/** Checks a message's data against its contract; data that does not fit can never be handled: poison. */
-function dataOf(schema: z.ZodType, message: Envelope): unknown {
+/**
+ * A message's data checked against its contract (for handlers `onMessages` does not build, such as a process
+ * manager's); data that does not fit can never be handled: poison, naming the field.
+ */
+export function messageData<Schema extends z.ZodType>(schema: Schema, message: Envelope): z.infer<Schema> {
   const parsed = schema.safeParse(message.data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -74,7 +77,7 @@ export function onMessages<Schemas extends MessageSchemas>(
     const schema = entry(schemas, message.type);
     if (!handler || !schema) return;
     const lifted = { ...message, data: liftedData(message, options.versions) };
-    await handler(dataOf(schema, lifted), lifted);
+    await handler(messageData(schema, lifted), lifted);
   };
 }
 
@@ -165,7 +168,7 @@ export function onCommands<Schemas extends MessageSchemas>(
     if (!replySubject.safeParse(command.replyTo).success) {
       throw new PoisonMessageError('must be a subject (dot-separated tokens)', 'replyTo');
     }
-    const data = dataOf(schema, command);
+    const data = messageData(schema, command);
     const outcome = await rejectable(() => handler(data, command), options.db);
     const reply = outcome.rejected
       ? replyTo(command, options.source, FAILURE_REPLY, {

@@ -37,6 +37,7 @@ export {
   command,
   FAILURE_REPLY,
   isReply,
+  messageData,
   observedHandler,
   onCommands,
   onMessages,
