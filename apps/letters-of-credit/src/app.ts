@@ -2,6 +2,7 @@ import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
 import { issuanceModule } from './issuance/module.js';
 import { lcApplicationsModule } from './lc-applications/module.js';
+import { sanctionsModule } from './sanctions/module.js';
 
 /** Letters of credit: its bounded contexts in start order. Everything else derives from it. */
 export const lettersOfCredit = defineApplication({
@@ -9,7 +10,7 @@ export const lettersOfCredit = defineApplication({
   title: 'Letters of credit',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [lcApplicationsModule, issuanceModule],
+  modules: [sanctionsModule, lcApplicationsModule, issuanceModule],
   // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
   rpcProviders: ['issuance'],
 });

@@ -9,6 +9,7 @@ export * as benchMachine from './bench-machine.js';
  */
 export type { OpenedBroker } from './broker-conformance.js';
 export { brokerConformance } from './broker-conformance.js';
+export { conditions, signals } from './conditions.js';
 export type { OpenedTestDatabase, TestDatabase } from './databases.js';
 export { pgliteTestDatabase, postgresTestDatabase, testDatabases, testServerUrl } from './databases.js';
 export type {

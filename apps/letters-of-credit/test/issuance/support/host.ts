@@ -4,6 +4,7 @@ import { type ManualClock, manualClock } from '@tessera/platform/scheduling';
 import {
   type MessageRecorder,
   recordMessages,
+  signals,
   startTestHost,
   type TestBrokerKind,
   type TestDatabase,
@@ -69,32 +70,18 @@ export async function startIssuanceHost(
   broker: TestBrokerKind = 'embedded',
 ): Promise<IssuanceHost> {
   const clock = manualClock(new Date('2026-03-04T09:00:00Z'));
-  const handled = new Set<string>();
-  const waiters = new Set<() => void>();
+  const handled = signals<string>();
   const api = await startTestHost(
     backend,
     [
       createIssuanceModule({
         clock,
-        onApprovalHandled: (message) => {
-          handled.add(message.id);
-          for (const wake of [...waiters]) wake();
-        },
+        onApprovalHandled: (message) => handled.push(message.id),
       }),
     ],
     { broker },
   );
   const published = await recordMessages(api.host.broker, [LC_CHANNEL]);
-  const handledAll = (ids: readonly string[]) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (!ids.every((id) => handled.has(id))) return;
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-      check();
-    });
   const lcOf = async (lcApplicationId: string) => {
     const response = await api.call('GET', `/api/issuance/lc-applications/${lcApplicationId}/lc`);
     expect(response.statusCode, response.body).toBe(200);
@@ -103,7 +90,7 @@ export async function startIssuanceHost(
   const deliver = async (...messages: Envelope[]) => {
     clock.advance(1);
     await api.host.broker.publish(messages);
-    await handledAll(messages.map((message) => message.id));
+    await handled.until((ids) => messages.every((message) => ids.includes(message.id)));
   };
   return {
     ...api,
