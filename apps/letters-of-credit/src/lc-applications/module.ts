@@ -1,10 +1,10 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
-import { type Envelope, publishMessages, subscribeGroups } from '@tessera/platform/messaging';
+import { type Envelope, observedHandler, publishMessages } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
-import { SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
+import { requestSanctionsList, SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
 import { fakePostalService, type PostalService } from './adapters/addresses/postal-service.js';
 import { AddressProviderUnavailable, uspsAddressVerification } from './adapters/addresses/usps-addresses.js';
 import { registerLCApplicationRoutes } from './adapters/http/routes.js';
@@ -32,8 +32,8 @@ export interface LCApplicationsModuleOptions {
   dayMs?: number;
   /** The address verification provider (the fake postal service by default: a true external). */
   postalService?: PostalService;
-  /** Told of each sanctions list once its copy has committed (tests wait on it instead of sleeping). */
-  onSanctionsCopied?: (message: Envelope) => void;
+  /** Told of each sanctions list message once the copy has committed it (tests wait on it). */
+  onSanctionsListHandled?: (message: Envelope) => void;
 }
 
 /** LC_DAY_MS: a whole number of milliseconds, at least 1; unset, a real day. */
@@ -110,12 +110,15 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const subscriptions = [
         await broker.subscribe(lcApplicationCommandHandling(commands, { publisher: broker, db })),
         await subscribeToReminders(broker, commands),
-        ...(await subscribeGroups(
-          broker,
-          [{ group: LC_APPLICATIONS_SANCTIONS_GROUP, subject: SANCTIONS_CHANNEL, handle: sanctions.handle }],
-          { db, observer: options.onSanctionsCopied },
-        )),
+        await broker.subscribe({
+          group: LC_APPLICATIONS_SANCTIONS_GROUP,
+          subjects: [SANCTIONS_CHANNEL],
+          handle: observedHandler(db, sanctions.handle, options.onSanctionsListHandled),
+        }),
       ];
+      // Subscribed first: then either this request or Sanctions' first publication fills the copy, whichever
+      // module starts first (a group hears only what is published after it exists).
+      if (!(await sanctions.held())) await requestSanctionsList(broker, 'lc-applications');
       await deadlines.start();
       return stopsInTurn(subscriptions, deadlines);
     },

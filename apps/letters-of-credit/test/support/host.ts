@@ -71,7 +71,7 @@ export async function startLCHost(
   const { broker, modules = [], ...moduleOptions } = options;
   const api = await startTestHost(
     backend,
-    [createLCApplicationsModule({ ...moduleOptions, onSanctionsCopied: copied.push }), ...modules],
+    [createLCApplicationsModule({ ...moduleOptions, onSanctionsListHandled: copied.push }), ...modules],
     { ...(broker && { broker }) },
   );
   const published = await recorded(api.host.broker, [LC_APPLICATION_CHANNEL]);

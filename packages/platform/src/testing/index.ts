@@ -36,6 +36,8 @@ export {
 } from './http.js';
 export type { TestIdentity } from './identity.js';
 export { testIdentity } from './identity.js';
+export type { MessageRecorder } from './messages.js';
+export { recordMessages } from './messages.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
 export { expectPagedList, walkPages } from './paging.js';
