@@ -193,7 +193,7 @@ export async function launch(applications: readonly Application[], options: Laun
   try {
     // launchDistributed reads this line to drop what it made.
     say(
-      `${CREATING_DATABASES} ${[plan.identity, ...plan.modules].map((p) => p.database).join(', ')} (if missing)...`,
+      `${CREATING_DATABASES} ${[plan.identity, ...plan.modules].map((entry) => entry.database).join(', ')} (if missing)...`,
     );
     await provisionDatabases(
       settings.DATABASE_URL,
