@@ -108,6 +108,24 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       return log;
     };
 
+    /**
+     * A group that fails, at its one attempt, every message whose data says `fails` (so that it is
+     * dead-lettered with this reason) and records the others.
+     */
+    const deadLettering = async (subject: string, group: string, reason: string) => {
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        maxAttempts: 1,
+        handle: async (m, d) => {
+          if ((m.data as { fails?: boolean }).fails) throw new Error(reason);
+          log.record(m, d.attempt);
+        },
+      });
+      return log;
+    };
+
     /** A fresh table of the message ids a test's handlers write, in their handling's transaction. */
     const effects = async (name: string, column = 'message_id text NOT NULL') => {
       const table = `${name}_${unique()}`;
@@ -421,16 +439,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it('pages the dead letters, the oldest first, each once', async () => {
       const subject = `c.${unique()}.pages`;
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [subject],
-        maxAttempts: 1,
-        handle: async (m, d) => {
-          if ((m.data as { fails?: boolean }).fails) throw new Error('the handler is broken');
-          log.record(m, d.attempt);
-        },
-      });
+      const log = await deadLettering(subject, group, 'the handler is broken');
       const doomed = [1, 2, 3].map(() => message(subject, 'k', { fails: true }));
       const after = message(subject, 'k');
       await broker.publish([...doomed, after]);
@@ -451,16 +460,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it('dead-letters a message whose handler fails with text storage cannot hold in its reason', async () => {
       const subject = `c.${unique()}.reason`;
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [subject],
-        maxAttempts: 1,
-        handle: async (m, d) => {
-          if ((m.data as { fails?: boolean }).fails) throw new Error('no payment p\u0000q\ud800');
-          log.record(m, d.attempt);
-        },
-      });
+      const log = await deadLettering(subject, group, 'no payment p\u0000q\ud800');
       const doomed = message(subject, 'k', { fails: true });
       const after = message(subject, 'k');
       await broker.publish([doomed, after]);
