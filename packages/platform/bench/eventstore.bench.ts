@@ -29,7 +29,7 @@ import { createEventStore, eventStoreMigrations } from '@tessera/platform/events
 import { createRegistry } from '@tessera/platform/registry';
 import { migrate, pgliteClient, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import pg from 'pg';
-import { cpuModel, databaseUrl, versionOf, withAdmin } from '../src/testing/bench-machine.js';
+import { cpuModel, databaseUrl, describeServer, versionOf, withAdmin } from '../src/testing/bench-machine.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 16;
@@ -415,19 +415,12 @@ const ratio = (a: Measured | undefined, b: Measured | undefined) =>
 
 async function main() {
   const started = performance.now();
-  const machine = await withAdmin(async (client) => {
-    const { rows } = await client.query<{ version: string; fsync: string; sync: string }>(
-      "SELECT version() AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync",
-    );
-    return rows[0]!;
-  });
+  const server = await describeServer(['fsync', 'synchronous_commit']);
   console.log('Event store benchmark');
   console.log(
     `  machine:    ${os.cpus().length} cores, ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
   );
-  console.log(
-    `  PostgreSQL: ${machine.version} (fsync=${machine.fsync}, synchronous_commit=${machine.sync})`,
-  );
+  console.log(`  PostgreSQL: ${server}`);
   console.log(
     `  node:       ${process.version}; PGlite ${versionOf('@electric-sql/pglite')}, pg ${versionOf('pg')}, ${EMMETT}`,
   );

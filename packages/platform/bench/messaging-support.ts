@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 
-export { cpuModel, databaseUrl, SERVER_URL, versionOf, withAdmin } from '../src/testing/bench-machine.js';
+export {
+  cpuModel,
+  databaseUrl,
+  describeServer,
+  SERVER_URL,
+  versionOf,
+  withAdmin,
+} from '../src/testing/bench-machine.js';
 
 import { databaseUrl, withAdmin } from '../src/testing/bench-machine.js';
 export const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';

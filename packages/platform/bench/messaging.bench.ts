@@ -44,6 +44,7 @@ import {
 } from './messaging-consumer.js';
 import {
   cpuModel,
+  describeServer,
   dropDatabases,
   failed,
   freshDatabase,
@@ -60,7 +61,6 @@ import {
   report,
   Tracker,
   versionOf,
-  withAdmin,
 } from './messaging-support.js';
 
 const { values: args } = parseArgs({
@@ -296,12 +296,7 @@ async function guarded(label: string, setup: string, work: () => Promise<Result[
 
 async function main() {
   const started = performance.now();
-  const server = await withAdmin(async (client) => {
-    const { rows } = await client.query<{ version: string; wal: string; sync: string }>(
-      "SELECT version() AS version, current_setting('wal_level') AS wal, current_setting('synchronous_commit') AS sync",
-    );
-    return rows[0]!;
-  });
+  const server = await describeServer(['synchronous_commit', 'wal_level']);
   const nats = await (async () => {
     try {
       const { connect } = await import('@nats-io/transport-node');
@@ -320,9 +315,7 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log(
-    `  PostgreSQL: ${server.version.split(' on ')[0]} (synchronous_commit=${server.sync}, wal_level=${server.wal})`,
-  );
+  console.log(`  PostgreSQL: ${server}`);
   console.log(`  NATS:       ${nats}`);
   console.log(
     `  node:       ${process.version}; pg ${versionOf('pg')}, @nats-io/jetstream ${versionOf('@nats-io/jetstream')}, PGlite ${versionOf('@electric-sql/pglite')}, pg-transactional-outbox ${versionOf('pg-transactional-outbox')}`,

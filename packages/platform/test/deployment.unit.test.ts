@@ -30,6 +30,16 @@ const definition = {
   companions: [clock],
 };
 const shop = defineApplication(definition);
+/** Another application like tiny-shop, of other modules, with neither RPC provider nor companion. */
+const plainApplication = (name: string, moduleNames: readonly string[] = ['catalog', 'orders']) =>
+  defineApplication({
+    ...definition,
+    name,
+    modules: moduleNames.map(module),
+    rpcProviders: [],
+    companions: [],
+  });
+const bank = plainApplication('bank', ['loans']);
 const settings = { image: 'shop-image', entry: ['node', 'out/main.js'] };
 
 const fileOf = (files: readonly GeneratedFile[], path: string, source?: string) => {
@@ -187,13 +197,6 @@ describe('the deployment files derived from an application', () => {
   });
 
   it('runs several applications as one system: one gateway for all, each under its prefix, and one identity provider', () => {
-    const bank = defineApplication({
-      ...definition,
-      name: 'bank',
-      modules: [module('loans')],
-      rpcProviders: [],
-      companions: [],
-    });
     const files = deploymentFiles([shop, bank], settings);
     const sections = files.filter((file) => file.path === 'compose.yaml').map(section);
     for (const name of ['gateway', 'identity']) {
@@ -256,14 +259,7 @@ describe('the deployment files derived from an application', () => {
   });
 
   it('refuses, in the definition, a module or companion named as a process of the topology', () => {
-    const named = (name: string) => () =>
-      defineApplication({
-        ...definition,
-        name: 'clash',
-        modules: [module('orders'), module(name)],
-        rpcProviders: [],
-        companions: [],
-      });
+    const named = (name: string) => () => plainApplication('clash', ['orders', name]);
     expect(named('identity')).toThrow(/"clash": identity is the name of a process every topology runs/);
     expect(named('gateway')).toThrow(/gateway is the name of a process/);
     expect(() => defineApplication({ ...definition, companions: [{ ...clock, name: 'nats' }] })).toThrow(
@@ -272,7 +268,7 @@ describe('the deployment files derived from an application', () => {
   });
 
   it('leaves RPC_SERVICES and COMPANIONS out when the application has no RPC provider and no companion', () => {
-    const plain = defineApplication({ ...definition, name: 'plain', rpcProviders: [], companions: [] });
+    const plain = plainApplication('plain');
     const services = composeOf(plain);
     expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway', 'identity']);
     expect(Object.keys(services.catalog!.environment)).not.toContain('RPC_SERVICES');
@@ -419,13 +415,6 @@ describe('the deployment files derived from an application', () => {
   });
 
   it('lists the applications, their modules and companions in .env.example', () => {
-    const bank = defineApplication({
-      ...definition,
-      name: 'bank',
-      modules: [module('loans')],
-      rpcProviders: [],
-      companions: [],
-    });
     const lines = section(fileOf(deploymentFiles([shop, bank], settings), '.env.example'));
     expect(lines).toContain('(tiny-shop, bank)');
     expect(lines).toContain('(tiny-shop: catalog, orders; bank: loans)');
@@ -493,12 +482,7 @@ describe('generated sections and files', () => {
     expect(compose.endsWith(`${END_ALL}\n# by hand too\n`)).toBe(true);
     expect(writeDeploymentFiles(root, [shop], settings)).toEqual({ written: [], removed: [] });
 
-    const smaller = defineApplication({
-      ...definition,
-      modules: [module('catalog')],
-      rpcProviders: [],
-      companions: [],
-    });
+    const smaller = plainApplication(definition.name, ['catalog']);
     const second = writeDeploymentFiles(root, [smaller], settings);
     expect(second.removed).toEqual([
       'deploy/tiny-shop/k8s/clock.yaml',

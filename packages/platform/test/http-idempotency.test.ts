@@ -46,6 +46,12 @@ describe.each(testDatabases)('Idempotency-Key on $backend', (backend) => {
   /** Names whose next run fails with an unexpected error (once). */
   const failOnce = new Set<string>();
   const gates = new Map<string, ReturnType<typeof gate>>();
+  /** A gate that the runs for `thing` wait at. */
+  const holdAt = (thing: string) => {
+    const held = gate();
+    gates.set(thing, held);
+    return held;
+  };
 
   beforeAll(async () => {
     opened = await backend.open();
@@ -266,8 +272,7 @@ describe.each(testDatabases)('Idempotency-Key on $backend', (backend) => {
   it('a concurrent duplicate waits for the first, then gets its answer', async () => {
     const thing = name();
     const key = randomUUID();
-    const held = gate();
-    gates.set(thing, held);
+    const held = holdAt(thing);
     const first = post({ name: thing, size: 1 }, key);
     await held.entered;
     const second = post({ name: thing, size: 1 }, key);
@@ -293,8 +298,7 @@ describe.each(testDatabases)('Idempotency-Key on $backend', (backend) => {
   it('a concurrent duplicate of a request that fails with a 5xx runs it again', async () => {
     const thing = name();
     const key = randomUUID();
-    const held = gate();
-    gates.set(thing, held);
+    const held = holdAt(thing);
     failOnce.add(thing);
     // The first run fails before the gate; hold the second run there instead, so the two overlap.
     const first = post({ name: thing, size: 1 }, key);

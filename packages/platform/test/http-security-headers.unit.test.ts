@@ -1,18 +1,15 @@
 import { createHttpServer, type HttpServer } from '@tessera/platform/http';
-import { defineApplication } from '@tessera/platform/runtime';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { landingPage } from '../src/runtime/landing.js';
-import { emptyModule } from './support/modules.js';
+import { emptyApplication } from './support/modules.js';
 
-const module = emptyModule;
-const shop = defineApplication({
+const shop = emptyApplication({
   name: 'shop',
   title: 'Shop',
   description: 'Sells things.',
-  version: '1',
-  modules: [module('orders')],
+  modules: ['orders'],
 });
 
 /** A Content-Security-Policy header as directive → sources. */

@@ -1,24 +1,15 @@
-import { defineApplication } from '@tessera/platform/runtime';
 import { describe, expect, it } from 'vitest';
 import { landingPage } from '../src/runtime/landing.js';
-import { emptyModule } from './support/modules.js';
+import { emptyApplication } from './support/modules.js';
 
-const module = emptyModule;
-const shop = defineApplication({
+const shop = emptyApplication({
   name: 'shop',
   title: 'Shop <&> Co',
   description: 'Sells "things".',
-  version: '1',
   pathPrefix: '',
-  modules: [module('orders'), module('stock')],
+  modules: ['orders', 'stock'],
 });
-const bank = defineApplication({
-  name: 'bank',
-  title: 'Bank',
-  description: 'Lends.',
-  version: '1',
-  modules: [module('loans')],
-});
+const bank = emptyApplication({ name: 'bank', title: 'Bank', description: 'Lends.', modules: ['loans'] });
 
 describe('the landing page', () => {
   const page = landingPage([

@@ -2,8 +2,8 @@ import { type IncomingHttpHeaders, request } from 'node:http';
 import { createHttpServer } from '@tessera/platform/http';
 import { createLogger } from '@tessera/platform/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type GatewayOptions } from '../src/runtime/gateway/gateway.js';
-import { close, upstream } from './support/upstream.js';
+import type { createGateway, GatewayOptions } from '../src/runtime/gateway/gateway.js';
+import { close, testGateway, upstream } from './support/upstream.js';
 
 type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
@@ -61,15 +61,13 @@ describe('the gateway protects the modules behind it', () => {
 
   /** A gateway in front of `stores`, listening on a free port; closed after the tests. */
   async function gatewayWith(options: Partial<GatewayOptions> = {}) {
-    const gateway = await createGateway({
+    const started = await testGateway({
       services: new Map([['stores', stores.url]]),
-      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
       info: { title: 'Shop', version: '1' },
-      probeTimeoutMs: 1_000,
       ...options,
     });
-    gateways.push(gateway);
-    return { gateway, url: await gateway.listen({ port: 0, host: '127.0.0.1' }) };
+    gateways.push(started.gateway);
+    return started;
   }
 
   beforeAll(async () => {

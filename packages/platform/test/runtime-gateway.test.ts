@@ -1,7 +1,6 @@
-import { createLogger } from '@tessera/platform/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway } from '../src/runtime/gateway/gateway.js';
-import { close, upstream } from './support/upstream.js';
+import type { createGateway } from '../src/runtime/gateway/gateway.js';
+import { close, testGateway, upstream } from './support/upstream.js';
 
 interface MergedDocument {
   paths: object;
@@ -20,17 +19,14 @@ describe('the gateway', () => {
   beforeAll(async () => {
     stores = await upstream('stores', { paths: ['/api/stores', '/api/stores/{id}', '/admin/messaging/lag'] });
     cosec = await upstream('cosec', { paths: ['/admin/sagas/{saga}/{id}', '/asyncapi.json'] });
-    gateway = await createGateway({
+    ({ gateway, url: gatewayUrl } = await testGateway({
       services: new Map([
         ['stores', stores.url],
         ['cosec', cosec.url],
         ['payments', down],
       ]),
-      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
       info: { title: 'MallBots', version: '9.9.9' },
-      probeTimeoutMs: 1_000,
-    });
-    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    }));
   });
   afterAll(async () => {
     await gateway.close();
@@ -158,9 +154,8 @@ describe('the gateway', () => {
       status: 'not ready',
       checks: { stores: true, cosec: true, payments: false },
     });
-    const all = await createGateway({
+    const { gateway: all } = await testGateway({
       services: new Map([['stores', stores.url]]),
-      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
       info: { title: 'MallBots', version: '1' },
     });
     try {
@@ -183,18 +178,15 @@ describe('the gateway in front of an application under a path prefix', () => {
     loans = await upstream('loans', {
       paths: ['/bank/api/loans/{id}', '/bank/admin/sagas', '/admin/messaging/lag'],
     });
-    gateway = await createGateway({
+    ({ gateway, url: gatewayUrl } = await testGateway({
       services: new Map([
         ['stores', root.url],
         ['loans', loans.url],
       ]),
       prefixes: new Map([['loans', '/bank']]),
-      logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
       info: { title: 'Two', version: '1' },
       landingPage: '<!doctype html><title>two</title>',
-      probeTimeoutMs: 1_000,
-    });
-    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    }));
   });
   afterAll(async () => {
     await gateway.close();

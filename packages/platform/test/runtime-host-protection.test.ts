@@ -18,46 +18,35 @@ describe('a host', () => {
   });
   afterAll(() => api.close());
 
+  /** A GET from this address: the limits count per address, so each test sends from addresses of its own. */
+  const get = (url: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+    api.host.http.inject({ method: 'GET', url, remoteAddress, headers });
+
   it("limits every route it adds, the platform's admin routes included, but its probes", async () => {
     const headers = await authorizationFor(api.host);
     for (const url of ['/asyncapi.json', '/admin/messaging/dead-letters']) {
       const remoteAddress = url === '/asyncapi.json' ? '198.51.100.1' : '198.51.100.2';
       // The admin route as the operator, whose budget it then spends; the document anonymously, by address.
-      const inject = () =>
-        api.host.http.inject({
-          method: 'GET',
-          url,
-          remoteAddress,
-          ...(url.startsWith('/admin') && { headers }),
-        });
+      const inject = () => get(url, remoteAddress, url.startsWith('/admin') ? headers : {});
       expect((await inject()).statusCode, url).toBe(200);
       expect((await inject()).statusCode, url).toBe(200);
       const over = await inject();
       expect(over.statusCode, url).toBe(429);
       expect(over.json()).toMatchObject({ code: 'rate_limited' });
-      const probe = await api.host.http.inject({ method: 'GET', url: '/readiness', remoteAddress });
+      const probe = await get('/readiness', remoteAddress);
       expect(probe.statusCode).toBe(200);
     }
   });
 
   it('counts the requests it refuses for want of a credential: guessing tokens spends a budget too', async () => {
     const guess = (token: string) =>
-      api.host.http.inject({
-        method: 'GET',
-        url: '/admin/messaging/lag',
-        remoteAddress: '198.51.100.5',
-        headers: { authorization: `Bearer ${token}` },
-      });
+      get('/admin/messaging/lag', '198.51.100.5', { authorization: `Bearer ${token}` });
     expect((await guess('not.a.token')).statusCode).toBe(401);
     expect((await guess('nor.is.this')).statusCode).toBe(401);
     const over = await guess('a.third.guess');
     expect(over.statusCode).toBe(429);
     expect(over.json()).toMatchObject({ code: 'rate_limited' });
-    const anonymous = await api.host.http.inject({
-      method: 'GET',
-      url: '/admin/messaging/lag',
-      remoteAddress: '198.51.100.5',
-    });
+    const anonymous = await get('/admin/messaging/lag', '198.51.100.5');
     expect(anonymous.statusCode, 'the same address, without a token').toBe(429);
   });
 
@@ -75,17 +64,13 @@ describe('a host', () => {
     const over = await guess();
     expect(over.statusCode).toBe(429);
     expect(over.headers['retry-after']).toBeDefined();
-    const other = await api.host.http.inject({
-      method: 'GET',
-      url: '/.well-known/jwks.json',
-      remoteAddress: '198.51.100.6',
-    });
+    const other = await get('/.well-known/jwks.json', '198.51.100.6');
     expect(other.statusCode, 'other routes keep their own budget').toBe(200);
   });
 
   it('lets the configured origins call it from a browser, and no other', async () => {
     const fromOrigin = (origin: string, remoteAddress: string) =>
-      api.host.http.inject({ method: 'GET', url: '/asyncapi.json', remoteAddress, headers: { origin } });
+      get('/asyncapi.json', remoteAddress, { origin });
     const allowed = await fromOrigin('https://kiosk.example.com', '198.51.100.3');
     expect(allowed.statusCode).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://kiosk.example.com');

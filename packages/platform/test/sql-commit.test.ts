@@ -16,6 +16,8 @@ describe.each(testDatabases)('transactions begun and committed on $backend', (ba
     return database;
   });
 
+  const WRITE = 'INSERT INTO rows_written (id, tag) VALUES ($1, $2)';
+
   const ids = async (tag: string) =>
     (
       await opened.db.query<{ id: number }>('SELECT id FROM rows_written WHERE tag = $1 ORDER BY seq', [tag])
@@ -37,9 +39,9 @@ describe.each(testDatabases)('transactions begun and committed on $backend', (ba
   it('runs atCommit statements last, in their order, and only at the commit', async () => {
     const { db } = opened;
     const before = await db.transaction(async () => {
-      await db.atCommit('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [102, 'order']);
-      await db.atCommit('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [103, 'order']);
-      await db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [101, 'order']);
+      await db.atCommit(WRITE, [102, 'order']);
+      await db.atCommit(WRITE, [103, 'order']);
+      await db.query(WRITE, [101, 'order']);
       return ids('order');
     });
     expect(before).toEqual([101]);
@@ -47,48 +49,49 @@ describe.each(testDatabases)('transactions begun and committed on $backend', (ba
   });
 
   it('runs an atCommit statement at once outside a transaction', async () => {
-    await opened.db.atCommit('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [201, 'outside']);
+    await opened.db.atCommit(WRITE, [201, 'outside']);
     expect(await ids('outside')).toEqual([201]);
   });
 
-  it("rolls back the whole transaction when an atCommit statement fails, throwing that statement's error", async () => {
-    const { db } = opened;
-    await db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [301, 'taken']);
-    const committed: string[] = [];
-    await expect(
-      db.transaction(async () => {
-        await db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [302, 'failed-at-commit']);
-        await db.atCommit('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [301, 'failed-at-commit']);
-        await db.afterCommit(() => {
-          committed.push('after commit');
-        });
-      }),
-    ).rejects.toThrow(/duplicate key/);
-    expect(await ids('failed-at-commit')).toEqual([]);
-    expect(committed).toEqual([]);
-    // The connection went back to the pool in a usable state.
-    await db.transaction(() => db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [303, 'next']));
-    expect(await ids('next')).toEqual([303]);
-  });
-
-  it('refuses to pass a transaction whose work swallowed a failed statement for a commit', async () => {
-    const { db } = opened;
-    await db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [401, 'taken']);
-    const committed: string[] = [];
-    await expect(
-      db.transaction(async () => {
-        await db.query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [402, 'swallowed']);
-        await db
-          .query('INSERT INTO rows_written (id, tag) VALUES ($1, $2)', [401, 'swallowed'])
-          .catch(() => {});
-        await db.afterCommit(() => {
-          committed.push('after commit');
-        });
-      }),
-    ).rejects.toThrow(RolledBackAtCommit);
-    expect(await ids('swallowed')).toEqual([]);
-    expect(committed).toEqual([]);
-  });
+  // A transaction whose second write clashes with a row taken before it: a failure however the work meets it.
+  const clashes = [
+    {
+      title:
+        "rolls back the whole transaction when an atCommit statement fails, throwing that statement's error",
+      tag: 'failed-at-commit',
+      // The id taken before; the work's own and the one written after follow it.
+      taken: 301,
+      clash: (id: number, tag: string) => opened.db.atCommit(WRITE, [id, tag]),
+      error: /duplicate key/,
+    },
+    {
+      title: 'refuses to pass a transaction whose work swallowed a failed statement for a commit',
+      tag: 'swallowed',
+      taken: 401,
+      clash: (id: number, tag: string) => opened.db.query(WRITE, [id, tag]).catch(() => {}),
+      error: RolledBackAtCommit,
+    },
+  ];
+  for (const { title, tag, taken, clash, error } of clashes)
+    it(title, async () => {
+      const { db } = opened;
+      await db.query(WRITE, [taken, 'taken']);
+      const committed: string[] = [];
+      await expect(
+        db.transaction(async () => {
+          await db.query(WRITE, [taken + 1, tag]);
+          await clash(taken, tag);
+          await db.afterCommit(() => {
+            committed.push('after commit');
+          });
+        }),
+      ).rejects.toThrow(error);
+      expect(await ids(tag)).toEqual([]);
+      expect(committed).toEqual([]);
+      // The connection went back to the pool in a usable state.
+      await db.transaction(() => db.query(WRITE, [taken + 2, `${tag}, next`]));
+      expect(await ids(`${tag}, next`)).toEqual([taken + 2]);
+    });
 
   it('commits a transaction whose work ran no statement, and runs its after-commit callbacks', async () => {
     const { db } = opened;

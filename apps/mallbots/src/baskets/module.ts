@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
-import { subscribeGroups } from '@tessera/platform/messaging';
+import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
@@ -8,7 +8,7 @@ import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerBasketsRoutes } from './adapters/http/routes.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
-import { type CacheObserver, storesCacheHandlers } from './adapters/messaging/stores-events.js';
+import { storesCacheHandlers } from './adapters/messaging/stores-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
 import { storesDirectory } from './adapters/stores/stores-directory.js';
@@ -28,7 +28,7 @@ export interface BasketsModuleOptions {
   /** Replaces the way Customers is asked whether a customer is registered (hosts without Customers). */
   customers?: CustomersDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
-  onCacheUpdate?: CacheObserver;
+  onCacheUpdate?: MessageObserver;
 }
 
 const SCHEMA = 'baskets';

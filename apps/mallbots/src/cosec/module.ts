@@ -1,4 +1,4 @@
-import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import { type GroupSubscription, onMessages, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import {
   registerSagaAdminRoutes,
@@ -50,15 +50,17 @@ export function createCosecModule(options: CosecModuleOptions = {}): Module {
         },
         [saga],
       );
-      const orders = await subscribeToOrders(broker, async (order) => {
-        await coordinator.start(saga, order.id, {
-          orderId: order.id,
-          customerId: order.customerId,
-          paymentId: order.paymentId,
-          totalCents: order.totalCents,
-          items: order.items.map(({ storeId, productId, quantity }) => ({ storeId, productId, quantity })),
-        });
-      });
+      const orders = await subscribeGroups(broker, [
+        ordersGroup(async (order) => {
+          await coordinator.start(saga, order.id, {
+            orderId: order.id,
+            customerId: order.customerId,
+            paymentId: order.paymentId,
+            totalCents: order.totalCents,
+            items: order.items.map(({ storeId, productId, quantity }) => ({ storeId, productId, quantity })),
+          });
+        }),
+      ]);
       await deadlines.start();
       registerSagaAdminRoutes(http, sagaInspection(db));
       return stopsInTurn(orders, coordinator, deadlines);
@@ -69,20 +71,15 @@ export function createCosecModule(options: CosecModuleOptions = {}): Module {
 type OrderCreated = import('zod').infer<(typeof orderingMessages)['ordersapi.OrderCreated']>;
 
 /** A saga per created order; the saga's id is the order's, so a duplicate OrderCreated starts nothing. */
-function subscribeToOrders(
-  broker: Broker,
-  start: (order: OrderCreated) => Promise<void>,
-): Promise<Subscribed> {
-  return broker.subscribe({
+function ordersGroup(start: (order: OrderCreated) => Promise<void>): GroupSubscription {
+  return {
     group: COSEC_ORDERS_GROUP,
-    subjects: [ORDER_CHANNEL],
+    subject: ORDER_CHANNEL,
     handle: onMessages(
       { 'ordersapi.OrderCreated': orderingMessages['ordersapi.OrderCreated'] },
-      {
-        'ordersapi.OrderCreated': start,
-      },
+      { 'ordersapi.OrderCreated': start },
     ),
-  });
+  };
 }
 
 export const cosecModule = createCosecModule();

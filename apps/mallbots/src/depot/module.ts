@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { subscribeGroups } from '@tessera/platform/messaging';
+import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
-import { deadlineBotTimeouts, subscribeToBotTimeouts } from './adapters/messaging/bot-timeouts.js';
+import { botTimeoutsGroup, deadlineBotTimeouts } from './adapters/messaging/bot-timeouts.js';
 import { depotCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
-import { subscribeToOrders } from './adapters/messaging/ordering-events.js';
-import { type CacheObserver, storesCacheHandlers } from './adapters/messaging/stores-events.js';
+import { ordersGroup } from './adapters/messaging/ordering-events.js';
+import { storesCacheHandlers } from './adapters/messaging/stores-events.js';
 import { postgresBotSignals } from './adapters/postgres/bot-signals.js';
 import { postgresBotRepository } from './adapters/postgres/bots.js';
 import { postgresStoresCache } from './adapters/postgres/caches.js';
@@ -29,7 +29,7 @@ export interface DepotModuleOptions {
   /** Replaces the way Stores is asked on a miss (tests of unavailability). */
   storesDirectory?: StoresDirectory;
   /** Told of each Stores message once the caches have committed it (tests wait on it instead of sleeping). */
-  onCacheUpdate?: CacheObserver;
+  onCacheUpdate?: MessageObserver;
   /**
    * How long a bot holding a list may stay disconnected before the list goes back to the other bots.
    * Default: the `DEPOT_BOT_TIMEOUT` environment variable ("30s", "500ms", "2m" or milliseconds), else 30 s.
@@ -113,8 +113,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       registerRobotsRpc(rpc, robots, logger, { heartbeatMs: Math.max(1, Math.floor(botTimeoutMs / 3)) });
       const subscriptions = [
         await broker.subscribe(depotCommandHandling(commands, { publisher: broker, db })),
-        await subscribeToOrders(broker, commands),
-        await subscribeToBotTimeouts(broker, robots),
+        ...(await subscribeGroups(broker, [ordersGroup(commands), botTimeoutsGroup(robots)])),
         ...(await subscribeGroups(broker, storesCopyGroups('depot', storesCacheHandlers(caches)), {
           db,
           observer: options.onCacheUpdate,

@@ -1,9 +1,10 @@
+import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import { registerFakeSmsAdminRoutes, registerNotificationsRoutes } from './adapters/http/routes.js';
-import { type MessageObserver, subscribeToCustomers } from './adapters/messaging/customers-events.js';
-import { subscribeToOrders } from './adapters/messaging/orders-events.js';
+import { customersGroup } from './adapters/messaging/customers-events.js';
+import { ordersGroup } from './adapters/messaging/orders-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { postgresCustomersCache } from './adapters/postgres/customers-cache.js';
 import { postgresNotificationHistory } from './adapters/postgres/history.js';
@@ -59,8 +60,14 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         onError: (error, context) => logger.warn({ err: error, ...context }, 'an SMS could not be sent'),
       });
       const subscriptions = [
-        await subscribeToCustomers(broker, db, options.onCustomersMessage),
-        await subscribeToOrders(broker, db, notifications, options.onOrdersMessage),
+        ...(await subscribeGroups(broker, [customersGroup(db)], {
+          db,
+          observer: options.onCustomersMessage,
+        })),
+        ...(await subscribeGroups(broker, [ordersGroup(notifications)], {
+          db,
+          observer: options.onOrdersMessage,
+        })),
       ];
       await dispatcher.start();
       return stopsInTurn(subscriptions, dispatcher);

@@ -1,9 +1,10 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
+import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { registerOrderingRoutes } from './adapters/http/routes.js';
-import { type BasketsObserver, subscribeToBaskets } from './adapters/messaging/baskets-events.js';
+import { basketsGroup } from './adapters/messaging/baskets-events.js';
 import { orderingCommandHandling } from './adapters/messaging/commands.js';
-import { subscribeToFulfilment } from './adapters/messaging/fulfilment-events.js';
+import { fulfilmentGroups } from './adapters/messaging/fulfilment-events.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
 import { instrumented } from './adapters/observability/metrics.js';
 import { createOrderingCommands } from './application/commands.js';
@@ -16,7 +17,7 @@ export interface OrderingModuleOptions {
   /** A snapshot each time an order's stream reaches a multiple of this many events (default 50). */
   snapshotEvery?: number;
   /** Told of each Baskets message once its handling has committed (tests wait on it instead of sleeping). */
-  onBasketsMessage?: BasketsObserver;
+  onBasketsMessage?: MessageObserver;
 }
 
 const SCHEMA = 'ordering';
@@ -53,12 +54,15 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
       // Driver adapters: the REST routes, checked-out baskets, the saga's commands, completed shopping lists
       // (ready) and paid invoices (completed).
       registerOrderingRoutes(http, { commands, queries });
-      const baskets = await subscribeToBaskets(broker, db, commands, options.onBasketsMessage);
+      const baskets = await subscribeGroups(broker, [basketsGroup(commands)], {
+        db,
+        observer: options.onBasketsMessage,
+      });
       const commandHandling = await broker.subscribe(
         orderingCommandHandling(commands, { publisher: broker, db }),
       );
-      const fulfilment = await subscribeToFulfilment(broker, commands);
-      return stopsInTurn([baskets, commandHandling, ...fulfilment]);
+      const fulfilment = await subscribeGroups(broker, fulfilmentGroups(commands));
+      return stopsInTurn([...baskets, commandHandling, ...fulfilment]);
     },
   };
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import { registerPaymentsRoutes } from './adapters/http/routes.js';
 import { paymentsCommandHandling } from './adapters/messaging/commands.js';
 import { brokerOutbox } from './adapters/messaging/integration-events.js';
-import { type OrdersObserver, ordersHandling } from './adapters/messaging/orders-events.js';
+import { ordersGroup } from './adapters/messaging/orders-events.js';
 import { postgresInvoiceRepository, postgresPaymentRepository } from './adapters/postgres/rows.js';
 import { createPaymentsCommands } from './application/commands.js';
 import type { CustomersDirectory } from './application/ports.js';
@@ -14,7 +15,7 @@ import { paymentsPublishes, paymentsReceives } from './contract/integration-even
 
 export interface PaymentsModuleOptions {
   /** Told of each Order message once its handling has committed (tests wait on it instead of sleeping). */
-  onOrderHandled?: OrdersObserver;
+  onOrderHandled?: MessageObserver;
   /** Replaces the way Customers is asked whether a customer is registered (hosts without Customers). */
   customers?: CustomersDirectory;
 }
@@ -50,7 +51,10 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
       registerPaymentsRoutes(http, { commands, queries });
       const subscriptions = [
         await broker.subscribe(paymentsCommandHandling(commands, { publisher: broker, db })),
-        await broker.subscribe(ordersHandling(commands, { logger, db, observer: options.onOrderHandled })),
+        ...(await subscribeGroups(broker, [ordersGroup(commands, logger)], {
+          db,
+          observer: options.onOrderHandled,
+        })),
       ];
       return stopsInTurn(subscriptions);
     },

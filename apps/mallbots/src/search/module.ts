@@ -1,5 +1,5 @@
 import { createEventStore, eventStoreMigrations } from '@tessera/platform/eventstore';
-import { derivedId } from '@tessera/platform/messaging';
+import { derivedId, type MessageObserver } from '@tessera/platform/messaging';
 import {
   type Projector,
   projectionMigrations,
@@ -13,7 +13,7 @@ import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import type { CustomersService } from '../customers/contract/customers-service.js';
 import { registerSearchRoutes } from './adapters/http/routes.js';
-import { type SearchObserver, subscribeSearch } from './adapters/messaging/handlers.js';
+import { subscribeSearch } from './adapters/messaging/handlers.js';
 import { eventStoreJournal } from './adapters/postgres/journal.js';
 import { postgresOrderSearch } from './adapters/postgres/orders.js';
 import { ordersProjection } from './adapters/postgres/projection.js';
@@ -25,7 +25,7 @@ export interface SearchModuleOptions {
   /** Replaces the way Customers is asked (tests of unavailability). */
   customers?: CustomersService;
   /** Told of each message once its recording has committed (tests wait on it instead of sleeping). */
-  onMessage?: SearchObserver;
+  onMessage?: MessageObserver;
   /** Given the running projector (tests wait on `caughtUp()`, read `lag()`, rebuild). */
   onProjector?: (projector: Projector) => void;
   /** Told when a rebuild asked over the admin route ends. */

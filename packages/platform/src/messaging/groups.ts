@@ -4,6 +4,7 @@ import type { Envelope } from './envelope.js';
 import {
   type CommandHandlers,
   type CommandHandlingOptions,
+  type MessageObserver,
   type MessageSchemas,
   observedHandler,
   onCommands,
@@ -23,7 +24,7 @@ export interface GroupSubscription {
 export async function subscribeGroups(
   broker: Subscriber,
   groups: readonly GroupSubscription[],
-  observed?: { readonly db: Pick<SqlClient, 'afterCommit'>; readonly observer?: (message: Envelope) => void },
+  observed?: { readonly db: Pick<SqlClient, 'afterCommit'>; readonly observer?: MessageObserver },
 ): Promise<Subscribed[]> {
   const subscribed: Subscribed[] = [];
   for (const { group, subject, handle } of groups) {

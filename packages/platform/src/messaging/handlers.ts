@@ -236,13 +236,16 @@ export function command<Data>(
 }
 
 /**
- * `handle`, then, once its transaction has committed, `observer` told of the message (applied or dropped as
+ * Told, once its transaction has committed, of each message a subscription handled (applied, or dropped as
  * irrelevant): how tests and metrics wait for a subscription's effect without polling.
  */
+export type MessageObserver = (message: Envelope) => void;
+
+/** `handle`, then, once its transaction has committed, `observer` told of the message. */
 export function observedHandler(
   db: Pick<SqlClient, 'afterCommit'>,
   handle: (message: Envelope) => Promise<void>,
-  observer: ((message: Envelope) => void) | undefined,
+  observer: MessageObserver | undefined,
 ): (message: Envelope) => Promise<void> {
   if (!observer) return handle;
   return async (message) => {

@@ -28,6 +28,7 @@ export type {
   FailureReply,
   MessageHandler,
   MessageHandlers,
+  MessageObserver,
   MessageSchemas,
   MessageVersions,
   Reply,

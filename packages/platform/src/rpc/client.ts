@@ -243,6 +243,16 @@ export interface ConnectClientOptions extends ResilienceOptions {
 }
 
 /**
+ * What a module's client of another module's RPC service takes: where that module serves RPC, a logger, and
+ * the caller's token and name; the other settings keep their defaults unless given.
+ */
+export interface ModuleClientOptions extends Partial<Omit<ConnectClientOptions, 'target' | 'logger'>> {
+  /** Where the module serves RPC (its RPC port), e.g. http://stores:8085. */
+  readonly baseUrl: string;
+  readonly logger: Logger;
+}
+
+/**
  * A Connect client over HTTP/2 cleartext (the platform's RPC servers speak h2c, ADR 0016) to `baseUrl`, its
  * unary calls guarded by retries and a circuit breaker, each carrying the caller's token when one is given.
  */

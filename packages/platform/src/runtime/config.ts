@@ -49,57 +49,53 @@ const rpcServices = z.string().transform((value, context) => {
   return services as ReadonlyMap<string, string>;
 });
 
-/** `https://kiosk.example.com,http://localhost:5173`: each exactly an origin (scheme, host, port; no path). */
-const webOrigins = z.string().transform((value, context) => {
-  const origins = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  for (const origin of origins) {
-    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
-    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      context.addIssue({
-        code: 'custom',
-        message:
-          `has a bad entry ${JSON.stringify(origin)}: each must be an origin as a browser sends it, ` +
-          `e.g. https://kiosk.example.com or http://localhost:5173 (no path, no trailing slash), comma-separated` +
-          (parsed && parsed.origin !== 'null' ? `; did you mean ${parsed.origin}?` : ''),
-      });
-      return z.NEVER;
+/**
+ * A comma-separated list (blank entries ignored) whose every entry passes: `problemOf` says what is wrong with
+ * one that does not, and the first such entry is named.
+ */
+const commaList = (problemOf: (entry: string) => string | undefined) =>
+  z.string().transform((value, context) => {
+    const entries = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const problem = problemOf(entry);
+      if (problem !== undefined) {
+        context.addIssue({ code: 'custom', message: `has a bad entry ${JSON.stringify(entry)}: ${problem}` });
+        return z.NEVER;
+      }
     }
-  }
-  return origins as readonly string[];
+    return entries as readonly string[];
+  });
+
+/** `https://kiosk.example.com,http://localhost:5173`: each exactly an origin (scheme, host, port; no path). */
+const webOrigins = commaList((origin) => {
+  const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+  if (parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === origin) return undefined;
+  return (
+    'each must be an origin as a browser sends it, ' +
+    'e.g. https://kiosk.example.com or http://localhost:5173 (no path, no trailing slash), comma-separated' +
+    (parsed && parsed.origin !== 'null' ? `; did you mean ${parsed.origin}?` : '')
+  );
 });
 
 /** The names proxy-addr gives address ranges: 127.0.0.0/8 and ::1; 169.254.0.0/16 and fe80::/10; private ones. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** `address,address/prefix,loopback,...`: each an IP address, a CIDR block or a named range. */
-const trustedProxies = z.string().transform((value, context) => {
-  const entries = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  for (const entry of entries) {
-    const [address = '', prefix, ...rest] = entry.split('/');
-    const version = isIP(address);
-    const bits = version === 4 ? 32 : 128;
-    const valid =
-      RANGE_NAMES.has(entry) ||
-      (version !== 0 &&
-        rest.length === 0 &&
-        (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)));
-    if (!valid) {
-      context.addIssue({
-        code: 'custom',
-        message:
-          `has a bad entry ${JSON.stringify(entry)}: each must be an IP address, a CIDR block or ` +
-          'loopback, linklocal or uniquelocal, comma-separated',
-      });
-      return z.NEVER;
-    }
-  }
-  return entries as readonly string[];
+const trustedProxies = commaList((entry) => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  const bits = version === 4 ? 32 : 128;
+  const valid =
+    RANGE_NAMES.has(entry) ||
+    (version !== 0 &&
+      rest.length === 0 &&
+      (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)));
+  return valid
+    ? undefined
+    : 'each must be an IP address, a CIDR block or loopback, linklocal or uniquelocal, comma-separated';
 });
 
 export const configSchema = z.object({

@@ -34,7 +34,7 @@ export { dropDatabases } from './launcher/databases.js';
 export type { LauncherSettings, ModuleProcess, Plan } from './launcher/plan.js';
 export { launcherSettings, planTopology, portsFrom } from './launcher/plan.js';
 export type { Module, ModuleContext, RunningModule, Services } from './module.js';
-export type { ServiceAddresses, ServiceLocation } from './service-addresses.js';
+export type { ServiceAddresses, ServiceLocation, ServiceLookup } from './service-addresses.js';
 export { locateService, parseServiceAddresses } from './service-addresses.js';
 export type { Stoppable } from './stopping.js';
 export { stopsInTurn } from './stopping.js';

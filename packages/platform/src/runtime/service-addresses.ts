@@ -1,3 +1,5 @@
+import type { Logger } from '../observability/index.js';
+import type { ModuleClientOptions } from '../rpc/index.js';
 import { ConfigError } from './config.js';
 import type { Services } from './module.js';
 
@@ -36,10 +38,21 @@ export interface ServiceLocation<Service> {
   readonly service: string;
   /** The module's name in RPC_SERVICES. */
   readonly rpcName: string;
-  /** The service over RPC at that address, called with this process's service token. */
-  readonly overRpc: (baseUrl: string, serviceToken: () => Promise<string>) => Service;
+  /** The service over RPC at an address, called as the asking module with this process's service token. */
+  readonly overRpc: (options: ModuleClientOptions) => Service;
   /** The error when it is neither here nor named in RPC_SERVICES (the consumer's "unavailable"). */
   readonly missing: () => Error;
+}
+
+/** What a module asking for another module's service gives: parts of its context, and its own name. */
+export interface ServiceLookup {
+  readonly services: Services;
+  readonly rpcServices: ServiceAddresses;
+  /** What the calls over RPC carry: the module's `serviceToken`. */
+  readonly serviceToken: () => Promise<string>;
+  readonly logger: Logger;
+  /** The asking module, for the breaker's metrics and logs. */
+  readonly caller: string;
 }
 
 /**
@@ -48,15 +61,12 @@ export interface ServiceLocation<Service> {
  * called with this process's service token.
  */
 export function locateService<Service>(
-  context: {
-    readonly services: Services;
-    readonly rpcServices: ServiceAddresses;
-    readonly serviceToken: () => Promise<string>;
-  },
+  context: ServiceLookup,
   location: ServiceLocation<Service>,
 ): () => Service {
   const address = context.rpcServices.get(location.rpcName);
-  const remote = address ? location.overRpc(address, context.serviceToken) : undefined;
+  const { serviceToken: token, logger, caller } = context;
+  const remote = address ? location.overRpc({ baseUrl: address, token, logger, caller }) : undefined;
   return () => {
     const local = context.services.find<Service>(location.service);
     if (local) return local;

@@ -6,19 +6,27 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { onServer } from './databases.js';
 
 export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export const withAdmin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> =>
+  onServer(SERVER_URL, work);
+
+/**
+ * The server as a benchmark prints it: its version and the settings that sway its figures, e.g.
+ * `PostgreSQL 16.4 (fsync=on, synchronous_commit=on)`.
+ */
+export const describeServer = (settings: readonly string[]): Promise<string> =>
+  withAdmin(async (client) => {
+    const { rows } = await client.query<{ version: string; settings: string[] }>(
+      "SELECT version() AS version, array(SELECT name || '=' || current_setting(name) FROM unnest($1::text[]) name) AS settings",
+      [settings],
+    );
+    const server = rows[0]!;
+    return `${server.version.split(' on ')[0]} (${server.settings.join(', ')})`;
+  });
 
 export function databaseUrl(name: string): string {
   const url = new URL(SERVER_URL);

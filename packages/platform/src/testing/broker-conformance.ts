@@ -108,6 +108,57 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       return log;
     };
 
+    /**
+     * Publishes `before` and then one more message on key 'k' of `subject`, and waits until `log` has that
+     * last one: what the key held before it has been handled, or dead-lettered, by then.
+     */
+    const publishThrough = async (
+      log: ReturnType<typeof recorder>,
+      subject: string,
+      ...before: Envelope[]
+    ) => {
+      const last = message(subject, 'k');
+      await broker.publish([...before, last]);
+      await log.until(() => log.ids().includes(last.id));
+      return last;
+    };
+
+    /**
+     * A fresh group whose handler does `work` and records the handling once it has committed (so that a
+     * count sees it), retrying a failed one at once.
+     */
+    const committing = async (subject: string, work: (m: Envelope, attempt: number) => Promise<void>) => {
+      const log = recorder();
+      await subscribe({
+        group: `g-${unique()}`,
+        subjects: [subject],
+        backoff: () => 1,
+        handle: async (m, d) => {
+          await work(m, d.attempt);
+          await db.afterCommit(() => log.record(m, d.attempt));
+        },
+      });
+      return log;
+    };
+
+    /**
+     * A group that fails, at its one attempt, every message whose data says `fails` (so that it is
+     * dead-lettered with this reason) and records the others.
+     */
+    const deadLettering = async (subject: string, group: string, reason: string) => {
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        maxAttempts: 1,
+        handle: async (m, d) => {
+          if ((m.data as { fails?: boolean }).fails) throw new Error(reason);
+          log.record(m, d.attempt);
+        },
+      });
+      return log;
+    };
+
     /** A fresh table of the message ids a test's handlers write, in their handling's transaction. */
     const effects = async (name: string, column = 'message_id text NOT NULL') => {
       const table = `${name}_${unique()}`;
@@ -211,9 +262,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
         })
         .catch(() => {});
       await db.transaction(() => broker.publish([committed]));
-      const fence = message(subject, 'k');
-      await broker.publish([fence]);
-      await log.until(() => log.ids().includes(fence.id));
+      const fence = await publishThrough(log, subject);
       expect(log.ids()).toEqual([committed.id, fence.id]);
     });
 
@@ -223,9 +272,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       const once = message(subject, 'k');
       await broker.publish([once]);
       await broker.publish([once, { ...once }]);
-      const fence = message(subject, 'k');
-      await broker.publish([fence]);
-      await log.until(() => log.ids().includes(fence.id));
+      const fence = await publishThrough(log, subject);
       expect(log.ids()).toEqual([once.id, fence.id]);
     });
 
@@ -347,9 +394,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
         },
       });
       const doomed = message(subject, 'k', { fails: true });
-      const after = message(subject, 'k');
-      await broker.publish([doomed, after]);
-      await log.until(() => log.ids().includes(after.id));
+      const after = await publishThrough(log, subject, doomed);
       expect(log.ids()).toEqual([after.id]);
 
       const dead = await broker.deadLetters.list(group);
@@ -381,9 +426,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       const log = await recording([subject], group);
       const poisonId = randomUUID();
       await opened.publishRaw({ id: poisonId, subject, key: 'k', payload: { id: poisonId, hello: 'world' } });
-      const after = message(subject, 'k');
-      await broker.publish([after]);
-      await log.until(() => log.ids().includes(after.id));
+      const after = await publishThrough(log, subject);
       expect(log.ids()).toEqual([after.id]);
       const dead = await broker.deadLetters.list(group);
       expect(dead).toHaveLength(1);
@@ -398,9 +441,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       // As a producer that does not check (another process, an older version) would publish them.
       const nul = message(subject, 'k', { paymentId: 'p\u0000q' });
       const surrogate = message(subject, 'k', { note: ['ok', 'x\ud800'] });
-      const after = message(subject, 'k');
-      await broker.publish([nul, surrogate, after]);
-      await log.until(() => log.ids().includes(after.id));
+      const after = await publishThrough(log, subject, nul, surrogate);
       expect(log.ids()).toEqual([after.id]);
 
       const dead = await broker.deadLetters.list(group);
@@ -421,20 +462,9 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it('pages the dead letters, the oldest first, each once', async () => {
       const subject = `c.${unique()}.pages`;
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [subject],
-        maxAttempts: 1,
-        handle: async (m, d) => {
-          if ((m.data as { fails?: boolean }).fails) throw new Error('the handler is broken');
-          log.record(m, d.attempt);
-        },
-      });
+      const log = await deadLettering(subject, group, 'the handler is broken');
       const doomed = [1, 2, 3].map(() => message(subject, 'k', { fails: true }));
-      const after = message(subject, 'k');
-      await broker.publish([...doomed, after]);
-      await log.until(() => log.ids().includes(after.id));
+      await publishThrough(log, subject, ...doomed);
 
       const first = await broker.deadLetters.page(group, { limit: 2 });
       expect(first.items.map((letter) => letter.messageId)).toEqual(doomed.slice(0, 2).map((m) => m.id));
@@ -451,20 +481,9 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it('dead-letters a message whose handler fails with text storage cannot hold in its reason', async () => {
       const subject = `c.${unique()}.reason`;
       const group = `g-${unique()}`;
-      const log = recorder();
-      await subscribe({
-        group,
-        subjects: [subject],
-        maxAttempts: 1,
-        handle: async (m, d) => {
-          if ((m.data as { fails?: boolean }).fails) throw new Error('no payment p\u0000q\ud800');
-          log.record(m, d.attempt);
-        },
-      });
+      const log = await deadLettering(subject, group, 'no payment p\u0000q\ud800');
       const doomed = message(subject, 'k', { fails: true });
-      const after = message(subject, 'k');
-      await broker.publish([doomed, after]);
-      await log.until(() => log.ids().includes(after.id));
+      await publishThrough(log, subject, doomed);
       const dead = await broker.deadLetters.list(group);
       expect(dead).toMatchObject([
         { messageId: doomed.id, attempts: 1, reason: 'no payment p\ufffdq\ufffd' },
@@ -478,9 +497,7 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       const log = await recording([subject], group);
       const payload = { ...message(subject, 'k'), id: 'm\u0000', type: 't\u0000.X', key: 'k\u0000' };
       await opened.publishRaw({ id: randomUUID(), subject, key: 'k', payload });
-      const after = message(subject, 'k');
-      await broker.publish([after]);
-      await log.until(() => log.ids().includes(after.id));
+      await publishThrough(log, subject);
       const dead = await broker.deadLetters.list(group);
       expect(dead).toMatchObject([
         { subject, attempts: 0, reason: expect.stringMatching(/^poison message/) },
@@ -491,21 +508,13 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it("commits a handler's effects with its ack, or neither (crash before ack)", async () => {
       const table = await effects('effects');
       const subject = `c.${unique()}.atomic`;
-      const log = recorder();
       const committed: number[] = [];
-      await subscribe({
-        group: `g-${unique()}`,
-        subjects: [subject],
-        backoff: () => 1,
-        handle: async (m, d) => {
-          await table.write(m);
-          await db.afterCommit(() => {
-            committed.push(d.attempt);
-          });
-          if (d.attempt === 1) throw new Error('crashed before the ack');
-          // Counted once the handling has committed, so that the count below sees it.
-          await db.afterCommit(() => log.record(m, d.attempt));
-        },
+      const log = await committing(subject, async (m, attempt) => {
+        await table.write(m);
+        await db.afterCommit(() => {
+          committed.push(attempt);
+        });
+        if (attempt === 1) throw new Error('crashed before the ack');
       });
       const effectful = message(subject, 'k');
       await broker.publish([effectful]);
@@ -519,23 +528,16 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
     it("retries a handler whose own SQL failed, with its transaction's earlier work intact", async () => {
       const table = await effects('sqlfail', 'message_id text NOT NULL PRIMARY KEY');
       const subject = `c.${unique()}.sqlfail`;
-      const log = recorder();
       const errors: number[] = [];
-      await subscribe({
-        group: `g-${unique()}`,
-        subjects: [subject],
-        backoff: () => 1,
-        handle: async (m, d) => {
-          await table.write(m);
-          if (d.attempt === 1) {
-            // Fails in the database (the id is taken): the transaction is aborted, as a failing statement leaves it.
-            await table.write(m).catch((error: unknown) => {
-              errors.push(d.attempt);
-              throw error;
-            });
-          }
-          await db.afterCommit(() => log.record(m, d.attempt));
-        },
+      const log = await committing(subject, async (m, attempt) => {
+        await table.write(m);
+        if (attempt === 1) {
+          // Fails in the database (the id is taken): the transaction is aborted, as a failing statement leaves it.
+          await table.write(m).catch((error: unknown) => {
+            errors.push(attempt);
+            throw error;
+          });
+        }
       });
       const first = message(subject, 'k');
       const second = message(subject, 'k');

@@ -19,15 +19,18 @@ export interface OpenedTestDatabase {
   close(): Promise<void>;
 }
 
-const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-  const client = new pg.Client({ connectionString: testServerUrl });
+/** Runs `work` on a connection of its own to the server at `url` (to make and drop databases), then closes it. */
+export async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
   } finally {
     await client.end();
   }
-};
+}
+
+const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => onServer(testServerUrl, work);
 
 // initdb costs seconds; it runs once per test process and each test database starts from a copy.
 let template: Promise<Blob> | undefined;

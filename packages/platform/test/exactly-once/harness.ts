@@ -48,26 +48,17 @@ export interface BrokerConfig {
   readonly database: TestDatabase;
 }
 
-export const EMBEDDED_PGLITE: BrokerConfig = {
-  name: 'embedded on PGlite',
-  broker: 'embedded',
-  database: pgliteTestDatabase,
-};
-export const EMBEDDED_POSTGRES: BrokerConfig = {
-  name: 'embedded on PostgreSQL',
-  broker: 'embedded',
-  database: postgresTestDatabase,
-};
-export const NATS_POSTGRES: BrokerConfig = {
-  name: 'NATS JetStream on PostgreSQL',
-  broker: 'nats',
-  database: postgresTestDatabase,
-};
-export const NATS_PGLITE: BrokerConfig = {
-  name: 'NATS JetStream on PGlite',
-  broker: 'nats',
-  database: pgliteTestDatabase,
-};
+/** A broker on a test database, under the name the tests print. */
+const brokerOn = (broker: BrokerKind, database: TestDatabase): BrokerConfig => ({
+  name: `${broker === 'nats' ? 'NATS JetStream' : 'embedded'} on ${database.backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}`,
+  broker,
+  database,
+});
+
+export const EMBEDDED_PGLITE = brokerOn('embedded', pgliteTestDatabase);
+export const EMBEDDED_POSTGRES = brokerOn('embedded', postgresTestDatabase);
+export const NATS_POSTGRES = brokerOn('nats', postgresTestDatabase);
+export const NATS_PGLITE = brokerOn('nats', pgliteTestDatabase);
 
 /** The crash points each broker has (faults.ts): the embedded broker has no ack or relay step of its own. */
 export const CRASH_POINTS: Record<BrokerKind, readonly CrashPoint[]> = {

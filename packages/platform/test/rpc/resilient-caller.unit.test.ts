@@ -40,8 +40,16 @@ function harness(overrides: Partial<ResilienceOptions> = {}) {
   };
 }
 
-const failing = (code: Code) => async () => {
-  throw new ConnectError('no', code);
+/** An attempt that always fails with `code`; its `attempts` counts how often it was made. */
+const failing = (code: Code) => {
+  const attempt = Object.assign(
+    async () => {
+      attempt.attempts++;
+      throw new ConnectError('no', code);
+    },
+    { attempts: 0 },
+  );
+  return attempt;
 };
 
 async function codeOf(promise: Promise<unknown>): Promise<Code> {
@@ -91,15 +99,10 @@ describe('resilientCaller: retries', () => {
 
   it('gives up after the last attempt with the last error, the backoff capped', async () => {
     const { caller, slept, target } = harness({ failureThreshold: 10, maxAttempts: 6, maxBackoffMs: 300 });
-    let attempts = 0;
-    const code = await codeOf(
-      caller.call('Get', async () => {
-        attempts++;
-        throw new ConnectError('down', Code.Unavailable);
-      }),
-    );
+    const down = failing(Code.Unavailable);
+    const code = await codeOf(caller.call('Get', down));
     expect(code).toBe(Code.Unavailable);
-    expect(attempts).toBe(6);
+    expect(down.attempts).toBe(6);
     expect(slept).toEqual([100, 200, 300, 300, 300]);
     expect(await metric('rpc_client_calls_total', { target, outcome: 'unavailable' })).toBe(1);
   });
@@ -119,15 +122,10 @@ describe('resilientCaller: retries', () => {
     Code.Unimplemented,
   ])('never retries %s', async (code) => {
     const { caller, slept } = harness();
-    let attempts = 0;
-    const failed = await codeOf(
-      caller.call('Get', async () => {
-        attempts++;
-        throw new ConnectError('answered', code);
-      }),
-    );
+    const answered = failing(code);
+    const failed = await codeOf(caller.call('Get', answered));
     expect(failed).toBe(code);
-    expect(attempts).toBe(1);
+    expect(answered.attempts).toBe(1);
     expect(slept).toEqual([]);
   });
 
@@ -206,14 +204,9 @@ describe('resilientCaller: circuit breaker', () => {
 
   it('stops retrying a call as soon as its failures open the breaker', async () => {
     const { caller, slept } = harness({ failureThreshold: 2, maxAttempts: 5 });
-    let attempts = 0;
-    await codeOf(
-      caller.call('Get', async () => {
-        attempts++;
-        throw new ConnectError('down', Code.Unavailable);
-      }),
-    );
-    expect(attempts).toBe(2);
+    const down = failing(Code.Unavailable);
+    await codeOf(caller.call('Get', down));
+    expect(down.attempts).toBe(2);
     expect(slept).toEqual([100]);
     expect(caller.state()).toBe('open');
   });
@@ -263,15 +256,10 @@ describe('resilientCaller: circuit breaker', () => {
     for (let n = 0; n < 3; n++) await codeOf(caller.call('Get', failing(Code.Unavailable)));
     expect(caller.state()).toBe('open');
     advance(10_000);
-    let attempts = 0;
-    await codeOf(
-      caller.call('Get', async () => {
-        attempts++;
-        throw new ConnectError('still down', Code.Unavailable);
-      }),
-    );
+    const stillDown = failing(Code.Unavailable);
+    await codeOf(caller.call('Get', stillDown));
     // The trial is one attempt, not retried.
-    expect(attempts).toBe(1);
+    expect(stillDown.attempts).toBe(1);
     expect(caller.state()).toBe('open');
     advance(9_999);
     expect(caller.state()).toBe('open');

@@ -11,7 +11,8 @@ import {
   type RpcServer,
 } from '@tessera/platform/rpc';
 import { type TestIdentity, testIdentity } from '@tessera/platform/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openedForSuite } from '../support/suite.js';
 import { failure } from './failure.js';
 import { ChatRequestSchema, EchoService } from './gen/tessera/test/v1/echo_pb.js';
 
@@ -78,20 +79,28 @@ async function startEcho(identity: TestIdentity | undefined, audience: 'anyone' 
   return { server, client, seen, url: `http://127.0.0.1:${port}` };
 }
 
-describe('an RPC service for some roles, one of which sees only its own', () => {
-  let identity: TestIdentity;
-  let echo: Awaited<ReturnType<typeof startEcho>>;
-  beforeAll(async () => {
-    identity = await testIdentity();
-    echo = await startEcho(identity, 'members');
-  });
-  afterAll(() => echo?.server.close(0));
-  beforeEach(() => {
-    echo.seen.length = 0;
+/**
+ * The echo service for `audience` and the identity provider whose tokens it trusts, started before the tests
+ * of the enclosing suite and stopped after them; `as` gives the call options of one who holds a token.
+ */
+const echoForSuite = (audience: 'anyone' | 'members') =>
+  openedForSuite(async () => {
+    const identity = await testIdentity();
+    const echo = await startEcho(identity, audience);
+    return {
+      ...echo,
+      identity,
+      as: async (who: TokenSubject): Promise<CallOptions> => ({
+        headers: { authorization: `Bearer ${await identity.tokenFor(who)}` },
+      }),
+      close: () => echo.server.close(0),
+    };
   });
 
-  const as = async (who: TokenSubject): Promise<CallOptions> => ({
-    headers: { authorization: `Bearer ${await identity.tokenFor(who)}` },
+describe('an RPC service for some roles, one of which sees only its own', () => {
+  const echo = echoForSuite('members');
+  beforeEach(() => {
+    echo.seen.length = 0;
   });
   const ticks = async (owner: string, options: CallOptions) => {
     const received: number[] = [];
@@ -135,7 +144,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
   });
 
   it('refuses a caller whose roles it does not admit as PERMISSION_DENIED, a stream too', async () => {
-    const options = await as(STRANGER);
+    const options = await echo.as(STRANGER);
     expect(refused(await failure(() => echo.client.say({ text: 'hi' }, options)))).toEqual({
       code: Code.PermissionDenied,
       reason: 'forbidden',
@@ -148,9 +157,9 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
   });
 
   it('admits the operator and a role that sees everyone’s, whoever the message names, and tells the handler who calls', async () => {
-    expect((await echo.client.say({ text: 'a', owner: 'member-2' }, await as(OPERATOR))).text).toBe('a');
-    expect((await echo.client.say({ text: 'b', owner: 'member-2' }, await as(CLERK))).text).toBe('b');
-    expect(await ticks('member-2', await as(CLERK))).toEqual([1, 2]);
+    expect((await echo.client.say({ text: 'a', owner: 'member-2' }, await echo.as(OPERATOR))).text).toBe('a');
+    expect((await echo.client.say({ text: 'b', owner: 'member-2' }, await echo.as(CLERK))).text).toBe('b');
+    expect(await ticks('member-2', await echo.as(CLERK))).toEqual([1, 2]);
     expect(echo.seen).toEqual([
       { method: 'say', caller: 'operator:test', text: 'a' },
       { method: 'say', caller: 'clerk-1', text: 'b' },
@@ -159,7 +168,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
   });
 
   it('lets a role that sees only its own act as itself, or name no one (the handler answers)', async () => {
-    const options = await as(MEMBER);
+    const options = await echo.as(MEMBER);
     expect((await echo.client.say({ text: 'mine', owner: 'member-1' }, options)).text).toBe('mine');
     expect((await echo.client.say({ text: 'nobody’s' }, options)).text).toBe('nobody’s');
     expect(await ticks('member-1', options)).toEqual([1, 2]);
@@ -167,7 +176,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
   });
 
   it('refuses it another’s as PERMISSION_DENIED (not_yours), unary or stream, before the handler runs', async () => {
-    const options = await as(MEMBER);
+    const options = await echo.as(MEMBER);
     const unary = await failure(() => echo.client.say({ text: 'theirs', owner: 'member-2' }, options));
     expect(refused(unary)).toEqual({ code: Code.PermissionDenied, reason: 'not_yours' });
     expect(unary.rawMessage).toBe('this belongs to someone else');
@@ -187,7 +196,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
     }
     const answered: string[] = [];
     const error = await failure(async () => {
-      for await (const { text } of echo.client.chat(messages(), await as(MEMBER))) answered.push(text);
+      for await (const { text } of echo.client.chat(messages(), await echo.as(MEMBER))) answered.push(text);
     });
     expect(refused(error)).toEqual({ code: Code.PermissionDenied, reason: 'not_yours' });
     expect(answered).toEqual(['one', 'two']);
@@ -201,7 +210,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
       denied: await metric({ ...labels, code: 'permission_denied' }),
     };
     await failure(() => echo.client.say({ text: 'hi' }));
-    await failure(async () => echo.client.say({ text: 'hi' }, await as(STRANGER)));
+    await failure(async () => echo.client.say({ text: 'hi' }, await echo.as(STRANGER)));
     expect(await metric({ ...labels, code: 'unauthenticated' })).toBe(before.unauthenticated + 1);
     expect(await metric({ ...labels, code: 'permission_denied' })).toBe(before.denied + 1);
   });
@@ -210,7 +219,7 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
     const client = connectClient(EchoService, echo.url, {
       target: 'echo',
       logger,
-      token: () => identity.tokenFor(CLERK),
+      token: () => echo.identity.tokenFor(CLERK),
     });
     expect((await client.say({ text: 'signed' })).text).toBe('signed');
     expect(echo.seen).toEqual([{ method: 'say', caller: 'clerk-1', text: 'signed' }]);
@@ -237,20 +246,11 @@ describe('an RPC service for some roles, one of which sees only its own', () => 
 });
 
 describe('an RPC service open to anyone', () => {
-  let identity: TestIdentity;
-  let echo: Awaited<ReturnType<typeof startEcho>>;
-  beforeAll(async () => {
-    identity = await testIdentity();
-    echo = await startEcho(identity, 'anyone');
-  });
-  afterAll(() => echo?.server.close(0));
+  const echo = echoForSuite('anyone');
 
   it('answers without a token, and tells the handler who calls when one is given', async () => {
     await echo.client.say({ text: 'anonymous' });
-    await echo.client.say(
-      { text: 'known' },
-      { headers: { authorization: `Bearer ${await identity.tokenFor(STRANGER)}` } },
-    );
+    await echo.client.say({ text: 'known' }, await echo.as(STRANGER));
     expect(echo.seen.map(({ caller, text }) => [caller, text])).toEqual([
       [undefined, 'anonymous'],
       ['customer-1', 'known'],

@@ -264,6 +264,15 @@ describe('a timed-out step, on the pure core', () => {
     return last;
   }
 
+  /** The step `waiting` awaits answers with a Failure. */
+  const refusedAt = (waiting: Transition<SagaInstance<{ n: number }>>) =>
+    sagaTransition(reserving, waiting.instance, {
+      kind: 'reply',
+      causationId: waiting.instance.awaiting!,
+      messageId: 'no-1',
+      reply: failure(waiting.commands[0]!.type),
+    });
+
   /** Answers every compensation with Success until the saga ends; returns the compensations sent. */
   function compensateAll(from: Transition<SagaInstance<{ n: number }>>) {
     const sent = from.commands.map((c) => c.type);
@@ -321,13 +330,7 @@ describe('a timed-out step, on the pure core', () => {
     [1, ['undo.first']],
     [2, ['undo.second', 'undo.first']],
   ])('after %i steps, a Failure compensates only the steps before the refused one: %j', (done, undo) => {
-    const waiting = runTo(done);
-    const refused = sagaTransition(reserving, waiting.instance, {
-      kind: 'reply',
-      causationId: waiting.instance.awaiting!,
-      messageId: 'no-1',
-      reply: failure(waiting.commands[0]!.type),
-    });
+    const refused = refusedAt(runTo(done));
     expect(refused.cancel).toEqual([`tests.Reserving:r-1:timeout:${done}`]);
     const { sent, last } = compensateAll(refused);
     expect(sent).toEqual(undo);
@@ -336,12 +339,8 @@ describe('a timed-out step, on the pure core', () => {
 
   it('a timeout that arrives while compensating is ignored (compensations have none)', () => {
     const waiting = runTo(1);
-    const refused = sagaTransition(reserving, waiting.instance, {
-      kind: 'reply',
-      causationId: waiting.instance.awaiting!,
-      messageId: 'no-1',
-      reply: failure('do.second'),
-    });
+    expect(waiting.commands[0]!.type).toBe('do.second');
+    const refused = refusedAt(waiting);
     const stale = sagaTransition(reserving, refused.instance, {
       kind: 'timeout',
       causationId: waiting.instance.awaiting!,

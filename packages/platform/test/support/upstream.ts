@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '@tessera/platform/observability';
+import { createGateway, type GatewayOptions } from '../../src/runtime/gateway/gateway.js';
 
 /** What an upstream saw of one request. */
 export interface Seen {
@@ -47,3 +49,13 @@ export async function upstream(name: string, options: { ready?: boolean; paths?:
 }
 
 export const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+/** A gateway in front of upstreams, silent and quick to give up on one that is away, listening on a free port. */
+export async function testGateway(options: Omit<GatewayOptions, 'logger'>) {
+  const gateway = await createGateway({
+    logger: createLogger({ level: 'silent', format: 'json', name: 'gateway-test' }),
+    probeTimeoutMs: 1_000,
+    ...options,
+  });
+  return { gateway, url: await gateway.listen({ port: 0, host: '127.0.0.1' }) };
+}

@@ -1,14 +1,13 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { invalidArgument } from '@tessera/platform/ddd';
-import type { Logger } from '@tessera/platform/observability';
 import {
   connectClient,
   ERROR_CODE_HEADER,
   ERROR_FIELD_HEADER,
-  type ResilienceOptions,
+  type ModuleClientOptions,
 } from '@tessera/platform/rpc';
-import { locateService, type Services } from '@tessera/platform/runtime';
+import { locateService, type ServiceLookup } from '@tessera/platform/runtime';
 import {
   type IssuedLC,
   IssuedLCsService as IssuedLCsRpc,
@@ -22,14 +21,6 @@ import {
 
 /** The module name Issuance goes by in RPC_SERVICES. */
 export const ISSUANCE_RPC_NAME = 'issuance';
-
-export interface IssuedLCsRpcOptions extends Partial<Omit<ResilienceOptions, 'target' | 'logger'>> {
-  /** Where Issuance serves RPC (its RPC port), e.g. http://issuance:8085. */
-  readonly baseUrl: string;
-  readonly logger: Logger;
-  /** The caller's token: a module's service token (`ModuleContext.serviceToken`). */
-  readonly token?: () => Promise<string>;
-}
 
 const toSummary = (lc: IssuedLC): IssuedLCSummary => {
   if (!lc.issuedAt) throw new IssuanceUnavailableError('Issuance answered an LC without its issue time');
@@ -52,7 +43,7 @@ const toSummary = (lc: IssuedLC): IssuedLCSummary => {
  * DomainError the in-process service throws (naming the field); any other failure is an
  * IssuanceUnavailableError.
  */
-export function issuedLCsRpcClient(options: IssuedLCsRpcOptions): IssuedLCsService {
+export function issuedLCsRpcClient(options: ModuleClientOptions): IssuedLCsService {
   const { baseUrl, ...resilience } = options;
   const client = connectClient(IssuedLCsRpc, baseUrl, { ...resilience, target: ISSUANCE_RPC_NAME });
   return {
@@ -89,20 +80,11 @@ export function issuedLCsRpcClient(options: IssuedLCsRpcOptions): IssuedLCsServi
  * names, over RPC with this process's service token. Neither is an IssuanceUnavailableError. In a module's
  * `start`: `issuedLCsServiceFor({ ...context, caller: '<module>' })`.
  */
-export function issuedLCsServiceFor(context: {
-  readonly services: Services;
-  readonly rpcServices: ReadonlyMap<string, string>;
-  /** What the calls over RPC carry: the module's `serviceToken`. */
-  readonly serviceToken: () => Promise<string>;
-  readonly logger: Logger;
-  /** The asking module, for the breaker's metrics and logs. */
-  readonly caller: string;
-}): IssuedLCsService {
+export function issuedLCsServiceFor(context: ServiceLookup): IssuedLCsService {
   const current = locateService<IssuedLCsService>(context, {
     service: ISSUED_LCS_SERVICE,
     rpcName: ISSUANCE_RPC_NAME,
-    overRpc: (baseUrl, token) =>
-      issuedLCsRpcClient({ baseUrl, token, logger: context.logger, caller: context.caller }),
+    overRpc: issuedLCsRpcClient,
     missing: () =>
       new IssuanceUnavailableError(
         'Issuance is not in this process and RPC_SERVICES names no address for it',

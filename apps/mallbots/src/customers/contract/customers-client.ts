@@ -1,6 +1,5 @@
-import type { Logger } from '@tessera/platform/observability';
-import { connectClient, lookUpOverRpc, type ResilienceOptions } from '@tessera/platform/rpc';
-import { locateService, type Services } from '@tessera/platform/runtime';
+import { connectClient, lookUpOverRpc, type ModuleClientOptions } from '@tessera/platform/rpc';
+import { locateService, type ServiceLookup } from '@tessera/platform/runtime';
 import {
   CUSTOMERS_SERVICE,
   type CustomerSummary,
@@ -12,20 +11,12 @@ import { CustomersService as CustomersRpc } from './gen/mallbots/customers/v1/cu
 /** The module name Customers goes by in RPC_SERVICES. */
 export const CUSTOMERS_RPC_NAME = 'customers';
 
-export interface CustomersRpcOptions extends Partial<Omit<ResilienceOptions, 'target' | 'logger'>> {
-  /** Where Customers serves RPC (its RPC port), e.g. http://customers:8085. */
-  readonly baseUrl: string;
-  readonly logger: Logger;
-  /** The caller's token: a module's service token (`ModuleContext.serviceToken`). */
-  readonly token?: () => Promise<string>;
-}
-
 /**
  * CustomersService over Connect RPC (CustomersService.GetCustomer), with a timeout, retried on transient
  * failures and behind a circuit breaker. NOT_FOUND is "unknown"; any other failure, or an answer without its
  * customer, throws CustomersUnavailableError.
  */
-export function customersRpcClient(options: CustomersRpcOptions): CustomersService {
+export function customersRpcClient(options: ModuleClientOptions): CustomersService {
   const { baseUrl, ...resilience } = options;
   const client = connectClient(CustomersRpc, baseUrl, { ...resilience, target: CUSTOMERS_RPC_NAME });
   return {
@@ -52,20 +43,11 @@ export function customersRpcClient(options: CustomersRpcOptions): CustomersServi
  * when it runs here (its query joins the caller's transaction), else the Customers that RPC_SERVICES names,
  * over RPC. Neither is a CustomersUnavailableError: the message being handled is retried.
  */
-export function customersServiceFor(context: {
-  readonly services: Services;
-  readonly rpcServices: ReadonlyMap<string, string>;
-  /** What the calls over RPC carry: the module's `serviceToken`. */
-  readonly serviceToken: () => Promise<string>;
-  readonly logger: Logger;
-  /** The asking module, for the breaker's metrics and logs. */
-  readonly caller: string;
-}): CustomersService {
+export function customersServiceFor(context: ServiceLookup): CustomersService {
   const current = locateService<CustomersService>(context, {
     service: CUSTOMERS_SERVICE,
     rpcName: CUSTOMERS_RPC_NAME,
-    overRpc: (baseUrl, token) =>
-      customersRpcClient({ baseUrl, token, logger: context.logger, caller: context.caller }),
+    overRpc: customersRpcClient,
     missing: () =>
       new CustomersUnavailableError(
         'Customers is not in this process and RPC_SERVICES names no address for it',

@@ -46,24 +46,24 @@ export function create(
 }
 
 /**
- * Paying is for a pending invoice. Paying a paid one again records nothing (a retried request at the depot
- * must not fail, nor pay twice); a canceled one cannot be paid.
+ * How a pending invoice ends, `paid` or `canceled`, by `event`: ending it the same way again records nothing
+ * (a retry must not fail, nor pay twice), and one that ended the other way is refused with `refusal`.
  */
-export function pay(state: State): Event[] {
+function end(state: State, status: 'paid' | 'canceled', event: Event, refusal: () => Error): Event[] {
   if (!state.exists) throw invoiceNotFound();
-  if (state.status === 'paid') return [];
-  if (state.status !== 'pending') {
-    throw failedPrecondition('invoice_not_payable', 'invoice cannot be paid for');
-  }
-  return [{ type: 'payments.InvoicePaid', data: {} }];
+  if (state.status === status) return [];
+  if (state.status !== 'pending') throw refusal();
+  return [event];
 }
 
-/** Only a pending invoice is canceled; canceling a canceled one records nothing. A paid one stays paid. */
-export function cancel(state: State): Event[] {
-  if (!state.exists) throw invoiceNotFound();
-  if (state.status === 'canceled') return [];
-  if (state.status !== 'pending') {
-    throw failedPrecondition('invoice_not_cancelable', 'a paid invoice cannot be canceled');
-  }
-  return [{ type: 'payments.InvoiceCanceled', data: {} }];
-}
+/** Paying is for a pending invoice; a canceled one cannot be paid. */
+export const pay = (state: State): Event[] =>
+  end(state, 'paid', { type: 'payments.InvoicePaid', data: {} }, () =>
+    failedPrecondition('invoice_not_payable', 'invoice cannot be paid for'),
+  );
+
+/** Only a pending invoice is canceled. A paid one stays paid. */
+export const cancel = (state: State): Event[] =>
+  end(state, 'canceled', { type: 'payments.InvoiceCanceled', data: {} }, () =>
+    failedPrecondition('invoice_not_cancelable', 'a paid invoice cannot be canceled'),
+  );

@@ -1,6 +1,5 @@
-import type { Logger } from '@tessera/platform/observability';
-import { connectClient, lookUpOverRpc, type ResilienceOptions } from '@tessera/platform/rpc';
-import { locateService, type Services } from '@tessera/platform/runtime';
+import { connectClient, lookUpOverRpc, type ModuleClientOptions } from '@tessera/platform/rpc';
+import { locateService, type ServiceLookup } from '@tessera/platform/runtime';
 import { StoresService as StoresRpc } from './gen/mallbots/stores/v1/stores_pb.js';
 import {
   type ProductSummary,
@@ -13,20 +12,12 @@ import {
 /** The module name Stores goes by in RPC_SERVICES. */
 export const STORES_RPC_NAME = 'stores';
 
-export interface StoresRpcOptions extends Partial<Omit<ResilienceOptions, 'target' | 'logger'>> {
-  /** Where Stores serves RPC (its RPC port), e.g. http://stores:8085. */
-  readonly baseUrl: string;
-  readonly logger: Logger;
-  /** The caller's token: a module's service token (`ModuleContext.serviceToken`). */
-  readonly token?: () => Promise<string>;
-}
-
 /**
  * StoresService over Connect RPC (StoresService.GetStore / GetProduct), each call with a timeout, retried on
  * transient failures and behind a circuit breaker. NOT_FOUND is "unknown"; any other failure, or an answer
  * without its store or product, throws StoresUnavailableError.
  */
-export function storesRpcClient(options: StoresRpcOptions): StoresService {
+export function storesRpcClient(options: ModuleClientOptions): StoresService {
   const { baseUrl, ...resilience } = options;
   const client = connectClient(StoresRpc, baseUrl, { ...resilience, target: STORES_RPC_NAME });
 
@@ -62,20 +53,11 @@ export function storesRpcClient(options: StoresRpcOptions): StoresService {
  * it runs here (its queries join the caller's transaction), else the Stores that RPC_SERVICES names, over RPC.
  * Neither is a StoresUnavailableError, so the caller answers or retries as for an outage.
  */
-export function storesServiceFor(context: {
-  readonly services: Services;
-  readonly rpcServices: ReadonlyMap<string, string>;
-  /** What the calls over RPC carry: the module's `serviceToken`. */
-  readonly serviceToken: () => Promise<string>;
-  readonly logger: Logger;
-  /** The asking module, for the breaker's metrics and logs. */
-  readonly caller: string;
-}): StoresService {
+export function storesServiceFor(context: ServiceLookup): StoresService {
   const current = locateService<StoresService>(context, {
     service: STORES_SERVICE,
     rpcName: STORES_RPC_NAME,
-    overRpc: (baseUrl, token) =>
-      storesRpcClient({ baseUrl, token, logger: context.logger, caller: context.caller }),
+    overRpc: storesRpcClient,
     missing: () =>
       new StoresUnavailableError('Stores is not in this process and RPC_SERVICES names no address for it'),
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Broker, Envelope, Subscription } from '@tessera/platform/messaging';
+import type { Envelope } from '@tessera/platform/messaging';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   notificationIdOf,
-  subscribeToOrders,
+  ordersGroup,
 } from '../../../src/notifications/adapters/messaging/orders-events.js';
 import { notificationsCounter } from '../../../src/notifications/adapters/observability/metrics.js';
 import { postgresCustomersCache } from '../../../src/notifications/adapters/postgres/customers-cache.js';
@@ -131,23 +131,16 @@ describe.each(testSetups)(
     it('records and sends once a message handled twice (say, after the inbox forgot it)', async () => {
       const number = '+15551110005';
       const customerId = await customerWithNumber(number);
-      let handle: Subscription['handle'] | undefined;
-      const capturing = {
-        subscribe: async (subscription: Subscription) => {
-          handle = subscription.handle;
-          return { stop: async () => {} };
-        },
-      } as unknown as Broker;
       const notifications = createNotifications({
         history: postgresNotificationHistory(api.db),
         cache: postgresCustomersCache(api.db),
         directory: { findCustomer: async () => undefined },
       });
-      await subscribeToOrders(capturing, api.db, notifications);
+      const { handle } = ordersGroup(notifications);
       const message = await api.publishOrder('ordersapi.OrderCreated', orderMessages.created(customerId));
       const again: Envelope = { ...message };
-      await api.db.transaction(() => handle!(again, { attempt: 1 }));
-      await api.db.transaction(() => handle!(again, { attempt: 1 }));
+      await api.db.transaction(() => handle(again));
+      await api.db.transaction(() => handle(again));
       await eventually(
         async () => api.handledOrders.some((handled) => handled.id === message.id),
         Boolean,

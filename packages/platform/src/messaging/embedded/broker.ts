@@ -10,14 +10,7 @@ import {
   type Subscription,
   subscriptionSettings,
 } from '../broker.js';
-import {
-  type DeadLetterRow,
-  deadLetterPaging,
-  isDeadLetterId,
-  pageParameters,
-  toDeadLetter,
-  toDeadLetterPage,
-} from '../dead-letter-rows.js';
+import { deadLetterReads, isDeadLetterId } from '../dead-letter-rows.js';
 import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
@@ -75,7 +68,6 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   let crashed = false;
   let stopPruning: (() => void) | undefined;
 
-  const paging = deadLetterPaging('dl.dead_at', 'dl.id');
   const sql = {
     publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
     register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
@@ -99,22 +91,6 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       RETURNING group_name, position)
     INSERT INTO ${s}.dead_letters (group_name, position, reason, attempts)
     SELECT group_name, position, $4, $5 FROM gone`,
-    // No json operator on the envelope (its type is read in toDeadLetter): see dead-letter-rows.ts.
-    list: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
-           dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
-      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
-     WHERE $1::text IS NULL OR dl.group_name = $1
-     ORDER BY dl.dead_at, dl.id
-     LIMIT $2::int`,
-    page: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type,
-           dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope, ${paging.key}
-      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
-     WHERE ($1::text IS NULL OR dl.group_name = $1) AND ${paging.after}
-     ${paging.order} LIMIT $4::int`,
-    getDeadLetter: `SELECT dl.id, dl.group_name, m.id AS message_id, m.subject,
-           NULL AS type, dl.reason, dl.attempts, dl.dead_at, m.envelope::text AS envelope
-      FROM ${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position
-     WHERE dl.id = $1::uuid`,
     redrive: `WITH moved AS (
       DELETE FROM ${s}.dead_letters WHERE id = ANY($1::uuid[]) RETURNING group_name, position)
     INSERT INTO ${s}.deliveries (group_name, position, key)
@@ -372,24 +348,12 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     },
 
     deadLetters: {
-      async list(group, options) {
-        // LIMIT NULL is no limit.
-        const { rows } = await db.query<DeadLetterRow>(sql.list, [group ?? null, options?.limit ?? null]);
-        return rows.map(toDeadLetter);
-      },
-      async page(group, request) {
-        const { rows } = await db.query<DeadLetterRow & { key_at: string }>(sql.page, [
-          group ?? null,
-          ...pageParameters(request),
-        ]);
-        return toDeadLetterPage(rows, request.limit);
-      },
-      async get(id) {
-        // Not a uuid: no dead letter has it, and the cast would fail.
-        if (!isDeadLetterId(id)) return undefined;
-        const { rows } = await db.query<DeadLetterRow>(sql.getDeadLetter, [id]);
-        return rows[0] && toDeadLetter(rows[0]);
-      },
+      // No json operator on the envelope (its type is read in JavaScript): see dead-letter-rows.ts.
+      ...deadLetterReads(db, {
+        columns: `dl.id, dl.group_name, m.id AS message_id, m.subject, NULL AS type, dl.reason, dl.attempts,
+                  dl.dead_at, m.envelope::text AS envelope`,
+        from: `${s}.dead_letters dl JOIN ${s}.messages m ON m.position = dl.position`,
+      }),
       async redrive(ids) {
         const uuids = ids.filter((id) => isDeadLetterId(id));
         if (uuids.length === 0) return 0;

@@ -2,14 +2,7 @@ import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
 import { storableText } from '../../sql/storable-text.js';
 import type { DeadLetter, DeadLetters } from '../broker.js';
-import {
-  type DeadLetterRow,
-  deadLetterPaging,
-  isDeadLetterId,
-  pageParameters,
-  toDeadLetter,
-  toDeadLetterPage,
-} from '../dead-letter-rows.js';
+import { deadLetterReads, isDeadLetterId } from '../dead-letter-rows.js';
 import { redriveSubject } from './subjects.js';
 
 export interface NatsDeadLetters extends DeadLetters {
@@ -30,36 +23,12 @@ export function natsDeadLetters(options: {
 }): NatsDeadLetters {
   const { db, stream } = options;
   const s = identifier(options.schema);
-  const columns = `id, group_name, message_id, subject, type, reason, attempts, dead_at, envelope::text AS envelope`;
   return {
-    async list(group, options = {}) {
-      const { rows } = await db.query<DeadLetterRow>(
-        `SELECT ${columns} FROM ${s}.dead_letters WHERE $1::text IS NULL OR group_name = $1
-          ORDER BY dead_at, id LIMIT $2`,
-        [group ?? null, options.limit ?? null],
-      );
-      return rows.map(toDeadLetter);
-    },
-
-    async page(group, request) {
-      const paging = deadLetterPaging('dead_at', 'id');
-      const { rows } = await db.query<DeadLetterRow & { key_at: string }>(
-        `SELECT ${columns}, ${paging.key} FROM ${s}.dead_letters
-          WHERE ($1::text IS NULL OR group_name = $1) AND ${paging.after}
-          ${paging.order} LIMIT $4`,
-        [group ?? null, ...pageParameters(request)],
-      );
-      return toDeadLetterPage(rows, request.limit);
-    },
-
-    async get(id) {
-      if (!isDeadLetterId(id)) return undefined;
-      const { rows } = await db.query<DeadLetterRow>(
-        `SELECT ${columns} FROM ${s}.dead_letters WHERE id = $1`,
-        [id],
-      );
-      return rows[0] ? toDeadLetter(rows[0]) : undefined;
-    },
+    ...deadLetterReads(db, {
+      columns: `dl.id, dl.group_name, dl.message_id, dl.subject, dl.type, dl.reason, dl.attempts, dl.dead_at,
+                dl.envelope::text AS envelope`,
+      from: `${s}.dead_letters dl`,
+    }),
 
     async record(letter) {
       await db.query(

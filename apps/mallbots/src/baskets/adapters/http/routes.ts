@@ -1,12 +1,15 @@
 import { type HttpServer, ownerFrom, restRoutes, whenUnavailable } from '@tessera/platform/http';
 import { customersRoles } from '../../../customers/contract/roles.js';
+import {
+  CUSTOMERS_UNAVAILABLE,
+  customersUnavailableResponse,
+} from '../../../customers/contract/unavailable.js';
 import type { BasketsCommands } from '../../application/commands.js';
-import { CustomersUnavailableError, StoresUnavailableError } from '../../application/ports.js';
+import { StoresUnavailableError } from '../../application/ports.js';
 import type { BasketsQueries } from '../../application/queries.js';
 import {
   basketResponse,
   checkoutBody,
-  customersUnavailable,
   idParams,
   itemBody,
   problems,
@@ -22,10 +25,7 @@ export function registerBasketsRoutes(
   { commands, queries }: { commands: BasketsCommands; queries: BasketsQueries },
 ) {
   // Stores or Customers not answering is a 503: the client may retry.
-  const unavailable = [
-    [StoresUnavailableError, 'stores_unavailable'],
-    [CustomersUnavailableError, 'customers_unavailable'],
-  ] as const;
+  const unavailable = [[StoresUnavailableError, 'stores_unavailable'], CUSTOMERS_UNAVAILABLE] as const;
   whenUnavailable(http, unavailable, (scope) => {
     const rest = restRoutes(scope, { tags, problems });
     // A customer starts baskets for themselves and works only on their own.
@@ -41,7 +41,7 @@ export function registerBasketsRoutes(
       summary: 'Start a basket for a registered customer',
       body: startBasketBody,
       created: 'Started',
-      problems: { 503: customersUnavailable },
+      problems: { 503: customersUnavailableResponse },
       handler: (request) => commands.startBasket(request.body),
     });
 

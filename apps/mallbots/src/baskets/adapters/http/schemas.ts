@@ -69,6 +69,3 @@ export const problems = {
     'The basket is not open, or not in a state that allows this (see code), or it changed concurrently',
 };
 export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');
-export const customersUnavailable = problemResponse(
-  'Customers could not be asked whether the customer is registered; retry later',
-);

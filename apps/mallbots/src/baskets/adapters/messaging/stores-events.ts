@@ -1,9 +1,6 @@
-import { type Envelope, onMessages } from '@tessera/platform/messaging';
+import { onMessages } from '@tessera/platform/messaging';
 import { storesMessages } from '../../../stores/contract/integration-events.js';
 import type { StoresCacheTables } from '../postgres/caches.js';
-
-/** Told, once its transaction has committed, of each Stores message handled (applied, or dropped as irrelevant). */
-export type CacheObserver = (message: Envelope) => void;
 
 /**
  * The Stores messages Baskets keeps its caches with, translated to the cache's own terms (the anti-corruption

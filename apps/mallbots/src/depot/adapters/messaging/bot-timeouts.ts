@@ -1,10 +1,4 @@
-import {
-  type Broker,
-  derivedId,
-  newEnvelope,
-  onMessages,
-  type Subscribed,
-} from '@tessera/platform/messaging';
+import { derivedId, type GroupSubscription, newEnvelope, onMessages } from '@tessera/platform/messaging';
 import type { Clock, Deadlines } from '@tessera/platform/scheduling';
 import { z } from 'zod';
 import type { BotTimeouts } from '../../application/ports.js';
@@ -62,13 +56,10 @@ export function deadlineBotTimeouts(
 }
 
 /** The timeouts, when due, handled in the broker's transaction. */
-export function subscribeToBotTimeouts(
-  broker: Broker,
-  robots: Pick<Robots, 'timedOut'>,
-): Promise<Subscribed> {
-  return broker.subscribe({
+export function botTimeoutsGroup(robots: Pick<Robots, 'timedOut'>): GroupSubscription {
+  return {
     group: DEPOT_BOT_TIMEOUTS_GROUP,
-    subjects: [BOT_TIMEOUT_CHANNEL],
+    subject: BOT_TIMEOUT_CHANNEL,
     handle: onMessages(botTimedOut, { [BOT_TIMED_OUT]: (data) => robots.timedOut(data) }),
-  });
+  };
 }

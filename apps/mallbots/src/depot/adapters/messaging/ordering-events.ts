@@ -1,4 +1,4 @@
-import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import { type GroupSubscription, onMessages } from '@tessera/platform/messaging';
 import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
 import type { DepotCommands } from '../../application/commands.js';
 
@@ -10,16 +10,13 @@ export const DEPOT_ORDERING_GROUP = 'depot-ordering';
  * handler runs in the broker's transaction, whose inbox drops a message id seen before; a second
  * OrderCanceled with another id finds the list canceled already and records nothing.
  */
-export function subscribeToOrders(
-  broker: Broker,
-  commands: Pick<DepotCommands, 'withdrawShoppingList'>,
-): Promise<Subscribed> {
-  return broker.subscribe({
+export function ordersGroup(commands: Pick<DepotCommands, 'withdrawShoppingList'>): GroupSubscription {
+  return {
     group: DEPOT_ORDERING_GROUP,
-    subjects: [ORDER_CHANNEL],
+    subject: ORDER_CHANNEL,
     handle: onMessages(
       { 'ordersapi.OrderCanceled': orderingMessages['ordersapi.OrderCanceled'] },
       { 'ordersapi.OrderCanceled': ({ id }) => commands.withdrawShoppingList({ orderId: id }) },
     ),
-  });
+  };
 }

@@ -1,16 +1,7 @@
-import {
-  type Broker,
-  type Envelope,
-  observedHandler,
-  onMessages,
-  type Subscribed,
-} from '@tessera/platform/messaging';
+import { type GroupSubscription, onMessages } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
 import { CUSTOMER_CHANNEL, customersMessages } from '../../../customers/contract/integration-events.js';
 import { postgresCustomersCache } from '../postgres/customers-cache.js';
-
-/** Told, once its transaction has committed, of each Customers message handled (applied or dropped). */
-export type MessageObserver = (message: Envelope) => void;
 
 export const NOTIFICATIONS_CUSTOMERS_GROUP = 'notifications-customers';
 
@@ -19,23 +10,14 @@ export const NOTIFICATIONS_CUSTOMERS_GROUP = 'notifications-customers';
  * Enabling and disabling are not Notifications' business: dropped unread. Handlers run in the broker's
  * transaction, whose inbox already skips a message id seen before.
  */
-export async function subscribeToCustomers(
-  broker: Broker,
-  db: SqlClient,
-  observer?: MessageObserver,
-): Promise<Subscribed> {
+export function customersGroup(db: SqlClient): GroupSubscription {
   const cache = postgresCustomersCache(db);
-  return broker.subscribe({
+  return {
     group: NOTIFICATIONS_CUSTOMERS_GROUP,
-    subjects: [CUSTOMER_CHANNEL],
-    handle: observedHandler(
-      db,
-      onMessages(customersMessages, {
-        'customersapi.CustomerRegistered': ({ id, name, smsNumber }) =>
-          cache.created({ id, name, smsNumber }),
-        'customersapi.CustomerSmsChanged': ({ id, smsNumber }) => cache.changed(id, { smsNumber }),
-      }),
-      observer,
-    ),
-  });
+    subject: CUSTOMER_CHANNEL,
+    handle: onMessages(customersMessages, {
+      'customersapi.CustomerRegistered': ({ id, name, smsNumber }) => cache.created({ id, name, smsNumber }),
+      'customersapi.CustomerSmsChanged': ({ id, smsNumber }) => cache.changed(id, { smsNumber }),
+    }),
+  };
 }

@@ -1,15 +1,6 @@
-import {
-  type Broker,
-  derivedId,
-  type Envelope,
-  observedHandler,
-  onMessages,
-  type Subscribed,
-} from '@tessera/platform/messaging';
-import type { SqlClient } from '@tessera/platform/sql';
+import { derivedId, type Envelope, type GroupSubscription, onMessages } from '@tessera/platform/messaging';
 import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
 import type { Notifications } from '../../application/notifications.js';
-import type { MessageObserver } from './customers-events.js';
 
 export const NOTIFICATIONS_ORDERS_GROUP = 'notifications-orders';
 
@@ -22,43 +13,34 @@ export const notificationIdOf = (message: Envelope) => derivedId(message.id, 0);
  * types (the customer is at the depot paying). The notification is recorded in the broker's transaction, so a
  * message handled twice (a retry, a redelivery the inbox let through) records and sends it once.
  */
-export async function subscribeToOrders(
-  broker: Broker,
-  db: SqlClient,
-  notifications: Notifications,
-  observer?: MessageObserver,
-): Promise<Subscribed> {
-  return broker.subscribe({
+export function ordersGroup(notifications: Notifications): GroupSubscription {
+  return {
     group: NOTIFICATIONS_ORDERS_GROUP,
-    subjects: [ORDER_CHANNEL],
-    handle: observedHandler(
-      db,
-      onMessages(orderingMessages, {
-        'ordersapi.OrderCreated': ({ id, customerId }, message) =>
-          notifications.notify({
-            id: notificationIdOf(message),
-            customerId,
-            news: { kind: 'order_created', orderId: id },
-          }),
-        'ordersapi.OrderReadied': ({ id, customerId, totalCents, unavailableItems }, message) =>
-          notifications.notify({
-            id: notificationIdOf(message),
-            customerId,
-            news: { kind: 'order_ready', orderId: id, totalCents, unavailableItems: unavailableItems.length },
-          }),
-        'ordersapi.OrderCanceled': ({ id, customerId, canceledBy, reason }, message) =>
-          notifications.notify({
-            id: notificationIdOf(message),
-            customerId,
-            news: {
-              kind: 'order_canceled',
-              orderId: id,
-              canceledBy,
-              ...(reason === undefined ? {} : { reason }),
-            },
-          }),
-      }),
-      observer,
-    ),
-  });
+    subject: ORDER_CHANNEL,
+    handle: onMessages(orderingMessages, {
+      'ordersapi.OrderCreated': ({ id, customerId }, message) =>
+        notifications.notify({
+          id: notificationIdOf(message),
+          customerId,
+          news: { kind: 'order_created', orderId: id },
+        }),
+      'ordersapi.OrderReadied': ({ id, customerId, totalCents, unavailableItems }, message) =>
+        notifications.notify({
+          id: notificationIdOf(message),
+          customerId,
+          news: { kind: 'order_ready', orderId: id, totalCents, unavailableItems: unavailableItems.length },
+        }),
+      'ordersapi.OrderCanceled': ({ id, customerId, canceledBy, reason }, message) =>
+        notifications.notify({
+          id: notificationIdOf(message),
+          customerId,
+          news: {
+            kind: 'order_canceled',
+            orderId: id,
+            canceledBy,
+            ...(reason === undefined ? {} : { reason }),
+          },
+        }),
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { type Broker, onMessages, type Subscribed } from '@tessera/platform/messaging';
+import { type GroupSubscription, onMessages } from '@tessera/platform/messaging';
 import { depotMessages, SHOPPING_LIST_CHANNEL } from '../../../depot/contract/integration-events.js';
 import { INVOICE_CHANNEL, paymentsMessages } from '../../../payments/contract/integration-events.js';
 import type { OrderingCommands } from '../../application/commands.js';
@@ -33,23 +33,14 @@ export function paymentsHandlers(commands: Pick<OrderingCommands, 'completeOrder
 }
 
 /**
- * Subscribes groups `ordering-depot` and `ordering-payments`. Each handling runs in the broker's transaction
- * (the appended events and outgoing messages join it), whose inbox already skips a message id seen before.
+ * Groups `ordering-depot` and `ordering-payments`. Each handling runs in the broker's transaction (the
+ * appended events and outgoing messages join it), whose inbox already skips a message id seen before.
  */
-export async function subscribeToFulfilment(
-  broker: Broker,
+export function fulfilmentGroups(
   commands: Pick<OrderingCommands, 'readyOrder' | 'completeOrder'>,
-): Promise<Subscribed[]> {
+): GroupSubscription[] {
   return [
-    await broker.subscribe({
-      group: ORDERING_DEPOT_GROUP,
-      subjects: [SHOPPING_LIST_CHANNEL],
-      handle: depotHandlers(commands),
-    }),
-    await broker.subscribe({
-      group: ORDERING_PAYMENTS_GROUP,
-      subjects: [INVOICE_CHANNEL],
-      handle: paymentsHandlers(commands),
-    }),
+    { group: ORDERING_DEPOT_GROUP, subject: SHOPPING_LIST_CHANNEL, handle: depotHandlers(commands) },
+    { group: ORDERING_PAYMENTS_GROUP, subject: INVOICE_CHANNEL, handle: paymentsHandlers(commands) },
   ];
 }

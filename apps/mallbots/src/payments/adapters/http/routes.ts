@@ -1,12 +1,14 @@
 import { type HttpServer, ownerFrom, restRoutes, whenUnavailable } from '@tessera/platform/http';
 import { customersRoles } from '../../../customers/contract/roles.js';
+import {
+  CUSTOMERS_UNAVAILABLE,
+  customersUnavailableResponse,
+} from '../../../customers/contract/unavailable.js';
 import { depotRoles } from '../../../depot/contract/roles.js';
 import type { PaymentsCommands } from '../../application/commands.js';
-import { CustomersUnavailableError } from '../../application/ports.js';
 import type { PaymentsQueries } from '../../application/queries.js';
 import {
   authorizeBody,
-  customersUnavailable,
   idParams,
   invoiceNotFound,
   invoiceResponse,
@@ -26,9 +28,7 @@ export function registerPaymentsRoutes(
   { commands, queries }: { commands: PaymentsCommands; queries: PaymentsQueries },
 ) {
   // Customers not answering is a 503: the client may retry.
-  whenUnavailable(http, [[CustomersUnavailableError, 'customers_unavailable']], (scope) =>
-    registerRoutes(scope, { commands, queries }),
-  );
+  whenUnavailable(http, [CUSTOMERS_UNAVAILABLE], (scope) => registerRoutes(scope, { commands, queries }));
 }
 
 function registerRoutes(
@@ -48,7 +48,7 @@ function registerRoutes(
       "Authorize a payment: the card swipe at the kiosk holds an amount for a registered customer's order",
     body: authorizeBody,
     created: 'Authorized',
-    problems: { 503: customersUnavailable },
+    problems: { 503: customersUnavailableResponse },
     handler: (request) => commands.authorizePayment(request.body),
   });
 

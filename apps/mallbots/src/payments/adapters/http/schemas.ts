@@ -65,6 +65,3 @@ export const problems = {
     'The invoice cannot change so in its state (see code), or it was changed concurrently: reload it and try again',
 };
 export const invoiceNotFound = problemResponse('No invoice with that ID');
-export const customersUnavailable = problemResponse(
-  'Customers could not be asked whether the customer is registered; retry later',
-);

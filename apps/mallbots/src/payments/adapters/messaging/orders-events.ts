@@ -1,15 +1,11 @@
 import { isDomainError } from '@tessera/platform/ddd';
-import { type Envelope, observedHandler, onMessages } from '@tessera/platform/messaging';
+import { type Envelope, type GroupSubscription, onMessages } from '@tessera/platform/messaging';
 import type { Logger } from '@tessera/platform/observability';
-import type { SqlClient } from '@tessera/platform/sql';
 import { ORDER_CHANNEL, orderingMessages } from '../../../ordering/contract/integration-events.js';
 import type { PaymentsCommands } from '../../application/commands.js';
 
 /** The consumer group of Payments on the Order channel (the reference's `payment-orders`, renamed after the module). */
 export const PAYMENTS_ORDERS_GROUP = 'payments-orders';
-
-/** Told, once its transaction has committed, of each Order message handled (applied, or dropped as irrelevant). */
-export type OrdersObserver = (message: Envelope) => void;
 
 /**
  * Invoices follow orders: a ready order gets its invoice (id = order id), a canceled one has its payment's
@@ -17,15 +13,10 @@ export type OrdersObserver = (message: Envelope) => void;
  * broker's transaction with the inbox row, so a redelivery is dropped; a re-publication under another id finds
  * the invoice already made (or canceled) and records nothing.
  */
-export function ordersHandling(
+export function ordersGroup(
   commands: Pick<PaymentsCommands, 'createInvoice' | 'cancelInvoice' | 'voidPayment'>,
-  dependencies: {
-    logger: Pick<Logger, 'warn'>;
-    db: Pick<SqlClient, 'afterCommit'>;
-    observer?: OrdersObserver;
-  },
-) {
-  const { logger, db, observer } = dependencies;
+  logger: Pick<Logger, 'warn'>,
+): GroupSubscription {
   const handle = onMessages(orderingMessages, {
     'ordersapi.OrderReadied': async ({ id, paymentId, totalCents }) => {
       await commands.createInvoice({ orderId: id, paymentId, amountCents: totalCents });
@@ -46,9 +37,5 @@ export function ordersHandling(
       }
     },
   });
-  return {
-    group: PAYMENTS_ORDERS_GROUP,
-    subjects: [ORDER_CHANNEL],
-    handle: observedHandler(db, handle, observer),
-  };
+  return { group: PAYMENTS_ORDERS_GROUP, subject: ORDER_CHANNEL, handle };
 }

@@ -1,6 +1,7 @@
 import {
   type Broker,
   type Envelope,
+  type MessageObserver,
   onMessages,
   type Subscribed,
   subscribeGroups,
@@ -14,9 +15,6 @@ import {
   storesMessages,
 } from '../../../stores/contract/integration-events.js';
 import type { SearchRecording } from '../../application/recording.js';
-
-/** Told, once its transaction has committed, of each message handled (recorded, or dropped as irrelevant). */
-export type SearchObserver = (message: Envelope) => void;
 
 export const SEARCH_ORDERS_GROUP = 'search-orders';
 export const SEARCH_CUSTOMERS_GROUP = 'search-customers';
@@ -92,7 +90,7 @@ export function subscribeSearch(
   broker: Broker,
   db: SqlClient,
   recording: SearchRecording,
-  observer?: SearchObserver,
+  observer?: MessageObserver,
 ): Promise<Subscribed[]> {
   const handlers = searchHandlers(recording);
   return subscribeGroups(
