@@ -1,20 +1,34 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
 import { publishMessages } from '@tessera/platform/messaging';
+import {
+  type Projector,
+  projectionMigrations,
+  type RebuildResult,
+  registerProjectionRoutes,
+  startProjector,
+} from '@tessera/platform/projections';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
 import { fakePostalService, type PostalService } from './adapters/addresses/postal-service.js';
 import { AddressProviderUnavailable, uspsAddressVerification } from './adapters/addresses/usps-addresses.js';
+import { registerLCQueryRoutes } from './adapters/http/query-routes.js';
 import { registerLCApplicationRoutes } from './adapters/http/routes.js';
+import { type ChecksObserver, subscribeToChecks } from './adapters/messaging/checks.js';
 import { lcApplicationCommandHandling } from './adapters/messaging/commands.js';
 import { toIntegrationMessages } from './adapters/messaging/integration-events.js';
 import { approvalReminders, subscribeToReminders } from './adapters/messaging/reminders.js';
+import { postgresLCViews } from './adapters/postgres/lc-views.js';
+import { lcSummaryProjection, lcViewProjection } from './adapters/postgres/projections.js';
 import { SanctionsListUnavailable, sanctionsCopy } from './adapters/postgres/sanctions-copy.js';
+import { createCheckRecording } from './application/checks.js';
 import { createLCApplicationCommands } from './application/commands.js';
 import { createLCApplicationQueries } from './application/queries.js';
+import { createLCViewQueries } from './application/view-queries.js';
 import { lcApplicationsPublishes, lcApplicationsReceives } from './contract/integration-events.js';
+import * as Checks from './domain/checks.js';
 import { lcApplicationEventTypes } from './domain/events.js';
 import * as LCApplication from './domain/lc-application.js';
 
@@ -31,6 +45,14 @@ export interface LCApplicationsModuleOptions {
   dayMs?: number;
   /** The address verification provider (the fake postal service by default: a true external). */
   postalService?: PostalService;
+  /** Given the query models' running projectors (tests wait on `caughtUp()`, rebuild). */
+  onProjectors?: (projectors: { view: Projector; summary: Projector }) => void;
+  /** Told when a rebuild asked over the admin route ends. */
+  onRebuilt?: (outcome: RebuildResult | Error) => void;
+  /** Told of each partner's check message once its recording has committed (tests wait on it). */
+  onCheck?: ChecksObserver;
+  /** How often live updates send a heartbeat while nothing changes (default 15 s). */
+  liveHeartbeatMs?: number;
 }
 
 /** LC_DAY_MS: a whole number of milliseconds, at least 1; unset, a real day. */
@@ -51,6 +73,7 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
       eventStoreMigrations(SCHEMA),
       deadlineMigrations(SCHEMA),
+      projectionMigrations(SCHEMA),
     ],
     publishes: lcApplicationsPublishes,
     receives: lcApplicationsReceives,
@@ -69,7 +92,8 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const events = eventSourcing({
         db,
         schema: SCHEMA,
-        eventTypes: lcApplicationEventTypes,
+        // The partners' decisions are recorded beside the applications (domain/checks.ts).
+        eventTypes: [...lcApplicationEventTypes, ...Checks.checkEventTypes],
         snapshots: { version: SNAPSHOT_VERSION },
       });
       const applications = events.repository(LCApplication.aggregate, {
@@ -80,7 +104,19 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
           },
         },
       });
+      const checks = events.repository(Checks.aggregate);
       const sanctions = sanctionsCopy(db);
+      // The query models, projected from this store (§4.3).
+      const projectorOptions = { schema: SCHEMA, logger };
+      const projectors = {
+        view: await startProjector({ db, store: events.store }, lcViewProjection(db), projectorOptions),
+        summary: await startProjector({ db, store: events.store }, lcSummaryProjection(db), projectorOptions),
+      };
+      options.onProjectors?.(projectors);
+      const views = postgresLCViews(db, {
+        view: () => projectors.view.checkpoint(),
+        summary: () => projectors.summary.checkpoint(),
+      });
       const addresses = uspsAddressVerification(options.postalService ?? fakePostalService);
 
       // Application.
@@ -91,6 +127,8 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         now: () => clock.now(),
       });
       const queries = createLCApplicationQueries({ applications });
+      const viewQueries = createLCViewQueries({ views });
+      const checkRecording = createCheckRecording({ applications, checks });
 
       // Driver adapters: the open host service, the saga's approvals, the reminders, the sanctions list.
       whenUnavailable(
@@ -101,6 +139,13 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         ],
         (scope) => registerLCApplicationRoutes(scope, { commands, queries }),
       );
+      registerLCQueryRoutes(http, {
+        queries,
+        views: viewQueries,
+        watch: (wake) => projectors.view.watch(wake),
+        ...(options.liveHeartbeatMs !== undefined && { heartbeatMs: options.liveHeartbeatMs }),
+      });
+      registerProjectionRoutes(http, [projectors.view, projectors.summary], options.onRebuilt);
       const subscriptions = [
         await broker.subscribe(lcApplicationCommandHandling(commands, { publisher: broker, db })),
         await subscribeToReminders(broker, commands),
@@ -109,9 +154,10 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
           subjects: [SANCTIONS_CHANNEL],
           handle: sanctions.handle,
         }),
+        ...(await subscribeToChecks(broker, db, checkRecording, options.onCheck)),
       ];
       await deadlines.start();
-      return stopsInTurn(subscriptions, deadlines);
+      return stopsInTurn(subscriptions, deadlines, [projectors.view, projectors.summary]);
     },
   };
 }
