@@ -53,6 +53,8 @@ export interface LCApplicationsModuleOptions {
   onCheck?: ChecksObserver;
   /** How often live updates send a heartbeat while nothing changes (default 15 s). */
   liveHeartbeatMs?: number;
+  /** Events per batch of the query models' projections (default 500; tests of a rebuild make it small). */
+  projectorBatchSize?: number;
 }
 
 /** LC_DAY_MS: a whole number of milliseconds, at least 1; unset, a real day. */
@@ -107,7 +109,11 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const checks = events.repository(Checks.aggregate);
       const sanctions = sanctionsCopy(db);
       // The query models, projected from this store (§4.3).
-      const projectorOptions = { schema: SCHEMA, logger };
+      const projectorOptions = {
+        schema: SCHEMA,
+        logger,
+        ...(options.projectorBatchSize !== undefined && { batchSize: options.projectorBatchSize }),
+      };
       const projectors = {
         view: await startProjector({ db, store: events.store }, lcViewProjection(db), projectorOptions),
         summary: await startProjector({ db, store: events.store }, lcSummaryProjection(db), projectorOptions),

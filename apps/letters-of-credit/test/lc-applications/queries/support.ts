@@ -97,7 +97,10 @@ export interface QueryHost extends TestHost {
   list(url: string, caller?: Caller): Promise<LCList>;
   /** One application's item, as an unfiltered list shows it to trade finance. */
   item(id: string): Promise<LCItem>;
-  rebuilt(): Promise<RebuildResult | Error>;
+  /** How many rebuilds asked over the admin route have ended so far. */
+  readonly rebuildsEnded: number;
+  /** The outcome of the rebuild that ends after `ended` had (the count before it was asked). */
+  rebuilt(ended: number): Promise<RebuildResult | Error>;
 }
 
 export const applicantRoles = ['applicant'];
@@ -107,6 +110,7 @@ export const deskRoles = ['trade-finance-manager'];
 export async function startQueryHost(
   backend: TestDatabase,
   broker: TestBrokerKind = 'embedded',
+  options: { projectorBatchSize?: number } = {},
 ): Promise<QueryHost> {
   const clock = manualClock(new Date('2025-03-03T09:00:00.000Z'));
   let projectors!: { view: Projector; summary: Projector };
@@ -123,6 +127,7 @@ export async function startQueryHost(
         clock,
         dayMs: DAY_MS,
         liveHeartbeatMs: HEARTBEAT_MS,
+        ...options,
         onProjectors: (running) => {
           projectors = running;
         },
@@ -250,10 +255,12 @@ export async function startQueryHost(
         page = await host.list(`/api/lc-applications?status=${rows[0]!.status}&limit=100&after=${page.next}`);
       }
     },
-    async rebuilt() {
-      const seen = rebuilds.length;
-      await until(() => rebuilds.length > seen, 'a rebuild to end');
-      return rebuilds.at(-1)!;
+    get rebuildsEnded() {
+      return rebuilds.length;
+    },
+    async rebuilt(ended) {
+      await until(() => rebuilds.length > ended, 'a rebuild to end');
+      return rebuilds[ended]!;
     },
   };
   return host;

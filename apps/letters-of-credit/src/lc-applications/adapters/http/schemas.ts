@@ -50,9 +50,8 @@ export const amountBody = z.strictObject({
 
 export const documentsBody = z.strictObject({ documents });
 export const expiryDateBody = z.strictObject({ expiryDate: calendarDate });
-export const declineBody = z
-  .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
-  .optional();
+/** No body at all is a decline without a reason (Fastify gives a missing body as null). */
+export const declineBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
 
 export const changeBodies = {
   'change-applicant': party,
