@@ -193,7 +193,7 @@ export function liveRoutes(http: HttpServer, options: LiveRoutesOptions): LiveRo
       http.route({
         method: 'GET',
         url: path,
-        config: { audience, rateLimit: false },
+        config: { audience },
         schema: {
           tags: options.tags,
           operationId,

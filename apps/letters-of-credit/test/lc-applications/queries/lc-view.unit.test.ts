@@ -96,6 +96,30 @@ describe('LCView, folded from the events', () => {
     }
   });
 
+  it('moves on for the draft’s other edits too, though lists do not show those parts', () => {
+    const address = { lines: ['1 Quay'], city: 'Port', country: 'XW' };
+    const draft = fold(started())!;
+    for (const [type, data] of [
+      ['lc.ApplicantChanged', { applicant: { name: 'Ada', address } }],
+      ['lc.BeneficiaryInformationChanged', { name: 'Wakanda Coffee', address }],
+      ['lc.AdvisingBankChanged', { advisingBank: { bic: 'WAKAXWXX', name: 'Bank', country: 'XW' } }],
+      ['lc.DocumentsChanged', { documents: ['Invoice'] }],
+      [
+        'lc.ConditionsChanged',
+        {
+          conditions: { revocable: false, transferable: false, tenor: { kind: 'at-sight' }, additional: [] },
+        },
+      ],
+      ['lc.ExpiryDateChanged', { expiryDate: '2026-01-01' }],
+    ] as const) {
+      const edit = event(type, data);
+      const after = evolveView(draft, edit)!;
+      expect(after, type).toEqual({ ...draft, updatedAt: edit.recordedAt, position: edit.position });
+    }
+    // An event it does not know (a later version's) is passed over.
+    expect(evolveView(draft, event('lc.SomethingNew', {}))).toBe(draft);
+  });
+
   it("takes each partner's check into its flag and the work queues", () => {
     const submitted = fold(
       started(),
