@@ -51,7 +51,7 @@ export interface LCApplicationsModuleOptions {
   onRebuilt?: (outcome: RebuildResult | Error) => void;
   /** Told of each partner's check message once its recording has committed (tests wait on it). */
   onCheck?: ChecksObserver;
-  /** How often live updates send a heartbeat while nothing changes (default 15 s). */
+  /** How often live updates send a heartbeat (default 15 s). */
   liveHeartbeatMs?: number;
   /** Events per batch of the query models' projections (default 500; tests of a rebuild make it small). */
   projectorBatchSize?: number;

@@ -36,7 +36,7 @@ export interface LiveRoutesOptions {
    * process); returns the unsubscribe. Each stream reads its feed again when woken: no polling.
    */
   watch: (wake: () => void) => () => void;
-  /** A comment line each time this passes with nothing sent, so that proxies keep the connection. Default 15 s. */
+  /** How often a comment line is sent, so that proxies keep an idle connection open. Default 15 s. */
   heartbeatMs?: number;
   /** How long a client's EventSource waits before it reconnects (the stream's `retry:`). Default 1 s. */
   retryMs?: number;

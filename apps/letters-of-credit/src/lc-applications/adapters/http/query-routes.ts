@@ -84,7 +84,7 @@ const problems = {
 export interface QueryRouteOptions {
   /** Wakes the live routes' streams: the LCView projector's `watch`. */
   readonly watch: (wake: () => void) => () => void;
-  /** How often a live route sends a heartbeat while nothing changes. */
+  /** How often a live route sends a heartbeat. */
   readonly heartbeatMs?: number;
 }
 
