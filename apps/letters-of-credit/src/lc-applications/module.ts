@@ -21,7 +21,11 @@ import { lcApplicationCommandHandling } from './adapters/messaging/commands.js';
 import { toIntegrationMessages } from './adapters/messaging/integration-events.js';
 import { approvalReminders, subscribeToReminders } from './adapters/messaging/reminders.js';
 import { postgresLCViews } from './adapters/postgres/lc-views.js';
-import { lcSummaryProjection, lcViewProjection } from './adapters/postgres/projections.js';
+import {
+  lcSummaryProjection,
+  lcViewProjection,
+  type StartedApplication,
+} from './adapters/postgres/projections.js';
 import { SanctionsListUnavailable, sanctionsCopy } from './adapters/postgres/sanctions-copy.js';
 import { createCheckRecording } from './application/checks.js';
 import { createLCApplicationCommands } from './application/commands.js';
@@ -49,6 +53,8 @@ export interface LCApplicationsModuleOptions {
   onProjectors?: (projectors: { view: Projector; summary: Projector }) => void;
   /** Told when a rebuild asked over the admin route ends. */
   onRebuilt?: (outcome: RebuildResult | Error) => void;
+  /** Told of each application started, live only (never when a rebuild replays its start). */
+  onStarted?: (started: StartedApplication) => void;
   /** Told of each partner's check message once its recording has committed (tests wait on it). */
   onCheck?: ChecksObserver;
   /** How often live updates send a heartbeat (default 15 s). */
@@ -116,7 +122,17 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       };
       const projectors = {
         view: await startProjector({ db, store: events.store }, lcViewProjection(db), projectorOptions),
-        summary: await startProjector({ db, store: events.store }, lcSummaryProjection(db), projectorOptions),
+        summary: await startProjector(
+          { db, store: events.store },
+          lcSummaryProjection(db, (started) => {
+            logger.info(
+              { lcApplicationId: started.id },
+              `New LC with client reference '${started.clientReference}' started!`,
+            );
+            options.onStarted?.(started);
+          }),
+          projectorOptions,
+        ),
       };
       options.onProjectors?.(projectors);
       const views = postgresLCViews(db, {

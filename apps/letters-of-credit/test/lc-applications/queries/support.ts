@@ -97,6 +97,8 @@ export interface QueryHost extends TestHost {
   list(url: string, caller?: Caller): Promise<LCList>;
   /** One application's item, as an unfiltered list shows it to trade finance. */
   item(id: string): Promise<LCItem>;
+  /** Every application announced as started (live only), in order. */
+  readonly announced: readonly string[];
   /** How many rebuilds asked over the admin route have ended so far. */
   readonly rebuildsEnded: number;
   /** The outcome of the rebuild that ends after `ended` had (the count before it was asked). */
@@ -117,6 +119,7 @@ export async function startQueryHost(
   const handled = new Set<string>();
   const wakers = new Set<() => void>();
   const rebuilds: Array<RebuildResult | Error> = [];
+  const announced: string[] = [];
   const wake = () => {
     for (const waker of [...wakers]) waker();
   };
@@ -131,6 +134,7 @@ export async function startQueryHost(
         onProjectors: (running) => {
           projectors = running;
         },
+        onStarted: ({ id }) => announced.push(id),
         onCheck: (message) => {
           handled.add(message.id);
           wake();
@@ -255,6 +259,7 @@ export async function startQueryHost(
         page = await host.list(`/api/lc-applications?status=${rows[0]!.status}&limit=100&after=${page.next}`);
       }
     },
+    announced,
     get rebuildsEnded() {
       return rebuilds.length;
     },

@@ -1,5 +1,3 @@
-import type { RecordedEvent } from '@tessera/platform/eventstore';
-import { defineCounter } from '@tessera/platform/observability';
 import type { Projection } from '@tessera/platform/projections';
 import type { SqlClient } from '@tessera/platform/sql';
 import { applicationIdOf, evolveView, type LCView } from '../../application/lc-view.js';
@@ -92,31 +90,21 @@ export function lcViewProjection(db: SqlClient): Projection {
   };
 }
 
-/** LC application events as they happen: a side effect of the summary's projection, so never replayed. */
-const lcEvents = defineCounter({
-  name: 'lc_application_events_total',
-  help: 'LC application events as they happen (replays are not counted): started, submitted, decided, reminded',
-  labelNames: ['event'],
-});
-
-const counted = (db: SqlClient, event: RecordedEvent) =>
-  // Once committed: a batch that fails is retried, and must not count twice.
-  db.afterCommit(() => lcEvents.inc({ event: event.type.replace(/^lc\./, '') }));
-
-const LIFECYCLE = [
-  'lc.LCApplicationSubmitted',
-  'lc.LCApplicationApproved',
-  'lc.LCApplicationDeclined',
-  'lc.LCApplicationCanceled',
-  'lc.LCApprovalPending',
-  'lc.LCApprovalPastDue',
-] as const;
+/** A new application, as the book's LCApplicationStartedEventHandler announces it. */
+export interface StartedApplication {
+  readonly id: string;
+  readonly clientReference: string;
+}
 
 /**
- * LCSummaryView (§4.3): the running count of applications started, one row. Beside it, the metric of the
- * applications' events as they happen: not replayable, so a rebuild recounts the summary but not the metric.
+ * LCSummaryView (§4.3): the running count of applications started, one row. Each start is also announced
+ * (the book's handler logs "New LC with client reference '…' started!"): a side effect, so only live, once
+ * committed, and never again when the summary is rebuilt by replay.
  */
-export function lcSummaryProjection(db: SqlClient): Projection {
+export function lcSummaryProjection(
+  db: SqlClient,
+  announce: (started: StartedApplication) => void,
+): Projection {
   return {
     name: LC_SUMMARY_PROJECTION,
     reset: async () => {
@@ -128,14 +116,12 @@ export function lcSummaryProjection(db: SqlClient): Projection {
           `INSERT INTO lc_applications.lc_summary (started) VALUES (1)
            ON CONFLICT (singleton) DO UPDATE SET started = lc_applications.lc_summary.started + 1`,
         );
-        if (!replaying) await counted(db, event);
+        if (replaying) return;
+        const { clientReference } = event.data as { clientReference: string };
+        const started = { id: applicationIdOf(event.streamName), clientReference };
+        // Once committed: a batch that fails is retried, and must not announce twice.
+        await db.afterCommit(() => announce(started));
       },
-      ...Object.fromEntries(
-        LIFECYCLE.map((type) => [
-          type,
-          { replayable: false, handle: (event: RecordedEvent) => counted(db, event) },
-        ]),
-      ),
     },
   };
 }
