@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# One image for every MallBots process: the monolith, each module on its own (MODULES=stores, ...), the
-# gateway and the robot simulator differ only in their command and environment. It runs compiled JavaScript
+# One image for every process of every application (MallBots, letters of credit): the monolith, each module on
+# its own (MODULES=stores, ...), the gateway, the identity provider and the robot simulator differ only in their
+# command and environment. It runs compiled JavaScript
 # with plain node: the build stage compiles the platform and the applications (`npm run build`: the platform's
 # dist/, then dist/ beside package.json, mirroring apps/), and the image has only the production dependencies
 # (no TypeScript, no tsx) and that output.
@@ -12,6 +13,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
+COPY apps/letters-of-credit/package.json apps/letters-of-credit/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts scripts
@@ -20,6 +22,7 @@ COPY packages/platform/src packages/platform/src
 COPY apps/tsconfig.build.json apps/main.ts apps/
 COPY apps/mallbots/src apps/mallbots/src
 COPY apps/mallbots/tools apps/mallbots/tools
+COPY apps/letters-of-credit/src apps/letters-of-credit/src
 RUN npm run build
 
 FROM node:${NODE_VERSION}-slim AS dependencies
@@ -28,6 +31,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
+COPY apps/letters-of-credit/package.json apps/letters-of-credit/
 # Optional too: the platform's optional peer (vitest, for its testing entry) would otherwise bring vitest,
 # vite and tsx along.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
@@ -41,6 +45,7 @@ COPY package.json ./
 COPY packages/platform/package.json packages/platform/
 COPY --from=build /app/packages/platform/dist packages/platform/dist
 COPY apps/mallbots/package.json apps/mallbots/
+COPY apps/letters-of-credit/package.json apps/letters-of-credit/
 COPY --from=build /app/dist dist
 # Without DATABASE_URL the process keeps PGlite's files in ./.data: the only place it writes besides /tmp.
 RUN mkdir .data && chown node:node .data

@@ -1,6 +1,11 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { autoApprovalModule } from './auto-approval/module.js';
+import { complianceModule } from './compliance/module.js';
+import { issuanceModule } from './issuance/module.js';
 import { lcApplicationsModule } from './lc-applications/module.js';
+import { onboardingModule } from './onboarding/module.js';
+import { sanctionsModule } from './sanctions/module.js';
 
 /** Letters of credit: its bounded contexts in start order. Everything else derives from it. */
 export const lettersOfCredit = defineApplication({
@@ -8,5 +13,14 @@ export const lettersOfCredit = defineApplication({
   title: 'Letters of credit',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [lcApplicationsModule],
+  modules: [
+    sanctionsModule,
+    lcApplicationsModule,
+    complianceModule,
+    onboardingModule,
+    autoApprovalModule,
+    issuanceModule,
+  ],
+  // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
+  rpcProviders: ['issuance'],
 });

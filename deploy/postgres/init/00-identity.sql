@@ -4,6 +4,6 @@
 -- provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").
 
 -- The distributed profile's identity provider (`identity`: accounts, client credentials, sessions, signing
--- keys), one for the system, in a database and role of its own.
-CREATE ROLE mallbots_identity LOGIN PASSWORD 'mallbots_identity';
-CREATE DATABASE mallbots_identity OWNER mallbots_identity;
+-- keys), one for every application (letters-of-credit and mallbots), in a database and role of its own.
+CREATE ROLE tessera_identity LOGIN PASSWORD 'tessera_identity';
+CREATE DATABASE tessera_identity OWNER tessera_identity;

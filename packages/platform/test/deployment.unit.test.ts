@@ -59,8 +59,8 @@ interface ComposeService {
   healthcheck?: { disable?: boolean };
 }
 /**
- * The services of every compose section the applications give (theirs, and the identity provider's), each
- * section parsed on its own: several applications' gateways would clash (a known issue), the last one kept.
+ * The services of every compose section the applications give (theirs, and the gateway's and identity
+ * provider's they share), each section parsed on its own; a name two sections gave would be the last one's.
  */
 const composeOf = (...applications: Application[]): Record<string, ComposeService> =>
   Object.assign(
@@ -118,7 +118,7 @@ describe('the deployment files derived from an application', () => {
 
   it('runs a process per module on its own database, with the RPC providers in RPC_SERVICES', () => {
     const services = composeOf(shop);
-    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'gateway', 'clock', 'identity']);
+    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'clock', 'gateway', 'identity']);
     for (const name of ['catalog', 'orders']) {
       const service = services[name]!;
       expect(service.image).toBe('shop-image:latest');
@@ -186,7 +186,7 @@ describe('the deployment files derived from an application', () => {
     expect(compose.map(section).join('\n')).not.toContain(':?');
   });
 
-  it('runs one identity provider for several applications, where the gateway of each sends its routes', () => {
+  it('runs several applications as one system: one gateway for all, each under its prefix, and one identity provider', () => {
     const bank = defineApplication({
       ...definition,
       name: 'bank',
@@ -196,26 +196,63 @@ describe('the deployment files derived from an application', () => {
     });
     const files = deploymentFiles([shop, bank], settings);
     const sections = files.filter((file) => file.path === 'compose.yaml').map(section);
-    expect(sections.filter((text) => /^ {2}identity:$/m.test(text))).toHaveLength(1);
+    for (const name of ['gateway', 'identity']) {
+      expect(
+        sections.filter((text) => new RegExp(`^ {2}${name}:$`, 'm').test(text)),
+        name,
+      ).toHaveLength(1);
+    }
     const services = composeOf(shop, bank);
+    expect(Object.keys(services)).toEqual(['catalog', 'orders', 'clock', 'loans', 'gateway', 'identity']);
+    // One entrance on the host's port: the gateway serves each application under its prefix (APPS).
+    expect(services.gateway!.environment).toEqual({
+      APPS: 'tiny-shop,bank',
+      HTTP_SERVICES:
+        'catalog=http://catalog:8080,orders=http://orders:8080,loans=http://loans:8080,identity=http://identity:8080',
+      LOG_FORMAT: 'json',
+    });
+    expect(Object.keys(services.gateway!.depends_on)).toEqual(['catalog', 'orders', 'loans', 'identity']);
+    expect(Object.values(services).filter((service) => service.ports?.includes('8080:8080'))).toEqual([
+      services.gateway,
+    ]);
     expect(services.identity!.environment.DATABASE_URL).toBe(
       'postgres://tessera_identity:tessera_identity@postgres:5432/tessera_identity',
     );
-    for (const name of ['catalog', 'orders', 'loans']) {
-      expect(services[name]!.environment).toMatchObject(COMPOSE_AUTH);
-    }
-    // The init script and Prometheus's job, once.
+    // Each module stays in its own application: its APPS, its stream, its application's RPC providers only.
+    expect(services.loans!.environment).toMatchObject({
+      ...COMPOSE_AUTH,
+      APPS: 'bank',
+      NATS_STREAM: 'bank',
+      DATABASE_URL: 'postgres://bank_loans:bank_loans@postgres:5432/bank_loans',
+    });
+    expect(services.loans!.environment).not.toHaveProperty('RPC_SERVICES');
+    expect(services.catalog!.environment).toMatchObject({ ...COMPOSE_AUTH, APPS: 'tiny-shop' });
+    // An init script per application, and the provider's once; Prometheus scrapes every module and it once.
+    expect(files.map((file) => file.path)).toEqual(
+      expect.arrayContaining(['deploy/postgres/init/01-tiny-shop.sql', 'deploy/postgres/init/01-bank.sql']),
+    );
     const sql = whole(fileOf(files, 'deploy/postgres/init/00-identity.sql'));
     expect(sql.match(/CREATE DATABASE \S+/g)).toEqual(['CREATE DATABASE tessera_identity']);
     const jobs = files
       .filter((file) => file.path === 'deploy/prometheus/prometheus.yaml')
       .map(section)
       .join('\n');
-    expect(jobs.match(/job_name: identity$/gm)).toHaveLength(1);
-    // In Kubernetes each application is a namespace of its own, with its own provider.
-    expect(files.map((file) => file.path)).toEqual(
-      expect.arrayContaining(['deploy/tiny-shop/k8s/identity.yaml', 'deploy/bank/k8s/identity.yaml']),
+    expect(jobs.match(/job_name: \S+$/gm)).toEqual(
+      ['catalog', 'orders', 'loans', 'identity'].map((name) => `job_name: ${name}`),
     );
+    // In Kubernetes each application is a namespace of its own, with its own NATS, provider and gateway.
+    for (const name of ['tiny-shop', 'bank']) {
+      for (const manifest of ['namespace.yaml', 'nats.yaml', 'identity.yaml', 'gateway.yaml']) {
+        expect(files.map((file) => file.path)).toContain(`deploy/${name}/k8s/${manifest}`);
+      }
+      const [namespace] = manifestsOf(files, `deploy/${name}/k8s/namespace.yaml`);
+      expect([namespace!.kind, namespace!.metadata.name]).toEqual(['Namespace', name]);
+    }
+    const [bankConfig] = manifestsOf(files, 'deploy/bank/k8s/config.yaml');
+    expect(bankConfig!.data).toMatchObject({
+      APPS: 'bank',
+      HTTP_SERVICES: 'loans=http://loans:8080,identity=http://identity:8080',
+    });
   });
 
   it('refuses, in the definition, a module or companion named as a process of the topology', () => {
@@ -443,7 +480,7 @@ describe('generated sections and files', () => {
         ]),
       ),
       '.env.example': `PORT=8080\n${BEGIN_ALL}\n${END_ALL}\n`,
-      'deploy/tiny-shop/k8s/nats.yaml': '# written by hand\n',
+      'deploy/tiny-shop/k8s/ingress.yaml': '# written by hand\n',
     });
     const first = writeDeploymentFiles(root, [shop], settings);
     expect(first.written).toContain('deploy/tiny-shop/k8s/modules/orders.yaml');
@@ -467,7 +504,7 @@ describe('generated sections and files', () => {
       'deploy/tiny-shop/k8s/clock.yaml',
       'deploy/tiny-shop/k8s/modules/orders.yaml',
     ]);
-    expect(readFileSync(join(root, 'deploy/tiny-shop/k8s/nats.yaml'), 'utf8')).toBe('# written by hand\n');
+    expect(readFileSync(join(root, 'deploy/tiny-shop/k8s/ingress.yaml'), 'utf8')).toBe('# written by hand\n');
   });
 
   it("takes the image's entry from the Dockerfile's CMD, and its name from package.json", () => {

@@ -1,4 +1,4 @@
-import { fromCents, toCents } from '@tessera/platform/ddd';
+import { fromCents, moneyText, toCents } from '@tessera/platform/ddd';
 import { decimalAmount } from '@tessera/platform/http';
 import { describe, expect, it } from 'vitest';
 
@@ -40,5 +40,23 @@ describe('money at the HTTP boundary (ADR 0006)', () => {
 
   it('will not convert a value with more than 2 decimal places', () => {
     expect(() => toCents(1.005)).toThrow(RangeError);
+  });
+});
+
+describe('money in messages', () => {
+  it.each([
+    [0, 'USD 0.00'],
+    [5, 'USD 0.05'],
+    [29, 'USD 0.29'],
+    [100_000_00, 'USD 100,000.00'],
+    [500_000_01, 'USD 500,000.01'],
+    [123_456_789_12, 'USD 123,456,789.12'],
+    [-1_234_50, 'USD -1,234.50'],
+  ])('writes %s cents as %s', (cents, text) => {
+    expect(moneyText(cents, 'USD')).toBe(text);
+  });
+
+  it('is exact beyond what a double holds', () => {
+    expect(moneyText(12_345_678_901_234_567_890n, 'EUR')).toBe('EUR 123,456,789,012,345,678.90');
   });
 });

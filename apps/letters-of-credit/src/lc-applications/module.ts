@@ -1,6 +1,6 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
-import { publishMessages } from '@tessera/platform/messaging';
+import { type Envelope, observedHandler, publishMessages } from '@tessera/platform/messaging';
 import {
   type Projector,
   projectionMigrations,
@@ -11,7 +11,7 @@ import {
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
-import { SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
+import { requestSanctionsList, SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
 import { fakePostalService, type PostalService } from './adapters/addresses/postal-service.js';
 import { AddressProviderUnavailable, uspsAddressVerification } from './adapters/addresses/usps-addresses.js';
 import { registerLCQueryRoutes } from './adapters/http/query-routes.js';
@@ -20,6 +20,7 @@ import { type ChecksObserver, subscribeToChecks } from './adapters/messaging/che
 import { lcApplicationCommandHandling } from './adapters/messaging/commands.js';
 import { toIntegrationMessages } from './adapters/messaging/integration-events.js';
 import { approvalReminders, subscribeToReminders } from './adapters/messaging/reminders.js';
+import { counted } from './adapters/observability/metrics.js';
 import { postgresLCViews } from './adapters/postgres/lc-views.js';
 import {
   lcSummaryProjection,
@@ -61,6 +62,8 @@ export interface LCApplicationsModuleOptions {
   liveHeartbeatMs?: number;
   /** Events per batch of the query models' projections (default 500; tests of a rebuild make it small). */
   projectorBatchSize?: number;
+  /** Told of each sanctions list message once the copy has committed it (tests wait on it). */
+  onSanctionsListHandled?: (message: Envelope) => void;
 }
 
 /** LC_DAY_MS: a whole number of milliseconds, at least 1; unset, a real day. */
@@ -105,12 +108,15 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         snapshots: { version: SNAPSHOT_VERSION },
       });
       const applications = events.repository(LCApplication.aggregate, {
-        outbox: {
-          async publish(id, state, recorded) {
-            await publishMessages(broker, 'lc-applications', toIntegrationMessages(id, state, recorded));
-            await reminders.afterSave(id, state, recorded);
+        outbox: counted(
+          {
+            async publish(id, state, recorded) {
+              await publishMessages(broker, 'lc-applications', toIntegrationMessages(id, state, recorded));
+              await reminders.afterSave(id, state, recorded);
+            },
           },
-        },
+          db,
+        ),
       });
       const checks = events.repository(Checks.aggregate);
       const sanctions = sanctionsCopy(db);
@@ -174,10 +180,13 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         await broker.subscribe({
           group: LC_APPLICATIONS_SANCTIONS_GROUP,
           subjects: [SANCTIONS_CHANNEL],
-          handle: sanctions.handle,
+          handle: observedHandler(db, sanctions.handle, options.onSanctionsListHandled),
         }),
         ...(await subscribeToChecks(broker, db, checkRecording, options.onCheck)),
       ];
+      // Subscribed first: then either this request or Sanctions' first publication fills the copy, whichever
+      // module starts first (a group hears only what is published after it exists).
+      if (!(await sanctions.held())) await requestSanctionsList(broker, 'lc-applications');
       await deadlines.start();
       return stopsInTurn(subscriptions, deadlines, [projectors.view, projectors.summary]);
     },

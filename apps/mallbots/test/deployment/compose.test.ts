@@ -2,6 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
 import {
+  applications,
+  databasePrefix,
   entryCommand,
   exists,
   filesUnder,
@@ -10,6 +12,7 @@ import {
   moduleNames,
   read,
   servicesOf,
+  systemModuleNames,
   yamlOf,
 } from './support.js';
 
@@ -52,6 +55,9 @@ const interpolation = (value: string | undefined) => {
   return match ? { name: match[1]!, fallback: match[2]! } : undefined;
 };
 
+/** A role or database name as SQL writes it: quoted when it has a '-' (lc-applications). */
+const identifier = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
+
 /** The init scripts in the order PostgreSQL runs them (their names' order), as psql runs each. */
 const INIT = 'deploy/postgres/init';
 const initStatements = () =>
@@ -64,8 +70,9 @@ const initStatements = () =>
   );
 
 describe('compose.yaml', () => {
-  it('runs every module in a process of its own under the distributed profile, from the one image', () => {
-    for (const module of moduleNames) {
+  it('runs every module of every application in a process of its own under the distributed profile, from the one image', () => {
+    expect(applications.map((application) => application.name)).toEqual(['letters-of-credit', 'mallbots']);
+    for (const module of systemModuleNames) {
       const found = distributedServiceOf(module);
       expect(found, `no distributed service runs MODULES=${module}`).toBeDefined();
       const [name, service] = found!;
@@ -75,24 +82,34 @@ describe('compose.yaml', () => {
     const modulesRun = inProfile('distributed').flatMap(([, service]) =>
       env(service).MODULES ? env(service).MODULES!.split(',') : [],
     );
-    expect(modulesRun.sort()).toEqual([...moduleNames].sort());
+    expect(modulesRun.sort()).toEqual([...systemModuleNames].sort());
+    // Each as its own application: APPS names the module's.
+    for (const application of applications) {
+      for (const module of application.modules) {
+        expect(env(distributedServiceOf(module.name)![1]).APPS, module.name).toBe(application.name);
+      }
+    }
   });
 
-  it('gives each distributed module its own database and role, created by the PostgreSQL init script', () => {
-    const init = read('deploy/postgres/init/01-mallbots.sql');
+  it("gives each distributed module its own database and role, created by its application's init script", () => {
     const databases = new Set<string>();
-    for (const module of moduleNames) {
-      const [name, service] = distributedServiceOf(module)!;
-      const url = new URL(env(service).DATABASE_URL!);
-      expect(url.hostname, name).toBe('postgres');
-      expect(url.username, name).toBe(`mallbots_${module}`);
-      const database = url.pathname.slice(1);
-      expect(database, name).toBe(`mallbots_${module}`);
-      databases.add(database);
-      expect(init).toContain(`CREATE ROLE ${url.username} LOGIN PASSWORD '${url.password}';`);
-      expect(init).toContain(`CREATE DATABASE ${database} OWNER ${url.username};`);
+    for (const application of applications) {
+      const init = read(`deploy/postgres/init/01-${application.name}.sql`);
+      const prefix = databasePrefix(application.name);
+      for (const { name: module } of application.modules) {
+        const [name, service] = distributedServiceOf(module)!;
+        const url = new URL(env(service).DATABASE_URL!);
+        expect(url.hostname, name).toBe('postgres');
+        expect(url.username, name).toBe(`${prefix}_${module}`);
+        const database = url.pathname.slice(1);
+        expect(database, name).toBe(`${prefix}_${module}`);
+        databases.add(database);
+        const [role, owned] = [identifier(url.username), identifier(database)];
+        expect(init).toContain(`CREATE ROLE ${role} LOGIN PASSWORD '${url.password}';`);
+        expect(init).toContain(`CREATE DATABASE ${owned} OWNER ${role};`);
+      }
     }
-    expect(databases.size).toBe(moduleNames.length);
+    expect(databases.size).toBe(systemModuleNames.length);
   });
 
   // PGlite copies its template for each CREATE DATABASE: seconds each on a busy machine.
@@ -103,13 +120,17 @@ describe('compose.yaml', () => {
       for (const statement of initStatements()) await db.exec(statement);
       const { rows } = await db.query<{ database: string; owner: string; login: boolean }>(
         `SELECT d.datname AS database, r.rolname AS owner, r.rolcanlogin AS login
-           FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname LIKE 'mallbots%'`,
+           FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba
+          WHERE NOT d.datistemplate AND d.datname <> 'postgres'`,
       );
       const expected = [
-        'mallbots',
-        ...moduleNames.map((module) => `mallbots_${module}`),
-        // The identity provider's own, as the launcher makes it.
-        'mallbots_identity',
+        // Each application's monolith database, then each of its modules'.
+        ...applications.flatMap((application) => {
+          const prefix = databasePrefix(application.name);
+          return [prefix, ...application.modules.map((module) => `${prefix}_${module.name}`)];
+        }),
+        // The identity provider's own, the system's: one for every application.
+        'tessera_identity',
       ];
       expect(rows.map((row) => row.database).sort()).toEqual(expected.sort());
       for (const row of rows) expect([row.owner, row.login]).toEqual([row.database, true]);
@@ -118,11 +139,12 @@ describe('compose.yaml', () => {
     }
   }, 120_000);
 
-  it('runs the monolith as one process with every module (MODULES unset) on PostgreSQL and NATS', () => {
+  it('runs the monolith as one process with every application and module (APPS and MODULES unset) on PostgreSQL and NATS', () => {
     const monolith = inProfile('monolith').filter(([, service]) => isMallbotsImage(service.image));
     expect(monolith.map(([name]) => name)).toEqual(['mallbots']);
     const [, service] = monolith[0]!;
     expect(env(service).MODULES ?? '').toBe('');
+    expect(env(service).APPS ?? '').toBe('');
     const url = new URL(env(service).DATABASE_URL!);
     expect([url.hostname, url.username, url.pathname]).toEqual(['postgres', 'mallbots', '/mallbots']);
     expect(read('deploy/postgres/init/01-mallbots.sql')).toContain(
@@ -144,13 +166,13 @@ describe('compose.yaml', () => {
     expect(services.nats!.healthcheck?.test).toBeDefined();
   });
 
-  it('starts each MallBots process only once PostgreSQL and NATS are healthy, and the gateway once every module is', () => {
-    for (const name of ['mallbots', ...moduleNames]) {
+  it('starts each process only once PostgreSQL and NATS are healthy, and the gateway once every module is', () => {
+    for (const name of ['mallbots', ...systemModuleNames]) {
       expect(dependsOnHealthy(services[name]!, 'postgres'), `${name} on postgres`).toBe(true);
       expect(dependsOnHealthy(services[name]!, 'nats'), `${name} on nats`).toBe(true);
       expect(env(services[name]!).NATS_URL, name).toBe('nats://nats:4222');
     }
-    for (const module of moduleNames) {
+    for (const module of systemModuleNames) {
       expect(dependsOnHealthy(services.gateway!, module), `gateway on ${module}`).toBe(true);
       // The identity provider first, as the launcher starts it.
       expect(dependsOnHealthy(services[module]!, 'identity'), `${module} on identity`).toBe(true);
@@ -160,12 +182,17 @@ describe('compose.yaml', () => {
     expect(dependsOnHealthy(services.robots!, 'depot')).toBe(true);
   });
 
-  it('routes the gateway to every module and the identity provider, and is the only distributed service on host port 8080', () => {
+  it('routes the one gateway to every module of every application and the identity provider, and is the only distributed service on host port 8080', () => {
+    const gateways = Object.entries(services).filter(
+      ([, service]) => JSON.stringify(service.command) === JSON.stringify(entryCommand('gateway')),
+    );
+    expect(gateways.map(([name]) => name)).toEqual(['gateway']);
     const gateway = services.gateway!;
     expect(gateway.profiles).toEqual(['distributed']);
-    expect(gateway.command).toEqual(entryCommand('gateway'));
+    // Every application behind it, each under its path prefix (MallBots at /, letters of credit at its own).
+    expect(env(gateway).APPS!.split(',').sort()).toEqual(applications.map((a) => a.name).sort());
     const routes = servicesOf(env(gateway).HTTP_SERVICES!);
-    expect(routes.map(([name]) => name).sort()).toEqual([...moduleNames, 'identity'].sort());
+    expect(routes.map(([name]) => name).sort()).toEqual([...systemModuleNames, 'identity'].sort());
     for (const [module, url] of routes) {
       // The gateway sends the identity provider's routes to its `identity` entry (IDENTITY_SERVICE).
       const [name, service] = module === 'identity' ? identityServices()[0]! : distributedServiceOf(module)!;
@@ -177,17 +204,25 @@ describe('compose.yaml', () => {
     expect(onHostPort.map(([name]) => name)).toEqual(['gateway']);
   });
 
-  it('points RPC_SERVICES at the RPC port of the process running each named module', () => {
-    for (const module of moduleNames) {
-      const [name, service] = distributedServiceOf(module)!;
-      const rpc = servicesOf(env(service).RPC_SERVICES!);
-      expect(rpc.length, name).toBeGreaterThan(0);
-      for (const [target, url] of rpc) {
-        expect(moduleNames, `${name}: RPC_SERVICES names ${target}`).toContain(target);
-        expect(url.hostname).toBe(distributedServiceOf(target)![0]);
-        expect(url.port).toBe('8085');
+  it("points RPC_SERVICES at the RPC port of the process running each of its application's providers", () => {
+    for (const application of applications) {
+      const own = application.modules.map((module) => module.name);
+      for (const module of own) {
+        const [name, service] = distributedServiceOf(module)!;
+        const rpc = env(service).RPC_SERVICES ? servicesOf(env(service).RPC_SERVICES!) : [];
+        // Applications never call each other: only their own providers, all of them.
+        expect(
+          rpc.map(([target]) => target),
+          name,
+        ).toEqual(application.rpcProviders);
+        for (const [target, url] of rpc) {
+          expect(own, `${name}: RPC_SERVICES names ${target}`).toContain(target);
+          expect(url.hostname).toBe(distributedServiceOf(target)![0]);
+          expect(url.port).toBe('8085');
+        }
       }
     }
+    expect(mallbots.rpcProviders.length).toBeGreaterThan(0);
   });
 
   it('runs each companion (the robots) in a service of its own beside its module, and none inside module processes', () => {
@@ -221,15 +256,16 @@ describe('compose.yaml', () => {
     expect(isMallbotsImage(identity.image)).toBe(true);
     // Its database and role, made by the init scripts as a module's are.
     const url = new URL(env(identity).DATABASE_URL!);
+    // The system's, whichever applications it serves.
     expect([url.hostname, url.username, url.pathname]).toEqual([
       'postgres',
-      'mallbots_identity',
-      '/mallbots_identity',
+      'tessera_identity',
+      '/tessera_identity',
     ]);
     expect(initStatements()).toEqual(
       expect.arrayContaining([
-        `CREATE ROLE mallbots_identity LOGIN PASSWORD '${url.password}'`,
-        'CREATE DATABASE mallbots_identity OWNER mallbots_identity',
+        `CREATE ROLE tessera_identity LOGIN PASSWORD '${url.password}'`,
+        'CREATE DATABASE tessera_identity OWNER tessera_identity',
       ]),
     );
     // It is the provider: it checks no other's keys, and sends no messages (no NATS).
@@ -241,7 +277,7 @@ describe('compose.yaml', () => {
     const issuer = interpolation(env(identity).AUTH_ISSUER);
     expect(issuer?.name).toBe('AUTH_ISSUER');
     expect(new URL(issuer!.fallback).port).toBe(hostPorts(services.gateway!)[0]);
-    for (const module of moduleNames) {
+    for (const module of systemModuleNames) {
       const [name, service] = distributedServiceOf(module)!;
       const variables = env(service);
       expect(variables.AUTH_ISSUER, name).toBe(env(identity).AUTH_ISSUER);
@@ -271,15 +307,15 @@ describe('compose.yaml', () => {
         .filter(([, k]) => k === key)
         .map(([name]) => name)
         .sort();
-    expect(sharing('AUTH_CLIENT_SECRET')).toEqual(['identity', ...moduleNames].sort());
-    expect(sharing('AUTH_CLIENT_ID')).toEqual(['identity', ...moduleNames].sort());
+    expect(sharing('AUTH_CLIENT_SECRET')).toEqual(['identity', ...systemModuleNames].sort());
+    expect(sharing('AUTH_CLIENT_ID')).toEqual(['identity', ...systemModuleNames].sort());
     expect(sharing('OPERATOR_PASSWORD')).toEqual(['identity', 'mallbots']);
     // Compose interpolates every service whatever the profile: a `:?` would stop the monolith's too. The
     // processes refuse half a credential instead (loadConfig, startHost).
     expect(read('compose.yaml')).not.toMatch(/\$\{[A-Z_]+:?\?/);
   });
 
-  it('sets only variables MallBots reads on its own processes', () => {
+  it('sets only variables the applications read on their own processes', () => {
     const known = knownVariables();
     const unknown = Object.entries(services)
       .filter(([, service]) => isMallbotsImage(service.image))

@@ -4,6 +4,7 @@ import {
   deploymentFiles,
   deploymentSettings,
   discoverApplications,
+  kubernetesFolder,
   REGENERATE,
   renderDeployment,
   staleGeneratedFiles,
@@ -27,16 +28,25 @@ describe('the deployment files derived from the applications (npm run generate:d
         'compose.yaml',
         '.env.example',
         'deploy/prometheus/prometheus.yaml',
-        'deploy/postgres/init/01-mallbots.sql',
         'deploy/postgres/init/00-identity.sql',
-        'deploy/k8s/kustomization.yaml',
-        'deploy/k8s/config.yaml',
-        'deploy/k8s/identity.yaml',
-        ...mallbots.modules.map((module) => `deploy/k8s/modules/${module.name}.yaml`),
-        'deploy/k8s/gateway.yaml',
-        ...mallbots.companions.map((companion) => `deploy/k8s/${companion.name}.yaml`),
+        // Per application: its databases, and its namespace (MallBots' at the root, deploy/k8s).
+        ...applications.flatMap((application) => {
+          const k8s = kubernetesFolder(application);
+          return [
+            `deploy/postgres/init/01-${application.name}.sql`,
+            `${k8s}/kustomization.yaml`,
+            `${k8s}/namespace.yaml`,
+            `${k8s}/nats.yaml`,
+            `${k8s}/config.yaml`,
+            `${k8s}/identity.yaml`,
+            ...application.modules.map((module) => `${k8s}/modules/${module.name}.yaml`),
+            `${k8s}/gateway.yaml`,
+            ...application.companions.map((companion) => `${k8s}/${companion.name}.yaml`),
+          ];
+        }),
       ]),
     );
+    expect(kubernetesFolder(mallbots)).toBe('deploy/k8s');
   });
 
   it('runs the image as the Dockerfile does, adding only the entry command', () => {

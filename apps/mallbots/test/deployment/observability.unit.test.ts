@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesUnder, moduleNames, read, yamlOf } from './support.js';
+import { filesUnder, read, systemModuleNames, yamlOf } from './support.js';
 
 interface Pipeline {
   receivers: string[];
@@ -14,14 +14,14 @@ function metricsIn(expr: string): string[] {
 }
 
 describe('observability profile (deploy/otel, deploy/prometheus, deploy/grafana)', () => {
-  it("scrapes every module's process, the identity provider's and the monolith on their HTTP port", () => {
+  it("scrapes every application's modules' processes, the identity provider's and the monolith on their HTTP port", () => {
     const prometheus = yamlOf('deploy/prometheus/prometheus.yaml') as {
       scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
     };
     const targets = prometheus.scrape_configs.flatMap((job) =>
       job.static_configs.flatMap((config) => config.targets.map((target) => [job.job_name, target])),
     );
-    for (const name of ['mallbots', ...moduleNames, 'identity']) {
+    for (const name of ['mallbots', ...systemModuleNames, 'identity']) {
       expect(targets, name).toContainEqual([name, `${name}:8080`]);
     }
     // /metrics is the default path, which is where MallBots serves them.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema } from '@tessera/platform/runtime';
+import { configSchema, discoverApplications } from '@tessera/platform/runtime';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 import { mallbots } from '../../src/app.js';
@@ -13,6 +13,18 @@ export const read = (path: string) => readFileSync(join(root, path), 'utf8');
 export const exists = (path: string) => existsSync(join(root, path));
 
 export const moduleNames = mallbots.modules.map((module) => module.name);
+
+/**
+ * Every application the deployment files run, as the repository's entry finds them (apps/<name>/src/app.ts):
+ * compose is one system of all of them; each is a Kubernetes namespace of its own.
+ */
+export const applications = await discoverApplications(join(root, 'apps'));
+/** Every module of every application: their names are unique across the system. */
+export const systemModuleNames = applications.flatMap((application) =>
+  application.modules.map((module) => module.name),
+);
+/** The prefix of an application's databases and roles, as the launcher and the init scripts make them. */
+export const databasePrefix = (name: string) => name.replaceAll('-', '_');
 
 /** The image every MallBots process runs, as compose and kustomize name it before tagging. */
 export const IMAGE = 'mallbots';

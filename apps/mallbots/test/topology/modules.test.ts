@@ -158,7 +158,7 @@ describe('service addresses (HTTP_SERVICES, RPC_SERVICES)', () => {
 
 describe('the launcher plan', () => {
   it('gives each module a database and role of its own, its ports, and every peer address', () => {
-    const settings = launcherSettings(mallbots, {
+    const settings = launcherSettings({
       DATABASE_URL: 'postgres://postgres:secret@db.local:5433/postgres',
       DISTRIBUTED_PREFIX: 'ci_1',
       NATS_STREAM: 'ci',
@@ -225,7 +225,7 @@ describe('the launcher plan', () => {
   });
 
   it('uses a password for the module roles only when one is given', () => {
-    const settings = launcherSettings(mallbots, { DISTRIBUTED_DB_PASSWORD: 'p@ss' });
+    const settings = launcherSettings({ DISTRIBUTED_DB_PASSWORD: 'p@ss' });
     const [stores] = planTopology(
       mallbots,
       settings,
@@ -238,7 +238,7 @@ describe('the launcher plan', () => {
 
   it("has the modules believe the gateway's X-Forwarded-For from where it connects: loopback, or HOST", () => {
     const trusted = (host: string) => {
-      const settings = launcherSettings(mallbots, { HOST: host });
+      const settings = launcherSettings({ HOST: host });
       const plan = planTopology(
         mallbots,
         settings,
@@ -256,7 +256,7 @@ describe('the launcher plan', () => {
 
   it('refuses bad settings, naming each variable', () => {
     const problems = problemsOf(() =>
-      launcherSettings(mallbots, {
+      launcherSettings({
         DISTRIBUTED_PREFIX: 'Bad-Prefix',
         HTTP_PORT_BASE: 'x',
         NATS_URL: 'http://nats',

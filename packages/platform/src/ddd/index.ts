@@ -16,7 +16,7 @@ export {
   unauthenticated,
 } from './errors.js';
 export { found } from './found.js';
-export { fromCents, hasAtMostTwoDecimals, toCents } from './money.js';
+export { fromCents, hasAtMostTwoDecimals, moneyText, toCents } from './money.js';
 export type { Page, PageRequest } from './pages.js';
 export { mapPage, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageOf } from './pages.js';
 export type { LocalCopy } from './read-through.js';

@@ -20,3 +20,14 @@ export function toCents(value: number): number {
 
 /** Cents as the decimal amount: division by 100 is correctly rounded, so 2929 prints as 29.29. */
 export const fromCents = (cents: number): number => cents / 100;
+
+/**
+ * An amount as people read it in a message or a remark: the currency, then the decimal amount with its
+ * thousands grouped (`USD 1,234,567.80`). Exact for any whole number of cents, a bigint's too.
+ */
+export function moneyText(cents: number | bigint, currency: string): string {
+  const value = BigInt(cents);
+  const digits = (value < 0n ? -value : value).toString().padStart(3, '0');
+  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${currency} ${value < 0n ? '-' : ''}${whole}.${digits.slice(-2)}`;
+}

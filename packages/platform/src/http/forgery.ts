@@ -24,7 +24,7 @@ export function refuseForgeableRequests(app: FastifyInstance) {
   // JSON under a media type of its own (RFC 6839's `+json`, e.g. a versioned `application/vnd.x.v2+json`) is
   // JSON too, and, not being a type a form can send, needs a CORS preflight from another site like JSON does.
   app.addContentTypeParser(
-    /^application\/[a-z0-9!#$&^_.-]+\+json$/i,
+    /^application\/[a-z0-9!#$&^_.-]+\+json\s*(;.*)?$/i,
     { parseAs: 'string' },
     app.getDefaultJsonParser('error', 'error'),
   );

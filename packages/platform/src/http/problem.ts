@@ -89,14 +89,18 @@ export function sendProblem(reply: FastifyReply, body: Problem) {
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-/** The domain names a field by its own name; the client sees where it sent it, as validation errors do. */
+/**
+ * The domain names a field by its own name (a path, `address.country`, for a part of one); the client sees
+ * where it sent it, as validation errors do.
+ */
 function locate(field: string, request: FastifyRequest): string {
+  const head = field.split('.')[0]!;
   for (const [where, input] of [
     ['body', request.body],
     ['params', request.params],
     ['querystring', request.query],
   ] as const) {
-    if (typeof input === 'object' && input !== null && field in input) return `${where}.${field}`;
+    if (typeof input === 'object' && input !== null && head in input) return `${where}.${field}`;
   }
   return field;
 }

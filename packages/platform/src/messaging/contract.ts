@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ChannelContract } from './asyncapi.js';
-import type { MessageSchemas } from './handlers.js';
+import type { MessageSchemas, MessageVersions } from './handlers.js';
 
 /** The messages a contract's schemas describe, as a union of `{ type, data }` (what an adapter maps to). */
 export type MessageOf<Schemas extends MessageSchemas> = {
@@ -16,6 +16,8 @@ export function channelContract<Schemas extends MessageSchemas>(channel: {
   readonly description: string;
   readonly messages: Schemas;
   readonly summaries: { readonly [Type in keyof Schemas & string]: string };
+  /** The types whose shape changed, at the version published now (the AsyncAPI document shows it). */
+  readonly versions?: MessageVersions;
 }): ChannelContract {
   return {
     address: channel.address,
@@ -23,6 +25,7 @@ export function channelContract<Schemas extends MessageSchemas>(channel: {
     messages: (Object.keys(channel.messages) as Array<keyof Schemas & string>).map((type) => ({
       name: type,
       summary: channel.summaries[type],
+      ...(channel.versions?.[type] && { schemaVersion: channel.versions[type].version }),
       data: channel.messages[type]!,
     })),
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, ERROR_KINDS, type ErrorKind } from '../ddd/errors.js';
+import type { Upcaster } from '../registry/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { Publisher } from './broker.js';
 import { causedBy, type Envelope, envelopeSchema, newEnvelope, PoisonMessageError } from './envelope.js';
@@ -17,8 +18,11 @@ export type MessageHandlers<Schemas extends MessageSchemas> = {
 const entry = <T>(record: Readonly<Record<string, T>>, type: string): T | undefined =>
   Object.hasOwn(record, type) ? record[type] : undefined;
 
-/** Checks a message's data against its contract; data that does not fit can never be handled: poison. */
-function dataOf(schema: z.ZodType, message: Envelope): unknown {
+/**
+ * A message's data checked against its contract (for handlers `onMessages` does not build, such as a process
+ * manager's); data that does not fit can never be handled: poison, naming the field.
+ */
+export function messageData<Schema extends z.ZodType>(schema: Schema, message: Envelope): z.infer<Schema> {
   const parsed = schema.safeParse(message.data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -27,19 +31,53 @@ function dataOf(schema: z.ZodType, message: Envelope): unknown {
 }
 
 /**
- * A subscription's `handle` for typed messages: each type with a handler gets its data checked against the
- * contract (a mismatch is a poison message: dead-lettered at once), then its handler. Types without a
- * handler are acknowledged and dropped, so a publisher may add types without breaking its consumers.
+ * The schema versions of a contract's message types that changed shape: the version published now, and how
+ * a consumer lifts each older one to the next (as stored events are upcast, ADR 0007). A type not listed is
+ * at version 1.
+ */
+export type MessageVersions = Readonly<
+  Record<string, { readonly version: number; readonly upcasters: Readonly<Record<number, Upcaster>> }>
+>;
+
+/**
+ * A message's data at the version its consumer reads: messages published before a change of shape (still in
+ * the stream, or from a producer not yet upgraded) are lifted step by step. A version the consumer cannot
+ * lift is poison.
+ */
+function liftedData(message: Envelope, versions: MessageVersions | undefined): unknown {
+  const current = versions && entry(versions, message.type);
+  if (!current) return message.data;
+  let data = message.data;
+  for (let from = message.schemaVersion; from < current.version; from++) {
+    const lift = entry(current.upcasters, String(from));
+    if (!lift)
+      throw new PoisonMessageError(`${message.type}: no upcaster from version ${from}`, 'schemaVersion');
+    try {
+      data = lift(data);
+    } catch (error) {
+      throw new PoisonMessageError(`${message.type} v${from}: ${(error as Error).message}`, 'data');
+    }
+  }
+  return data;
+}
+
+/**
+ * A subscription's `handle` for typed messages: each type with a handler gets its data lifted to the version
+ * the consumer reads (`versions`, from the publisher's contract) and checked against the contract (a mismatch
+ * is a poison message: dead-lettered at once), then its handler. Types without a handler are acknowledged
+ * and dropped, so a publisher may add types without breaking its consumers.
  */
 export function onMessages<Schemas extends MessageSchemas>(
   schemas: Schemas,
   handlers: MessageHandlers<Schemas>,
+  options: { readonly versions?: MessageVersions } = {},
 ): (message: Envelope) => Promise<void> {
   return async (message) => {
     const handler = entry(handlers as Record<string, MessageHandler<unknown> | undefined>, message.type);
     const schema = entry(schemas, message.type);
     if (!handler || !schema) return;
-    await handler(dataOf(schema, message), message);
+    const lifted = { ...message, data: liftedData(message, options.versions) };
+    await handler(messageData(schema, lifted), lifted);
   };
 }
 
@@ -130,7 +168,7 @@ export function onCommands<Schemas extends MessageSchemas>(
     if (!replySubject.safeParse(command.replyTo).success) {
       throw new PoisonMessageError('must be a subject (dot-separated tokens)', 'replyTo');
     }
-    const data = dataOf(schema, command);
+    const data = messageData(schema, command);
     const outcome = await rejectable(() => handler(data, command), options.db);
     const reply = outcome.rejected
       ? replyTo(command, options.source, FAILURE_REPLY, {

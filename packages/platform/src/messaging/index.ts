@@ -29,6 +29,7 @@ export type {
   MessageHandler,
   MessageHandlers,
   MessageSchemas,
+  MessageVersions,
   Reply,
   SuccessReply,
 } from './handlers.js';
@@ -36,6 +37,7 @@ export {
   command,
   FAILURE_REPLY,
   isReply,
+  messageData,
   observedHandler,
   onCommands,
   onMessages,

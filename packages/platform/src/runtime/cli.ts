@@ -17,7 +17,7 @@ export const CLI_USAGE = `usage: <entry> [command]
   migrate             applies pending migrations of the chosen applications' modules, then exits
   dead-letters ...    lists, shows and re-drives dead letters (dead-letters --help)
   lag                 consumer groups' lag
-  launch              one process per module of one application, behind the gateway (APPS chooses it)
+  launch              one process per module of the chosen applications, behind one gateway (APPS, MODULES)
   gateway             the gateway alone, in front of the module processes of HTTP_SERVICES
   identity            the built-in identity provider alone (the launcher runs it so)
   companion <name>    one companion of an application alone (the launcher runs them so)`;

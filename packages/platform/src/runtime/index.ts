@@ -11,7 +11,7 @@ export { openBroker } from './broker.js';
 export type { CliOptions } from './cli.js';
 export { runCli } from './cli.js';
 export type { Config } from './config.js';
-export { ConfigError, configSchema, DEFAULT_RPC_PORT, loadConfig, rpcPortOf } from './config.js';
+export { ConfigError, configSchema, DEFAULT_RPC_PORT, loadConfig, parseEnv, rpcPortOf } from './config.js';
 export type { GeneratedFile } from './deployment/files.js';
 export {
   deploymentFiles,

@@ -22,12 +22,29 @@ import {
 } from './definition.js';
 import { sagaTransitions } from './metrics.js';
 import { DEADLINE_REACHED, type ProcessInput, processTransition } from './process-core.js';
-import { type SagaInput, STEP_TIMED_OUT, sagaTransition, type Transition } from './saga-core.js';
+import {
+  type HistoryEntry,
+  type SagaInput,
+  STEP_TIMED_OUT,
+  sagaTransition,
+  type Transition,
+} from './saga-core.js';
 import { type StoredInstance, sagaStore } from './store.js';
+
+/** One committed move of an instance, as an observer is told of it. */
+export interface SagaObservation {
+  readonly saga: string;
+  readonly id: string;
+  readonly status: StoredInstance['status'];
+  /** What the move recorded in the instance's history (`started`, `sent`, `ignored`, `ended`…). */
+  readonly history: readonly HistoryEntry[];
+}
 
 export interface SagaCoordinatorOptions {
   /** The database of the sagas' schema (`sagaMigrations`), the broker's and the deadlines'. */
   readonly db: SqlClient;
+  /** Where `sagaMigrations(schema)` put the tables. Default 'sagas'. */
+  readonly schema?: string;
   readonly broker: Pick<Broker, 'publish' | 'subscribe'>;
   /** Where steps' timeouts and process managers' deadlines are kept. */
   readonly deadlines: Deadlines;
@@ -38,6 +55,8 @@ export interface SagaCoordinatorOptions {
   /** Passed to the subscriptions: attempts before a reply the coordinator cannot handle is dead-lettered. */
   readonly maxAttempts?: number;
   readonly backoff?: (attempt: number) => number;
+  /** Told of each move once it has committed (how tests wait for an instance without polling). */
+  readonly observer?: (observation: SagaObservation) => void;
 }
 
 export interface SagaCoordinator {
@@ -78,7 +97,7 @@ export async function startSagaCoordinator(
   const clock = options.clock ?? { now: () => new Date() };
   const logger = options.logger ?? noLogger;
   const source = options.source ?? 'sagas';
-  const store = sagaStore(db);
+  const store = sagaStore(db, options.schema);
   const names = new Set<string>();
   for (const definition of definitions) {
     if (names.has(definition.name)) throw new Error(`two definitions are named ${definition.name}`);
@@ -155,6 +174,12 @@ export async function startSagaCoordinator(
         else if (entry.event === 'ignored') logger.debug(fields, `saga ${entry.event}`);
         else logger.info(fields, `saga ${entry.event}`);
       }
+      options.observer?.({
+        saga: definition.name,
+        id,
+        status: instance.status,
+        history: transition.history,
+      });
     });
     return true;
   }

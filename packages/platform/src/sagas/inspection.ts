@@ -2,7 +2,8 @@ import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../ddd/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { SagaStatus } from './definition.js';
 import type { HistoryEvent } from './saga-core.js';
-import { INSTANCE_COLUMNS, instanceOf, type StoredInstance } from './store.js';
+import { DEFAULT_SAGA_SCHEMA } from './schema.js';
+import { INSTANCE_COLUMNS, instanceOf, type StoredInstance, sagaSchema } from './store.js';
 
 export type SagaSummary = Omit<StoredInstance, 'data' | 'deadlines'>;
 
@@ -40,8 +41,9 @@ function parseCursor(after: string): [string, string, string] {
   throw new Error('not a cursor this listing gave');
 }
 
-/** Read-only views of the instances, for operators (admin routes) and tests. */
-export function sagaInspection(db: Pick<SqlClient, 'query'>) {
+/** Read-only views of the instances in `schema` (as the coordinator was given), for operators and tests. */
+export function sagaInspection(db: Pick<SqlClient, 'query'>, schema = DEFAULT_SAGA_SCHEMA) {
+  const s = sagaSchema(schema);
   return {
     /** @throws when `after` is not a cursor of this listing. */
     async list(
@@ -50,7 +52,7 @@ export function sagaInspection(db: Pick<SqlClient, 'query'>) {
       const limit = Math.min(Math.max(filter.limit ?? PAGE_LIMIT_DEFAULT, 1), MAX_SAGA_PAGE);
       const cursor = filter.after === undefined ? undefined : parseCursor(filter.after);
       const { rows } = await db.query<Parameters<typeof instanceOf>[0]>(
-        `SELECT ${INSTANCE_COLUMNS} FROM sagas.instances
+        `SELECT ${INSTANCE_COLUMNS} FROM ${s}.instances
          WHERE ($1::text IS NULL OR saga = $1) AND ($2::text IS NULL OR status = $2)
            AND ($3::timestamptz IS NULL OR (started_at, saga, id) < ($3::timestamptz, $4::text, $5::text))
          ORDER BY started_at DESC, saga DESC, id DESC LIMIT $6`,
@@ -75,7 +77,7 @@ export function sagaInspection(db: Pick<SqlClient, 'query'>) {
       id: string,
     ): Promise<(StoredInstance & { history: SagaHistoryEntry[] }) | undefined> {
       const { rows } = await db.query<Parameters<typeof instanceOf>[0]>(
-        `SELECT ${INSTANCE_COLUMNS} FROM sagas.instances WHERE saga = $1 AND id = $2`,
+        `SELECT ${INSTANCE_COLUMNS} FROM ${s}.instances WHERE saga = $1 AND id = $2`,
         [saga, id],
       );
       if (!rows[0]) return undefined;
@@ -84,7 +86,7 @@ export function sagaInspection(db: Pick<SqlClient, 'query'>) {
         step: number | null;
         event: HistoryEvent;
         detail: Record<string, unknown> | null;
-      }>('SELECT at, step, event, detail FROM sagas.history WHERE saga = $1 AND id = $2 ORDER BY seq', [
+      }>(`SELECT at, step, event, detail FROM ${s}.history WHERE saga = $1 AND id = $2 ORDER BY seq`, [
         saga,
         id,
       ]);

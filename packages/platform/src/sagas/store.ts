@@ -1,6 +1,8 @@
+import { identifier } from '../sql/errors.js';
 import type { SqlClient } from '../sql/index.js';
 import type { SagaStatus } from './definition.js';
 import type { HistoryEntry, OutgoingCommand } from './saga-core.js';
+import { DEFAULT_SAGA_SCHEMA } from './schema.js';
 
 /** An instance as stored: the pure core's instance plus what only persistence needs. */
 export interface StoredInstance {
@@ -28,6 +30,9 @@ interface InstanceRow {
   started_at: Date | string;
   updated_at: Date | string;
 }
+
+/** The schema of a coordinator's tables, checked and quoted for the SQL built on it. */
+export const sagaSchema = (schema: string) => identifier(schema);
 
 export const INSTANCE_COLUMNS =
   'saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at';
@@ -59,13 +64,17 @@ const instanceParams = (saga: string, id: string, next: Next, now: Date) => [
   now,
 ];
 
-/** The coordinator's SQL. Every method joins the ambient transaction (the handling's, or the trigger's). */
-export function sagaStore(db: SqlClient) {
+/**
+ * The coordinator's SQL, on the tables `sagaMigrations(schema)` made. Every method joins the ambient
+ * transaction (the handling's, or the trigger's).
+ */
+export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
+  const s = sagaSchema(schema);
   return {
     /** Locks the row: one message at a time moves an instance, whatever the broker's key. */
     async load(saga: string, id: string): Promise<StoredInstance | undefined> {
       const { rows } = await db.query<InstanceRow>(
-        `SELECT ${INSTANCE_COLUMNS} FROM sagas.instances WHERE saga = $1 AND id = $2 FOR UPDATE`,
+        `SELECT ${INSTANCE_COLUMNS} FROM ${s}.instances WHERE saga = $1 AND id = $2 FOR UPDATE`,
         [saga, id],
       );
       return rows[0] && instanceOf(rows[0]);
@@ -74,7 +83,7 @@ export function sagaStore(db: SqlClient) {
     /** False when the instance exists already. */
     async insert(saga: string, id: string, next: Next, now: Date): Promise<boolean> {
       const { rowCount } = await db.query(
-        `INSERT INTO sagas.instances (saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at)
+        `INSERT INTO ${s}.instances (saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::text[], 1, $8, $8)
          ON CONFLICT (saga, id) DO NOTHING`,
         instanceParams(saga, id, next, now),
@@ -84,7 +93,7 @@ export function sagaStore(db: SqlClient) {
 
     async update(before: StoredInstance, next: Next, now: Date): Promise<void> {
       const { rowCount } = await db.query(
-        `UPDATE sagas.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
+        `UPDATE ${s}.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
            deadlines = $7::text[], version = version + 1, updated_at = $8
          WHERE saga = $1 AND id = $2 AND version = $9`,
         [...instanceParams(before.saga, before.id, next, now), before.version],
@@ -96,7 +105,7 @@ export function sagaStore(db: SqlClient) {
     async record(saga: string, id: string, entries: readonly HistoryEntry[], now: Date): Promise<void> {
       if (entries.length === 0) return;
       await db.query(
-        `INSERT INTO sagas.history (saga, id, at, step, event, detail)
+        `INSERT INTO ${s}.history (saga, id, at, step, event, detail)
          SELECT $1, $2, $3, e.step, e.event, e.detail
          FROM jsonb_to_recordset($4::jsonb) AS e(step integer, event text, detail jsonb)`,
         [
@@ -113,7 +122,7 @@ export function sagaStore(db: SqlClient) {
     async sent(saga: string, id: string, commands: readonly OutgoingCommand[], now: Date): Promise<void> {
       for (const command of commands) {
         await db.query(
-          `INSERT INTO sagas.commands (command_id, saga, id, step, type, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO ${s}.commands (command_id, saga, id, step, type, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (command_id) DO NOTHING`,
           [command.id, saga, id, command.step, command.type, now],
         );
@@ -123,7 +132,7 @@ export function sagaStore(db: SqlClient) {
     /** The instance that sent a command, to route its reply or timeout. */
     async senderOf(commandId: string): Promise<{ saga: string; id: string } | undefined> {
       const { rows } = await db.query<{ saga: string; id: string }>(
-        'SELECT saga, id FROM sagas.commands WHERE command_id = $1',
+        `SELECT saga, id FROM ${s}.commands WHERE command_id = $1`,
         [commandId],
       );
       return rows[0];

@@ -194,17 +194,29 @@ export const unknownId = () => crypto.randomUUID();
 
 export interface RouteUnderTest {
   method: Method;
-  /** With at most one path parameter, written `:name`, that takes a UUID. */
+  /** With at most one path parameter, written `:name`, that takes a UUID (or what `param` says). */
   path: string;
   /** A valid body, for routes that take one: every field is checked. Text fields must allow at most 1,000 characters. */
   body?: Record<string, unknown>;
-  /** What an unknown id answers (404), for routes with a parameter. */
+  /** What an unknown id answers (404), for routes with a parameter (unless `param` says none is unknown). */
   notFound?: ProblemExpectation;
+  /**
+   * A path parameter that is not a UUID (a country code, a bot's name): a well-formed value for the checks
+   * that need a path, malformed ones that must be refused naming it, and one that names nothing (the 404
+   * check), absent when every well-formed value names something (a country to sanction).
+   */
+  param?: { valid: string; malformed: readonly string[]; unknown?: string };
 }
 
 const paramOf = (path: string) => /:(\w+)/.exec(path)?.[1];
-const at = (path: string, id: string = unknownId()) => path.replace(/:\w+/, id);
 const label = (route: RouteUnderTest) => `${route.method} ${route.path}`;
+/** The route's path with its parameter well-formed (`id`, or a value nothing has). */
+const at = (route: RouteUnderTest, id: string = route.param?.valid ?? unknownId()) =>
+  route.path.replace(/:\w+/, id);
+const malformedOf = (route: RouteUnderTest) =>
+  route.param?.malformed ?? ['not-a-uuid', '123', `${unknownId()}x`];
+/** What names nothing, for the 404 check; undefined when every well-formed value names something. */
+const unknownOf = (route: RouteUnderTest) => (route.param ? route.param.unknown : unknownId());
 
 /** Values of every JSON type other than the valid value's: each must be refused. */
 function wrongValues(valid: unknown): unknown[] {
@@ -238,27 +250,27 @@ export function describeBadRequests(
   describe.each(withBody.map((route) => [label(route), route] as const))('%s', (_label, route) => {
     const body = route.body!;
     it('refuses malformed JSON', async () => {
-      expectProblem(await api().raw(route.method, at(route.path), '{"name": '), 400, {
+      expectProblem(await api().raw(route.method, at(route), '{"name": '), 400, {
         code: 'malformed_json',
         field: 'body',
       });
     });
 
     it('refuses a body that is not an object', async () => {
-      expectProblem(await api().raw(route.method, at(route.path), '[1, 2]'), 400, {
+      expectProblem(await api().raw(route.method, at(route), '[1, 2]'), 400, {
         code: 'invalid_request',
       });
     });
 
     it('refuses unknown fields, naming them', async () => {
-      const response = await api().call(route.method, at(route.path), { ...body, colour: 'red' });
+      const response = await api().call(route.method, at(route), { ...body, colour: 'red' });
       expectProblem(response, 400, { code: 'invalid_request', field: 'body.colour' });
     });
 
     it('refuses each field with a value of the wrong type, naming it', async () => {
       for (const [field, valid] of Object.entries(body)) {
         for (const wrong of wrongValues(valid)) {
-          const response = await api().call(route.method, at(route.path), { ...body, [field]: wrong });
+          const response = await api().call(route.method, at(route), { ...body, [field]: wrong });
           expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
         }
       }
@@ -267,7 +279,7 @@ export function describeBadRequests(
     it('refuses each missing field, naming it', async () => {
       for (const field of Object.keys(body)) {
         const { [field]: _missing, ...rest } = body;
-        const response = await api().call(route.method, at(route.path), rest);
+        const response = await api().call(route.method, at(route), rest);
         expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
       }
     });
@@ -275,7 +287,7 @@ export function describeBadRequests(
     it('refuses text longer than the field allows, naming it', async () => {
       for (const [field, valid] of Object.entries(body)) {
         if (typeof valid !== 'string') continue;
-        const response = await api().call(route.method, at(route.path), {
+        const response = await api().call(route.method, at(route), {
           ...body,
           [field]: '1'.repeat(1001),
         });
@@ -287,7 +299,7 @@ export function describeBadRequests(
       for (const [field, valid] of Object.entries(body)) {
         if (typeof valid !== 'string') continue;
         for (const bad of [`${valid}\u0000`, `\ud800${valid}`]) {
-          const response = await api().call(route.method, at(route.path), { ...body, [field]: bad });
+          const response = await api().call(route.method, at(route), { ...body, [field]: bad });
           expectProblem(response, 400, { code: 'invalid_request', field: `body.${field}` });
         }
       }
@@ -295,13 +307,13 @@ export function describeBadRequests(
 
     it(`refuses a body over the limit (${bodyLimit} bytes) with 413`, async () => {
       const huge = JSON.stringify({ ...body, padding: 'x'.repeat(bodyLimit) });
-      expectProblem(await api().raw(route.method, at(route.path), huge), 413, { code: 'body_too_large' });
+      expectProblem(await api().raw(route.method, at(route), huge), 413, { code: 'body_too_large' });
     });
 
     it('refuses a body that is not JSON with 415', async () => {
       const response = await api().raw(
         route.method,
-        at(route.path),
+        at(route),
         'name=x',
         'application/x-www-form-urlencoded',
       );
@@ -312,8 +324,8 @@ export function describeBadRequests(
   it.each(withParam.map((route) => [label(route), route] as const))(
     '%s refuses a malformed id, naming the parameter',
     async (_label, route) => {
-      for (const id of ['not-a-uuid', '123', `${unknownId()}x`]) {
-        const response = await api().call(route.method, at(route.path, id), route.body);
+      for (const id of malformedOf(route)) {
+        const response = await api().call(route.method, at(route, id), route.body);
         expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
       }
     },
@@ -322,18 +334,27 @@ export function describeBadRequests(
   it.each(withParam.map((route) => [label(route), route] as const))(
     '%s refuses a NUL in the id or in the query, naming where it is',
     async (_label, route) => {
-      const response = await api().call(route.method, at(route.path, `${unknownId()}%00`), route.body);
+      const response = await api().call(
+        route.method,
+        at(route, `${route.param?.valid ?? unknownId()}%00`),
+        route.body,
+      );
       expectProblem(response, 400, { code: 'invalid_request', field: `params.${paramOf(route.path)}` });
-      const query = await api().call(route.method, `${at(route.path)}?q=%00`, route.body);
+      const query = await api().call(route.method, `${at(route)}?q=%00`, route.body);
       expectProblem(query, 400, { code: 'invalid_request', field: 'querystring.q' });
     },
   );
 
-  it.each(withParam.map((route) => [label(route), route] as const))(
+  const withUnknown = withParam.filter((route) => unknownOf(route) !== undefined);
+  it.each(withUnknown.map((route) => [label(route), route] as const))(
     '%s answers 404 for an unknown id',
     async (_label, route) => {
       expect(route.notFound, `${label(route)} needs notFound`).toBeDefined();
-      expectProblem(await api().call(route.method, at(route.path), route.body), 404, route.notFound);
+      expectProblem(
+        await api().call(route.method, at(route, unknownOf(route)), route.body),
+        404,
+        route.notFound,
+      );
     },
   );
 
@@ -342,12 +363,12 @@ export function describeBadRequests(
     '%s refuses a text/plain body (what a page of another site can post) with 415, and a cross-site change with 403',
     async (_label, route) => {
       for (const payload of [JSON.stringify(route.body ?? {}), '']) {
-        const response = await api().raw(route.method, at(route.path), payload, 'text/plain');
+        const response = await api().raw(route.method, at(route), payload, 'text/plain');
         expectProblem(response, 415, { code: 'unsupported_media_type' });
       }
       const forged = await api().host.http.inject({
         method: route.method,
-        url: at(route.path),
+        url: at(route),
         headers: { 'sec-fetch-site': 'cross-site' },
         ...(route.body === undefined ? {} : { payload: route.body as object }),
       });
@@ -358,7 +379,7 @@ export function describeBadRequests(
   it.each(routes.map((route) => [label(route), route] as const))(
     '%s: a method the path does not have is a 404 problem',
     async (_label, route) => {
-      expectProblem(await api().call('PATCH', at(route.path)), 404, { code: 'no_route' });
+      expectProblem(await api().call('PATCH', at(route)), 404, { code: 'no_route' });
     },
   );
 }

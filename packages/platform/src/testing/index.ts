@@ -9,6 +9,7 @@ export * as benchMachine from './bench-machine.js';
  */
 export type { OpenedBroker } from './broker-conformance.js';
 export { brokerConformance } from './broker-conformance.js';
+export { conditions, signals } from './conditions.js';
 export type { OpenedTestDatabase, TestDatabase } from './databases.js';
 export { pgliteTestDatabase, postgresTestDatabase, testDatabases, testServerUrl } from './databases.js';
 export type {
@@ -37,6 +38,8 @@ export type { TestIdentity } from './identity.js';
 export { testIdentity } from './identity.js';
 export type { EventStream, ServerSentEvent } from './live.js';
 export { openEventStream } from './live.js';
+export type { MessageRecorder } from './messages.js';
+export { recordMessages } from './messages.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
 export type { ListItems } from './paging.js';

@@ -2,33 +2,35 @@ import { type ChannelContract, channelContract, type MessageOf } from '@tessera/
 import { z } from 'zod';
 
 /**
- * Compliance's published language: its decisions on the products of a submitted LC application, one message
- * per check, keyed by application id. This folder is the only part of the module other modules may import.
+ * Compliance's published language: product analysis's two decisions on each submitted LC application, for
+ * the auto-approval saga and trade finance. Each is published once per application, keyed by
+ * `lcApplicationId` (the saga's association), and covers all the application's items.
  */
-export const COMPLIANCE_CHANNEL = 'letters-of-credit.compliance.events.ProductChecks';
+export const PRODUCT_CHECKS_CHANNEL = 'letters-of-credit.compliance.events.ProductChecks';
 
-/** A check's outcome: approved or rejected, with the analyst's (or the rule's) remarks. */
-export const decisionSchema = z.strictObject({ approved: z.boolean(), remarks: z.string().optional() });
-export type Decision = z.infer<typeof decisionSchema>;
+/** A check's outcome: approved or not, with remarks saying why (empty when there is nothing to say). */
+export const productDecisionSchema = z.strictObject({ approved: z.boolean(), remarks: z.string() });
+
+const productCheck = z.strictObject({ lcApplicationId: z.uuid(), decision: productDecisionSchema });
 
 export const complianceMessages = {
-  'compliance.ProductValueValidated': z.strictObject({ lcApplicationId: z.uuid(), decision: decisionSchema }),
-  'compliance.ProductLegalityValidated': z.strictObject({
-    lcApplicationId: z.uuid(),
-    decision: decisionSchema,
-  }),
+  'compliance.ProductValueValidated': productCheck,
+  'compliance.ProductLegalityValidated': productCheck,
 };
 
 export type ComplianceMessage = MessageOf<typeof complianceMessages>;
 
 export const compliancePublishes: readonly ChannelContract[] = [
   channelContract({
-    address: COMPLIANCE_CHANNEL,
-    description: 'Product checks of submitted LC applications: value and legality; keyed by application id',
+    address: PRODUCT_CHECKS_CHANNEL,
+    description:
+      'Product analysis of submitted LC applications: value and legality, one each per application',
     messages: complianceMessages,
     summaries: {
-      'compliance.ProductValueValidated': "The merchandise's value was checked against the LC's amount",
-      'compliance.ProductLegalityValidated': 'The products were checked against what may be imported',
+      'compliance.ProductValueValidated':
+        "The amount was checked: USD only, within the maximum, not over the merchandise's reference value",
+      'compliance.ProductLegalityValidated':
+        'The merchandise was checked against the product register: no product of a prohibited category',
     },
   }),
 ];

@@ -1,4 +1,4 @@
-import { type AggregateStore, invalidArgument } from '@tessera/platform/ddd';
+import { type AggregateStore, conflict, invalidArgument } from '@tessera/platform/ddd';
 import * as LCApplication from '../domain/lc-application.js';
 import type {
   AdvisingBank,
@@ -65,7 +65,7 @@ export function createLCApplicationCommands({
     async changeApplicant({ id, applicant }) {
       const verified = await addresses.verify(applicant.address);
       if (!verified.found) {
-        throw invalidArgument('applicant_address_not_found', verified.reason, 'applicant.address');
+        throw invalidArgument('applicant_address_not_found', verified.reason, 'address');
       }
       await update(id, (state) =>
         LCApplication.changeApplicant(state, { ...applicant, address: verified.address }),
@@ -96,7 +96,7 @@ export function createLCApplicationCommands({
       const countrySanctioned = country ? await sanctions.isSanctioned(country) : false;
       await update(id, (current) => {
         if (LCApplication.beneficiaryCountry(current) !== country) {
-          throw invalidArgument('lc_application_changed', 'the application changed meanwhile: submit again');
+          throw conflict('lc_application_changed', 'the application changed meanwhile: submit again');
         }
         return LCApplication.submit(current, { now: now(), countrySanctioned });
       });

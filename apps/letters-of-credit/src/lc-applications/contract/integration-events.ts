@@ -1,5 +1,11 @@
-import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
+import {
+  type ChannelContract,
+  channelContract,
+  type MessageOf,
+  type MessageVersions,
+} from '@tessera/platform/messaging';
 import { z } from 'zod';
+import { addressFromOneLine } from '../domain/values.js';
 
 /**
  * LC Application Processing's published language: what it tells the partners (Compliance, Customer
@@ -80,6 +86,37 @@ export const lcApplicationMessages = {
 
 export type LCApplicationMessage = MessageOf<typeof lcApplicationMessages>;
 
+/**
+ * Version 2 of `LCApplicationApproved` (§4.7, §8.10): the beneficiary's address is our detailed address, and
+ * the beneficiary may have a tax id; version 1 had the address as one line of text and the country beside it.
+ * Consumers pass these versions to `onMessages`, so that approvals published before the change (still in the
+ * stream) reach them as version 2.
+ */
+export const lcApplicationMessageVersions: MessageVersions = {
+  'lcapplications.LCApplicationApproved': {
+    version: 2,
+    upcasters: {
+      1: (data) => {
+        const approved = data as {
+          terms: { beneficiary?: { name: string; address: string; country: string } };
+        };
+        const { beneficiary } = approved.terms;
+        if (!beneficiary) return data;
+        return {
+          ...approved,
+          terms: {
+            ...approved.terms,
+            beneficiary: {
+              name: beneficiary.name,
+              address: addressFromOneLine(beneficiary.address, beneficiary.country),
+            },
+          },
+        };
+      },
+    },
+  },
+};
+
 export const lcApplicationCommands = {
   /** The saga's approval: approving an application the saga already approved succeeds and records nothing. */
   'lcapplications.ApproveLCApplication': z.strictObject({ lcApplicationId: id }),
@@ -90,6 +127,7 @@ export const lcApplicationsPublishes: readonly ChannelContract[] = [
     address: LC_APPLICATION_CHANNEL,
     description: 'LC applications: submitted, decided, canceled, reminded; keyed by application id',
     messages: lcApplicationMessages,
+    versions: lcApplicationMessageVersions,
     summaries: {
       'lcapplications.LCApplicationSubmitted':
         'An application was submitted: Compliance and Customer Onboarding check it, the saga starts',

@@ -2,6 +2,7 @@ import type { DomainEvent } from '@tessera/platform/ddd';
 import { z } from 'zod';
 import {
   address,
+  addressFromOneLine,
   advisingBank,
   beneficiary,
   calendarDate,
@@ -48,27 +49,11 @@ export type LCApplicationEvent = {
 const beneficiaryV1 = z.object({ name: z.string(), address: z.string(), country: z.string() });
 const beneficiaryV2 = beneficiaryV1.extend({ detailedAddress: address });
 
-/** "12 Harbour Road, Port Louis": the last part is the city, the others the lines. */
-function detailedAddressOf({ address: line, country }: z.infer<typeof beneficiaryV1>) {
-  const parts = line
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  const city = parts.length > 1 ? parts.pop() : undefined;
-  const lines = parts.length > 3 ? [...parts.slice(0, 2), parts.slice(2).join(', ')] : parts;
-  return {
-    lines: lines.length > 0 ? lines : ['(none given)'],
-    // Version 1 never said which part was the city when there was one part: the line stays whole.
-    city: city ?? '(not given)',
-    country,
-  };
-}
-
 const upcasters: Partial<Record<LCApplicationEventType, Record<number, (data: unknown) => unknown>>> = {
   'lc.BeneficiaryInformationChanged': {
     1: (data) => {
       const v1 = beneficiaryV1.parse(data);
-      return { ...v1, detailedAddress: detailedAddressOf(v1) };
+      return { ...v1, detailedAddress: addressFromOneLine(v1.address, v1.country) };
     },
     2: (data) => {
       const { name, detailedAddress } = beneficiaryV2.parse(data);

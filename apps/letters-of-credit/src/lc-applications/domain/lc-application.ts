@@ -119,11 +119,12 @@ function mustBeDraft(state: State) {
 
 const canceled = () => failedPrecondition('lc_application_canceled', 'the LC application was canceled');
 
-const sanctioned = () =>
+/** `field`: the country as the command names it (the beneficiary's own address, or the application's). */
+const sanctioned = (field: string) =>
   failedPrecondition(
     'cannot_trade_with_sanctioned_country',
     'Import from this country is currently prohibited!',
-    'beneficiary.address.country',
+    field,
   );
 
 export interface StartLCApplication {
@@ -163,7 +164,7 @@ export function changeBeneficiary(
   { countrySanctioned }: { countrySanctioned: boolean },
 ): Event[] {
   mustBeDraft(state);
-  if (countrySanctioned) throw sanctioned();
+  if (countrySanctioned) throw sanctioned('address.country');
   return [{ type: 'lc.BeneficiaryInformationChanged', data: beneficiary }];
 }
 
@@ -244,7 +245,7 @@ export function submit(
     );
   }
   mustBeDraft(state);
-  if (countrySanctioned) throw sanctioned();
+  if (countrySanctioned) throw sanctioned('beneficiary.address.country');
   return [
     { type: 'lc.LCApplicationSubmitted', data: { amount: state.amount, submittedAt: now.toISOString() } },
   ];
@@ -275,10 +276,16 @@ export function decline(state: State, { reason }: { reason?: string }): Event[] 
   return [{ type: 'lc.LCApplicationDeclined', data: reason ? { reason } : {} }];
 }
 
-/** The applicant withdraws a draft or a submitted application (staff may too); a decided one is final. */
+/**
+ * The applicant withdraws a draft or a submitted application; trade finance may cancel a submitted one (a
+ * draft is the applicant's own work in progress). A decided application is final.
+ */
 export function cancel(state: State, { by }: { by: 'applicant' | 'staff' }): Event[] {
   mustExist(state);
   if (state.status === 'canceled') throw canceled();
+  if (by === 'staff' && state.status === 'draft') {
+    throw failedPrecondition('lc_application_not_submitted', 'a draft is canceled only by its applicant');
+  }
   if (state.status !== 'draft' && state.status !== 'submitted') {
     throw failedPrecondition(
       'lc_application_decided',

@@ -24,6 +24,21 @@ export const address = z.strictObject({
 });
 export type Address = z.infer<typeof address>;
 
+/**
+ * An address kept as one line of text (as the first version of the published language and of the beneficiary's
+ * event had it), read into our model: "12 Harbour Road, Port Louis" is a line and the city. One part alone
+ * stays whole, since nothing said which part was the city.
+ */
+export function addressFromOneLine(line: string, country: string): Address {
+  const parts = line
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const city = parts.length > 1 ? parts.pop() : undefined;
+  const lines = parts.length > 3 ? [...parts.slice(0, 2), parts.slice(2).join(', ')] : parts;
+  return { lines: lines.length > 0 ? lines : ['(none given)'], city: city ?? '(not given)', country };
+}
+
 /** The applicant (the importer): who asks the bank for the LC. */
 export const party = z.strictObject({ name: text(200), address });
 export type Party = z.infer<typeof party>;

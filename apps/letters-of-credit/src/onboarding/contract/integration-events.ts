@@ -2,19 +2,21 @@ import { type ChannelContract, channelContract, type MessageOf } from '@tessera/
 import { z } from 'zod';
 
 /**
- * Customer Onboarding's published language: its decision on the applicant's credit for a submitted LC
- * application, keyed by application id. This folder is the only part of the module other modules may import.
+ * Customer Onboarding's published language: credit analysis's decision on each submitted LC application, for
+ * the auto-approval saga and trade finance. It is published once per application, keyed by `lcApplicationId`
+ * (the saga's association).
  */
-export const ONBOARDING_CHANNEL = 'letters-of-credit.onboarding.events.ApplicantChecks';
+export const APPLICANT_CHECKS_CHANNEL = 'letters-of-credit.onboarding.events.ApplicantChecks';
 
-/** The check's outcome: approved or rejected, with the analyst's (or the rule's) remarks. */
-export const creditDecisionSchema = z.strictObject({ approved: z.boolean(), remarks: z.string().optional() });
+/** A check's outcome: approved or not, with remarks saying why (empty when there is nothing to say). */
+export const applicantDecisionSchema = z.strictObject({ approved: z.boolean(), remarks: z.string() });
 
 export const onboardingMessages = {
   'onboarding.ApplicantCreditValidated': z.strictObject({
     lcApplicationId: z.uuid(),
+    /** The applicant as the application names them: a customer's id here. */
     applicantId: z.string(),
-    decision: creditDecisionSchema,
+    decision: applicantDecisionSchema,
   }),
 };
 
@@ -22,13 +24,12 @@ export type OnboardingMessage = MessageOf<typeof onboardingMessages>;
 
 export const onboardingPublishes: readonly ChannelContract[] = [
   channelContract({
-    address: ONBOARDING_CHANNEL,
-    description:
-      "Applicant checks of submitted LC applications: the applicant's credit; keyed by application id",
+    address: APPLICANT_CHECKS_CHANNEL,
+    description: 'Credit analysis of submitted LC applications: one decision per application',
     messages: onboardingMessages,
     summaries: {
       'onboarding.ApplicantCreditValidated':
-        "The applicant's credit line was checked against the LC's amount",
+        "The applicant's credit was checked: a credit line greater than the share of the LC amount the bank asks",
     },
   }),
 ];

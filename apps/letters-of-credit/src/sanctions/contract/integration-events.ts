@@ -1,4 +1,10 @@
-import { type ChannelContract, channelContract, type MessageOf } from '@tessera/platform/messaging';
+import {
+  type ChannelContract,
+  channelContract,
+  type MessageOf,
+  type Publisher,
+  publishMessages,
+} from '@tessera/platform/messaging';
 import { z } from 'zod';
 
 /**
@@ -7,6 +13,10 @@ import { z } from 'zod';
  * the newest whatever order copies arrive in.
  */
 export const SANCTIONS_CHANNEL = 'letters-of-credit.sanctions.events.SanctionsList';
+/** Where a module whose copy has no list yet asks for it: the list comes on SANCTIONS_CHANNEL. */
+export const SANCTIONS_REQUESTS_CHANNEL = 'letters-of-credit.sanctions.requests';
+/** Every message of the list is keyed alike: one list, in order. */
+export const SANCTIONS_LIST_KEY = 'sanctions-list';
 
 export const sanctionsMessages = {
   'sanctions.SanctionsListChanged': z.strictObject({
@@ -19,11 +29,43 @@ export const sanctionsMessages = {
 
 export type SanctionsMessage = MessageOf<typeof sanctionsMessages>;
 
+export const sanctionsRequests = {
+  /** Publish the list as it is now (again, at its version): a copy that has none asks so at its start. */
+  'sanctions.PublishSanctionsList': z.strictObject({ requestedBy: z.string().min(1).max(100) }),
+};
+
 export const sanctionsPublishes: readonly ChannelContract[] = [
   channelContract({
     address: SANCTIONS_CHANNEL,
     description: 'The countries trade with which is prohibited: the whole list at each change',
     messages: sanctionsMessages,
-    summaries: { 'sanctions.SanctionsListChanged': 'The list changed (or was first published): here it is' },
+    summaries: {
+      'sanctions.SanctionsListChanged':
+        'The list changed, was first published, or was asked for again: here it is, at its version',
+    },
   }),
 ];
+
+export const sanctionsReceives: readonly ChannelContract[] = [
+  channelContract({
+    address: SANCTIONS_REQUESTS_CHANNEL,
+    description: 'Requests for the list from modules whose copy has none; answered on the list channel',
+    messages: sanctionsRequests,
+    summaries: { 'sanctions.PublishSanctionsList': 'Publish the list as it is now' },
+  }),
+];
+
+/**
+ * Asks Sanctions for the list, for a copy that has none (in the ambient transaction, if any). Subscribe to
+ * SANCTIONS_CHANNEL first: then either this request or Sanctions' first publication reaches the copy, whichever
+ * module started first.
+ */
+export const requestSanctionsList = (publisher: Publisher, requestedBy: string) =>
+  publishMessages(publisher, requestedBy, [
+    {
+      type: 'sanctions.PublishSanctionsList',
+      subject: SANCTIONS_REQUESTS_CHANNEL,
+      key: SANCTIONS_LIST_KEY,
+      data: { requestedBy },
+    },
+  ]);

@@ -11,9 +11,9 @@ import {
   type TestHost,
 } from '@tessera/platform/testing';
 import { expect } from 'vitest';
-import { COMPLIANCE_CHANNEL } from '../../../src/compliance/contract/integration-events.js';
+import { PRODUCT_CHECKS_CHANNEL } from '../../../src/compliance/contract/integration-events.js';
 import { createLCApplicationsModule } from '../../../src/lc-applications/module.js';
-import { ONBOARDING_CHANNEL } from '../../../src/onboarding/contract/integration-events.js';
+import { APPLICANT_CHECKS_CHANNEL } from '../../../src/onboarding/contract/integration-events.js';
 
 export { expectProblem, unknownId } from '@tessera/platform/testing';
 
@@ -57,17 +57,17 @@ export type Check = 'productValue' | 'productLegality' | 'applicantCredit';
 const CHECK_MESSAGES: Record<Check, { type: string; subject: string; source: string }> = {
   productValue: {
     type: 'compliance.ProductValueValidated',
-    subject: COMPLIANCE_CHANNEL,
+    subject: PRODUCT_CHECKS_CHANNEL,
     source: 'compliance',
   },
   productLegality: {
     type: 'compliance.ProductLegalityValidated',
-    subject: COMPLIANCE_CHANNEL,
+    subject: PRODUCT_CHECKS_CHANNEL,
     source: 'compliance',
   },
   applicantCredit: {
     type: 'onboarding.ApplicantCreditValidated',
-    subject: ONBOARDING_CHANNEL,
+    subject: APPLICANT_CHECKS_CHANNEL,
     source: 'onboarding',
   },
 };

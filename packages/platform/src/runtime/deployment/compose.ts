@@ -7,6 +7,7 @@ import {
   flow,
   GATEWAY_ADDRESSES,
   HTTP_PORT,
+  httpServicesOf,
   IDENTITY,
   IDENTITY_INIT_PATH,
   IDENTITY_URL,
@@ -22,7 +23,7 @@ import {
 } from './render.js';
 
 // The compose services of an application's distributed profile, generated from its definition, and the
-// identity provider every application of the compose file shares.
+// gateway and identity provider every application of the compose file shares.
 
 /**
  * A variable compose takes from the environment or the untracked `.env` beside compose.yaml: never written
@@ -52,8 +53,9 @@ const environment = (variables: ReadonlyArray<readonly [string, string]>) => [
 
 /**
  * The services of an application's distributed profile, for the `services:` of a compose file (indented
- * two spaces): a process per module on its own database and role, the gateway on host port 8080, and each
- * companion beside its module. They expect services `postgres` and `nats` (with health checks) beside them.
+ * two spaces): a process per module on its own database and role, and each companion beside its module. They
+ * expect services `postgres` and `nats` (with health checks) beside them, and the file's `gateway` and
+ * `identity` (`composeGateway`, `composeIdentity`).
  */
 export function composeServices(application: Application, settings: DeploymentSettings): string {
   const topology = topologyOf(application);
@@ -61,7 +63,8 @@ export function composeServices(application: Application, settings: DeploymentSe
   const lines: string[] = [
     ...comment(
       `${topology.title}, distributed: one process per module (MODULES), each on its own database and role ` +
-        `(${postgresInitPath(application)}), all from the one image` +
+        `(${postgresInitPath(application)}), all from the one image; the gateway and the identity provider, ` +
+        'one for every application of this file, are further down' +
         (topology.companions.length > 0
           ? '; the companions are services of their own (COMPANIONS=off in the modules).'
           : '.'),
@@ -95,28 +98,9 @@ export function composeServices(application: Application, settings: DeploymentSe
       '',
     );
   }
-  lines.push(
-    ...comment(
-      'The one entrance of the distributed profile: /api/<module> and /admin/<module>/... to each ' +
-        "module's process, and the identity provider's routes to it (HTTP_SERVICES).",
-      '  ',
-    ),
-    '  gateway:',
-    ...image,
-    '    profiles: [distributed]',
-    `    command: ${flow([...settings.entry, 'gateway'])}`,
-    ...environment([
-      ['APPS', application.name],
-      ['HTTP_SERVICES', topology.httpServices],
-      ['LOG_FORMAT', 'json'],
-    ]),
-    '    ports:',
-    `      - "${HTTP_PORT}:${HTTP_PORT}"`,
-    ...healthy([...topology.modules.map((module) => module.name), IDENTITY]),
-  );
-  for (const companion of topology.companions) {
+  for (const [index, companion] of topology.companions.entries()) {
     lines.push(
-      '',
+      ...(index > 0 ? [''] : []),
       ...comment(
         `The companion ${companion.name}, beside ${companion.beside}, in a process of its own.`,
         '  ',
@@ -137,7 +121,39 @@ export function composeServices(application: Application, settings: DeploymentSe
       ...healthy([companion.beside]),
     );
   }
+  while (lines.at(-1) === '') lines.pop();
   return lines.join('\n');
+}
+
+/**
+ * The one gateway of the distributed profile, for the `services:` of a compose file (indented two spaces): every
+ * application of the file behind host port 8080, each under its path prefix (APPS names them all), so that a
+ * compose file is one system as `npm start` is one process (ADR 0027).
+ */
+export function composeGateway(applications: readonly Application[], settings: DeploymentSettings): string {
+  const modules = applications.flatMap((application) => application.modules.map((module) => module.name));
+  return [
+    ...comment(
+      `The one entrance of the distributed profile, for ${and(applications.map((a) => a.title))}: each ` +
+        "application's /api/<module> and /admin/<module>/... under its path prefix to that module's process, " +
+        "and the identity provider's routes to it (HTTP_SERVICES).",
+      '  ',
+    ),
+    '  gateway:',
+    `    image: ${settings.image}:latest`,
+    '    build: .',
+    '    restart: unless-stopped',
+    '    profiles: [distributed]',
+    `    command: ${flow([...settings.entry, 'gateway'])}`,
+    ...environment([
+      ['APPS', applications.map((application) => application.name).join(',')],
+      ['HTTP_SERVICES', httpServicesOf(applications)],
+      ['LOG_FORMAT', 'json'],
+    ]),
+    '    ports:',
+    `      - "${HTTP_PORT}:${HTTP_PORT}"`,
+    ...healthy([...modules, IDENTITY]),
+  ].join('\n');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Application } from '../application.js';
-import { composeIdentity, composeServices } from './compose.js';
+import { composeGateway, composeIdentity, composeServices } from './compose.js';
 import { kubernetesManifests, kustomizationResources } from './kubernetes.js';
 import {
   type DeploymentSettings,
@@ -32,13 +32,14 @@ export const kubernetesFolder = (application: Application) =>
 const ALL_APPLICATIONS = 'apps/*/src/app.ts';
 
 /**
- * Every deployment file of a repository derived from its applications (ADR 0021): per application, its
- * services in `compose.yaml` and jobs in `deploy/prometheus/prometheus.yaml` (sections), its PostgreSQL init
- * script, its Kubernetes manifests (the identity provider of its namespace among them) and their list in its
- * `kustomization.yaml` (a section); for all of them, the one identity provider of the compose system (its
- * service in `compose.yaml` and its job in `prometheus.yaml`, sections, and its PostgreSQL init script) and
- * the entries of `.env.example` that list them (a section). What is not derived stays written by hand around
- * the sections: PostgreSQL, NATS, the monolith, the observability stack, the namespace.
+ * Every deployment file of a repository derived from its applications (ADR 0021, ADR 0027): per application,
+ * its module and companion services in `compose.yaml` and jobs in `deploy/prometheus/prometheus.yaml`
+ * (sections), its PostgreSQL init script, its Kubernetes manifests (a namespace of its own, with its NATS,
+ * identity provider and gateway) and their list in its `kustomization.yaml` (a section); for all of them, the
+ * compose system's one gateway and one identity provider (their services in `compose.yaml` and the provider's
+ * job in `prometheus.yaml`, sections, and its PostgreSQL init script) and the entries of `.env.example` that
+ * list them (a section). What is not derived stays written by hand around the sections: PostgreSQL, NATS and
+ * the monolith of compose, the observability stack, each kustomization's own settings.
  */
 export function deploymentFiles(
   applications: readonly Application[],
@@ -57,9 +58,16 @@ export function deploymentFiles(
       ...[...manifests].map(([path, whole]) => ({ path: `${k8s}/${path}`, whole })),
     );
   }
-  // One identity provider for the system, however many applications it runs: not in their sections.
+  // One gateway and one identity provider for the system, however many applications it runs: not in their
+  // sections (ADR 0027).
   files.push(
-    { path: 'compose.yaml', source: ALL_APPLICATIONS, section: composeIdentity(applications, settings) },
+    {
+      path: 'compose.yaml',
+      source: ALL_APPLICATIONS,
+      section: [composeGateway(applications, settings), '', composeIdentity(applications, settings)].join(
+        '\n',
+      ),
+    },
     { path: 'deploy/prometheus/prometheus.yaml', source: ALL_APPLICATIONS, section: identityPrometheusJob() },
     { path: IDENTITY_INIT_PATH, whole: identityInit(applications, ALL_APPLICATIONS) },
     { path: '.env.example', source: ALL_APPLICATIONS, section: environmentExample(applications) },

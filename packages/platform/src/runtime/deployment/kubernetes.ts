@@ -168,8 +168,9 @@ const fromKey = (
 
 /**
  * An application's generated Kubernetes manifests, by path relative to its kustomization's folder: a
- * Deployment and Service per module (`modules/<name>.yaml`), the gateway, each companion, the ConfigMap the
- * processes share and the shape of the database Secret (an example, not a resource).
+ * namespace of its own (ADR 0027), its NATS, a Deployment and Service per module (`modules/<name>.yaml`), the
+ * identity provider, the gateway, each companion, the ConfigMap the processes share and the shape of the
+ * database Secret (an example, not a resource).
  */
 export function kubernetesManifests(
   application: Application,
@@ -355,6 +356,81 @@ export function kubernetesManifests(
   }
 
   files.set(
+    'namespace.yaml',
+    file(
+      from,
+      '#',
+      `# The namespace of ${topology.title}: one per application, each with its own NATS, identity provider and gateway.`,
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      `  name: ${application.name}`,
+    ),
+  );
+
+  files.set(
+    'nats.yaml',
+    file(
+      from,
+      '#',
+      ...comment(
+        'NATS with JetStream, one server, its stream on a persistent volume. A managed or clustered NATS works ' +
+          `as well: point NATS_URL (${topology.configMap}) at it and leave this file out of kustomization.yaml.`,
+      ),
+      'apiVersion: apps/v1',
+      'kind: StatefulSet',
+      'metadata:',
+      '  name: nats',
+      '  labels:',
+      ...labels(application, 'nats', '    '),
+      'spec:',
+      '  serviceName: nats',
+      '  replicas: 1',
+      '  selector:',
+      '    matchLabels:',
+      ...labels(application, 'nats', '      '),
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      ...labels(application, 'nats', '        '),
+      '    spec:',
+      '      containers:',
+      '        - name: nats',
+      '          image: nats:2-alpine',
+      '          args: ["-js", "-sd", "/data", "-m", "8222"]',
+      '          ports:',
+      '            - name: client',
+      '              containerPort: 4222',
+      '            - name: monitor',
+      '              containerPort: 8222',
+      '          livenessProbe:',
+      '            httpGet:',
+      '              path: /healthz',
+      '              port: monitor',
+      '            periodSeconds: 10',
+      '          readinessProbe:',
+      '            httpGet:',
+      '              path: /healthz?js-enabled-only=true',
+      '              port: monitor',
+      '            periodSeconds: 5',
+      ...resources('100m', '128Mi', '1', '512Mi'),
+      '          volumeMounts:',
+      '            - name: data',
+      '              mountPath: /data',
+      '  volumeClaimTemplates:',
+      '    - metadata:',
+      '        name: data',
+      '      spec:',
+      '        accessModes: [ReadWriteOnce]',
+      '        resources:',
+      '          requests:',
+      '            storage: 1Gi',
+      '---',
+      ...service(application, 'nats', ['    - name: client', '      port: 4222', '      targetPort: client']),
+    ),
+  );
+
+  files.set(
     'config.yaml',
     file(
       from,
@@ -374,7 +450,7 @@ export function kubernetesManifests(
       ...comment(
         'The issuer every token names and every process checks: the gateway as clients reach it. This default ' +
           `is the \`kubectl port-forward svc/gateway ${HTTP_PORT}\` of README.md, "Deploying"; behind an Ingress or ` +
-          'a LoadBalancer, set its public URL (e.g. https://mallbots.example.com) with a patch in ' +
+          `a LoadBalancer, set its public URL (e.g. https://${application.name}.example.com) with a patch in ` +
           'kustomization.yaml (this file is generated). Tokens issued under another issuer stop being accepted.',
         '  ',
       ),
@@ -424,7 +500,16 @@ export function kubernetesManifests(
   return files;
 }
 
-/** The manifests a kustomization lists (its `resources:`, indented two spaces): all but the example Secret. */
+/**
+ * The manifests each kustomization lists by hand, above its generated section: they derive from the
+ * application's name only, and a managed NATS is this line removed.
+ */
+export const LISTED_BY_HAND: readonly string[] = ['namespace.yaml', 'nats.yaml'];
+
+/**
+ * The manifests a kustomization's generated section lists (its `resources:`, indented two spaces): all but the
+ * example Secret and those `LISTED_BY_HAND`.
+ */
 export function kustomizationResources(manifests: ReadonlyMap<string, string>): string {
   const first = ['config.yaml', `${IDENTITY}.yaml`];
   const order = (path: string) =>
@@ -433,7 +518,9 @@ export function kustomizationResources(manifests: ReadonlyMap<string, string>): 
       : path.startsWith('modules/')
         ? first.length
         : first.length + 1;
-  const listed = [...manifests.keys()].filter((path) => !path.endsWith('.example.yaml'));
+  const listed = [...manifests.keys()].filter(
+    (path) => !path.endsWith('.example.yaml') && !LISTED_BY_HAND.includes(path),
+  );
   // Stable sort, in the launcher's start order: config, the identity provider, the modules in start order,
   // then the gateway and the companions.
   return listed

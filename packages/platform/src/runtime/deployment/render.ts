@@ -1,7 +1,13 @@
 import type { Application } from '../application.js';
 import { DEFAULT_RPC_PORT } from '../config.js';
 import { IDENTITY_SERVICE } from '../gateway/gateway.js';
-import { launcherSettings, SERVICES_CLIENT_ID } from '../launcher/plan.js';
+import {
+  databasePrefixOf,
+  identityDatabaseOf,
+  launcherSettings,
+  SERVICES_CLIENT_ID,
+  streamNameOf,
+} from '../launcher/plan.js';
 import { formatServiceAddresses } from '../service-addresses.js';
 
 // What every generated deployment file shares (the topology's names, YAML and comments), and the small files:
@@ -43,9 +49,6 @@ export const JWKS_URL = `${IDENTITY_URL}/.well-known/jwks.json`;
 export const DEFAULT_ISSUER = `http://localhost:${HTTP_PORT}`;
 /** The client id the launcher gives its module processes; the deployments suggest it for theirs. */
 export const SERVICES_CLIENT = SERVICES_CLIENT_ID;
-/** The prefix of what several applications of one system share (as the NATS stream is `tessera` for several). */
-const SHARED = 'tessera';
-
 /** The file an application is defined in, as the repository's entry finds it (`discoverApplications`). */
 export const definitionOf = (application: Application) => `apps/${application.name}/src/app.ts`;
 
@@ -80,20 +83,19 @@ export interface Topology {
 
 export function topologyOf(application: Application): Topology {
   // The launcher's defaults: the same databases, roles and stream as `launch` makes on a developer's machine.
-  const defaults = launcherSettings(application, {});
+  const defaults = launcherSettings({});
+  const prefix = databasePrefixOf(application, defaults);
   const names = application.modules.map((module) => module.name);
   return {
     application,
     title: application.title,
-    database: defaults.DISTRIBUTED_PREFIX,
-    stream: defaults.NATS_STREAM,
-    modules: names.map((name) => ({ name, database: `${defaults.DISTRIBUTED_PREFIX}_${name}` })),
+    database: prefix,
+    stream: streamNameOf(application, defaults),
+    modules: names.map((name) => ({ name, database: `${prefix}_${name}` })),
     companions: application.companions.map(({ name, beside }) => ({ name, beside })),
-    httpServices: formatServiceAddresses([
-      ...names.map((name): [string, string] => [name, `http://${name}:${HTTP_PORT}`]),
-      [IDENTITY, IDENTITY_URL],
-    ]),
-    identityDatabase: `${defaults.DISTRIBUTED_PREFIX}_${IDENTITY}`,
+    httpServices: httpServicesOf([application]),
+    // A namespace of its own (Kubernetes): the application is the system there.
+    identityDatabase: identityDatabaseOf([application], defaults),
     rpcServices: formatServiceAddresses(
       names
         .filter((name) => application.rpcProviders.includes(name))
@@ -105,14 +107,24 @@ export function topologyOf(application: Application): Topology {
   };
 }
 
+/** `HTTP_SERVICES` of a gateway in front of these applications: each module's service, and the identity provider's. */
+export const httpServicesOf = (applications: readonly Application[]) =>
+  formatServiceAddresses([
+    ...applications.flatMap((application) =>
+      application.modules.map((module): [string, string] => [
+        module.name,
+        `http://${module.name}:${HTTP_PORT}`,
+      ]),
+    ),
+    [IDENTITY, IDENTITY_URL],
+  ]);
+
 /**
  * The identity provider's database and role where several applications share one system (compose): the one
  * application's `<prefix>_identity`, as the launcher makes it, or `tessera_identity` for several.
  */
-export function sharedIdentityDatabase(applications: readonly Application[]): string {
-  const [only] = applications;
-  return applications.length === 1 && only ? topologyOf(only).identityDatabase : `${SHARED}_${IDENTITY}`;
-}
+export const sharedIdentityDatabase = (applications: readonly Application[]): string =>
+  identityDatabaseOf(applications, launcherSettings({}));
 
 // --- YAML and comments ---------------------------------------------------------------------------------------
 
@@ -254,7 +266,8 @@ export function environmentExample(applications: readonly Application[]): string
   );
   const companions = applications.flatMap((application) =>
     application.companions.map(
-      (companion) => `${several ? `${application.name}'s ` : ''}${companion.name} beside ${companion.beside}`,
+      (companion) =>
+        `${several ? `${application.name}${application.name.endsWith('s') ? "'" : "'s"} ` : ''}${companion.name} beside ${companion.beside}`,
     ),
   );
   return [

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Application } from '../application.js';
 import { dropDatabases } from './databases.js';
+import { CREATING_DATABASES, LAUNCHED } from './plan.js';
 
 /** The distributed topology, started by the launcher as a child process (tests, specifications). */
 export interface LaunchedTopology {
@@ -15,15 +16,17 @@ export interface LaunchedTopology {
   readonly exited: Promise<number | NodeJS.Signals>;
   /** SIGINT, as Ctrl-C: resolves with the launcher's exit code once it has exited. */
   stop(): Promise<number | NodeJS.Signals>;
-  /** Drops the databases and roles it made (`DISTRIBUTED_PREFIX`_<module>, and _identity). */
+  /** Drops the databases and roles it said it made (each module's, and the identity provider's). */
   dropDatabases(adminUrl: string): Promise<void>;
 }
 
-const RUNNING = /\(distributed\) is running at (http:\/\/\S+)/;
 const ROW = /^ {2}(\S+)\s+(http:\/\/\S+|-)\s+(?:-> )?(http:\/\/\S+|-)\s+(\d+)\s/;
 
-export interface LaunchDistributedOptions {
-  readonly application: Application;
+/** One application (tests, specifications), or several behind the one gateway; `APPS` names them. */
+export type LaunchDistributedOptions = (
+  | { readonly application: Application; readonly applications?: never }
+  | { readonly applications: readonly Application[]; readonly application?: never }
+) & {
   /** The repository's entry script (which runs `launch`), and the folder it runs in. */
   readonly entry: string;
   readonly cwd: string;
@@ -32,35 +35,35 @@ export interface LaunchDistributedOptions {
   /** On top of this process's environment. */
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
-}
+};
 
 /**
- * Runs the launcher (`<entry> launch`, as `npm run start:distributed` does) for one application, resolving
- * once it prints that everything is ready; rejects with its output if it exits first or takes longer than
- * `timeoutMs`.
+ * Runs the launcher (`<entry> launch`, as `npm run start:distributed` does) for one application or several,
+ * resolving once it prints that everything is ready; rejects with its output if it exits first or takes longer
+ * than `timeoutMs`.
  */
 export async function launchDistributed(options: LaunchDistributedOptions): Promise<LaunchedTopology> {
-  const { env, application, timeoutMs = 90_000 } = options;
+  const { env, timeoutMs = 90_000 } = options;
+  const applications = options.applications ?? [options.application];
   const launcher = spawn(process.execPath, [...(options.node ?? process.execArgv), options.entry, 'launch'], {
     cwd: options.cwd,
-    env: { ...process.env, APPS: application.name, ...env },
+    env: { ...process.env, APPS: applications.map((application) => application.name).join(','), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
     launcher.once('exit', (code, signal) => resolve(code ?? signal ?? 1)),
   );
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       launcher.kill('SIGINT');
       reject(new Error(`the launcher was not ready within ${timeoutMs / 1000}s; its output:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const running = RUNNING.exec(output);
-      if (running) {
+      if (output.includes(LAUNCHED)) {
         clearTimeout(timer);
-        resolve(running[1] as string);
+        resolve();
       }
     };
     launcher.stdout?.on('data', onData);
@@ -81,6 +84,11 @@ export async function launchDistributed(options: LaunchDistributedOptions): Prom
       pid: Number(pid),
     });
   }
+  const gatewayUrl = processes.get('gateway')?.http;
+  if (!gatewayUrl) {
+    await stopLauncher(launcher, exited);
+    throw new Error(`the launcher listed no gateway; its output:\n${output}`);
+  }
   return {
     gatewayUrl,
     pid: launcher.pid ?? -1,
@@ -89,12 +97,8 @@ export async function launchDistributed(options: LaunchDistributedOptions): Prom
     output: () => output,
     stop: () => stopLauncher(launcher, exited),
     async dropDatabases(adminUrl) {
-      const prefix = env.DISTRIBUTED_PREFIX ?? application.name.replaceAll('-', '_');
-      // The identity provider's process has one too.
-      await dropDatabases(
-        adminUrl,
-        [...application.modules.map((module) => module.name), 'identity'].map((name) => `${prefix}_${name}`),
-      );
+      const made = new RegExp(`^${CREATING_DATABASES} (.+) \\(if missing\\)`, 'm').exec(output)?.[1];
+      await dropDatabases(adminUrl, made?.split(', ') ?? []);
     },
   };
 }

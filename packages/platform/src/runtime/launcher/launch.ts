@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type Application, selectApplications, selectModules } from '../application.js';
-import { ConfigError } from '../config.js';
+import type { Application } from '../application.js';
 import { collectProblems, orExit } from '../entry-config.js';
+import { chooseMounted, processTitle } from '../serve.js';
 import { provisionDatabases } from './databases.js';
-import { launcherSettings, planTopology, portsFrom } from './plan.js';
+import {
+  CREATING_DATABASES,
+  LAUNCHED,
+  launcherSettings,
+  planTopology,
+  portsFrom,
+  streamNameOf,
+} from './plan.js';
 import { type Child, startChild, stopChild, untilReady } from './processes.js';
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -21,30 +28,29 @@ export interface LaunchOptions {
 }
 
 /**
- * `npm run start:distributed`: one application as one process per module on this machine, against the
- * PostgreSQL and NATS servers of DATABASE_URL (an admin connection) and NATS_URL, behind the gateway on PORT
- * (ADR 0019), with its companions beside. It supervises them: a process that dies is restarted with back-off
- * and the log says so; a stop (Ctrl-C, SIGTERM) stops them all in order; and a launcher that is killed takes
- * them with it (they watch its pipe).
+ * `npm run start:distributed`: the chosen applications (APPS; unset: every one, as `npm start` serves them) as
+ * one process per module on this machine, against the PostgreSQL and NATS servers of DATABASE_URL (an admin
+ * connection) and NATS_URL, behind one gateway on PORT that serves each application under its path prefix
+ * (ADR 0019, ADR 0027), with one identity provider for them all and their companions beside. It supervises
+ * them: a process that dies is restarted with back-off and the log says so; a stop (Ctrl-C, SIGTERM) stops
+ * them all in order; and a launcher that is killed takes them with it (they watch its pipe).
  */
 export async function launch(applications: readonly Application[], options: LaunchOptions): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const [application, settings, names] = orExit(() => {
-    const chosen = selectApplications(applications, process.env.APPS);
-    const [only] = chosen;
-    if (chosen.length !== 1 || !only) {
-      throw new ConfigError([
-        `the launcher starts one application: set APPS to one of ${applications.map((a) => a.name).join(', ')}`,
-      ]);
-    }
-    const [loaded, modules] = collectProblems(
-      () => launcherSettings(only, process.env),
-      () => selectModules(only.modules, process.env.MODULES).map((module) => module.name),
-    );
-    return [only, loaded, modules] as const;
-  }, 2);
+  // MODULES chooses among the chosen applications' modules, as for one process: their names are unique.
+  const [mounted, settings] = orExit(
+    () =>
+      collectProblems(
+        () => chooseMounted(applications, process.env),
+        () => launcherSettings(process.env),
+      ),
+    2,
+  );
+  const names = mounted.flatMap(({ modules }) => modules.map((module) => module.name));
   const host = settings.HOST;
-  const companions = application.companions.filter((companion) => names.includes(companion.beside));
+  const companions = mounted.flatMap(({ application, modules }) =>
+    application.companions.filter((companion) => modules.some((module) => module.name === companion.beside)),
+  );
   const portsAt = async (base: number, count: number) =>
     base === 0 ? freePorts(host, count) : portsFrom(base, count);
   // The identity provider takes the HTTP port after the modules'.
@@ -68,13 +74,16 @@ export async function launch(applications: readonly Application[], options: Laun
     process.stderr.write(`cannot reach NATS at ${settings.NATS_URL}: ${nats}\n`);
     process.exit(1);
   }
+  // Every application of the repository, not only the chosen ones: the identity provider's database is the
+  // system's, whichever applications this launch runs.
   const plan = planTopology(
-    application,
+    applications,
     settings,
     names,
     ports,
     settings.AUTH_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
   );
+  const title = processTitle(mounted).name;
   const logDir = resolve(options.cwd, settings.LOG_DIR);
   mkdirSync(logDir, { recursive: true });
 
@@ -177,12 +186,15 @@ export async function launch(applications: readonly Application[], options: Laun
       process.stderr.write(`\n${failure.error.message}; its last lines (${failure.child.log}):\n`);
       process.stderr.write(`${failure.child.lastLines()}\n`);
     }
-    if (failures.some(Boolean)) await shutdown(1, `${application.title} did not start; stopping what did...`);
+    if (failures.some(Boolean)) await shutdown(1, `${title} did not start; stopping what did...`);
     for (const spec of specs) supervise(spec.name);
   }
 
   try {
-    say(`creating the databases and roles ${settings.DISTRIBUTED_PREFIX}_<module> (if missing)...`);
+    // launchDistributed reads this line to drop what it made.
+    say(
+      `${CREATING_DATABASES} ${[plan.identity, ...plan.modules].map((entry) => entry.database).join(', ')} (if missing)...`,
+    );
     await provisionDatabases(
       settings.DATABASE_URL,
       [plan.identity, ...plan.modules],
@@ -215,8 +227,11 @@ export async function launch(applications: readonly Application[], options: Laun
     .find((line) => line.startsWith("The operator's credentials"));
   if (credentials) say(credentials);
 
+  const streams = [
+    ...new Set(plan.applications.map(({ application }) => streamNameOf(application, settings))),
+  ];
   say(
-    `starting ${plan.modules.length} module processes (NATS ${settings.NATS_URL}, stream ${settings.NATS_STREAM})...`,
+    `starting ${plan.modules.length} module processes (NATS ${settings.NATS_URL}, ${streams.length === 1 ? 'stream' : 'streams'} ${streams.join(', ')})...`,
   );
   await startAll(
     moduleNames,
@@ -273,9 +288,14 @@ export async function launch(applications: readonly Application[], options: Laun
   say('');
   for (const row of rows)
     say(`  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd());
-  say(
-    `\n${application.title} (distributed) is running at ${gatewayUrl} (API docs at ${gatewayUrl}/docs); Ctrl-C stops it all`,
-  );
+  say('');
+  for (const { application, modules } of plan.applications) {
+    const which = modules.length === application.modules.length ? '' : ` (${modules.join(', ')})`;
+    say(
+      `${application.title}${which} (distributed) is running at ${gatewayUrl}${application.pathPrefix} (API docs at ${gatewayUrl}/docs)`,
+    );
+  }
+  say(LAUNCHED);
 }
 
 async function freePorts(host: string, count: number): Promise<number[]> {

@@ -59,7 +59,7 @@ export function registerLCApplicationRoutes(
       const applicantId =
         body.applicantId ?? body['applicant-id'] ?? (isOperator(principal) ? undefined : principal?.subject);
       if (!applicantId) {
-        throw invalidArgument('applicant_id_missing', 'say whose application it is', 'applicantId');
+        throw invalidArgument('applicant_id_missing', 'say whose application it is', 'body.applicantId');
       }
       const id = body.lcApplicationId ?? randomUUID();
       await commands.start({ id, applicantId, clientReference: body.clientReference });

@@ -50,7 +50,7 @@ export const amountBody = z.strictObject({
 
 export const documentsBody = z.strictObject({ documents });
 export const expiryDateBody = z.strictObject({ expiryDate: calendarDate });
-/** No body at all is a decline without a reason (Fastify gives a missing body as null). */
+/** Optional: a decline with no body at all says no reason. */
 export const declineBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
 
 export const changeBodies = {
@@ -140,7 +140,11 @@ export function applicationLinks(
 ) {
   const self = `${prefix}/api/lc-applications/${id}`;
   const tasks = LCApplication.allowedTasks(state).filter((task) =>
-    desks.some((desk) => DESK_TASKS[desk].has(task)),
+    desks.some(
+      (desk) =>
+        DESK_TASKS[desk].has(task) &&
+        !(desk === 'trade-finance' && task === 'cancel' && state.status === 'draft'),
+    ),
   );
   return {
     _links: {

@@ -6,8 +6,14 @@ import {
   subscribeGroups,
 } from '@tessera/platform/messaging';
 import type { SqlClient } from '@tessera/platform/sql';
-import { COMPLIANCE_CHANNEL, complianceMessages } from '../../../compliance/contract/integration-events.js';
-import { ONBOARDING_CHANNEL, onboardingMessages } from '../../../onboarding/contract/integration-events.js';
+import {
+  complianceMessages,
+  PRODUCT_CHECKS_CHANNEL,
+} from '../../../compliance/contract/integration-events.js';
+import {
+  APPLICANT_CHECKS_CHANNEL,
+  onboardingMessages,
+} from '../../../onboarding/contract/integration-events.js';
 import type { CheckRecording } from '../../application/checks.js';
 
 export const PRODUCT_CHECKS_GROUP = 'lc-applications-product-checks';
@@ -49,7 +55,7 @@ export function subscribeToChecks(
     [
       {
         group: PRODUCT_CHECKS_GROUP,
-        subject: COMPLIANCE_CHANNEL,
+        subject: PRODUCT_CHECKS_CHANNEL,
         handle: onMessages(complianceMessages, {
           'compliance.ProductValueValidated': record('productValue'),
           'compliance.ProductLegalityValidated': record('productLegality'),
@@ -57,7 +63,7 @@ export function subscribeToChecks(
       },
       {
         group: APPLICANT_CHECKS_GROUP,
-        subject: ONBOARDING_CHANNEL,
+        subject: APPLICANT_CHECKS_CHANNEL,
         handle: onMessages(onboardingMessages, {
           'onboarding.ApplicantCreditValidated': record('applicantCredit'),
         }),

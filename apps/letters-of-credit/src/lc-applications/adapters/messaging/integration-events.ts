@@ -1,6 +1,10 @@
 import type { RecordedEvent } from '@tessera/platform/eventstore';
 import { eventMessage, type NewMessage } from '@tessera/platform/messaging';
-import { LC_APPLICATION_CHANNEL, type LCApplicationMessage } from '../../contract/integration-events.js';
+import {
+  LC_APPLICATION_CHANNEL,
+  type LCApplicationMessage,
+  lcApplicationMessageVersions,
+} from '../../contract/integration-events.js';
 import type * as LCApplication from '../../domain/lc-application.js';
 
 const amountOf = (state: LCApplication.State) => ({
@@ -88,6 +92,13 @@ export function toIntegrationMessages(
 ): NewMessage[] {
   return recorded.flatMap((event) => {
     const message = forApplication(id, state, event);
-    return message ? [eventMessage(event, message, { subject: LC_APPLICATION_CHANNEL, key: id })] : [];
+    if (!message) return [];
+    const version = lcApplicationMessageVersions[message.type]?.version;
+    return [
+      {
+        ...eventMessage(event, message, { subject: LC_APPLICATION_CHANNEL, key: id }),
+        ...(version && { schemaVersion: version }),
+      },
+    ];
   });
 }

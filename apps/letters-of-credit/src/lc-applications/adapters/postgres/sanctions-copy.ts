@@ -37,5 +37,7 @@ export function sanctionsCopy(db: Queryable) {
       );
     },
   });
-  return { list, handle };
+  /** Whether a list has arrived (a copy with none asks Sanctions for it at the module's start). */
+  const held = async () => (await db.query('SELECT 1 FROM lc_applications.sanctions_copy')).rows.length > 0;
+  return { list, handle, held };
 }

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { type Broker, type Envelope, newEnvelope } from '@tessera/platform/messaging';
+import { signals } from '@tessera/platform/testing';
+import type { z } from 'zod';
+import {
+  LC_APPLICATION_CHANNEL,
+  type lcApplicationMessages,
+} from '../../src/lc-applications/contract/integration-events.js';
+
+type Submitted = z.input<(typeof lcApplicationMessages)['lcapplications.LCApplicationSubmitted']>;
+
+/**
+ * What the partners of LC Application Processing (Compliance, Customer Onboarding) receive, as it publishes
+ * it: an LC application's message on its channel, keyed by the application. `data` may break the contract.
+ */
+export const lcApplicationEnvelope = (
+  type: string,
+  data: { lcApplicationId: string } & Record<string, unknown>,
+) =>
+  newEnvelope('lc-applications', {
+    type,
+    subject: LC_APPLICATION_CHANNEL,
+    key: data.lcApplicationId,
+    data,
+  });
+
+/** A submitted application: USD 10,000.00 for one product unless `overrides` say otherwise. */
+export const submitted = (overrides: Partial<Submitted> = {}): Envelope<Submitted> =>
+  lcApplicationEnvelope('lcapplications.LCApplicationSubmitted', {
+    lcApplicationId: randomUUID(),
+    applicantId: randomUUID(),
+    amountCents: 10_000_00,
+    currency: 'USD',
+    merchandise: { items: [{ productId: randomUUID(), quantity: 1 }] },
+    submittedAt: new Date().toISOString(),
+    ...overrides,
+  }) as Envelope<Submitted>;
+
+/** Every message a test group of its own receives on a channel, in arrival order: tests wait on it. */
+export async function received(broker: Broker, channel: string) {
+  const messages = signals<Envelope>();
+  await broker.subscribe({
+    group: `test-${randomUUID().slice(0, 8)}`,
+    subjects: [channel],
+    handle: async (message) => messages.push(message),
+  });
+  return {
+    ...messages,
+    /** The messages keyed by `key` once there are `count` of them. */
+    async keyed(key: string, count: number) {
+      await messages.until((all) => all.filter((message) => message.key === key).length >= count);
+      return messages.items.filter((message) => message.key === key);
+    },
+  };
+}
