@@ -97,13 +97,16 @@ export function registerLCQueryRoutes(
   http: HttpServer,
   { queries, views, ...options }: { queries: LCApplicationQueries; views: LCViewQueries } & QueryRouteOptions,
 ) {
-  const rest = restRoutes(http, { tags, problems });
-  const live = liveRoutes(http, {
+  // A queue's path names no application: no 404 to document for it, its unknown names are a 400.
+  const liveOptions = {
     tags,
-    problems,
     watch: options.watch,
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
-  });
+  };
+  const rest = restRoutes(http, { tags, problems });
+  const live = liveRoutes(http, { ...liveOptions, problems });
+  const queues = restRoutes(http, { tags, problems: { badRequest: problems.badRequest } });
+  const liveQueues = liveRoutes(http, { ...liveOptions, problems: { badRequest: problems.badRequest } });
   answerAsHalForms(http, [BASE, `${BASE}/my-drafts`, `${BASE}/queues/:queue`]);
   const itemOf = (principal: Principal | undefined) => {
     const desks = desksOf(principal);
@@ -145,7 +148,7 @@ export function registerLCQueryRoutes(
       ),
   });
 
-  rest.get(`${BASE}/queues/:queue`, 'lcApplicationWorkQueue', {
+  queues.get(`${BASE}/queues/:queue`, 'lcApplicationWorkQueue', {
     audience: { roles: [tradeFinanceManager] },
     summary: 'A work queue of the trade-finance desk, oldest submitted first',
     description: QUEUES_DESCRIPTION,
@@ -188,7 +191,7 @@ export function registerLCQueryRoutes(
     },
   });
 
-  live.get(`${BASE}/queues/:queue/live`, 'followLCApplicationWorkQueue', {
+  liveQueues.get(`${BASE}/queues/:queue/live`, 'followLCApplicationWorkQueue', {
     audience: { roles: [tradeFinanceManager] },
     summary: "A work queue's changes as they happen: applications entering, changing in, and leaving it",
     description:
