@@ -1,21 +1,39 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
 import { type Envelope, observedHandler, publishMessages } from '@tessera/platform/messaging';
+import {
+  type Projector,
+  projectionMigrations,
+  type RebuildResult,
+  registerProjectionRoutes,
+  startProjector,
+} from '@tessera/platform/projections';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { requestSanctionsList, SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
 import { fakePostalService, type PostalService } from './adapters/addresses/postal-service.js';
 import { AddressProviderUnavailable, uspsAddressVerification } from './adapters/addresses/usps-addresses.js';
+import { registerLCQueryRoutes } from './adapters/http/query-routes.js';
 import { registerLCApplicationRoutes } from './adapters/http/routes.js';
+import { type ChecksObserver, subscribeToChecks } from './adapters/messaging/checks.js';
 import { lcApplicationCommandHandling } from './adapters/messaging/commands.js';
 import { toIntegrationMessages } from './adapters/messaging/integration-events.js';
 import { approvalReminders, subscribeToReminders } from './adapters/messaging/reminders.js';
 import { counted } from './adapters/observability/metrics.js';
+import { postgresLCViews } from './adapters/postgres/lc-views.js';
+import {
+  lcSummaryProjection,
+  lcViewProjection,
+  type StartedApplication,
+} from './adapters/postgres/projections.js';
 import { SanctionsListUnavailable, sanctionsCopy } from './adapters/postgres/sanctions-copy.js';
+import { createCheckRecording } from './application/checks.js';
 import { createLCApplicationCommands } from './application/commands.js';
 import { createLCApplicationQueries } from './application/queries.js';
+import { createLCViewQueries } from './application/view-queries.js';
 import { lcApplicationsPublishes, lcApplicationsReceives } from './contract/integration-events.js';
+import * as Checks from './domain/checks.js';
 import { lcApplicationEventTypes } from './domain/events.js';
 import * as LCApplication from './domain/lc-application.js';
 
@@ -32,6 +50,18 @@ export interface LCApplicationsModuleOptions {
   dayMs?: number;
   /** The address verification provider (the fake postal service by default: a true external). */
   postalService?: PostalService;
+  /** Given the query models' running projectors (tests wait on `caughtUp()`, rebuild). */
+  onProjectors?: (projectors: { view: Projector; summary: Projector }) => void;
+  /** Told when a rebuild asked over the admin route ends. */
+  onRebuilt?: (outcome: RebuildResult | Error) => void;
+  /** Told of each application started, live only (never when a rebuild replays its start). */
+  onStarted?: (started: StartedApplication) => void;
+  /** Told of each partner's check message once its recording has committed (tests wait on it). */
+  onCheck?: ChecksObserver;
+  /** How often live updates send a heartbeat (default 15 s). */
+  liveHeartbeatMs?: number;
+  /** Events per batch of the query models' projections (default 500; tests of a rebuild make it small). */
+  projectorBatchSize?: number;
   /** Told of each sanctions list message once the copy has committed it (tests wait on it). */
   onSanctionsListHandled?: (message: Envelope) => void;
 }
@@ -54,6 +84,7 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
       eventStoreMigrations(SCHEMA),
       deadlineMigrations(SCHEMA),
+      projectionMigrations(SCHEMA),
     ],
     publishes: lcApplicationsPublishes,
     receives: lcApplicationsReceives,
@@ -72,7 +103,8 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const events = eventSourcing({
         db,
         schema: SCHEMA,
-        eventTypes: lcApplicationEventTypes,
+        // The partners' decisions are recorded beside the applications (domain/checks.ts).
+        eventTypes: [...lcApplicationEventTypes, ...Checks.checkEventTypes],
         snapshots: { version: SNAPSHOT_VERSION },
       });
       const applications = events.repository(LCApplication.aggregate, {
@@ -86,7 +118,33 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
           db,
         ),
       });
+      const checks = events.repository(Checks.aggregate);
       const sanctions = sanctionsCopy(db);
+      // The query models, projected from this store (§4.3).
+      const projectorOptions = {
+        schema: SCHEMA,
+        logger,
+        ...(options.projectorBatchSize !== undefined && { batchSize: options.projectorBatchSize }),
+      };
+      const projectors = {
+        view: await startProjector({ db, store: events.store }, lcViewProjection(db), projectorOptions),
+        summary: await startProjector(
+          { db, store: events.store },
+          lcSummaryProjection(db, (started) => {
+            logger.info(
+              { lcApplicationId: started.id },
+              `New LC with client reference '${started.clientReference}' started!`,
+            );
+            options.onStarted?.(started);
+          }),
+          projectorOptions,
+        ),
+      };
+      options.onProjectors?.(projectors);
+      const views = postgresLCViews(db, {
+        view: () => projectors.view.checkpoint(),
+        summary: () => projectors.summary.checkpoint(),
+      });
       const addresses = uspsAddressVerification(options.postalService ?? fakePostalService);
 
       // Application.
@@ -97,6 +155,8 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         now: () => clock.now(),
       });
       const queries = createLCApplicationQueries({ applications });
+      const viewQueries = createLCViewQueries({ views });
+      const checkRecording = createCheckRecording({ applications, checks });
 
       // Driver adapters: the open host service, the saga's approvals, the reminders, the sanctions list.
       whenUnavailable(
@@ -107,6 +167,13 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         ],
         (scope) => registerLCApplicationRoutes(scope, { commands, queries }),
       );
+      registerLCQueryRoutes(http, {
+        queries,
+        views: viewQueries,
+        watch: (wake) => projectors.view.watch(wake),
+        ...(options.liveHeartbeatMs !== undefined && { heartbeatMs: options.liveHeartbeatMs }),
+      });
+      registerProjectionRoutes(http, [projectors.view, projectors.summary], options.onRebuilt);
       const subscriptions = [
         await broker.subscribe(lcApplicationCommandHandling(commands, { publisher: broker, db })),
         await subscribeToReminders(broker, commands),
@@ -115,12 +182,13 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
           subjects: [SANCTIONS_CHANNEL],
           handle: observedHandler(db, sanctions.handle, options.onSanctionsListHandled),
         }),
+        ...(await subscribeToChecks(broker, db, checkRecording, options.onCheck)),
       ];
       // Subscribed first: then either this request or Sanctions' first publication fills the copy, whichever
       // module starts first (a group hears only what is published after it exists).
       if (!(await sanctions.held())) await requestSanctionsList(broker, 'lc-applications');
       await deadlines.start();
-      return stopsInTurn(subscriptions, deadlines);
+      return stopsInTurn(subscriptions, deadlines, [projectors.view, projectors.summary]);
     },
   };
 }

@@ -96,6 +96,9 @@ export async function follow(
         pause = 50;
         settleWaiters();
         woken = true; // more may be waiting: read again at once
+        // But let the process breathe first: on PGlite nothing here waits on I/O, and a long catch-up would
+        // otherwise hold the event loop (HTTP requests, timers) until it ends.
+        await new Promise((resolve) => setImmediate(resolve));
       } catch (error) {
         options.onError?.(error, events);
         woken = false;

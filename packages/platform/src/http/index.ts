@@ -1,6 +1,8 @@
 export { installCors } from './cors.js';
 export type { IdempotencyOptions } from './idempotency.js';
 export { IDEMPOTENCY_KEY_HEADER, idempotencyMigrations, REPLAYED_HEADER } from './idempotency.js';
+export type { LiveChange, LiveFeed, LiveRouteDeclaration, LiveRoutes, LiveRoutesOptions } from './live.js';
+export { LAST_EVENT_ID_HEADER, liveRoutes } from './live.js';
 export { decimalAmount } from './money.js';
 export { nextPage, pageAnswer, pageQuery, pageRequest } from './paging.js';
 export type { Problem } from './problem.js';

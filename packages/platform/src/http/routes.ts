@@ -108,6 +108,8 @@ const DEFAULT_BAD_REQUEST = 'The request is invalid, or the change breaks a rule
 const tooLarge = problemResponse('The request body is larger than the server accepts');
 const unauthenticated = problemResponse('No credential, or one that is not good (expired, revoked, forged)');
 const forbidden = problemResponse("The caller's roles do not admit this route, or the resource is another's");
+/** The problems of a route that not anyone may call (401, 403), for routes declared outside `restRoutes`. */
+export const accessProblems = { 401: unauthenticated, 403: forbidden };
 
 /**
  * A module's REST routes, each declared as what it is: its method, path and operation, its input schemas,
@@ -168,7 +170,7 @@ export const ownerFrom =
   };
 
 /** The server's form of a route's audience: a handler that lists only the caller's own needs no owner. */
-function audienceOf(declared: RouteAudience<FastifyRequest>): Audience {
+export function audienceOf(declared: RouteAudience<FastifyRequest>): Audience {
   if (declared === 'anyone') return declared;
   const { roles, owner } = declared;
   if (owner === 'listed by the handler') return { roles, owner: async () => undefined };

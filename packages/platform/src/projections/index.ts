@@ -8,6 +8,7 @@ export type {
   ProjectionHandler,
 } from './projection.js';
 export type {
+  ProjectionCheckpoint,
   ProjectionLag,
   Projector,
   ProjectorOptions,

@@ -58,6 +58,14 @@ export interface Rebuild {
   readonly done: Promise<RebuildResult>;
 }
 
+/** The checkpoint as committed, and so what the read model shows (see `Projector.checkpoint`). */
+export interface ProjectionCheckpoint {
+  /** Position of the last event whose effects are committed. */
+  readonly position: number;
+  /** True while a rebuild replays history: the read model is incomplete, possibly stale. */
+  readonly rebuilding: boolean;
+}
+
 export interface Projector {
   readonly name: string;
   /** The position this process has seen handled (by itself or by another process running the projection). */
@@ -65,6 +73,17 @@ export interface Projector {
   /** Resolves once every event committed before the call has been handled. */
   caughtUp(): Promise<void>;
   lag(): Promise<ProjectionLag>;
+  /**
+   * The committed checkpoint, read with the ambient transaction: read beside the read model in one snapshot
+   * (REPEATABLE READ), it is the position of exactly what the rows show. One row by key: cheap, unlike `lag`.
+   */
+  checkpoint(): Promise<ProjectionCheckpoint>;
+  /**
+   * Calls `listener` each time this process sees the projection move on: once a batch it applied has
+   * committed, or once it has seen that another process applied it. Live queries wait on it instead of
+   * polling (what the read model shows may have changed up to that position). Returns the unsubscribe.
+   */
+  watch(listener: (position: number) => void): () => void;
   /** Resets the projection and replays its history; resolves when the replay starts. */
   startRebuild(options?: RebuildOptions): Promise<Rebuild>;
   /** Resets the projection and replays its history; resolves when the replay has ended. */
@@ -129,6 +148,16 @@ export async function startProjector(
 
   let position = (await readCheckpoint(false)).position;
   let stopped = false;
+  const watchers = new Set<(position: number) => void>();
+  const tellWatchers = () => {
+    for (const watcher of [...watchers]) {
+      try {
+        watcher(position);
+      } catch (error) {
+        logger?.error({ err: error, projection: name }, `projection ${name}: a watcher failed`);
+      }
+    }
+  };
   let rebuilding: RebuildTracker | undefined;
   const waiters: Array<{ target: number; resolve: () => void }> = [];
   const settleWaiters = (all = false) => {
@@ -158,6 +187,7 @@ export async function startProjector(
     position = batch.at(-1)!.position;
     rebuilding?.passed(batch);
     settleWaiters();
+    tellWatchers();
   };
 
   let stopFollower: () => Promise<void>;
@@ -300,6 +330,16 @@ export async function startProjector(
       await reached(target);
     },
     lag,
+    async checkpoint() {
+      const { position: committed, replayUntil } = await readCheckpoint(false);
+      return { position: committed, rebuilding: committed < replayUntil };
+    },
+    watch(listener) {
+      watchers.add(listener);
+      return () => {
+        watchers.delete(listener);
+      };
+    },
     startRebuild,
     rebuild: async (rebuildOptions) => (await startRebuild(rebuildOptions)).done,
     async stop() {
@@ -308,6 +348,7 @@ export async function startProjector(
       await restarting;
       await stopFollower();
       settleWaiters(true);
+      watchers.clear();
     },
   };
 }

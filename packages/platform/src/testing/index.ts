@@ -36,9 +36,12 @@ export {
 } from './http.js';
 export type { TestIdentity } from './identity.js';
 export { testIdentity } from './identity.js';
+export type { EventStream, ServerSentEvent } from './live.js';
+export { openEventStream } from './live.js';
 export type { MessageRecorder } from './messages.js';
 export { recordMessages } from './messages.js';
 export type { TestBrokerKind } from './nats.js';
 export { deleteTestStream, testNatsUrl, testSetups, uniqueTestStream } from './nats.js';
+export type { ListItems } from './paging.js';
 export { expectPagedList, walkPages } from './paging.js';
 export { exclusively, freePort, outsideEnvironment, runCommand } from './processes.js';

@@ -4,11 +4,17 @@ import { expectProblem, type TestHost } from './http.js';
 
 type Item = Record<string, unknown>;
 
+/** Where a list answer has its items: the key they are under, or how to find them (HAL's `_embedded`). */
+export type ListItems = string | ((answer: Record<string, unknown>) => Item[]);
+
+const itemsOf = (answer: Record<string, unknown>, items: ListItems) =>
+  typeof items === 'string' ? (answer[items] as Item[]) : items(answer);
+
 /** Every page of a list route, walked with `?limit=` (and the route's own query), in order. */
 export async function walkPages(
   api: TestHost,
   url: string,
-  items: string,
+  items: ListItems,
   limit: number,
 ): Promise<Array<{ items: Item[]; next?: string }>> {
   const pages: Array<{ items: Item[]; next?: string }> = [];
@@ -19,7 +25,7 @@ export async function walkPages(
     const response = await api.call('GET', `${url}${separator}${query}`);
     expect(response.statusCode, response.body).toBe(200);
     const answer = response.json<Record<string, unknown> & { next?: string }>();
-    const page = { items: answer[items] as Item[], ...(answer.next ? { next: answer.next } : {}) };
+    const page = { items: itemsOf(answer, items), ...(answer.next ? { next: answer.next } : {}) };
     pages.push(page);
     after = page.next;
     // A list that never ends is a failure, not a hang.
@@ -38,7 +44,7 @@ export async function walkPages(
 export async function expectPagedList(
   api: TestHost,
   url: string,
-  items: string,
+  items: ListItems,
   options: { atLeast: number; idOf?: (item: Item) => string },
 ): Promise<string[]> {
   const idOf = options.idOf ?? ((item: Item) => String(item.id));
@@ -68,8 +74,8 @@ export async function expectPagedList(
   const first = await api.call('GET', url);
   const page = first.json<Record<string, unknown> & { next?: string }>();
   const expected = Math.min(all.length, PAGE_LIMIT_DEFAULT);
-  expect((page[items] as Item[]).map(idOf)).toEqual(all.slice(0, expected));
+  expect(itemsOf(page, items).map(idOf)).toEqual(all.slice(0, expected));
   expect(page.next !== undefined).toBe(all.length > PAGE_LIMIT_DEFAULT);
-  if (options.atLeast > PAGE_LIMIT_DEFAULT) expect((page[items] as Item[]).length).toBe(PAGE_LIMIT_DEFAULT);
+  if (options.atLeast > PAGE_LIMIT_DEFAULT) expect(itemsOf(page, items).length).toBe(PAGE_LIMIT_DEFAULT);
   return all;
 }

@@ -240,6 +240,42 @@ describe.each(testDatabases)('projections on $backend', (backend) => {
     expect(metrics).toContain('projection_rebuilding{projection="lagging"} 0');
   });
 
+  it('tells its watchers each position it reaches, whichever runner applied it, and its checkpoint', async () => {
+    const a = await start('watched', { runner: 'a' }, 2);
+    const b = await start('watched', { runner: 'b' }, 2);
+    const seen = { a: [] as number[], b: [] as number[] };
+    const unwatchA = a.watch((position) => seen.a.push(position));
+    b.watch((position) => seen.b.push(position));
+    const { lastPosition } = await store.append('watched', [happened(1), happened(2), happened(3)]);
+    await Promise.all([a.caughtUp(), b.caughtUp()]);
+    // Each runner is told once the effects up to there are committed, by it or by the other.
+    for (const positions of [seen.a, seen.b]) {
+      expect(positions.at(-1)).toBe(lastPosition);
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    }
+    expect(await a.checkpoint()).toEqual({ position: lastPosition, rebuilding: false });
+
+    unwatchA();
+    const told = seen.a.length;
+    const more = await store.append('watched', [happened(4)]);
+    await Promise.all([a.caughtUp(), b.caughtUp()]);
+    expect(seen.a).toHaveLength(told);
+    expect(seen.b.at(-1)).toBe(more.lastPosition);
+
+    // While a rebuild replays, the checkpoint says the read model is incomplete.
+    let during: ReturnType<typeof a.checkpoint> | undefined;
+    await a.rebuild({
+      progressIntervalMs: 0,
+      onProgress: () => {
+        during ??= a.checkpoint();
+      },
+    });
+    expect(await during).toMatchObject({ rebuilding: true });
+    await Promise.all([a.caughtUp(), b.caughtUp()]);
+    expect(await b.checkpoint()).toEqual({ position: more.lastPosition, rebuilding: false });
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it('lets two runners of one projection share the work without applying an event twice', async () => {
     const a = await start('shared', { runner: 'a' }, 2);
     const b = await start('shared', { runner: 'b' }, 2);

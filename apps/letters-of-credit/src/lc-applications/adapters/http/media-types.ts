@@ -25,10 +25,18 @@ export function installMediaTypes(http: HttpServer, path: string) {
       );
     }
   });
-  // An application is HAL-FORMS; lists and problems keep their own types.
+  answerAsHalForms(http, [`${path}/:id`]);
+}
+
+/** The routes (by their patterns) whose answers are HAL-FORMS: an application, lists of them; problems keep theirs. */
+export function answerAsHalForms(http: HttpServer, paths: readonly string[]) {
+  const patterns = new Set(paths.map((path) => `${http.prefix}${path}`));
   http.addHook('onSend', async (request, reply, payload) => {
-    const single = new RegExp(`^${base}/[^/?]+(\\?|$)`);
-    if (request.method === 'GET' && reply.statusCode === 200 && single.test(request.url)) {
+    if (
+      request.method === 'GET' &&
+      reply.statusCode === 200 &&
+      patterns.has(request.routeOptions.url ?? '')
+    ) {
       reply.header('content-type', `${HAL_FORMS_MEDIA_TYPE}; charset=utf-8`);
     }
     return payload;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidArgument, toCents } from '@tessera/platform/ddd';
 import { type HttpServer, ownerFrom, restRoutes } from '@tessera/platform/http';
-import { isOperator, type Principal } from '@tessera/platform/identity';
+import { isOperator } from '@tessera/platform/identity';
 import type { LCApplicationCommands } from '../../application/commands.js';
 import type { LCApplicationQueries } from '../../application/queries.js';
 import { lcApplicationsRoles } from '../../contract/roles.js';
@@ -9,8 +9,8 @@ import { installMediaTypes } from './media-types.js';
 import {
   applicationResponse,
   changeBodies,
-  type Desk,
   declineBody,
+  desksOf,
   idParams,
   startBody,
   tags,
@@ -25,14 +25,11 @@ const problems = {
 
 const { applicant, tradeFinanceManager } = lcApplicationsRoles;
 
-function desksOf(principal: Principal | undefined): Desk[] {
-  if (isOperator(principal)) return ['applicant', 'trade-finance'];
-  const roles = principal?.roles ?? [];
-  return [
-    ...(roles.includes(applicant.name) ? (['applicant'] as const) : []),
-    ...(roles.includes(tradeFinanceManager.name) ? (['trade-finance'] as const) : []),
-  ];
-}
+/** Whose the application of the path is: its applicant (none when it does not exist: the route answers 404). */
+export const ownerOfApplication = (queries: LCApplicationQueries) =>
+  ownerFrom(
+    async (request: { params: { id: string } }) => (await queries.getApplication(request.params)).applicantId,
+  );
 
 /**
  * LC Application Processing's open host service (§6.3): a task per route, named in the business's words, each
@@ -45,10 +42,8 @@ export function registerLCApplicationRoutes(
 ) {
   installMediaTypes(http, '/api/lc-applications');
   const rest = restRoutes(http, { tags, problems });
-  const ownerOfApplication = ownerFrom(
-    async (request: { params: { id: string } }) => (await queries.getApplication(request.params)).applicantId,
-  );
-  const applicantsOwn = { roles: [applicant], owner: ownerOfApplication };
+  const owner = ownerOfApplication(queries);
+  const applicantsOwn = { roles: [applicant], owner };
 
   rest.post('/api/lc-applications/start-new', 'startNewLCApplication', {
     audience: {
@@ -73,7 +68,7 @@ export function registerLCApplicationRoutes(
   });
 
   rest.get('/api/lc-applications/:id', 'getLCApplication', {
-    audience: { roles: [applicant, tradeFinanceManager], owner: ownerOfApplication },
+    audience: { roles: [applicant, tradeFinanceManager], owner },
     summary: 'An LC application as it is now, with a link and a form for each task it allows',
     params: idParams,
     ok: applicationResponse,
@@ -172,7 +167,7 @@ export function registerLCApplicationRoutes(
   });
 
   rest.post('/api/lc-applications/:id/cancel', 'cancelLCApplication', {
-    audience: { roles: [applicant, tradeFinanceManager], owner: ownerOfApplication },
+    audience: { roles: [applicant, tradeFinanceManager], owner },
     summary: 'Cancel a draft or a submitted application (not once decided)',
     params: idParams,
     noContent: 'The application is canceled',

@@ -1,6 +1,8 @@
 import { fromCents } from '@tessera/platform/ddd';
 import { decimalAmount } from '@tessera/platform/http';
+import { isOperator, type Principal } from '@tessera/platform/identity';
 import { z } from 'zod';
+import { lcApplicationsRoles } from '../../contract/roles.js';
 import * as LCApplication from '../../domain/lc-application.js';
 import {
   advisingBank,
@@ -62,8 +64,8 @@ export const changeBodies = {
   'change-expiry-date': expiryDateBody,
 } as const;
 
-const link = z.object({ href: z.string() });
-const template = z.object({
+export const link = z.object({ href: z.string() });
+export const template = z.object({
   method: z.enum(['POST', 'DELETE']),
   target: z.string(),
   contentType: z.string().optional(),
@@ -116,11 +118,24 @@ const DESK_TASKS: Record<Desk, ReadonlySet<LCApplication.Task>> = {
   'trade-finance': new Set(['approve', 'decline', 'cancel']),
 };
 
-/** An application as HAL: `self`, and one link and one form per task it allows now, to this caller. */
-export function toApplicationDto(
+/** Who the caller works as: an applicant, the trade-finance desk, or both (an operator). */
+export function desksOf(principal: Principal | undefined): Desk[] {
+  if (isOperator(principal)) return ['applicant', 'trade-finance'];
+  const roles = principal?.roles ?? [];
+  return [
+    ...(roles.includes(lcApplicationsRoles.applicant.name) ? (['applicant'] as const) : []),
+    ...(roles.includes(lcApplicationsRoles.tradeFinanceManager.name) ? (['trade-finance'] as const) : []),
+  ];
+}
+
+/**
+ * An application's hypermedia: `self`, and one link and one form (HAL-FORMS) per task it allows now, to
+ * this caller. Whatever shows an application (itself, a list, a live update) shows these.
+ */
+export function applicationLinks(
   prefix: string,
   id: string,
-  state: LCApplication.State,
+  state: Pick<LCApplication.State, 'status' | 'amount' | 'merchandise'>,
   desks: readonly Desk[],
 ) {
   const self = `${prefix}/api/lc-applications/${id}`;
@@ -131,26 +146,7 @@ export function toApplicationDto(
         !(desk === 'trade-finance' && task === 'cancel' && state.status === 'draft'),
     ),
   );
-  const { status } = state;
-  if (status === 'none') throw LCApplication.lcApplicationNotFound();
   return {
-    id,
-    applicantId: state.applicantId,
-    clientReference: state.clientReference,
-    status,
-    ...(state.applicant && { applicant: state.applicant }),
-    ...(state.beneficiary && { beneficiary: state.beneficiary }),
-    ...(state.advisingBank && { advisingBank: state.advisingBank }),
-    ...(state.amount && {
-      amount: { amount: fromCents(state.amount.cents), currency: state.amount.currency },
-    }),
-    ...(state.merchandise && { merchandise: state.merchandise }),
-    ...(state.documents && { documents: state.documents }),
-    ...(state.conditions && { conditions: state.conditions }),
-    ...(state.expiryDate && { expiryDate: state.expiryDate }),
-    ...(state.submittedAt && { submittedAt: state.submittedAt }),
-    approvalReminders: state.approvalReminders,
-    pastDue: state.pastDue,
     _links: {
       self: { href: self },
       ...Object.fromEntries(tasks.map((task) => [task, { href: `${self}/${task}` }])),
@@ -166,5 +162,39 @@ export function toApplicationDto(
         },
       ]),
     ),
+  };
+}
+
+export const amountDto = (amount: { cents: number; currency: string }) => ({
+  amount: fromCents(amount.cents),
+  currency: amount.currency,
+});
+
+/** An application as HAL: its parts, and the tasks it allows now, to this caller. */
+export function toApplicationDto(
+  prefix: string,
+  id: string,
+  state: LCApplication.State,
+  desks: readonly Desk[],
+) {
+  const { status } = state;
+  if (status === 'none') throw LCApplication.lcApplicationNotFound();
+  return {
+    id,
+    applicantId: state.applicantId,
+    clientReference: state.clientReference,
+    status,
+    ...(state.applicant && { applicant: state.applicant }),
+    ...(state.beneficiary && { beneficiary: state.beneficiary }),
+    ...(state.advisingBank && { advisingBank: state.advisingBank }),
+    ...(state.amount && { amount: amountDto(state.amount) }),
+    ...(state.merchandise && { merchandise: state.merchandise }),
+    ...(state.documents && { documents: state.documents }),
+    ...(state.conditions && { conditions: state.conditions }),
+    ...(state.expiryDate && { expiryDate: state.expiryDate }),
+    ...(state.submittedAt && { submittedAt: state.submittedAt }),
+    approvalReminders: state.approvalReminders,
+    pastDue: state.pastDue,
+    ...applicationLinks(prefix, id, state, desks),
   };
 }
