@@ -11,9 +11,11 @@ import {
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
+import { issuedLCsServiceFor } from '../issuance/contract/issued-lcs-client.js';
 import { requestSanctionsList, SANCTIONS_CHANNEL } from '../sanctions/contract/integration-events.js';
 import { fakePostalService, type PostalService } from './adapters/addresses/postal-service.js';
 import { AddressProviderUnavailable, uspsAddressVerification } from './adapters/addresses/usps-addresses.js';
+import { registerPortfolioRoute } from './adapters/http/portfolio-route.js';
 import { registerLCQueryRoutes } from './adapters/http/query-routes.js';
 import { registerLCApplicationRoutes } from './adapters/http/routes.js';
 import { type ChecksObserver, subscribeToChecks } from './adapters/messaging/checks.js';
@@ -30,6 +32,7 @@ import {
 import { SanctionsListUnavailable, sanctionsCopy } from './adapters/postgres/sanctions-copy.js';
 import { createCheckRecording } from './application/checks.js';
 import { createLCApplicationCommands } from './application/commands.js';
+import { portfolioQuery } from './application/portfolio.js';
 import { createLCApplicationQueries } from './application/queries.js';
 import { createLCViewQueries } from './application/view-queries.js';
 import { lcApplicationsPublishes, lcApplicationsReceives } from './contract/integration-events.js';
@@ -44,6 +47,8 @@ const DAY_MS = 86_400_000;
 export const LC_APPLICATIONS_SANCTIONS_GROUP = 'lc-applications-sanctions';
 
 export interface LCApplicationsModuleOptions {
+  /** How long the portfolio waits for each of its sources (default 2 s). */
+  portfolioTimeoutMs?: number;
   /** The bank's clock (tests move it by hand). */
   clock?: Clock;
   /** How long a day lasts for the reminders: 10 days after submit comes the first (LC_DAY_MS; tests and demos shorten it). */
@@ -89,7 +94,7 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
     publishes: lcApplicationsPublishes,
     receives: lcApplicationsReceives,
 
-    async start({ db, broker, http, logger }) {
+    async start({ db, broker, http, logger, services, rpcServices, serviceToken }) {
       const clock = options.clock ?? systemClock;
       const dayMs = options.dayMs ?? dayMsFrom(process.env.LC_DAY_MS);
       // Driven adapters: the event store, whose saves write their messages and reminders; the deadlines; the
@@ -157,6 +162,38 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
       const queries = createLCApplicationQueries({ applications });
       const viewQueries = createLCViewQueries({ views });
       const checkRecording = createCheckRecording({ applications, checks });
+      const issuedLCs = issuedLCsServiceFor({
+        services,
+        rpcServices,
+        serviceToken,
+        logger,
+        caller: 'lc-applications',
+      });
+      const portfolio = portfolioQuery(
+        {
+          async activeApplications(applicantId, limit) {
+            const { value } = await viewQueries.listApplications({
+              status: 'pending',
+              applicantId,
+              page: { limit },
+            });
+            return value.items.map(({ id, clientReference, status, amount }) => ({
+              id,
+              clientReference,
+              status,
+              ...(amount && { amountCents: amount.cents, currency: amount.currency }),
+            }));
+          },
+          async issuedLCs(applicantId, limit) {
+            return (await issuedLCs.listIssuedLCs(applicantId, { limit })).lcs;
+          },
+        },
+        {
+          timeoutMs: options.portfolioTimeoutMs ?? 2_000,
+          onFailure: (source, error) =>
+            logger.warn({ err: error, source }, 'a portfolio source did not answer'),
+        },
+      );
 
       // Driver adapters: the open host service, the saga's approvals, the reminders, the sanctions list.
       whenUnavailable(
@@ -167,6 +204,7 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         ],
         (scope) => registerLCApplicationRoutes(scope, { commands, queries }),
       );
+      registerPortfolioRoute(http, portfolio);
       registerLCQueryRoutes(http, {
         queries,
         views: viewQueries,
