@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Then } from '@cucumber/cucumber';
-import { check } from '../support/eventually.js';
+import { check } from '../support/assertions.js';
 import type { MallBotsWorld } from '../support/world.js';
 
 /** A refusal is an HTTP status with a problem+json body: a stable `code`, a `detail` for people, the fields. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
-import { cents, eventually } from '../support/eventually.js';
+import { eventually } from '@tessera/platform/testing';
+import { cents } from '../support/assertions.js';
 import { type MallBotsWorld, must } from '../support/world.js';
 
 const SETTLED = new Set(['approved', 'rejected', 'canceled', 'ready', 'completed']);

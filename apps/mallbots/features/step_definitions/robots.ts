@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { ItemOutcome, type Shop } from '../../src/depot/contract/gen/mallbots/depot/v1/robots_pb.js';
-import { check } from '../support/eventually.js';
+import { check } from '../support/assertions.js';
 import type { Outcome, Robot } from '../support/robots.js';
 import { type MallBotsWorld, must } from '../support/world.js';
 import { orderReaches } from './orders.js';

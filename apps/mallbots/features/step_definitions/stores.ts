@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
-import { check } from '../support/eventually.js';
+import { check } from '../support/assertions.js';
 import type { MallBotsWorld } from '../support/world.js';
 
 const LOCATION = 'Level 1, north wing';

@@ -1,21 +1,35 @@
+import { fileURLToPath } from 'node:url';
 import { After, AfterAll, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
-import { eventually } from './eventually.js';
-import { type Profile, type RunningMonolith, startMonolith } from './monolith.js';
-import { type MallBotsWorld, useMonolith } from './world.js';
+import { eventually, type RunningSystem, type SystemProfile, startSystem } from '@tessera/platform/testing';
+import { mallbots } from '../../src/app.js';
+import { type MallBotsWorld, useSystem } from './world.js';
 
 // A step that waits does so with `eventually` (15 s); this only stops a step that hangs.
 setDefaultTimeout(30_000);
 
-let running: RunningMonolith | undefined;
+let running: RunningSystem | undefined;
 
+/**
+ * MallBots as it is deployed in the profile (the repository's entry, run from source as the npm scripts do),
+ * with the in-process robot simulator off: the specifications play the robots through the robot API.
+ */
 BeforeAll({ timeout: 200_000 }, async function () {
-  const profile = (this.parameters.profile ?? 'embedded') as Profile;
-  running = await startMonolith(profile);
-  useMonolith(running);
+  running = await startSystem({
+    application: mallbots,
+    profile: (this.parameters.profile ?? 'embedded') as SystemProfile,
+    entry: 'apps/main.ts',
+    cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
+    env: {
+      ROBOTS: '0',
+      // A robot that drops out gives its list back this soon (the scenario about it waits that long).
+      DEPOT_BOT_TIMEOUT: '2s',
+    },
+  });
+  useSystem(running);
 });
 
 AfterAll({ timeout: 30_000 }, async () => {
-  useMonolith(undefined);
+  useSystem(undefined);
   await running?.stop();
 });
 

@@ -1,16 +1,15 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
-import { clientCredentialToken, passwordToken, remoteClients } from '@tessera/platform/identity';
-import type { Login, RunningMonolith } from './monolith.js';
+import { clientCredentialToken, remoteClients } from '@tessera/platform/identity';
+import {
+  type Login,
+  type Reply,
+  type RunningSystem,
+  type SystemActor,
+  type SystemClient,
+  succeeded,
+  systemClient,
+} from '@tessera/platform/testing';
 import { Robot, type RobotApi, robotApi } from './robots.js';
-
-/** One HTTP exchange: what a client of the REST API sees. */
-export interface Reply {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
-  readonly body: any;
-}
 
 /** What one scenario has made, by the names its steps use; ids are the system's own, so scenarios never meet. */
 export interface Scene {
@@ -31,18 +30,15 @@ export interface Scene {
   refusal?: string;
 }
 
-let monolith: RunningMonolith | undefined;
+let system: { running: RunningSystem; client: SystemClient } | undefined;
 let robots: RobotApi | undefined;
-/** A token source per username: each logs in once and again shortly before its token expires. */
-const tokens = new Map<string, () => Promise<string>>();
 /** The staff accounts of this run, one per role, made by the operator the first time a step needs one. */
 const staff = new Map<string, Promise<Login>>();
 
-export const useMonolith = (running: RunningMonolith | undefined) => {
+export const useSystem = (running: RunningSystem | undefined) => {
   robots?.close();
   robots = undefined;
-  monolith = running;
-  tokens.clear();
+  system = running && { running, client: systemClient(running) };
   staff.clear();
 };
 
@@ -51,10 +47,10 @@ export const useMonolith = (running: RunningMonolith | undefined) => {
  * made at the identity provider by the operator (as staff register a real robot), then its tokens from the
  * token endpoint (client_credentials), as a real robot gets them.
  */
-function robotCredential(baseUrl: string, operator: Login, id: string): () => Promise<string> {
+function robotCredential(baseUrl: string, client: SystemClient, id: string): () => Promise<string> {
   let source: Promise<() => Promise<string>> | undefined;
   return async () => {
-    source ??= remoteClients({ identityUrl: baseUrl, token: () => tokenOf(baseUrl, operator) })
+    source ??= remoteClients({ identityUrl: baseUrl, token: () => client.token('operator') })
       .credential(id, ['robot'])
       .then(({ clientId, clientSecret }) =>
         clientCredentialToken({ tokenUrl: `${baseUrl}/oauth/token`, clientId, clientSecret }),
@@ -65,16 +61,6 @@ function robotCredential(baseUrl: string, operator: Login, id: string): () => Pr
       });
     return (await source)();
   };
-}
-
-/** Logs in at the token endpoint (the password grant), as a script or the kiosk would. */
-function tokenOf(baseUrl: string, login: Login): Promise<string> {
-  let source = tokens.get(login.username);
-  if (!source) {
-    source = passwordToken({ tokenUrl: `${baseUrl}/oauth/token`, ...login });
-    tokens.set(login.username, source);
-  }
-  return source();
 }
 
 export class MallBotsWorld extends World {
@@ -88,7 +74,7 @@ export class MallBotsWorld extends World {
   };
   last?: Reply;
   /** Who the steps act as: the operator unless a step says otherwise. */
-  acting: 'operator' | 'anonymous' | Login = 'operator';
+  acting: SystemActor = 'operator';
 
   /** Runs `work` acting as `who`, then as before. */
   async actingAs<T>(who: MallBotsWorld['acting'], work: () => Promise<T>): Promise<T> {
@@ -111,70 +97,47 @@ export class MallBotsWorld extends World {
   staffLogin(role: string): Promise<Login> {
     let login = staff.get(role);
     if (!login) {
-      const made = { username: `features.${role}`, password: crypto.randomUUID() };
-      login = this.actingAs('operator', () =>
-        this.ok('POST', '/identity/accounts', { subject: `staff:${role}`, roles: [role], ...made }),
-      ).then(() => made);
+      login = this.client.openAccount({
+        subject: `staff:${role}`,
+        roles: [role],
+        username: `features.${role}`,
+      });
       staff.set(role, login);
     }
     return login;
   }
 
-  /** The Authorization header of whoever the steps act as. */
-  async credentials(): Promise<Record<string, string>> {
-    if (this.acting === 'anonymous') return {};
-    const login = this.acting === 'operator' ? this.app.operator : this.acting;
-    return { authorization: `Bearer ${await tokenOf(this.app.baseUrl, login)}` };
+  get app(): RunningSystem {
+    if (system === undefined) throw new Error('MallBots is not running');
+    return system.running;
   }
 
-  get app(): RunningMonolith {
-    if (monolith === undefined) throw new Error('MallBots is not running');
-    return monolith;
+  private get client(): SystemClient {
+    if (system === undefined) throw new Error('MallBots is not running');
+    return system.client;
   }
 
   /** Calls the REST API and keeps the reply as the last one; never throws for a 4xx or 5xx. */
   async call(method: string, path: string, body?: unknown): Promise<Reply> {
-    const credentials = await this.credentials();
-    const response = await fetch(`${this.app.baseUrl}${path}`, {
-      method,
-      ...(body === undefined
-        ? { headers: credentials }
-        : { headers: { ...credentials, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    this.last = { method, path, status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    this.last = await this.client.call(this.acting, method, path, body);
     return this.last;
   }
 
   /** Calls the REST API for a step's precondition or outcome: anything but a 2xx fails the step. */
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
   async ok(method: string, path: string, body?: unknown): Promise<any> {
-    const reply = await this.call(method, path, body);
-    if (reply.status >= 300)
-      throw new Error(`${method} ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-    return reply.body;
+    return succeeded(await this.call(method, path, body));
   }
 
   /** Every item of a list route, page after page (`path` may carry the route's own query). */
-  async all<T>(path: string, items: string): Promise<T[]> {
-    const found: T[] = [];
-    let after: string | undefined;
-    do {
-      const query = `limit=100${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`;
-      const page = await this.ok('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
-      found.push(...page[items]);
-      after = page.next;
-    } while (after !== undefined);
-    return found;
+  all<T>(path: string, items: string): Promise<T[]> {
+    return this.client.all<T>(this.acting, path, items);
   }
 
   /** GET that may be a 404 (an outcome still to come): undefined then. */
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
-  async find(path: string): Promise<any> {
-    const response = await fetch(`${this.app.baseUrl}${path}`, { headers: await this.credentials() });
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
-    return response.json();
+  find(path: string): Promise<any> {
+    return this.client.find(this.acting, path);
   }
 
   /** A robot of this scenario, by name (a new one the first time), with a credential of its own. */
@@ -182,7 +145,7 @@ export class MallBotsWorld extends World {
     let robot = this.scene.robots.get(name);
     if (robot === undefined) {
       const id = crypto.randomUUID();
-      robot = new Robot(id, name, this.robotApi(), robotCredential(this.app.baseUrl, this.app.operator, id));
+      robot = new Robot(id, name, this.robotApi(), robotCredential(this.app.baseUrl, this.client, id));
       this.scene.robots.set(name, robot);
     }
     return robot;
@@ -194,7 +157,7 @@ export class MallBotsWorld extends World {
   }
 
   private robotApi(): RobotApi {
-    robots ??= robotApi(this.app.rpcUrl);
+    robots ??= robotApi(this.app.rpcUrl('depot'));
     return robots;
   }
 
