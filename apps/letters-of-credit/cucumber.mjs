@@ -2,9 +2,9 @@
 // runs them on the embedded default (PGlite, embedded broker), `npm run features:nats` on PostgreSQL and NATS
 // JetStream, `npm run features:distributed` against one process per module behind the gateway.
 //
-// Scenarios tagged @pending-partners need modules still being built (Sanctions, Compliance, Customer
-// Onboarding, LC Issuance, the auto-approval saga): they are written, and left out of every run until those
-// modules are part of the application. They are not reported as passed, nor as skipped.
+// Scenarios tagged @pending-partners need modules still being built (Sanctions, LC Issuance): they are written,
+// and left out of every run until those modules are part of the application. They are not reported as passed,
+// nor as skipped.
 const common = {
   paths: ['apps/letters-of-credit/features/**/*.feature'],
   import: [

@@ -1,4 +1,3 @@
-@pending-partners
 Feature: Approval without a person
   As the bank
   I approve on my own an application of at most USD 10,000 whose three checks are favourable: the product's
@@ -9,7 +8,7 @@ Feature: Approval without a person
     Given I am an importer registered with the bank, with a credit line of USD 100,000.00
     And the product "Vibranium ore" is registered as "raw materials" at USD 1,000.00 a unit
 
-  Scenario: A small application with favourable checks is approved on its own
+  Scenario: An application of USD 10,000 with favourable checks is approved on its own
     Given I have started a draft called "Vibranium sample"
     And I have set the amount of my draft to USD 10,000.00
     And I have described the merchandise of my draft
@@ -19,9 +18,9 @@ Feature: Approval without a person
     Then the product's value is found acceptable
     And the product is found legal
     And my credit is found sufficient
-    And my application is approved without trade finance
+    And my application is approved, with no one from trade finance involved
 
-  Scenario: Above USD 10,000 a person decides, whatever the checks
+  Scenario: Above USD 10,000 a person decides, however favourable the checks
     Given I have started a draft called "Vibranium shipment"
     And I have set the amount of my draft to USD 10,000.01
     And I have described the merchandise of my draft

@@ -76,9 +76,16 @@ describe.each(SYSTEM_PROFILES)('startSystem (%s)', (profile) => {
   });
 
   it("answers the operators' routes where the profile puts them", async () => {
-    const lag = await client.call('operator', 'GET', `${system.adminPath('counters')}/messaging/lag`);
+    const lag = await client.call(
+      'operator',
+      'GET',
+      `${system.adminPath('counters', 'platform')}/messaging/lag`,
+    );
     expect(lag.status, JSON.stringify(lag.body)).toBe(200);
-    expect(system.adminPath('counters')).toBe(profile === 'distributed' ? '/admin/counters' : '/admin');
+    const distributed = profile === 'distributed';
+    expect(system.adminPath('counters', 'platform')).toBe(distributed ? '/admin/counters' : '/admin');
+    // A module's own operators' routes are under its application's prefix.
+    expect(system.adminPath('counters')).toBe(distributed ? '/tiny/admin/counters' : '/tiny/admin');
   });
 
   it('leaves nothing behind once stopped', async () => {

@@ -21,7 +21,7 @@ export const myTask = (world: LettersOfCreditWorld, task: string, body?: unknown
 export const amountBody = ({ amount, currency }: Money) => ({ amount, currency });
 
 /** Products are the bank's (Compliance registers them); the merchandise names each by its id. */
-function productId(world: LettersOfCreditWorld, name: string): string {
+export function productId(world: LettersOfCreditWorld, name: string): string {
   const products = world.scene.products;
   let id = products.get(name);
   if (id === undefined) {

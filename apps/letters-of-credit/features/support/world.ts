@@ -58,7 +58,9 @@ export const useSystem = (running: RunningSystem | undefined) => {
   people.clear();
 };
 
-const APPLICATIONS = '/letters-of-credit/api/lc-applications';
+/** Where the application's public routes are (its path prefix). */
+export const API = '/letters-of-credit/api';
+const APPLICATIONS = `${API}/lc-applications`;
 
 /** Who a step acts as: a person of the scenario, the run's operator, or nobody. */
 export type Actor = Person | SystemActor;
@@ -78,6 +80,11 @@ export class LettersOfCreditWorld extends World {
   get client(): SystemClient {
     if (system === undefined) throw new Error('letters of credit is not running');
     return system.client;
+  }
+
+  get system(): RunningSystem {
+    if (system === undefined) throw new Error('letters of credit is not running');
+    return system.running;
   }
 
   /** Someone with an account of their own and these roles, known by name for the run. */
@@ -100,9 +107,13 @@ export class LettersOfCreditWorld extends World {
     return must(this.scene.me, 'no importer yet: "Given I am an importer" first');
   }
 
-  /** The trade finance manager (as the operator gives staff their accounts). */
+  /** Staff with this role (trade finance, analysts), as the operator gives staff their accounts. */
+  staff(role: string): Promise<Person> {
+    return this.person(`staff:${role}`, role);
+  }
+
   tradeFinanceManager(): Promise<Person> {
-    return this.person('staff:trade-finance-manager', lcApplicationsRoles.tradeFinanceManager.name);
+    return this.staff(lcApplicationsRoles.tradeFinanceManager.name);
   }
 
   /** Calls the REST API as `who` and keeps the reply as the last one; never throws for a 4xx or 5xx. */

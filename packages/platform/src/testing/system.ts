@@ -43,8 +43,11 @@ export interface RunningSystem {
   readonly baseUrl: string;
   /** The operator this run made (OPERATOR_USERNAME, OPERATOR_PASSWORD): every route admits them. */
   readonly operator: Login;
-  /** Where a module's operators' routes are: /admin in one process, /admin/<module> behind the gateway. */
-  adminPath(module: string): string;
+  /**
+   * Where a module's operators' routes are: `<prefix>/admin` in one process, `<prefix>/admin/<module>` behind the
+   * gateway, the prefix being the application's; the platform's own (`platform`: messaging) have no prefix.
+   */
+  adminPath(module: string, of?: 'module' | 'platform'): string;
   /** Where a module answers Connect RPC: the one process's RPC port, or its own process's. */
   rpcUrl(module: string): string;
   /** Stops it and drops what the run made (its data folder or databases, its stream). */
@@ -186,7 +189,7 @@ async function startOneProcess(options: StartSystemOptions): Promise<RunningSyst
     profile,
     baseUrl,
     operator,
-    adminPath: () => '/admin',
+    adminPath: (_module, of = 'module') => `${of === 'module' ? application.pathPrefix : ''}/admin`,
     rpcUrl: () => `http://127.0.0.1:${rpcPort}`,
     stop,
   };
@@ -264,7 +267,7 @@ async function startDistributed(options: StartSystemOptions): Promise<RunningSys
     profile: 'distributed',
     baseUrl: topology.gatewayUrl,
     operator,
-    adminPath: (module) => `/admin/${module}`,
+    adminPath: (module, of = 'module') => `${of === 'module' ? application.pathPrefix : ''}/admin/${module}`,
     rpcUrl(module) {
       const rpc = processes.get(module)?.rpc;
       if (!rpc) throw new Error(`the launcher listed no RPC address for ${module}:\n${topology.output()}`);
