@@ -17,18 +17,13 @@ import { amountBody, productId } from './drafts.js';
 Given(
   'I am an importer registered with the bank, with a credit line of {money}',
   async function (this: LettersOfCreditWorld, creditLine: Money) {
-    const login = { username: `importer.${crypto.randomUUID().slice(0, 8)}`, password: crypto.randomUUID() };
-    const registered = await this.ok('anonymous', 'POST', `${API}/onboarding/applicants`, {
-      ...login,
-      name: 'Ramonda Udaku',
-      company: 'Wakanda Imports',
-    });
-    this.scene.me = { subject: registered.id, login };
+    const me = await this.registerImporter('Ramonda Udaku');
+    this.scene.me = me;
     const analyst = await this.staff(onboardingRoles.creditAnalyst.name);
     await this.ok(
       analyst,
       'PUT',
-      `${API}/onboarding/applicants/${registered.id}/credit-line`,
+      `${API}/onboarding/applicants/${me.subject}/credit-line`,
       amountBody(creditLine),
     );
   },

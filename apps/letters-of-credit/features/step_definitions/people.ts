@@ -5,11 +5,11 @@ import { type LettersOfCreditWorld, must } from '../support/world.js';
 import { amountBody } from './drafts.js';
 
 /**
- * The people of a scenario: I am an importer (an account with the applicant role, opened by the operator as
- * the bank opens its clients' accounts); other importers have their own; trade finance is staff.
+ * The people of a scenario: I am an importer, registered with the bank; other importers are too; trade finance
+ * and the analysts are staff.
  */
 Given('I am an importer', async function (this: LettersOfCreditWorld) {
-  this.scene.me = await this.importer('me');
+  this.scene.me = await this.importer('Shuri');
 });
 
 Given('{string} is an importer too', async function (this: LettersOfCreditWorld, name: string) {

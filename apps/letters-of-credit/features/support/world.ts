@@ -87,7 +87,7 @@ export class LettersOfCreditWorld extends World {
     return system.running;
   }
 
-  /** Someone with an account of their own and these roles, known by name for the run. */
+  /** Staff with an account the operator opened, one per role for the run. */
   private person(subject: string, role: string): Promise<Person> {
     let person = people.get(subject);
     if (!person) {
@@ -97,10 +97,26 @@ export class LettersOfCreditWorld extends World {
     return person;
   }
 
-  /** An importer with an account of their own (the applicant role: their own applications only). */
+  /**
+   * An importer registered with the bank (Customer Onboarding opens their account, with the applicant role and
+   * their applicant id as its subject), known by name for the run.
+   */
   importer(name: string): Promise<Person> {
-    const subject = `importer:${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-    return this.person(subject, lcApplicationsRoles.applicant.name);
+    const key = `importer:${name}`;
+    let person = people.get(key);
+    if (!person) {
+      person = this.registerImporter(name);
+      people.set(key, person);
+    }
+    return person;
+  }
+
+  /** Registers a new importer with the bank, as they do themselves (no one logged in). */
+  async registerImporter(name: string): Promise<Person> {
+    const username = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${crypto.randomUUID().slice(0, 8)}`;
+    const login = { username, password: crypto.randomUUID() };
+    const registered = await this.ok('anonymous', 'POST', `${API}/onboarding/applicants`, { ...login, name });
+    return { subject: registered.id, login };
   }
 
   get me(): Person {
