@@ -1,10 +1,6 @@
 // The executable specifications of letters of credit (features/*.feature), as MallBots' are: `npm run features`
 // runs them on the embedded default (PGlite, embedded broker), `npm run features:nats` on PostgreSQL and NATS
 // JetStream, `npm run features:distributed` against one process per module behind the gateway.
-//
-// Scenarios tagged @pending-partners need modules still being built (Sanctions, LC Issuance): they are written,
-// and left out of every run until those modules are part of the application. They are not reported as passed,
-// nor as skipped.
 const common = {
   paths: ['apps/letters-of-credit/features/**/*.feature'],
   import: [
@@ -12,7 +8,6 @@ const common = {
     'apps/letters-of-credit/features/support/**/*.ts',
     'apps/letters-of-credit/features/step_definitions/**/*.ts',
   ],
-  tags: 'not @pending-partners',
   format: ['progress'],
   strict: true,
 };

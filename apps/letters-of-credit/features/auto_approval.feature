@@ -19,6 +19,7 @@ Feature: Approval without a person
     And the product is found legal
     And my credit is found sufficient
     And my application is approved, with no one from trade finance involved
+    And a letter of credit is issued for my application, with a number of its own
 
   Scenario: Above USD 10,000 a person decides, however favourable the checks
     Given I have started a draft called "Vibranium shipment"

@@ -1,4 +1,3 @@
-@pending-partners
 Feature: Issuing the letter of credit
   As an importer
   I get a letter of credit, with its own number, for each application the bank approves

@@ -1,4 +1,3 @@
-@pending-partners
 Feature: No trade with sanctioned countries
   As the bank
   I issue no letter of credit in favour of an exporter in a country under sanctions

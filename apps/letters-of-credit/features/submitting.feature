@@ -50,15 +50,10 @@ Feature: Submitting an LC application
     Examples:
       | part          |
       | applicant     |
+      | beneficiary   |
       | advising bank |
       | amount        |
       | merchandise   |
       | documents     |
       | conditions    |
       | expiry date   |
-
-    # The beneficiary's country is checked against the sanctions list first, which the Sanctions module keeps.
-    @pending-partners
-    Examples: The beneficiary
-      | part        |
-      | beneficiary |

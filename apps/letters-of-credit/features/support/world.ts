@@ -1,5 +1,6 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import {
+  eventually,
   type Login,
   type Reply,
   type RunningSystem,
@@ -132,9 +133,16 @@ export class LettersOfCreditWorld extends World {
     return this.staff(lcApplicationsRoles.tradeFinanceManager.name);
   }
 
-  /** Calls the REST API as `who` and keeps the reply as the last one; never throws for a 4xx or 5xx. */
+  /**
+   * Calls the REST API as `who` and keeps the reply as the last one; never throws for a 4xx or 5xx. A 503 says
+   * "try again shortly" (e.g. the sanctions list's copy, in the moments after a start), and a client does.
+   */
   async call(who: Actor, method: string, path: string, body?: unknown): Promise<Reply> {
-    this.last = await this.client.call(actorOf(who), method, path, body);
+    this.last = await eventually(
+      `${method} ${path} is answered`,
+      () => this.client.call(actorOf(who), method, path, body),
+      (reply) => reply.status !== 503,
+    );
     return this.last;
   }
 
