@@ -1,7 +1,7 @@
 Feature: No trade with sanctioned countries
   As the bank
   I issue no letter of credit in favour of an exporter in a country under sanctions
-  So that we obey the regulations; the list of sanctioned countries is kept by compliance (the Sanctions module)
+  So that we obey the regulations; the bank's sanctions officers keep the list of sanctioned countries
 
   Background:
     Given I am an importer
