@@ -10,8 +10,8 @@ import {
   systemClient,
   testServerUrl,
 } from '@tessera/platform/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onServer } from '../src/testing/databases.js';
 import { tiny } from './fixtures/tiny-app/src/app.js';
 import { root } from './support/processes.js';
 
@@ -22,18 +22,13 @@ import { root } from './support/processes.js';
  */
 const ENTRY = 'packages/platform/test/fixtures/tiny-app/src/main.ts';
 
-const serverDatabases = async () => {
-  const client = new pg.Client({ connectionString: testServerUrl });
-  await client.connect();
-  try {
+const serverDatabases = () =>
+  onServer(testServerUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'features\\_tiny\\_%'",
     );
     return rows.map((row) => row.datname);
-  } finally {
-    await client.end();
-  }
-};
+  });
 const dataFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('tiny-features-'));
 
 describe.each(SYSTEM_PROFILES)('startSystem (%s)', (profile) => {

@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Application } from '../runtime/application.js';
 import { launchDistributed } from '../runtime/launcher/child.js';
 import { dropDatabases } from '../runtime/launcher/databases.js';
-import { testServerUrl } from './databases.js';
+import { onServer, testServerUrl } from './databases.js';
 import { deleteTestStream, testNatsUrl, uniqueTestStream } from './nats.js';
 import { freePort } from './processes.js';
 
@@ -82,16 +81,6 @@ export function startSystem(options: StartSystemOptions): Promise<RunningSystem>
   return options.profile === 'distributed' ? startDistributed(options) : startOneProcess(options);
 }
 
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testServerUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The infrastructure of one run: a fresh store (and stream) that nothing else uses, and how to drop it. */
 async function freshInfrastructure(
   application: Application,
@@ -106,14 +95,16 @@ async function freshInfrastructure(
     };
   }
   const database = runName(application);
-  await onServer((client) => client.query(`CREATE DATABASE ${database}`));
+  await onServer(testServerUrl, (client) => client.query(`CREATE DATABASE ${database}`));
   const url = new URL(testServerUrl);
   url.pathname = `/${database}`;
   const stream = uniqueTestStream();
   return {
     env: { DATABASE_URL: url.toString(), NATS_URL: testNatsUrl, NATS_STREAM: stream },
     async drop() {
-      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await onServer(testServerUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+      );
       await deleteTestStream(stream);
     },
   };
