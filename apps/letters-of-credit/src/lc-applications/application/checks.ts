@@ -1,4 +1,4 @@
-import type { AggregateStore } from '@tessera/platform/ddd';
+import { type AggregateStore, isDomainError } from '@tessera/platform/ddd';
 import * as Checks from '../domain/checks.js';
 import type * as LCApplication from '../domain/lc-application.js';
 
@@ -11,6 +11,9 @@ export interface CheckRecording {
   record(input: { id: string; check: Checks.Check; decision: Checks.Decision }): Promise<boolean>;
 }
 
+/** Three partners' checks can race for one stream: two retries are enough for the third to get in. */
+const MAX_ATTEMPTS = 3;
+
 export function createCheckRecording({
   applications,
   checks,
@@ -22,8 +25,17 @@ export function createCheckRecording({
     async record({ id, check, decision }) {
       const { state } = await applications.load(id);
       if (state.status === 'none') return false;
-      const saved = await checks.update(id, (current) => Checks.record(current, check, decision));
-      return saved.events.length > 0;
+      // Compliance's and Onboarding's decisions about one application arrive on two groups at once and race
+      // for its stream: the loser reads the winner's decision and records its own after it, in the same
+      // handling, rather than failing the handling to be redelivered.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const saved = await checks.update(id, (current) => Checks.record(current, check, decision));
+          return saved.events.length > 0;
+        } catch (error) {
+          if (!(isDomainError(error) && error.kind === 'conflict') || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
     },
   };
 }
