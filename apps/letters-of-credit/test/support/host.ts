@@ -3,6 +3,7 @@ import { type Broker, type Envelope, newEnvelope } from '@tessera/platform/messa
 import type { Module } from '@tessera/platform/runtime';
 import {
   type Caller,
+  recordMessages,
   signals,
   startTestHost,
   type TestBrokerKind,
@@ -34,20 +35,15 @@ export async function publishSanctions(broker: Broker, countries: string[], vers
 
 /** Every message published on a channel, as a test group of its own receives them; wait on them. */
 export async function recorded(broker: Broker, subjects: string[]) {
-  const received = signals<Envelope>();
-  await broker.subscribe({
-    group: `test-${randomUUID().slice(0, 8)}`,
-    subjects,
-    handle: async (message) => received.push(message),
-  });
+  const recorder = await recordMessages(broker, subjects);
+  const about = (type: string, key: string) =>
+    recorder.messages.filter((message) => message.type === type && message.key === key);
   return {
-    messages: received.items,
-    /** The first message of this type about this application, once it is published. */
+    messages: recorder.messages,
+    /** The `count`th message of this type about this application, once it is published. */
     async next(type: string, lcApplicationId: string, count = 1) {
-      const about = (items: Envelope[]) =>
-        items.filter((message) => message.type === type && message.key === lcApplicationId);
-      await received.until((items) => about(items).length >= count);
-      return about(received.items)[count - 1]!;
+      await recorder.waitFor(() => about(type, lcApplicationId).length >= count);
+      return about(type, lcApplicationId)[count - 1]!;
     },
   };
 }

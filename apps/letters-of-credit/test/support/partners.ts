@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Broker, type Envelope, newEnvelope } from '@tessera/platform/messaging';
-import { signals } from '@tessera/platform/testing';
+import { recordMessages } from '@tessera/platform/testing';
 import type { z } from 'zod';
 import {
   LC_APPLICATION_CHANNEL,
@@ -38,18 +38,14 @@ export const submitted = (overrides: Partial<Submitted> = {}): Envelope<Submitte
 
 /** Every message a test group of its own receives on a channel, in arrival order: tests wait on it. */
 export async function received(broker: Broker, channel: string) {
-  const messages = signals<Envelope>();
-  await broker.subscribe({
-    group: `test-${randomUUID().slice(0, 8)}`,
-    subjects: [channel],
-    handle: async (message) => messages.push(message),
-  });
+  const recorder = await recordMessages(broker, [channel]);
+  const about = (key: string) => recorder.messages.filter((message) => message.key === key);
   return {
-    ...messages,
+    items: recorder.messages,
     /** The messages keyed by `key` once there are `count` of them. */
     async keyed(key: string, count: number) {
-      await messages.until((all) => all.filter((message) => message.key === key).length >= count);
-      return messages.items.filter((message) => message.key === key);
+      await recorder.waitFor(() => about(key).length >= count);
+      return about(key);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Broker, Envelope } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import type { SqlClient } from '@tessera/platform/sql';
-import type { Answer, Method } from '@tessera/platform/testing';
+import { type Answer, eventually as eventuallyAs, type Method } from '@tessera/platform/testing';
 import { expect } from 'vitest';
 import { ORDER_CHANNEL } from '../../src/ordering/contract/integration-events.js';
 
@@ -45,21 +45,12 @@ const FINAL_SAGA = new Set(['completed', 'compensated', 'failed']);
  * Re-reads until `read` gives a value `done` accepts, yielding a few ms between reads: the saga and its
  * participants commit on their own time, and the REST API is what a client would poll. Bounded, as a safety net.
  */
-export async function eventually<T>(
+export const eventually = <T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   what: string,
   timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting until ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+): Promise<T> => eventuallyAs(what, read, done, timeoutMs);
 
 /** The REST calls a kiosk and an operator make, on any host (a test host, or one the test started itself). */
 export function mallbotsClient(call: (method: Method, url: string, body?: unknown) => Promise<Answer>) {
