@@ -14,6 +14,7 @@ COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
 COPY apps/letters-of-credit/package.json apps/letters-of-credit/
+COPY apps/coffeeco/package.json apps/coffeeco/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts scripts
@@ -23,6 +24,7 @@ COPY apps/tsconfig.build.json apps/main.ts apps/
 COPY apps/mallbots/src apps/mallbots/src
 COPY apps/mallbots/tools apps/mallbots/tools
 COPY apps/letters-of-credit/src apps/letters-of-credit/src
+COPY apps/coffeeco/src apps/coffeeco/src
 RUN npm run build
 
 FROM node:${NODE_VERSION}-slim AS dependencies
@@ -32,6 +34,7 @@ COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
 COPY apps/letters-of-credit/package.json apps/letters-of-credit/
+COPY apps/coffeeco/package.json apps/coffeeco/
 # Optional too: the platform's optional peer (vitest, for its testing entry) would otherwise bring vitest,
 # vite and tsx along.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
@@ -46,6 +49,7 @@ COPY packages/platform/package.json packages/platform/
 COPY --from=build /app/packages/platform/dist packages/platform/dist
 COPY apps/mallbots/package.json apps/mallbots/
 COPY apps/letters-of-credit/package.json apps/letters-of-credit/
+COPY apps/coffeeco/package.json apps/coffeeco/
 COPY --from=build /app/dist dist
 # Without DATABASE_URL the process keeps PGlite's files in ./.data: the only place it writes besides /tmp.
 RUN mkdir .data && chown node:node .data

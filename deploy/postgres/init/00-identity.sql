@@ -4,6 +4,7 @@
 -- provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").
 
 -- The distributed profile's identity provider (`identity`: accounts, client credentials, sessions, signing
--- keys), one for every application (letters-of-credit and mallbots), in a database and role of its own.
+-- keys), one for every application (coffeeco, letters-of-credit and mallbots), in a database and role of its
+-- own.
 CREATE ROLE tessera_identity LOGIN PASSWORD 'tessera_identity';
 CREATE DATABASE tessera_identity OWNER tessera_identity;

@@ -1,0 +1,13 @@
+-- Generated from apps/coffeeco/src/app.ts by `npm run generate:deploy`: change that, not this file.
+-- Runs once, when the compose PostgreSQL starts on an empty volume (/docker-entrypoint-initdb.d).
+-- Development only: each password is its role's name. In production the databases and roles come from your
+-- provisioning, and each process gets its DATABASE_URL from a secret (README.md, "Deploying").
+
+-- The monolith: every module's schemas in one database.
+CREATE ROLE coffeeco LOGIN PASSWORD 'coffeeco';
+CREATE DATABASE coffeeco OWNER coffeeco;
+
+-- Distributed: each module in a process of its own, with its own database and role, so that no module can
+-- read another's tables; they meet only through messages and their public APIs.
+CREATE ROLE coffeeco_partnerships LOGIN PASSWORD 'coffeeco_partnerships';
+CREATE DATABASE coffeeco_partnerships OWNER coffeeco_partnerships;
