@@ -71,7 +71,11 @@ const initStatements = () =>
 
 describe('compose.yaml', () => {
   it('runs every module of every application in a process of its own under the distributed profile, from the one image', () => {
-    expect(applications.map((application) => application.name)).toEqual(['coffeeco', 'letters-of-credit', 'mallbots']);
+    expect(applications.map((application) => application.name)).toEqual([
+      'coffeeco',
+      'letters-of-credit',
+      'mallbots',
+    ]);
     for (const module of systemModuleNames) {
       const found = distributedServiceOf(module);
       expect(found, `no distributed service runs MODULES=${module}`).toBeDefined();
