@@ -8,6 +8,22 @@ import {
   type Interceptor,
 } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
+import {
+  BrokenCircuitError,
+  CircuitState as CircuitBreakerState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  type GeneratorFn,
+  handleWhen,
+  type IBackoff,
+  type IBackoffFactory,
+  noJitterGenerator,
+  retry,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+} from 'cockatiel';
 import type { Logger } from '../observability/index.js';
 import { rpcCircuitState, rpcClientCalls, rpcClientRetries } from './metrics.js';
 
@@ -49,7 +65,10 @@ export interface ResilienceOptions {
   readonly random?: () => number;
 }
 
-/** What one attempt is given: Connect's call options, with the attempt's deadline. */
+/**
+ * What one attempt is given: Connect's call options, with the attempt's deadline (sent to the server) and a
+ * signal that aborts when the attempt's time is up or the caller gives up.
+ */
 export interface AttemptOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
@@ -90,104 +109,174 @@ function refusedAsUnavailable(error: ConnectError): ConnectError {
 
 const codeName = (code: Code) => Code[code].replace(/(?<=[a-z])(?=[A-Z])/g, '_').toLowerCase();
 
+/** How the breaker's states show in the metric and the logs. */
+const stateOf: Record<CircuitBreakerState, CircuitState> = {
+  [CircuitBreakerState.Closed]: 'closed',
+  [CircuitBreakerState.HalfOpen]: 'half_open',
+  [CircuitBreakerState.Open]: 'open',
+  [CircuitBreakerState.Isolated]: 'open',
+};
+
+/**
+ * Full jitter (a random delay up to the exponential ceiling) with the caller's `random`: cockatiel's own
+ * `fullJitterGenerator` draws from Math.random, which tests cannot pin.
+ */
+const fullJitter =
+  (random: () => number): GeneratorFn<number> =>
+  (attempts, options) => {
+    const [ceiling, next] = noJitterGenerator(attempts, options);
+    return [Math.round(random() * ceiling), next];
+  };
+
+/** What one attempt came to, for the breaker: a value, or an error that is an answer (NotFound…), not a fault. */
+type Outcome<T> = { readonly value: T } | { readonly answered: ConnectError };
+
+/**
+ * Cockatiel's policies, composed per call: a retry (exponential backoff, full jitter) around a circuit breaker
+ * (consecutive failures, one trial when half-open) around a timeout per attempt. Three things are the
+ * platform's own around them, each for a reason: the wait between attempts is `sleep` (cockatiel's timer
+ * cannot be cut short by the caller's signal, nor faked without fake timers), the cool-down is measured on
+ * `now`, and a half-open breaker fails the other calls fast rather than queueing them behind its trial.
+ */
 export function resilientCaller(options: ResilienceOptions): ResilientCaller {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-  const baseBackoffMs = options.baseBackoffMs ?? 100;
-  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const failureThreshold = Math.max(1, options.failureThreshold ?? 5);
   const coolDownMs = options.coolDownMs ?? 10_000;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
   const labels = { caller: options.caller ?? '', target: options.target };
   const logger = options.logger.child({ rpcTarget: options.target });
+  const backoff = new ExponentialBackoff({
+    initialDelay: options.baseBackoffMs ?? 100,
+    maxDelay: options.maxBackoffMs ?? 2_000,
+    generator: fullJitter(options.random ?? Math.random),
+  });
 
-  let state: CircuitState = 'closed';
-  let failures = 0;
+  // Cockatiel compares its cool-down with Date.now(); this one says "over" (0) or "not yet" by `now`.
   let openedAt = 0;
-  let trialInFlight = false;
+  const coolDown: IBackoffFactory<unknown> = {
+    next() {
+      const since = now();
+      openedAt = since;
+      return {
+        get duration() {
+          return now() - since >= coolDownMs ? 0 : Number.POSITIVE_INFINITY;
+        },
+        next: coolDown.next,
+      };
+    },
+  };
+  const consecutive = new ConsecutiveBreaker(failureThreshold);
+  const breaker = circuitBreaker(
+    handleWhen((error) => error instanceof ConnectError && countsAgainstServer(error.code)),
+    { halfOpenAfter: coolDown, breaker: consecutive },
+  );
+  const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+
   rpcCircuitState.set(labels, stateValue.closed);
-
-  const become = (next: CircuitState, fields: object = {}) => {
-    if (next === state) return;
-    state = next;
-    rpcCircuitState.set(labels, stateValue[next]);
-    const line = { ...labels, ...fields, state: next };
-    if (next === 'open') logger.warn(line, 'rpc circuit opened: calls fail fast');
-    else if (next === 'half_open') logger.info(line, 'rpc circuit half-open: one trial call');
+  let lastCode: Code | undefined;
+  breaker.onStateChange((next) => {
+    const state = stateOf[next];
+    rpcCircuitState.set(labels, stateValue[state]);
+    const line = { ...labels, state };
+    if (state === 'open') {
+      logger.warn(
+        { ...line, failures: consecutive.state, ...(lastCode !== undefined && { code: codeName(lastCode) }) },
+        'rpc circuit opened: calls fail fast',
+      );
+    } else if (state === 'half_open') logger.info(line, 'rpc circuit half-open: one trial call');
     else logger.info(line, 'rpc circuit closed');
+  });
+
+  /** One attempt within its time; a failure is a ConnectError, whose code says whose fault it was. */
+  const once = async <T>(
+    attempt: (options: AttemptOptions) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome<T>> => {
+    try {
+      return {
+        value: await perAttempt.execute(
+          ({ signal: attemptSignal }) => attempt({ timeoutMs, signal: attemptSignal }),
+          signal,
+        ),
+      };
+    } catch (thrown) {
+      const error = asConnectError(thrown, signal);
+      lastCode = error.code;
+      // The caller gave up: neither the server's fault nor an answer from it.
+      if (error.code === Code.Canceled || signal?.aborted) throw error;
+      if (countsAgainstServer(error.code)) throw error;
+      return { answered: error }; // It answered (NotFound, InvalidArgument…): the server is fine.
+    }
   };
 
-  /** Whether an attempt may go out now; a half-open breaker lets exactly one through. */
-  const admit = (): { trial: boolean } | undefined => {
-    if (state === 'open' && now() - openedAt >= coolDownMs) become('half_open');
-    if (state === 'closed') return { trial: false };
-    if (state === 'half_open' && !trialInFlight) {
-      trialInFlight = true;
-      return { trial: true };
-    }
-    return undefined;
-  };
-
-  const succeeded = () => {
-    failures = 0;
-    become('closed');
-  };
-  const failed = (code: Code) => {
-    failures++;
-    if (state === 'half_open' || failures >= failureThreshold) {
-      openedAt = now();
-      become('open', { failures, code: codeName(code) });
-    }
-  };
+  const circuitOpen = () =>
+    new ConnectError(`${options.target} is not answering (circuit open): not called`, Code.Unavailable);
 
   return {
     state: () => {
-      if (state === 'open' && now() - openedAt >= coolDownMs) return 'half_open';
-      return state;
+      if (breaker.state === CircuitBreakerState.Open) {
+        return now() - openedAt >= coolDownMs ? 'half_open' : 'open';
+      }
+      return stateOf[breaker.state];
     },
 
     async call(method, attempt, signal) {
       const count = (outcome: string) => rpcClientCalls.inc({ ...labels, method, outcome });
-      for (let n = 1; ; n++) {
-        const admitted = admit();
-        if (!admitted) {
+      // A call's own failures that open the breaker end its retries too.
+      const retrying = retry(
+        handleWhen(
+          (error) =>
+            error instanceof ConnectError &&
+            TRANSIENT_CODES.has(error.code) &&
+            breaker.state !== CircuitBreakerState.Open,
+        ),
+        { maxAttempts: maxAttempts - 1 },
+      );
+      retrying.onRetry(() => rpcClientRetries.inc({ ...labels, method }));
+      let delay: IBackoff<unknown> | undefined;
+      try {
+        const answer = await retrying.execute(async ({ attempt: retried }) => {
+          if (retried > 0) {
+            delay = delay ? delay.next(undefined) : backoff.next();
+            await sleep(delay.duration, signal);
+          }
+          // Half-open, one trial goes out; cockatiel would queue the others behind it, and they fail fast.
+          if (breaker.state === CircuitBreakerState.HalfOpen) throw new BrokenCircuitError();
+          const outcome = await breaker.execute(() => once(attempt, signal), signal);
+          if ('answered' in outcome) throw outcome.answered;
+          return outcome.value;
+        }, signal);
+        count('ok');
+        return answer;
+      } catch (thrown) {
+        if (thrown instanceof BrokenCircuitError) {
           count('circuit_open');
-          throw new ConnectError(
-            `${options.target} is not answering (circuit open): not called`,
-            Code.Unavailable,
-          );
+          throw circuitOpen();
         }
-        let error: ConnectError;
-        try {
-          const answer = await attempt({ timeoutMs, signal });
-          succeeded();
-          count('ok');
-          return answer;
-        } catch (thrown) {
-          error = refusedAsUnavailable(ConnectError.from(thrown));
-        } finally {
-          if (admitted.trial) trialInFlight = false;
-        }
-        const transient = TRANSIENT_CODES.has(error.code);
-        // The caller gave up: neither the server's fault nor worth another attempt (a trial may be made again).
-        if (error.code === Code.Canceled || signal?.aborted) {
-          count(codeName(error.code));
-          throw error;
-        }
-        if (transient || BROKEN_CODES.has(error.code)) failed(error.code);
-        else succeeded(); // It answered (NotFound, InvalidArgument…): the server is fine.
-        if (!transient || n >= maxAttempts || state === 'open') {
-          count(codeName(error.code));
-          throw error;
-        }
-        rpcClientRetries.inc({ ...labels, method });
-        const ceiling = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (n - 1));
-        await sleep(Math.round(random() * ceiling), signal);
+        const error = asConnectError(thrown, signal);
+        count(codeName(error.code));
+        throw error;
       }
     },
   };
+}
+
+/** Transient codes, and answers that say the server is broken: what counts towards opening the breaker. */
+const countsAgainstServer = (code: Code) => TRANSIENT_CODES.has(code) || BROKEN_CODES.has(code);
+
+/**
+ * Any failure of an attempt as a ConnectError: the attempt's timeout (cockatiel's) is DeadlineExceeded, the
+ * caller's giving up Canceled, a stream the server refused Unavailable; anything else as Connect sees it.
+ */
+function asConnectError(thrown: unknown, signal: AbortSignal | undefined): ConnectError {
+  if (thrown instanceof TaskCancelledError) {
+    return signal?.aborted
+      ? new ConnectError('the caller canceled the call', Code.Canceled, undefined, undefined, thrown)
+      : new ConnectError(thrown.message, Code.DeadlineExceeded, undefined, undefined, thrown);
+  }
+  return refusedAsUnavailable(ConnectError.from(thrown));
 }
 
 /**
@@ -207,7 +296,7 @@ export function resilientClient<Service extends DescService>(
     wrapped[method.localName] = (request: unknown, options?: CallOptions) =>
       caller.call(
         method.name,
-        (attempt) => call(request, { ...options, timeoutMs: attempt.timeoutMs }),
+        (attempt) => call(request, { ...options, timeoutMs: attempt.timeoutMs, signal: attempt.signal }),
         options?.signal,
       );
   }

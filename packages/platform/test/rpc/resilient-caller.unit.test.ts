@@ -268,3 +268,40 @@ describe('resilientCaller: circuit breaker', () => {
     expect(caller.state()).toBe('closed');
   });
 });
+
+describe('resilientCaller: the time an attempt and the waits take', () => {
+  it('ends an attempt that outlasts its timeout as DeadlineExceeded, aborting it, and retries it', async () => {
+    const { caller, slept } = harness({ timeoutMs: 20, maxAttempts: 2, failureThreshold: 10 });
+    const signals: AbortSignal[] = [];
+    const code = await codeOf(
+      caller.call('Get', ({ signal }) => {
+        if (signal) signals.push(signal);
+        return new Promise(() => {}); // a server that never answers, nor listens to the signal
+      }),
+    );
+    expect(code).toBe(Code.DeadlineExceeded);
+    expect(signals).toHaveLength(2);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+    expect(slept).toHaveLength(1);
+  });
+
+  it('stops waiting between attempts as soon as the caller gives up', async () => {
+    // The real sleep, and a backoff far longer than the test may take: only the abort can end the wait.
+    const { caller } = harness({ sleep: undefined, baseBackoffMs: 600_000, maxBackoffMs: 600_000 });
+    const cancel = new AbortController();
+    let attempts = 0;
+    const code = await codeOf(
+      caller.call(
+        'Get',
+        async () => {
+          attempts++;
+          setImmediate(() => cancel.abort());
+          throw new ConnectError('not now', Code.Unavailable);
+        },
+        cancel.signal,
+      ),
+    );
+    expect(code).toBe(Code.Canceled);
+    expect(attempts).toBe(1);
+  });
+});
