@@ -67,6 +67,15 @@ describe('the launcher plan for several applications', () => {
     });
   });
 
+  it("tells each module process where its own application's modules answer HTTP (HTTP_SERVICES)", () => {
+    expect(plan.moduleEnv(process('orders')).HTTP_SERVICES).toBe(
+      'catalog=http://127.0.0.1:8101,orders=http://127.0.0.1:8102',
+    );
+    expect(plan.moduleEnv(process('loans')).HTTP_SERVICES).toBe(
+      'loans=http://127.0.0.1:8103,approvals=http://127.0.0.1:8104',
+    );
+  });
+
   it('puts every application behind one gateway, each under its prefix, with one identity provider for all', () => {
     expect(plan.gatewayUrl).toBe('http://127.0.0.1:8080');
     expect(plan.gatewayEnv()).toMatchObject({

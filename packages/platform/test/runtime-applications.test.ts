@@ -27,7 +27,7 @@ function tinyModule(name: string, seen: Record<string, unknown>): Module {
         ],
       },
     ],
-    async start({ http, services }) {
+    async start({ http, services, httpAddressOf }) {
       services.provide(`${name}.greeter`, { greet: () => `hello from ${name}` });
       http.get(`/api/${name}/hello`, { config: { audience: 'anyone' } }, async () => {
         // Looked up when called: a service of the same application is found, another application's is not.
@@ -36,7 +36,13 @@ function tinyModule(name: string, seen: Record<string, unknown>): Module {
           others.map((other) => [other, services.find(`${other}.greeter`) !== undefined]),
         );
         seen[name] = found;
-        return { module: name, found };
+        const addresses = Object.fromEntries(
+          ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((other) => [
+            other,
+            httpAddressOf(other) ?? null,
+          ]),
+        );
+        return { module: name, found, addresses };
       });
       return {};
     },
@@ -84,7 +90,13 @@ describe('several applications in one process', () => {
       applications: chooseMounted([first, second], {}),
       landingPage: '<!doctype html><title>landing</title>',
       db: opened.db,
-      config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', logFormat: 'json' },
+      config: {
+        ...loadConfig({ HTTP_SERVICES: 'delta=http://delta:8080' }),
+        port: 0,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+        logFormat: 'json',
+      },
     });
   });
   afterAll(async () => {
@@ -108,6 +120,26 @@ describe('several applications in one process', () => {
     expect(alpha.json().found).toEqual({ bravo: false, charlie: true });
     const bravo = await host.http.inject({ method: 'GET', url: '/second/api/bravo/hello' });
     expect(bravo.json().found).toEqual({ alpha: false, charlie: false });
+  });
+
+  it("tells a module where its application's modules answer HTTP: here, else where HTTP_SERVICES says", async () => {
+    const alpha = (await host.http.inject({ method: 'GET', url: '/api/alpha/hello' })).json();
+    // This process, at the root (the first application's prefix); delta runs elsewhere; echo nowhere.
+    expect(alpha.addresses).toEqual({
+      alpha: host.url.replace('localhost', '127.0.0.1'),
+      bravo: null,
+      charlie: host.url.replace('localhost', '127.0.0.1'),
+      delta: 'http://delta:8080',
+      echo: null,
+    });
+    const bravo = (await host.http.inject({ method: 'GET', url: '/second/api/bravo/hello' })).json();
+    expect(bravo.addresses).toMatchObject({
+      alpha: null,
+      bravo: `${host.url.replace('localhost', '127.0.0.1')}/second`,
+      delta: 'http://delta:8080/second',
+    });
+    const hello = await fetch(`${bravo.addresses.bravo}/api/bravo/hello`);
+    expect(hello.status).toBe(200);
   });
 
   it('documents every route where it is, and answers GET / with the landing page', async () => {

@@ -13,10 +13,6 @@ const duration = z
     return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
-/**
- * `name=url,name=url`: where the modules this process does not run serve their RPC (lower-case module names,
- * http(s) URLs of their RPC ports). Each entry is checked; a name may appear once.
- */
 const httpUrl = z
   .string()
   .refine(
@@ -24,7 +20,11 @@ const httpUrl = z
     'must be an http(s) URL',
   );
 
-const rpcServices = z.string().transform((value, context) => {
+/**
+ * `name=url,name=url`: where the modules this process does not run serve their RPC or HTTP (lower-case module
+ * names, http(s) URLs of their ports). Each entry is checked; a name may appear once.
+ */
+const serviceAddresses = z.string().transform((value, context) => {
   const services = new Map<string, string>();
   for (const entry of value.split(',').map((part) => part.trim())) {
     if (entry === '') continue;
@@ -127,7 +127,10 @@ export const configSchema = z.object({
     .pipe(z.number().min(3_600_000, 'must be at least 1h'))
     .default(7 * 24 * 3_600_000),
   // Where other processes' modules serve RPC, e.g. stores=http://stores:8085 (ADR 0017). Unset: none.
-  RPC_SERVICES: rpcServices.optional(),
+  RPC_SERVICES: serviceAddresses.optional(),
+  // Where other processes' modules serve HTTP, e.g. partnerships=http://partnerships:8080: what
+  // `httpAddressOf` answers for a module that does not run here. Unset: none.
+  HTTP_SERVICES: serviceAddresses.optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
@@ -192,6 +195,8 @@ export type Config = {
   inboxRetentionMs: number;
   /** RPC addresses of modules that run in other processes, by lower-case module name. */
   rpcServices: ReadonlyMap<string, string>;
+  /** HTTP addresses of modules that run in other processes, by lower-case module name. */
+  httpServices: ReadonlyMap<string, string>;
   logLevel: string;
   logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
@@ -307,6 +312,7 @@ export function loadConfig(
     natsAckWaitMs: c.NATS_ACK_WAIT,
     inboxRetentionMs: c.INBOX_RETENTION,
     rpcServices: c.RPC_SERVICES ?? new Map(),
+    httpServices: c.HTTP_SERVICES ?? new Map(),
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,

@@ -206,6 +206,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   http.get('/asyncapi.json', { schema: { hide: true }, config: { audience: 'anyone' } }, () => asyncApi);
 
   const rpc = createRpcServer({ logger: logger.child({ component: 'rpc' }), verifier });
+  // This process's own address as other processes on this machine reach it: known once it listens.
+  let reachableUrl: string | undefined;
   const running: Array<{ name: string; module: RunningModule }> = [];
   for (const group of groups) {
     const services = localServices();
@@ -219,6 +221,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
           logger: logger.child({ module: module.name }),
           services,
           rpcServices: config.rpcServices,
+          httpAddressOf: (name: string) => {
+            const here = group.modules.some((module) => module.name === name);
+            const base = here ? reachableUrl : config.httpServices.get(name);
+            return base === undefined ? undefined : `${base}${group.prefix}`;
+          },
           serviceToken: serviceToken ?? noServiceToken,
           identity: accounts,
         };
@@ -260,6 +267,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   url = `http://${shownHost}:${port}`;
   const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  reachableUrl = `http://${reachableHost}:${port}`;
   let rpcUrl: string | undefined;
   if (rpc.hasServices()) {
     try {

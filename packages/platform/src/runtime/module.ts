@@ -32,6 +32,13 @@ export interface ModuleContext {
    */
   rpcServices: ReadonlyMap<string, string>;
   /**
+   * Where a module of this application answers HTTP, its path prefix included (`http://127.0.0.1:8080/coffeeco`):
+   * this process when the module runs here, else the address `HTTP_SERVICES` gives it (as the launcher's and
+   * the deployments' module processes have it); undefined when neither. Ask when calling, not at start: the
+   * process listens only once its modules have started.
+   */
+  httpAddressOf(module: string): string | undefined;
+  /**
    * This process's own token (the service role), which a module's clients of other modules' RPC services send:
    * those services admit modules (and operators) only. Renewed before it expires.
    */

@@ -36,3 +36,26 @@ describe('RPC_SERVICES', () => {
     expect((error as ConfigError).problems[0]).toMatch(/^RPC_SERVICES /);
   });
 });
+
+describe('HTTP_SERVICES', () => {
+  it('is a map of lower-case module names to HTTP addresses, empty when unset', () => {
+    const config = loadConfig({
+      HTTP_SERVICES: 'partnerships=http://127.0.0.1:8101/,identity=http://id:8080',
+    });
+    expect([...config.httpServices]).toEqual([
+      ['partnerships', 'http://127.0.0.1:8101'],
+      ['identity', 'http://id:8080'],
+    ]);
+    expect(loadConfig({}).httpServices.size).toBe(0);
+  });
+
+  it('refuses a bad entry, naming the variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ HTTP_SERVICES: 'partnerships' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as ConfigError).problems[0]).toMatch(/^HTTP_SERVICES /);
+  });
+});

@@ -188,6 +188,12 @@ export function planTopology(
         .filter(({ module }) => ownerOf(module) === application && application.rpcProviders.includes(module))
         .map(({ module }) => [module, rpcUrl(module)]),
     );
+  const httpServicesOf = (application: Application) =>
+    formatServiceAddresses(
+      modules
+        .filter(({ module }) => ownerOf(module) === application)
+        .map(({ module }) => [module, httpUrl(module)]),
+    );
   return {
     modules,
     identity,
@@ -209,6 +215,8 @@ export function planTopology(
         RPC_PORT: String(process.rpcPort),
         // Where the RPC providers serve: the synchronous calls between modules (ADR 0017).
         RPC_SERVICES: rpcServicesOf(application),
+        // Where the other modules of its application answer HTTP (a module calling another's REST API).
+        HTTP_SERVICES: httpServicesOf(application),
         // Companions are processes of their own here.
         COMPANIONS: 'off',
         // Every module process shares one server (100 connections by default) with whatever else runs on it.
