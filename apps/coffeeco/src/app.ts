@@ -1,6 +1,7 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
 import { partnershipsModule } from './partnerships/module.js';
+import { recommendationsModule } from './recommendations/module.js';
 
 /** CoffeeCo: its bounded contexts in start order. Everything else derives from it. */
 export const coffeeco = defineApplication({
@@ -8,5 +9,5 @@ export const coffeeco = defineApplication({
   title: 'CoffeeCo',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [partnershipsModule],
+  modules: [partnershipsModule, recommendationsModule],
 });
