@@ -141,6 +141,7 @@ describe('the deployment files derived from an application', () => {
         NATS_URL: 'nats://nats:4222',
         NATS_STREAM: 'tiny-shop',
         RPC_SERVICES: 'catalog=http://catalog:8085',
+        HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080,identity=http://identity:8080',
         COMPANIONS: 'off',
         // Its clients come through the gateway, at an address on the compose network.
         TRUST_PROXY: 'uniquelocal',

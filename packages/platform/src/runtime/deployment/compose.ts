@@ -85,6 +85,8 @@ export function composeServices(application: Application, settings: DeploymentSe
         ['NATS_URL', NATS_URL],
         ['NATS_STREAM', topology.stream],
         ...(topology.rpcServices ? [['RPC_SERVICES', topology.rpcServices] as const] : []),
+        // Where the other modules answer HTTP, as the launcher and the Kubernetes config tell them.
+        ['HTTP_SERVICES', topology.httpServices],
         ...(topology.companions.length > 0 ? [['COMPANIONS', 'off'] as const] : []),
         ['TRUST_PROXY', GATEWAY_ADDRESSES],
         // Tokens are the identity provider's, checked against its keys; accounts are opened there.
