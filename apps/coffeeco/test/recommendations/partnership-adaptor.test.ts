@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PartnershipAdaptor } from '../../src/recommendations/adapters/partnerships/partnership-adaptor.js';
 import { Money } from '../../src/recommendations/domain/money.js';
@@ -141,5 +142,18 @@ describe('the partnership adaptor (the anti-corruption layer in front of the hot
     const error = await refusal(unknown.GetAvailability(day('2023-01-01'), day('2023-01-04'), 'London'));
     expect(error).toBeInstanceOf(AvailabilityUnavailable);
     expect(error.message).toMatch(/PARTNERSHIPS_URL/);
+  });
+});
+
+describe("the partner's language (RS-9)", () => {
+  it('is known to the adaptor alone: no other file of the module names availableHotels or priceInUSDPerNight', async () => {
+    const root = new URL('../../src/recommendations/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((file) => /\.(ts|sql)$/.test(file));
+    const speaking: string[] = [];
+    for (const file of files) {
+      const text = await readFile(new URL(file, root), 'utf8');
+      if (/availableHotels|priceInUSDPerNight/.test(text)) speaking.push(file);
+    }
+    expect(speaking).toEqual(['adapters/partnerships/partnership-adaptor.ts']);
   });
 });
