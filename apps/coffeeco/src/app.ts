@@ -1,5 +1,6 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { loyaltyModule } from './loyalty/module.js';
 import { partnershipsModule } from './partnerships/module.js';
 
 /** CoffeeCo: its bounded contexts in start order. Everything else derives from it. */
@@ -8,5 +9,7 @@ export const coffeeco = defineApplication({
   title: 'CoffeeCo',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [partnershipsModule],
+  modules: [partnershipsModule, loyaltyModule],
+  // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
+  rpcProviders: ['loyalty'],
 });

@@ -11,3 +11,6 @@ CREATE DATABASE coffeeco OWNER coffeeco;
 -- read another's tables; they meet only through messages and their public APIs.
 CREATE ROLE coffeeco_partnerships LOGIN PASSWORD 'coffeeco_partnerships';
 CREATE DATABASE coffeeco_partnerships OWNER coffeeco_partnerships;
+
+CREATE ROLE coffeeco_loyalty LOGIN PASSWORD 'coffeeco_loyalty';
+CREATE DATABASE coffeeco_loyalty OWNER coffeeco_loyalty;
