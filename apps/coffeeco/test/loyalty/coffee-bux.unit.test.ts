@@ -127,3 +127,17 @@ describe('CoffeeBux, the loyalty card', () => {
     expect(CoffeeBux.balanceOf(card(3, 4))).toEqual({ freeDrinksAvailable: 3, drinksToGo: 4 });
   });
 });
+
+describe('the ids a card is told', () => {
+  it('refuses an id longer than 200 characters or holding what storage cannot hold, naming it', () => {
+    for (const bad of ['x'.repeat(201), 'lover\u0000', 'lover\ud800']) {
+      expect(() => CoffeeBux.issue(bad, STORE)).toThrow(
+        expect.objectContaining({ code: 'malformed_id', field: 'coffeeLoverId' }),
+      );
+      expect(() => CoffeeBux.issue(LOVER, bad)).toThrow(
+        expect.objectContaining({ code: 'malformed_id', field: 'storeId' }),
+      );
+    }
+    expect(CoffeeBux.issue('x'.repeat(200), 'lover \u{1F600}')).toHaveLength(1);
+  });
+});

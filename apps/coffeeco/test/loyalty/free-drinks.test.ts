@@ -132,6 +132,8 @@ describe.each(testDatabases)('The FreeDrinksService of Loyalty, in process, on $
       [{ coffeeLoverId: ' ' }, 'coffeeLoverId', 'coffee_lover_missing'],
       [{ storeId: '' }, 'storeId', 'store_missing'],
       [{ purchaseId: '' }, 'purchaseId', 'purchase_missing'],
+      [{ purchaseId: 'p'.repeat(201) }, 'purchaseId', 'malformed_id'],
+      [{ coffeeLoverId: 'lover\u0000' }, 'coffeeLoverId', 'malformed_id'],
     ];
     for (const [bad, field, code] of cases) {
       const asked = { ...redemption(who, 1), ...bad };

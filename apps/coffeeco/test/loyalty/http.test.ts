@@ -111,6 +111,17 @@ describe("Loyalty's routes, on pglite", () => {
       purchaseId: expect.any(String),
       at: expect.any(String),
     });
+    // A card past the snapshot taken every 50 events loads from it and its later events alike.
+    const { rows } = await api.db.query<{ stream_version: number }>(
+      'SELECT stream_version FROM coffeeco_loyalty.snapshots WHERE stream_name = $1',
+      [`loyalty.CoffeeBux-${cardIdFor(who.coffeeLoverId, who.storeId)}`],
+    );
+    expect(rows).toEqual([{ stream_version: 67 }]);
+    await api.deliver(purchaseCompleted({ ...who, drinks: 1 }));
+    expect(await api.cardOf(who.coffeeLoverId, who.storeId)).toMatchObject({
+      freeDrinksAvailable: 6,
+      drinksToGo: 9,
+    });
   });
 
   it("pages a coffee lover's cards as every list", async () => {

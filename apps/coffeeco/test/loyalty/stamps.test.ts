@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { testSetups } from '@tessera/platform/testing';
+import { eventually, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOYALTY_PURCHASES_GROUP } from '../../src/loyalty/adapters/messaging/purchases.js';
 import { cardIdFor } from '../../src/loyalty/module.js';
 import { type LoyaltyHost, purchaseCompleted, startLoyaltyHost } from './support/host.js';
 
@@ -132,6 +133,23 @@ describe.each(testSetups)(
         drinksToGo: 8,
       });
       expect(await historyOf(who)).toHaveLength(1 + 12 + 1);
+    });
+
+    it('sends a purchase whose coffee lover id the card cannot keep to the dead letters at once, stamping nothing', async () => {
+      const who = { coffeeLoverId: `lover-${'x'.repeat(200)}`, storeId: randomUUID() };
+      const message = purchaseCompleted({ ...who, drinks: 2 });
+      await api.host.broker.publish([message]);
+      const [dead] = await eventually(
+        'the purchase is a dead letter',
+        async () =>
+          (await api.host.broker.deadLetters.list(LOYALTY_PURCHASES_GROUP)).filter(
+            (letter) => letter.messageId === message.id,
+          ),
+        (letters) => letters.length === 1,
+      );
+      expect(dead!.reason).toMatch(/data\.coffeeLoverId/);
+      expect(dead!.attempts).toBeLessThanOrEqual(1);
+      expect(await stampedRows(message.data.purchaseId)).toBe(0);
     });
   },
 );

@@ -2,7 +2,6 @@ import {
   type AggregateStore,
   alreadyExists,
   type DomainError,
-  invalidArgument,
   isDomainError,
   type UnitOfWork,
 } from '@tessera/platform/ddd';
@@ -74,9 +73,10 @@ export function createLoyaltyCommands({
     },
 
     async redeem(request) {
-      if (request.purchaseId.trim() === '') {
-        throw invalidArgument('purchase_missing', 'say which purchase the drinks are for', 'purchaseId');
-      }
+      CoffeeBux.mustBeAnId(request.purchaseId, 'purchaseId', {
+        code: 'purchase_missing',
+        message: 'say which purchase the drinks are for',
+      });
       CoffeeBux.mustBeDrinks(request.drinks);
       CoffeeBux.mustNameHolder(request.coffeeLoverId, request.storeId);
       const cardId = cardIdFor(request.coffeeLoverId, request.storeId);

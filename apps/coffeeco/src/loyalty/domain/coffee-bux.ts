@@ -58,12 +58,30 @@ export const aggregate: AggregateType<State, Event> = {
   },
 };
 
+/** Ids are text a person or a system gave: at most this long, and text storage can hold. */
+export const ID_MAX_LENGTH = 200;
+// NUL and a lone UTF-16 surrogate: PostgreSQL's text cannot hold them (the `u` flag keeps a pair whole).
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+/** An id the card is told (whose, where, for which purchase): present, and one it can keep. */
+export function mustBeAnId(value: string, field: string, missing: { code: string; message: string }): void {
+  if (value.trim() === '') throw invalidArgument(missing.code, missing.message, field);
+  if (value.length > ID_MAX_LENGTH || UNSTORABLE.test(value)) {
+    throw invalidArgument(
+      'malformed_id',
+      `${field} must be text of at most ${ID_MAX_LENGTH} characters`,
+      field,
+    );
+  }
+}
+
 /** A card is a coffee lover's at a store: both must be named. */
 export function mustNameHolder(coffeeLoverId: string, storeId: string): void {
-  if (coffeeLoverId.trim() === '') {
-    throw invalidArgument('coffee_lover_missing', 'say whose card it is', 'coffeeLoverId');
-  }
-  if (storeId.trim() === '') throw invalidArgument('store_missing', 'say at which store', 'storeId');
+  mustBeAnId(coffeeLoverId, 'coffeeLoverId', {
+    code: 'coffee_lover_missing',
+    message: 'say whose card it is',
+  });
+  mustBeAnId(storeId, 'storeId', { code: 'store_missing', message: 'say at which store' });
 }
 
 /** The factory of a card: issued to a coffee lover at a store, with ten drinks to go. */

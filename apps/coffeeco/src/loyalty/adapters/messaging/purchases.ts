@@ -1,4 +1,5 @@
-import { type GroupSubscription, onMessages } from '@tessera/platform/messaging';
+import { isDomainError } from '@tessera/platform/ddd';
+import { type GroupSubscription, onMessages, PoisonMessageError } from '@tessera/platform/messaging';
 import {
   type CoffeeShopsMessage,
   coffeeShopsMessages,
@@ -45,7 +46,17 @@ export function purchaseGroups(commands: Pick<LoyaltyCommands, 'stampPurchase'>)
         {
           'coffeeshops.PurchaseCompleted': async (data) => {
             const purchase = toCompletedPurchase(data);
-            if (purchase) await commands.stampPurchase(purchase);
+            if (!purchase) return;
+            try {
+              await commands.stampPurchase(purchase);
+            } catch (error) {
+              // An id the card cannot keep (a coffee lover's id of 300 characters) fails alike at every
+              // attempt: to the dead letters at once, naming it, rather than retried.
+              if (isDomainError(error) && error.kind === 'invalid_argument') {
+                throw new PoisonMessageError(error.message, `data.${error.field ?? ''}`);
+              }
+              throw error;
+            }
           },
         },
       ),
