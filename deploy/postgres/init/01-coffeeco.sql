@@ -14,3 +14,6 @@ CREATE DATABASE coffeeco_partnerships OWNER coffeeco_partnerships;
 
 CREATE ROLE coffeeco_recommendations LOGIN PASSWORD 'coffeeco_recommendations';
 CREATE DATABASE coffeeco_recommendations OWNER coffeeco_recommendations;
+
+CREATE ROLE coffeeco_loyalty LOGIN PASSWORD 'coffeeco_loyalty';
+CREATE DATABASE coffeeco_loyalty OWNER coffeeco_loyalty;
