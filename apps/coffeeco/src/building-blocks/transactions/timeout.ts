@@ -1,9 +1,18 @@
-import type { Clock } from '@tessera/platform/scheduling';
+/**
+ * Time as the protocols read it. The platform's clocks fit (`systemClock`, and `manualClock` from
+ * `@tessera/platform/scheduling`, which tests move by hand); it is declared here so that the protocols import
+ * no platform part but `ddd`, like every pure building block.
+ */
+export interface Clock {
+  now(): Date;
+}
 
-/** A clock that says when its time moves (the platform's `manualClock`): tests travel instead of sleeping. */
+/** A clock that says when its time moves (a manual clock): tests travel instead of sleeping. */
 interface MovingClock extends Clock {
   onChange(listener: () => void): () => void;
 }
+
+export const systemClock: Clock = { now: () => new Date() };
 
 const moves = (clock: Clock): clock is MovingClock =>
   typeof (clock as Partial<MovingClock>).onChange === 'function';

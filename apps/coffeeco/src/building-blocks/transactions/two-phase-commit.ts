@@ -1,7 +1,6 @@
-import { type Clock, systemClock } from '@tessera/platform/scheduling';
 import { type Faults, faultGate, isCrash, noFaults, type TwoPhaseCrashPoint } from './faults.js';
 import { directory, OutcomeNotDelivered, type RecoveryReport } from './outcomes.js';
-import { timeoutAfter } from './timeout.js';
+import { type Clock, systemClock, timeoutAfter } from './timeout.js';
 
 /**
  * Two-phase commit (spec B.4): a coordinator asks every participant to promise its part (prepare), then tells

@@ -30,7 +30,7 @@ import {
 import { bookTripPackage } from '../../../src/building-blocks/transactions/trip-package.js';
 import { createTransactionManager } from '../../../src/building-blocks/transactions/try-confirm-cancel.js';
 import { createTwoPhaseCoordinator } from '../../../src/building-blocks/transactions/two-phase-commit.js';
-import { openDatabases, uniqueNames } from './databases.js';
+import { OPENING_TIMEOUT_MS, openDatabases, uniqueNames } from './databases.js';
 import { deferred, observed, tracked } from './fakes.js';
 
 const keyOf = (point: string, context: FaultContext) =>
@@ -58,20 +58,17 @@ function hook(crashAt?: string) {
 describe.each(testDatabases)(
   'a crash at every point of each protocol, then a restart, on $backend',
   (backend) => {
-    let opened: Awaited<
-      ReturnType<typeof openDatabases<'coordinator' | 'roastery' | 'harbour' | 'hotel' | 'loyalty'>>
-    >;
+    let opened: Awaited<ReturnType<typeof openDatabases<'coordinator' | 'siteA' | 'siteB'>>>;
     const name = uniqueNames(`sweep-${backend.backend}`);
 
     beforeAll(async () => {
+      // Three databases: the coordinator's logs, and two more, each with one participant of each protocol.
       opened = await openDatabases(backend, {
         coordinator: [transactionLogMigrations],
-        roastery: [beansStockMigrations],
-        harbour: [beansStockMigrations],
-        hotel: [hotelRoomsMigrations],
-        loyalty: [coffeeBuxHoldsMigrations],
+        siteA: [beansStockMigrations, hotelRoomsMigrations],
+        siteB: [beansStockMigrations, coffeeBuxHoldsMigrations],
       });
-    });
+    }, OPENING_TIMEOUT_MS);
     afterAll(async () => {
       await opened?.close();
     });
@@ -79,8 +76,8 @@ describe.each(testDatabases)(
     describe('two-phase commit: a beans transfer', () => {
       /** Participant objects as a (re)started process makes them, on the stores' databases. */
       const stores = () => ({
-        roastery: beansStockParticipant({ name: 'roastery-stock', db: opened.dbs.roastery.db }),
-        harbour: beansStockParticipant({ name: 'harbour-stock', db: opened.dbs.harbour.db }),
+        roastery: beansStockParticipant({ name: 'roastery-stock', db: opened.dbs.siteA.db }),
+        harbour: beansStockParticipant({ name: 'harbour-stock', db: opened.dbs.siteB.db }),
       });
 
       /** One transfer of 4 kg out of `stock` grams, crashing at `crashAt`; then the restart. */
@@ -159,8 +156,8 @@ describe.each(testDatabases)(
 
     describe('try-confirm-cancel: a trip package', () => {
       const sides = () => ({
-        hotel: hotelRoomsParticipant({ name: 'partner-hotel', db: opened.dbs.hotel.db }),
-        coffeeBux: coffeeBuxHoldsParticipant({ name: 'coffeebux', db: opened.dbs.loyalty.db }),
+        hotel: hotelRoomsParticipant({ name: 'partner-hotel', db: opened.dbs.siteA.db }),
+        coffeeBux: coffeeBuxHoldsParticipant({ name: 'coffeebux', db: opened.dbs.siteB.db }),
       });
 
       /** One trip (two nights, 25.00 USD of CoffeeBux from a card holding `cents`), crashing at `crashAt`; then the restart. */

@@ -16,7 +16,7 @@ import { postgresTccLog } from '../../../src/building-blocks/transactions/adapte
 import { Crash, type TccCrashPoint } from '../../../src/building-blocks/transactions/faults.js';
 import { bookTripPackage } from '../../../src/building-blocks/transactions/trip-package.js';
 import { createTransactionManager } from '../../../src/building-blocks/transactions/try-confirm-cancel.js';
-import { openDatabases, uniqueNames } from './databases.js';
+import { OPENING_TIMEOUT_MS, openDatabases, uniqueNames } from './databases.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
@@ -34,7 +34,7 @@ describe.each(testDatabases)(
         hotel: [hotelRoomsMigrations],
         loyalty: [coffeeBuxHoldsMigrations],
       });
-    });
+    }, OPENING_TIMEOUT_MS);
     afterAll(async () => {
       await opened?.close();
     });

@@ -22,7 +22,7 @@ import {
   type TwoPhaseCoordinator,
   type TwoPhaseParticipant,
 } from '../../../src/building-blocks/transactions/two-phase-commit.js';
-import { openDatabases, uniqueNames } from './databases.js';
+import { OPENING_TIMEOUT_MS, openDatabases, uniqueNames } from './databases.js';
 import { deferred, observed } from './fakes.js';
 
 const TIMEOUT = { prepareTimeoutMs: 5_000 };
@@ -39,7 +39,7 @@ describe.each(testDatabases)('moving beans between two stores’ databases, on $
       roastery: [beansStockMigrations],
       harbour: [beansStockMigrations],
     });
-  });
+  }, OPENING_TIMEOUT_MS);
   afterEach(async () => {
     await Promise.all(participants.splice(0).map((participant) => participant.close()));
   });
