@@ -110,10 +110,12 @@ export function createTwoPhaseCoordinator(options: TwoPhaseCoordinatorOptions): 
       void timeout.expired.then(() => settle(false));
       let yes = 0;
       for (const { participant, work } of enlisted) {
-        const vote = participant.prepare(txId, work).then(
-          (answer): Vote => (answer === 'yes' ? 'yes' : 'no'),
-          (): Vote => 'no', // a prepare that throws cannot have promised anything
-        );
+        const vote = Promise.resolve()
+          .then(() => participant.prepare(txId, work))
+          .then(
+            (answer): Vote => (answer === 'yes' ? 'yes' : 'no'),
+            (): Vote => 'no', // a prepare that throws cannot have promised anything
+          );
         void vote.then((answer) => {
           if (settled) return; // late: the phase is over and this vote no longer counts
           try {
@@ -183,8 +185,9 @@ export function createTwoPhaseCoordinator(options: TwoPhaseCoordinatorOptions): 
       for (const record of await log.unfinished()) {
         try {
           const missing = record.participants.filter((name) => !byName.has(name));
-          if (missing.length > 0)
+          if (missing.length > 0) {
             throw new Error(`no participant named ${missing.join(', ')} to recover with`);
+          }
           let decision = record.decision;
           if (decision === undefined) {
             // Undecided means abort (presumed abort), written like any decision so that no one commits after it.
