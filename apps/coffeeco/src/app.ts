@@ -1,5 +1,6 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { coffeeShopsModule } from './coffee-shops/module.js';
 import { partnershipsModule } from './partnerships/module.js';
 
 /** CoffeeCo: its bounded contexts in start order. Everything else derives from it. */
@@ -8,5 +9,5 @@ export const coffeeco = defineApplication({
   title: 'CoffeeCo',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [partnershipsModule],
+  modules: [partnershipsModule, coffeeShopsModule],
 });

@@ -11,3 +11,6 @@ CREATE DATABASE coffeeco OWNER coffeeco;
 -- read another's tables; they meet only through messages and their public APIs.
 CREATE ROLE coffeeco_partnerships LOGIN PASSWORD 'coffeeco_partnerships';
 CREATE DATABASE coffeeco_partnerships OWNER coffeeco_partnerships;
+
+CREATE ROLE "coffeeco_coffee-shops" LOGIN PASSWORD 'coffeeco_coffee-shops';
+CREATE DATABASE "coffeeco_coffee-shops" OWNER "coffeeco_coffee-shops";
