@@ -222,7 +222,7 @@ describe('Service.CompletePurchase (spec A.11)', () => {
     });
     await service.CompletePurchase(STORE, bought);
     expect(purchaseCompleted(stored.at(-1)!)).toEqual({
-      type: 'coffee-shops.PurchaseCompleted',
+      type: 'coffeeshops.PurchaseCompleted',
       data: {
         purchaseId: bought.id,
         storeId: STORE,

@@ -13,8 +13,10 @@ const money = z.strictObject({
   currency: z.string().length(3),
 });
 
+// A message type is `<module>.<Name>` without a hyphen (the envelope's rule), so the coffee shops' are
+// `coffeeshops.*`, as lc-applications' are `lcapplications.*`.
 export const coffeeShopsMessages = {
-  'coffee-shops.PurchaseCompleted': z.strictObject({
+  'coffeeshops.PurchaseCompleted': z.strictObject({
     purchaseId: z.uuid(),
     storeId: z.uuid(),
     /** Who bought, when a coffee lover said who they are (a cash buyer need not). */
@@ -35,6 +37,6 @@ export const coffeeShopsPublishes: readonly ChannelContract[] = [
     address: PURCHASE_CHANNEL,
     description: 'Completed purchases, each once; keyed by purchase id',
     messages: coffeeShopsMessages,
-    summaries: { 'coffee-shops.PurchaseCompleted': 'A purchase was paid for and recorded' },
+    summaries: { 'coffeeshops.PurchaseCompleted': 'A purchase was paid for and recorded' },
   }),
 ];

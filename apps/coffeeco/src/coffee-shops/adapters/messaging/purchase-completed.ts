@@ -8,7 +8,7 @@ const money = ({ amount, currency }: { amount: number; currency: string }) => ({
 /** The published language's form of a completed purchase. */
 export function purchaseCompleted(purchase: PurchaseState): CoffeeShopsMessage {
   return {
-    type: 'coffee-shops.PurchaseCompleted',
+    type: 'coffeeshops.PurchaseCompleted',
     data: {
       purchaseId: purchase.id,
       storeId: purchase.storeId,

@@ -16,7 +16,7 @@ import type { Purchases } from '../../application/purchases.js';
 /** The module's own channel for its recoveries: a due deadline's message comes back to this module only. */
 export const RECOVERY_CHANNEL = 'coffeeco.coffee-shops.internal.PurchaseRecovery';
 export const RECOVERY_GROUP = 'coffee-shops-purchase-recovery';
-const RECOVERY_DUE = 'coffee-shops.PurchaseRecoveryDue';
+const RECOVERY_DUE = 'coffeeshops.PurchaseRecoveryDue';
 
 const recoveryDue = {
   [RECOVERY_DUE]: z.strictObject({ purchaseId: z.uuid(), attempt: z.number().int().positive() }),
