@@ -164,19 +164,25 @@ export function createPurchases(deps: PurchaseDependencies) {
     },
 
     /**
-     * A pending purchase's recovery came due: pay it again (same idempotency key) and settle it. Still no
-     * answer: try again later, each time later (`attempt`). A settled purchase needs nothing.
+     * A pending purchase's recovery came due (in the handling's transaction). The next one is scheduled first,
+     * in that transaction, so that whatever becomes of this try the purchase is not forgotten; the payment is
+     * tried after the commit, outside any transaction, so that the provider's time holds no connection (ADR
+     * 0014). A settlement removes the next recovery; a payment still without an answer leaves it, twice as far
+     * off. A purchase no longer pending needs nothing.
      */
     async resume({ purchaseId, attempt }: { purchaseId: string; attempt: number }): Promise<void> {
-      const state = await purchases.find(purchaseId);
-      if (state?.status !== 'pending') return;
-      try {
-        await service.ResumePurchase(Purchase.restore(state));
-      } catch (error) {
-        if (error instanceof PaymentFailed) return;
-        if (!(error instanceof PaymentPending)) throw error;
-        await recovery.schedule(purchaseId, attempt + 1);
-      }
+      if ((await purchases.find(purchaseId))?.status !== 'pending') return;
+      await recovery.schedule(purchaseId, attempt + 1);
+      await db.afterCommit(async () => {
+        const state = await purchases.find(purchaseId);
+        if (state?.status !== 'pending') return;
+        try {
+          await service.ResumePurchase(Purchase.restore(state));
+        } catch (error) {
+          // Failed (and recorded so), or still unknown (the next recovery is scheduled): nothing more to do.
+          if (!(error instanceof PaymentFailed || error instanceof PaymentPending)) throw error;
+        }
+      });
     },
 
     get: async (id: string): Promise<PurchaseState> => found(await purchases.find(id), purchaseNotFound),

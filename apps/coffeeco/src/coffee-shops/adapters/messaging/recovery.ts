@@ -64,8 +64,8 @@ export function deadlineRecovery(
 }
 
 /**
- * The recoveries, when due, handled in the broker's transaction: the purchase is resumed and settled there.
- * `observer` is told of each once its handling has committed.
+ * The recoveries, when due: each handling schedules the next in the broker's transaction, then resumes the
+ * purchase once that has committed (`Purchases.resume`). `observer` is told of each after both.
  */
 export function subscribeToRecoveries(
   broker: Broker,
