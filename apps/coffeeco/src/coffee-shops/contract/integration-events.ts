@@ -13,8 +13,6 @@ const money = z.strictObject({
   currency: z.string().length(3),
 });
 
-// A message type is `<module>.<Name>` without a hyphen (the envelope's rule), so the coffee shops' are
-// `coffeeshops.*`, as lc-applications' are `lcapplications.*`.
 export const coffeeShopsMessages = {
   'coffeeshops.PurchaseCompleted': z.strictObject({
     purchaseId: z.uuid(),
