@@ -1,5 +1,6 @@
 import { defineApplication } from '@tessera/platform/runtime';
 import packageJson from '../package.json' with { type: 'json' };
+import { coffeeShopsModule } from './coffee-shops/module.js';
 import { loyaltyModule } from './loyalty/module.js';
 import { partnershipsModule } from './partnerships/module.js';
 import { recommendationsModule } from './recommendations/module.js';
@@ -10,7 +11,7 @@ export const coffeeco = defineApplication({
   title: 'CoffeeCo',
   description: packageJson.description,
   version: packageJson.version,
-  modules: [partnershipsModule, recommendationsModule, loyaltyModule],
+  modules: [partnershipsModule, recommendationsModule, loyaltyModule, coffeeShopsModule],
   // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
   rpcProviders: ['loyalty'],
 });

@@ -17,3 +17,6 @@ CREATE DATABASE coffeeco_recommendations OWNER coffeeco_recommendations;
 
 CREATE ROLE coffeeco_loyalty LOGIN PASSWORD 'coffeeco_loyalty';
 CREATE DATABASE coffeeco_loyalty OWNER coffeeco_loyalty;
+
+CREATE ROLE "coffeeco_coffee-shops" LOGIN PASSWORD 'coffeeco_coffee-shops';
+CREATE DATABASE "coffeeco_coffee-shops" OWNER "coffeeco_coffee-shops";

@@ -38,6 +38,11 @@ interface Operation<Request> {
   audience: RouteAudience<Request>;
   /** The route checks or sets a password: the tighter rate limit of such routes (RATE_LIMIT_CREDENTIALS). */
   credentials?: true;
+  /**
+   * `false`: no Idempotency-Key support (the header is ignored), for a handler that must commit in steps of its
+   * own rather than in one transaction, e.g. one that records a payment as pending before it pays.
+   */
+  idempotency?: false;
   summary: string;
   description?: string;
   /**
@@ -131,7 +136,11 @@ export function restRoutes(http: HttpServer, options: RestRoutesOptions): RestRo
       http.route({
         method,
         url: path,
-        config: { audience, ...(route.credentials && { credentials: true }) },
+        config: {
+          audience,
+          ...(route.credentials && { credentials: true }),
+          ...(route.idempotency === false && { idempotency: false }),
+        },
         schema: {
           tags: options.tags,
           operationId,

@@ -1,0 +1,33 @@
+import { found } from '@tessera/platform/ddd';
+import { Money, USD } from '../domain/money.js';
+import { product } from '../domain/product.js';
+import { giveDiscount, openStore, type Store, sell, storeNotFound } from '../domain/store.js';
+import type { StoreRegister } from './ports.js';
+
+/** Store managers open stores, say what each sells and its discount; anyone logged in reads them. */
+export function createStores({ stores, newId }: { stores: StoreRegister; newId: () => string }) {
+  const change = async (id: string, how: (store: Store) => Store) =>
+    found(await stores.update(id, how), storeNotFound);
+  return {
+    async open({ location }: { location: string }): Promise<{ id: string }> {
+      const store = openStore({ ID: newId(), Location: location });
+      await stores.add(store);
+      return { id: store.ID };
+    },
+
+    /** What the store sells from now on (each price in US cents); purchases already made keep their prices. */
+    sell: (id: string, products: readonly { itemName: string; basePriceCents: number }[]) =>
+      change(id, (store) =>
+        sell(
+          store,
+          products.map(({ itemName, basePriceCents }) => product(itemName, Money.of(basePriceCents, USD))),
+        ),
+      ),
+
+    giveDiscount: (id: string, percent: number) => change(id, (store) => giveDiscount(store, percent)),
+
+    get: async (id: string): Promise<Store> => found(await stores.find(id), storeNotFound),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
