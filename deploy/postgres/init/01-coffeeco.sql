@@ -11,3 +11,9 @@ CREATE DATABASE coffeeco OWNER coffeeco;
 -- read another's tables; they meet only through messages and their public APIs.
 CREATE ROLE coffeeco_partnerships LOGIN PASSWORD 'coffeeco_partnerships';
 CREATE DATABASE coffeeco_partnerships OWNER coffeeco_partnerships;
+
+CREATE ROLE coffeeco_marketing LOGIN PASSWORD 'coffeeco_marketing';
+CREATE DATABASE coffeeco_marketing OWNER coffeeco_marketing;
+
+CREATE ROLE coffeeco_subscriptions LOGIN PASSWORD 'coffeeco_subscriptions';
+CREATE DATABASE coffeeco_subscriptions OWNER coffeeco_subscriptions;
