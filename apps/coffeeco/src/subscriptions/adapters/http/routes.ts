@@ -157,7 +157,12 @@ export function registerSubscriptionsRoutes(
       const login = username !== undefined && password !== undefined ? { username, password } : undefined;
       if (!login && (principal === undefined || username !== undefined || password !== undefined)) {
         const missing = username === undefined ? 'username' : 'password';
-        throw invalidArgument('login_required', 'signing up takes a username and a password', missing);
+        // Named where it is missing from: a field the body lacks cannot be found in it.
+        throw invalidArgument(
+          'login_required',
+          'signing up takes a username and a password',
+          `body.${missing}`,
+        );
       }
       const lead = await commands.CreateLead(ctxOf({ principal }), { email }, login ? { login } : {});
       return { id: lead.id };
