@@ -1,6 +1,6 @@
 import { alreadyExists, stateStored, type UnitOfWork } from '@tessera/platform/ddd';
 import { subscriptionsRoles } from '../contract/roles.js';
-import { type Customer, Lead, type LeadRequest, type SubscriptionType } from '../domain/language.js';
+import type { Customer, Lead, LeadRequest, SubscriptionType } from '../domain/language.js';
 import * as Leads from '../domain/leads.js';
 import { type Ctx, stillWanted } from './ctx.js';
 import type { IdentityAccounts, LeadRepository } from './ports.js';
@@ -80,7 +80,9 @@ export function createSubscriptionsCommands(deps: SubscriptionsCommandDependenci
         }
         return created;
       });
-      return Leads.leadOf(id, change.state) ?? new Lead(id, request.email);
+      const lead = Leads.leadOf(id, change.state);
+      if (!lead) throw new Error(`lead ${id} was created as no lead`);
+      return lead;
     },
 
     convertorOf: (leadID) => ({
