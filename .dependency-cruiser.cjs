@@ -14,6 +14,11 @@ const DRIVERS =
 const ZOD = '(^|/)node_modules/zod/';
 /** `@tessera/platform/ddd`, as it resolves. */
 const PLATFORM_DDD = '^packages/platform/src/ddd/';
+/**
+ * Anti-corruption layers, as [application, downstream context, upstream context]: the downstream reads the
+ * upstream's model only in its `adapters/acl/` folder, which translates it into the downstream's own words.
+ */
+const ANTI_CORRUPTION_LAYERS = [['coffeeco', 'subscriptions', 'marketing']];
 
 module.exports = {
   forbidden: [
@@ -48,6 +53,27 @@ module.exports = {
       from: { path: '^apps/[^/]+/src/[^/]+/application/' },
       to: { path: ['/adapters/', DRIVERS] },
     },
+    {
+      name: 'published-language-stays-at-the-edge',
+      severity: 'error',
+      comment:
+        'Code generated from a published language (protobuf in contract/gen/, OpenAPI in contract/*.gen.ts) is ' +
+        'mapped by adapters: a domain or application layer never imports it, so the transport never shapes the model.',
+      from: { path: '^apps/[^/]+/src/[^/]+/(domain|application)/' },
+      to: { path: '^apps/[^/]+/src/[^/]+/contract/(gen/|[^/]+[.]gen[.]ts$)' },
+    },
+    ...ANTI_CORRUPTION_LAYERS.map(([application, downstream, upstream]) => ({
+      name: `${downstream}-reads-${upstream}-through-its-acl`,
+      severity: 'error',
+      comment:
+        `Only ${downstream}'s anti-corruption layer (adapters/acl/) knows ${upstream}'s model and translates it: ` +
+        `no other file of ${downstream}, its domain least of all, imports anything of ${upstream}.`,
+      from: {
+        path: `^apps/${application}/src/${downstream}/`,
+        pathNot: `^apps/${application}/src/${downstream}/adapters/acl/`,
+      },
+      to: { path: `^apps/${application}/src/${upstream}/` },
+    })),
     {
       name: 'modules-meet-through-contracts',
       severity: 'error',

@@ -20,3 +20,9 @@ CREATE DATABASE coffeeco_loyalty OWNER coffeeco_loyalty;
 
 CREATE ROLE "coffeeco_coffee-shops" LOGIN PASSWORD 'coffeeco_coffee-shops';
 CREATE DATABASE "coffeeco_coffee-shops" OWNER "coffeeco_coffee-shops";
+
+CREATE ROLE coffeeco_marketing LOGIN PASSWORD 'coffeeco_marketing';
+CREATE DATABASE coffeeco_marketing OWNER coffeeco_marketing;
+
+CREATE ROLE coffeeco_subscriptions LOGIN PASSWORD 'coffeeco_subscriptions';
+CREATE DATABASE coffeeco_subscriptions OWNER coffeeco_subscriptions;

@@ -61,6 +61,20 @@ beforeAll(async () => {
     },
     async () => ({ notes: [] }),
   );
+  app.get(
+    '/api/things/:id/owner',
+    {
+      schema: {
+        params: z.object({ id: z.string() }),
+        response: {
+          200: z
+            .object({ owner: z.object({ name: z.string() }).meta({ id: 'ThingOwner' }) })
+            .meta({ id: 'OwnedThing' }),
+        },
+      },
+    },
+    async () => ({ owner: { name: 'Ada' } }),
+  );
   await app.ready();
 });
 afterAll(() => app.close());
@@ -315,6 +329,17 @@ describe('documentation and health', () => {
     expect(
       (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas.Problem,
     ).toBeDefined();
+  });
+
+  it('keeps every shared schema a route refers to, those inside another shared schema too', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      components: { schemas: Record<string, unknown> };
+    };
+    const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map(
+      (ref) => ref[1]!,
+    );
+    expect(refs).toEqual(expect.arrayContaining(['OwnedThing', 'ThingOwner']));
+    for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
   });
 
   it('redirects / to Swagger UI', async () => {

@@ -69,17 +69,29 @@ export interface HttpServerOptions {
 
 type TransformObject = typeof jsonSchemaTransformObject;
 
-/** The transform emits an input and an output copy of every shared schema; keep only those referenced. */
+/**
+ * The transform emits an input and an output copy of every shared schema; keep only those referenced, by the
+ * paths or by a schema kept (a shared schema inside another: a page of items that have an id of their own).
+ */
 function withoutUnusedComponents(transform: TransformObject): TransformObject {
   return (document) => {
     const result = transform(document) as { components?: { schemas?: Record<string, unknown> } };
     const schemas = result.components?.schemas;
     if (schemas) {
       const { components, ...rest } = result;
-      const used = JSON.stringify(rest);
-      for (const name of Object.keys(schemas)) {
-        if (!used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+      const refersTo = (value: unknown, name: string) =>
+        JSON.stringify(value).includes(`"#/components/schemas/${name}"`);
+      const kept = new Set(Object.keys(schemas).filter((name) => refersTo(rest, name)));
+      for (let added = true; added; ) {
+        added = false;
+        for (const name of Object.keys(schemas)) {
+          if (!kept.has(name) && [...kept].some((user) => refersTo(schemas[user], name))) {
+            kept.add(name);
+            added = true;
+          }
+        }
       }
+      for (const name of Object.keys(schemas)) if (!kept.has(name)) delete schemas[name];
     }
     return result as ReturnType<TransformObject>;
   };
