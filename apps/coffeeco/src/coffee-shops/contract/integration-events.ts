@@ -14,7 +14,7 @@ const money = z.strictObject({
 });
 
 export const coffeeShopsMessages = {
-  'coffee-shops.PurchaseCompleted': z.strictObject({
+  'coffeeshops.PurchaseCompleted': z.strictObject({
     purchaseId: z.uuid(),
     storeId: z.uuid(),
     /** Who bought, when a coffee lover said who they are (a cash buyer need not). */
@@ -35,6 +35,6 @@ export const coffeeShopsPublishes: readonly ChannelContract[] = [
     address: PURCHASE_CHANNEL,
     description: 'Completed purchases, each once; keyed by purchase id',
     messages: coffeeShopsMessages,
-    summaries: { 'coffee-shops.PurchaseCompleted': 'A purchase was paid for and recorded' },
+    summaries: { 'coffeeshops.PurchaseCompleted': 'A purchase was paid for and recorded' },
   }),
 ];
