@@ -15,11 +15,35 @@ export interface Operation {
   readonly returns: string;
 }
 
-/** Names that ask a question: `get`, `find`, `isActive`, `ofCoffeeLover`, `ownerOf`… */
-const QUERY_NAME =
-  /^(get|find|list|search|count|is|has|can|of|owner|lookup|read|view|load|fetch|page|exists|total)(?![a-z])/i;
-/** Interfaces that only carry what a factory needs: ports and settings, not operations. */
-const NOT_A_SURFACE = /(Dependencies|Deps|Options|Settings)$/;
+/** Names that ask a question, camelCase or PascalCase: `get`, `findByUserID`, `IsUserSubscriptionActive`, `ownerOf`… */
+const QUERY_WORDS = [
+  'get',
+  'find',
+  'list',
+  'search',
+  'count',
+  'is',
+  'has',
+  'can',
+  'of',
+  'owner',
+  'lookup',
+  'read',
+  'view',
+  'load',
+  'fetch',
+  'page',
+  'exists',
+  'total',
+];
+const QUERY_NAME = new RegExp(
+  `^(${[...QUERY_WORDS, ...QUERY_WORDS.map((word) => word[0]!.toUpperCase() + word.slice(1))].join('|')})(?![a-z])`,
+);
+/**
+ * Not what the application offers its callers: what a factory needs (dependencies, settings), and the driven
+ * ports it calls (repositories, views, outboxes), whose own rules are the repositories'.
+ */
+const NOT_A_SURFACE = /(Dependencies|Deps|Options|Settings|Repository|Repositories|Views|Outbox)$/;
 
 const isExported = (node: ts.Node) =>
   ts.canHaveModifiers(node) &&
@@ -45,10 +69,13 @@ export function operationsOf(program: ts.Program, files: readonly string[]): Ope
     { keys: Set<string>; file: string; kind: Operation['kind']; returns: string }
   >();
   const visit = (surface: string, type: ts.Type, at: ts.Node, file: string) => {
-    if (NOT_A_SURFACE.test(surface)) return;
+    // Objects only: a union of string literals is not a surface, whatever methods String has.
+    if (NOT_A_SURFACE.test(surface) || !(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)))
+      return;
     for (const property of checker.getPropertiesOfType(type)) {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
-      if (!declaration) continue;
+      // What the standard library or a dependency declares is theirs, not the application's.
+      if (!declaration || declaration.getSourceFile().isDeclarationFile) continue;
       const signatures = checker.getTypeOfSymbolAtLocation(property, at).getCallSignatures();
       for (const signature of signatures) {
         const returns = checker.typeToString(checker.getReturnTypeOfSignature(signature));
