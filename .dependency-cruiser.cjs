@@ -1,6 +1,6 @@
 /**
  * The architecture's rules, checked in CI (`npm run deps`; `npm run check` runs it).
- * A domain folder is pure; the platform knows no application; bounded contexts meet only through
+ * A domain folder (and an application's building blocks) is pure; the platform knows no application; bounded contexts meet only through
  * each other's public contract; applications stand alone on the platform's public parts.
  *
  * The purity rules are allowlists: a domain folder (and the platform's `ddd`) may import what is listed and
@@ -37,6 +37,23 @@ module.exports = {
         'no node built-in, no driver, no other platform part, no other layer or bounded context.',
       from: { path: '^apps/([^/]+)/src/([^/]+)/domain/' },
       to: { pathNot: [PLATFORM_DDD, ZOD, '^apps/$1/src/$2/domain/'] },
+    },
+    {
+      name: 'building-blocks-are-pure',
+      severity: 'error',
+      comment:
+        "An application's building-blocks folder (the book's teaching examples) is pure outside its adapters/ " +
+        'folders, as a domain folder is: @tessera/platform/ddd, zod and its own pure parts, no I/O.',
+      from: { path: '^apps/([^/]+)/src/building-blocks/', pathNot: '/adapters/' },
+      to: { pathNot: [PLATFORM_DDD, ZOD, '^apps/$1/src/building-blocks/'] },
+    },
+    {
+      name: 'building-blocks-use-ports-not-adapters',
+      severity: 'error',
+      comment:
+        'The pure parts of the building blocks depend on ports; their adapters depend on them, not the reverse.',
+      from: { path: '^apps/[^/]+/src/building-blocks/', pathNot: '/adapters/' },
+      to: { path: '/adapters/' },
     },
     {
       name: 'platform-ddd-is-pure',

@@ -89,6 +89,31 @@ const files: Record<string, string> = {
   'apps/shop/src/orders/adapters/publisher.ts':
     "import { publish } from '@tessera/platform/messaging';\nexport const publisher = publish;\n",
 
+  // An application's building blocks (the book's teaching examples): pure outside their adapters/ folders.
+  'apps/shop/src/building-blocks/entities/auction.ts': [
+    "import { DomainError } from '@tessera/platform/ddd';",
+    "import { z } from 'zod';",
+    "import type { Money } from '../value-objects/money.js';",
+    'export const auction = (price: Money) => [DomainError, z, price];',
+    '',
+  ].join('\n'),
+  'apps/shop/src/building-blocks/value-objects/money.ts': 'export type Money = number;\n',
+  'apps/shop/src/building-blocks/repositories/port.ts': 'export type Port = { save(): Promise<void> };\n',
+  // Clean: an adapter may use any platform part, and the port it implements.
+  'apps/shop/src/building-blocks/repositories/adapters/postgres.ts': [
+    "import { query } from '@tessera/platform/sql';",
+    "import type { Port } from '../port.js';",
+    'export const adapter: Port = { save: async () => void query() };',
+    '',
+  ].join('\n'),
+  // Dirty: I/O outside an adapters folder, and a pure part reaching for an adapter.
+  'apps/shop/src/building-blocks/repositories/queries.ts':
+    "import { query } from '@tessera/platform/sql';\nexport const queried = query;\n",
+  'apps/shop/src/building-blocks/services/mailer.ts':
+    "import { request } from 'node:http';\nexport const send = request;\n",
+  'apps/shop/src/building-blocks/services/saves.ts':
+    "import { adapter } from '../repositories/adapters/postgres.js';\nexport const saved = adapter;\n",
+
   'apps/kiosk/package.json': JSON.stringify({
     name: 'kiosk',
     private: true,
@@ -149,11 +174,14 @@ describe('the dependency rules (npm run deps)', () => {
     ]);
   });
 
-  it('reports every forbidden import of a domain folder, of ddd and between applications, and nothing else', () => {
+  it('reports every forbidden import of a domain folder, of the building blocks, of ddd and between applications, and nothing else', () => {
     expect(violations()).toEqual(
       [
         'applications-stand-alone: apps/kiosk/src/main.ts → apps/shop/src/orders/domain/line.ts',
         'applications-use-platform-exports: apps/shop/src/orders/domain/reaches-in.ts → packages/platform/src/ddd/errors.ts',
+        'building-blocks-are-pure: apps/shop/src/building-blocks/repositories/queries.ts → packages/platform/src/sql/index.ts',
+        'building-blocks-are-pure: apps/shop/src/building-blocks/services/mailer.ts → http',
+        'building-blocks-use-ports-not-adapters: apps/shop/src/building-blocks/services/saves.ts → apps/shop/src/building-blocks/repositories/adapters/postgres.ts',
         'domain-is-pure: apps/shop/src/orders/domain/bills.ts → apps/shop/src/billing/domain/bill.ts',
         'domain-is-pure: apps/shop/src/orders/domain/handles.ts → apps/shop/src/orders/application/handle.ts',
         'domain-is-pure: apps/shop/src/orders/domain/publishes.ts → packages/platform/src/messaging/index.ts',
@@ -168,6 +196,6 @@ describe('the dependency rules (npm run deps)', () => {
       ].sort((a, b) => a.localeCompare(b)),
     );
     // What the command line's exit code counts: `npm run check` fails.
-    expect(result.summary.error).toBe(12);
+    expect(result.summary.error).toBe(15);
   });
 });
