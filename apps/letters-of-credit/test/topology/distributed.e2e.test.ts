@@ -98,7 +98,11 @@ describe('the distributed topology of several applications (npm run start:distri
   }, 60_000);
 
   it('runs a process per chosen module of each application, on databases of their own, and says where each application is', async () => {
-    expect(applications.map((application) => application.name)).toEqual(['letters-of-credit', 'mallbots']);
+    expect(applications.map((application) => application.name)).toEqual([
+      'coffeeco',
+      'letters-of-credit',
+      'mallbots',
+    ]);
     expect([...topology!.processes.keys()].sort()).toEqual([
       'gateway',
       'identity',
@@ -179,12 +183,12 @@ describe('the distributed topology of several applications (npm run start:distri
 describe('the launcher, told to launch an application there is none of', () => {
   it('stops before it makes or starts anything, naming the applications there are', async () => {
     const { code, output } = await runLauncher({
-      APPS: 'letters-of-credit,coffeeco',
+      APPS: 'letters-of-credit,teashop',
       DATABASE_URL: testServerUrl,
     });
     expect(code).toBe(2);
     expect(output).toContain(
-      'APPS names an unknown application "coffeeco" (known: letters-of-credit, mallbots, or all)',
+      'APPS names an unknown application "teashop" (known: coffeeco, letters-of-credit, mallbots, or all)',
     );
     expect(output).not.toContain('started');
   }, 60_000);
