@@ -1,6 +1,5 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import {
-  eventually,
   type Login,
   type Reply,
   type RunningSystem,
@@ -69,11 +68,7 @@ export class CoffeeCoWorld extends World {
    * "try again shortly", and a client does.
    */
   async call(who: Actor, method: string, path: string, body?: unknown): Promise<Reply> {
-    this.last = await eventually(
-      `${method} ${path} is answered`,
-      () => this.client.call(actorOf(who), method, path, body),
-      (reply) => reply.status !== 503,
-    );
+    this.last = await this.client.callWhenAvailable(actorOf(who), method, path, body);
     return this.last;
   }
 

@@ -1,6 +1,5 @@
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import {
-  eventually,
   type Login,
   type Reply,
   type RunningSystem,
@@ -138,11 +137,7 @@ export class LettersOfCreditWorld extends World {
    * "try again shortly" (e.g. the sanctions list's copy, in the moments after a start), and a client does.
    */
   async call(who: Actor, method: string, path: string, body?: unknown): Promise<Reply> {
-    this.last = await eventually(
-      `${method} ${path} is answered`,
-      () => this.client.call(actorOf(who), method, path, body),
-      (reply) => reply.status !== 503,
-    );
+    this.last = await this.client.callWhenAvailable(actorOf(who), method, path, body);
     return this.last;
   }
 

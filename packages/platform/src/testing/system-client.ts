@@ -1,6 +1,6 @@
 import { PAGE_LIMIT_MAX } from '../ddd/index.js';
 import { passwordToken } from '../identity/index.js';
-import type { Login, RunningSystem } from './system.js';
+import { eventually, type Login, type RunningSystem } from './system.js';
 
 /** One HTTP exchange, as a client of the REST API sees it. */
 export interface Reply {
@@ -29,6 +29,11 @@ export interface SystemClient {
   authorization(who: SystemActor): Promise<Record<string, string>>;
   /** Calls the REST API as `who`; never throws for a 4xx or 5xx. */
   call(who: SystemActor, method: string, path: string, body?: unknown): Promise<Reply>;
+  /**
+   * Calls as `who`, again while the system answers 503 ("try again shortly": a copy a module keeps that has not
+   * arrived yet after a start), as a client does; never throws for another 4xx or 5xx.
+   */
+  callWhenAvailable(who: SystemActor, method: string, path: string, body?: unknown): Promise<Reply>;
   /** GET as `who` of something that may not exist yet (an outcome still to come): undefined on 404. */
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body, read by each step as it expects
   find(who: SystemActor, path: string): Promise<any>;
@@ -83,6 +88,12 @@ export function systemClient(system: Pick<RunningSystem, 'baseUrl' | 'operator'>
     token,
     authorization,
     call,
+    callWhenAvailable: (who, method, path, body) =>
+      eventually(
+        `${method} ${path} is answered`,
+        () => call(who, method, path, body),
+        (reply) => reply.status !== 503,
+      ),
     async find(who, path) {
       const reply = await call(who, 'GET', path);
       return reply.status === 404 ? undefined : succeeded(reply);
