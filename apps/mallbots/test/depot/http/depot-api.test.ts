@@ -96,6 +96,7 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
       'depotapi.ShoppingListAvailable',
       'depotapi.ShoppingListCanceled',
       'depotapi.ShoppingListAssigned',
+      'depotapi.ShoppingListItemReported',
       'depotapi.ShoppingListCompleted',
       'depotapi.CreateShoppingList',
       'depotapi.CancelShoppingList',
