@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSubject } from '@tessera/platform/identity';
-import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
+import { openEventStream, pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../src/app.js';
@@ -37,6 +37,8 @@ const SEARCH_ONE: Row = [401, 'ok', 403, 'ok', 'ok', 403, 403];
 /** Every customer may search: the handler shows each their own. */
 const SEARCH_LIST: Row = [401, 'ok', 'ok', 'ok', 'ok', 403, 403];
 const SERVICES: Row = [401, 403, 403, 403, 403, 403, 'ok'];
+/** Every customer may list and follow orders' tracking: the handler shows each their own. */
+const TRACKING_LIST: Row = [401, 'ok', 'ok', 403, 'ok', 403, 403];
 
 /** Every route, by `METHOD path` as OpenAPI names it, and the hidden routes of every process. */
 const MATRIX: Record<string, Row> = {
@@ -101,6 +103,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/notifications/customers/{customerId}': CUSTOMER_OWN,
   'POST /api/search/orders': SEARCH_LIST,
   'GET /api/search/orders/{id}': SEARCH_ONE,
+  'GET /api/search/orders': TRACKING_LIST,
+  'GET /api/search/orders/live': TRACKING_LIST,
+  'GET /api/search/orders/{id}/tracking': CUSTOMER_OWN_OR_DEPOT,
   'POST /api/baskets': CUSTOMER_OWN,
   'GET /api/baskets/{id}': CUSTOMER_OWN,
   'DELETE /api/baskets/{id}': CUSTOMER_OWN,
@@ -233,6 +238,11 @@ describe('who may call what: every route, every caller, every bad token', () => 
       (status) => status === 200,
       'search has the order',
     );
+    await eventually(
+      async () => (await api.call('GET', `/api/search/orders/${basketId}/tracking`)).statusCode,
+      (status) => status === 200,
+      'search tracks the order',
+    );
     const { projections } = (await api.call('GET', '/admin/projections')).json<{
       projections: Array<{ name: string }>;
     }>();
@@ -315,10 +325,18 @@ describe('who may call what: every route, every caller, every bad token', () => 
   }, 120_000);
   afterAll(() => api?.close());
 
-  const call = (route: string, token: string | undefined) => {
+  const call = async (route: string, token: string | undefined) => {
     const [method] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE'];
     const { url, payload, form } = requestOf(route, scene);
-    const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    const authorization: Record<string, string> =
+      token === undefined ? {} : { authorization: `Bearer ${token}` };
+    if (route.endsWith('/live')) {
+      // A live route's answer is a stream that does not end: opened over real HTTP, then let go.
+      const stream = await openEventStream(`${api.host.url}${url}`, { headers: authorization });
+      await stream.close();
+      const body = stream.body ?? '';
+      return { statusCode: stream.status, headers: stream.headers, body, json: () => JSON.parse(body) };
+    }
     if (form) {
       return api.host.http.inject({
         method,
