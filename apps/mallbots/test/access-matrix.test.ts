@@ -112,6 +112,7 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/baskets/{id}/addItem': CUSTOMER_OWN,
   'PUT /api/baskets/{id}/removeItem': CUSTOMER_OWN,
   'PUT /api/baskets/{id}/checkout': CUSTOMER_OWN,
+  'GET /api/baskets/{id}/checkout': SERVICES,
   // Last: a rebuild empties the search read model for a while, and a logout ends the caller's session.
   'POST /admin/projections/{name}/rebuild': OPERATORS,
   'POST /auth/logout': ANYONE,
