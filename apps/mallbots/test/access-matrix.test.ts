@@ -39,6 +39,8 @@ const SEARCH_LIST: Row = [401, 'ok', 'ok', 'ok', 'ok', 403, 403];
 const SERVICES: Row = [401, 403, 403, 403, 403, 403, 'ok'];
 /** Every customer may list and follow orders' tracking: the handler shows each their own. */
 const TRACKING_LIST: Row = [401, 'ok', 'ok', 403, 'ok', 403, 403];
+/** Whoever presents a good credential: it answers who they are. */
+const LOGGED_IN: Row = [401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
 
 /** Every route, by `METHOD path` as OpenAPI names it, and the hidden routes of every process. */
 const MATRIX: Record<string, Row> = {
@@ -55,6 +57,7 @@ const MATRIX: Record<string, Row> = {
   'POST /oauth/revoke': ANYONE,
   'POST /auth/login': ANYONE,
   'POST /auth/refresh': ANYONE,
+  'GET /auth/session': LOGGED_IN,
   'POST /identity/accounts': SERVICES,
   'POST /identity/clients': SERVICES,
   'GET /identity/clients/{clientId}': SERVICES,
