@@ -1092,41 +1092,6 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
-    readonly "/api/ordering/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        /** Get an order: its status, items and total */
-        readonly get: operations["getOrder"];
-        readonly put?: never;
-        readonly post?: never;
-        /** The customer cancels an order that is pending or approved (not once it is ready): its shopping list is canceled, its bot recalled, its payment voided */
-        readonly delete: operations["cancelOrder"];
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
-    };
-    readonly "/api/ordering/{id}/staff-cancel": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        readonly get?: never;
-        readonly put?: never;
-        /** The depot staff cancel an order that is pending, approved or ready (never picked up), with a reason */
-        readonly post: operations["staffCancelOrder"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
-    };
     readonly "/admin/sagas": {
         readonly parameters: {
             readonly query?: never;
@@ -1202,7 +1167,11 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly get?: never;
+        /**
+         * Orders as their customers watch them, newest placed first; a customer sees only their own
+         * @description Each order with its status, steps, shopping list stop by stop, total and invoice (as the live route sends them), and the position the answer was read at: follow GET /api/search/orders/live from it.
+         */
+        readonly get: operations["listOrderTrackings"];
         readonly put?: never;
         /**
          * Search orders by customer, time placed, stores, products, total and status; newest first
@@ -1224,6 +1193,48 @@ export interface paths {
         };
         /** Get an order as search shows it: names, items, total and status */
         readonly get: operations["getSearchOrder"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/search/orders/{id}/tracking": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * One order as its customer watches it, and the position it was read at
+         * @description An order Search has not been told of yet (just checked out) is 404 here: GET /api/ordering/{id} says it is being placed.
+         */
+        readonly get: operations["getOrderTracking"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/search/orders/live": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Orders as they change, live (Server-Sent Events); a customer follows only their own
+         * @description Each event (`order`) is the order as it is now, its id the position of its last change. A customer follows only their own orders and, naming no last event id, gets each of them first; depot staff follow every order and, naming none, get the changes from now on: list first (GET /api/search/orders) and pass its answer's position as lastEventId to miss nothing in between. With `status`, the orders that were ever in that status: one that left it is sent once more, in its new status.
+         *
+         *     Server-Sent Events (order), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        readonly get: operations["followOrderTrackings"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -1413,10 +1424,55 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly get?: never;
+        /**
+         * A checked-out basket's checkout, as BasketCheckedOut carries it (for other modules)
+         * @description What Ordering asks between a checkout and the order it makes from it (BasketCheckouts, from another process). 404 `checkout_not_found` for a basket not checked out (unknown, open or canceled).
+         */
+        readonly get: operations["getBasketCheckout"];
         /** Check out an open basket with an authorized payment */
         readonly put: operations["checkoutBasket"];
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/ordering/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get an order: its status, items and total
+         * @description An order being placed (its basket checked out, the order not made from it yet) is `placing`, with the checkout's items and total; never 404.
+         */
+        readonly get: operations["getOrder"];
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * The customer cancels an order that is placing, pending or approved (not once it is ready): its shopping list is canceled, its bot recalled, its payment voided
+         * @description An order being placed is made from its checkout and canceled at once: it is never shopped, and its payment is voided.
+         */
+        readonly delete: operations["cancelOrder"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/ordering/{id}/staff-cancel": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The depot staff cancel an order that is pending, approved or ready (never picked up), with a reason */
+        readonly post: operations["staffCancelOrder"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1606,6 +1662,92 @@ export interface components {
             /** @description When Search last changed it */
             readonly updatedAt: string;
         };
+        readonly OrderTracking: {
+            readonly id: string;
+            readonly customerId: string;
+            /** @description Empty while Search knows no name for the customer */
+            readonly customerName: string;
+            /**
+             * @description Ordering's status, `placing` before Ordering made the order from its checked-out basket, and `shopping` while an approved order is in a bot’s hands
+             * @enum {string}
+             */
+            readonly status: "placing" | "pending" | "approved" | "shopping" | "ready" | "completed" | "rejected" | "canceled";
+            /**
+             * @description Ordering's own status; absent while placing
+             * @enum {string}
+             */
+            readonly orderStatus?: "pending" | "approved" | "rejected" | "ready" | "completed" | "canceled";
+            /** @description The customer may cancel it now (placing, pending or approved): DELETE /api/ordering/{id} */
+            readonly cancelable: boolean;
+            readonly items: readonly {
+                readonly productId: string;
+                readonly storeId: string;
+                readonly productName: string;
+                readonly storeName: string;
+                /** @description Unit price at checkout, in currency units */
+                readonly price: number;
+                readonly quantity: number;
+            }[];
+            /** @description In currency units; once ready, the final total, without unavailable lines */
+            readonly total: number;
+            /** @description Once ready: the lines the stores could not supply (not charged) */
+            readonly unavailableItems: readonly {
+                readonly storeId: string;
+                readonly productId: string;
+            }[];
+            readonly rejectionReason?: string;
+            /** @enum {string} */
+            readonly canceledBy?: "customer" | "staff";
+            /** @description The staff's reason */
+            readonly cancelReason?: string;
+            /** @description The milestones learnt so far, in the order they happened */
+            readonly steps: readonly {
+                /** @enum {string} */
+                readonly step: "checkedOut" | "received" | "shoppingListMade" | "shoppingListAvailable" | "approved" | "botAssigned" | "botReturned" | "ready" | "invoiced" | "paid" | "completed" | "rejected" | "canceled";
+                /** @description When the module that made the step said it happened */
+                readonly at: string;
+                /** @description For botAssigned: the bot */
+                readonly botId?: string;
+            }[];
+            /** @description Once Depot made it */
+            readonly shoppingList?: {
+                readonly id: string;
+                /** @enum {string} */
+                readonly status: "pending" | "available" | "assigned" | "active" | "completed" | "canceled";
+                /** @description The bot shopping it */
+                readonly botId?: string;
+                /** @description In the order the bot visits them */
+                readonly stops: readonly {
+                    readonly storeId: string;
+                    readonly storeName: string;
+                    readonly storeLocation: string;
+                    /** @description Every item of the stop was reported */
+                    readonly done: boolean;
+                    readonly items: readonly {
+                        readonly productId: string;
+                        readonly productName: string;
+                        readonly quantity: number;
+                        /**
+                         * @description Once the bot reported it
+                         * @enum {string}
+                         */
+                        readonly outcome?: "picked" | "unavailable";
+                    }[];
+                }[];
+            };
+            /** @description Once the order is ready: pay it with PUT /api/payments/invoices/{id}/pay */
+            readonly invoice?: {
+                readonly id: string;
+                /** @enum {string} */
+                readonly status: "pending" | "paid" | "canceled";
+                /** @description To pay, in currency units */
+                readonly amount: number;
+            };
+            readonly placedAt: string;
+            readonly updatedAt: string;
+            /** @description The position of its last change: the live event id */
+            readonly position: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1622,6 +1764,7 @@ export type ProjectionLag = components['schemas']['ProjectionLag'];
 export type Notification = components['schemas']['Notification'];
 export type FakeSmsDelivery = components['schemas']['FakeSmsDelivery'];
 export type SearchOrder = components['schemas']['SearchOrder'];
+export type OrderTracking = components['schemas']['OrderTracking'];
 export type $defs = Record<string, never>;
 export interface operations {
     readonly listDeadLetters: {
@@ -3862,292 +4005,6 @@ export interface operations {
             };
         };
     };
-    readonly getOrder: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody?: never;
-        readonly responses: {
-            /** @description Default Response */
-            readonly 200: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": {
-                        readonly order: {
-                            /** Format: uuid */
-                            readonly id: string;
-                            readonly customerId: string;
-                            readonly paymentId: string;
-                            /**
-                             * @description pending until the saga approves or rejects it
-                             * @enum {string}
-                             */
-                            readonly status: "pending" | "approved" | "rejected" | "ready" | "completed" | "canceled";
-                            readonly items: readonly {
-                                /** Format: uuid */
-                                readonly storeId: string;
-                                /** Format: uuid */
-                                readonly productId: string;
-                                readonly storeName: string;
-                                readonly productName: string;
-                                /** @description Unit price at checkout, in currency units */
-                                readonly price: number;
-                                readonly quantity: number;
-                                /** @description The store could not supply it: it is not charged */
-                                readonly unavailable: boolean;
-                            }[];
-                            /** @description Sum of price × quantity of the available lines, in currency units */
-                            readonly total: number;
-                            /** @description Once approved: the shopping list the bots shop */
-                            readonly shoppingListId?: string;
-                            /** @description Once completed: the invoice that was paid */
-                            readonly invoiceId?: string;
-                            /** @description When rejected: why */
-                            readonly rejectionReason?: string;
-                            /**
-                             * @description When canceled: by whom
-                             * @enum {string}
-                             */
-                            readonly canceledBy?: "customer" | "staff";
-                            /** @description When canceled by the staff: why */
-                            readonly cancelReason?: string;
-                        };
-                    };
-                };
-            };
-            /** @description The request is invalid (see code and errors) */
-            readonly 400: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No credential, or one that is not good (expired, revoked, forged) */
-            readonly 401: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's roles do not admit this route, or the resource is another's */
-            readonly 403: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No order with that ID */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    readonly cancelOrder: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: {
-                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
-                readonly "idempotency-key"?: string;
-            };
-            readonly path: {
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody?: never;
-        readonly responses: {
-            /** @description The order is canceled */
-            readonly 204: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is invalid (see code and errors) */
-            readonly 400: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No credential, or one that is not good (expired, revoked, forged) */
-            readonly 401: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's roles do not admit this route, or the resource is another's */
-            readonly 403: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No order with that ID */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The order cannot change so in its state (see code), or it changed concurrently; retry */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request has a body, or declares one, that is not application/json */
-            readonly 415: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The Idempotency-Key was already used for a different request */
-            readonly 422: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    readonly staffCancelOrder: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: {
-                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
-                readonly "idempotency-key"?: string;
-            };
-            readonly path: {
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": {
-                    /** @description Why the order is canceled */
-                    readonly reason: string;
-                };
-            };
-        };
-        readonly responses: {
-            /** @description The order is canceled */
-            readonly 204: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is invalid (see code and errors) */
-            readonly 400: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No credential, or one that is not good (expired, revoked, forged) */
-            readonly 401: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's roles do not admit this route, or the resource is another's */
-            readonly 403: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No order with that ID */
-            readonly 404: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The order cannot change so in its state (see code), or it changed concurrently; retry */
-            readonly 409: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is larger than the server accepts */
-            readonly 413: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request has a body, or declares one, that is not application/json */
-            readonly 415: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The Idempotency-Key was already used for a different request */
-            readonly 422: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     readonly listSagas: {
         readonly parameters: {
             readonly query?: {
@@ -4348,6 +4205,67 @@ export interface operations {
             };
         };
     };
+    readonly listOrderTrackings: {
+        readonly parameters: {
+            readonly query?: {
+                readonly status?: "placing" | "pending" | "approved" | "shopping" | "ready" | "completed" | "rejected" | "canceled";
+                /** @description Items per page, 1 to 100 (default 50) */
+                readonly limit?: number;
+                /** @description The `next` of the previous page; absent: the first page */
+                readonly after?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly orders: readonly components["schemas"]["OrderTracking"][];
+                        /** @description Pass it as `after` for the next page; absent on the last page */
+                        readonly next?: string;
+                        /** @description The position of the read model this answer shows: follow the live route from it (lastEventId) */
+                        readonly position: number;
+                        /** @description The read model is being rebuilt by replay: possibly incomplete, and stale */
+                        readonly rebuilding: boolean;
+                    };
+                };
+            };
+            /** @description The request is invalid (see errors: the field and what is wrong) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readonly searchOrders: {
         readonly parameters: {
             readonly query?: never;
@@ -4514,6 +4432,129 @@ export interface operations {
             };
             /** @description No order with that ID is known to search */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly getOrderTracking: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly order: components["schemas"]["OrderTracking"];
+                        /** @description The position of the read model this answer shows: follow the live route from it (lastEventId) */
+                        readonly position: number;
+                        /** @description The read model is being rebuilt by replay: possibly incomplete, and stale */
+                        readonly rebuilding: boolean;
+                    };
+                };
+            };
+            /** @description The request is invalid (see errors: the field and what is wrong) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No order with that ID is known to search */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly followOrderTrackings: {
+        readonly parameters: {
+            readonly query?: {
+                readonly status?: "placing" | "pending" | "approved" | "shopping" | "ready" | "completed" | "rejected" | "canceled";
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly lastEventId?: number;
+            };
+            readonly header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly "last-event-id"?: number;
+            };
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description A stream of events: order */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/event-stream": {
+                        readonly id: string;
+                        /** @enum {string} */
+                        readonly event: "order";
+                        readonly data: components["schemas"]["OrderTracking"];
+                    };
+                };
+            };
+            /** @description The request is invalid (see errors: the field and what is wrong) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -5439,6 +5480,83 @@ export interface operations {
             };
         };
     };
+    readonly getBasketCheckout: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        /** @description As basketsapi.BasketCheckedOut carries it */
+                        readonly checkout: {
+                            /** Format: uuid */
+                            readonly id: string;
+                            /** Format: uuid */
+                            readonly customerId: string;
+                            readonly paymentId: string;
+                            readonly items: readonly {
+                                /** Format: uuid */
+                                readonly storeId: string;
+                                /** Format: uuid */
+                                readonly productId: string;
+                                readonly storeName: string;
+                                readonly productName: string;
+                                readonly priceCents: number;
+                                readonly quantity: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid, or the change breaks a rule (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The basket does not exist, or was not checked out */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readonly checkoutBasket: {
         readonly parameters: {
             readonly query?: never;
@@ -5532,6 +5650,321 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used for a different request */
             readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly getOrder: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly order: {
+                            /** Format: uuid */
+                            readonly id: string;
+                            readonly customerId: string;
+                            readonly paymentId: string;
+                            /**
+                             * @description `placing` while Ordering makes the order from its checked-out basket, then `pending` until the saga approves or rejects it
+                             * @enum {string}
+                             */
+                            readonly status: "placing" | "pending" | "approved" | "rejected" | "ready" | "completed" | "canceled";
+                            /** @description The customer may cancel it now (placing, pending or approved): DELETE /api/ordering/{id} */
+                            readonly cancelable: boolean;
+                            readonly items: readonly {
+                                /** Format: uuid */
+                                readonly storeId: string;
+                                /** Format: uuid */
+                                readonly productId: string;
+                                readonly storeName: string;
+                                readonly productName: string;
+                                /** @description Unit price at checkout, in currency units */
+                                readonly price: number;
+                                readonly quantity: number;
+                                /** @description The store could not supply it: it is not charged */
+                                readonly unavailable: boolean;
+                            }[];
+                            /** @description Sum of price × quantity of the available lines, in currency units */
+                            readonly total: number;
+                            /** @description Once approved: the shopping list the bots shop */
+                            readonly shoppingListId?: string;
+                            /** @description Once completed: the invoice that was paid */
+                            readonly invoiceId?: string;
+                            /** @description When rejected: why */
+                            readonly rejectionReason?: string;
+                            /**
+                             * @description When canceled: by whom
+                             * @enum {string}
+                             */
+                            readonly canceledBy?: "customer" | "staff";
+                            /** @description When canceled by the staff: why */
+                            readonly cancelReason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No order with that ID */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Baskets could not be asked whether the basket was checked out; retry later */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly cancelOrder: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: {
+                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                readonly "idempotency-key"?: string;
+            };
+            readonly path: {
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The order is canceled */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No order with that ID */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order cannot change so in its state (see code), or it changed concurrently; retry */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request has a body, or declares one, that is not application/json */
+            readonly 415: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Baskets could not be asked whether the basket was checked out; retry later */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly staffCancelOrder: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: {
+                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                readonly "idempotency-key"?: string;
+            };
+            readonly path: {
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    /** @description Why the order is canceled */
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description The order is canceled */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No order with that ID */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order cannot change so in its state (see code), or it changed concurrently; retry */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request has a body, or declares one, that is not application/json */
+            readonly 415: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Baskets could not be asked whether the basket was checked out; retry later */
+            readonly 503: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
