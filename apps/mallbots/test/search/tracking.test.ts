@@ -95,9 +95,9 @@ function anOrder() {
       },
     },
     available: { type: 'depotapi.ShoppingListAvailable' as const, data: ids },
-    assigned: (botId: string) => ({
+    assigned: (botId: string, botName?: string) => ({
       type: 'depotapi.ShoppingListAssigned' as const,
-      data: { ...ids, botId },
+      data: { ...ids, botId, ...(botName ? { botName } : {}) },
     }),
     reported: (botId: string, storeId: string, productId: string, outcome: 'picked' | 'unavailable') => ({
       type: 'depotapi.ShoppingListItemReported' as const,
@@ -157,14 +157,14 @@ describe.each(testDatabases)('order tracking on $backend', (backend) => {
     await api.publish(o.listCreated, at(2));
     await api.publish(o.available, at(3));
     await api.publish(o.approved, at(4));
-    await api.publish(o.assigned('bot-7'), at(5));
+    await api.publish(o.assigned('bot-7', 'Robbie'), at(5));
     await api.settled();
     let seen = (await tracking(o.order)).order;
     expect(seen).toMatchObject({
       status: 'shopping',
       orderStatus: 'approved',
       cancelable: true,
-      shoppingList: { id: o.list, status: 'assigned', botId: 'bot-7' },
+      shoppingList: { id: o.list, status: 'assigned', botId: 'bot-7', botName: 'Robbie' },
     });
     expect(seen.shoppingList?.stops.map((stop) => [stop.storeName, stop.done])).toEqual([
       ['Books', false],
@@ -228,7 +228,7 @@ describe.each(testDatabases)('order tracking on $backend', (backend) => {
       { step: 'shoppingListMade', at: at(2).toISOString() },
       { step: 'shoppingListAvailable', at: at(3).toISOString() },
       { step: 'approved', at: at(4).toISOString() },
-      { step: 'botAssigned', at: at(5).toISOString(), botId: 'bot-7' },
+      { step: 'botAssigned', at: at(5).toISOString(), botId: 'bot-7', botName: 'Robbie' },
       { step: 'botReturned', at: at(8).toISOString() },
       { step: 'ready', at: at(9).toISOString() },
       { step: 'invoiced', at: at(10).toISOString() },

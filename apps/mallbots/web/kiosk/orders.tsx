@@ -43,6 +43,9 @@ const RANK: Record<string, number> = {
 };
 
 const statusLabel = (status: string) => statusWords[locale][status] ?? status;
+/** A robot as the customer reads it: its name, else a short form of its id. */
+const robotName = (bot: { botId?: string; botName?: string }) =>
+  bot.botName ?? ((bot.botId ?? '').length > 12 ? bot.botId!.slice(0, 8).toUpperCase() : (bot.botId ?? ''));
 const time = (at: string) =>
   new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(
     new Date(at),
@@ -163,7 +166,7 @@ function Steps(props: { order: OrderTracking }) {
         {props.order.steps.map((step) => (
           <li key={`${step.step}-${step.botId ?? ''}`}>
             <span>{stepWords[locale][step.step] ?? step.step}</span>
-            {step.botId ? <span> ({words.robot(step.botId)})</span> : null}{' '}
+            {step.botId ? <span> ({words.robot(robotName(step))})</span> : null}{' '}
             <time className="tw-hint" dateTime={step.at}>
               {time(step.at)}
             </time>
@@ -179,7 +182,7 @@ function ShoppingList(props: { list: NonNullable<OrderTracking['shoppingList']> 
   return (
     <section aria-labelledby="kiosk-list">
       <h2 id="kiosk-list">{words.shoppingList}</h2>
-      <p>{list.botId ? words.robot(list.botId) : words.noRobotYet}</p>
+      <p>{list.botId ? words.robot(robotName(list)) : words.noRobotYet}</p>
       <ol className="kiosk-stops">
         {list.stops.map((stop, index) => (
           <li key={stop.storeId} className="tw-card">

@@ -1708,6 +1708,8 @@ export interface components {
                 readonly at: string;
                 /** @description For botAssigned: the bot */
                 readonly botId?: string;
+                /** @description For botAssigned: the bot's name, when it has one */
+                readonly botName?: string;
             }[];
             /** @description Once Depot made it */
             readonly shoppingList?: {
@@ -1716,6 +1718,8 @@ export interface components {
                 readonly status: "pending" | "available" | "assigned" | "active" | "completed" | "canceled";
                 /** @description The bot shopping it */
                 readonly botId?: string;
+                /** @description The bot's name, when it has one */
+                readonly botName?: string;
                 /** @description In the order the bot visits them */
                 readonly stops: readonly {
                     readonly storeId: string;

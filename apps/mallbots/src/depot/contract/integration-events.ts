@@ -46,8 +46,13 @@ export const depotMessages = {
   /** Initiated: a bot may take it. */
   'depotapi.ShoppingListAvailable': z.strictObject({ id, orderId: id }),
   'depotapi.ShoppingListCanceled': z.strictObject({ id, orderId: id }),
-  /** A bot took it. */
-  'depotapi.ShoppingListAssigned': z.strictObject({ id, orderId: id, botId: z.string().min(1).max(100) }),
+  /** A bot took it: its name when it is one of the fleet (a runner assigned over REST has only an id). */
+  'depotapi.ShoppingListAssigned': z.strictObject({
+    id,
+    orderId: id,
+    botId: z.string().min(1).max(100),
+    botName: z.string().min(1).max(100).optional(),
+  }),
   /**
    * The bot shopping the list found an item at a stop, or found the store out of it. Each item is reported
    * once per assignment; a list released after its bot vanished is published `ShoppingListAvailable` again,

@@ -55,6 +55,7 @@ export interface ShoppingListChanged extends OrderFact {
   readonly shoppingListId: string;
   readonly status: 'available' | 'assigned' | 'canceled' | 'completed';
   readonly botId?: string;
+  readonly botName?: string;
 }
 
 export interface ShoppingItemReported extends OrderFact {
@@ -160,10 +161,16 @@ export function createSearchRecording({
         type: 'search.ShoppingListMade',
         data: { shoppingListId, stops: stops.map((stop) => ({ ...stop, items: [...stop.items] })), at },
       }),
-    shoppingListChanged: ({ messageId, orderId, shoppingListId, status, botId, at }) =>
+    shoppingListChanged: ({ messageId, orderId, shoppingListId, status, botId, botName, at }) =>
       onOrder(messageId, orderId, {
         type: 'search.ShoppingListChanged',
-        data: { shoppingListId, status, ...(botId === undefined ? {} : { botId }), at },
+        data: {
+          shoppingListId,
+          status,
+          ...(botId === undefined ? {} : { botId }),
+          ...(botName === undefined ? {} : { botName }),
+          at,
+        },
       }),
     shoppingItemReported: ({ messageId, orderId, ...report }) =>
       onOrder(messageId, orderId, { type: 'search.ShoppingItemReported', data: report }),

@@ -87,6 +87,8 @@ export const searchEventSchemas = {
     shoppingListId: z.string(),
     status: z.enum(['available', 'assigned', 'canceled', 'completed']),
     botId: z.string().optional(),
+    /** The bot's name, when Depot gave one (a bot of its fleet). */
+    botName: z.string().optional(),
     at: timestamp,
   }),
   /** The bot shopping the list picked an item at a stop, or found the store out of it. */

@@ -53,8 +53,9 @@ export interface TrackingStep {
   readonly step: TrackingStepName;
   /** ISO 8601: when the module that made the step said it happened. */
   readonly at: string;
-  /** The bot assigned, for `botAssigned`. */
+  /** The bot assigned, for `botAssigned`, and its name when Depot gave one. */
   readonly botId?: string;
+  readonly botName?: string;
 }
 
 export type ShoppingListStatus = 'pending' | 'available' | 'assigned' | 'active' | 'completed' | 'canceled';
@@ -66,8 +67,9 @@ export interface TrackedStopView extends Omit<TrackedStop, 'items'> {
 export interface TrackedShoppingList {
   readonly id: string;
   readonly status: ShoppingListStatus;
-  /** The bot holding it (from its assignment until it is released or canceled). */
+  /** The bot holding it (from its assignment until it is released or canceled), and its name if known. */
   readonly botId?: string;
+  readonly botName?: string;
   readonly stops: readonly TrackedStopView[];
 }
 
@@ -181,16 +183,22 @@ function evolveList(list: TrackedShoppingList | undefined, event: TrackingEvent)
         })),
       };
     case 'search.ShoppingListChanged': {
-      const { shoppingListId: id, status, botId } = event.data;
+      const { shoppingListId: id, status, botId, botName } = event.data;
       // Completed and canceled are final: a late `available` or `assigned` never undoes them.
       if (base.status === 'completed' || base.status === 'canceled') return { ...base, id };
       if (status === 'available') {
         // Initiated, or released after its bot vanished: the goods left with the bot, its reports are void.
-        const { botId: _gone, ...rest } = base;
+        const { botId: _gone, botName: _itsName, ...rest } = base;
         return { ...rest, id, status, stops: forgetOutcomes(base.stops) };
       }
       if (status === 'assigned') {
-        return { ...base, id, status: base.status === 'active' ? 'active' : status, ...(botId && { botId }) };
+        return {
+          ...base,
+          id,
+          status: base.status === 'active' ? 'active' : status,
+          ...(botId ? { botId } : {}),
+          ...(botName ? { botName } : {}),
+        };
       }
       return { ...base, id, status };
     }
@@ -280,12 +288,12 @@ export function evolveTracking(
           steps: withStep(state.steps, { step: 'shoppingListMade', at: event.data.at }),
         };
       case 'search.ShoppingListChanged': {
-        const { status, botId, at } = event.data;
+        const { status, botId, botName, at } = event.data;
         const step: TrackingStep | undefined =
           status === 'available'
             ? { step: 'shoppingListAvailable', at }
             : status === 'assigned' && botId
-              ? { step: 'botAssigned', at, botId }
+              ? { step: 'botAssigned', at, botId, ...(botName ? { botName } : {}) }
               : status === 'completed'
                 ? { step: 'botReturned', at }
                 : undefined;

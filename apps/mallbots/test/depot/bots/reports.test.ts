@@ -88,6 +88,11 @@ describe.each(testSetups)(
         unavailableItems: [{ storeId: toys, productId: yoyo }],
       });
 
+      // The bot that took it is named in its assignment.
+      const assigned = await api.recorder.waitFor(
+        (m) => m.type === 'depotapi.ShoppingListAssigned' && m.key === list.id,
+      );
+      expect(assigned.data).toEqual({ id: list.id, orderId: list.orderId, botId: bot, botName: 'Picker' });
       // The stops were published with the list, and each report as it was saved (in the bot's order).
       const created = await api.recorder.waitFor(
         (m) => m.type === 'depotapi.ShoppingListCreated' && m.key === list.id,

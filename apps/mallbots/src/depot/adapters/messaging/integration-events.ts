@@ -25,7 +25,14 @@ function forShoppingList({ shoppingListId: id, shoppingList, event }: SavedShopp
     case 'depot.ShoppingListCanceled':
       return { type: 'depotapi.ShoppingListCanceled', data };
     case 'depot.ShoppingListAssigned':
-      return { type: 'depotapi.ShoppingListAssigned', data: { ...data, botId: event.data.botId } };
+      return {
+        type: 'depotapi.ShoppingListAssigned',
+        data: {
+          ...data,
+          botId: event.data.botId,
+          ...(event.data.botName === undefined ? {} : { botName: event.data.botName }),
+        },
+      };
     case 'depot.ShoppingListItemReported': {
       // Only the bot holding the list reports (the domain checks it), so the list names the bot.
       const { storeId, productId, outcome } = event.data;

@@ -46,6 +46,7 @@ export const orderTrackingSchema = z
           step: z.enum(trackingSteps),
           at: z.string().describe('When the module that made the step said it happened'),
           botId: z.string().optional().describe('For botAssigned: the bot'),
+          botName: z.string().optional().describe("For botAssigned: the bot's name, when it has one"),
         }),
       )
       .describe('The milestones learnt so far, in the order they happened'),
@@ -54,6 +55,7 @@ export const orderTrackingSchema = z
         id: z.string(),
         status: z.enum(['pending', 'available', 'assigned', 'active', 'completed', 'canceled']),
         botId: z.string().optional().describe('The bot shopping it'),
+        botName: z.string().optional().describe("The bot's name, when it has one"),
         stops: z
           .array(
             z.object({
@@ -121,12 +123,18 @@ export const toTrackingDto = (view: OrderTrackingView) => ({
   ...(view.rejectionReason === undefined ? {} : { rejectionReason: view.rejectionReason }),
   ...(view.canceledBy === undefined ? {} : { canceledBy: view.canceledBy }),
   ...(view.cancelReason === undefined ? {} : { cancelReason: view.cancelReason }),
-  steps: view.steps.map(({ step, at, botId }) => ({ step, at, ...(botId === undefined ? {} : { botId }) })),
+  steps: view.steps.map(({ step, at, botId, botName }) => ({
+    step,
+    at,
+    ...(botId === undefined ? {} : { botId }),
+    ...(botName === undefined ? {} : { botName }),
+  })),
   ...(view.shoppingList && {
     shoppingList: {
       id: view.shoppingList.id,
       status: view.shoppingList.status,
       ...(view.shoppingList.botId === undefined ? {} : { botId: view.shoppingList.botId }),
+      ...(view.shoppingList.botName === undefined ? {} : { botName: view.shoppingList.botName }),
       stops: view.shoppingList.stops.map(({ storeId, storeName, storeLocation, items }) => ({
         storeId,
         storeName,

@@ -38,12 +38,16 @@ export function searchHandlers(recording: SearchRecording) {
   const told = (message: Envelope, orderId: string) => ({ messageId: message.id, orderId, at: message.time });
   const listChanged =
     (status: 'available' | 'assigned' | 'canceled' | 'completed') =>
-    ({ id, orderId, botId }: { id: string; orderId: string; botId?: string }, message: Envelope) =>
+    (
+      { id, orderId, botId, botName }: { id: string; orderId: string; botId?: string; botName?: string },
+      message: Envelope,
+    ) =>
       recording.shoppingListChanged({
         ...told(message, orderId),
         shoppingListId: id,
         status,
         ...(botId === undefined ? {} : { botId }),
+        ...(botName === undefined ? {} : { botName }),
       });
   const invoiceChanged =
     (status: 'pending' | 'paid' | 'canceled') =>
