@@ -1,5 +1,3 @@
-import { ApiProblem, type MessageTable, messageOf, preferredLocale } from '@tessera/web';
-
 const DECLINED = {
   en: 'The card was declined. Ask for another card or another way to pay.',
   es: 'La tarjeta ha sido rechazada. Pida otra tarjeta u otra forma de pago.',
@@ -7,9 +5,10 @@ const DECLINED = {
 
 /**
  * CoffeeCo's problem codes as sentences for baristas and coffee lovers (the platform's own are in @tessera/web):
- * what happened and what to do, never the raw answer.
+ * what happened and what to do, never the raw answer. Every sentence in both languages the pages speak (a
+ * `MessageTable` of @tessera/web; typed here without it, so the table is plain data a unit test reads).
  */
-export const coffeecoMessages: MessageTable = {
+export const coffeecoMessages: Readonly<Record<string, { readonly en: string; readonly es: string }>> = {
   // A card the provider refused (Stripe's codes, as the fake provider answers its test cards).
   card_declined: DECLINED,
   lost_card: DECLINED,
@@ -79,11 +78,3 @@ export const coffeecoMessages: MessageTable = {
   first_name_blank: { en: 'Enter a first name.', es: 'Escriba un nombre.' },
   last_name_blank: { en: 'Enter a last name.', es: 'Escriba un apellido.' },
 };
-
-/** What the person reads for a failed call: an `ApiProblem` in their language, anything else as unreachable. */
-export const sentenceOf = (error: unknown): string =>
-  messageOf(
-    error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'unreachable' }),
-    preferredLocale(),
-    coffeecoMessages,
-  );

@@ -1,7 +1,7 @@
 import { Alert, ApiProblem, Button, Field } from '@tessera/web';
 import { type FormEvent, useState } from 'react';
 import { api, ask, type CoffeeLover, type CoffeeLoversPage } from '../src/api.js';
-import { sentenceOf } from '../src/messages.js';
+import { sentenceOf } from '../src/sentences.js';
 
 const fullName = (lover: CoffeeLover) => `${lover.firstName} ${lover.lastName}`;
 

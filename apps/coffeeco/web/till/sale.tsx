@@ -13,7 +13,7 @@ import {
   type QuoteAnswer,
   type Store,
 } from '../src/api.js';
-import { sentenceOf } from '../src/messages.js';
+import { sentenceOf } from '../src/sentences.js';
 import { money } from './money.js';
 
 export interface SaleLine {

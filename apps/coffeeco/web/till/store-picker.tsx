@@ -1,7 +1,7 @@
 import { Alert, Button } from '@tessera/web';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ask, type Store, type StoresPage } from '../src/api.js';
-import { sentenceOf } from '../src/messages.js';
+import { sentenceOf } from '../src/sentences.js';
 
 /** The stores, by location, a page at a time: the barista chooses the one this till stands in. */
 export function StorePicker(props: { onChoose: (store: Store) => void }) {
