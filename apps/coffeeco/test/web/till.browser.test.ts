@@ -127,15 +127,21 @@ describe('CoffeeCo till', () => {
     ]);
   });
 
-  it('sells for cash to a walk-in customer, on a laptop', async () => {
+  it('sells for cash to a walk-in customer, on a laptop, from the keyboard', async () => {
     const page = await openTill(browser, world, LAPTOP);
-    await add(page, 'Espresso', 2);
+    const espresso = page.getByRole('button', { name: /^Add Espresso/ });
+    await espresso.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
     await expect.poll(() => page.locator('.till-total dd').textContent(), POLL).toBe('$4.25');
-    await page.getByLabel('Cash').check();
+    await page.getByLabel('Card', { exact: true }).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Cash').isChecked()).toBe(true);
     expect(await page.getByLabel('CoffeeBux (free drinks)').isDisabled()).toBe(true);
     await expectAccessible(page, 'the till on a laptop');
     await screenshot(page, 'coffeeco-till-laptop');
-    await page.getByRole('button', { name: 'Take payment' }).click();
+    await page.getByRole('button', { name: 'Take payment' }).focus();
+    await page.keyboard.press('Enter');
     await paid(page, 'Paid $4.25 in cash.');
     const purchaseId = await receiptPurchaseId(page);
     const purchase = succeeded(
