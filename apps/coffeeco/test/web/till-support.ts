@@ -14,7 +14,8 @@ import { expect } from 'vitest';
 export const API = '/coffeeco/api';
 /** How long a journey waits for what a person waits for (a login hashes a password; Loyalty stamps a moment later). */
 export const POLL = { timeout: 15_000 };
-export const LOCATION = `Seattle, Pike Place ${randomUUID().slice(0, 4)}`;
+/** The system is the file's own, so the store's name need not be unique. */
+export const LOCATION = 'Seattle, Pike Place';
 
 /** What the journeys need of the running system: its staff, its store, and the operator's view of it. */
 export interface TillWorld {
