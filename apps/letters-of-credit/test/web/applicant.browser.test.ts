@@ -2,7 +2,7 @@ import type { RunningSystem } from '@tessera/platform/testing';
 import { expectAccessible, LAPTOP, newPage, openBrowser, screenshot } from '@tessera/web/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bank, errorNextTo, expectHeading, startLettersOfCredit, WAIT } from './support.js';
+import { Bank, errorNextTo, expectHeading, logIn, startLettersOfCredit, WAIT } from './support.js';
 
 const HOME = '/letters-of-credit/applicant/';
 
@@ -18,11 +18,10 @@ describe("Letters of credit: the importer's screens", () => {
   let system: RunningSystem;
   let browser: Browser;
   let bank: Bank;
-  let silk: string;
   beforeAll(async () => {
     [system, browser] = await Promise.all([startLettersOfCredit(), openBrowser()]);
     bank = new Bank(system);
-    silk = await bank.product('Raw silk');
+    await bank.product('Raw silk');
     await bank.product('Opium', 'narcotics');
   }, 120_000);
   afterAll(async () => {
@@ -172,4 +171,38 @@ describe("Letters of credit: the importer's screens", () => {
     await expectAccessible(page, 'my applications');
     await screenshot(page, 'lc-applicant-home');
   }, 180_000);
+
+  it("says the bank's rules in the person's language: Spanish", async () => {
+    const importer = await bank.importer('Nakia');
+    const id = await bank.draft(importer, 'Envío de vibranio');
+    const page = await newPage(browser, system.baseUrl, { ...LAPTOP, locale: 'es-ES' });
+    await page.goto(`${HOME}applications/${id}/change-amount`);
+    await logIn(page, importer);
+    await expectHeading(page, 'Amount');
+    await page.getByLabel('Amount in US dollars (USD)').fill('600000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => errorNextTo(page, 'Amount in US dollars (USD)'), WAIT)
+      .toBe('Una carta de crédito puede valer como máximo 500.000,00 USD.');
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), WAIT)
+      .toBe('Algunos datos deben corregirse: vea los mensajes junto a ellos.');
+  }, 60_000);
+
+  it("opens no other importer's application, and tells the desk's staff this page is not theirs", async () => {
+    const [owner, other] = await Promise.all([bank.importer('Okoye'), bank.importer('Ayo')]);
+    const id = await bank.draft(owner, 'Not yours');
+    const page = await newPage(browser, system.baseUrl, LAPTOP);
+    await page.goto(`${HOME}applications/${id}`);
+    await logIn(page, other);
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), WAIT)
+      .toBe('This belongs to someone else.');
+    expect(await page.getByRole('link', { name: /^Change the / }).count()).toBe(0);
+
+    const staff = await newPage(browser, system.baseUrl, LAPTOP);
+    await staff.goto(HOME);
+    await logIn(staff, await bank.tradeFinanceManager());
+    await expectHeading(staff, "Not an importer's account");
+  }, 60_000);
 });
