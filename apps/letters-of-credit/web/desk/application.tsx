@@ -79,7 +79,7 @@ export function DeskApplication(props: { id: string }) {
         ))}
       </div>
       {offers(application, 'approve') || offers(application, 'decline') ? (
-        <section aria-labelledby="decision-heading">
+        <section className="lc-decision" aria-labelledby="decision-heading">
           <h2 id="decision-heading">Decision</h2>
           {offers(application, 'decline') ? (
             <TextArea
