@@ -106,6 +106,14 @@ describe("Letters of credit: the importer's screens", () => {
     // Now the application offers submit: its links say so, the page only shows it.
     await page.getByRole('button', { name: 'Submit for the checks and a decision' }).waitFor();
 
+    // The applicant section starts from what the importer told the bank when registering.
+    await task(page, 'Change the applicant', 'Applicant');
+    await expect.poll(() => page.getByLabel('Your name or company').inputValue(), WAIT).toBe('Shuri');
+    await page.getByLabel('Address line 1', { exact: true }).fill('1 Golden City Road');
+    await page.getByLabel('City').fill('Birnin Zana');
+    await page.getByLabel('Country').selectOption({ label: 'Wakanda' });
+    await save(page, 'Applicant');
+
     await task(page, 'Change the beneficiary', 'Beneficiary');
     await page.getByLabel("Beneficiary's name").fill('Stark Industries');
     await page.getByLabel('Address line 1', { exact: true }).fill('10880 Malibu Point');

@@ -20,7 +20,7 @@ const DESK = '/letters-of-credit/desk/';
  * The trade-finance desk (spec §3.3, §4.5): its queues follow the read model live (ADR 0029), so a submitted
  * application arrives, changes and leaves without a reload, and a dropped connection resumes losing nothing;
  * a manager approves or declines with the links the application gives; reminders and past due show as they
- * come (a day is half a second here).
+ * come (a day is a second here).
  */
 describe('Letters of credit: the trade-finance desk', () => {
   let system: RunningSystem;
@@ -91,6 +91,8 @@ describe('Letters of credit: the trade-finance desk', () => {
     await detail.goto(`${DESK}applications/${firstId}`);
     await expectHeading(detail, `LC application ${first}`);
     await detail.getByRole('heading', { name: 'Checks' }).waitFor(WAIT);
+    // Why a check went against it is what the manager weighs: the importer has no credit line yet.
+    await detail.getByText('the applicant has no credit line yet').waitFor(WAIT);
     await expectAccessible(detail, 'an application on the desk');
     await screenshot(detail, 'lc-desk-application');
     await detail.getByRole('button', { name: 'Approve' }).click();
@@ -155,6 +157,7 @@ describe('Letters of credit: the trade-finance desk', () => {
     await row.getByText('1 reminder sent').waitFor(WAIT);
     await row.getByText('2 reminders sent').waitFor(WAIT);
     await row.getByText('Past due').waitFor(WAIT);
+    expect(await row.getByText('2 reminders sent').count(), 'past due after two reminders').toBe(1);
     await expectAccessible(queue, 'a queue with reminders and past due');
     await screenshot(queue, 'lc-desk-past-due');
   }, 120_000);

@@ -21,10 +21,11 @@ export const API = '/letters-of-credit/api';
 export const WAIT = { timeout: 20_000 };
 
 /**
- * A day of the bank's calendar in these journeys (LC_DAY_MS): half a second, so the reminders of day 10 and
- * 20 come 5 and 10 s after a submit, and past due at 15 s: watched on the desk's queue as they happen.
+ * A day of the bank's calendar in these journeys (LC_DAY_MS): a second, so the reminders of day 10 and 20
+ * come 10 and 20 s after a submit, and past due at 30 s: watched on the desk's queue as they happen, each
+ * shown for long enough to be seen on a busy machine.
  */
-export const DAY_MS = 500;
+export const DAY_MS = 1000;
 
 /** The one-process system as `npm start` runs it, with letters of credit only. */
 export function startLettersOfCredit(): Promise<RunningSystem> {

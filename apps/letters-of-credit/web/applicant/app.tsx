@@ -1,4 +1,4 @@
-import { Alert, Button, hasRole, Link, LoginForm, matchRoute, Page, usePath, useSession } from '@tessera/web';
+import { Alert, Button, Link, LoginForm, matchRoute, Page, usePath, useSession } from '@tessera/web';
 import { useState } from 'react';
 import { APP, Frame, ShellContext } from '../src/frame.js';
 import { lcMessages } from '../src/messages.js';
@@ -57,7 +57,8 @@ export function ApplicantApp() {
   return <ShellContext.Provider value={{ nav, account }}>{screen()}</ShellContext.Provider>;
 
   function screen() {
-    if (!hasRole(session, 'applicant')) {
+    // Importers only: an operator may call every route, but has no applications of their own to draft.
+    if (session.state !== 'in' || !session.who.roles.includes('applicant')) {
       return (
         <Frame title="Not an importer's account">
           <Alert>This account is not an importer's: log out, and log in or register as an importer.</Alert>

@@ -1,5 +1,5 @@
 import { Field, must } from '@tessera/web';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAction } from '../src/action.js';
 import { api } from '../src/api.js';
 import { CountrySelect } from '../src/parts.js';
@@ -37,6 +37,27 @@ export function PartyForm(props: TaskProps & { task: 'change-applicant' | 'chang
   const [country, setCountry] = useState(had?.address.country ?? '');
   const [taxId, setTaxId] = useState((beneficiary && props.application.beneficiary?.taxId) || '');
   const action = useAction(['name', 'taxId', ...ADDRESS_FIELDS]);
+  const applicantId = props.application.applicantId;
+  useEffect(() => {
+    // A first applicant section starts from what the importer told the bank when registering.
+    if (beneficiary || had) return;
+    void must(() =>
+      api.GET('/letters-of-credit/api/onboarding/applicants/{applicantId}', {
+        params: { path: { applicantId } },
+      }),
+    )
+      .then(({ applicant }) => {
+        setName((typed) => typed || (applicant.company ?? applicant.name));
+        const known = applicant.address;
+        if (!known) return;
+        setLines((typed) => (typed.some(Boolean) ? typed : [0, 1, 2].map((line) => known.lines[line] ?? '')));
+        setCity((typed) => typed || known.city);
+        setRegion((typed) => typed || (known.region ?? ''));
+        setPostalCode((typed) => typed || (known.postalCode ?? ''));
+        setCountry((typed) => typed || known.country);
+      })
+      .catch(() => undefined);
+  }, [beneficiary, had, applicantId]);
   const save = async () => {
     const party = {
       name,

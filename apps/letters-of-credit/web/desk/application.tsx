@@ -9,6 +9,7 @@ import { lcMessages } from '../src/messages.js';
 import { Checks, Reminders, Status, TextArea } from '../src/parts.js';
 import { useProducts } from '../src/products.js';
 import { sectionText } from '../src/sections.js';
+import { useCheckRemarks } from './remarks.js';
 
 /**
  * One application as the desk decides it: what it says, the partners' checks, reminders and past due, and
@@ -17,6 +18,7 @@ import { sectionText } from '../src/sections.js';
 export function DeskApplication(props: { id: string }) {
   const { application, view, problem, reload, live } = useApplication(props.id, { live: true });
   const { nameOf } = useProducts();
+  const remarks = useCheckRemarks(props.id, view?.checks);
   const action = useAction(['reason']);
   const [reason, setReason] = useState('');
   const [done, setDone] = useState<string>();
@@ -65,7 +67,7 @@ export function DeskApplication(props: { id: string }) {
       {view ? (
         <section aria-labelledby="checks-heading">
           <h2 id="checks-heading">Checks</h2>
-          <Checks checks={view.checks} />
+          <Checks checks={view.checks} remarks={remarks} />
           <p>In the queues: {queues && queues.length > 0 ? queues.join(', ') : 'none'}</p>
         </section>
       ) : null}

@@ -126,8 +126,11 @@ export function Reminders(props: { item: Pick<ApplicationItem, 'approvalReminder
   );
 }
 
-/** The partners' three checks, each in words. */
-export function Checks(props: { checks: ApplicationItem['checks'] }) {
+/** The partners' three checks, each in words, with what the partner remarked when it is known. */
+export function Checks(props: {
+  checks: ApplicationItem['checks'];
+  remarks?: Partial<Record<keyof typeof CHECK_LABELS, string>>;
+}) {
   return (
     <ul className="lc-checks">
       {(Object.keys(CHECK_LABELS) as Array<keyof typeof CHECK_LABELS>).map((check) => (
@@ -137,6 +140,7 @@ export function Checks(props: { checks: ApplicationItem['checks'] }) {
             status={`lc-check-${props.checks[check]}`}
             label={CHECK_STATUS_LABELS[props.checks[check]]}
           />
+          {props.remarks?.[check] ? <span className="lc-remarks"> {props.remarks[check]}</span> : null}
         </li>
       ))}
     </ul>
