@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { refreshSession } from './api.js';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
@@ -41,10 +42,11 @@ export function useLive(url: string | undefined, options: LiveOptions): LiveStat
       for (const name of eventNames.split(',')) current.addEventListener(name, deliver);
       current.onerror = () => {
         setState('reconnecting');
-        // CLOSED: the browser gave up (an error status, or a failed reconnect); open anew after the last id.
+        // CLOSED: the browser gave up (an error status, or a failed reconnect); open anew after the last id. The
+        // status may be a 401 of an access token that expired: renew the session first (a no-op without one).
         if (current.readyState === EventSource.CLOSED && !stopped) {
           current.close();
-          retry = setTimeout(open, 1_000);
+          retry = setTimeout(() => void refreshSession().finally(() => stopped || open()), 1_000);
         }
       };
     };
