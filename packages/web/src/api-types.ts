@@ -35,7 +35,8 @@ export async function webApiSource(application: Application): Promise<string> {
     // Security schemes name this run's address: not part of the shapes, and they would never match twice.
     const { securitySchemes: _schemes, ...components } = document.components ?? {};
     const ast = await openapiTS({ ...document, servers: [], components } as never, {
-      immutable: true,
+      // Mutable: openapi-fetch's Readable maps a readonly array into an object that is no longer an array.
+      immutable: false,
       rootTypes: true,
       rootTypesNoSchemaPrefix: true,
     });

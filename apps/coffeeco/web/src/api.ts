@@ -26,11 +26,7 @@ export type PurchaseBody =
   paths[`${typeof SHOPS}/purchases/{purchaseId}`]['put']['requestBody']['content']['application/json'];
 export type CoffeeBuxCard = components['schemas']['CoffeeBuxCard'];
 
-/**
- * `must`, with the answer typed by one of the types above (themselves read from the generated document). The
- * request stays checked by the typed client; the answer's type is restated because openapi-fetch's `Readable`
- * maps the readonly arrays of the immutable `api.gen.ts` into objects that are no longer arrays.
- */
+/** `must`, with the answer typed by one of the types above (themselves read from the generated document). */
 export const ask = <T>(call: () => Promise<{ data?: unknown; error?: unknown; response: Response }>) =>
   must(call) as Promise<T>;
 
