@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSubject } from '@tessera/platform/identity';
-import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
+import { openEventStream, pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../src/app.js';
@@ -95,6 +95,8 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/depot/shopping/{id}/complete': DEPOT,
   'GET /api/depot/bots': DEPOT,
   'GET /api/depot/bots/{id}': DEPOT,
+  'GET /api/depot/bots/live': DEPOT_STAFF,
+  'GET /api/depot/shopping/live': DEPOT_STAFF,
   'GET /api/ordering/{id}': CUSTOMER_OWN_OR_DEPOT,
   'DELETE /api/ordering/{id}': CUSTOMER_OWN,
   'POST /api/ordering/{id}/staff-cancel': DEPOT_STAFF,
@@ -315,10 +317,18 @@ describe('who may call what: every route, every caller, every bad token', () => 
   }, 120_000);
   afterAll(() => api?.close());
 
-  const call = (route: string, token: string | undefined) => {
+  const call = async (route: string, token: string | undefined) => {
     const [method] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE'];
     const { url, payload, form } = requestOf(route, scene);
     const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    if (route.endsWith('/live')) {
+      // A stream that opens never ends by itself: read its answer over real HTTP, then go away.
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+      const stream = await openEventStream(`${api.host.url}${url}`, { headers });
+      await stream.close();
+      const body = stream.body ?? '';
+      return { statusCode: stream.status, headers: stream.headers, body, json: () => JSON.parse(body) };
+    }
     if (form) {
       return api.host.http.inject({
         method,
