@@ -25,6 +25,7 @@ import type { StoresDirectory } from './application/ports.js';
 import { createDepotQueries } from './application/queries.js';
 import { createRobotOperations, type Robots } from './application/robots.js';
 import { depotPublishes, depotReceives } from './contract/integration-events.js';
+import { depotRoles } from './contract/roles.js';
 
 export interface DepotModuleOptions {
   /** Replaces the way Stores is asked on a miss (tests of unavailability). */
@@ -70,6 +71,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     ],
     publishes: depotPublishes,
     receives: depotReceives,
+    roles: Object.values(depotRoles),
 
     async start({ db, broker, http, rpc, logger, services, rpcServices, serviceToken }) {
       const clock = options.clock ?? systemClock;
