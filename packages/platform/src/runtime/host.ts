@@ -28,6 +28,7 @@ import { brokerMigrations, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
+import { registerWebPages } from './web.js';
 
 export interface Host {
   readonly http: HttpServer;
@@ -200,6 +201,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ],
   });
   registerAdminRoutes(http, broker);
+  // A process of one module serves no page: the gateway in front of the modules serves them (ADR 0038).
+  await registerWebPages(
+    http,
+    (options.applications ?? [])
+      .filter(({ application, modules }) => modules.length === application.modules.length)
+      .map(({ application }) => application),
+    logger,
+  );
   if (identity) {
     const roles = [...(options.roles ?? []), ...allModules.flatMap((module) => module.roles ?? [])];
     await registerIdentityRoutes(http, identity, issuer().startsWith('https:'), roles);
