@@ -722,6 +722,133 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/identity/staff": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The staff accounts (operators): who holds a staff role, by username, a page at a time */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description Items per page, 1 to 100 (default 50) */
+                    readonly limit?: number;
+                    /** @description The `next` of the previous page; absent: the first page */
+                    readonly after?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly staff: readonly {
+                                /** @description The id their tokens name (sub), made for them */
+                                readonly subject: string;
+                                readonly username: string;
+                                readonly roles: readonly string[];
+                            }[];
+                            /** @description Pass it as `after` for the next page; absent on the last page */
+                            readonly next?: string;
+                        };
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /**
+         * Open a staff member's account (operators): a login with the applications' staff roles
+         * @description The roles an operator may give: depot-staff, store-manager.
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                    readonly "idempotency-key"?: string;
+                };
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description 3 to 64 letters, digits, or . _ @ - */
+                        readonly username: string;
+                        /** @description 8 characters or more */
+                        readonly password: string;
+                        readonly roles: readonly ("depot-staff" | "store-manager")[];
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Default Response */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description The id their tokens name (sub), made for them */
+                            readonly subject: string;
+                            readonly username: string;
+                            readonly roles: readonly string[];
+                        };
+                    };
+                };
+                /** @description A browser sent the request from a page of another site */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The username is taken (code username_taken, naming the field) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request has a body, or declares one, that is not application/json */
+                readonly 415: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The Idempotency-Key was already used for a different request */
+                readonly 422: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/stores": {
         readonly parameters: {
             readonly query?: never;
@@ -1084,6 +1211,50 @@ export interface paths {
         };
         /** Get a bot with its status and the list it holds */
         readonly get: operations["getBot"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/depot/bots/live": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The fleet as it changes: each bot, with its status and the list it holds, when it changes
+         * @description Without a last event id, every bot as it is now comes first (the fleet is small), then each change.
+         *
+         *     Server-Sent Events (bot), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        readonly get: operations["followBots"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/depot/shopping/live": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Shopping lists as they change: each list, with its status, stops and item outcomes
+         * @description Every list that changes, whatever its status (a list leaving the one a page shows tells it so). Without a last event id, the changes from now on: read the lists first (GET /api/depot/shopping) and pass the smallest of their answers' positions as lastEventId to miss nothing in between.
+         *
+         *     Server-Sent Events (shoppingList), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        readonly get: operations["followShoppingLists"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -3399,6 +3570,8 @@ export interface operations {
                         }[];
                         /** @description Pass it as `after` for the next page; absent on the last page */
                         readonly next?: string;
+                        /** @description The change position this answer shows: follow the live route from it (lastEventId) to miss no change */
+                        readonly position: number;
                     };
                 };
             };
@@ -3751,6 +3924,8 @@ export interface operations {
                         }[];
                         /** @description Pass it as `after` for the next page; absent on the last page */
                         readonly next?: string;
+                        /** @description The change position this answer shows: follow the live route from it (lastEventId) to miss no change */
+                        readonly position: number;
                     };
                 };
             };
@@ -3853,6 +4028,169 @@ export interface operations {
             };
             /** @description No bot with that ID */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly followBots: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly lastEventId?: number;
+            };
+            readonly header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly "last-event-id"?: number;
+            };
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description A stream of events: bot */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/event-stream": {
+                        readonly id: string;
+                        /** @enum {string} */
+                        readonly event: "bot";
+                        readonly data: {
+                            readonly id: string;
+                            readonly name: string;
+                            /**
+                             * @description offline (it may still hold a list), idle (connected, no list), shopping, or returning
+                             * @enum {string}
+                             */
+                            readonly status: "offline" | "idle" | "shopping" | "returning";
+                            /**
+                             * Format: uuid
+                             * @description The list it is shopping or bringing back
+                             */
+                            readonly shoppingListId?: string;
+                            /**
+                             * Format: date-time
+                             * @description When the bot last connected, disconnected or reported
+                             */
+                            readonly lastSeenAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readonly followShoppingLists: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly lastEventId?: number;
+            };
+            readonly header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                readonly "last-event-id"?: number;
+            };
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description A stream of events: shoppingList */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/event-stream": {
+                        readonly id: string;
+                        /** @enum {string} */
+                        readonly event: "shoppingList";
+                        readonly data: {
+                            /** Format: uuid */
+                            readonly id: string;
+                            /** Format: uuid */
+                            readonly orderId: string;
+                            /** @enum {string} */
+                            readonly status: "pending" | "available" | "assigned" | "active" | "completed" | "canceled";
+                            /** @description One stop per store, in the order the stores first appear among the order’s items */
+                            readonly stops: readonly {
+                                /** Format: uuid */
+                                readonly storeId: string;
+                                readonly storeName: string;
+                                readonly storeLocation: string;
+                                readonly items: readonly {
+                                    /** Format: uuid */
+                                    readonly productId: string;
+                                    readonly productName: string;
+                                    readonly quantity: number;
+                                    /**
+                                     * @description What the bot found, once it reported the item
+                                     * @enum {string}
+                                     */
+                                    readonly outcome?: "picked" | "unavailable";
+                                }[];
+                            }[];
+                            /** @description The bot shopping it, once assigned */
+                            readonly assignedBotId?: string;
+                            /** Format: date-time */
+                            readonly createdAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see code and errors) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
