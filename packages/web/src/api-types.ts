@@ -35,7 +35,9 @@ export async function webApiSource(application: Application): Promise<string> {
     // Security schemes name this run's address: not part of the shapes, and they would never match twice.
     const { securitySchemes: _schemes, ...components } = document.components ?? {};
     const ast = await openapiTS({ ...document, servers: [], components } as never, {
-      immutable: true,
+      // Not `immutable`: openapi-fetch's Readable<> keeps arrays only when they are mutable ones, and turns a
+      // `readonly T[]` answer into an object with a length, which no page can map over.
+      immutable: false,
       rootTypes: true,
       rootTypesNoSchemaPrefix: true,
     });
