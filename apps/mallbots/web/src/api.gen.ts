@@ -1598,40 +1598,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            instance?: string;
-            /** @description The rule that was broken, stable for clients to match on */
-            code?: string;
-            /** @description Each invalid input, e.g. body.price or params.id */
-            errors?: {
-                field: string;
-                message: string;
-            }[];
-        };
-        DeadLetterSummary: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            id: string;
-            /** @description The consumer group that failed to handle the message */
-            group: string;
-            messageId: string;
-            subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            type: string;
-            /** @description The last failure’s error message */
-            reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            attempts: number;
-            /** Format: date-time */
-            deadAt: string;
-        };
         DeadLetter: {
             /**
              * Format: uuid
@@ -1653,21 +1619,87 @@ export interface components {
             /** @description The message as stored: an envelope, except for a poison message */
             envelope: unknown;
         };
-        SagaSummary: {
-            /** @description The saga or process manager, e.g. cosec.CreateOrder */
-            saga: string;
+        DeadLetterSummary: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
             id: string;
-            /** @description The step last executed (−1: none); for a process manager, messages handled */
-            step: number;
+            /** @description The consumer group that failed to handle the message */
+            group: string;
+            messageId: string;
+            subject: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            type: string;
+            /** @description The last failure’s error message */
+            reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            attempts: number;
+            /** Format: date-time */
+            deadAt: string;
+        };
+        FakeSmsDelivery: {
+            /** @description The notification's id */
+            idempotencyKey: string;
+            to: string;
+            text: string;
+            /** Format: date-time */
+            deliveredAt: string;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
             /** @enum {string} */
-            status: "running" | "compensating" | "completed" | "compensated" | "failed";
-            /** @description The id of the command whose reply it waits for */
-            awaiting?: string;
-            version: number;
+            kind: "order_created" | "order_ready" | "order_canceled";
+            /**
+             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed" | "skipped";
+            /** @description The SMS number it is sent to (absent when skipped) */
+            to?: string;
+            text: string;
+            /** @enum {string} */
+            skipReason?: "no_sms_number" | "customer_unknown";
+            attempts: number;
+            /** @description The last attempt's failure, while retried or once failed */
+            failure?: string;
             /** Format: date-time */
-            startedAt: string;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt: string;
+            sentAt?: string;
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description The rule that was broken, stable for clients to match on */
+            code?: string;
+            /** @description Each invalid input, e.g. body.price or params.id */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        };
+        ProjectionLag: {
+            name: string;
+            /** @description Position of the last event whose effects are committed */
+            position: number;
+            /** @description Position of the last committed event in the store */
+            headPosition: number;
+            /** @description Events committed and not yet handled */
+            behind: number;
+            /** @description How long ago the oldest of them was recorded; absent when there are none */
+            oldestPendingMs?: number;
+            /** @description Replaying history: incomplete until position reaches replayUntil */
+            rebuilding: boolean;
+            /** @description Events at or below this position are replays of the last rebuild */
+            replayUntil: number;
         };
         SagaInstance: {
             /** @description The saga or process manager, e.g. cosec.CreateOrder */
@@ -1698,53 +1730,21 @@ export interface components {
                 };
             }[];
         };
-        ProjectionLag: {
-            name: string;
-            /** @description Position of the last event whose effects are committed */
-            position: number;
-            /** @description Position of the last committed event in the store */
-            headPosition: number;
-            /** @description Events committed and not yet handled */
-            behind: number;
-            /** @description How long ago the oldest of them was recorded; absent when there are none */
-            oldestPendingMs?: number;
-            /** @description Replaying history: incomplete until position reaches replayUntil */
-            rebuilding: boolean;
-            /** @description Events at or below this position are replays of the last rebuild */
-            replayUntil: number;
-        };
-        Notification: {
-            /** Format: uuid */
+        SagaSummary: {
+            /** @description The saga or process manager, e.g. cosec.CreateOrder */
+            saga: string;
             id: string;
-            /** Format: uuid */
-            orderId: string;
+            /** @description The step last executed (−1: none); for a process manager, messages handled */
+            step: number;
             /** @enum {string} */
-            kind: "order_created" | "order_ready" | "order_canceled";
-            /**
-             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
-             * @enum {string}
-             */
-            status: "queued" | "sent" | "failed" | "skipped";
-            /** @description The SMS number it is sent to (absent when skipped) */
-            to?: string;
-            text: string;
-            /** @enum {string} */
-            skipReason?: "no_sms_number" | "customer_unknown";
-            attempts: number;
-            /** @description The last attempt's failure, while retried or once failed */
-            failure?: string;
+            status: "running" | "compensating" | "completed" | "compensated" | "failed";
+            /** @description The id of the command whose reply it waits for */
+            awaiting?: string;
+            version: number;
             /** Format: date-time */
-            createdAt: string;
+            startedAt: string;
             /** Format: date-time */
-            sentAt?: string;
-        };
-        FakeSmsDelivery: {
-            /** @description The notification's id */
-            idempotencyKey: string;
-            to: string;
-            text: string;
-            /** Format: date-time */
-            deliveredAt: string;
+            updatedAt: string;
         };
         SearchOrder: {
             id: string;
@@ -1784,14 +1784,14 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type Problem = components['schemas']['Problem'];
-export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type DeadLetter = components['schemas']['DeadLetter'];
-export type SagaSummary = components['schemas']['SagaSummary'];
-export type SagaInstance = components['schemas']['SagaInstance'];
-export type ProjectionLag = components['schemas']['ProjectionLag'];
-export type Notification = components['schemas']['Notification'];
+export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type FakeSmsDelivery = components['schemas']['FakeSmsDelivery'];
+export type Notification = components['schemas']['Notification'];
+export type Problem = components['schemas']['Problem'];
+export type ProjectionLag = components['schemas']['ProjectionLag'];
+export type SagaInstance = components['schemas']['SagaInstance'];
+export type SagaSummary = components['schemas']['SagaSummary'];
 export type SearchOrder = components['schemas']['SearchOrder'];
 export type $defs = Record<string, never>;
 export interface operations {
