@@ -178,6 +178,9 @@ describe('the MallBots console for store managers and depot staff', () => {
     // The depot is not the manager's: no menu entry, and its address says so in words.
     await page.goto('/console/depot');
     await page.getByText('There is no such screen, or your account may not see it.').waitFor();
+    // An operator sees every screen.
+    const operator = await logIn(system.operator);
+    expect(await menu(operator)).toEqual(expect.arrayContaining(['Stores', 'Depot live', 'Orders']));
   });
 
   it('shows depot staff a bot taking an order’s list live, stop by stop, without a reload', async () => {
@@ -186,7 +189,7 @@ describe('the MallBots console for store managers and depot staff', () => {
     const bolt = await mall.addProduct(storeId, 'Hex Bolt', 2.5);
 
     const page = await logIn(staff);
-    expect(await menu(page)).toEqual(['Depot live']);
+    expect(await menu(page)).toEqual(['Depot live', 'Orders']);
     await go(page, 'Depot live');
     await poll(() => heading(page)).toBe('Depot live');
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -235,8 +238,18 @@ describe('the MallBots console for store managers and depot staff', () => {
     await mall.settledOrder(basketId);
 
     const page = await logIn(staff);
-    await go(page, 'Depot live');
-    await page.getByRole('link', { name: `Order ${basketId.slice(0, 8)}` }).click();
+    await go(page, 'Orders');
+    await poll(() => heading(page)).toBe('Orders');
+    // The board reads Search when asked: the order is there once Search has heard of its approval.
+    const approved = page.getByRole('region', { name: /^Approved/ });
+    const link = approved.getByRole('link', { name: `Order ${basketId.slice(0, 8)}` });
+    await poll(async () => {
+      await page.getByRole('button', { name: 'Refresh the board' }).click();
+      return link.count();
+    }).toBe(1);
+    await expectAccessible(page, 'the orders board');
+    await screenshot(page, 'mallbots-console-orders');
+    await link.click();
     await poll(() => heading(page)).toBe('Order');
     await page.getByRole('heading', { name: /Approved/, level: 2 }).waitFor();
 
@@ -251,5 +264,11 @@ describe('the MallBots console for store managers and depot staff', () => {
     expect(await page.getByRole('form', { name: 'Cancel this order' }).count()).toBe(0);
     await screenshot(page, 'mallbots-console-order');
     expect(await mall.getOrder(basketId)).toMatchObject({ status: 'canceled' });
+    await page.getByRole('link', { name: 'All orders' }).click();
+    const canceled = page.getByRole('region', { name: /^Canceled/ });
+    await poll(async () => {
+      await page.getByRole('button', { name: 'Refresh the board' }).click();
+      return canceled.getByRole('link', { name: `Order ${basketId.slice(0, 8)}` }).count();
+    }).toBe(1);
   });
 });
