@@ -104,7 +104,10 @@ describe("the built-in provider's staff accounts", () => {
         field: 'body.roles.0',
       });
     }
-    expectProblem(await open({ username: username(), password, roles: [] }), 400, { field: 'body.roles' });
+    const none = expectProblem(await open({ username: username(), password, roles: [] }), 400, {
+      field: 'body.roles',
+    });
+    expect(JSON.stringify(none.errors)).toContain('choose at least one role');
     const { rows } = await api.db.query(
       `SELECT 1 FROM identity.accounts WHERE 'operator' = ANY (roles) OR 'service' = ANY (roles)`,
     );
@@ -119,6 +122,10 @@ describe("the built-in provider's staff accounts", () => {
     expectProblem(await open({ username: username(), password: 'short', roles: ['clerk'] }), 400, {
       code: 'weak_password',
       field: 'body.password',
+    });
+    expectProblem(await open({ username: '', password, roles: ['clerk'] }), 400, {
+      code: 'invalid_username',
+      field: 'body.username',
     });
     expectProblem(await open({ username: username(), roles: ['clerk'] }), 400, { field: 'body.password' });
     expectProblem(await open({ username: username(), password, roles: ['clerk'], subject: 'mine' }), 400, {

@@ -4,6 +4,14 @@ import { mallbotsMessages } from '../../src/messages.js';
 /** The rules staff meet in the console, said to them (the server's codes; MallBots' own table first). */
 export const consoleMessages: MessageTable = {
   ...mallbotsMessages,
+  invalid_username: {
+    en: 'A username is 3 to 64 letters, digits, or . _ @ -.',
+    es: 'Un nombre de usuario tiene de 3 a 64 letras, cifras o . _ @ -.',
+  },
+  weak_password: {
+    en: 'A password has 8 characters or more.',
+    es: 'Una contraseña tiene 8 caracteres o más.',
+  },
   store_name_blank: { en: 'Give the store a name.', es: 'Indique el nombre de la tienda.' },
   store_location_blank: {
     en: 'Say where the store is in the mall.',

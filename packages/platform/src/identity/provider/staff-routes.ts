@@ -48,9 +48,11 @@ export function registerStaffRoutes(
         description: `The roles an operator may give: ${names.join(', ') || 'none (no application declares one)'}.`,
         body: z
           .object({
-            username: z.string().min(1).max(64).describe('3 to 64 letters, digits, or . _ @ -'),
-            password: z.string().min(1).max(MAX_PASSWORD).describe('8 characters or more'),
-            roles: z.array(roleSchema).min(1).max(16),
+            // The provider's own rules say what a username and a password must be (invalid_username,
+            // weak_password): only a bound here.
+            username: z.string().max(64).describe('3 to 64 letters, digits, or . _ @ -'),
+            password: z.string().max(MAX_PASSWORD).describe('8 characters or more'),
+            roles: z.array(roleSchema).min(1, 'choose at least one role').max(16),
           })
           .strict(),
         response: { 201: staffAccount, 409: taken },
