@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSubject } from '@tessera/platform/identity';
-import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
+import { openEventStream, pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../src/app.js';
@@ -61,6 +61,8 @@ const MATRIX: Record<string, Row> = {
   'GET /identity/clients/{clientId}': SERVICES,
   'POST /identity/clients/{clientId}/secret': SERVICES,
   'DELETE /identity/clients/{clientId}': SERVICES,
+  'POST /identity/staff': OPERATORS,
+  'GET /identity/staff': OPERATORS,
   'GET /admin/messaging/dead-letters': OPERATORS,
   'GET /admin/messaging/dead-letters/{id}': OPERATORS,
   'POST /admin/messaging/dead-letters/redrive': OPERATORS,
@@ -98,6 +100,8 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/depot/shopping/{id}/complete': DEPOT,
   'GET /api/depot/bots': DEPOT,
   'GET /api/depot/bots/{id}': DEPOT,
+  'GET /api/depot/bots/live': DEPOT_STAFF,
+  'GET /api/depot/shopping/live': DEPOT_STAFF,
   'GET /api/ordering/{id}': CUSTOMER_OWN_OR_DEPOT,
   'DELETE /api/ordering/{id}': CUSTOMER_OWN,
   'POST /api/ordering/{id}/staff-cancel': DEPOT_STAFF,
@@ -166,6 +170,11 @@ function requestOf(
       roles: ['customer'],
     },
     'POST /auth/login': { username: 'nobody-here', password: 'not-the-password' },
+    'POST /identity/staff': {
+      username: `matrix-${randomUUID().slice(0, 8)}`,
+      password: randomUUID(),
+      roles: ['depot-staff'],
+    },
     'POST /identity/clients': { clientId: `matrix-robot-${randomUUID().slice(0, 8)}`, roles: ['robot'] },
     'POST /admin/messaging/dead-letters/redrive': { ids: [randomUUID()] },
     'POST /api/stores': { name: 'Matrix Store', location: 'M1' },
@@ -318,10 +327,18 @@ describe('who may call what: every route, every caller, every bad token', () => 
   }, 120_000);
   afterAll(() => api?.close());
 
-  const call = (route: string, token: string | undefined) => {
+  const call = async (route: string, token: string | undefined) => {
     const [method] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE'];
     const { url, payload, form } = requestOf(route, scene);
     const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    if (route.endsWith('/live')) {
+      // A stream that opens never ends by itself: read its answer over real HTTP, then go away.
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+      const stream = await openEventStream(`${api.host.url}${url}`, { headers });
+      await stream.close();
+      const body = stream.body ?? '';
+      return { statusCode: stream.status, headers: stream.headers, body, json: () => JSON.parse(body) };
+    }
     if (form) {
       return api.host.http.inject({
         method,

@@ -722,6 +722,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/identity/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The staff accounts (operators): who holds a staff role, by username, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page, 1 to 100 (default 50) */
+                    limit?: number;
+                    /** @description The `next` of the previous page; absent: the first page */
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                /** @description The id their tokens name (sub), made for them */
+                                subject: string;
+                                username: string;
+                                roles: string[];
+                            }[];
+                            /** @description Pass it as `after` for the next page; absent on the last page */
+                            next?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a staff member's account (operators): a login with the applications' staff roles
+         * @description The roles an operator may give: none (no application declares one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 3 to 64 letters, digits, or . _ @ - */
+                        username: string;
+                        /** @description 8 characters or more */
+                        password: string;
+                        roles: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The id their tokens name (sub), made for them */
+                            subject: string;
+                            username: string;
+                            roles: string[];
+                        };
+                    };
+                };
+                /** @description A browser sent the request from a page of another site */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The username is taken (code username_taken, naming the field) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request has a body, or declares one, that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The Idempotency-Key was already used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/coffeeco/api/partnerships": {
         parameters: {
             query?: never;
@@ -1203,61 +1330,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            instance?: string;
-            /** @description The rule that was broken, stable for clients to match on */
-            code?: string;
-            /** @description Each invalid input, e.g. body.price or params.id */
-            errors?: {
-                field: string;
-                message: string;
-            }[];
-        };
-        DeadLetterSummary: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            id: string;
-            /** @description The consumer group that failed to handle the message */
-            group: string;
-            messageId: string;
-            subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            type: string;
-            /** @description The last failure’s error message */
-            reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            attempts: number;
-            /** Format: date-time */
-            deadAt: string;
-        };
-        DeadLetter: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            id: string;
-            /** @description The consumer group that failed to handle the message */
-            group: string;
-            messageId: string;
-            subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            type: string;
-            /** @description The last failure’s error message */
-            reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            attempts: number;
-            /** Format: date-time */
-            deadAt: string;
-            /** @description The message as stored: an envelope, except for a poison message */
-            envelope: unknown;
-        };
         CoffeeBuxCard: {
             /** Format: uuid */
             cardId: string;
@@ -1285,6 +1357,46 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        DeadLetter: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
+            id: string;
+            /** @description The consumer group that failed to handle the message */
+            group: string;
+            messageId: string;
+            subject: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            type: string;
+            /** @description The last failure’s error message */
+            reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            attempts: number;
+            /** Format: date-time */
+            deadAt: string;
+            /** @description The message as stored: an envelope, except for a poison message */
+            envelope: unknown;
+        };
+        DeadLetterSummary: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
+            id: string;
+            /** @description The consumer group that failed to handle the message */
+            group: string;
+            messageId: string;
+            subject: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            type: string;
+            /** @description The last failure’s error message */
+            reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            attempts: number;
+            /** Format: date-time */
+            deadAt: string;
+        };
         MarketingCampaignLaunch: {
             launch: {
                 /** Format: uuid */
@@ -1308,26 +1420,43 @@ export interface components {
                 priceInUSDPerNight: number;
             }[];
         };
-        /** @description The cheapest hotel stay within the budget */
-        TripRecommendation: {
-            hotelName: string;
-            location: string;
-            /** @description YYYY-MM-DD */
-            tripStart: string;
-            /** @description YYYY-MM-DD */
-            tripEnd: string;
-            totalCost: {
-                /** @description The whole stay, in minor units (cents) */
-                cost: number;
-                currency: string;
-            };
-            /** @description When the partner gave the availability: now, or its last good answer's time when it is down */
-            availabilityAsOf: string;
-            /** @description The partner could not answer now: its last good answer stood in (see Age) */
-            stale: boolean;
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description The rule that was broken, stable for clients to match on */
+            code?: string;
+            /** @description Each invalid input, e.g. body.price or params.id */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
         };
-        UserActiveResponse: {
-            IsActive: boolean;
+        SubscriptionsCampaigns: {
+            campaigns: {
+                id: string;
+                title: string;
+                goal: string;
+                /**
+                 * Format: date
+                 * @description The day it ends
+                 */
+                endDate: string;
+            }[];
+            next?: string;
+        };
+        SubscriptionsCustomer: {
+            customer: {
+                /** Format: uuid */
+                leadID: string;
+                /** Format: uuid */
+                userID: string;
+                /** @enum {string} */
+                subscriptionType: "basic" | "premium" | "exclusive";
+            };
         };
         SubscriptionsLead: {
             lead: {
@@ -1354,15 +1483,23 @@ export interface components {
                 lostAt?: string;
             };
         };
-        SubscriptionsCustomer: {
-            customer: {
-                /** Format: uuid */
-                leadID: string;
-                /** Format: uuid */
-                userID: string;
-                /** @enum {string} */
-                subscriptionType: "basic" | "premium" | "exclusive";
+        /** @description The cheapest hotel stay within the budget */
+        TripRecommendation: {
+            hotelName: string;
+            location: string;
+            /** @description YYYY-MM-DD */
+            tripStart: string;
+            /** @description YYYY-MM-DD */
+            tripEnd: string;
+            totalCost: {
+                /** @description The whole stay, in minor units (cents) */
+                cost: number;
+                currency: string;
             };
+            /** @description When the partner gave the availability: now, or its last good answer's time when it is down */
+            availabilityAsOf: string;
+            /** @description The partner could not answer now: its last good answer stood in (see Age) */
+            stale: boolean;
         };
         User: {
             /** Format: uuid */
@@ -1373,21 +1510,11 @@ export interface components {
             subscriptionType: "basic" | "premium" | "exclusive";
             email: string;
         };
+        UserActiveResponse: {
+            IsActive: boolean;
+        };
         UsersPage: {
             users: components["schemas"]["User"][];
-            next?: string;
-        };
-        SubscriptionsCampaigns: {
-            campaigns: {
-                id: string;
-                title: string;
-                goal: string;
-                /**
-                 * Format: date
-                 * @description The day it ends
-                 */
-                endDate: string;
-            }[];
             next?: string;
         };
     };
@@ -1397,20 +1524,20 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type Problem = components['schemas']['Problem'];
-export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
-export type DeadLetter = components['schemas']['DeadLetter'];
 export type CoffeeBuxCard = components['schemas']['CoffeeBuxCard'];
 export type CoffeeBuxHistoryEntry = components['schemas']['CoffeeBuxHistoryEntry'];
+export type DeadLetter = components['schemas']['DeadLetter'];
+export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type MarketingCampaignLaunch = components['schemas']['MarketingCampaignLaunch'];
 export type PartnershipsAvailability = components['schemas']['PartnershipsAvailability'];
-export type TripRecommendation = components['schemas']['TripRecommendation'];
-export type UserActiveResponse = components['schemas']['UserActiveResponse'];
-export type SubscriptionsLead = components['schemas']['SubscriptionsLead'];
-export type SubscriptionsCustomer = components['schemas']['SubscriptionsCustomer'];
-export type User = components['schemas']['User'];
-export type UsersPage = components['schemas']['UsersPage'];
+export type Problem = components['schemas']['Problem'];
 export type SubscriptionsCampaigns = components['schemas']['SubscriptionsCampaigns'];
+export type SubscriptionsCustomer = components['schemas']['SubscriptionsCustomer'];
+export type SubscriptionsLead = components['schemas']['SubscriptionsLead'];
+export type TripRecommendation = components['schemas']['TripRecommendation'];
+export type User = components['schemas']['User'];
+export type UserActiveResponse = components['schemas']['UserActiveResponse'];
+export type UsersPage = components['schemas']['UsersPage'];
 export type $defs = Record<string, never>;
 export interface operations {
     listDeadLetters: {

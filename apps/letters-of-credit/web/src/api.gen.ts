@@ -722,6 +722,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/identity/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The staff accounts (operators): who holds a staff role, by username, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page, 1 to 100 (default 50) */
+                    limit?: number;
+                    /** @description The `next` of the previous page; absent: the first page */
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                /** @description The id their tokens name (sub), made for them */
+                                subject: string;
+                                username: string;
+                                roles: string[];
+                            }[];
+                            /** @description Pass it as `after` for the next page; absent on the last page */
+                            next?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a staff member's account (operators): a login with the applications' staff roles
+         * @description The roles an operator may give: none (no application declares one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 3 to 64 letters, digits, or . _ @ - */
+                        username: string;
+                        /** @description 8 characters or more */
+                        password: string;
+                        roles: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The id their tokens name (sub), made for them */
+                            subject: string;
+                            username: string;
+                            roles: string[];
+                        };
+                    };
+                };
+                /** @description A browser sent the request from a page of another site */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The username is taken (code username_taken, naming the field) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request has a body, or declares one, that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The Idempotency-Key was already used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/letters-of-credit/api/sanctions/countries": {
         parameters: {
             query?: never;
@@ -1406,40 +1533,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            instance?: string;
-            /** @description The rule that was broken, stable for clients to match on */
-            code?: string;
-            /** @description Each invalid input, e.g. body.price or params.id */
-            errors?: {
-                field: string;
-                message: string;
-            }[];
-        };
-        DeadLetterSummary: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            id: string;
-            /** @description The consumer group that failed to handle the message */
-            group: string;
-            messageId: string;
-            subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            type: string;
-            /** @description The last failure’s error message */
-            reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            attempts: number;
-            /** Format: date-time */
-            deadAt: string;
-        };
         DeadLetter: {
             /**
              * Format: uuid
@@ -1461,50 +1554,24 @@ export interface components {
             /** @description The message as stored: an envelope, except for a poison message */
             envelope: unknown;
         };
-        SagaSummary: {
-            /** @description The saga or process manager, e.g. cosec.CreateOrder */
-            saga: string;
+        DeadLetterSummary: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
             id: string;
-            /** @description The step last executed (−1: none); for a process manager, messages handled */
-            step: number;
-            /** @enum {string} */
-            status: "running" | "compensating" | "completed" | "compensated" | "failed";
-            /** @description The id of the command whose reply it waits for */
-            awaiting?: string;
-            version: number;
+            /** @description The consumer group that failed to handle the message */
+            group: string;
+            messageId: string;
+            subject: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            type: string;
+            /** @description The last failure’s error message */
+            reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            attempts: number;
             /** Format: date-time */
-            startedAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        SagaInstance: {
-            /** @description The saga or process manager, e.g. cosec.CreateOrder */
-            saga: string;
-            id: string;
-            /** @description The step last executed (−1: none); for a process manager, messages handled */
-            step: number;
-            /** @enum {string} */
-            status: "running" | "compensating" | "completed" | "compensated" | "failed";
-            /** @description The id of the command whose reply it waits for */
-            awaiting?: string;
-            version: number;
-            /** Format: date-time */
-            startedAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The saga data, or the process manager state */
-            data: unknown;
-            /** @description A process manager’s pending deadlines, by name */
-            deadlines: string[];
-            history: {
-                /** Format: date-time */
-                at: string;
-                step?: number;
-                event: string;
-                detail?: {
-                    [key: string]: unknown;
-                };
-            }[];
+            deadAt: string;
         };
         IssuedLC: {
             /** Format: uuid */
@@ -1561,21 +1628,6 @@ export interface components {
             /** Format: date-time */
             issuedAt: string;
         };
-        ProjectionLag: {
-            name: string;
-            /** @description Position of the last event whose effects are committed */
-            position: number;
-            /** @description Position of the last committed event in the store */
-            headPosition: number;
-            /** @description Events committed and not yet handled */
-            behind: number;
-            /** @description How long ago the oldest of them was recorded; absent when there are none */
-            oldestPendingMs?: number;
-            /** @description Replaying history: incomplete until position reaches replayUntil */
-            rebuilding: boolean;
-            /** @description Events at or below this position are replays of the last rebuild */
-            replayUntil: number;
-        };
         /** @description An LC application as lists show it, with its tasks */
         LCApplicationItem: {
             /** Format: uuid */
@@ -1623,6 +1675,81 @@ export interface components {
                 };
             };
         };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description The rule that was broken, stable for clients to match on */
+            code?: string;
+            /** @description Each invalid input, e.g. body.price or params.id */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        };
+        ProjectionLag: {
+            name: string;
+            /** @description Position of the last event whose effects are committed */
+            position: number;
+            /** @description Position of the last committed event in the store */
+            headPosition: number;
+            /** @description Events committed and not yet handled */
+            behind: number;
+            /** @description How long ago the oldest of them was recorded; absent when there are none */
+            oldestPendingMs?: number;
+            /** @description Replaying history: incomplete until position reaches replayUntil */
+            rebuilding: boolean;
+            /** @description Events at or below this position are replays of the last rebuild */
+            replayUntil: number;
+        };
+        SagaInstance: {
+            /** @description The saga or process manager, e.g. cosec.CreateOrder */
+            saga: string;
+            id: string;
+            /** @description The step last executed (−1: none); for a process manager, messages handled */
+            step: number;
+            /** @enum {string} */
+            status: "running" | "compensating" | "completed" | "compensated" | "failed";
+            /** @description The id of the command whose reply it waits for */
+            awaiting?: string;
+            version: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The saga data, or the process manager state */
+            data: unknown;
+            /** @description A process manager’s pending deadlines, by name */
+            deadlines: string[];
+            history: {
+                /** Format: date-time */
+                at: string;
+                step?: number;
+                event: string;
+                detail?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        SagaSummary: {
+            /** @description The saga or process manager, e.g. cosec.CreateOrder */
+            saga: string;
+            id: string;
+            /** @description The step last executed (−1: none); for a process manager, messages handled */
+            step: number;
+            /** @enum {string} */
+            status: "running" | "compensating" | "completed" | "compensated" | "failed";
+            /** @description The id of the command whose reply it waits for */
+            awaiting?: string;
+            version: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         SanctionsList: {
             /** @description Alphabetical, each once */
             countries: string[];
@@ -1638,14 +1765,14 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type Problem = components['schemas']['Problem'];
-export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type DeadLetter = components['schemas']['DeadLetter'];
-export type SagaSummary = components['schemas']['SagaSummary'];
-export type SagaInstance = components['schemas']['SagaInstance'];
+export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type IssuedLc = components['schemas']['IssuedLC'];
-export type ProjectionLag = components['schemas']['ProjectionLag'];
 export type LcApplicationItem = components['schemas']['LCApplicationItem'];
+export type Problem = components['schemas']['Problem'];
+export type ProjectionLag = components['schemas']['ProjectionLag'];
+export type SagaInstance = components['schemas']['SagaInstance'];
+export type SagaSummary = components['schemas']['SagaSummary'];
 export type SanctionsList = components['schemas']['SanctionsList'];
 export type $defs = Record<string, never>;
 export interface operations {

@@ -722,6 +722,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/identity/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The staff accounts (operators): who holds a staff role, by username, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page, 1 to 100 (default 50) */
+                    limit?: number;
+                    /** @description The `next` of the previous page; absent: the first page */
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                /** @description The id their tokens name (sub), made for them */
+                                subject: string;
+                                username: string;
+                                roles: string[];
+                            }[];
+                            /** @description Pass it as `after` for the next page; absent on the last page */
+                            next?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a staff member's account (operators): a login with the applications' staff roles
+         * @description The roles an operator may give: depot-staff, store-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 3 to 64 letters, digits, or . _ @ - */
+                        username: string;
+                        /** @description 8 characters or more */
+                        password: string;
+                        roles: ("depot-staff" | "store-manager")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The id their tokens name (sub), made for them */
+                            subject: string;
+                            username: string;
+                            roles: string[];
+                        };
+                    };
+                };
+                /** @description A browser sent the request from a page of another site */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The username is taken (code username_taken, naming the field) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request has a body, or declares one, that is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The Idempotency-Key was already used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stores": {
         parameters: {
             query?: never;
@@ -1092,6 +1219,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/depot/bots/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fleet as it changes: each bot, with its status and the list it holds, when it changes
+         * @description Without a last event id, every bot as it is now comes first (the fleet is small), then each change.
+         *
+         *     Server-Sent Events (bot), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        get: operations["followBots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/depot/shopping/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shopping lists as they change: each list, with its status, stops and item outcomes
+         * @description Every list that changes, whatever its status (a list leaving the one a page shows tells it so). Without a last event id, the changes from now on: read the lists first (GET /api/depot/shopping) and pass the smallest of their answers' positions as lastEventId to miss nothing in between.
+         *
+         *     Server-Sent Events (shoppingList), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        get: operations["followShoppingLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ordering/{id}": {
         parameters: {
             query?: never;
@@ -1427,40 +1598,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            instance?: string;
-            /** @description The rule that was broken, stable for clients to match on */
-            code?: string;
-            /** @description Each invalid input, e.g. body.price or params.id */
-            errors?: {
-                field: string;
-                message: string;
-            }[];
-        };
-        DeadLetterSummary: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            id: string;
-            /** @description The consumer group that failed to handle the message */
-            group: string;
-            messageId: string;
-            subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            type: string;
-            /** @description The last failure’s error message */
-            reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            attempts: number;
-            /** Format: date-time */
-            deadAt: string;
-        };
         DeadLetter: {
             /**
              * Format: uuid
@@ -1482,21 +1619,87 @@ export interface components {
             /** @description The message as stored: an envelope, except for a poison message */
             envelope: unknown;
         };
-        SagaSummary: {
-            /** @description The saga or process manager, e.g. cosec.CreateOrder */
-            saga: string;
+        DeadLetterSummary: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
             id: string;
-            /** @description The step last executed (−1: none); for a process manager, messages handled */
-            step: number;
+            /** @description The consumer group that failed to handle the message */
+            group: string;
+            messageId: string;
+            subject: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            type: string;
+            /** @description The last failure’s error message */
+            reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            attempts: number;
+            /** Format: date-time */
+            deadAt: string;
+        };
+        FakeSmsDelivery: {
+            /** @description The notification's id */
+            idempotencyKey: string;
+            to: string;
+            text: string;
+            /** Format: date-time */
+            deliveredAt: string;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
             /** @enum {string} */
-            status: "running" | "compensating" | "completed" | "compensated" | "failed";
-            /** @description The id of the command whose reply it waits for */
-            awaiting?: string;
-            version: number;
+            kind: "order_created" | "order_ready" | "order_canceled";
+            /**
+             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed" | "skipped";
+            /** @description The SMS number it is sent to (absent when skipped) */
+            to?: string;
+            text: string;
+            /** @enum {string} */
+            skipReason?: "no_sms_number" | "customer_unknown";
+            attempts: number;
+            /** @description The last attempt's failure, while retried or once failed */
+            failure?: string;
             /** Format: date-time */
-            startedAt: string;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt: string;
+            sentAt?: string;
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description The rule that was broken, stable for clients to match on */
+            code?: string;
+            /** @description Each invalid input, e.g. body.price or params.id */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        };
+        ProjectionLag: {
+            name: string;
+            /** @description Position of the last event whose effects are committed */
+            position: number;
+            /** @description Position of the last committed event in the store */
+            headPosition: number;
+            /** @description Events committed and not yet handled */
+            behind: number;
+            /** @description How long ago the oldest of them was recorded; absent when there are none */
+            oldestPendingMs?: number;
+            /** @description Replaying history: incomplete until position reaches replayUntil */
+            rebuilding: boolean;
+            /** @description Events at or below this position are replays of the last rebuild */
+            replayUntil: number;
         };
         SagaInstance: {
             /** @description The saga or process manager, e.g. cosec.CreateOrder */
@@ -1527,53 +1730,21 @@ export interface components {
                 };
             }[];
         };
-        ProjectionLag: {
-            name: string;
-            /** @description Position of the last event whose effects are committed */
-            position: number;
-            /** @description Position of the last committed event in the store */
-            headPosition: number;
-            /** @description Events committed and not yet handled */
-            behind: number;
-            /** @description How long ago the oldest of them was recorded; absent when there are none */
-            oldestPendingMs?: number;
-            /** @description Replaying history: incomplete until position reaches replayUntil */
-            rebuilding: boolean;
-            /** @description Events at or below this position are replays of the last rebuild */
-            replayUntil: number;
-        };
-        Notification: {
-            /** Format: uuid */
+        SagaSummary: {
+            /** @description The saga or process manager, e.g. cosec.CreateOrder */
+            saga: string;
             id: string;
-            /** Format: uuid */
-            orderId: string;
+            /** @description The step last executed (−1: none); for a process manager, messages handled */
+            step: number;
             /** @enum {string} */
-            kind: "order_created" | "order_ready" | "order_canceled";
-            /**
-             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
-             * @enum {string}
-             */
-            status: "queued" | "sent" | "failed" | "skipped";
-            /** @description The SMS number it is sent to (absent when skipped) */
-            to?: string;
-            text: string;
-            /** @enum {string} */
-            skipReason?: "no_sms_number" | "customer_unknown";
-            attempts: number;
-            /** @description The last attempt's failure, while retried or once failed */
-            failure?: string;
+            status: "running" | "compensating" | "completed" | "compensated" | "failed";
+            /** @description The id of the command whose reply it waits for */
+            awaiting?: string;
+            version: number;
             /** Format: date-time */
-            createdAt: string;
+            startedAt: string;
             /** Format: date-time */
-            sentAt?: string;
-        };
-        FakeSmsDelivery: {
-            /** @description The notification's id */
-            idempotencyKey: string;
-            to: string;
-            text: string;
-            /** Format: date-time */
-            deliveredAt: string;
+            updatedAt: string;
         };
         SearchOrder: {
             id: string;
@@ -1613,14 +1784,14 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type Problem = components['schemas']['Problem'];
-export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type DeadLetter = components['schemas']['DeadLetter'];
-export type SagaSummary = components['schemas']['SagaSummary'];
-export type SagaInstance = components['schemas']['SagaInstance'];
-export type ProjectionLag = components['schemas']['ProjectionLag'];
-export type Notification = components['schemas']['Notification'];
+export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type FakeSmsDelivery = components['schemas']['FakeSmsDelivery'];
+export type Notification = components['schemas']['Notification'];
+export type Problem = components['schemas']['Problem'];
+export type ProjectionLag = components['schemas']['ProjectionLag'];
+export type SagaInstance = components['schemas']['SagaInstance'];
+export type SagaSummary = components['schemas']['SagaSummary'];
 export type SearchOrder = components['schemas']['SearchOrder'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -3399,6 +3570,8 @@ export interface operations {
                         }[];
                         /** @description Pass it as `after` for the next page; absent on the last page */
                         next?: string;
+                        /** @description The change position this answer shows: follow the live route from it (lastEventId) to miss no change */
+                        position: number;
                     };
                 };
             };
@@ -3751,6 +3924,8 @@ export interface operations {
                         }[];
                         /** @description Pass it as `after` for the next page; absent on the last page */
                         next?: string;
+                        /** @description The change position this answer shows: follow the live route from it (lastEventId) to miss no change */
+                        position: number;
                     };
                 };
             };
@@ -3853,6 +4028,169 @@ export interface operations {
             };
             /** @description No bot with that ID */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followBots: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                lastEventId?: number;
+            };
+            header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                "last-event-id"?: number;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of events: bot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        id: string;
+                        /** @enum {string} */
+                        event: "bot";
+                        data: {
+                            id: string;
+                            name: string;
+                            /**
+                             * @description offline (it may still hold a list), idle (connected, no list), shopping, or returning
+                             * @enum {string}
+                             */
+                            status: "offline" | "idle" | "shopping" | "returning";
+                            /**
+                             * Format: uuid
+                             * @description The list it is shopping or bringing back
+                             */
+                            shoppingListId?: string;
+                            /**
+                             * Format: date-time
+                             * @description When the bot last connected, disconnected or reported
+                             */
+                            lastSeenAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see code and errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followShoppingLists: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                lastEventId?: number;
+            };
+            header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                "last-event-id"?: number;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of events: shoppingList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        id: string;
+                        /** @enum {string} */
+                        event: "shoppingList";
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            /** @enum {string} */
+                            status: "pending" | "available" | "assigned" | "active" | "completed" | "canceled";
+                            /** @description One stop per store, in the order the stores first appear among the order’s items */
+                            stops: {
+                                /** Format: uuid */
+                                storeId: string;
+                                storeName: string;
+                                storeLocation: string;
+                                items: {
+                                    /** Format: uuid */
+                                    productId: string;
+                                    productName: string;
+                                    quantity: number;
+                                    /**
+                                     * @description What the bot found, once it reported the item
+                                     * @enum {string}
+                                     */
+                                    outcome?: "picked" | "unavailable";
+                                }[];
+                            }[];
+                            /** @description The bot shopping it, once assigned */
+                            assignedBotId?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see code and errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
