@@ -63,6 +63,8 @@ const MATRIX: Record<string, Row> = {
   'GET /identity/clients/{clientId}': SERVICES,
   'POST /identity/clients/{clientId}/secret': SERVICES,
   'DELETE /identity/clients/{clientId}': SERVICES,
+  'POST /identity/staff': OPERATORS,
+  'GET /identity/staff': OPERATORS,
   'GET /admin/messaging/dead-letters': OPERATORS,
   'GET /admin/messaging/dead-letters/{id}': OPERATORS,
   'POST /admin/messaging/dead-letters/redrive': OPERATORS,
@@ -100,6 +102,8 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/depot/shopping/{id}/complete': DEPOT,
   'GET /api/depot/bots': DEPOT,
   'GET /api/depot/bots/{id}': DEPOT,
+  'GET /api/depot/bots/live': DEPOT_STAFF,
+  'GET /api/depot/shopping/live': DEPOT_STAFF,
   'GET /api/ordering/{id}': CUSTOMER_OWN_OR_DEPOT,
   'DELETE /api/ordering/{id}': CUSTOMER_OWN,
   'POST /api/ordering/{id}/staff-cancel': DEPOT_STAFF,
@@ -172,6 +176,11 @@ function requestOf(
       roles: ['customer'],
     },
     'POST /auth/login': { username: 'nobody-here', password: 'not-the-password' },
+    'POST /identity/staff': {
+      username: `matrix-${randomUUID().slice(0, 8)}`,
+      password: randomUUID(),
+      roles: ['depot-staff'],
+    },
     'POST /identity/clients': { clientId: `matrix-robot-${randomUUID().slice(0, 8)}`, roles: ['robot'] },
     'POST /admin/messaging/dead-letters/redrive': { ids: [randomUUID()] },
     'POST /api/stores': { name: 'Matrix Store', location: 'M1' },
@@ -332,11 +341,11 @@ describe('who may call what: every route, every caller, every bad token', () => 
   const call = async (route: string, token: string | undefined) => {
     const [method] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE'];
     const { url, payload, form } = requestOf(route, scene);
-    const authorization: Record<string, string> =
-      token === undefined ? {} : { authorization: `Bearer ${token}` };
+    const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
     if (route.endsWith('/live')) {
-      // A live route's answer is a stream that does not end: opened over real HTTP, then let go.
-      const stream = await openEventStream(`${api.host.url}${url}`, { headers: authorization });
+      // A stream that opens never ends by itself: read its answer over real HTTP, then go away.
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+      const stream = await openEventStream(`${api.host.url}${url}`, { headers });
       await stream.close();
       const body = stream.body ?? '';
       return { statusCode: stream.status, headers: stream.headers, body, json: () => JSON.parse(body) };

@@ -1,7 +1,7 @@
 import { Alert, Button, Link, must } from '@tessera/web';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type paths } from '../src/api.js';
-import { answer, centsOf, money, useAction } from './problems.js';
+import { centsOf, money, useAction } from './problems.js';
 import { words } from './words.js';
 
 export type BasketDto =
@@ -56,9 +56,7 @@ export function useBasket(customerId: string): Basket {
     [customerId],
   );
   const load = useCallback(async (id: string) => {
-    const { basket: found } = await answer<{ basket: BasketDto }>(() =>
-      api.GET('/api/baskets/{id}', { params: { path: { id } } }),
-    );
+    const { basket: found } = await must(() => api.GET('/api/baskets/{id}', { params: { path: { id } } }));
     setBasket(found);
     return found;
   }, []);

@@ -1,7 +1,7 @@
 import { Alert, Button, Link, LiveIndicator, type LiveState, must, StatusBadge, useLive } from '@tessera/web';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type OrderTracking, type paths } from '../src/api.js';
-import { answer, money, sentenceOf, useAction } from './problems.js';
+import { money, sentenceOf, useAction } from './problems.js';
 import { locale, statusWords, stepWords, words } from './words.js';
 
 type OrderingDto =
@@ -89,7 +89,7 @@ export function OrderScreen(props: { orderId: string; mine: MyOrders }) {
   const { message, busy, run } = useAction();
   const ask = useCallback(async () => {
     try {
-      const { order } = await answer<{ order: OrderingDto }>(() =>
+      const { order } = await must(() =>
         api.GET('/api/ordering/{id}', { params: { path: { id: orderId } } }),
       );
       setOrdering({ order });

@@ -1,4 +1,4 @@
-import { ApiProblem, messageOf, must } from '@tessera/web';
+import { ApiProblem, messageOf } from '@tessera/web';
 import { useCallback, useState } from 'react';
 import { mallbotsMessages } from '../src/messages.js';
 import { locale } from './words.js';
@@ -51,9 +51,3 @@ export const centsOf = (amount: number) => Math.round(amount * 100);
 /** An amount in currency units, as the customer's language writes money. */
 export const money = (amount: number) =>
   new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(amount);
-
-/**
- * `must`, its answer typed as the OpenAPI document says: openapi-fetch's `Readable` turns the generated
- * (immutable) types' readonly arrays into objects, so the answer's type is named by the caller, from `paths`.
- */
-export const answer = <T>(call: Parameters<typeof must>[0]): Promise<T> => must(call) as Promise<T>;

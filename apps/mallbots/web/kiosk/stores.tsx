@@ -1,8 +1,8 @@
-import { Alert, Button, Link } from '@tessera/web';
+import { Alert, Button, Link, must } from '@tessera/web';
 import { useEffect, useState } from 'react';
 import { api, type paths } from '../src/api.js';
 import type { Basket } from './basket.js';
-import { answer, money, sentenceOf, useAction } from './problems.js';
+import { money, sentenceOf, useAction } from './problems.js';
 import { words } from './words.js';
 
 type StoreDto =
@@ -30,11 +30,7 @@ function useLoaded<T>(load: () => Promise<T>, key: string) {
 export function StoresScreen() {
   const { value: stores, error } = useLoaded(
     async () =>
-      (
-        await answer<{ stores: StoreDto[] }>(() =>
-          api.GET('/api/stores/participating', { params: { query: { limit: 100 } } }),
-        )
-      ).stores,
+      (await must(() => api.GET('/api/stores/participating', { params: { query: { limit: 100 } } }))).stores,
     'participating',
   );
   if (error) return <Alert>{error}</Alert>;
@@ -59,8 +55,8 @@ export function StoreScreen(props: { storeId: string; basket: Basket; onTitle: (
   const { storeId, onTitle } = props;
   const { value, error } = useLoaded(async () => {
     const [{ store }, { products }] = await Promise.all([
-      answer<{ store: StoreDto }>(() => api.GET('/api/stores/{id}', { params: { path: { id: storeId } } })),
-      answer<{ products: ProductDto[] }>(() =>
+      must(() => api.GET('/api/stores/{id}', { params: { path: { id: storeId } } })),
+      must(() =>
         api.GET('/api/stores/{storeId}/products', { params: { path: { storeId }, query: { limit: 100 } } }),
       ),
     ]);

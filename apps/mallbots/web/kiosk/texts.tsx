@@ -1,7 +1,7 @@
-import { Alert } from '@tessera/web';
+import { Alert, must } from '@tessera/web';
 import { useEffect, useState } from 'react';
 import { api, type Notification } from '../src/api.js';
-import { answer, sentenceOf } from './problems.js';
+import { sentenceOf } from './problems.js';
 import { locale, words } from './words.js';
 
 const when = (at: string) =>
@@ -16,9 +16,7 @@ export function TextsScreen(props: { customerId: string; changed: number }) {
   const { customerId, changed } = props;
   useEffect(() => {
     let live = true;
-    answer<{ notifications: Notification[] }>(() =>
-      api.GET('/api/notifications/customers/{customerId}', { params: { path: { customerId } } }),
-    )
+    must(() => api.GET('/api/notifications/customers/{customerId}', { params: { path: { customerId } } }))
       .then(({ notifications }) => live && setState({ texts: notifications }))
       .catch((error: unknown) => live && setState({ error: sentenceOf(error) }));
     return () => {
