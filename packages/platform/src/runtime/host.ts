@@ -27,6 +27,7 @@ import { brokerMigrations, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
+import { registerTopologyRoute } from './topology.js';
 
 export interface Host {
   readonly http: HttpServer;
@@ -77,9 +78,12 @@ export interface HostOptions {
 export async function startHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const groups = [
-    ...(options.modules ? [{ prefix: '', modules: options.modules }] : []),
+    ...(options.modules
+      ? [{ prefix: '', application: { name: options.name, title: options.name }, modules: options.modules }]
+      : []),
     ...(options.applications ?? []).map(({ application, modules }) => ({
       prefix: application.pathPrefix,
+      application,
       modules,
     })),
   ];
@@ -194,6 +198,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ],
   });
   registerAdminRoutes(http, broker);
+  registerTopologyRoute(http, groups);
   if (identity) {
     await registerIdentityRoutes(http, identity, issuer().startsWith('https:'));
   }
