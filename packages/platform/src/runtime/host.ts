@@ -25,6 +25,7 @@ import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
 import { brokerMigrations, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
+import { registerFlowRoutes } from './flow-routes.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
 import { registerTopologyRoute } from './topology.js';
@@ -198,6 +199,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ],
   });
   registerAdminRoutes(http, broker);
+  registerFlowRoutes(http, broker);
   registerTopologyRoute(http, groups);
   if (identity) {
     await registerIdentityRoutes(http, identity, issuer().startsWith('https:'));
