@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { notFound } from '../ddd/index.js';
-import { type HttpServer, problemResponse } from '../http/index.js';
+import { type HttpServer, liveRoutes, problemResponse } from '../http/index.js';
 import { operators } from '../identity/audience.js';
 import { watchProjectionLag } from './metrics.js';
-import type { Projector, RebuildResult } from './projector.js';
+import type { ProjectionLag, Projector, RebuildResult } from './projector.js';
 
 // The runtime's ADMIN_TAG name: the routes sit with the other operations routes (not imported, so that the
 // runtime can import this file).
@@ -25,6 +25,13 @@ const lagSchema = z
       .number()
       .int()
       .describe('Events at or below this position are replays of the last rebuild'),
+    replay: z
+      .object({
+        replayed: z.number().int().describe('Events replayed so far'),
+        total: z.number().int().describe('Events to replay: those at or below replayUntil'),
+      })
+      .optional()
+      .describe('While rebuilding: how far the replay has got (a progress bar’s)'),
   })
   .meta({ id: 'ProjectionLag' });
 
@@ -64,6 +71,8 @@ export function registerProjectionRoutes(
     async () => ({ projections: await lags() }),
   );
 
+  liveProjections(http, projectors, lags);
+
   http.post(
     '/admin/projections/:name/rebuild',
     {
@@ -101,4 +110,72 @@ export function registerProjectionRoutes(
         .send({ name: projector.name, replayUntil: rebuild.replayUntil, total: rebuild.total });
     },
   );
+}
+
+/** At most this often a live stream reads the lags again, however fast the projectors move (a replay). */
+const LIVE_EVERY_MS = 250;
+/** And at least this often, so that a projection that stopped moving (a failing batch) shows its lag growing. */
+const LIVE_AT_LEAST_EVERY_MS = 5_000;
+
+/**
+ * `GET /admin/projections/live`: the projections' lags each time they move (a rebuild's progress bar), woken
+ * by the projectors (`watch`), at most every 250 ms, and every 5 s besides (a stuck projection's lag grows
+ * while nothing moves). What is sent is the state, not a log: each event holds every projection's lag, its id
+ * a version of this process's view (the time the route started, in µs, plus the changes since), so that a
+ * client resuming, after a restart too, gets the current state, and never the same one twice in a row.
+ */
+function liveProjections(
+  http: HttpServer,
+  projectors: readonly Projector[],
+  lags: () => Promise<ProjectionLag[]>,
+) {
+  let version = Date.now() * 1000;
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const wakers = new Set<() => void>();
+  const bump = () => {
+    timer = undefined;
+    last = Date.now();
+    version++;
+    for (const wake of [...wakers]) wake();
+  };
+  const moved = () => {
+    if (timer) return;
+    timer = setTimeout(bump, Math.max(0, LIVE_EVERY_MS - (Date.now() - last)));
+  };
+  const unwatch = projectors.map((projector) => projector.watch(moved));
+  const heartbeat = setInterval(moved, LIVE_AT_LEAST_EVERY_MS);
+  heartbeat.unref();
+  http.addHook('onClose', async () => {
+    for (const stop of unwatch) stop();
+    clearInterval(heartbeat);
+    if (timer) clearTimeout(timer);
+  });
+  liveRoutes(http, {
+    tags,
+    watch(wake) {
+      wakers.add(wake);
+      return () => wakers.delete(wake);
+    },
+  }).get('/admin/projections/live', 'followProjections', {
+    audience: { roles: [] },
+    summary: 'The projections of this process, sent again each time one moves (a rebuild’s progress)',
+    events: { projections: z.object({ projections: z.array(lagSchema) }) },
+    feed: async () => {
+      // What this client was last sent: the same state is not sent twice.
+      let sent: string | undefined;
+      return {
+        // A new client gets the current state at once.
+        start: async () => version - 1,
+        async changes(after) {
+          if (after >= version) return [];
+          const data = { projections: await lags() };
+          const text = JSON.stringify(data);
+          if (text === sent) return [];
+          sent = text;
+          return [{ position: version, event: 'projections', data }];
+        },
+      };
+    },
+  });
 }
