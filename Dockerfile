@@ -15,6 +15,7 @@ COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
 COPY apps/letters-of-credit/package.json apps/letters-of-credit/
 COPY apps/coffeeco/package.json apps/coffeeco/
+COPY packages/web/package.json packages/web/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts scripts
@@ -25,6 +26,9 @@ COPY apps/mallbots/src apps/mallbots/src
 COPY apps/mallbots/tools apps/mallbots/tools
 COPY apps/letters-of-credit/src apps/letters-of-credit/src
 COPY apps/coffeeco/src apps/coffeeco/src
+# The web pages (ADR 0037): built here with Vite and @tessera/web, copied beside the compiled applications.
+COPY packages/web packages/web
+COPY apps/mallbots/web apps/mallbots/web
 RUN npm run build
 
 FROM node:${NODE_VERSION}-slim AS dependencies
@@ -35,6 +39,7 @@ COPY packages/platform/package.json packages/platform/
 COPY apps/mallbots/package.json apps/mallbots/
 COPY apps/letters-of-credit/package.json apps/letters-of-credit/
 COPY apps/coffeeco/package.json apps/coffeeco/
+COPY packages/web/package.json packages/web/
 # Optional too: the platform's optional peer (vitest, for its testing entry) would otherwise bring vitest,
 # vite and tsx along.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force

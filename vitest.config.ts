@@ -11,11 +11,14 @@ if (!process.env.NODE_OPTIONS?.includes(SOURCE)) {
 const everyTest = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
 const unit = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.unit.test.ts'));
 const endToEnd = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.e2e.test.ts'));
+const browser = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.browser.test.ts'));
 
 /**
  * Tests are named by kind: `*.unit.test.ts` are pure (no database, broker, socket or process: a guard fails
  * one that tries), `*.e2e.test.ts` run the application as deployed (processes, the launcher, its public
- * API), and every other `*.test.ts` is an integration test against real PostgreSQL, PGlite and NATS.
+ * API), `*.browser.test.ts` are a person's journeys through the web pages in a real Chromium (their setup
+ * builds the pages first), and every other `*.test.ts` is an integration test against real PostgreSQL,
+ * PGlite and NATS.
  * `npm run test:unit` runs the first kind in seconds; `npm test` runs all three.
  */
 export default defineConfig({
@@ -37,8 +40,15 @@ export default defineConfig({
           setupFiles: ['packages/platform/test/support/unit-guard.ts'],
         },
       },
-      { extends: true, test: { name: 'integration', include: everyTest, exclude: [...unit, ...endToEnd] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: everyTest, exclude: [...unit, ...endToEnd, ...browser] },
+      },
       { extends: true, test: { name: 'e2e', include: endToEnd } },
+      {
+        extends: true,
+        test: { name: 'browser', include: browser, globalSetup: ['packages/web/test/build-pages.ts'] },
+      },
     ],
   },
 });

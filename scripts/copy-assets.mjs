@@ -21,4 +21,14 @@ for (const name of readdirSync(from)) {
     },
   });
 }
-process.stdout.write(`copied ${copied} asset files from ${from}/*/src to ${to}/*/src\n`);
+// The built web pages (`npm run build:web`), where `web.dist` of each app.ts finds them once compiled.
+let pages = 0;
+for (const name of readdirSync(from)) {
+  const built = join(from, name, 'web', 'dist');
+  if (!existsSync(built)) continue;
+  cpSync(built, join(to, name, 'web', 'dist'), { recursive: true });
+  pages += 1;
+}
+process.stdout.write(
+  `copied ${copied} asset files from ${from}/*/src to ${to}/*/src, and ${pages} applications' web pages\n`,
+);

@@ -32,4 +32,19 @@ export const mallbots = defineApplication({
   ],
   rpcProviders: ['stores', 'customers', 'depot'],
   companions: [robotsCompanion],
+  web: {
+    dist: new URL('../web/dist/', import.meta.url),
+    pages: [
+      {
+        path: '/kiosk/',
+        title: 'Kiosk',
+        description: 'customers order from the stores, pay, and watch the robots shop',
+      },
+      {
+        path: '/console/',
+        title: 'Operations console',
+        description: 'staff run the stores and the depot; operators see sagas, messages and projections',
+      },
+    ],
+  },
 });

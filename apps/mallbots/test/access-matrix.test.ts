@@ -37,6 +37,8 @@ const SEARCH_ONE: Row = [401, 'ok', 403, 'ok', 'ok', 403, 403];
 /** Every customer may search: the handler shows each their own. */
 const SEARCH_LIST: Row = [401, 'ok', 'ok', 'ok', 'ok', 403, 403];
 const SERVICES: Row = [401, 403, 403, 403, 403, 403, 'ok'];
+/** Whoever presents a good credential: it answers who they are. */
+const LOGGED_IN: Row = [401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
 
 /** Every route, by `METHOD path` as OpenAPI names it, and the hidden routes of every process. */
 const MATRIX: Record<string, Row> = {
@@ -53,6 +55,7 @@ const MATRIX: Record<string, Row> = {
   'POST /oauth/revoke': ANYONE,
   'POST /auth/login': ANYONE,
   'POST /auth/refresh': ANYONE,
+  'GET /auth/session': LOGGED_IN,
   'POST /identity/accounts': SERVICES,
   'POST /identity/clients': SERVICES,
   'GET /identity/clients/{clientId}': SERVICES,

@@ -53,9 +53,29 @@ export interface ApplicationDefinition {
    * root (`''`): the first one, whose clients predate the others.
    */
   readonly pathPrefix?: string;
+  /** Its web pages, built beforehand (`npm run build:web`), served under its prefix and linked from `/`. */
+  readonly web?: ApplicationWeb;
 }
 
-export interface Application extends Required<ApplicationDefinition> {
+/**
+ * An application's web pages (ADR 0038): the folder its build wrote (an `index.html` per page, `assets/`), and
+ * its pages, each a single-page app under `<prefix><path>` whose deeper paths answer its `index.html`.
+ */
+export interface ApplicationWeb {
+  readonly dist: URL;
+  readonly pages: readonly WebPage[];
+}
+
+export interface WebPage {
+  /** Where it is under the application's prefix, between slashes: `/kiosk/`. Its folder in `dist`. */
+  readonly path: string;
+  readonly title: string;
+  /** Who it is for and what they do there, one line for the landing page. */
+  readonly description: string;
+}
+
+export interface Application extends Required<Omit<ApplicationDefinition, 'web'>> {
+  readonly web: ApplicationWeb | undefined;
   readonly [APPLICATION]: true;
 }
 
@@ -80,6 +100,7 @@ export function defineApplication(definition: ApplicationDefinition): Applicatio
     rpcProviders: [],
     companions: [],
     pathPrefix: `/${definition.name}`,
+    web: undefined,
     ...definition,
     [APPLICATION]: true,
   };
@@ -92,6 +113,18 @@ export function defineApplication(definition: ApplicationDefinition): Applicatio
     problems.push(`${where}: pathPrefix must be '' or like /name`);
   }
   if (application.modules.length === 0) problems.push(`${where} has no modules`);
+  const pagePaths = (application.web?.pages ?? []).map((page) => page.path);
+  for (const path of pagePaths) {
+    if (!/^\/[a-z0-9][a-z0-9-]*\/$/.test(path)) {
+      problems.push(`${where}: the web page path ${JSON.stringify(path)} must be like /name/`);
+    }
+    if (['/api/', '/admin/', '/assets/', '/docs/'].includes(path)) {
+      problems.push(`${where}: the web page path ${path} is taken by the platform`);
+    }
+    if (pagePaths.filter((other) => other === path).length > 1) {
+      problems.push(`${where} lists the web page ${path} twice`);
+    }
+  }
   const names = application.modules.map((module) => module.name);
   for (const name of new Set(names)) {
     if (!NAME.test(name))

@@ -29,6 +29,7 @@ import { registerFlowRoutes } from './flow-routes.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
 import { registerTopologyRoute } from './topology.js';
+import { registerWebPages } from './web.js';
 
 export interface Host {
   readonly http: HttpServer;
@@ -201,6 +202,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
   registerAdminRoutes(http, broker);
   registerFlowRoutes(http, broker);
   registerTopologyRoute(http, groups);
+  // A process of one module serves no page: the gateway in front of the modules serves them (ADR 0038).
+  await registerWebPages(
+    http,
+    (options.applications ?? [])
+      .filter(({ application, modules }) => modules.length === application.modules.length)
+      .map(({ application }) => application),
+    logger,
+  );
   if (identity) {
     await registerIdentityRoutes(http, identity, issuer().startsWith('https:'));
   }

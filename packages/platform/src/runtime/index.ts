@@ -2,9 +2,11 @@ export { ADMIN_TAG } from './admin-routes.js';
 export type {
   Application,
   ApplicationDefinition,
+  ApplicationWeb,
   Companion,
   CompanionContext,
   RunningCompanion,
+  WebPage,
 } from './application.js';
 export { defineApplication, selectModules } from './application.js';
 export { openBroker } from './broker.js';
@@ -38,3 +40,4 @@ export type { ServiceAddresses, ServiceLocation, ServiceLookup } from './service
 export { locateService, parseServiceAddresses } from './service-addresses.js';
 export type { Stoppable } from './stopping.js';
 export { stopsInTurn } from './stopping.js';
+export { registerWebPages } from './web.js';

@@ -8,19 +8,26 @@ export interface LandingLink {
   readonly text: string;
 }
 
+/** An application's web pages, first: they are what a person came for. */
+const webLinks = (application: Application): readonly LandingLink[] =>
+  (application.web?.pages ?? []).map((page) => ({
+    href: `${application.pathPrefix}${page.path}`,
+    text: `${page.title}: ${page.description}`,
+  }));
+
 /**
  * `GET /`: which applications this process runs, a line on each, and where their API documents are. Plain,
  * accessible HTML (landmarks, headings, a language), no script: it must work before anything else does.
  */
 export function landingPage(
   applications: ReadonlyArray<{ application: Application; modules: readonly { name: string }[] }>,
-  extraLinks: (application: Application) => readonly LandingLink[] = () => [],
+  extraLinks: (application: Application) => readonly LandingLink[] = webLinks,
 ): string {
   const sections = applications.map(({ application, modules }) => {
     const docs = `/docs#/${encodeURIComponent(modules[0]?.name ?? '')}`;
     const links: LandingLink[] = [
-      { href: docs, text: `${application.title} API (Swagger UI)` },
       ...extraLinks(application),
+      { href: docs, text: `${application.title} API (Swagger UI)` },
     ];
     const partial =
       modules.length === application.modules.length

@@ -205,6 +205,12 @@ describe('the built-in identity provider', () => {
     expect(cookies.tessera_csrf?.httpOnly).toBeFalsy();
     const session = { tessera_session: cookies.tessera_session!.value };
 
+    const who = await api.host.http.inject({ method: 'GET', url: '/auth/session', cookies: session });
+    expect(who.statusCode, who.body).toBe(200);
+    expect(who.json()).toMatchObject({ kind: 'person', name: person.username, roles: expect.any(Array) });
+    const nobody = await api.host.http.inject({ method: 'GET', url: '/auth/session' });
+    expect(nobody.statusCode).toBe(401);
+    expect(nobody.json()).toMatchObject({ code: 'unauthenticated' });
     const read = await api.host.http.inject({ method: 'GET', url: '/admin/messaging/lag', cookies: session });
     expect(read.statusCode).toBe(200);
     const redrive = (headers: Record<string, string>) =>

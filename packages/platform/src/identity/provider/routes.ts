@@ -53,6 +53,12 @@ const oauthError = z
   .describe('An OAuth 2.0 error (error, error_description), or a problem document for a refused credential');
 const loginBody = z.object({ username: text(64), password: text(MAX_PASSWORD) }).strict();
 const sessionAnswer = z.object({ csrfToken: z.string(), expiresIn: z.number().int() });
+const whoAnswer = z.object({
+  subject: z.string(),
+  kind: z.enum(['person', 'client']),
+  name: z.string().optional(),
+  roles: z.array(z.string()),
+});
 
 /**
  * The built-in provider's routes: OpenID Connect discovery and JWKS, the token endpoint (RFC 6749: password,
@@ -191,6 +197,30 @@ export async function registerIdentityRoutes(
         );
       }
       return startSession(reply, tokens);
+    },
+  );
+  http.get(
+    '/auth/session',
+    {
+      config: { audience: anyone },
+      schema: {
+        tags: [IDENTITY_TAG.name],
+        summary:
+          'Who a web page (or a token) is logged in as: the subject, login name and roles; 401 when nobody',
+        response: { 200: whoAnswer },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal;
+      if (!principal) {
+        return sendProblem(reply, problem(401, 'nobody is logged in', { code: 'unauthenticated' }));
+      }
+      return {
+        subject: principal.subject,
+        kind: principal.kind,
+        roles: [...principal.roles],
+        ...(principal.name === undefined ? {} : { name: principal.name }),
+      };
     },
   );
   http.post(

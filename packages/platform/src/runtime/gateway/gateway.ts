@@ -12,8 +12,10 @@ import {
 } from '../../http/index.js';
 import { answerServerErrors, serverErrorOptions } from '../../http/server-errors.js';
 import type { Logger } from '../../observability/index.js';
+import type { Application } from '../application.js';
 import type { ServiceAddresses } from '../service-addresses.js';
 import { behindGateway, TOPOLOGY_PATH, type Topology } from '../topology.js';
+import { registerWebPages } from '../web.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
 import { proxyRequest } from './proxy.js';
 
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   info: OpenApiDocument['info'];
   /** What `GET /` answers (the landing page); otherwise it redirects to the API docs. */
   landingPage?: string;
+  /** The applications whose web pages the gateway serves (the module processes serve none). */
+  applications?: readonly Application[];
   /** How long an upstream's readiness or OpenAPI document may take. */
   probeTimeoutMs?: number;
   /** Requests per window for each caller, else each client address; absent or false: no limit. */
@@ -121,6 +125,7 @@ export async function createGateway(options: GatewayOptions) {
     landing === undefined ? reply.redirect('/docs') : reply.type('text/html; charset=utf-8').send(landing),
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => mergedDocument());
+  await registerWebPages(app, options.applications ?? [], options.logger);
   // Probes call often from one address: never limited.
   const unlimited = { schema: { hide: true }, config: { rateLimit: false } } as const;
   app.get('/liveness', unlimited, () => ({ status: 'up' }));

@@ -47,6 +47,7 @@ export async function serveGateway(applications: readonly Application[]): Promis
     prefixes,
     logger,
     landingPage: landingPage(mounted),
+    applications: chosen,
     bodyLimit: config.httpBodyLimit,
     corsOrigins: config.corsOrigins,
     rateLimit: rateLimitOf(config),
