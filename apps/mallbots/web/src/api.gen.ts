@@ -1498,39 +1498,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
-        readonly Problem: {
-            readonly type: string;
-            readonly title: string;
-            readonly status: number;
-            readonly detail: string;
-            readonly instance?: string;
-            /** @description The rule that was broken, stable for clients to match on */
-            readonly code?: string;
-            /** @description Each invalid input, e.g. body.price or params.id */
-            readonly errors?: readonly {
-                readonly field: string;
-                readonly message: string;
-            }[];
-        };
-        readonly DeadLetterSummary: {
-            /**
-             * Format: uuid
-             * @description The dead letter’s own id, what re-drive takes
-             */
-            readonly id: string;
-            /** @description The consumer group that failed to handle the message */
-            readonly group: string;
-            readonly messageId: string;
-            readonly subject: string;
-            /** @description The message type, or empty for a message too malformed to have one */
-            readonly type: string;
-            /** @description The last failure’s error message */
-            readonly reason: string;
-            /** @description Failed attempts (0: a poison message the handler never saw) */
-            readonly attempts: number;
+        readonly Conversation: {
+            readonly correlationId: string;
             /** Format: date-time */
-            readonly deadAt: string;
+            readonly firstAt: string;
+            /** Format: date-time */
+            readonly lastAt: string;
         };
         readonly DeadLetter: {
             /**
@@ -1553,23 +1526,41 @@ export interface components {
             /** @description The message as stored: an envelope, except for a poison message */
             readonly envelope: unknown;
         };
-        readonly FlowMessage: {
+        readonly DeadLetterSummary: {
+            /**
+             * Format: uuid
+             * @description The dead letter’s own id, what re-drive takes
+             */
             readonly id: string;
-            /** @description `<module>api.<Name>`: an event, a command, or `reply.Success`/`reply.Failure` */
-            readonly type: string;
-            /** @description The channel */
+            /** @description The consumer group that failed to handle the message */
+            readonly group: string;
+            readonly messageId: string;
             readonly subject: string;
-            /** @description What the message is ordered by (an aggregate’s id) */
-            readonly key: string;
-            /** @description The module that sent it */
-            readonly source: string;
-            readonly correlationId: string;
-            /** @description The message whose handling sent this one */
-            readonly causationId?: string;
-            /** @description A command’s: where its reply goes */
-            readonly replyTo?: string;
+            /** @description The message type, or empty for a message too malformed to have one */
+            readonly type: string;
+            /** @description The last failure’s error message */
+            readonly reason: string;
+            /** @description Failed attempts (0: a poison message the handler never saw) */
+            readonly attempts: number;
             /** Format: date-time */
-            readonly sentAt: string;
+            readonly deadAt: string;
+        };
+        readonly FakeSmsDelivery: {
+            /** @description The notification's id */
+            readonly idempotencyKey: string;
+            readonly to: string;
+            readonly text: string;
+            /** Format: date-time */
+            readonly deliveredAt: string;
+        };
+        readonly Flow: {
+            readonly correlationId: string;
+            /** @description Sent from this process, oldest first */
+            readonly messages: readonly components["schemas"]["FlowMessage"][];
+            /** @description What this process’s consumer groups made of them */
+            readonly handlings: readonly components["schemas"]["FlowHandling"][];
+            /** @description More than the limit: the oldest are shown */
+            readonly truncated: boolean;
         };
         readonly FlowHandling: {
             readonly messageId: string;
@@ -1591,40 +1582,62 @@ export interface components {
              */
             readonly deadLetterId?: string;
         };
-        readonly Flow: {
+        readonly FlowMessage: {
+            readonly id: string;
+            /** @description `<module>api.<Name>`: an event, a command, or `reply.Success`/`reply.Failure` */
+            readonly type: string;
+            /** @description The channel */
+            readonly subject: string;
+            /** @description What the message is ordered by (an aggregate’s id) */
+            readonly key: string;
+            /** @description The module that sent it */
+            readonly source: string;
             readonly correlationId: string;
-            /** @description Sent from this process, oldest first */
-            readonly messages: readonly components["schemas"]["FlowMessage"][];
-            /** @description What this process’s consumer groups made of them */
-            readonly handlings: readonly components["schemas"]["FlowHandling"][];
-            /** @description More than the limit: the oldest are shown */
-            readonly truncated: boolean;
-        };
-        readonly Conversation: {
-            readonly correlationId: string;
+            /** @description The message whose handling sent this one */
+            readonly causationId?: string;
+            /** @description A command’s: where its reply goes */
+            readonly replyTo?: string;
             /** Format: date-time */
-            readonly firstAt: string;
-            /** Format: date-time */
-            readonly lastAt: string;
+            readonly sentAt: string;
         };
-        readonly Topology: {
-            readonly processes: readonly {
-                /** @description The modules this process runs */
-                readonly modules: readonly string[];
-                /** @description Where this process’s platform routes are: `<admin>/messaging/dead-letters`, `…/lag`, `…/flow` */
-                readonly admin: string;
-                /** @description False: the gateway could not reach this process now */
-                readonly available: boolean;
-                readonly applications: readonly {
-                    readonly name: string;
-                    readonly title: string;
-                    /** @description Where this application’s operators’ routes of this process are: `<admin>/sagas`… */
-                    readonly admin: string;
-                    /** @description Whether `<admin>/sagas` answers here */
-                    readonly sagas: boolean;
-                    /** @description Whether `<admin>/projections` answers here */
-                    readonly projections: boolean;
-                }[];
+        readonly Notification: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: uuid */
+            readonly orderId: string;
+            /** @enum {string} */
+            readonly kind: "order_created" | "order_ready" | "order_canceled";
+            /**
+             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
+             * @enum {string}
+             */
+            readonly status: "queued" | "sent" | "failed" | "skipped";
+            /** @description The SMS number it is sent to (absent when skipped) */
+            readonly to?: string;
+            readonly text: string;
+            /** @enum {string} */
+            readonly skipReason?: "no_sms_number" | "customer_unknown";
+            readonly attempts: number;
+            /** @description The last attempt's failure, while retried or once failed */
+            readonly failure?: string;
+            /** Format: date-time */
+            readonly createdAt: string;
+            /** Format: date-time */
+            readonly sentAt?: string;
+        };
+        /** @description RFC 9457 problem details */
+        readonly Problem: {
+            readonly type: string;
+            readonly title: string;
+            readonly status: number;
+            readonly detail: string;
+            readonly instance?: string;
+            /** @description The rule that was broken, stable for clients to match on */
+            readonly code?: string;
+            /** @description Each invalid input, e.g. body.price or params.id */
+            readonly errors?: readonly {
+                readonly field: string;
+                readonly message: string;
             }[];
         };
         readonly ProjectionLag: {
@@ -1648,22 +1661,6 @@ export interface components {
                 /** @description Events to replay: those at or below replayUntil */
                 readonly total: number;
             };
-        };
-        readonly SagaSummary: {
-            /** @description The saga or process manager, e.g. cosec.CreateOrder */
-            readonly saga: string;
-            readonly id: string;
-            /** @description The step last executed (−1: none); for a process manager, messages handled */
-            readonly step: number;
-            /** @enum {string} */
-            readonly status: "running" | "compensating" | "completed" | "compensated" | "failed";
-            /** @description The id of the command whose reply it waits for */
-            readonly awaiting?: string;
-            readonly version: number;
-            /** Format: date-time */
-            readonly startedAt: string;
-            /** Format: date-time */
-            readonly updatedAt: string;
         };
         readonly SagaInstance: {
             /** @description The saga or process manager, e.g. cosec.CreateOrder */
@@ -1694,38 +1691,21 @@ export interface components {
                 };
             }[];
         };
-        readonly Notification: {
-            /** Format: uuid */
+        readonly SagaSummary: {
+            /** @description The saga or process manager, e.g. cosec.CreateOrder */
+            readonly saga: string;
             readonly id: string;
-            /** Format: uuid */
-            readonly orderId: string;
+            /** @description The step last executed (−1: none); for a process manager, messages handled */
+            readonly step: number;
             /** @enum {string} */
-            readonly kind: "order_created" | "order_ready" | "order_canceled";
-            /**
-             * @description queued: to be sent (or retried); sent; failed: every attempt failed; skipped: nowhere to send
-             * @enum {string}
-             */
-            readonly status: "queued" | "sent" | "failed" | "skipped";
-            /** @description The SMS number it is sent to (absent when skipped) */
-            readonly to?: string;
-            readonly text: string;
-            /** @enum {string} */
-            readonly skipReason?: "no_sms_number" | "customer_unknown";
-            readonly attempts: number;
-            /** @description The last attempt's failure, while retried or once failed */
-            readonly failure?: string;
+            readonly status: "running" | "compensating" | "completed" | "compensated" | "failed";
+            /** @description The id of the command whose reply it waits for */
+            readonly awaiting?: string;
+            readonly version: number;
             /** Format: date-time */
-            readonly createdAt: string;
+            readonly startedAt: string;
             /** Format: date-time */
-            readonly sentAt?: string;
-        };
-        readonly FakeSmsDelivery: {
-            /** @description The notification's id */
-            readonly idempotencyKey: string;
-            readonly to: string;
-            readonly text: string;
-            /** Format: date-time */
-            readonly deliveredAt: string;
+            readonly updatedAt: string;
         };
         readonly SearchOrder: {
             readonly id: string;
@@ -1758,6 +1738,26 @@ export interface components {
             /** @description When Search last changed it */
             readonly updatedAt: string;
         };
+        readonly Topology: {
+            readonly processes: readonly {
+                /** @description The modules this process runs */
+                readonly modules: readonly string[];
+                /** @description Where this process’s platform routes are: `<admin>/messaging/dead-letters`, `…/lag`, `…/flow` */
+                readonly admin: string;
+                /** @description False: the gateway could not reach this process now */
+                readonly available: boolean;
+                readonly applications: readonly {
+                    readonly name: string;
+                    readonly title: string;
+                    /** @description Where this application’s operators’ routes of this process are: `<admin>/sagas`… */
+                    readonly admin: string;
+                    /** @description Whether `<admin>/sagas` answers here */
+                    readonly sagas: boolean;
+                    /** @description Whether `<admin>/projections` answers here */
+                    readonly projections: boolean;
+                }[];
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1765,20 +1765,20 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type Problem = components['schemas']['Problem'];
-export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
-export type DeadLetter = components['schemas']['DeadLetter'];
-export type FlowMessage = components['schemas']['FlowMessage'];
-export type FlowHandling = components['schemas']['FlowHandling'];
-export type Flow = components['schemas']['Flow'];
 export type Conversation = components['schemas']['Conversation'];
-export type Topology = components['schemas']['Topology'];
-export type ProjectionLag = components['schemas']['ProjectionLag'];
-export type SagaSummary = components['schemas']['SagaSummary'];
-export type SagaInstance = components['schemas']['SagaInstance'];
-export type Notification = components['schemas']['Notification'];
+export type DeadLetter = components['schemas']['DeadLetter'];
+export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
 export type FakeSmsDelivery = components['schemas']['FakeSmsDelivery'];
+export type Flow = components['schemas']['Flow'];
+export type FlowHandling = components['schemas']['FlowHandling'];
+export type FlowMessage = components['schemas']['FlowMessage'];
+export type Notification = components['schemas']['Notification'];
+export type Problem = components['schemas']['Problem'];
+export type ProjectionLag = components['schemas']['ProjectionLag'];
+export type SagaInstance = components['schemas']['SagaInstance'];
+export type SagaSummary = components['schemas']['SagaSummary'];
 export type SearchOrder = components['schemas']['SearchOrder'];
+export type Topology = components['schemas']['Topology'];
 export type $defs = Record<string, never>;
 export interface operations {
     readonly listDeadLetters: {
