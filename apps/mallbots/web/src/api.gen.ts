@@ -1654,6 +1654,11 @@ export interface components {
             readonly rebuilding: boolean;
             /** @description Events at or below this position are replays of the last rebuild */
             readonly replayUntil: number;
+            /**
+             * Format: date-time
+             * @description When its last rebuild started, if ever
+             */
+            readonly lastRebuiltAt?: string;
             /** @description While rebuilding: how far the replay has got (a progress bar’s) */
             readonly replay?: {
                 /** @description Events replayed so far */
@@ -4855,10 +4860,7 @@ export interface operations {
     readonly rebuildProjection: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: {
-                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
-                readonly "idempotency-key"?: string;
-            };
+            readonly header?: never;
             readonly path: {
                 readonly name: string;
             };
@@ -4919,15 +4921,6 @@ export interface operations {
             };
             /** @description The request has a body, or declares one, that is not application/json */
             readonly 415: {
-                headers: {
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The Idempotency-Key was already used for a different request */
-            readonly 422: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

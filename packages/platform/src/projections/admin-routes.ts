@@ -3,7 +3,7 @@ import { notFound } from '../ddd/index.js';
 import { type HttpServer, liveRoutes, problemResponse } from '../http/index.js';
 import { operators } from '../identity/audience.js';
 import { watchProjectionLag } from './metrics.js';
-import type { ProjectionLag, Projector, RebuildResult } from './projector.js';
+import type { Projector, RebuildResult } from './projector.js';
 
 // The runtime's ADMIN_TAG name: the routes sit with the other operations routes (not imported, so that the
 // runtime can import this file).
@@ -25,6 +25,7 @@ const lagSchema = z
       .number()
       .int()
       .describe('Events at or below this position are replays of the last rebuild'),
+    lastRebuiltAt: z.iso.datetime().optional().describe('When its last rebuild started, if ever'),
     replay: z
       .object({
         replayed: z.number().int().describe('Events replayed so far'),
@@ -54,6 +55,12 @@ export function registerProjectionRoutes(
 ) {
   const byName = new Map(projectors.map((projector) => [projector.name, projector]));
   const lags = () => Promise.all(projectors.map((projector) => projector.lag()));
+  // As the routes answer them: times as ISO text.
+  const answers = async () =>
+    (await lags()).map(({ lastRebuiltAt, ...lag }) => ({
+      ...lag,
+      ...(lastRebuiltAt ? { lastRebuiltAt: lastRebuiltAt.toISOString() } : {}),
+    }));
   const unwatch = watchProjectionLag(lags);
   http.addHook('onClose', async () => unwatch());
 
@@ -68,15 +75,18 @@ export function registerProjectionRoutes(
         response: { 200: z.object({ projections: z.array(lagSchema) }) },
       },
     },
-    async () => ({ projections: await lags() }),
+    async () => ({ projections: await answers() }),
   );
 
-  liveProjections(http, projectors, lags);
+  const moved = liveProjections(http, projectors, answers);
 
   http.post(
     '/admin/projections/:name/rebuild',
     {
-      config: { audience: operators },
+      // Not inside an idempotency key's transaction: the reset must commit before the replay can run (the
+      // projector's batches wait for the checkpoint's row, and on PGlite for the one connection). A request
+      // sent twice rebuilds again, or meets the rebuild under way (409).
+      config: { audience: operators, idempotency: false },
       schema: {
         tags,
         operationId: 'rebuildProjection',
@@ -102,6 +112,8 @@ export function registerProjectionRoutes(
       if (!projector)
         throw notFound('projection_not_found', `no projection ${request.params.name} runs here`);
       const rebuild = await projector.startRebuild();
+      // Followers see the reset at once, however fast the replay (it moves the projector only when it ends).
+      moved();
       rebuild.done.then(onRebuilt, (error: unknown) =>
         onRebuilt(error instanceof Error ? error : new Error(String(error))),
       );
@@ -127,8 +139,8 @@ const LIVE_AT_LEAST_EVERY_MS = 5_000;
 function liveProjections(
   http: HttpServer,
   projectors: readonly Projector[],
-  lags: () => Promise<ProjectionLag[]>,
-) {
+  lags: () => Promise<unknown[]>,
+): () => void {
   let version = Date.now() * 1000;
   let last = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -178,4 +190,5 @@ function liveProjections(
       };
     },
   });
+  return moved;
 }

@@ -160,6 +160,27 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
     }
   });
 
+  it('rebuilds when asked with an Idempotency-Key, as a web page asks (the reset commits before the replay)', async () => {
+    await store.append('keyed', [happened(1), happened(2)]);
+    await Promise.all(projectors.map((p) => p.caughtUp()));
+    const done = new Promise<void>((resolve) => {
+      onRebuilt = resolve;
+    });
+    const response = await api.host.http.inject({
+      method: 'POST',
+      url: '/admin/projections/counts/rebuild',
+      headers: {
+        authorization: `Bearer ${await api.tokenFor({ subject: 'operator', roles: ['operator'] })}`,
+        'idempotency-key': 'rebuild-once',
+      },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    await done;
+    const [counts] = await list();
+    expect(counts).toMatchObject({ rebuilding: false, replayUntil: await store.headPosition() });
+    expect(Date.parse((counts as unknown as { lastRebuiltAt: string }).lastRebuiltAt)).toBeGreaterThan(0);
+  });
+
   it('follows the projections for operators only', async () => {
     const url = `${api.host.url}/admin/projections/live`;
     const anonymous = await openEventStream(url);

@@ -338,6 +338,11 @@ export interface components {
             rebuilding: boolean;
             /** @description Events at or below this position are replays of the last rebuild */
             replayUntil: number;
+            /**
+             * Format: date-time
+             * @description When its last rebuild started, if ever
+             */
+            lastRebuiltAt?: string;
             /** @description While rebuilding: how far the replay has got (a progress bar’s) */
             replay?: {
                 /** @description Events replayed so far */
@@ -882,10 +887,7 @@ export interface operations {
     rebuildProjection: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
-                "idempotency-key"?: string;
-            };
+            header?: never;
             path: {
                 name: string;
             };
@@ -946,15 +948,6 @@ export interface operations {
             };
             /** @description The request has a body, or declares one, that is not application/json */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The Idempotency-Key was already used for a different request */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -119,7 +119,7 @@ export function DeadLetterList() {
       {outcome.said ? <Alert kind={outcome.said.kind}>{outcome.said.text}</Alert> : null}
       <ProblemAlert loaded={letters} />
       <ProblemAlert loaded={counts} />
-      <div className="tw-row">
+      <div className="tw-row tw-toolbar">
         <Select label="Consumer group" value={group} onChange={(event) => setGroup(event.target.value)}>
           <option value="">Every group</option>
           {groups.map((g) => (

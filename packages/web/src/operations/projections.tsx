@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiProblem, must } from '../api.js';
 import { useLive } from '../live.js';
 import { messageOf, preferredLocale } from '../messages.js';
@@ -25,6 +25,10 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
   const { place } = props;
   const [live, setLive] = useState<readonly ProjectionLag[]>();
   const [asking, setAsking] = useState<string>();
+  // A rebuild this page started, until the stream tells how it goes: its bar shows at once, at 0 %.
+  const [started, setStarted] = useState<{ name: string; total: number }>();
+  const startedNow = useRef(started);
+  startedNow.current = started;
   const [said, setSaid] = useState<{ kind: 'success' | 'error'; text: string }>();
   const listed = useLoaded(
     `projections ${place.base}`,
@@ -32,7 +36,16 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
   );
   const state = useLive(`${place.base}/projections/live`, {
     events: ['projections'],
-    onEvent: ({ data }) => setLive((data as { projections: ProjectionLag[] }).projections),
+    onEvent: ({ data }) => {
+      const projections = (data as { projections: ProjectionLag[] }).projections;
+      setLive(projections);
+      const rebuild = startedNow.current;
+      if (!rebuild) return;
+      startedNow.current = undefined;
+      setStarted(undefined);
+      const now = projections.find((p) => p.name === rebuild.name);
+      if (now && !now.rebuilding) setSaid({ kind: 'success', text: `Rebuilt ${rebuild.name}: up to date.` });
+    },
   });
   const projections = live ?? listed.data;
 
@@ -42,6 +55,8 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
       const started = await must(() =>
         adminApi(place.base).POST('/projections/{name}/rebuild', { params: { path: { name } } }),
       );
+      startedNow.current = { name, total: started.total };
+      setStarted(startedNow.current);
       setSaid({ kind: 'success', text: `Rebuilding ${name}: ${started.total} events to replay.` });
     } catch (error) {
       const problem = error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'unreachable' });
@@ -96,6 +111,8 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
                       value={projection.replay.replayed}
                       max={projection.replay.total}
                     />
+                  ) : started?.name === projection.name ? (
+                    <Progress label={`Rebuilding ${projection.name}`} value={0} max={started.total} />
                   ) : projection.behind > 0 ? (
                     `${projection.behind} behind`
                   ) : (
@@ -105,7 +122,7 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
                 <td>
                   <Button
                     kind="secondary"
-                    disabled={projection.rebuilding}
+                    disabled={projection.rebuilding || started?.name === projection.name}
                     aria-label={`Rebuild ${projection.name}`}
                     onClick={() => {
                       setSaid(undefined);

@@ -29,7 +29,7 @@ export function SagaList() {
   if (places.length === 0) return <Alert kind="info">No module of this system runs sagas.</Alert>;
   return (
     <>
-      <div className="tw-row">
+      <div className="tw-row tw-toolbar">
         <Select
           label="Status"
           value={status}
