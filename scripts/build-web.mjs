@@ -35,7 +35,16 @@ export async function buildWeb({ force = process.env.FORCE_WEB_BUILD === '1' } =
     const started = Date.now();
     console.log(`web: building ${app}…`);
     // The runner loads the config as the page code is loaded: @tessera/web/vite is TypeScript source.
-    await build({ configFile: join(web, 'vite.config.ts'), configLoader: 'runner', logLevel: 'warn' });
+    // Always React's production build: under vitest NODE_ENV is `test`, which would give its development one
+    // (twice the size, effects run twice), and `npm start` would then serve that build as up to date.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(web, 'vite.config.ts'), configLoader: 'runner', logLevel: 'warn' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     console.log(`web: built ${app} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     built.push(app);
   }

@@ -23,4 +23,15 @@ export const coffeeco = defineApplication({
   ],
   // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
   rpcProviders: ['loyalty'],
+  web: {
+    dist: new URL('../web/dist/', import.meta.url),
+    pages: [
+      {
+        path: '/till/',
+        title: 'Till',
+        description:
+          'baristas ring up drinks, take card, cash or CoffeeBux, and show the loyalty card’s stamps',
+      },
+    ],
+  },
 });

@@ -23,4 +23,19 @@ export const lettersOfCredit = defineApplication({
   ],
   // Modules serving Connect RPC to the others when each runs in its own process (RPC_SERVICES).
   rpcProviders: ['issuance'],
+  web: {
+    dist: new URL('../web/dist/', import.meta.url),
+    pages: [
+      {
+        path: '/applicant/',
+        title: 'Importers',
+        description: 'an importer drafts an LC application task by task, and submits it',
+      },
+      {
+        path: '/desk/',
+        title: 'Trade-finance desk',
+        description: 'the work queues, live: approve or decline submitted applications',
+      },
+    ],
+  },
 });

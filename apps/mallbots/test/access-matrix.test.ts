@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSubject } from '@tessera/platform/identity';
-import { pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
+import { openEventStream, pgliteTestDatabase, startTestHost, type TestHost } from '@tessera/platform/testing';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../src/app.js';
@@ -37,6 +37,8 @@ const SEARCH_ONE: Row = [401, 'ok', 403, 'ok', 'ok', 403, 403];
 /** Every customer may search: the handler shows each their own. */
 const SEARCH_LIST: Row = [401, 'ok', 'ok', 'ok', 'ok', 403, 403];
 const SERVICES: Row = [401, 403, 403, 403, 403, 403, 'ok'];
+/** Every customer may list and follow orders' tracking: the handler shows each their own. */
+const TRACKING_LIST: Row = [401, 'ok', 'ok', 403, 'ok', 403, 403];
 /** Whoever presents a good credential: it answers who they are. */
 const LOGGED_IN: Row = [401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
 
@@ -61,6 +63,8 @@ const MATRIX: Record<string, Row> = {
   'GET /identity/clients/{clientId}': SERVICES,
   'POST /identity/clients/{clientId}/secret': SERVICES,
   'DELETE /identity/clients/{clientId}': SERVICES,
+  'POST /identity/staff': OPERATORS,
+  'GET /identity/staff': OPERATORS,
   'GET /admin/messaging/dead-letters': OPERATORS,
   'GET /admin/messaging/dead-letters/{id}': OPERATORS,
   'POST /admin/messaging/dead-letters/redrive': OPERATORS,
@@ -98,18 +102,24 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/depot/shopping/{id}/complete': DEPOT,
   'GET /api/depot/bots': DEPOT,
   'GET /api/depot/bots/{id}': DEPOT,
+  'GET /api/depot/bots/live': DEPOT_STAFF,
+  'GET /api/depot/shopping/live': DEPOT_STAFF,
   'GET /api/ordering/{id}': CUSTOMER_OWN_OR_DEPOT,
   'DELETE /api/ordering/{id}': CUSTOMER_OWN,
   'POST /api/ordering/{id}/staff-cancel': DEPOT_STAFF,
   'GET /api/notifications/customers/{customerId}': CUSTOMER_OWN,
   'POST /api/search/orders': SEARCH_LIST,
   'GET /api/search/orders/{id}': SEARCH_ONE,
+  'GET /api/search/orders': TRACKING_LIST,
+  'GET /api/search/orders/live': TRACKING_LIST,
+  'GET /api/search/orders/{id}/tracking': CUSTOMER_OWN_OR_DEPOT,
   'POST /api/baskets': CUSTOMER_OWN,
   'GET /api/baskets/{id}': CUSTOMER_OWN,
   'DELETE /api/baskets/{id}': CUSTOMER_OWN,
   'PUT /api/baskets/{id}/addItem': CUSTOMER_OWN,
   'PUT /api/baskets/{id}/removeItem': CUSTOMER_OWN,
   'PUT /api/baskets/{id}/checkout': CUSTOMER_OWN,
+  'GET /api/baskets/{id}/checkout': SERVICES,
   // Last: a rebuild empties the search read model for a while, and a logout ends the caller's session.
   'POST /admin/projections/{name}/rebuild': OPERATORS,
   'POST /auth/logout': ANYONE,
@@ -166,6 +176,11 @@ function requestOf(
       roles: ['customer'],
     },
     'POST /auth/login': { username: 'nobody-here', password: 'not-the-password' },
+    'POST /identity/staff': {
+      username: `matrix-${randomUUID().slice(0, 8)}`,
+      password: randomUUID(),
+      roles: ['depot-staff'],
+    },
     'POST /identity/clients': { clientId: `matrix-robot-${randomUUID().slice(0, 8)}`, roles: ['robot'] },
     'POST /admin/messaging/dead-letters/redrive': { ids: [randomUUID()] },
     'POST /api/stores': { name: 'Matrix Store', location: 'M1' },
@@ -235,6 +250,11 @@ describe('who may call what: every route, every caller, every bad token', () => 
       async () => (await api.call('GET', `/api/search/orders/${basketId}`)).statusCode,
       (status) => status === 200,
       'search has the order',
+    );
+    await eventually(
+      async () => (await api.call('GET', `/api/search/orders/${basketId}/tracking`)).statusCode,
+      (status) => status === 200,
+      'search tracks the order',
     );
     const { projections } = (await api.call('GET', '/admin/projections')).json<{
       projections: Array<{ name: string }>;
@@ -318,10 +338,18 @@ describe('who may call what: every route, every caller, every bad token', () => 
   }, 120_000);
   afterAll(() => api?.close());
 
-  const call = (route: string, token: string | undefined) => {
+  const call = async (route: string, token: string | undefined) => {
     const [method] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE'];
     const { url, payload, form } = requestOf(route, scene);
     const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    if (route.endsWith('/live')) {
+      // A stream that opens never ends by itself: read its answer over real HTTP, then go away.
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+      const stream = await openEventStream(`${api.host.url}${url}`, { headers });
+      await stream.close();
+      const body = stream.body ?? '';
+      return { statusCode: stream.status, headers: stream.headers, body, json: () => JSON.parse(body) };
+    }
     if (form) {
       return api.host.http.inject({
         method,

@@ -7,6 +7,7 @@ import { natsBrokerMigrations } from '../src/messaging/nats/schema.js';
 import { projectionMigrations } from '../src/projections/schema.js';
 import { sagaMigrations } from '../src/sagas/schema.js';
 import { deadlineMigrations } from '../src/scheduling/schema.js';
+import { changePositionMigrations } from '../src/sql/change-positions.js';
 
 /**
  * A released migration never changes: a database that ran it records its checksum and refuses to start with a
@@ -26,6 +27,7 @@ const RELEASED: Record<string, string> = {
   'scheduling.deadlines 1 deadlines': '47051ca766efcd66',
   'http.idempotency 1 idempotency_keys': '2ba204d78354c360',
   'sagas 1 instances_history_commands': 'b9298c699c7347e2',
+  'shop.change-positions 1 create_change_positions': '7b1219aaf2462b79',
 };
 
 describe("the platform's released migrations", () => {
@@ -38,6 +40,7 @@ describe("the platform's released migrations", () => {
       deadlineMigrations(),
       idempotencyMigrations(),
       sagaMigrations(),
+      changePositionMigrations('shop'),
     ];
     const sums = Object.fromEntries(
       sets.flatMap((set) =>

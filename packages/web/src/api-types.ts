@@ -34,11 +34,16 @@ export async function webApiSource(application: Application): Promise<string> {
     const document = (await host.http.inject({ method: 'GET', url: '/openapi.json' })).json<Document>();
     // Security schemes name this run's address: not part of the shapes, and they would never match twice.
     const { securitySchemes: _schemes, ...components } = document.components ?? {};
-    // In name order: the server lists schemas in the order its modules first used them, which differs
-    // between a test run and the generating script.
-    if (components.schemas) components.schemas = sortedByName(components.schemas as Record<string, unknown>);
+    // Named schemas in the order their modules were first imported, which differs between this script and a
+    // test that imported the application first: sorted, the file is the same whoever generates it.
+    const schemas = components.schemas as Record<string, unknown> | undefined;
+    if (schemas) {
+      components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+    }
     const ast = await openapiTS({ ...document, servers: [], components } as never, {
-      immutable: true,
+      // Not `immutable`: openapi-fetch's Readable<> keeps arrays only when they are mutable ones, and turns a
+      // `readonly T[]` answer into an object with a length, which no page can map over.
+      immutable: false,
       rootTypes: true,
       rootTypesNoSchemaPrefix: true,
     });
@@ -48,6 +53,3 @@ export async function webApiSource(application: Application): Promise<string> {
     await opened.close();
   }
 }
-
-const sortedByName = (schemas: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -25,6 +25,8 @@ const SNAPSHOT_VERSION = 1;
 export interface LoyaltyModuleOptions {
   /** Told of each completed purchase once its stamping has committed (tests wait on it instead of sleeping). */
   onPurchaseHandled?: (message: Envelope) => void;
+  /** How often a live card stream sends a heartbeat (tests shorten it). Default 15 s. */
+  liveHeartbeatMs?: number;
 }
 
 /**
@@ -65,18 +67,35 @@ export function createLoyaltyModule(options: LoyaltyModuleOptions = {}): Module 
         db,
         cardIdFor,
       });
-      const queries = createLoyaltyQueries({ views });
+      const queries = createLoyaltyQueries({ views, cardIdFor });
+      // Live streams of cards read again when a card may have changed: at each append committed to the cards'
+      // event store (by any process), which the follower hears.
+      const cardsChanged = new Set<() => void>();
+      const follower = await events.store.follow({
+        afterPosition: await events.store.headPosition(),
+        handle: async () => {
+          for (const wake of cardsChanged) wake();
+        },
+      });
+      const watch = (wake: () => void) => {
+        cardsChanged.add(wake);
+        return () => cardsChanged.delete(wake);
+      };
 
       // Driver adapters: the REST routes, the FreeDrinksService the coffee shops ask (here, and over RPC from
       // other processes), and the completed purchases that stamp the cards.
-      registerLoyaltyRoutes(http, { queries });
+      registerLoyaltyRoutes(http, {
+        queries,
+        watch,
+        ...(options.liveHeartbeatMs !== undefined && { heartbeatMs: options.liveHeartbeatMs }),
+      });
       services.provide(FREE_DRINKS_SERVICE, freeDrinksService(commands));
       registerFreeDrinksRpc(rpc, commands);
       const subscriptions = await subscribeGroups(broker, purchaseGroups(commands), {
         db,
         observer: options.onPurchaseHandled,
       });
-      return stopsInTurn(subscriptions);
+      return stopsInTurn(subscriptions, follower);
     },
   };
 }

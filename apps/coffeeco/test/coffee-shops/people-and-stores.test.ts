@@ -166,6 +166,7 @@ describe.each(testDatabases)('The coffee shops’ people and stores, and their A
       `${BASE}/coffee-lovers/{coffeeLoverId}/purchases`,
       `${BASE}/stores`,
       `${BASE}/stores/{storeId}`,
+      `${BASE}/stores/{storeId}/quote`,
       `${BASE}/stores/{storeId}/products`,
       `${BASE}/stores/{storeId}/discount`,
       `${BASE}/purchases/{purchaseId}`,

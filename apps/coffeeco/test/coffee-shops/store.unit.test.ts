@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { registerCoffeeLover } from '../../src/coffee-shops/domain/coffee-lover.js';
 import { Money, USD } from '../../src/coffee-shops/domain/money.js';
 import { product, sameProduct } from '../../src/coffee-shops/domain/product.js';
-import { giveDiscount, openStore, productsFor, sell } from '../../src/coffee-shops/domain/store.js';
+import { giveDiscount, openStore, productsFor, quote, sell } from '../../src/coffee-shops/domain/store.js';
 
 const ID = '7d3c2f64-93a4-4a4f-9f55-2d4d7b8f3a10';
 const latte = product('Latte', Money.of(330, USD));
@@ -45,6 +45,17 @@ describe('the Store entity', () => {
         message: 'this store does not sell "Tea"',
       }),
     );
+  });
+  it('quotes a till’s items: their sum, and its discount off it half-up to the cent, as a purchase totals them', () => {
+    const store = giveDiscount(sell(openStore({ ID, Location: 'Seattle' }), [latte, beans]), 15);
+    const quoted = quote(store, ['Latte', 'Latte', 'Latte']);
+    expect(quoted.products).toEqual([latte, latte, latte]);
+    expect(quoted.subtotal.amount).toBe(990);
+    expect(quoted.discountPercent).toBe(15);
+    // 990 × 0.85 = 841.5: half-up to 842, as Money.percentOff does for a purchase.
+    expect(quoted.total.amount).toBe(842);
+    expect(quote(giveDiscount(store, 0), ['Beans']).total).toEqual(Money.of(3300, USD));
+    expect(() => quote(store, ['Latte', 'Tea'])).toThrow(expect.objectContaining({ field: 'items.1' }));
   });
 });
 

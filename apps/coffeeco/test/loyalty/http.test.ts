@@ -153,6 +153,7 @@ describe("Loyalty's routes, on pglite", () => {
   it('documents every route', async () => {
     await expectDocumentedRoutes(api, loyaltyModule, '/api/loyalty', [
       '/api/loyalty/cards',
+      '/api/loyalty/cards/live',
       '/api/loyalty/cards/{cardId}',
       '/api/loyalty/cards/{cardId}/history',
     ]);

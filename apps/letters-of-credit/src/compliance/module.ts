@@ -79,7 +79,11 @@ export function createComplianceModule(options: ComplianceModuleOptions = {}): M
         outbox: brokerOutbox(broker),
         rules,
       });
-      const queries = createComplianceQueries({ products, checks });
+      const queries = createComplianceQueries({
+        products,
+        checks,
+        prohibitedCategories: rules.prohibitedCategories,
+      });
 
       // Driver adapters: the analysts' routes, and the submitted applications.
       registerComplianceRoutes(http, { commands, queries });

@@ -85,6 +85,48 @@ describe.each(testDatabases)('Compliance API, on $backend', (backend) => {
     });
   });
 
+  describe('the approved products (what an applicant may name in merchandise)', () => {
+    it('lists registered products in no prohibited category, ids and names only, by name, to applicants and the desk', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const silk = randomUUID();
+      const looms = randomUUID();
+      const opium = randomUUID();
+      await api.registerProduct(silk, { name: `${tag} Silk`, category: 'textiles', referencePrice: 12 });
+      await api.registerProduct(looms, { name: `${tag} Looms`, category: 'machinery' });
+      await api.registerProduct(opium, { name: `${tag} Opium`, category: 'Narcotics' });
+      for (const who of [APPLICANT, TRADE_FINANCE, PRODUCT_ANALYST]) {
+        const response = await api.as(who).call('GET', '/api/compliance/approved-products?limit=100');
+        expect(response.statusCode, response.body).toBe(200);
+        const { products } = response.json<{ products: Array<{ id: string; name: string }> }>();
+        expect(products.filter((product) => product.name.startsWith(tag))).toEqual([
+          { id: looms, name: `${tag} Looms` },
+          { id: silk, name: `${tag} Silk` },
+        ]);
+        expect(products.map((product) => product.id)).not.toContain(opium);
+      }
+    });
+
+    it('pages past the prohibited products rather than answering short pages', async () => {
+      for (let n = 0; n < 3; n++) {
+        await api.registerProduct(randomUUID(), { name: `Approved ${n}`, category: 'misc' });
+        await api.registerProduct(randomUUID(), { name: `Approved ${n} (banned)`, category: 'narcotics' });
+      }
+      const pages: Array<{ products: Array<{ name: string }>; next?: string }> = [];
+      let after: string | undefined;
+      do {
+        const query = `limit=2${after ? `&after=${after}` : ''}`;
+        const response = await api.as(APPLICANT).call('GET', `/api/compliance/approved-products?${query}`);
+        pages.push(response.json());
+        after = pages.at(-1)?.next;
+      } while (after);
+      const names = pages.flatMap((page) => page.products.map((product) => product.name));
+      expect(names).toEqual(expect.arrayContaining(['Approved 0', 'Approved 1', 'Approved 2']));
+      expect(names.filter((name) => name.includes('banned'))).toEqual([]);
+      for (const page of pages.slice(0, -1)) expect(page.products).toHaveLength(2);
+      await expectPagedList(api, '/api/compliance/approved-products', 'products', { atLeast: 3 });
+    });
+  });
+
   describe('the product checks', () => {
     it('answers the decisions to analysts and to the trade-finance desk, and 404 before there are any', async () => {
       const message = submitted({ merchandise: { items: [{ productId: randomUUID(), quantity: 1 }] } });
@@ -107,6 +149,11 @@ describe.each(testDatabases)('Compliance API, on $backend', (backend) => {
       ['GET', '/api/compliance/products', undefined],
       ['GET', `/api/compliance/product-checks/${unknownId()}`, undefined],
     ] as const;
+
+    it('refuses anonymous callers and credit analysts the approved products', async () => {
+      expectProblem(await api.as('anonymous').call('GET', '/api/compliance/approved-products'), 401);
+      expectProblem(await api.as(CREDIT_ANALYST).call('GET', '/api/compliance/approved-products'), 403);
+    });
 
     it('refuses anonymous callers with 401 on every route', async () => {
       for (const [method, url, body] of routes) {
@@ -143,12 +190,14 @@ describe.each(testDatabases)('Compliance API, on $backend', (backend) => {
 
   it('documents every route, with its problems, and the ProductChecks channel in the AsyncAPI document', async () => {
     const operations = await expectDocumentedRoutes(api, complianceModule, '/api/compliance', [
+      '/api/compliance/approved-products',
       '/api/compliance/products',
       '/api/compliance/products/{productId}',
       '/api/compliance/product-checks/{lcApplicationId}',
     ]);
     expect(operations.map((operation) => operation.operationId).sort()).toEqual([
       'getProductChecks',
+      'listApprovedProducts',
       'listProducts',
       'registerProduct',
     ]);

@@ -16,6 +16,7 @@ import { createBasketsCommands } from './application/commands.js';
 import { createStoresLookups } from './application/lookups.js';
 import type { CustomersDirectory, StoresDirectory } from './application/ports.js';
 import { createBasketsQueries } from './application/queries.js';
+import { BASKET_CHECKOUTS_SERVICE, type BasketCheckouts } from './contract/checkouts.js';
 import { basketsPublishes } from './contract/integration-events.js';
 import * as Basket from './domain/basket.js';
 import { basketsEventTypes } from './domain/events.js';
@@ -71,6 +72,10 @@ export function createBasketsModule(options: BasketsModuleOptions = {}): Module 
         db,
       );
       const queries = createBasketsQueries({ baskets });
+      // Other modules of this process ask whether a basket was checked out (Ordering, while placing).
+      services.provide<BasketCheckouts>(BASKET_CHECKOUTS_SERVICE, {
+        findCheckout: (id) => queries.findCheckout({ id }),
+      });
 
       // Driver adapters: the REST routes, and the Stores events that keep the caches.
       registerBasketsRoutes(http, { commands, queries });

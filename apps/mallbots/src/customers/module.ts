@@ -13,6 +13,7 @@ import { createCustomersCommands } from './application/commands.js';
 import { createCustomersQueries } from './application/queries.js';
 import { CUSTOMERS_SERVICE } from './contract/customers-service.js';
 import { customersPublishes, customersReceives } from './contract/integration-events.js';
+import { customersRoles } from './contract/roles.js';
 
 export interface CustomersModuleOptions {
   /** Where the module's domain events are dispatched after commit (default: a bus of its own). */
@@ -26,6 +27,7 @@ export function createCustomersModule(options: CustomersModuleOptions = {}): Mod
     migrations: [sqlMigrationSet('customers', new URL('./migrations/', import.meta.url))],
     publishes: customersPublishes,
     receives: customersReceives,
+    roles: Object.values(customersRoles),
 
     async start({ db, broker, http, rpc, services, identity }) {
       // Driven adapters.

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import type { Module } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
-import { sqlMigrationSet } from '@tessera/platform/sql';
+import { changePositionMigrations, openChangePositions, sqlMigrationSet } from '@tessera/platform/sql';
 import { storesServiceFor } from '../stores/contract/stores-client.js';
 import { storesCopyGroups } from '../stores/contract/stores-copies.js';
+import { registerDepotLiveRoutes } from './adapters/http/live-routes.js';
 import { registerDepotRoutes } from './adapters/http/routes.js';
 import { botTimeoutsGroup, deadlineBotTimeouts } from './adapters/messaging/bot-timeouts.js';
 import { depotCommandHandling } from './adapters/messaging/commands.js';
@@ -24,6 +25,7 @@ import type { StoresDirectory } from './application/ports.js';
 import { createDepotQueries } from './application/queries.js';
 import { createRobotOperations, type Robots } from './application/robots.js';
 import { depotPublishes, depotReceives } from './contract/integration-events.js';
+import { depotRoles } from './contract/roles.js';
 
 export interface DepotModuleOptions {
   /** Replaces the way Stores is asked on a miss (tests of unavailability). */
@@ -62,11 +64,14 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
     name: 'depot',
     description: 'Depot Operations: the shopping lists of orders, stop by stop, for the bots',
     migrations: [
+      // Before the module's own: its 003 gives the lists and the bots the change positions' trigger.
+      changePositionMigrations('depot'),
       sqlMigrationSet('depot', new URL('./migrations/', import.meta.url)),
       deadlineMigrations(DEADLINES_SCHEMA),
     ],
     publishes: depotPublishes,
     receives: depotReceives,
+    roles: Object.values(depotRoles),
 
     async start({ db, broker, http, rpc, logger, services, rpcServices, serviceToken }) {
       const clock = options.clock ?? systemClock;
@@ -76,6 +81,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
       const lists = postgresShoppingListRepository(db);
       const bots = postgresBotRepository(db);
       const signals = postgresBotSignals(db);
+      const positions = await openChangePositions(db, 'depot');
       const deadlines = createDeadlines(db, broker, {
         schema: DEADLINES_SCHEMA,
         clock,
@@ -107,7 +113,8 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
 
       // Driver adapters: the REST routes, the saga's commands, Ordering's cancellations, the bots'
       // timeouts, the Stores events that keep the caches, and the bots' own API (RPC).
-      registerDepotRoutes(http, { commands, queries });
+      registerDepotRoutes(http, { commands, queries, positions });
+      registerDepotLiveRoutes(http, { queries, positions });
       // A stream heartbeats three times per bot timeout; a bot silent for a whole timeout had its stream in a
       // process that died, and is swept offline (then it has the bot timeout to come back to its list).
       registerRobotsRpc(rpc, robots, logger, { heartbeatMs: Math.max(1, Math.floor(botTimeoutMs / 3)) });
@@ -138,6 +145,7 @@ export function createDepotModule(options: DepotModuleOptions = {}): Module {
           await Promise.all(subscriptions.map((subscription) => subscription.stop()));
           await deadlines.stop();
           await signals.close();
+          await positions.close();
         },
       };
     },

@@ -1,6 +1,8 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
+import type { BasketCheckouts } from '../baskets/contract/checkouts.js';
+import { basketCheckoutsFor } from '../baskets/contract/checkouts-client.js';
 import { registerOrderingRoutes } from './adapters/http/routes.js';
 import { basketsGroup } from './adapters/messaging/baskets-events.js';
 import { orderingCommandHandling } from './adapters/messaging/commands.js';
@@ -18,6 +20,8 @@ export interface OrderingModuleOptions {
   snapshotEvery?: number;
   /** Told of each Baskets message once its handling has committed (tests wait on it instead of sleeping). */
   onBasketsMessage?: MessageObserver;
+  /** Replaces the way Baskets is asked about checkouts (hosts without Baskets). */
+  checkouts?: BasketCheckouts;
 }
 
 const SCHEMA = 'ordering';
@@ -37,7 +41,7 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
     publishes: orderingPublishes,
     receives: orderingReceives,
 
-    async start({ db, broker, http }) {
+    async start({ db, broker, http, logger, services, httpAddressOf, serviceToken }) {
       // Driven adapters: the event store, whose saves write their integration messages (the outbox).
       const events = eventSourcing({
         db,
@@ -46,10 +50,13 @@ export function createOrderingModule(options: OrderingModuleOptions = {}): Modul
         snapshots: { version: SNAPSHOT_VERSION, every: options.snapshotEvery },
       });
       const orders = events.repository(Order.aggregate, { outbox: instrumented(brokerOutbox(broker), db) });
+      // Baskets, for an order not made yet: in this process, else over HTTP where HTTP_SERVICES says.
+      const checkouts =
+        options.checkouts ?? basketCheckoutsFor({ services, httpAddressOf, serviceToken, logger });
 
       // Application.
-      const commands = createOrderingCommands({ orders });
-      const queries = createOrderingQueries({ orders });
+      const commands = createOrderingCommands({ orders, checkouts });
+      const queries = createOrderingQueries({ orders, checkouts });
 
       // Driver adapters: the REST routes, checked-out baskets, the saga's commands, completed shopping lists
       // (ready) and paid invoices (completed).

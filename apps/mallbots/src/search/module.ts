@@ -13,10 +13,13 @@ import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
 import type { CustomersService } from '../customers/contract/customers-service.js';
 import { registerSearchRoutes } from './adapters/http/routes.js';
+import { registerTrackingRoutes } from './adapters/http/tracking-routes.js';
 import { subscribeSearch } from './adapters/messaging/handlers.js';
 import { eventStoreJournal } from './adapters/postgres/journal.js';
 import { postgresOrderSearch } from './adapters/postgres/orders.js';
 import { ordersProjection } from './adapters/postgres/projection.js';
+import { trackingProjection } from './adapters/postgres/tracking-projection.js';
+import { postgresOrderTrackings } from './adapters/postgres/trackings.js';
 import { createSearchQueries } from './application/queries.js';
 import { createSearchRecording } from './application/recording.js';
 import { searchEventTypes } from './domain/events.js';
@@ -28,6 +31,10 @@ export interface SearchModuleOptions {
   onMessage?: MessageObserver;
   /** Given the running projector (tests wait on `caughtUp()`, read `lag()`, rebuild). */
   onProjector?: (projector: Projector) => void;
+  /** Given the order tracking's running projector, likewise. */
+  onTrackingProjector?: (projector: Projector) => void;
+  /** How often a live stream sends a heartbeat (tests make it short). */
+  liveHeartbeatMs?: number;
   /** Told when a rebuild asked over the admin route ends. */
   onRebuilt?: (outcome: RebuildResult | Error) => void;
 }
@@ -65,17 +72,30 @@ export function createSearchModule(options: SearchModuleOptions = {}): Module {
         schema: SCHEMA,
         logger,
       });
+      const tracker = await startProjector({ db, store: eventStore }, trackingProjection(db), {
+        schema: SCHEMA,
+        logger,
+      });
       options.onProjector?.(projector);
+      options.onTrackingProjector?.(tracker);
 
       // Application.
-      const queries = createSearchQueries({ orders: postgresOrderSearch(db) });
+      const queries = createSearchQueries({
+        orders: postgresOrderSearch(db),
+        trackings: postgresOrderTrackings(db, () => tracker.checkpoint()),
+      });
 
-      // Driver adapters: the REST routes, the projection's admin routes (lag, rebuild; metrics), and the
-      // messages Search records.
+      // Driver adapters: the REST routes (search, and order tracking with its live feed), the projections'
+      // admin routes (lag, rebuild; metrics), and the messages Search records.
       registerSearchRoutes(http, { queries });
-      registerProjectionRoutes(http, [projector], options.onRebuilt);
+      registerTrackingRoutes(http, {
+        queries,
+        watch: (wake) => tracker.watch(wake),
+        ...(options.liveHeartbeatMs === undefined ? {} : { heartbeatMs: options.liveHeartbeatMs }),
+      });
+      registerProjectionRoutes(http, [projector, tracker], options.onRebuilt);
       const subscriptions = await subscribeSearch(broker, db, recording, options.onMessage);
-      return stopsInTurn(subscriptions, projector);
+      return stopsInTurn(subscriptions, projector, tracker);
     },
   };
 }

@@ -11,6 +11,7 @@ import { storesService } from './adapters/services/stores-service.js';
 import { createStoresCommands } from './application/commands.js';
 import { createStoresQueries } from './application/queries.js';
 import { storesPublishes } from './contract/integration-events.js';
+import { storesRoles } from './contract/roles.js';
 import { STORES_SERVICE } from './contract/stores-service.js';
 import { storesEventTypes } from './domain/events.js';
 import * as Product from './domain/product.js';
@@ -35,6 +36,7 @@ export function createStoresModule(options: StoresModuleOptions = {}): Module {
       sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),
     ],
     publishes: storesPublishes,
+    roles: Object.values(storesRoles),
 
     async start({ db, broker, http, rpc, services }) {
       // Driven adapters: the event store, whose appends update the read models and publish the integration

@@ -129,7 +129,7 @@ describe.each(testDatabases)(
       await opened?.close();
     });
 
-    it('keeps the events as they were recorded (version 1, cancelled), and migrated the rows with 002', async () => {
+    it('keeps the events as they were recorded (version 1, cancelled), and migrated the rows with 002 (then 003)', async () => {
       const { rows } = await opened.db.query<{ schema_version: number; data: unknown }>(
         `SELECT schema_version, data FROM search.events
           WHERE stream_name = $1 AND event_type = 'search.OrderStatusChanged' ORDER BY position`,
@@ -141,7 +141,7 @@ describe.each(testDatabases)(
       const applied = await opened.db.query<{ version: number }>(
         `SELECT version FROM public.schema_migrations WHERE migration_set = 'search' ORDER BY version`,
       );
-      expect(applied.rows.map((row) => Number(row.version))).toEqual([1, 2]);
+      expect(applied.rows.map((row) => Number(row.version))).toEqual([1, 2, 3]);
     });
 
     it('answers canceled for an order projected as cancelled, and finds it by the status canceled', async () => {

@@ -273,6 +273,7 @@ describe.each(testDatabases)('the order search projection on $backend', (backend
     }>();
     expect(lags.projections).toEqual([
       expect.objectContaining({ name: 'search.orders', behind: 0, rebuilding: false }),
+      expect.objectContaining({ name: 'search.tracking', behind: 0, rebuilding: false }),
     ]);
     const live = await readModel(api);
     expect(live.orders.length).toBeGreaterThan(10);

@@ -8,13 +8,16 @@ import {
   type TestHost,
 } from '@tessera/platform/testing';
 import { expect } from 'vitest';
+import { BASKET_CHANNEL, type BasketsMessage } from '../../src/baskets/contract/integration-events.js';
 import {
   type CustomerSummary,
   type CustomersService,
   CustomersUnavailableError,
 } from '../../src/customers/contract/customers-service.js';
 import { CUSTOMER_CHANNEL } from '../../src/customers/contract/integration-events.js';
+import { type DepotMessage, SHOPPING_LIST_CHANNEL } from '../../src/depot/contract/integration-events.js';
 import { ORDER_CHANNEL, type OrderingMessage } from '../../src/ordering/contract/integration-events.js';
+import { INVOICE_CHANNEL, type PaymentsMessage } from '../../src/payments/contract/integration-events.js';
 import { createSearchModule } from '../../src/search/module.js';
 import {
   PRODUCT_CHANNEL,
@@ -62,8 +65,13 @@ export class FakeCustomers implements CustomersService {
 export interface SearchHost extends TestHost {
   readonly customers: FakeCustomers;
   readonly projector: Projector;
-  /** Publishes as Ordering, Customers or Stores would; `time` is the message's time (when it was produced). */
-  publish(message: OrderingMessage | CustomerRegistered | StoresMessage, time?: Date): Promise<Envelope>;
+  /** The order tracking's projector. */
+  readonly tracker: Projector;
+  /**
+   * Publishes as Ordering, Customers, Stores, Baskets, Depot or Payments would; `time` is the message's time
+   * (when it was produced).
+   */
+  publish(message: PublishedToSearch, time?: Date): Promise<Envelope>;
   /** Resolves once every message published so far is recorded and projected. */
   settled(): Promise<void>;
   search(body: unknown): Promise<{ orders: SearchOrderDto[]; next?: string }>;
@@ -78,8 +86,19 @@ export interface CustomerRegistered {
   data: { id: string; name: string; smsNumber: string };
 }
 
+export type PublishedToSearch =
+  | OrderingMessage
+  | CustomerRegistered
+  | StoresMessage
+  | BasketsMessage
+  | DepotMessage
+  | PaymentsMessage;
+
 const subjectOf = (type: string) => {
   if (type.startsWith('ordersapi.')) return ORDER_CHANNEL;
+  if (type.startsWith('basketsapi.')) return BASKET_CHANNEL;
+  if (type.startsWith('depotapi.')) return SHOPPING_LIST_CHANNEL;
+  if (type.startsWith('paymentsapi.')) return INVOICE_CHANNEL;
   if (type.startsWith('customersapi.')) return CUSTOMER_CHANNEL;
   return type.startsWith('storesapi.Store') ? STORE_CHANNEL : PRODUCT_CHANNEL;
 };
@@ -88,6 +107,7 @@ const subjectOf = (type: string) => {
 export async function startSearchHost(
   backend: TestDatabase,
   broker: TestBrokerKind = 'embedded',
+  options: { liveHeartbeatMs?: number } = {},
 ): Promise<SearchHost> {
   const customers = new FakeCustomers();
   const observed = new Set<string>();
@@ -95,6 +115,7 @@ export async function startSearchHost(
   const rebuilds: Array<RebuildResult | Error> = [];
   const rebuildWaiters = new Set<() => void>();
   let projector!: Projector;
+  let tracker!: Projector;
   const api = await startTestHost(
     backend,
     [
@@ -107,6 +128,10 @@ export async function startSearchHost(
         onProjector: (running) => {
           projector = running;
         },
+        onTrackingProjector: (running) => {
+          tracker = running;
+        },
+        ...options,
         onRebuilt: (outcome) => {
           rebuilds.push(outcome);
           for (const wake of [...rebuildWaiters]) wake();
@@ -146,6 +171,9 @@ export async function startSearchHost(
     get projector() {
       return projector;
     },
+    get tracker() {
+      return tracker;
+    },
     async publish(message, time = new Date()) {
       const envelope = newEnvelope(
         message.type.split('.')[0]!.replace(/api$/, ''),
@@ -159,6 +187,7 @@ export async function startSearchHost(
     async settled() {
       await whenAll(() => published.some((id) => !observed.has(id)), waiters);
       await projector.caughtUp();
+      await tracker.caughtUp();
     },
     search,
     async getOrder(id) {

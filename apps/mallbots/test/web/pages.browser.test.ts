@@ -63,7 +63,7 @@ describe('MallBots web pages', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect
-      .poll(() => page.getByRole('alert').textContent())
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 })
       .toBe('That username and password do not match. Please try again.');
     await expectAccessible(page, 'the kiosk with an error');
     await screenshot(page, 'mallbots-kiosk-login');
@@ -73,7 +73,10 @@ describe('MallBots web pages', () => {
     await console.getByLabel('Username').fill(system.operator.username);
     await console.getByLabel('Password').fill(system.operator.password);
     await console.keyboard.press('Enter');
-    await expect.poll(() => console.getByRole('heading', { level: 1 }).textContent()).toBe('Console');
+    // A login hashes the password (about 0.2 s of CPU by design, longer on a busy machine): more than poll's 1 s.
+    await expect
+      .poll(() => console.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 })
+      .toBe('Console');
     await console.getByRole('button', { name: 'Log out' }).waitFor();
     await expectAccessible(console, 'the console');
     await console.reload();

@@ -3,4 +3,4 @@ import type { paths } from './api.gen.js';
 
 /** MallBots' API, typed by its OpenAPI document (`npm run generate:web`). */
 export const api = createApi<paths>();
-export type { components, paths } from './api.gen.js';
+export type { components, Notification, OrderTracking, paths } from './api.gen.js';

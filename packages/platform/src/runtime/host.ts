@@ -9,6 +9,7 @@ import {
   type IdentityProvider,
   identityMigrations,
   openIdentityProvider,
+  type Role,
   registerIdentityRoutes,
   remoteAccounts,
   renewedToken,
@@ -72,6 +73,11 @@ export interface HostOptions {
   logger?: Logger;
   /** A database opened by the caller (tests); otherwise opened from the config and closed on stop. */
   db?: SqlClient;
+  /**
+   * Roles declared beside the modules' own (`Module.roles`): the identity provider's own process runs no module
+   * and is given every application's.
+   */
+  roles?: readonly Role[];
   /** False: no first operator is made (tests act through tokens the provider issues them). Default true. */
   bootstrapOperator?: boolean;
 }
@@ -211,7 +217,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     logger,
   );
   if (identity) {
-    await registerIdentityRoutes(http, identity, issuer().startsWith('https:'));
+    const roles = [...(options.roles ?? []), ...allModules.flatMap((module) => module.roles ?? [])];
+    await registerIdentityRoutes(http, identity, issuer().startsWith('https:'), roles);
   }
 
   const asyncApi = asyncApiDocument(

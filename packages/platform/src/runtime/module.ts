@@ -1,5 +1,5 @@
 import type { HttpServer } from '../http/index.js';
-import type { IdentityAccounts } from '../identity/index.js';
+import type { IdentityAccounts, Role } from '../identity/index.js';
 import type { Broker, ChannelContract } from '../messaging/index.js';
 import type { Logger } from '../observability/index.js';
 import type { RpcRegistrar } from '../rpc/index.js';
@@ -57,6 +57,11 @@ export interface Module {
   readonly publishes?: readonly ChannelContract[];
   /** The channels it receives commands on: the rest of its asynchronous contract. */
   readonly receives?: readonly ChannelContract[];
+  /**
+   * The roles its public contract declares (`defineRoles`): the built-in provider lets operators open staff
+   * accounts with those not restricted to their own (ADR 0040).
+   */
+  readonly roles?: readonly Role[];
   /** Builds driven adapters, then the application, then the driver adapters (routes, handlers). */
   start(context: ModuleContext): Promise<RunningModule>;
 }

@@ -87,6 +87,8 @@ export async function serveIdentity(applications: readonly Application[]): Promi
     version: applications[0]?.version ?? '0.0.0',
     description: 'The built-in identity provider: OpenID Connect discovery, tokens, revocation, web sessions',
     applications: [],
+    // Staff accounts are opened here for every application's roles.
+    roles: applications.flatMap((application) => application.modules.flatMap((module) => module.roles ?? [])),
     config,
   }).catch(exitOnConfigError);
   stopOnSignals(host, config.shutdownTimeoutMs);

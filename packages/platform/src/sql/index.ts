@@ -1,4 +1,6 @@
 export { cacheFence, handledCacheEvent } from './cache-fence.js';
+export type { AtPosition, ChangePositions } from './change-positions.js';
+export { changePositionMigrations, openChangePositions } from './change-positions.js';
 export type { Queryable, QueryResult, Row, SqlClient, SqlClientOptions } from './client.js';
 export { RolledBackAtCommit } from './client.js';
 export { SqlState, sqlStateOf } from './errors.js';

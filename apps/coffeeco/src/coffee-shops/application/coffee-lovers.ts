@@ -1,4 +1,4 @@
-import { found, type UnitOfWork } from '@tessera/platform/ddd';
+import { found, type Page, type PageRequest, type UnitOfWork } from '@tessera/platform/ddd';
 import { coffeeShopsRoles } from '../contract/roles.js';
 import { type CoffeeLover, coffeeLoverNotFound, registerCoffeeLover } from '../domain/coffee-lover.js';
 import type { CoffeeLoverRegister, IdentityAccounts } from './ports.js';
@@ -48,6 +48,10 @@ export function createCoffeeLovers({
     },
 
     get: async (id: string): Promise<CoffeeLover> => found(await coffeeLovers.find(id), coffeeLoverNotFound),
+
+    /** Who has this email address (a till finding its customer): kept in lower case, so asked in lower case. */
+    findByEmail: (email: string, page: PageRequest): Promise<Page<CoffeeLover>> =>
+      coffeeLovers.withEmail(email.trim().toLowerCase(), page),
   };
 }
 

@@ -11,12 +11,16 @@ export interface CoffeeLoverRegister {
   add(coffeeLover: CoffeeLover): Promise<void>;
   /** Any id: one that is nobody's (not even a UUID) finds nobody. */
   find(id: string): Promise<CoffeeLover | undefined>;
+  /** Those with this email address (in lower case, as kept), first registered first: maybe several (ENT-2). */
+  withEmail(email: string, page: PageRequest): Promise<Page<CoffeeLover>>;
 }
 
 /** The stores, by id. */
 export interface StoreRegister {
   add(store: Store): Promise<void>;
   find(id: string): Promise<Store | undefined>;
+  /** Every store, by location (then id). */
+  list(page: PageRequest): Promise<Page<Store>>;
   /** Changes the store in one transaction, holding it meanwhile; undefined when there is no such store. */
   update(id: string, change: (store: Store) => Store): Promise<Store | undefined>;
 }

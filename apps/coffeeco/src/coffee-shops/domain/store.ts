@@ -1,5 +1,5 @@
 import { invalidArgument, nonBlank, notFound } from '@tessera/platform/ddd';
-import { USD } from './money.js';
+import { Money, USD } from './money.js';
 import type { Product } from './product.js';
 
 /**
@@ -73,4 +73,28 @@ export function productsFor(store: Store, itemNames: readonly string[]): Product
     }
     return product;
   });
+}
+
+/** What a till is told before it takes the payment: the products, their sum, the store's discount and the total. */
+export interface Quote {
+  readonly products: readonly Product[];
+  readonly subtotal: Money;
+  readonly discountPercent: number;
+  readonly total: Money;
+}
+
+/**
+ * The price of a till's items at this store now, paid with money: the same arithmetic a purchase does (its sum,
+ * then the store's discount off it, half-up to the cent: CC-D1), so the till shows the total the purchase will
+ * charge, computed where the purchase's is.
+ */
+export function quote(store: Store, itemNames: readonly string[]): Quote {
+  const products = productsFor(store, itemNames);
+  const subtotal = products.reduce((sum, each) => sum.add(each.BasePrice), Money.zero(USD));
+  return {
+    products,
+    subtotal,
+    discountPercent: store.discountPercent,
+    total: subtotal.percentOff(store.discountPercent),
+  };
 }

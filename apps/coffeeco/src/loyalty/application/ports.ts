@@ -44,6 +44,8 @@ export interface CardView {
   readonly drinksToGo: number;
   /** ISO 8601, UTC: when its first stamp issued it. */
   readonly issuedAt: string;
+  /** The card's stream version as its last save left it: larger after every change, in commit order. */
+  readonly version: number;
 }
 
 /** One event of a card's history, in the words the API shows. */

@@ -15,7 +15,7 @@ import {
 } from '../../../src/coffee-shops/contract/integration-events.js';
 import type { FreeDrinksService } from '../../../src/loyalty/contract/free-drinks.js';
 import { freeDrinksServiceFor } from '../../../src/loyalty/contract/free-drinks-client.js';
-import { cardIdFor, createLoyaltyModule } from '../../../src/loyalty/module.js';
+import { cardIdFor, createLoyaltyModule, type LoyaltyModuleOptions } from '../../../src/loyalty/module.js';
 
 type PurchaseCompleted = Extract<CoffeeShopsMessage, { type: 'coffeeshops.PurchaseCompleted' }>['data'];
 
@@ -69,6 +69,7 @@ export interface LoyaltyHost extends TestHost {
 export async function startLoyaltyHost(
   backend: TestDatabase,
   broker: TestBrokerKind = 'embedded',
+  options: Omit<LoyaltyModuleOptions, 'onPurchaseHandled'> = {},
 ): Promise<LoyaltyHost> {
   const handled = signals<string>();
   let freeDrinks: FreeDrinksService | undefined;
@@ -83,7 +84,7 @@ export async function startLoyaltyHost(
   };
   const api = await startTestHost(
     backend,
-    [createLoyaltyModule({ onPurchaseHandled: (message) => handled.push(message.id) }), asker],
+    [createLoyaltyModule({ ...options, onPurchaseHandled: (message) => handled.push(message.id) }), asker],
     { broker },
   );
   return {

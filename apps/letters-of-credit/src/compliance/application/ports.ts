@@ -8,7 +8,8 @@ export interface ProductRegister {
   put(product: Product): Promise<void>;
   /** The registered products among these ids (an id not registered is simply missing). */
   findAll(ids: readonly string[]): Promise<Product[]>;
-  list(page: PageRequest): Promise<Page<Product>>;
+  /** By name; `excludingCategories` (lower case) leaves those categories out of the page, not after it. */
+  list(page: PageRequest, filter?: { excludingCategories?: readonly string[] }): Promise<Page<Product>>;
 }
 
 /** Product analysis's decisions on one LC application. */

@@ -70,6 +70,17 @@ export const storeNotFound = (id: string) =>
 export const customerNotRegistered = () =>
   invalidArgument('customer_not_registered', 'no customer is registered with that ID', 'customerId');
 
+/** What a checkout hands on (to Ordering, in its message or when asked): undefined unless checked out. */
+export function checkoutOf(id: string, state: State) {
+  if (state.status !== 'checked_out') return undefined;
+  return {
+    id,
+    customerId: state.customerId,
+    paymentId: state.paymentId,
+    items: state.items.map((item) => ({ ...item })),
+  };
+}
+
 /** The sum of the lines, in cents. */
 export const totalCents = (state: Pick<State, 'items'>): number =>
   state.items.reduce((total, item) => total + item.priceCents * item.quantity, 0);

@@ -108,7 +108,7 @@ export function depotAssignment(dependencies: DepotChangeDependencies) {
       if (botId === undefined) return false;
       const list = await lists.load(listId);
       const bot = await bots.load(botId);
-      await changes.list(listId, list, ShoppingList.assign(list.state, { botId }));
+      await changes.list(listId, list, ShoppingList.assign(list.state, { botId, botName: bot.state.name }));
       await changes.bot(botId, bot, Bot.assign(bot.state, { shoppingListId: listId }));
       return true;
     });

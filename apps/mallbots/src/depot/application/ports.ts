@@ -19,6 +19,9 @@ export interface ShoppingListView {
   readonly createdAt: Date;
 }
 
+/** A row as a live feed sends it: with the change position it took when it last changed (ADR 0040). */
+export type Positioned<View> = View & { readonly position: number };
+
 /**
  * Shopping lists as rows (CRUD, as the spec), saved with optimistic concurrency; one per order. `load` answers
  * the empty state at version 0 for an unknown id (including one that is not a UUID); `save` refuses a second
@@ -30,6 +33,8 @@ export interface ShoppingListRepository extends StateRepository<ShoppingList.Sta
   find(id: string): Promise<ShoppingListView | undefined>;
   /** A page of the lists in a status, oldest first (by creation): the key is [created at, id]. */
   withStatus(status: ShoppingList.ShoppingListStatus, page: PageRequest): Promise<Page<ShoppingListView>>;
+  /** The lists whose last change is after `position`, in the order of their changes, at most `limit`. */
+  changedAfter(position: number, limit: number): Promise<ReadonlyArray<Positioned<ShoppingListView>>>;
   /**
    * Takes the depot's one assignment lock until the transaction ends: one assigner at a time, across every
    * depot process, so each sees what the previous one committed.
@@ -47,6 +52,8 @@ export interface BotRepository extends StateRepository<Bot.State, boolean> {
   find(id: string): Promise<BotView | undefined>;
   /** A page of the bots, by id: the key is [id]. */
   list(page: PageRequest): Promise<Page<BotView>>;
+  /** The bots whose last change is after `position`, in the order of their changes, at most `limit`. */
+  changedAfter(position: number, limit: number): Promise<ReadonlyArray<Positioned<BotView>>>;
   /** The connected bot idle the longest, locked until the transaction ends (waiting for a writer that holds it). */
   longestIdle(): Promise<string | undefined>;
   /** The bot's stream `session` is still open: its last-seen time moves (no new version: nothing changed). */

@@ -1,7 +1,7 @@
 import { found, type Page, type PageRequest } from '@tessera/platform/ddd';
 import { botNotFound, checkBotId } from '../domain/bot.js';
 import { type ShoppingListStatus, shoppingListNotFound } from '../domain/shopping-list.js';
-import type { BotRepository, ShoppingListRepository, ShoppingListView } from './ports.js';
+import type { BotRepository, Positioned, ShoppingListRepository, ShoppingListView } from './ports.js';
 import type { BotView } from './robot-operations.js';
 
 export interface DepotQueries {
@@ -14,6 +14,10 @@ export interface DepotQueries {
   /** The fleet's bots, by id, with their status and the list each holds. */
   listBots(page: PageRequest): Promise<Page<BotView>>;
   getBot(input: { id: string }): Promise<BotView>;
+  /** The lists changed after a change position, in the order of their changes (the depot live). */
+  shoppingListChanges(after: number, limit: number): Promise<ReadonlyArray<Positioned<ShoppingListView>>>;
+  /** The bots changed after a change position, in the order of their changes (the depot live). */
+  botChanges(after: number, limit: number): Promise<ReadonlyArray<Positioned<BotView>>>;
 }
 
 export function createDepotQueries({
@@ -28,5 +32,7 @@ export function createDepotQueries({
     listShoppingLists: ({ status }, page) => lists.withStatus(status, page),
     listBots: (page) => bots.list(page),
     getBot: async ({ id }) => found(await bots.find(checkBotId(id)), botNotFound),
+    shoppingListChanges: (after, limit) => lists.changedAfter(after, limit),
+    botChanges: (after, limit) => bots.changedAfter(after, limit),
   };
 }

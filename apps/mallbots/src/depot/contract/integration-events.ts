@@ -15,13 +15,57 @@ const id = z.uuid();
 export const unavailableItemSchema = z.strictObject({ storeId: id, productId: id });
 export type UnavailableItem = z.infer<typeof unavailableItemSchema>;
 
+/** An item of a stop, as the list was made: the whole quantity of one product. */
+export const shoppingListStopItemSchema = z.strictObject({
+  productId: id,
+  productName: z.string(),
+  quantity: z.number().int().positive(),
+});
+/** One store a bot visits, in the order the bot visits them. */
+export const shoppingListStopSchema = z.strictObject({
+  storeId: id,
+  storeName: z.string(),
+  storeLocation: z.string(),
+  items: z.array(shoppingListStopItemSchema),
+});
+export type ShoppingListStop = z.infer<typeof shoppingListStopSchema>;
+
+/** What a bot found for one item at a stop: all of it, or none (a partial pick is not modelled). */
+export const itemOutcomeSchema = z.enum(['picked', 'unavailable']);
+
 export const depotMessages = {
-  'depotapi.ShoppingListCreated': z.strictObject({ id, orderId: id }),
+  /**
+   * `stops`: the stores in the order a bot visits them, with their items (names as the depot knows them);
+   * absent in messages from before stops were published, which then say nothing about them.
+   */
+  'depotapi.ShoppingListCreated': z.strictObject({
+    id,
+    orderId: id,
+    stops: z.array(shoppingListStopSchema).default([]),
+  }),
   /** Initiated: a bot may take it. */
   'depotapi.ShoppingListAvailable': z.strictObject({ id, orderId: id }),
   'depotapi.ShoppingListCanceled': z.strictObject({ id, orderId: id }),
-  /** A bot took it. */
-  'depotapi.ShoppingListAssigned': z.strictObject({ id, orderId: id, botId: z.string().min(1).max(100) }),
+  /** A bot took it: its name when it is one of the fleet (a runner assigned over REST has only an id). */
+  'depotapi.ShoppingListAssigned': z.strictObject({
+    id,
+    orderId: id,
+    botId: z.string().min(1).max(100),
+    botName: z.string().min(1).max(100).optional(),
+  }),
+  /**
+   * The bot shopping the list found an item at a stop, or found the store out of it. Each item is reported
+   * once per assignment; a list released after its bot vanished is published `ShoppingListAvailable` again,
+   * and its items are reported anew by the next bot.
+   */
+  'depotapi.ShoppingListItemReported': z.strictObject({
+    id,
+    orderId: id,
+    botId: z.string().min(1).max(100),
+    storeId: id,
+    productId: id,
+    outcome: itemOutcomeSchema,
+  }),
   /**
    * Shopped and brought back to the depot: the order is ready for pickup. `unavailableItems` are the order's
    * lines the stores could not supply (the customer is not charged for them); absent in messages from before
@@ -63,13 +107,16 @@ export const createdShoppingListResult = z.strictObject({ id });
 export const depotPublishes: readonly ChannelContract[] = [
   channelContract({
     address: SHOPPING_LIST_CHANNEL,
-    description: 'Shopping lists: created, available, canceled, assigned, completed',
+    description: 'Shopping lists: created, available, canceled, assigned, item by item, completed',
     messages: depotMessages,
     summaries: {
-      'depotapi.ShoppingListCreated': "A shopping list was made from an order's items, grouped by store",
+      'depotapi.ShoppingListCreated':
+        "A shopping list was made from an order's items, grouped by store into the stops a bot visits",
       'depotapi.ShoppingListAvailable': 'A shopping list may be shopped: a bot can take it',
       'depotapi.ShoppingListCanceled': 'A shopping list was canceled',
       'depotapi.ShoppingListAssigned': 'A shopping list was assigned to a bot',
+      'depotapi.ShoppingListItemReported':
+        'The bot shopping a list picked an item at a stop, or found the store out of it',
       'depotapi.ShoppingListCompleted':
         'A bot shopped every stop and brought the goods back to the depot, naming the items stores could not supply',
     },

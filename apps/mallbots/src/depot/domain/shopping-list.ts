@@ -51,7 +51,7 @@ export type Event =
   | DomainEvent<'depot.ShoppingListCreated', { orderId: string; stops: readonly Stop[] }>
   | DomainEvent<'depot.ShoppingListInitiated', Record<string, never>>
   | DomainEvent<'depot.ShoppingListCanceled', Record<string, never>>
-  | DomainEvent<'depot.ShoppingListAssigned', { botId: string }>
+  | DomainEvent<'depot.ShoppingListAssigned', { botId: string; botName?: string }>
   | DomainEvent<
       'depot.ShoppingListItemReported',
       { storeId: string; productId: string; outcome: ItemOutcome }
@@ -186,14 +186,15 @@ export function cancel(state: State): Event[] {
  * An available list goes to a bot. Assigning it again to the same bot records nothing (a retried request);
  * to another bot, or in any other status, it is refused.
  */
-export function assign(state: State, input: { botId: string }): Event[] {
+export function assign(state: State, input: { botId: string; botName?: string }): Event[] {
   if (!state.exists) throw shoppingListNotFound();
   const botId = nonBlank(input.botId, 'bot_id_blank', 'the bot id cannot be blank', 'botId');
   if (state.status === 'assigned' && state.assignedBotId === botId) return [];
   if (state.status !== 'available') {
     throw failedPrecondition('shopping_list_not_assignable', 'the shopping list cannot be assigned');
   }
-  return [{ type: 'depot.ShoppingListAssigned', data: { botId } }];
+  const botName = input.botName?.trim();
+  return [{ type: 'depot.ShoppingListAssigned', data: { botId, ...(botName ? { botName } : {}) } }];
 }
 
 const notCompletable = () =>

@@ -1,9 +1,12 @@
 import type { AggregateStore } from '@tessera/platform/ddd';
 import * as Order from '../domain/order.js';
+import type { BasketCheckouts } from './ports.js';
 
 export interface OrderingCommandDependencies {
   /** The orders' event store, which writes a save's integration messages in its transaction (the outbox). */
   readonly orders: AggregateStore<Order.State, Order.Event>;
+  /** Baskets, asked about an order Ordering has not made yet (a cancel while it is being placed). */
+  readonly checkouts: BasketCheckouts;
 }
 
 export interface CreateOrder extends Order.OrderToCreate {
@@ -23,7 +26,10 @@ export interface OrderingCommands {
     unavailableItems: readonly Order.UnavailableLine[];
   }): Promise<void>;
   completeOrder(input: { id: string; invoiceId: string }): Promise<void>;
-  /** The customer's cancel (pending or approved), or the staff's with a reason (until ready). */
+  /**
+   * The customer's cancel (pending or approved), or the staff's with a reason (until ready); also of an order
+   * being placed (its basket checked out, the order not made yet): it is made and canceled at once.
+   */
   cancelOrder(input: { id: string; by: Order.CanceledBy; reason?: string }): Promise<void>;
 }
 
@@ -32,7 +38,7 @@ export interface OrderingCommands {
  * in one transaction (inside a message handling, the handling's: the inbox row, the events and the outgoing
  * messages commit together). Creating an order makes no call to other modules: the saga does that work.
  */
-export function createOrderingCommands({ orders }: OrderingCommandDependencies): OrderingCommands {
+export function createOrderingCommands({ orders, checkouts }: OrderingCommandDependencies): OrderingCommands {
   return {
     async createOrder({ id, ...order }) {
       const saved = await orders.update(id, (state) => Order.create(state, order));
@@ -51,7 +57,12 @@ export function createOrderingCommands({ orders }: OrderingCommandDependencies):
       await orders.update(id, (state) => Order.complete(state, { invoiceId }));
     },
     async cancelOrder({ id, ...input }) {
-      await orders.update(id, (state) => Order.cancel(state, input));
+      // Baskets is asked before the order's transaction, and only about an order not made yet.
+      const { state } = await orders.load(id);
+      const checkout = state.status === 'unknown' ? await checkouts.findCheckout(id) : undefined;
+      await orders.update(id, (current) =>
+        checkout ? Order.cancelPlacing(current, { checkout, ...input }) : Order.cancel(current, input),
+      );
     },
   };
 }

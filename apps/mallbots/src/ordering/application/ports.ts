@@ -13,3 +13,6 @@ import type * as Order from '../domain/order.js';
 export interface IntegrationOutbox {
   publish(orderId: string, state: Order.State, events: readonly RecordedEvent[]): Promise<void>;
 }
+
+export type { BasketCheckout, BasketCheckouts } from '../../baskets/contract/checkouts.js';
+export { BasketsUnavailableError } from '../../baskets/contract/checkouts.js';

@@ -238,6 +238,26 @@ export function cancel(state: State, input: { by: CanceledBy; reason?: string })
 }
 
 /**
+ * A cancel of an order Ordering has not made yet, though its basket is checked out (the checkout is on its
+ * way): the order is made from the checkout and canceled at once. The checkout, handled later, finds the same
+ * order and records nothing (see `create`). An order that exists by now is canceled as any other.
+ */
+export function cancelPlacing(
+  state: State,
+  input: { checkout: OrderToCreate; by: CanceledBy; reason?: string },
+): Event[] {
+  const { checkout, ...cancellation } = input;
+  if (state.status !== 'unknown') return cancel(state, cancellation);
+  const created = create(state, checkout);
+  return [...created, ...cancel(created.reduce(aggregate.evolve, state), cancellation)];
+}
+
+/** True when the events create an order and cancel it in the same save: it was canceled while being placed. */
+export const canceledWhilePlacing = (events: readonly { type: string }[]) =>
+  events.some((event) => event.type === 'ordering.OrderCreated') &&
+  events.some((event) => event.type === 'ordering.OrderCanceled');
+
+/**
  * Its shopping is done: the order waits at the depot, without the lines the stores could not supply. Readying
  * a ready or completed order is a no-op: the list's completion delivered again, possibly after the order was
  * paid. An unavailable line the order does not have is ignored (the depot's list is made from the order's

@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '@tessera/platform/ddd';
 import type {
   OrderStatus,
   PlacedItem,
@@ -5,6 +6,7 @@ import type {
   SearchEventType,
   UnavailableItem,
 } from '../domain/events.js';
+import type { Tracking, TrackingStatus } from '../domain/tracking.js';
 
 /** One event Search records, with a stable id (derived from the message it came from). */
 export type SearchEvent = {
@@ -76,4 +78,37 @@ export interface OrderSearch {
   /** Newest first (created_at, then order_id, descending), after `from`, at most `limit`. */
   search(filters: OrderFilters, from: Keyset | undefined, limit: number): Promise<OrderPage>;
   find(orderId: string): Promise<OrderView | undefined>;
+}
+
+/** An order as its customer (and the depot's board) watches it, where it is in the feed, and since when. */
+export interface OrderTrackingView extends Tracking {
+  /** Empty while Search knows no name for the customer. */
+  readonly customerName: string;
+  /** The position of the last event that changed it: a live feed's event id. */
+  readonly position: number;
+  readonly updatedAt: Date;
+}
+
+/** What a list or a look-up shows, and the position of the read model it was read at (ADR 0029). */
+export interface AsOf<T> {
+  readonly value: T;
+  readonly position: number;
+  /** The read model is being rebuilt by replay: possibly incomplete, and stale. */
+  readonly rebuilding: boolean;
+}
+
+export interface TrackingFilter {
+  readonly customerId?: string;
+  /** Lists: orders in this status now. Live feeds: orders that were ever in it (one leaving it is told). */
+  readonly status?: TrackingStatus;
+}
+
+export interface OrderTrackings {
+  /** Newest placed first, by keyset (`after`: the last order's placed time as exact text, and its id). */
+  list(filter: TrackingFilter, page: PageRequest): Promise<AsOf<Page<OrderTrackingView>>>;
+  find(orderId: string): Promise<AsOf<OrderTrackingView | undefined>>;
+  /** The orders changed after `position`, in increasing position, at most `limit`. */
+  changedAfter(filter: TrackingFilter, position: number, limit: number): Promise<OrderTrackingView[]>;
+  /** The position the read model has reached. */
+  position(): Promise<number>;
 }

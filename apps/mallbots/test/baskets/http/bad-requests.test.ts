@@ -48,6 +48,7 @@ describe.each(testDatabases)('Baskets API: bad requests never get a 5xx, on $bac
       'cancelBasket',
       'checkoutBasket',
       'getBasket',
+      'getBasketCheckout',
       'removeItem',
       'startBasket',
     ]);

@@ -56,7 +56,7 @@ describe.each(testSetups)(
       const assigned = await api.recorder.waitFor(
         (m) => m.type === 'depotapi.ShoppingListAssigned' && m.key === older.id,
       );
-      expect(assigned.data).toEqual({ id: older.id, orderId: older.orderId, botId: bot });
+      expect(assigned.data).toEqual({ id: older.id, orderId: older.orderId, botId: bot, botName: 'Robby' });
 
       const { storeId, productId } = items[0]!;
       const back = await api.robots.reportItem({

@@ -88,6 +88,59 @@ describe.each(testSetups)(
         unavailableItems: [{ storeId: toys, productId: yoyo }],
       });
 
+      // The bot that took it is named in its assignment.
+      const assigned = await api.recorder.waitFor(
+        (m) => m.type === 'depotapi.ShoppingListAssigned' && m.key === list.id,
+      );
+      expect(assigned.data).toEqual({ id: list.id, orderId: list.orderId, botId: bot, botName: 'Picker' });
+      // The stops were published with the list, and each report as it was saved (in the bot's order).
+      const created = await api.recorder.waitFor(
+        (m) => m.type === 'depotapi.ShoppingListCreated' && m.key === list.id,
+      );
+      expect(created.data).toEqual({
+        id: list.id,
+        orderId: list.orderId,
+        stops: [
+          {
+            storeId: books,
+            storeName: 'Books',
+            storeLocation: 'Level 1',
+            items: [{ productId: dune, productName: 'Dune', quantity: 1 }],
+          },
+          {
+            storeId: toys,
+            storeName: 'Toys',
+            storeLocation: 'Level 2',
+            items: [{ productId: yoyo, productName: 'Yo-yo', quantity: 3 }],
+          },
+        ],
+      });
+      const reported = () => [
+        ...new Map(
+          api.recorder.messages
+            .filter((m) => m.key === list.id && m.type === 'depotapi.ShoppingListItemReported')
+            .map((m) => [m.id, m.data]),
+        ).values(),
+      ];
+      expect(reported()).toEqual([
+        {
+          id: list.id,
+          orderId: list.orderId,
+          botId: bot,
+          storeId: books,
+          productId: dune,
+          outcome: 'picked',
+        },
+        {
+          id: list.id,
+          orderId: list.orderId,
+          botId: bot,
+          storeId: toys,
+          productId: yoyo,
+          outcome: 'unavailable',
+        },
+      ]);
+
       // Said again: nothing changes, nothing more is published.
       const { version } = (await row(list.id))!;
       expect(await api.robots.reportReturned({ botId: bot, shoppingListId: list.id })).toEqual({
@@ -103,6 +156,12 @@ describe.each(testSetups)(
       const { version } = (await row(list.id))!;
       expect(await report(books, dune, 'unavailable')).toMatchObject({ kind: 'shop' });
       expect((await row(list.id))!.version).toBe(version);
+      // One report, one message: the repeated one saved nothing and published nothing.
+      await api.recorder.waitFor((m) => m.type === 'depotapi.ShoppingListItemReported' && m.key === list.id);
+      const reports = api.recorder.messages.filter(
+        (m) => m.type === 'depotapi.ShoppingListItemReported' && m.key === list.id,
+      );
+      expect(new Set(reports.map((m) => m.id)).size).toBe(1);
       await expect(report(books, dune, 'picked')).rejects.toMatchObject({
         kind: 'failed_precondition',
         code: 'item_already_reported',

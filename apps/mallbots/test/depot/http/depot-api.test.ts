@@ -60,7 +60,7 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
   it('lists available lists by default, and an empty list when there are none', async () => {
     const response = await api.call('GET', '/api/depot/shopping?status=completed');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ shoppingLists: [] });
+    expect(response.json()).toEqual({ shoppingLists: [], position: expect.any(Number) });
     expect((await api.call('GET', '/api/depot/shopping')).statusCode).toBe(200);
   });
 
@@ -68,14 +68,18 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
     const operations = await expectDocumentedRoutes(api, depotModule, '/api/depot', [
       '/api/depot/bots',
       '/api/depot/bots/{id}',
+      '/api/depot/bots/live',
       '/api/depot/shopping',
       '/api/depot/shopping/{id}',
       '/api/depot/shopping/{id}/assign',
       '/api/depot/shopping/{id}/complete',
+      '/api/depot/shopping/live',
     ]);
     expect(operations.map((operation) => operation.operationId).sort()).toEqual([
       'assignShoppingList',
       'completeShoppingList',
+      'followBots',
+      'followShoppingLists',
       'getBot',
       'getShoppingList',
       'listBots',
@@ -96,6 +100,7 @@ describe.each(testDatabases)('Depot API, on $backend', (backend) => {
       'depotapi.ShoppingListAvailable',
       'depotapi.ShoppingListCanceled',
       'depotapi.ShoppingListAssigned',
+      'depotapi.ShoppingListItemReported',
       'depotapi.ShoppingListCompleted',
       'depotapi.CreateShoppingList',
       'depotapi.CancelShoppingList',

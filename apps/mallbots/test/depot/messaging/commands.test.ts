@@ -98,7 +98,8 @@ describe.each(testSetups)(
       const published = await api.recorder.waitFor(
         (m) => m.type === 'depotapi.ShoppingListCreated' && m.key === id,
       );
-      expect(published.data).toEqual({ id, orderId });
+      // The stops travel with it, as the list has them (what a customer watches of the order).
+      expect(published.data).toEqual({ id, orderId, stops: list.stops });
     });
 
     it('answers the same id for the same order, sent again or delivered twice, and makes one list', async () => {

@@ -22,7 +22,7 @@ export interface ShoppingListDto {
     storeId: string;
     storeName: string;
     storeLocation: string;
-    items: Array<{ productId: string; productName: string; quantity: number }>;
+    items: Array<{ productId: string; productName: string; quantity: number; outcome?: string }>;
   }>;
   createdAt: string;
 }

@@ -99,6 +99,7 @@ describe.each(testSetups)(
         customerId,
         paymentId: 'pay-42',
         status: 'pending',
+        cancelable: true,
         items: items.map(({ priceCents, ...item }) => ({
           ...item,
           price: priceCents / 100,

@@ -16,6 +16,11 @@ import {
 } from '@tessera/platform/testing';
 import { expect } from 'vitest';
 import type { z } from 'zod';
+import {
+  type BasketCheckout,
+  type BasketCheckouts,
+  BasketsUnavailableError,
+} from '../../../src/baskets/contract/checkouts.js';
 import { BASKET_CHANNEL, basketsMessages } from '../../../src/baskets/contract/integration-events.js';
 import { createBasketsModule } from '../../../src/baskets/module.js';
 import { createCustomersModule } from '../../../src/customers/module.js';
@@ -79,7 +84,19 @@ function receiver<Message extends Envelope>(): Received<Message> & { add(message
 
 export type CheckedOut = z.infer<(typeof basketsMessages)['basketsapi.BasketCheckedOut']>;
 
+/** Baskets' checkouts as Ordering alone sees them: the test says which baskets are checked out. */
+export class FakeCheckouts implements BasketCheckouts {
+  readonly checkedOut = new Map<string, BasketCheckout>();
+  failing = false;
+  async findCheckout(basketId: string): Promise<BasketCheckout | undefined> {
+    if (this.failing) throw new BasketsUnavailableError('Baskets is down (test)');
+    return this.checkedOut.get(basketId);
+  }
+}
+
 export interface OrderingHost extends TestHost {
+  /** Baskets' checkouts, when the host runs Ordering alone (a test fills them). */
+  readonly checkouts: FakeCheckouts;
   /** What Ordering published on its channel (a test group's view). */
   readonly published: Received;
   /** The Baskets messages Ordering's group handled, once each handling committed. */
@@ -111,9 +128,11 @@ export async function startOrderingHost(
   { withBaskets = false }: { withBaskets?: boolean } = {},
 ): Promise<OrderingHost> {
   const handledBaskets = receiver();
+  const checkouts = new FakeCheckouts();
   const ordering = createOrderingModule({
     snapshotEvery: 2,
     onBasketsMessage: (message) => handledBaskets.add(message),
+    ...(withBaskets ? {} : { checkouts }),
   });
   const modules: Module[] = withBaskets
     ? [createStoresModule(), createCustomersModule(), createBasketsModule(), ordering]
@@ -131,6 +150,7 @@ export async function startOrderingHost(
   });
   return {
     ...api,
+    checkouts,
     published,
     handledBaskets,
     replies,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
-import { alreadyExists, invalidArgument } from '../../ddd/index.js';
+import { alreadyExists, invalidArgument, type PageRequest, pageOf } from '../../ddd/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import type { IdentityAccounts, NewAccount } from '../accounts.js';
@@ -203,6 +203,11 @@ export async function openIdentityProvider(options: ProviderOptions) {
     async createClient(clientId: string, roles: readonly string[]): Promise<string | undefined> {
       const secret = newSecret();
       return (await store.addClient(clientId, digest(secret), roles)) ? secret : undefined;
+    },
+    /** A page of the people holding any of `roles` (staff), by username: never their password's hash. */
+    async accountsWithAnyRole(roles: readonly string[], page: PageRequest) {
+      const rows = await store.accountsWithAnyRole(roles, page.after?.[0], page.limit);
+      return pageOf(rows, page.limit, (row) => [row.username]);
     },
     /** A client's roles; undefined when there is no such client. */
     clientRoles: (clientId: string) => store.clientRoles(clientId),

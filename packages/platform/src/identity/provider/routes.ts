@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { alreadyExists, notFound, permissionDenied } from '../../ddd/index.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
-import { anyone, only, serviceRole } from '../audience.js';
+import { anyone, only, type Role, serviceRole } from '../audience.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../authentication.js';
 import { isOperator, OPERATOR_ROLE, type Principal, SERVICE_ROLE } from '../principal.js';
 import { type IdentityProvider, MAX_PASSWORD, type Tokens } from './provider.js';
+import { registerStaffRoutes } from './staff-routes.js';
 
 export const IDENTITY_TAG = {
   name: 'identity',
@@ -69,6 +70,8 @@ export async function registerIdentityRoutes(
   http: HttpServer,
   provider: IdentityProvider,
   secureCookies: boolean,
+  /** The roles the applications declare: an operator opens staff accounts with those not restricted to their own. */
+  roles: readonly Role[] = [],
 ) {
   const base = () => provider.issuer().replace(/\/+$/, '');
   http.get(
@@ -283,6 +286,7 @@ export async function registerIdentityRoutes(
     },
   );
   registerClientRoutes(http, provider);
+  registerStaffRoutes(http, provider, roles, IDENTITY_TAG.name);
 }
 
 /** What a client's id may be: it is the subject of its tokens (a robot's id, `services`). */

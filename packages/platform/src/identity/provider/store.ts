@@ -89,6 +89,19 @@ export function identityStore(db: Queryable) {
       );
       return rows.length === 1;
     },
+    /** A page of the accounts holding any of `roles`, by username (after `after`), one more than `limit`. */
+    async accountsWithAnyRole(
+      roles: readonly string[],
+      after: string | undefined,
+      limit: number,
+    ): Promise<Array<Omit<AccountRow, 'password_hash'>>> {
+      const { rows } = await db.query<Omit<AccountRow, 'password_hash'>>(
+        `SELECT subject, username, roles FROM ${s}.accounts
+          WHERE roles && $1::text[] AND ($2::text IS NULL OR username > $2) ORDER BY username LIMIT $3`,
+        [roles, after ?? null, limit + 1],
+      );
+      return rows;
+    },
     async hasAccountWithRole(role: string): Promise<boolean> {
       const { rows } = await db.query(`SELECT 1 FROM ${s}.accounts WHERE $1 = ANY (roles) LIMIT 1`, [role]);
       return rows.length > 0;

@@ -99,6 +99,9 @@ const DECLINING: Record<string, readonly [string, string, string?]> = {
   ],
 };
 
+/** The test tokens that decline, each with its own reason (a till's test cards pick among them). */
+export const DECLINING_TOKENS: readonly string[] = Object.keys(DECLINING);
+
 type Kept = { readonly params: ChargeParams } & (
   | { readonly charge: FakeCharge }
   | { readonly error: CardError }

@@ -1,20 +1,30 @@
-import { toCents } from '@tessera/platform/ddd';
-import { type HttpServer, restRoutes } from '@tessera/platform/http';
+import { mapPage, toCents } from '@tessera/platform/ddd';
+import { type HttpServer, pageAnswer, pageRequest, restRoutes } from '@tessera/platform/http';
+import { isTimestampKey, isUuid } from '@tessera/platform/sql';
 import type { CoffeeLovers } from '../../application/coffee-lovers.js';
 import type { Stores } from '../../application/stores.js';
 import { coffeeShopsRoles } from '../../contract/roles.js';
 import {
+  coffeeLoverDtoOf,
   coffeeLoverParams,
   coffeeLoverResponse,
+  coffeeLoversPage,
+  coffeeLoversQuery,
   discountBody,
   newCoffeeLoverBody,
   newStoreBody,
   problems,
   productsBody,
+  quoteQuery,
+  quoteResponse,
+  storeDtoOf,
   storeParams,
   storeResponse,
+  storesPage,
+  storesQuery,
   tags,
   toCoffeeLoverDto,
+  toQuoteDto,
   toStoreDto,
 } from './schemas.js';
 
@@ -24,8 +34,9 @@ const { coffeeLover, barista, storeManager } = coffeeShopsRoles;
 const everyoneLoggedIn = { roles: [coffeeLover, barista, storeManager], owner: async () => undefined };
 
 /**
- * The coffee shops' people and places under /api/coffee-shops: coffee lovers register themselves; store
- * managers open stores and say what they sell and their discount; anyone logged in reads a store.
+ * The coffee shops' people and places under /api/coffee-shops: coffee lovers register themselves (or a till
+ * registers them); store managers open stores and say what they sell and their discount; anyone logged in reads
+ * the stores and what items cost at one; the staff find a coffee lover by their email address.
  */
 export function registerCoffeeShopsRoutes(
   http: HttpServer,
@@ -41,6 +52,21 @@ export function registerCoffeeShopsRoutes(
     body: newCoffeeLoverBody,
     created: 'Registered',
     handler: ({ body }) => coffeeLovers.register(body),
+  });
+
+  rest.get('/api/coffee-shops/coffee-lovers', 'findCoffeeLovers', {
+    audience: { roles: [barista, storeManager] },
+    summary: 'The coffee lovers with an email address (a till finding its customer), first registered first',
+    description: 'An email address is an attribute, not an identity (ENT-2): more than one may have it.',
+    querystring: coffeeLoversQuery,
+    ok: coffeeLoversPage,
+    handler: async ({ query }) => {
+      const page = pageRequest(query, 2, ([at, id]) => isTimestampKey(at!) && isUuid(id!));
+      return pageAnswer(
+        'coffeeLovers',
+        mapPage(await coffeeLovers.findByEmail(query.email, page), coffeeLoverDtoOf),
+      );
+    },
   });
 
   rest.get('/api/coffee-shops/coffee-lovers/:coffeeLoverId', 'getCoffeeLover', {
@@ -62,12 +88,36 @@ export function registerCoffeeShopsRoutes(
     handler: ({ body }) => stores.open(body),
   });
 
+  rest.get('/api/coffee-shops/stores', 'listStores', {
+    audience: everyoneLoggedIn,
+    summary: 'Every store, by location: what each sells at which price, and its discount',
+    querystring: storesQuery,
+    ok: storesPage,
+    handler: async ({ query }) => {
+      const page = pageRequest(query, 2, ([, id]) => isUuid(id!));
+      return pageAnswer('stores', mapPage(await stores.list(page), storeDtoOf));
+    },
+  });
+
   rest.get('/api/coffee-shops/stores/:storeId', 'getStore', {
     audience: everyoneLoggedIn,
     summary: 'A store: where it is, what it sells at which price, and its discount',
     params: storeParams,
     ok: storeResponse,
     handler: async ({ params }) => toStoreDto(await stores.get(params.storeId)),
+  });
+
+  rest.get('/api/coffee-shops/stores/:storeId/quote', 'quoteStorePurchase', {
+    audience: everyoneLoggedIn,
+    summary:
+      "What items cost at the store now, with its discount: the total a till's sale paid with money is charged",
+    description:
+      'Computed as a purchase computes its total (the sum, then the discount half-up to the cent), so a till ' +
+      'shows what the purchase will charge. A purchase paid with CoffeeBux costs free drinks instead, one per item.',
+    params: storeParams,
+    querystring: quoteQuery,
+    ok: quoteResponse,
+    handler: async ({ params, query }) => toQuoteDto(await stores.getQuote(params.storeId, query.items)),
   });
 
   rest.put('/api/coffee-shops/stores/:storeId/products', 'setStoreProducts', {

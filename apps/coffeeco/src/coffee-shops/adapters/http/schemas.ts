@@ -6,7 +6,7 @@ import { MEANS_CARD, MEANS_COFFEEBUX } from '../../domain/means.js';
 import type { Money } from '../../domain/money.js';
 import type { Product } from '../../domain/product.js';
 import type { PurchaseState } from '../../domain/purchase.js';
-import type { Store } from '../../domain/store.js';
+import type { Quote, Store } from '../../domain/store.js';
 
 export const tags = ['coffee-shops'];
 
@@ -18,6 +18,22 @@ export const purchaseParams = z.object({
   purchaseId: uuid.describe('Made by the client (a till makes one per sale)'),
 });
 export const coffeeLoverPurchasesQuery = z.object(pageQuery);
+export const storesQuery = z.object(pageQuery);
+export const coffeeLoversQuery = z.object({
+  email: z.email().max(254).describe('The email address they registered with (any case)'),
+  ...pageQuery,
+});
+
+/** A till's items, by name, as many as are bought: `?items=Latte&items=Latte&items=Scone`. */
+const itemNames = z
+  .array(z.string().trim().min(1).max(100))
+  .min(1, 'say at least one item')
+  .max(50)
+  .describe("Product names, one per product bought, as the store's products name them");
+export const quoteQuery = z.object({
+  // One `items` in a query string arrives as a string, several as an array.
+  items: z.preprocess((value) => (typeof value === 'string' ? [value] : value), itemNames),
+});
 
 export const newCoffeeLoverBody = z.strictObject({
   firstName: z.string().max(100).describe('Blank names are refused'),
@@ -93,16 +109,31 @@ const money = z.object({
 });
 const productDto = z.object({ itemName: z.string(), basePrice: money });
 
-export const coffeeLoverResponse = z.object({
-  coffeeLover: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), email: z.string() }),
+const coffeeLoverDto = z.object({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
 });
+export const coffeeLoverResponse = z.object({ coffeeLover: coffeeLoverDto });
+export const coffeeLoversPage = z.object({ coffeeLovers: z.array(coffeeLoverDto), next: nextPage });
 
-export const storeResponse = z.object({
-  store: z.object({
-    id: z.uuid(),
-    location: z.string(),
-    discountPercent: z.number().int(),
-    products: z.array(productDto),
+const storeDto = z.object({
+  id: z.uuid(),
+  location: z.string(),
+  discountPercent: z.number().int(),
+  products: z.array(productDto),
+});
+export const storeResponse = z.object({ store: storeDto });
+export const storesPage = z.object({ stores: z.array(storeDto), next: nextPage });
+
+export const quoteResponse = z.object({
+  quote: z.object({
+    items: z.array(productDto).describe('The products asked for, at the store’s prices, in the order asked'),
+    subtotal: money.describe('Their sum'),
+    discountPercent: z.number().int().describe("The store's discount, a whole percent"),
+    discount: money.describe('What the discount takes off'),
+    total: money.describe('What a purchase of them paid with money (card or cash) is charged now'),
   }),
 });
 
@@ -132,12 +163,32 @@ const toProductDto = ({ ItemName, BasePrice }: Product) => ({
   basePrice: moneyDto(BasePrice),
 });
 
-export const toCoffeeLoverDto = ({ ID, FirstName, LastName, EmailAddress }: CoffeeLover) => ({
-  coffeeLover: { id: ID, firstName: FirstName, lastName: LastName, email: EmailAddress },
+export const coffeeLoverDtoOf = ({ ID, FirstName, LastName, EmailAddress }: CoffeeLover) => ({
+  id: ID,
+  firstName: FirstName,
+  lastName: LastName,
+  email: EmailAddress,
+});
+export const toCoffeeLoverDto = (coffeeLover: CoffeeLover) => ({
+  coffeeLover: coffeeLoverDtoOf(coffeeLover),
 });
 
-export const toStoreDto = ({ ID, Location, ProductsForSale, discountPercent }: Store) => ({
-  store: { id: ID, location: Location, discountPercent, products: ProductsForSale.map(toProductDto) },
+export const storeDtoOf = ({ ID, Location, ProductsForSale, discountPercent }: Store) => ({
+  id: ID,
+  location: Location,
+  discountPercent,
+  products: ProductsForSale.map(toProductDto),
+});
+export const toStoreDto = (store: Store) => ({ store: storeDtoOf(store) });
+
+export const toQuoteDto = ({ products, subtotal, discountPercent, total }: Quote) => ({
+  quote: {
+    items: products.map(toProductDto),
+    subtotal: moneyDto(subtotal),
+    discountPercent,
+    discount: { amount: fromCents(subtotal.amount - total.amount), currency: subtotal.currency },
+    total: moneyDto(total),
+  },
 });
 
 /** The card token is not shown: it is the card terminal's, and only the provider needs it again. */

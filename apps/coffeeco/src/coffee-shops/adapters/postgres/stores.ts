@@ -1,5 +1,5 @@
-import type { SqlClient } from '@tessera/platform/sql';
-import { rowOfUuid } from '@tessera/platform/sql';
+import { mapPage, pageOf } from '@tessera/platform/ddd';
+import { isUuid, rowOfUuid, type SqlClient } from '@tessera/platform/sql';
 import type { StoreRegister } from '../../application/ports.js';
 import type { Store } from '../../domain/store.js';
 import { type ProductRow, productFromRow, productToRow } from './products.js';
@@ -40,6 +40,21 @@ export function postgresStores(db: SqlClient): StoreRegister {
     },
 
     find: (id) => find(id),
+
+    async list({ limit, after }) {
+      const [location, id] = after ?? [];
+      if (id !== undefined && !isUuid(id)) return { items: [] };
+      const { rows } = await db.query<StoreRow>(
+        `SELECT ${COLUMNS} FROM coffeeco_coffee_shops.stores
+          WHERE $1::text IS NULL OR (location, id) > ($1, $2::uuid)
+          ORDER BY location, id LIMIT $3`,
+        [location ?? null, id ?? null, limit + 1],
+      );
+      return mapPage(
+        pageOf(rows, limit, (row) => [row.location, row.id]),
+        toDomain,
+      );
+    },
 
     update: (id, change) =>
       db.transaction(async () => {

@@ -1,5 +1,5 @@
 import { invalidArgument, mapPage } from '@tessera/platform/ddd';
-import { type HttpServer, ownerFrom, pageAnswer, restRoutes } from '@tessera/platform/http';
+import { type HttpServer, liveRoutes, ownerFrom, pageAnswer, restRoutes } from '@tessera/platform/http';
 import { coffeeShopsRoles } from '../../../coffee-shops/contract/roles.js';
 import type { LoyaltyQueries } from '../../application/queries.js';
 import {
@@ -7,8 +7,10 @@ import {
   cardResponse,
   cardsQuery,
   cardsResponse,
+  cardView,
   historyQuery,
   historyResponse,
+  liveCardQuery,
   newestCardsFirst,
   newestEntriesFirst,
   problems,
@@ -20,12 +22,30 @@ import {
 const { coffeeLover, barista, storeManager } = coffeeShopsRoles;
 
 /**
- * The REST routes of Loyalty under /api/loyalty: reading CoffeeBux cards. A coffee lover sees their own cards;
- * baristas and store managers see anyone's (to tell a customer at the till). Cards change by purchases only
+ * The REST routes of Loyalty under /api/loyalty: reading CoffeeBux cards, and following one live. A coffee
+ * lover sees their own cards; baristas and store managers see anyone's (to tell a customer at the till). Cards change by purchases only
  * (stamps from the shops' events, free drinks through the FreeDrinksService), never by a route.
  */
-export function registerLoyaltyRoutes(http: HttpServer, { queries }: { queries: LoyaltyQueries }) {
+export function registerLoyaltyRoutes(
+  http: HttpServer,
+  {
+    queries,
+    watch,
+    heartbeatMs,
+  }: {
+    queries: LoyaltyQueries;
+    /** Wakes the live streams when a card may have changed (module.ts: appends to the cards' event store). */
+    watch: (wake: () => void) => () => void;
+    heartbeatMs?: number;
+  },
+) {
   const rest = restRoutes(http, { tags, problems });
+  const live = liveRoutes(http, {
+    tags,
+    problems: { badRequest: problems.badRequest },
+    watch,
+    ...(heartbeatMs !== undefined && { heartbeatMs }),
+  });
   const everyone = [coffeeLover, barista, storeManager];
   const cardOwner = ownerFrom(
     async (request: { params: { cardId: string } }) =>
@@ -46,6 +66,30 @@ export function registerLoyaltyRoutes(http: HttpServer, { queries }: { queries: 
       }
       const page = await queries.cardsOf(coffeeLoverId, newestCardsFirst(query));
       return pageAnswer('cards', mapPage(page, toCardDto));
+    },
+  });
+
+  live.get('/api/loyalty/cards/live', 'followCoffeeBuxCard', {
+    audience: { roles: everyone, owner: async (request) => request.query.coffeeLoverId },
+    summary: "A coffee lover's CoffeeBux card at a store as it changes: its balance after each purchase",
+    description:
+      'Each event is the card as a change left it, its id the card’s version. Without a last event id the card ' +
+      'as it is now comes first; a card not issued yet sends nothing until its first stamp issues it. A till ' +
+      'follows its customer’s card; a coffee lover follows their own (coffeeLoverId may be left out).',
+    querystring: liveCardQuery,
+    events: { card: cardView },
+    feed: async ({ query, ownOnly, principal }) => {
+      const coffeeLoverId = query.coffeeLoverId ?? (ownOnly ? principal?.subject : undefined);
+      if (coffeeLoverId === undefined) {
+        throw invalidArgument('coffee_lover_missing', 'say whose card: coffeeLoverId', 'coffeeLoverId');
+      }
+      return {
+        start: async () => 0,
+        changes: async (after) => {
+          const card = await queries.cardAtStoreAfter(coffeeLoverId, query.storeId, after);
+          return card ? [{ position: card.version, event: 'card', data: toCardDto(card) }] : [];
+        },
+      };
     },
   });
 

@@ -26,6 +26,16 @@ export const historyQuery = z.strictObject({ ...pageQuery });
 export const newestEntriesFirst = (query: z.output<typeof historyQuery>) =>
   pageRequest(query, 1, ([sequence]) => /^[1-9]\d{0,8}$/.test(sequence!));
 
+export const liveCardQuery = z.strictObject({
+  coffeeLoverId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Whose card (staff must say; a coffee lover follows their own, whether they say so or not)'),
+  storeId: z.string().min(1).max(200).describe('The store the card is for'),
+});
+
 const card = z
   .object({
     cardId: z.uuid(),
@@ -54,6 +64,7 @@ const entry = z
   })
   .meta({ id: 'CoffeeBuxHistoryEntry' });
 
+export const cardView = card;
 export const cardResponse = z.object({ card });
 export const cardsResponse = z.object({ cards: z.array(card), next: nextPage });
 export const historyResponse = z.object({ history: z.array(entry), next: nextPage });

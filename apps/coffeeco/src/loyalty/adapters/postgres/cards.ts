@@ -19,9 +19,11 @@ interface CardRow {
   free_drinks_available: number;
   drinks_to_go: number;
   issued_at: Date | string;
+  version: number;
 }
 
 const COLUMNS = 'card_id, coffee_lover_id, store_id, free_drinks_available, drinks_to_go, issued_at';
+const READ_COLUMNS = `${COLUMNS}, version`;
 
 const toView = (row: CardRow): CardView => ({
   cardId: row.card_id,
@@ -30,6 +32,7 @@ const toView = (row: CardRow): CardView => ({
   freeDrinksAvailable: row.free_drinks_available,
   drinksToGo: row.drinks_to_go,
   issuedAt: new Date(row.issued_at).toISOString(),
+  version: Number(row.version),
 });
 
 /**
@@ -143,15 +146,17 @@ export function postgresCardViews(
 ): CardViews {
   return {
     find: (cardId) =>
-      rowOfUuid<CardRow>(db, `SELECT ${COLUMNS} FROM coffeeco_loyalty.cards WHERE card_id = $1`, cardId).then(
-        (row) => row && toView(row),
-      ),
+      rowOfUuid<CardRow>(
+        db,
+        `SELECT ${READ_COLUMNS} FROM coffeeco_loyalty.cards WHERE card_id = $1`,
+        cardId,
+      ).then((row) => row && toView(row)),
 
     async listOf(coffeeLoverId, { limit, after }) {
       const [at, id] = after ?? [];
       if (id !== undefined && !isUuid(id)) return { items: [] };
       const { rows } = await db.query<CardRow & { key_at: string }>(
-        `SELECT ${COLUMNS}, ${timestampKey('issued_at')} AS key_at
+        `SELECT ${READ_COLUMNS}, ${timestampKey('issued_at')} AS key_at
            FROM coffeeco_loyalty.cards
           WHERE coffee_lover_id = $1
             AND ($2::timestamptz IS NULL OR (issued_at, card_id) < ($2, $3::uuid))

@@ -6,6 +6,7 @@ import type { ComplianceQueries } from '../../application/queries.js';
 import { complianceRoles } from '../../contract/roles.js';
 import {
   applicationParams,
+  approvedProductsResponse,
   byNamePage,
   listQuery,
   noChecksYet,
@@ -54,6 +55,29 @@ export function registerComplianceRoutes(
     ok: productsResponse,
     handler: async ({ query }) =>
       pageAnswer('products', mapPage(await queries.listProducts(byNamePage(query)), toProductDto)),
+  });
+
+  rest.get('/api/compliance/approved-products', 'listApprovedProducts', {
+    audience: {
+      roles: [
+        lcApplicationsRoles.applicant,
+        lcApplicationsRoles.tradeFinanceManager,
+        complianceRoles.productAnalyst,
+      ],
+      // The bank's reference list, nobody's own: every applicant reads the same one.
+      owner: async () => undefined,
+    },
+    summary:
+      'Approved Product Identifiers: the products merchandise may name (registered, not prohibited), by name',
+    description:
+      "Ids and names only: the categories and reference prices the checks judge by stay the analysts'.",
+    querystring: listQuery,
+    ok: approvedProductsResponse,
+    handler: async ({ query }) =>
+      pageAnswer(
+        'products',
+        mapPage(await queries.approvedProducts(byNamePage(query)), ({ id, name }) => ({ id, name })),
+      ),
   });
 
   rest.get('/api/compliance/product-checks/:lcApplicationId', 'getProductChecks', {

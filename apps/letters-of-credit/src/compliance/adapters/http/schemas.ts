@@ -36,6 +36,11 @@ const productSchema = z.object({
 });
 export const productResponse = z.object({ product: productSchema });
 export const productsResponse = z.object({ products: z.array(productSchema), next: nextPage });
+/** What an applicant sees of the register: which products there are, not how the analysts judge them. */
+export const approvedProductsResponse = z.object({
+  products: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  next: nextPage,
+});
 
 export const productChecksResponse = z.object({
   lcApplicationId: z.uuid(),

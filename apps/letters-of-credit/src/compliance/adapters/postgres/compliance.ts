@@ -40,12 +40,12 @@ export function postgresProductRegister(db: Queryable): ProductRegister {
       return rows.map(toProduct);
     },
 
-    async list({ limit, after }) {
+    async list({ limit, after }, { excludingCategories = [] } = {}) {
       const { rows } = await db.query<ProductRow>(
         `SELECT ${PRODUCT_COLUMNS} FROM lc_compliance.products
-          WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)
+          WHERE ($1::text IS NULL OR (name, id) > ($1, $2::uuid)) AND category <> ALL($4::text[])
           ORDER BY name, id LIMIT $3`,
-        [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+        [after?.[0] ?? null, after?.[1] ?? null, limit + 1, excludingCategories],
       );
       return pageOf(rows.map(toProduct), limit, (product) => [product.name, product.id]);
     },

@@ -1,4 +1,5 @@
 import { type HttpServer, ownerFrom, restRoutes, whenUnavailable } from '@tessera/platform/http';
+import { serviceRole } from '@tessera/platform/identity';
 import { customersRoles } from '../../../customers/contract/roles.js';
 import {
   CUSTOMERS_UNAVAILABLE,
@@ -10,6 +11,9 @@ import type { BasketsQueries } from '../../application/queries.js';
 import {
   basketResponse,
   checkoutBody,
+  checkoutNotFound,
+  checkoutNotFoundResponse,
+  checkoutResponse,
   idParams,
   itemBody,
   problems,
@@ -79,6 +83,22 @@ export function registerBasketsRoutes(
       body: checkoutBody,
       noContent: 'The basket is checked out; the order follows',
       handler: (request) => commands.checkoutBasket({ ...request.params, ...request.body }),
+    });
+
+    rest.get('/api/baskets/:id/checkout', 'getBasketCheckout', {
+      audience: { roles: [serviceRole] },
+      summary: "A checked-out basket's checkout, as BasketCheckedOut carries it (for other modules)",
+      description:
+        'What Ordering asks between a checkout and the order it makes from it (BasketCheckouts, from another ' +
+        'process). 404 `checkout_not_found` for a basket not checked out (unknown, open or canceled).',
+      params: idParams,
+      ok: checkoutResponse,
+      problems: { 404: checkoutNotFoundResponse },
+      handler: async (request) => {
+        const checkout = await queries.findCheckout(request.params);
+        if (!checkout) throw checkoutNotFound();
+        return { checkout };
+      },
     });
 
     rest.delete('/api/baskets/:id', 'cancelBasket', {

@@ -1,7 +1,8 @@
-import { fromCents } from '@tessera/platform/ddd';
+import { fromCents, notFound } from '@tessera/platform/ddd';
 import { problemResponse } from '@tessera/platform/http';
 import { z } from 'zod';
 import type { BasketView } from '../../application/queries.js';
+import { basketsMessages } from '../../contract/integration-events.js';
 
 export const tags = ['baskets'];
 
@@ -69,3 +70,13 @@ export const problems = {
     'The basket is not open, or not in a state that allows this (see code), or it changed concurrently',
 };
 export const storesUnavailable = problemResponse('Stores could not be asked about the product; retry later');
+
+/** A checkout for other modules: exactly `basketsapi.BasketCheckedOut`'s data (cents, names at checkout). */
+export const checkoutResponse = z.object({
+  checkout: basketsMessages['basketsapi.BasketCheckedOut'].describe(
+    'As basketsapi.BasketCheckedOut carries it',
+  ),
+});
+export const checkoutNotFound = () =>
+  notFound('checkout_not_found', 'the basket was not checked out (or does not exist)');
+export const checkoutNotFoundResponse = problemResponse('The basket does not exist, or was not checked out');

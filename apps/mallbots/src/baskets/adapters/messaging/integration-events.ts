@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@tessera/platform/eventstore';
 import { eventMessage, type NewMessage, type Publisher, publishMessages } from '@tessera/platform/messaging';
 import type { IntegrationOutbox } from '../../application/ports.js';
 import { BASKET_CHANNEL, type BasketsMessage } from '../../contract/integration-events.js';
-import type * as Basket from '../../domain/basket.js';
+import * as Basket from '../../domain/basket.js';
 
 /**
  * The integration message an event becomes, given the basket after the save. Item changes are not published
@@ -14,17 +14,12 @@ function forBasket(id: string, state: Basket.State, event: RecordedEvent): Baske
       return { type: 'basketsapi.BasketStarted', data: { id, customerId: state.customerId } };
     case 'baskets.BasketCanceled':
       return { type: 'basketsapi.BasketCanceled', data: { id } };
-    case 'baskets.BasketCheckedOut':
-      // Checkout is a basket's last event, so the state after the save is the state at checkout.
-      return {
-        type: 'basketsapi.BasketCheckedOut',
-        data: {
-          id,
-          customerId: state.customerId,
-          paymentId: state.paymentId,
-          items: state.items.map((item) => ({ ...item })),
-        },
-      };
+    case 'baskets.BasketCheckedOut': {
+      // Checkout is a basket's last event, so the state after the save is the state at checkout; the same
+      // function answers BasketCheckouts, so the message and the answer never differ.
+      const checkout = Basket.checkoutOf(id, state);
+      return checkout && { type: 'basketsapi.BasketCheckedOut', data: checkout };
+    }
     default:
       return undefined;
   }

@@ -1,5 +1,6 @@
 import { mapPage } from '@tessera/platform/ddd';
 import { type HttpServer, ownerFrom, pageAnswer, restRoutes } from '@tessera/platform/http';
+import type { ChangePositions } from '@tessera/platform/sql';
 import type { DepotCommands } from '../../application/commands.js';
 import type { DepotQueries } from '../../application/queries.js';
 import { depotRoles } from '../../contract/roles.js';
@@ -32,7 +33,13 @@ export function registerDepotRoutes(
   {
     commands,
     queries,
-  }: { commands: Pick<DepotCommands, 'assignShoppingList' | 'completeShoppingList'>; queries: DepotQueries },
+    positions,
+  }: {
+    commands: Pick<DepotCommands, 'assignShoppingList' | 'completeShoppingList'>;
+    queries: DepotQueries;
+    /** Where each answer is in the depot's changes, read in its snapshot: the live routes resume from it. */
+    positions: Pick<ChangePositions, 'atPosition'>;
+  },
 ) {
   const rest = restRoutes(http, { tags, problems });
   const { depotStaff, robot } = depotRoles;
@@ -43,11 +50,12 @@ export function registerDepotRoutes(
     summary: 'List shopping lists in a status, oldest first (the next one for a bot is the first available)',
     querystring: listQuery,
     ok: shoppingListsResponse,
-    handler: async ({ query }) =>
-      pageAnswer(
-        'shoppingLists',
-        mapPage(await queries.listShoppingLists(query, oldestFirstPage(query)), toShoppingListDto),
-      ),
+    handler: async ({ query }) => {
+      const { value, position } = await positions.atPosition(() =>
+        queries.listShoppingLists(query, oldestFirstPage(query)),
+      );
+      return { ...pageAnswer('shoppingLists', mapPage(value, toShoppingListDto)), position };
+    },
   });
 
   rest.get('/api/depot/shopping/:id', 'getShoppingList', {
@@ -88,8 +96,10 @@ export function registerDepotRoutes(
     summary: 'List the fleet’s bots by id, with their status and the list each holds, a page at a time',
     querystring: botsQuery,
     ok: botsResponse,
-    handler: async ({ query }) =>
-      pageAnswer('bots', mapPage(await queries.listBots(byIdPage(query)), toBotDto)),
+    handler: async ({ query }) => {
+      const { value, position } = await positions.atPosition(() => queries.listBots(byIdPage(query)));
+      return { ...pageAnswer('bots', mapPage(value, toBotDto)), position };
+    },
   });
 
   rest.get('/api/depot/bots/:id', 'getBot', {

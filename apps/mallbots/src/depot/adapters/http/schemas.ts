@@ -57,10 +57,20 @@ const shoppingListSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+/** Where a list answer is in the depot's changes: what its live route resumes after (ADR 0040). */
+const position = z
+  .number()
+  .int()
+  .describe(
+    'The change position this answer shows: follow the live route from it (lastEventId) to miss no change',
+  );
+
+export const shoppingListEvent = shoppingListSchema;
 export const shoppingListResponse = z.object({ shoppingList: shoppingListSchema });
 export const shoppingListsResponse = z.object({
   shoppingLists: z.array(shoppingListSchema).describe('Oldest first'),
   next: nextPage,
+  position,
 });
 
 /** Views map to the wire shape explicitly, so a new column never leaks into the API by accident. */
@@ -97,8 +107,13 @@ const botSchema = z.object({
   lastSeenAt: z.iso.datetime().describe('When the bot last connected, disconnected or reported'),
 });
 
+export const botEvent = botSchema;
 export const botResponse = z.object({ bot: botSchema });
-export const botsResponse = z.object({ bots: z.array(botSchema).describe('By id'), next: nextPage });
+export const botsResponse = z.object({
+  bots: z.array(botSchema).describe('By id'),
+  next: nextPage,
+  position,
+});
 
 export const toBotDto = (bot: BotView) => ({
   id: bot.id,

@@ -3,27 +3,45 @@ import type { IntegrationOutbox, SavedShoppingListEvent } from '../../applicatio
 import { type DepotMessage, SHOPPING_LIST_CHANNEL } from '../../contract/integration-events.js';
 
 /**
- * The integration message each event becomes, if any; the internal event shapes (the stops, the item reports)
- * never leave the module. A released list is available to the bots again, and says so again.
+ * The integration message each event becomes: the internal event shapes never leave the module, only what
+ * the contract names (a stop's products and names, not the cache rows behind them). A released list is
+ * available to the bots again, and says so again.
  */
-function forShoppingList({
-  shoppingListId: id,
-  shoppingList,
-  event,
-}: SavedShoppingListEvent): DepotMessage | undefined {
+function forShoppingList({ shoppingListId: id, shoppingList, event }: SavedShoppingListEvent): DepotMessage {
   const data = { id, orderId: shoppingList.orderId };
   switch (event.type) {
-    case 'depot.ShoppingListCreated':
-      return { type: 'depotapi.ShoppingListCreated', data };
+    case 'depot.ShoppingListCreated': {
+      const stops = event.data.stops.map(({ storeId, storeName, storeLocation, items }) => ({
+        storeId,
+        storeName,
+        storeLocation,
+        items: items.map(({ productId, productName, quantity }) => ({ productId, productName, quantity })),
+      }));
+      return { type: 'depotapi.ShoppingListCreated', data: { ...data, stops } };
+    }
     case 'depot.ShoppingListInitiated':
     case 'depot.ShoppingListReleased':
       return { type: 'depotapi.ShoppingListAvailable', data };
     case 'depot.ShoppingListCanceled':
       return { type: 'depotapi.ShoppingListCanceled', data };
     case 'depot.ShoppingListAssigned':
-      return { type: 'depotapi.ShoppingListAssigned', data: { ...data, botId: event.data.botId } };
-    case 'depot.ShoppingListItemReported':
-      return undefined;
+      return {
+        type: 'depotapi.ShoppingListAssigned',
+        data: {
+          ...data,
+          botId: event.data.botId,
+          ...(event.data.botName === undefined ? {} : { botName: event.data.botName }),
+        },
+      };
+    case 'depot.ShoppingListItemReported': {
+      // Only the bot holding the list reports (the domain checks it), so the list names the bot.
+      const { storeId, productId, outcome } = event.data;
+      const botId = shoppingList.assignedBotId ?? '';
+      return {
+        type: 'depotapi.ShoppingListItemReported',
+        data: { ...data, botId, storeId, productId, outcome },
+      };
+    }
     case 'depot.ShoppingListCompleted': {
       const unavailableItems = event.data.unavailableItems.map(({ storeId, productId }) => ({
         storeId,
@@ -36,17 +54,14 @@ function forShoppingList({
 
 /** Shopping-list events as the messages to publish, in their order, keyed by shopping-list id. */
 export function toIntegrationMessages(events: readonly SavedShoppingListEvent[]): NewMessage[] {
-  return events.flatMap((saved) => {
+  return events.map((saved) => {
     const message = forShoppingList(saved);
-    if (!message) return [];
-    return [
-      {
-        type: message.type,
-        subject: SHOPPING_LIST_CHANNEL,
-        key: saved.shoppingListId,
-        data: message.data,
-      },
-    ];
+    return {
+      type: message.type,
+      subject: SHOPPING_LIST_CHANNEL,
+      key: saved.shoppingListId,
+      data: message.data,
+    };
   });
 }
 

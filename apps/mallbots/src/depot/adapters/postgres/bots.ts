@@ -112,6 +112,14 @@ export function postgresBotRepository(db: Queryable): BotRepository {
       );
     },
 
+    async changedAfter(position, limit) {
+      const { rows } = await db.query<BotRow & { position: string }>(
+        `SELECT ${COLUMNS}, position FROM depot.bots WHERE position > $1 ORDER BY position LIMIT $2`,
+        [position, limit],
+      );
+      return rows.map((row) => ({ ...viewOf(row), position: Number(row.position) }));
+    },
+
     async longestIdle() {
       const { rows } = await db.query<{ id: string }>(
         `SELECT id FROM depot.bots WHERE status = 'idle' ORDER BY updated_at, id LIMIT 1 FOR UPDATE`,

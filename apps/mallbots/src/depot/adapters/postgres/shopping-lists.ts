@@ -102,6 +102,14 @@ export function postgresShoppingListRepository(db: Queryable): ShoppingListRepos
       );
     },
 
+    async changedAfter(position, limit) {
+      const { rows } = await db.query<ShoppingListRow & { position: string }>(
+        `SELECT ${COLUMNS}, position FROM depot.shopping_lists WHERE position > $1 ORDER BY position LIMIT $2`,
+        [position, limit],
+      );
+      return rows.map((row) => ({ ...viewOf(row), position: Number(row.position) }));
+    },
+
     lockAssignment: () => lockKey(db, 'depot.assignment'),
 
     async oldestAvailable() {

@@ -7,8 +7,10 @@ export const tags = ['ordering'];
 /** Ids are UUIDs; lower-cased so that one order has one stream whatever case the client sends. */
 export const idParams = z.object({ id: z.uuid().toLowerCase() });
 
-const statuses = ['pending', 'approved', 'rejected', 'ready', 'completed', 'canceled'] as const;
+const statuses = ['placing', 'pending', 'approved', 'rejected', 'ready', 'completed', 'canceled'] as const;
 type Status = (typeof statuses)[number];
+/** Where the customer may cancel: Ordering's rule (domain/order.ts), and an order being placed. */
+const CUSTOMER_CANCELABLE: ReadonlySet<string> = new Set(['placing', 'pending', 'approved']);
 
 const itemSchema = z.object({
   storeId: z.uuid(),
@@ -33,7 +35,15 @@ export const orderResponse = z.object({
     id: z.uuid(),
     customerId: z.string(),
     paymentId: z.string(),
-    status: z.enum(statuses).describe('pending until the saga approves or rejects it'),
+    status: z
+      .enum(statuses)
+      .describe(
+        '`placing` while Ordering makes the order from its checked-out basket, then `pending` until the saga ' +
+          'approves or rejects it',
+      ),
+    cancelable: z
+      .boolean()
+      .describe('The customer may cancel it now (placing, pending or approved): DELETE /api/ordering/{id}'),
     items: z.array(itemSchema),
     total: z.number().describe('Sum of price × quantity of the available lines, in currency units'),
     shoppingListId: z.string().optional().describe('Once approved: the shopping list the bots shop'),
@@ -51,6 +61,7 @@ export const toOrderDto = (order: OrderView) => ({
   paymentId: order.paymentId,
   // Never 'unknown': the query answers 404 for an order that does not exist.
   status: order.status as Status,
+  cancelable: CUSTOMER_CANCELABLE.has(order.status),
   items: order.items.map(({ priceCents, unavailable, ...item }) => ({
     ...item,
     price: fromCents(priceCents),

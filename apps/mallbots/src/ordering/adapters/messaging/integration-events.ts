@@ -69,14 +69,20 @@ function forOrder(id: string, state: Order.State, event: RecordedEvent): Orderin
 
 /**
  * A save's recorded events as the messages to publish, in order, keyed by order id. Each event of a save is
- * the order's last (one command, one event), so the state after the save is the state at that event.
+ * the order's last (one command, one event), so the state after the save is the state at that event; but for
+ * an order canceled while it was being placed (made and canceled in one save): only its cancel is published.
+ * It was never offered to the create-order saga, so nothing is shopped, and the cancel voids its payment and
+ * texts the customer as any cancel does.
  */
 export function toIntegrationMessages(
   id: string,
   state: Order.State,
   recorded: readonly RecordedEvent[],
 ): NewMessage[] {
-  return recorded.map((event) =>
+  const published = Order.canceledWhilePlacing(recorded)
+    ? recorded.filter((event) => event.type !== 'ordering.OrderCreated')
+    : recorded;
+  return published.map((event) =>
     eventMessage(event, forOrder(id, state, event), { subject: ORDER_CHANNEL, key: id }),
   );
 }

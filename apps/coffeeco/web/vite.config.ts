@@ -1,0 +1,3 @@
+import { defineWebConfig } from '@tessera/web/vite';
+
+export default defineWebConfig({ root: import.meta.url, prefix: '/coffeeco', pages: ['till'] });

@@ -1,0 +1,7 @@
+import { defineWebConfig } from '@tessera/web/vite';
+
+export default defineWebConfig({
+  root: import.meta.url,
+  prefix: '/letters-of-credit',
+  pages: ['applicant', 'desk'],
+});
