@@ -4,7 +4,7 @@ import { useLive } from '../live.js';
 import { messageOf, preferredLocale } from '../messages.js';
 import { Alert, Button, LiveIndicator, Progress } from '../ui.js';
 import { adminApi, type Place, type ProjectionLag, placesWith, useLoaded } from './admin-api.js';
-import { Confirm, ProblemAlert, useFrame } from './frame.js';
+import { Confirm, ProblemAlert, useFrame, when } from './frame.js';
 
 /** Every projection of the system, live: position, lag, and a rebuild with its progress. */
 export function Projections() {
@@ -94,6 +94,7 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
               <th scope="col">Head</th>
               <th scope="col">Behind</th>
               <th scope="col">State</th>
+              <th scope="col">Last rebuilt</th>
               <th scope="col">Rebuild</th>
             </tr>
           </thead>
@@ -119,6 +120,7 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
                     'Up to date'
                   )}
                 </td>
+                <td>{projection.lastRebuiltAt ? when(projection.lastRebuiltAt) : 'Never'}</td>
                 <td>
                   <Button
                     kind="secondary"
