@@ -69,9 +69,13 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/messaging/dead-letters/{id}': OPERATORS,
   'POST /admin/messaging/dead-letters/redrive': OPERATORS,
   'GET /admin/messaging/lag': OPERATORS,
+  'GET /admin/messaging/flow': OPERATORS,
+  'GET /admin/messaging/conversations': OPERATORS,
+  'GET /admin/topology': OPERATORS,
   'GET /admin/sagas': OPERATORS,
   'GET /admin/sagas/{saga}/{id}': OPERATORS,
   'GET /admin/projections': OPERATORS,
+  'GET /admin/projections/live': OPERATORS,
   'GET /admin/notifications/sms': OPERATORS,
   'POST /api/stores': MANAGERS,
   'GET /api/stores': ANYONE,
@@ -208,8 +212,14 @@ function requestOf(
   if (route === 'POST /oauth/token')
     return { url, form: { grant_type: 'password', username: 'nobody', password: 'wrong' } };
   if (route === 'POST /oauth/revoke') return { url, form: { token: 'not-a-refresh-token' } };
+  // The message trail's routes read their ids from the query (ADR 0041).
+  const queries: Record<string, string> = {
+    'GET /admin/messaging/flow': `?correlationId=${scene.orderId}`,
+    'GET /admin/messaging/conversations': `?key=${scene.orderId}`,
+  };
   const payload = bodies[route];
-  return method === 'GET' || payload === undefined ? { url } : { url, payload };
+  const withQuery = `${url}${queries[route] ?? ''}`;
+  return method === 'GET' || payload === undefined ? { url: withQuery } : { url: withQuery, payload };
 }
 
 /** The access layer's own refusals (a handler's 401 or 403, e.g. a wrong password, is the route answering). */

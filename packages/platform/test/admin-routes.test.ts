@@ -279,6 +279,9 @@ describe.each(testDatabases)('admin routes on $backend', (backend) => {
       '/admin/messaging/dead-letters/{id}',
       '/admin/messaging/dead-letters/redrive',
       '/admin/messaging/lag',
+      '/admin/messaging/flow',
+      '/admin/messaging/conversations',
+      '/admin/topology',
     ]);
   });
 });

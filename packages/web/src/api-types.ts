@@ -35,11 +35,9 @@ export async function webApiSource(application: Application): Promise<string> {
     // Security schemes name this run's address: not part of the shapes, and they would never match twice.
     const { securitySchemes: _schemes, ...components } = document.components ?? {};
     // Named schemas in the order their modules were first imported, which differs between this script and a
-    // test that imported the application first: sorted, the file is the same whoever generates it.
-    const schemas = components.schemas as Record<string, unknown> | undefined;
-    if (schemas) {
-      components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
-    }
+    // test that imported the application first: sorted (by code point, whatever the machine's locale), the
+    // file is the same whoever generates it.
+    if (components.schemas) components.schemas = sortedByName(components.schemas as Record<string, unknown>);
     const ast = await openapiTS({ ...document, servers: [], components } as never, {
       // Not `immutable`: openapi-fetch's Readable<> keeps arrays only when they are mutable ones, and turns a
       // `readonly T[]` answer into an object with a length, which no page can map over.
@@ -53,3 +51,6 @@ export async function webApiSource(application: Application): Promise<string> {
     await opened.close();
   }
 }
+
+const sortedByName = (schemas: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

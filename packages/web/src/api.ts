@@ -71,10 +71,11 @@ const sessionMiddleware: Middleware = {
 
 /**
  * The typed client of an application's API: `paths` is its generated OpenAPI description (`api.gen.ts`), so
- * every path, parameter, body and answer is checked against the server's own schemas at build time.
+ * every path, parameter, body and answer is checked against the server's own schemas at build time. `baseUrl`
+ * puts the paths under a base (the operations screens' admin routes: `/admin`, or `/admin/<module>`).
  */
-export function createApi<Paths extends {}>(): Client<Paths> {
-  const client = createClient<Paths>({ baseUrl: '', credentials: 'same-origin' });
+export function createApi<Paths extends {}>(options: { baseUrl?: string } = {}): Client<Paths> {
+  const client = createClient<Paths>({ baseUrl: options.baseUrl ?? '', credentials: 'same-origin' });
   client.use(sessionMiddleware);
   return client;
 }

@@ -69,6 +69,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/messaging/flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation’s messages sent from this process, and what its consumer groups made of them */
+        get: operations["getMessageFlow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/messaging/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversations in which this process sent a message with this key, the latest first */
+        get: operations["listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/topology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This system’s processes, their modules, and where their operators’ routes are */
+        get: operations["getTopology"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -1357,6 +1408,13 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        Conversation: {
+            correlationId: string;
+            /** Format: date-time */
+            firstAt: string;
+            /** Format: date-time */
+            lastAt: string;
+        };
         DeadLetter: {
             /**
              * Format: uuid
@@ -1396,6 +1454,53 @@ export interface components {
             attempts: number;
             /** Format: date-time */
             deadAt: string;
+        };
+        Flow: {
+            correlationId: string;
+            /** @description Sent from this process, oldest first */
+            messages: components["schemas"]["FlowMessage"][];
+            /** @description What this process’s consumer groups made of them */
+            handlings: components["schemas"]["FlowHandling"][];
+            /** @description More than the limit: the oldest are shown */
+            truncated: boolean;
+        };
+        FlowHandling: {
+            messageId: string;
+            /** @description The consumer group (a module’s subscription) it reached */
+            group: string;
+            /** @enum {string} */
+            outcome: "handled" | "dead_lettered" | "pending";
+            /**
+             * Format: date-time
+             * @description When it was handled or dead-lettered; when pending, its next attempt
+             */
+            at: string;
+            attempts?: number;
+            /** @description Why it was dead-lettered */
+            reason?: string;
+            /**
+             * Format: uuid
+             * @description The dead letter to inspect or re-drive
+             */
+            deadLetterId?: string;
+        };
+        FlowMessage: {
+            id: string;
+            /** @description `<module>api.<Name>`: an event, a command, or `reply.Success`/`reply.Failure` */
+            type: string;
+            /** @description The channel */
+            subject: string;
+            /** @description What the message is ordered by (an aggregate’s id) */
+            key: string;
+            /** @description The module that sent it */
+            source: string;
+            correlationId: string;
+            /** @description The message whose handling sent this one */
+            causationId?: string;
+            /** @description A command’s: where its reply goes */
+            replyTo?: string;
+            /** Format: date-time */
+            sentAt: string;
         };
         MarketingCampaignLaunch: {
             launch: {
@@ -1483,6 +1588,26 @@ export interface components {
                 lostAt?: string;
             };
         };
+        Topology: {
+            processes: {
+                /** @description The modules this process runs */
+                modules: string[];
+                /** @description Where this process’s platform routes are: `<admin>/messaging/dead-letters`, `…/lag`, `…/flow` */
+                admin: string;
+                /** @description False: the gateway could not reach this process now */
+                available: boolean;
+                applications: {
+                    name: string;
+                    title: string;
+                    /** @description Where this application’s operators’ routes of this process are: `<admin>/sagas`… */
+                    admin: string;
+                    /** @description Whether `<admin>/sagas` answers here */
+                    sagas: boolean;
+                    /** @description Whether `<admin>/projections` answers here */
+                    projections: boolean;
+                }[];
+            }[];
+        };
         /** @description The cheapest hotel stay within the budget */
         TripRecommendation: {
             hotelName: string;
@@ -1526,14 +1651,19 @@ export interface components {
 }
 export type CoffeeBuxCard = components['schemas']['CoffeeBuxCard'];
 export type CoffeeBuxHistoryEntry = components['schemas']['CoffeeBuxHistoryEntry'];
+export type Conversation = components['schemas']['Conversation'];
 export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
+export type Flow = components['schemas']['Flow'];
+export type FlowHandling = components['schemas']['FlowHandling'];
+export type FlowMessage = components['schemas']['FlowMessage'];
 export type MarketingCampaignLaunch = components['schemas']['MarketingCampaignLaunch'];
 export type PartnershipsAvailability = components['schemas']['PartnershipsAvailability'];
 export type Problem = components['schemas']['Problem'];
 export type SubscriptionsCampaigns = components['schemas']['SubscriptionsCampaigns'];
 export type SubscriptionsCustomer = components['schemas']['SubscriptionsCustomer'];
 export type SubscriptionsLead = components['schemas']['SubscriptionsLead'];
+export type Topology = components['schemas']['Topology'];
 export type TripRecommendation = components['schemas']['TripRecommendation'];
 export type User = components['schemas']['User'];
 export type UserActiveResponse = components['schemas']['UserActiveResponse'];
@@ -1728,6 +1858,96 @@ export interface operations {
                             deadLetters: number;
                         }[];
                     };
+                };
+            };
+        };
+    };
+    getMessageFlow: {
+        parameters: {
+            query: {
+                /** @description The conversation: its first request’s or message’s id */
+                correlationId: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flow: components["schemas"]["Flow"];
+                    };
+                };
+            };
+            /** @description The request is invalid: `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query: {
+                /** @description A message key: the id of an order, a basket… */
+                key: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["Conversation"][];
+                    };
+                };
+            };
+            /** @description The request is invalid: `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopology: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every process of the system with its modules, and where their operators’ routes are */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topology"];
                 };
             };
         };

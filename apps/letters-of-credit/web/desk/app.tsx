@@ -1,4 +1,5 @@
 import { Alert, Button, hasRole, Link, LoginForm, matchRoute, Page, usePath, useSession } from '@tessera/web';
+import { operationsScreens } from '@tessera/web/operations';
 import { APP, Frame, ShellContext } from '../src/frame.js';
 import { QUEUES, type WorkQueue } from '../src/lc.js';
 import { lcMessages } from '../src/messages.js';
@@ -6,8 +7,15 @@ import { DeskApplication } from './application.js';
 import { BASE, queuePath } from './paths.js';
 import { Queue } from './queue.js';
 
-const ROUTES = ['', 'queues/:queue', 'applications/:id'] as const;
 const TRADE_FINANCE = 'trade-finance-manager';
+/** The platform's operators' screens (ADR 0041), with this application's sagas and projections: operators only. */
+const OPERATIONS = operationsScreens({ base: BASE, application: 'letters-of-credit' });
+const ROUTES: readonly string[] = [
+  '',
+  'queues/:queue',
+  'applications/:id',
+  ...OPERATIONS.map((s) => s.route),
+];
 
 /**
  * The trade-finance desk (spec §3.3, §4.5): its work queues, live, and each application with the decisions
@@ -27,11 +35,28 @@ export function DeskApp() {
   const found = matchRoute(BASE, path, ROUTES);
   const shown: WorkQueue | undefined =
     found?.route === '' ? 'pending-approval' : (found?.params.queue as WorkQueue | undefined);
-  const nav = QUEUES.map(({ queue, nav }) => (
-    <Link key={queue} href={queuePath(queue)} aria-current={queue === shown ? 'page' : undefined}>
-      {nav}
-    </Link>
-  ));
+  const operator = session.who.roles.includes('operator');
+  const operations = found && OPERATIONS.find((candidate) => candidate.route === found.route);
+  const nav = [
+    ...QUEUES.map(({ queue, nav }) => (
+      <Link key={queue} href={queuePath(queue)} aria-current={queue === shown ? 'page' : undefined}>
+        {nav}
+      </Link>
+    )),
+    ...(operator ? OPERATIONS : []).flatMap((screen) =>
+      screen.nav
+        ? [
+            <Link
+              key={screen.route}
+              href={`${BASE}${screen.route}`}
+              aria-current={screen === operations ? 'page' : undefined}
+            >
+              {screen.nav}
+            </Link>,
+          ]
+        : [],
+    ),
+  ];
   const account = (
     <>
       <span>{session.who.name ?? session.who.subject}</span>
@@ -43,6 +68,17 @@ export function DeskApp() {
   return <ShellContext.Provider value={{ nav, account }}>{screen()}</ShellContext.Provider>;
 
   function screen() {
+    if (operations && found) {
+      return operator ? (
+        <Frame title={operations.title}>
+          <operations.component params={found.params} />
+        </Frame>
+      ) : (
+        <Frame title="Not here">
+          <Alert>These screens are for the system's operators.</Alert>
+        </Frame>
+      );
+    }
     if (!hasRole(session, TRADE_FINANCE)) {
       return (
         <Frame title="Not a trade-finance account">

@@ -69,6 +69,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/messaging/flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation’s messages sent from this process, and what its consumer groups made of them */
+        get: operations["getMessageFlow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/messaging/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversations in which this process sent a message with this key, the latest first */
+        get: operations["listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/topology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This system’s processes, their modules, and where their operators’ routes are */
+        get: operations["getTopology"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -1027,6 +1078,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/letters-of-credit/admin/projections/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The projections of this process, sent again each time one moves (a rebuild’s progress)
+         * @description Server-Sent Events (projections), each with its position as id. Reconnect with Last-Event-ID (or ?lastEventId=) to get every change after it, none twice.
+         */
+        get: operations["followProjections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/letters-of-credit/admin/projections/{name}/rebuild": {
         parameters: {
             query?: never;
@@ -1533,6 +1604,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Conversation: {
+            correlationId: string;
+            /** Format: date-time */
+            firstAt: string;
+            /** Format: date-time */
+            lastAt: string;
+        };
         DeadLetter: {
             /**
              * Format: uuid
@@ -1572,6 +1650,53 @@ export interface components {
             attempts: number;
             /** Format: date-time */
             deadAt: string;
+        };
+        Flow: {
+            correlationId: string;
+            /** @description Sent from this process, oldest first */
+            messages: components["schemas"]["FlowMessage"][];
+            /** @description What this process’s consumer groups made of them */
+            handlings: components["schemas"]["FlowHandling"][];
+            /** @description More than the limit: the oldest are shown */
+            truncated: boolean;
+        };
+        FlowHandling: {
+            messageId: string;
+            /** @description The consumer group (a module’s subscription) it reached */
+            group: string;
+            /** @enum {string} */
+            outcome: "handled" | "dead_lettered" | "pending";
+            /**
+             * Format: date-time
+             * @description When it was handled or dead-lettered; when pending, its next attempt
+             */
+            at: string;
+            attempts?: number;
+            /** @description Why it was dead-lettered */
+            reason?: string;
+            /**
+             * Format: uuid
+             * @description The dead letter to inspect or re-drive
+             */
+            deadLetterId?: string;
+        };
+        FlowMessage: {
+            id: string;
+            /** @description `<module>api.<Name>`: an event, a command, or `reply.Success`/`reply.Failure` */
+            type: string;
+            /** @description The channel */
+            subject: string;
+            /** @description What the message is ordered by (an aggregate’s id) */
+            key: string;
+            /** @description The module that sent it */
+            source: string;
+            correlationId: string;
+            /** @description The message whose handling sent this one */
+            causationId?: string;
+            /** @description A command’s: where its reply goes */
+            replyTo?: string;
+            /** Format: date-time */
+            sentAt: string;
         };
         IssuedLC: {
             /** Format: uuid */
@@ -1704,6 +1829,18 @@ export interface components {
             rebuilding: boolean;
             /** @description Events at or below this position are replays of the last rebuild */
             replayUntil: number;
+            /**
+             * Format: date-time
+             * @description When its last rebuild started, if ever
+             */
+            lastRebuiltAt?: string;
+            /** @description While rebuilding: how far the replay has got (a progress bar’s) */
+            replay?: {
+                /** @description Events replayed so far */
+                replayed: number;
+                /** @description Events to replay: those at or below replayUntil */
+                total: number;
+            };
         };
         SagaInstance: {
             /** @description The saga or process manager, e.g. cosec.CreateOrder */
@@ -1758,6 +1895,26 @@ export interface components {
             /** Format: date-time */
             changedAt: string;
         };
+        Topology: {
+            processes: {
+                /** @description The modules this process runs */
+                modules: string[];
+                /** @description Where this process’s platform routes are: `<admin>/messaging/dead-letters`, `…/lag`, `…/flow` */
+                admin: string;
+                /** @description False: the gateway could not reach this process now */
+                available: boolean;
+                applications: {
+                    name: string;
+                    title: string;
+                    /** @description Where this application’s operators’ routes of this process are: `<admin>/sagas`… */
+                    admin: string;
+                    /** @description Whether `<admin>/sagas` answers here */
+                    sagas: boolean;
+                    /** @description Whether `<admin>/projections` answers here */
+                    projections: boolean;
+                }[];
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1765,8 +1922,12 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type Conversation = components['schemas']['Conversation'];
 export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterSummary = components['schemas']['DeadLetterSummary'];
+export type Flow = components['schemas']['Flow'];
+export type FlowHandling = components['schemas']['FlowHandling'];
+export type FlowMessage = components['schemas']['FlowMessage'];
 export type IssuedLc = components['schemas']['IssuedLC'];
 export type LcApplicationItem = components['schemas']['LCApplicationItem'];
 export type Problem = components['schemas']['Problem'];
@@ -1774,6 +1935,7 @@ export type ProjectionLag = components['schemas']['ProjectionLag'];
 export type SagaInstance = components['schemas']['SagaInstance'];
 export type SagaSummary = components['schemas']['SagaSummary'];
 export type SanctionsList = components['schemas']['SanctionsList'];
+export type Topology = components['schemas']['Topology'];
 export type $defs = Record<string, never>;
 export interface operations {
     listDeadLetters: {
@@ -1964,6 +2126,96 @@ export interface operations {
                             deadLetters: number;
                         }[];
                     };
+                };
+            };
+        };
+    };
+    getMessageFlow: {
+        parameters: {
+            query: {
+                /** @description The conversation: its first request’s or message’s id */
+                correlationId: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flow: components["schemas"]["Flow"];
+                    };
+                };
+            };
+            /** @description The request is invalid: `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query: {
+                /** @description A message key: the id of an order, a basket… */
+                key: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["Conversation"][];
+                    };
+                };
+            };
+            /** @description The request is invalid: `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopology: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every process of the system with its modules, and where their operators’ routes are */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topology"];
                 };
             };
         };
@@ -2601,13 +2853,70 @@ export interface operations {
             };
         };
     };
+    followProjections: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                lastEventId?: number;
+            };
+            header?: {
+                /** @description Resume after this event id (EventSource sends Last-Event-ID itself when it reconnects) */
+                "last-event-id"?: number;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of events: projections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        id: string;
+                        /** @enum {string} */
+                        event: "projections";
+                        data: {
+                            projections: components["schemas"]["ProjectionLag"][];
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid (see errors: the field and what is wrong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is not good (expired, revoked, forged) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not admit this route, or the resource is another's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     rebuildProjection: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A unique value the client generates for this intent (a UUID v4, say) and resends on every retry of it: the request then takes effect once, and each retry gets the first answer back with `Idempotent-Replayed: true`. Reusing a key for a different request is a 422. */
-                "idempotency-key"?: string;
-            };
+            header?: never;
             path: {
                 name: string;
             };
@@ -2668,15 +2977,6 @@ export interface operations {
             };
             /** @description The request has a body, or declares one, that is not application/json */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The Idempotency-Key was already used for a different request */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -229,6 +229,7 @@ export function instrumented(modules: readonly Module[], hold: Hold, committed: 
       });
     },
     deadLetters: broker.deadLetters,
+    trail: broker.trail,
     lag: () => broker.lag(),
     close: () => broker.close(),
   });

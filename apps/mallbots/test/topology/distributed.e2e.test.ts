@@ -135,6 +135,9 @@ describe('the distributed topology (npm run start:distributed)', () => {
     expect(forbidden.statusCode, forbidden.body).toBe(403);
   });
 
+  /** The order the checkout made (its basket's id). */
+  let orderId: string | undefined;
+
   it('takes a checkout through the gateway to an approved order', async () => {
     const mall = mallbotsClient(call);
     const storeId = await mall.createStore('Distributed Goods', 'Level 2');
@@ -146,6 +149,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
     await mall.checkout(basketId, paymentId);
     const order = await mall.settledOrder(basketId);
     expect(order.status, order.rejectionReason).toBe('approved');
+    orderId = basketId;
     // The saga runs in the cosec process: its operators' route is that process's, under /admin/cosec.
     const saga = await call('GET', `/admin/cosec/sagas/cosec.CreateOrder/${basketId}`);
     expect(saga.statusCode, saga.body).toBe(200);
@@ -153,6 +157,73 @@ describe('the distributed topology (npm run start:distributed)', () => {
     expect(Object.keys(merged.json<{ paths: object }>().paths)).toEqual(
       expect.arrayContaining(['/api/baskets', '/api/stores', '/api/customers', '/admin/cosec/sagas']),
     );
+  }, 60_000);
+
+  it("shows the operators every process's routes, and an order's messages across the processes (ADR 0041)", async () => {
+    interface Process {
+      modules: string[];
+      admin: string;
+      available: boolean;
+      applications: Array<{ name: string; admin: string; sagas: boolean; projections: boolean }>;
+    }
+    const answer = await call('GET', '/admin/topology');
+    expect(answer.statusCode, answer.body).toBe(200);
+    const { processes } = answer.json<{ processes: Process[] }>();
+    expect(processes.map((p) => p.modules.join()).sort()).toEqual(mallbots.modules.map((m) => m.name).sort());
+    for (const process of processes) {
+      expect(process).toMatchObject({ available: true, admin: `/admin/${process.modules[0]}` });
+    }
+    const cosec = processes.find((p) => p.modules.includes('cosec'))!;
+    expect(cosec.applications).toEqual([
+      { name: 'mallbots', title: 'MallBots', admin: '/admin/cosec', sagas: true, projections: false },
+    ]);
+    expect(processes.find((p) => p.modules.includes('search'))!.applications[0]).toMatchObject({
+      projections: true,
+    });
+    // Who may see it is each process's say: nobody, here.
+    expect((await fetch(`${topology!.gatewayUrl}/admin/topology`)).status).toBe(401);
+
+    // Every process is asked which conversations sent the order's key, then what it knows of each.
+    type Sent = { id: string; type: string; source: string; correlationId: string; causationId?: string };
+    type Handled = { messageId: string; group: string; outcome: string };
+    const conversations = new Set<string>();
+    for (const process of processes) {
+      const found = await call('GET', `${process.admin}/messaging/conversations?key=${orderId}`);
+      expect(found.statusCode, found.body).toBe(200);
+      for (const c of found.json<{ conversations: Array<{ correlationId: string }> }>().conversations)
+        conversations.add(c.correlationId);
+    }
+    const sent = new Map<string, Sent & { from: string }>();
+    const handled: Array<Handled & { at: string }> = [];
+    for (const correlationId of conversations) {
+      for (const process of processes) {
+        const flow = await call(
+          'GET',
+          `${process.admin}/messaging/flow?correlationId=${encodeURIComponent(correlationId)}`,
+        );
+        const { messages, handlings } = flow.json<{ flow: { messages: Sent[]; handlings: Handled[] } }>()
+          .flow;
+        for (const message of messages) sent.set(message.id, { ...message, from: process.modules[0]! });
+        for (const handling of handlings) handled.push({ ...handling, at: process.modules[0]! });
+      }
+    }
+    const byType = (type: string) => [...sent.values()].find((m) => m.type === type);
+    const checkedOut = byType('basketsapi.BasketCheckedOut')!;
+    const created = byType('ordersapi.OrderCreated')!;
+    const authorize = byType('customersapi.AuthorizeCustomer')!;
+    // Each message is in the database of the process that sent it, its handling in the handler's.
+    expect(checkedOut.from).toBe('baskets');
+    expect(created).toMatchObject({ from: 'ordering', causationId: checkedOut.id });
+    expect(authorize).toMatchObject({ from: 'cosec', causationId: created.id });
+    expect(handled).toContainEqual(
+      expect.objectContaining({ messageId: authorize.id, group: 'customers-commands', at: 'customers' }),
+    );
+    const reply = [...sent.values()].find((m) => m.causationId === authorize.id)!;
+    expect(reply).toMatchObject({ type: 'reply.Success', from: 'customers' });
+    expect(byType('ordersapi.OrderApproved')).toMatchObject({ from: 'ordering' });
+    // One conversation from the checkout to the approval, whichever process sent each part.
+    const checkout = [checkedOut, created, authorize, reply, byType('ordersapi.OrderApproved')!];
+    expect(new Set(checkout.map((m) => m.correlationId)).size).toBe(1);
   }, 60_000);
 
   it('runs the robots companion in a process of its own, its robot connected with a credential of its own', async () => {

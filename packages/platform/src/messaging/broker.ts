@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '../ddd/index.js';
 import { type Envelope, handlingOf } from './envelope.js';
+import type { MessageTrail } from './trail.js';
 
 /**
  * The broker port (ADR 0008): two methods, as Watermill. Every adapter (embedded in PostgreSQL, NATS
@@ -151,6 +152,8 @@ export interface GroupLag {
 export type Broker = Publisher &
   Subscriber & {
     readonly deadLetters: DeadLetters;
+    /** What this process's database recorded of each conversation: sent, handled, dead (ADR 0041). */
+    readonly trail: MessageTrail;
     /** Every group the broker knows (subscribed now or before), by name. */
     lag(): Promise<GroupLag[]>;
     /** Stops every subscription (the database stays open). */

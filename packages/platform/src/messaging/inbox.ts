@@ -28,19 +28,36 @@ CREATE TABLE ${s}.inbox (
 CREATE INDEX inbox_handled_at_idx ON ${s}.inbox (handled_at);`;
 }
 
+/**
+ * The inbox's part of the message trail (ADR 0041): each row also names the conversation of the message it
+ * records, so that the handlings of one conversation are found by its correlation id.
+ */
+export function inboxTrailSql(schema: string): string {
+  const s = identifier(schema);
+  return `
+ALTER TABLE ${s}.inbox ADD COLUMN correlation_id text;
+CREATE INDEX inbox_correlation_idx ON ${s}.inbox (correlation_id);`;
+}
+
+/** What the inbox records of a message: its id, and the conversation it belongs to (for the trail). */
+export interface InboxEntry {
+  readonly id: string;
+  readonly correlationId: string;
+}
+
 export interface Inbox {
   /**
    * In the handling's transaction: true the first time `group` sees `messageId`. False for a duplicate;
    * a concurrent duplicate waits on the first one's row lock and then sees false (or true if it rolled back).
    */
-  firstTime(group: string, messageId: string): Promise<boolean>;
+  firstTime(group: string, message: InboxEntry): Promise<boolean>;
   /**
-   * `firstTime` for a batch, on a condition (an SQL boolean whose parameters are numbered from $3), in one
+   * `firstTime` for a batch, on a condition (an SQL boolean whose parameters are numbered from $4), in one
    * statement: the ids seen for the first time, or undefined, and nothing recorded, when it does not hold.
    */
   firstTimesIf(
     group: string,
-    messageIds: readonly string[],
+    messages: readonly InboxEntry[],
     condition: { sql: string; params: readonly unknown[] },
   ): Promise<ReadonlySet<string> | undefined>;
   /** Deletes what is older than the retention; resolves to how many rows went. */
@@ -52,22 +69,26 @@ export interface Inbox {
 export function createInbox(db: SqlClient, schema: string, retentionMs = DEFAULT_INBOX_RETENTION_MS): Inbox {
   if (!(retentionMs > 0)) throw new Error('the inbox retention must be a positive number of milliseconds');
   const s = identifier(schema);
-  const insert = `INSERT INTO ${s}.inbox (group_name, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+  const insert = `INSERT INTO ${s}.inbox (group_name, message_id, correlation_id) VALUES ($1, $2, $3)
+    ON CONFLICT DO NOTHING`;
   const prune = `DELETE FROM ${s}.inbox WHERE handled_at < now() - $1 * interval '1 millisecond'`;
   const inbox: Inbox = {
-    async firstTime(group, messageId) {
-      const { rowCount } = await db.query(insert, [group, messageId]);
+    async firstTime(group, message) {
+      const { rowCount } = await db.query(insert, [group, message.id, message.correlationId]);
       return rowCount === 1;
     },
-    async firstTimesIf(group, messageIds, condition) {
+    async firstTimesIf(group, messages, condition) {
+      // A redelivery can sit in the same batch as the delivery it repeats: each id once.
+      const unique = new Map(messages.map((message) => [message.id, message.correlationId]));
       const { rows } = await db.query<{ held: boolean; firsts: string[] }>(
         `WITH condition AS MATERIALIZED (SELECT ${condition.sql} AS held),
          written AS (
-           INSERT INTO ${s}.inbox (group_name, message_id)
-           SELECT $1, unnest($2::text[]) WHERE (SELECT held FROM condition)
+           INSERT INTO ${s}.inbox (group_name, message_id, correlation_id)
+           SELECT $1, m.id, m.correlation_id FROM unnest($2::text[], $3::text[]) AS m(id, correlation_id)
+            WHERE (SELECT held FROM condition)
            ON CONFLICT DO NOTHING RETURNING message_id)
          SELECT (SELECT held FROM condition) AS held, ARRAY(SELECT message_id FROM written) AS firsts`,
-        [group, [...new Set(messageIds)], ...condition.params],
+        [group, [...unique.keys()], [...unique.values()], ...condition.params],
       );
       const row = rows[0];
       return row?.held ? new Set(row.firsts) : undefined;

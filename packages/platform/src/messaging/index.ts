@@ -49,3 +49,4 @@ export type { NatsBroker, NatsBrokerOptions } from './nats/broker.js';
 export { createNatsBroker } from './nats/broker.js';
 export { natsBrokerMigrations } from './nats/schema.js';
 export { publishMessages, publishSaveMessages } from './outbox.js';
+export type { Conversation, Flow, FlowHandling, FlowMessage, MessageTrail } from './trail.js';

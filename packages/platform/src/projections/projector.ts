@@ -22,6 +22,13 @@ export interface ProjectionLag {
   readonly rebuilding: boolean;
   /** Events at or below this position are replays of the last rebuild (0: never rebuilt). */
   readonly replayUntil: number;
+  /** When the last rebuild started (its reset committed), if ever. */
+  readonly lastRebuiltAt?: Date;
+  /**
+   * While rebuilding: the events replayed so far and the events to replay (those at or below `replayUntil`),
+   * counted in the store, so that any process tells the same progress (ADR 0041).
+   */
+  readonly replay?: { readonly replayed: number; readonly total: number };
 }
 
 export interface RebuildProgress {
@@ -248,12 +255,20 @@ export async function startProjector(
       head: number | null;
       behind: number;
       oldest_ms: number | null;
+      replayed: number | null;
+      replay_total: number | null;
+      reset_at: Date | string | null;
     }>(
-      `SELECT c.position, c.replay_until,
+      `SELECT c.position, c.replay_until, c.reset_at,
               (SELECT max(position) FROM ${events}) AS head,
               (SELECT count(*) FROM ${events} e WHERE e.position > c.position) AS behind,
               (SELECT (extract(epoch FROM clock_timestamp() - e.recorded_at) * 1000)::bigint FROM ${events} e
-                WHERE e.position > c.position ORDER BY e.position LIMIT 1) AS oldest_ms
+                WHERE e.position > c.position ORDER BY e.position LIMIT 1) AS oldest_ms,
+              -- Only while rebuilding: two counts of the history replayed.
+              CASE WHEN c.position < c.replay_until THEN
+                (SELECT count(*) FROM ${events} e WHERE e.position <= c.position) END AS replayed,
+              CASE WHEN c.position < c.replay_until THEN
+                (SELECT count(*) FROM ${events} e WHERE e.position <= c.replay_until) END AS replay_total
          FROM ${checkpoints} c WHERE c.name = $1`,
       [name],
     );
@@ -268,6 +283,10 @@ export async function startProjector(
       ...(row.oldest_ms === null ? {} : { oldestPendingMs: Math.max(0, Number(row.oldest_ms)) }),
       rebuilding: checkpoint < replayUntil,
       replayUntil,
+      ...(row.reset_at === null ? {} : { lastRebuiltAt: new Date(row.reset_at) }),
+      ...(row.replay_total === null
+        ? {}
+        : { replay: { replayed: Number(row.replayed), total: Number(row.replay_total) } }),
     };
   };
 

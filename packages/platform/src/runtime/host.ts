@@ -26,8 +26,10 @@ import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
 import { brokerMigrations, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
+import { registerFlowRoutes } from './flow-routes.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
 import type { Module, RunningModule, Services } from './module.js';
+import { registerTopologyRoute } from './topology.js';
 import { registerWebPages } from './web.js';
 
 export interface Host {
@@ -84,9 +86,12 @@ export interface HostOptions {
 export async function startHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const groups = [
-    ...(options.modules ? [{ prefix: '', modules: options.modules }] : []),
+    ...(options.modules
+      ? [{ prefix: '', application: { name: options.name, title: options.name }, modules: options.modules }]
+      : []),
     ...(options.applications ?? []).map(({ application, modules }) => ({
       prefix: application.pathPrefix,
+      application,
       modules,
     })),
   ];
@@ -201,6 +206,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ],
   });
   registerAdminRoutes(http, broker);
+  registerFlowRoutes(http, broker);
+  registerTopologyRoute(http, groups);
   // A process of one module serves no page: the gateway in front of the modules serves them (ADR 0038).
   await registerWebPages(
     http,

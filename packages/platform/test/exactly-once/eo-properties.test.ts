@@ -787,7 +787,7 @@ describe('static design checks', () => {
         file: 'embedded/broker.ts',
         call: /handleOne\(/g,
         guard:
-          /if \(await inbox\.firstTime\(group, envelope\.id\)\) \{|(\w+) = await inbox\.firstTime\(group, envelope\.id\);\s*if \(\1\) \{/,
+          /if \(await inbox\.firstTime\(group, envelope\)\) \{|(\w+) = await inbox\.firstTime\(group, envelope\);\s*if \(\1\) \{/,
       },
       {
         // A batch per transaction: one inbox statement, and only its first-time ids reach the handler.

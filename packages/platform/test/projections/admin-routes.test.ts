@@ -8,7 +8,13 @@ import {
   startProjector,
 } from '@tessera/platform/projections';
 import type { Module } from '@tessera/platform/runtime';
-import { expectProblem, startTestHost, type TestHost, testDatabases } from '@tessera/platform/testing';
+import {
+  expectProblem,
+  openEventStream,
+  startTestHost,
+  type TestHost,
+  testDatabases,
+} from '@tessera/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { counter, countsOf, expectedCounts, happened, NEVER, registry, SCHEMA } from './support.js';
 
@@ -21,6 +27,7 @@ interface Listed {
     oldestPendingMs?: number;
     rebuilding: boolean;
     replayUntil: number;
+    replay?: { replayed: number; total: number };
   }>;
 }
 
@@ -30,6 +37,8 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
   let projectors: Projector[];
   let rebuilt: Array<RebuildResult | Error>;
   let onRebuilt: () => void;
+  /** While set, replaying an event at or after this position fails (and is retried): the replay waits there. */
+  let failReplayAt: number | undefined;
 
   /** A module of the test's own: the counter projection, one that cannot be rebuilt, and the routes. */
   const module: Module = {
@@ -41,9 +50,14 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
         CREATE TABLE proj.counts (projection text, stream text, n integer NOT NULL, PRIMARY KEY (projection, stream));
         CREATE TABLE proj.applied (projection text NOT NULL, event_id uuid NOT NULL, runner text NOT NULL);`);
       store = createEventStore({ db, schema: SCHEMA, registry });
-      const options = { idleRecheckMs: NEVER };
+      // Small batches: a replay commits its progress a few events at a time.
+      const options = { idleRecheckMs: NEVER, batchSize: 2 };
+      const stall = async (event: { position: number }, context: { replaying: boolean }) => {
+        if (context.replaying && failReplayAt !== undefined && event.position >= failReplayAt)
+          throw new Error('the test holds the replay here');
+      };
       projectors = [
-        await startProjector({ db, store }, counter(db, 'counts'), options),
+        await startProjector({ db, store }, counter(db, 'counts', { before: stall }), options),
         await startProjector({ db, store }, { name: 'append-only', handlers: {} }, options),
       ];
       registerProjectionRoutes(http, projectors, (outcome) => {
@@ -55,6 +69,7 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
   };
 
   beforeEach(async () => {
+    failReplayAt = undefined;
     rebuilt = [];
     onRebuilt = () => {};
     api = await startTestHost(backend, [module]);
@@ -99,6 +114,82 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
     expect(await countsOf(api.db, 'counts')).toEqual(await expectedCounts(store));
   });
 
+  it('tells a rebuild’s progress (replayed of total), live, until it ends', async () => {
+    const { events } = await store.append('progress', [1, 2, 3, 4, 5, 6].map(happened));
+    await Promise.all(projectors.map((p) => p.caughtUp()));
+    const head = await store.headPosition();
+    const token = await api.tokenFor({ subject: 'operator', roles: ['operator'] });
+    const live = await openEventStream(`${api.host.url}/admin/projections/live`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const counts = (event: { json<T>(): T }) =>
+      event.json<Listed>().projections.find((p) => p.name === 'counts')!;
+    try {
+      expect(live.status).toBe(200);
+      // The current state at once.
+      await live.until((received) => received.length === 1);
+      expect(counts(live.events[0]!)).toMatchObject({ rebuilding: false, position: head });
+
+      // The replay commits two batches of two, then waits at the fifth event.
+      failReplayAt = events[4]!.position;
+      const response = await api.call('POST', '/admin/projections/counts/rebuild');
+      expect(response.json()).toMatchObject({ total: 6 });
+      await live.until((received) => received.some((event) => counts(event).replay?.replayed === 4));
+      const stalled = (await list())[0]!;
+      expect(stalled).toMatchObject({
+        rebuilding: true,
+        replayUntil: head,
+        replay: { replayed: 4, total: 6 },
+      });
+      expect(stalled.position).toBe(events[3]!.position);
+      // Progress only goes forward, and the ids with it.
+      const replayed = live.events.map((event) => counts(event).replay?.replayed ?? 6);
+      expect(replayed.slice(1)).toEqual([...replayed.slice(1)].sort((a, b) => a - b));
+      const ids = live.events.map((event) => Number(event.id));
+      expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+
+      failReplayAt = undefined;
+      await live.until((received) => {
+        const last = counts(received.at(-1)!);
+        return !last.rebuilding && last.position === head;
+      });
+      expect(counts(live.events.at(-1)!).replay).toBeUndefined();
+      expect(await countsOf(api.db, 'counts')).toEqual(await expectedCounts(store));
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('rebuilds when asked with an Idempotency-Key, as a web page asks (the reset commits before the replay)', async () => {
+    await store.append('keyed', [happened(1), happened(2)]);
+    await Promise.all(projectors.map((p) => p.caughtUp()));
+    const done = new Promise<void>((resolve) => {
+      onRebuilt = resolve;
+    });
+    const response = await api.host.http.inject({
+      method: 'POST',
+      url: '/admin/projections/counts/rebuild',
+      headers: {
+        authorization: `Bearer ${await api.tokenFor({ subject: 'operator', roles: ['operator'] })}`,
+        'idempotency-key': 'rebuild-once',
+      },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    await done;
+    const [counts] = await list();
+    expect(counts).toMatchObject({ rebuilding: false, replayUntil: await store.headPosition() });
+    expect(Date.parse((counts as unknown as { lastRebuiltAt: string }).lastRebuiltAt)).toBeGreaterThan(0);
+  });
+
+  it('follows the projections for operators only', async () => {
+    const url = `${api.host.url}/admin/projections/live`;
+    const anonymous = await openEventStream(url);
+    expect(anonymous.status).toBe(401);
+    const token = await api.tokenFor({ subject: 'someone', roles: ['customer'] });
+    const customer = await openEventStream(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(customer.status).toBe(403);
+  });
+
   it('refuses a rebuild a page of another site could ask for: a text/plain body (415), or cross-site (403)', async () => {
     for (const payload of ['rebuild', '']) {
       expectProblem(await api.raw('POST', '/admin/projections/counts/rebuild', payload, 'text/plain'), 415, {
@@ -130,6 +221,7 @@ describe.each(testDatabases)('projection admin routes on $backend', (backend) =>
     const paths = response.json<{ paths: Record<string, Record<string, { operationId: string }>> }>().paths;
     expect(paths['/admin/projections']?.get?.operationId).toBe('listProjections');
     expect(paths['/admin/projections/{name}/rebuild']?.post?.operationId).toBe('rebuildProjection');
+    expect(paths['/admin/projections/live']?.get?.operationId).toBe('followProjections');
   });
 });
 

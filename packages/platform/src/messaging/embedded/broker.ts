@@ -15,6 +15,7 @@ import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { messageHandlingDuration, messagesHandled } from '../metrics.js';
+import { embeddedTrail } from '../trail.js';
 import { brokerChannel } from './schema.js';
 
 export interface EmbeddedBrokerOptions {
@@ -63,13 +64,14 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   const running = new Set<Subscribed>();
   const retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
   const inbox = createInbox(db, schema, retentionMs);
+  const trail = embeddedTrail(db, schema, retentionMs);
   const fault = options.faults ?? (() => {});
   // A simulated crash (faults.ts) kills the whole instance, as a dead process: every worker stops where it is.
   let crashed = false;
   let stopPruning: (() => void) | undefined;
 
   const sql = {
-    publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[])`,
+    publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
     register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
     // The oldest available delivery whose key has no earlier delivery left in the group, whether that one is
     // in flight (locked) or waiting for a retry: one key at a time, in order.
@@ -197,7 +199,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           const timer = messageHandlingDuration.startTimer({ group });
           // The handler's own SQL joins this transaction: its effects, its inbox row and the ack commit
           // together, or none of them.
-          const first = await inbox.firstTime(group, envelope.id);
+          const first = await inbox.firstTime(group, envelope);
           if (first) {
             try {
               await handleOne(envelope, { attempt: claimed.attempts + 1 });
@@ -291,23 +293,15 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     return subscribed;
   }
 
-  // Handled messages stay for publish deduplication until the retention has passed, as their inbox rows.
-  const pruneMessages = `DELETE FROM ${s}.messages m
-    WHERE m.published_at < now() - $1 * interval '1 millisecond'
-      AND NOT EXISTS (SELECT 1 FROM ${s}.deliveries d WHERE d.position = m.position)
-      AND NOT EXISTS (SELECT 1 FROM ${s}.dead_letters l WHERE l.position = m.position)`;
+  // Handled messages stay for publish deduplication until the retention has passed, as their inbox rows: the
+  // trail's pruning deletes both (trail.ts).
   const startPruning = () => {
-    const onError = (error: unknown) => report(error, { group: '(pruning)' });
-    const stopInbox = inbox.startPruning(pruneEvery(retentionMs), onError);
     const timer = setInterval(
-      () => void db.query(pruneMessages, [retentionMs]).catch(onError),
+      () => void trail.prune().catch((error: unknown) => report(error, { group: '(pruning)' })),
       pruneEvery(retentionMs),
     );
     timer.unref();
-    return () => {
-      stopInbox();
-      clearInterval(timer);
-    };
+    return () => clearInterval(timer);
   };
 
   return {
@@ -319,6 +313,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         checked.map((e) => e.subject),
         checked.map((e) => e.key),
         checked.map((e) => JSON.stringify(e)),
+        checked.map((e) => e.correlationId),
       ]);
     },
 
@@ -346,6 +341,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         deadLetters: row.dead,
       }));
     },
+
+    trail,
 
     deadLetters: {
       // No json operator on the envelope (its type is read in JavaScript): see dead-letter-rows.ts.

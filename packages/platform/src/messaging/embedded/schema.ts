@@ -1,6 +1,6 @@
 import { identifier } from '../../sql/errors.js';
 import { type MigrationSet, schemaMigrations } from '../../sql/index.js';
-import { inboxTableSql } from '../inbox.js';
+import { inboxTableSql, inboxTrailSql } from '../inbox.js';
 
 /** The channel the embedded broker notifies when messages are published or re-driven. */
 export const brokerChannel = (schema: string) => `${schema}_messages`;
@@ -81,6 +81,54 @@ ${publishFunction(s, {
     PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
   END IF;`,
 })}`,
+    ],
+    [
+      'trail',
+      // The message trail (ADR 0041): a message names its conversation, found by it or by its key; the inbox
+      // records the conversation of what it handled. The four-argument publish stays for a process of the
+      // previous version during an upgrade (its messages are simply not in the trail).
+      (s) => `
+ALTER TABLE ${s}.messages ADD COLUMN correlation_id text;
+CREATE INDEX messages_correlation_idx ON ${s}.messages (correlation_id);
+CREATE INDEX messages_key_idx ON ${s}.messages (key);
+${inboxTrailSql(schema)}
+CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[],
+                             p_correlations text[])
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  published integer;
+  woken text[];
+BEGIN
+  WITH input AS (
+    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.correlation_id, x.n
+      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes, p_correlations)
+           WITH ORDINALITY AS x(id, subject, key, envelope, correlation_id, n)
+     ORDER BY x.id, x.n
+  ), inserted AS (
+    INSERT INTO ${s}.messages (id, subject, key, envelope, correlation_id)
+    SELECT i.id, i.subject, i.key, i.envelope::json, i.correlation_id FROM input i ORDER BY i.n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING position, subject, key
+  ), delivered AS (
+    INSERT INTO ${s}.deliveries (group_name, position, key)
+    SELECT DISTINCT g.name, m.position, m.key
+      FROM inserted m
+      JOIN ${s}.groups g
+        ON g.pattern = m.subject
+        OR (right(g.pattern, 1) = '>'
+            AND length(m.subject) > length(g.pattern) - 1
+            AND starts_with(m.subject, left(g.pattern, -1)))
+    RETURNING group_name
+  )
+  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
+    INTO published, woken;
+  IF woken IS NOT NULL THEN
+    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
+  END IF;
+  RETURN published;
+END
+$fn$;
+`,
     ],
   ]);
 }

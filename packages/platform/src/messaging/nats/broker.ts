@@ -24,6 +24,7 @@ import {
 import { checkEnvelope } from '../envelope.js';
 import type { Faults } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
+import { natsTrail, trailHeaders } from '../trail.js';
 import { natsDeadLetters } from './dead-letters.js';
 import { type Lane, type LaneContext, startLane } from './lane.js';
 import { type Leases, startLeases } from './leases.js';
@@ -106,9 +107,14 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   await ensureStream();
 
   const inbox = createInbox(db, schema, retentionMs);
-  const stopPruning = inbox.startPruning(pruneEvery(retentionMs), (error) =>
-    report(error, { group: '(pruning)' }),
+  const trail = natsTrail(db, schema, retentionMs);
+  // The inbox and the headers of what was sent, past the retention (trail.ts).
+  const pruning = setInterval(
+    () => void trail.prune().catch((error: unknown) => report(error, { group: '(pruning)' })),
+    pruneEvery(retentionMs),
   );
+  pruning.unref();
+  const stopPruning = () => clearInterval(pruning);
   const subscriptions = new Set<{ stop(): Promise<void>; abandon(): Promise<void> }>();
   let crashed = false;
   // A simulated crash (faults.ts): the instance dies as a process would, with its deliveries unacknowledged
@@ -302,16 +308,24 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       // driver escape every quote); and no NOTIFY, since PostgreSQL makes the commits of notifying
       // transactions wait for each other: this process's relay is woken after the commit instead.
       // The ids travel beside the payloads: `envelope->>'id'` would fail on a payload holding a `\u0000`.
+      // The trail's headers go in the same statement (ADR 0041): no round trip of their own.
       await db.atCommit(
-        `INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
-         SELECT m.id, m.subject, m.envelope::text
-           FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[]), unnest($3::text[]))
-                WITH ORDINALITY AS m(envelope, subject, id, n)
-          ORDER BY m.n`,
+        `WITH outboxed AS (
+           INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
+           SELECT m.id, m.subject, m.envelope::text
+             FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[]), unnest($3::text[]))
+                  WITH ORDINALITY AS m(envelope, subject, id, n)
+            ORDER BY m.n)
+         INSERT INTO ${s}.sent_messages
+           (message_id, type, subject, key, source, correlation_id, causation_id, reply_to)
+         SELECT id, type, subject, key, source, correlation_id, causation_id, reply_to
+           FROM json_to_recordset($4::json) AS h(id text, type text, subject text, key text, source text,
+                correlation_id text, causation_id text, reply_to text)`,
         [
           JSON.stringify(checked),
           checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),
           checked.map((e) => e.id),
+          trailHeaders(checked),
         ],
       );
       await db.afterCommit(relay.wake);
@@ -344,6 +358,8 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     },
 
     deadLetters,
+
+    trail,
 
     drain: () => relay.drain(),
 

@@ -32,8 +32,9 @@ export function natsDeadLetters(options: {
 
     async record(letter) {
       await db.query(
-        `INSERT INTO ${s}.dead_letters (group_name, message_id, subject, type, reason, attempts, envelope)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::json) ON CONFLICT (group_name, message_id) DO NOTHING`,
+        `INSERT INTO ${s}.dead_letters
+           (group_name, message_id, subject, type, reason, attempts, envelope, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8) ON CONFLICT (group_name, message_id) DO NOTHING`,
         // Recorded whatever the message and the failure hold: text columns cannot hold a NUL, and a record
         // that failed would leave the message to be delivered again and fail again, for ever. The json column
         // takes the envelope's escapes as they are.
@@ -45,6 +46,7 @@ export function natsDeadLetters(options: {
           storableText(letter.reason),
           letter.attempts,
           JSON.stringify(letter.envelope),
+          correlationOf(letter.envelope),
         ],
       );
     },
@@ -73,4 +75,13 @@ export function natsDeadLetters(options: {
       });
     },
   };
+}
+
+/** The conversation of a dead message, for the trail: none for one too malformed to name it. */
+function correlationOf(envelope: unknown): string | null {
+  const id =
+    typeof envelope === 'object' && envelope !== null
+      ? (envelope as { correlationId?: unknown }).correlationId
+      : undefined;
+  return typeof id === 'string' ? storableText(id) : null;
 }

@@ -159,8 +159,8 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         // The lease's fence and the inbox rows in one statement: one round trip less per batch.
         const recorded = await inbox.firstTimesIf(
           group,
-          items.map((item) => item.envelope.id),
-          leases.fence(lane, 3),
+          items.map((item) => item.envelope),
+          leases.fence(lane, 4),
         );
         if (!recorded) throw new LeaseLost();
         // A redelivery can sit in the same batch as the delivery it repeats.

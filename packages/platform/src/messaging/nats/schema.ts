@@ -1,6 +1,6 @@
 import { identifier } from '../../sql/errors.js';
 import { type MigrationSet, schemaMigrations } from '../../sql/index.js';
-import { inboxTableSql } from '../inbox.js';
+import { inboxTableSql, inboxTrailSql } from '../inbox.js';
 
 /** The channel the outbox notifies on commit, to wake the relays. */
 export const outboxChannel = (schema: string) => `${schema}_outbox`;
@@ -64,6 +64,29 @@ CREATE TABLE ${s}.lane_members (
   expires_at  timestamptz NOT NULL,
   PRIMARY KEY (group_name, member)
 );
+`,
+    ],
+    [
+      'trail',
+      // The message trail (ADR 0041): the outbox rows go once relayed, so what was sent is kept here, headers
+      // only, written with them; the inbox and the dead letters name the conversation of what they record.
+      (s) => `
+CREATE TABLE ${s}.sent_messages (
+  message_id      text        NOT NULL,
+  type            text        NOT NULL,
+  subject         text        NOT NULL,
+  key             text        NOT NULL,
+  source          text        NOT NULL,
+  correlation_id  text        NOT NULL,
+  causation_id    text,
+  reply_to        text,
+  sent_at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX sent_messages_correlation_idx ON ${s}.sent_messages (correlation_id);
+CREATE INDEX sent_messages_key_idx ON ${s}.sent_messages (key);
+${inboxTrailSql(schema)}
+ALTER TABLE ${s}.dead_letters ADD COLUMN correlation_id text;
+CREATE INDEX dead_letters_correlation_idx ON ${s}.dead_letters (correlation_id);
 `,
     ],
   ]);

@@ -14,6 +14,7 @@ import { answerServerErrors, serverErrorOptions } from '../../http/server-errors
 import type { Logger } from '../../observability/index.js';
 import type { Application } from '../application.js';
 import type { ServiceAddresses } from '../service-addresses.js';
+import { behindGateway, TOPOLOGY_PATH, type Topology } from '../topology.js';
 import { registerWebPages } from '../web.js';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.js';
 import { proxyRequest } from './proxy.js';
@@ -140,6 +141,12 @@ export async function createGateway(options: GatewayOptions) {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
+  app.get(TOPOLOGY_PATH, { schema: { hide: true } }, async (request, reply) => {
+    const answer = await topology(services, request.headers, probeTimeoutMs);
+    if ('processes' in answer) return answer;
+    return reply.status(answer.status).type(answer.type).send(answer.body);
+  });
+
   await app.register(async (proxied) => {
     // The body is streamed to the upstream as it comes: nothing here reads or parses it.
     proxied.removeAllContentTypeParsers();
@@ -203,4 +210,63 @@ export async function createGateway(options: GatewayOptions) {
     }
   });
   return app;
+}
+
+/**
+ * The system's topology as the gateway shows it (ADR 0041): every module process's own entry, asked with the
+ * caller's credentials (each process decides who may see it: operators), its paths put behind
+ * `/admin/<module>`. A process that does not answer is listed as unavailable, with its modules; when none
+ * answers and one refused the caller, that refusal is the answer.
+ */
+async function topology(
+  services: ServiceAddresses,
+  headers: FastifyRequest['headers'],
+  timeoutMs: number,
+): Promise<Topology | { status: number; type: string; body: string }> {
+  // Modules that share a process (one address) are asked once, through the first one's route.
+  const processes = new Map<string, string[]>();
+  for (const [module, base] of services) {
+    if (module === IDENTITY_SERVICE) continue;
+    processes.set(base, [...(processes.get(base) ?? []), module]);
+  }
+  const credentials = Object.fromEntries(
+    (['authorization', 'cookie'] as const).flatMap((name) => {
+      const value = headers[name];
+      return typeof value === 'string' ? [[name, value]] : [];
+    }),
+  );
+  type Answer = { module: string; modules: string[] } & (
+    | { entry: Topology; refused?: never }
+    | { entry?: never; refused: Response | undefined }
+  );
+  const answers = await Promise.all(
+    [...processes].map(async ([base, modules]): Promise<Answer> => {
+      const response = await fetch(`${base}${TOPOLOGY_PATH}`, {
+        headers: credentials,
+        signal: AbortSignal.timeout(timeoutMs),
+      }).catch(() => undefined);
+      const module = modules[0]!;
+      if (response?.ok) return { module, modules, entry: (await response.json()) as Topology };
+      return {
+        module,
+        modules,
+        refused: response && (response.status === 401 || response.status === 403) ? response : undefined,
+      };
+    }),
+  );
+  const refused = answers.find((answer) => answer.refused)?.refused;
+  if (refused && answers.every((answer) => !answer.entry)) {
+    return {
+      status: refused.status,
+      type: refused.headers.get('content-type') ?? 'application/problem+json',
+      body: await refused.text(),
+    };
+  }
+  return {
+    processes: answers.flatMap((answer) =>
+      answer.entry
+        ? answer.entry.processes.map((entry) => behindGateway(entry, answer.module))
+        : [{ modules: answer.modules, admin: `/admin/${answer.module}`, available: false, applications: [] }],
+    ),
+  };
 }
