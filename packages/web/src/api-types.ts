@@ -1,4 +1,4 @@
-import { type Application, startHost } from '@tessera/platform/runtime';
+import { type Application, type HostOptions, type Module, startHost } from '@tessera/platform/runtime';
 import { pgliteTestDatabase, testConfig } from '@tessera/platform/testing';
 import openapiTS, { astToString } from 'openapi-typescript';
 
@@ -15,42 +15,65 @@ type Document = { paths: Record<string, unknown>; components?: Record<string, un
   unknown
 >;
 
+/** What a host to describe runs, and which of its document's paths the types keep (all, unless given). */
+export interface DescribedHost {
+  readonly name: string;
+  readonly header: string;
+  readonly modules?: readonly Module[];
+  readonly applications?: HostOptions['applications'];
+  readonly paths?: (paths: Record<string, unknown>) => Record<string, unknown>;
+}
+
 /**
- * The TypeScript description of an application's HTTP API, for its pages' typed client (ADR 0037): its routes
- * and the platform's (`/auth`, `/admin/messaging`, ...) as the OpenAPI document of a host running it alone
- * gives them, so a page is checked against the very schemas that validate its requests.
+ * The TypeScript description of what a host serves, from its OpenAPI document (made from the zod schemas that
+ * validate requests): the one way pages' types are made (ADR 0037), for an application and for the platform's
+ * operators' routes alike. The host runs on an in-memory PGlite and is stopped before answering.
  */
-export async function webApiSource(application: Application): Promise<string> {
+export async function apiTypesOfHost(described: DescribedHost): Promise<string> {
   const opened = await pgliteTestDatabase.open();
   const host = await startHost({
-    name: application.title,
+    name: described.name,
     version: 'generate',
-    applications: [{ application, modules: application.modules }],
+    ...(described.modules ? { modules: described.modules } : {}),
+    ...(described.applications ? { applications: described.applications } : {}),
     db: opened.db,
     bootstrapOperator: false,
     config: testConfig(),
   });
   try {
     const document = (await host.http.inject({ method: 'GET', url: '/openapi.json' })).json<Document>();
+    const paths = described.paths ? described.paths(document.paths) : document.paths;
     // Security schemes name this run's address: not part of the shapes, and they would never match twice.
     const { securitySchemes: _schemes, ...components } = document.components ?? {};
     // Named schemas in the order their modules were first imported, which differs between this script and a
     // test that imported the application first: sorted (by code point, whatever the machine's locale), the
     // file is the same whoever generates it.
     if (components.schemas) components.schemas = sortedByName(components.schemas as Record<string, unknown>);
-    const ast = await openapiTS({ ...document, servers: [], components } as never, {
+    const ast = await openapiTS({ ...document, paths, servers: [], components } as never, {
       // Not `immutable`: openapi-fetch's Readable<> keeps arrays only when they are mutable ones, and turns a
       // `readonly T[]` answer into an object with a length, which no page can map over.
       immutable: false,
       rootTypes: true,
       rootTypesNoSchemaPrefix: true,
     });
-    return HEADER + astToString(ast);
+    return described.header + astToString(ast);
   } finally {
     await host.stop();
     await opened.close();
   }
 }
+
+/**
+ * The TypeScript description of an application's HTTP API, for its pages' typed client: its routes and the
+ * platform's (`/auth`, `/admin/messaging`, ...) as the OpenAPI document of a host running it alone gives them,
+ * so a page is checked against the very schemas that validate its requests.
+ */
+export const webApiSource = (application: Application): Promise<string> =>
+  apiTypesOfHost({
+    name: application.title,
+    header: HEADER,
+    applications: [{ application, modules: application.modules }],
+  });
 
 const sortedByName = (schemas: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

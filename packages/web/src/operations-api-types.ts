@@ -1,8 +1,7 @@
 import { registerProjectionRoutes } from '@tessera/platform/projections';
-import { type Module, startHost } from '@tessera/platform/runtime';
+import type { Module } from '@tessera/platform/runtime';
 import { registerSagaAdminRoutes, sagaInspection, sagaMigrations } from '@tessera/platform/sagas';
-import { pgliteTestDatabase, testConfig } from '@tessera/platform/testing';
-import openapiTS, { astToString } from 'openapi-typescript';
+import { apiTypesOfHost } from './api-types.js';
 
 /** Where the operations screens keep the types of the platform's operators' routes. */
 export const OPERATIONS_API_FILE = new URL('./operations/admin-api.gen.ts', import.meta.url);
@@ -23,48 +22,20 @@ const operated: Module = {
   },
 };
 
-type Document = { paths: Record<string, unknown>; components?: Record<string, unknown> } & Record<
-  string,
-  unknown
->;
-
 /**
  * The TypeScript description of the platform's operators' routes (ADR 0041), from the OpenAPI document of a
  * host that has them all: the messaging's, the topology, a saga coordinator's and projections'. Only the
  * `/admin/...` paths, relative to `/admin`: the screens ask them under whichever base the topology gives.
  */
-export async function operationsApiSource(): Promise<string> {
-  const opened = await pgliteTestDatabase.open();
-  const host = await startHost({
+export const operationsApiSource = (): Promise<string> =>
+  apiTypesOfHost({
     name: 'Operations',
-    version: 'generate',
+    header: HEADER,
     modules: [operated],
-    db: opened.db,
-    bootstrapOperator: false,
-    config: testConfig(),
+    paths: (paths) =>
+      Object.fromEntries(
+        Object.entries(paths)
+          .filter(([path]) => path.startsWith('/admin/'))
+          .map(([path, operations]) => [path.slice('/admin'.length), operations]),
+      ),
   });
-  try {
-    const document = (await host.http.inject({ method: 'GET', url: '/openapi.json' })).json<Document>();
-    const paths = Object.fromEntries(
-      Object.entries(document.paths)
-        .filter(([path]) => path.startsWith('/admin/'))
-        .map(([path, operations]) => [path.slice('/admin'.length), operations]),
-    );
-    const { securitySchemes: _schemes, ...components } = document.components ?? {};
-    // In name order: the server lists schemas in the order its modules first used them, which differs
-    // between a test run and the generating script.
-    if (components.schemas) components.schemas = sortedByName(components.schemas as Record<string, unknown>);
-    // Not `immutable`: openapi-fetch 0.17's Readable<T> maps a readonly array into an object of its methods.
-    const ast = await openapiTS({ ...document, paths, servers: [], components } as never, {
-      rootTypes: true,
-      rootTypesNoSchemaPrefix: true,
-    });
-    return HEADER + astToString(ast);
-  } finally {
-    await host.stop();
-    await opened.close();
-  }
-}
-
-const sortedByName = (schemas: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
