@@ -1,10 +1,16 @@
 import type { Login, RunningSystem } from '@tessera/platform/testing';
-import { expectAccessible, LAPTOP, newPage, openBrowser, screenshot } from '@tessera/web/testing';
+import {
+  cuttableNetwork,
+  expectAccessible,
+  LAPTOP,
+  newPage,
+  openBrowser,
+  screenshot,
+} from '@tessera/web/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Bank,
-  cuttableRoute,
   expectHeading,
   logIn,
   markWindow,
@@ -117,7 +123,7 @@ describe('Letters of credit: the trade-finance desk', () => {
   }, 120_000);
 
   it('resumes after the connection drops, showing what changed meanwhile once', async () => {
-    const route = await cuttableRoute(system.baseUrl);
+    const route = await cuttableNetwork(system.baseUrl);
     try {
       const queue = await openDesk(route.url);
       await markWindow(queue);

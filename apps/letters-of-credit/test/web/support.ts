@@ -1,4 +1,3 @@
-import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   type Login,
@@ -132,51 +131,3 @@ export const stillSameWindow = (page: Page) =>
 /** The rows of the queue's table whose reference is this one (a person would count them). */
 export const rowsOf = (page: Page, reference: string) =>
   page.getByRole('row').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
-
-/**
- * A way to the system that a test can cut: a TCP relay the browser talks to instead. `cut()` ends every
- * connection through it (an open live stream too, as a dropped network does) and refuses new ones until
- * `restore()`. The browser's own offline mode only refuses new requests: it leaves an open stream open.
- */
-export async function cuttableRoute(target: string) {
-  const { hostname, port } = new URL(target);
-  const open = new Set<Socket>();
-  let cut = false;
-  const relay = createServer((client) => {
-    if (cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(port), hostname);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on('error', end);
-      socket.on('close', end);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((listening) => relay.listen(0, '127.0.0.1', listening));
-  const address = relay.address();
-  if (address === null || typeof address === 'string') throw new Error('the relay has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    cut() {
-      cut = true;
-      for (const socket of open) socket.destroy();
-    },
-    restore() {
-      cut = false;
-    },
-    close: () =>
-      new Promise<void>((closed) => {
-        for (const socket of open) socket.destroy();
-        relay.close(() => closed());
-      }),
-  };
-}

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type RunningSystem, startSystem, succeeded } from '@tessera/platform/testing';
-import { expectAccessible, KIOSK, LAPTOP, newPage, openBrowser, screenshot } from '@tessera/web/testing';
+import {
+  type CuttableNetwork,
+  cuttableNetwork,
+  expectAccessible,
+  KIOSK,
+  LAPTOP,
+  newPage,
+  openBrowser,
+  screenshot,
+} from '@tessera/web/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mallbots } from '../../src/app.js';
@@ -16,7 +25,6 @@ import {
   seedMall,
   steps,
 } from './kiosk-journey.js';
-import { type CuttableNetwork, cuttableNetwork } from './network.js';
 
 const LONG = { timeout: 60_000 };
 const SOON = { timeout: 15_000 };

@@ -2,6 +2,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { type CuttableNetwork, cuttableNetwork } from './network.js';
+
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium (`.ci/run` installs it), or CHROMIUM_PATH. */
