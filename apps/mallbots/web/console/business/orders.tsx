@@ -1,87 +1,90 @@
-import { Alert, Button, formatMoney, Link, must } from '@tessera/web';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, formatMoney, Link, LiveIndicator, must, useLive } from '@tessera/web';
+import { useEffect, useState } from 'react';
 import { api } from '../../src/api.js';
 import { said } from './actions.js';
-import { orderStatus } from './order.js';
-import type { Order, SearchOrder } from './types.js';
+import type { TrackedOrder } from './types.js';
 
-/** The board's columns: the orders the depot works on, then those that ended, newest first in each. */
-const COLUMNS: readonly SearchOrder['status'][] = [
-  'pending',
-  'approved',
-  'ready',
-  'completed',
-  'canceled',
-  'rejected',
-];
+/** The board's columns, in the order an order moves through them, then the ends other than pick-up. */
+const COLUMNS = [
+  ['placing', 'Being placed'],
+  ['pending', 'Pending'],
+  ['approved', 'Approved'],
+  ['shopping', 'Being shopped'],
+  ['ready', 'Ready for pick-up'],
+  ['completed', 'Picked up'],
+  ['canceled', 'Canceled'],
+  ['rejected', 'Rejected'],
+] as const satisfies readonly (readonly [TrackedOrder['status'], string])[];
 const SHOWN = 20;
 const money = (amount: number) => formatMoney(Math.round(amount * 100));
 
 /**
- * The orders by status, as Search knows them (`POST /api/search/orders`, newest first in each status). It is
- * read when opened and when refreshed: Search's live feed of orders is what will make it follow by itself
- * (issue 18's kiosk work adds it; see the console's README).
+ * The orders by status, live: each column is read from Search's order tracking (newest placed first), then
+ * the board follows every change from the oldest of those readings (`GET /api/search/orders/live`), moving
+ * an order to the column of its new status without a reload. A change arrives as the order is now, so one
+ * seen twice (a reading and the feed overlap) is applied once: the later position wins.
  */
 export function OrdersScreen() {
-  const [board, setBoard] = useState<ReadonlyMap<Order['status'], SearchOrder[]>>();
-  const [readAt, setReadAt] = useState<Date>();
+  const [orders, setOrders] = useState<ReadonlyMap<string, TrackedOrder>>(new Map());
+  const [after, setAfter] = useState<number>();
   const [failed, setFailed] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const read = useCallback(async () => {
-    setBusy(true);
-    setFailed(undefined);
-    try {
-      const columns = await Promise.all(
-        COLUMNS.map(async (status) => {
-          const answer = await must(() =>
-            api.POST('/api/search/orders', { body: { filters: { status }, limit: SHOWN } }),
-          );
-          return [status, answer.orders] as const;
-        }),
-      );
-      setBoard(new Map(columns));
-      setReadAt(new Date());
-    } catch (error) {
-      setFailed(said(error).message);
-    } finally {
-      setBusy(false);
-    }
-  }, []);
   useEffect(() => {
-    void read();
-  }, [read]);
+    void (async () => {
+      try {
+        const columns = await Promise.all(
+          COLUMNS.map(([status]) =>
+            must(() => api.GET('/api/search/orders', { params: { query: { status, limit: SHOWN } } })),
+          ),
+        );
+        setOrders(new Map(columns.flatMap((column) => column.orders).map((order) => [order.id, order])));
+        setAfter(Math.min(...columns.map((column) => column.position)));
+      } catch (error) {
+        setFailed(said(error).message);
+      }
+    })();
+  }, []);
+  const connection = useLive(after === undefined ? undefined : '/api/search/orders/live', {
+    events: ['order'],
+    after,
+    onEvent: ({ data }) => {
+      const order = data as TrackedOrder;
+      setOrders((shown) => {
+        const known = shown.get(order.id);
+        return known && known.position >= order.position ? shown : new Map(shown).set(order.id, order);
+      });
+    },
+  });
 
+  const all = [...orders.values()].sort((a, b) => b.placedAt.localeCompare(a.placedAt));
   return (
     <>
-      <div className="tw-row">
-        <Button kind="secondary" busy={busy} onClick={() => void read()}>
-          Refresh the board
-        </Button>
-        {readAt ? <span role="status">As of {readAt.toLocaleTimeString()}</span> : null}
-      </div>
+      <p>
+        <LiveIndicator state={after === undefined ? 'connecting' : connection} />
+      </p>
       {failed ? <Alert>{failed}</Alert> : null}
       <div className="tw-grid">
-        {board
-          ? COLUMNS.map((status) => (
-              <section key={status} className="tw-card" aria-labelledby={`column-${status}`}>
-                <h2 id={`column-${status}`}>
-                  {orderStatus[status]} ({board.get(status)?.length ?? 0}
-                  {(board.get(status)?.length ?? 0) >= SHOWN ? '+' : ''})
-                </h2>
-                <ul className="tw-list">
-                  {(board.get(status) ?? []).map((order) => (
-                    <li key={order.id}>
-                      <Link href={`/console/orders/${order.id}`}>Order {order.id.slice(0, 8)}</Link>
-                      <br />
-                      {order.customerName || 'A customer'} · {money(order.total)} ·{' '}
-                      {order.items.reduce((count, item) => count + item.quantity, 0)} items ·{' '}
-                      {new Date(order.createdAt).toLocaleTimeString()}
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            ))
-          : null}
+        {COLUMNS.map(([status, title]) => {
+          const column = all.filter((order) => order.status === status);
+          return (
+            <section key={status} className="tw-card" aria-labelledby={`column-${status}`}>
+              <h2 id={`column-${status}`}>
+                {title} ({column.length})
+              </h2>
+              <ul className="tw-list">
+                {column.slice(0, SHOWN).map((order) => (
+                  <li key={order.id}>
+                    <Link href={`/console/orders/${order.id}`}>Order {order.id.slice(0, 8)}</Link>
+                    <br />
+                    {order.customerName || 'A customer'} · {money(order.total)} ·{' '}
+                    {order.items.reduce((count, item) => count + item.quantity, 0)} items ·{' '}
+                    {new Date(order.placedAt).toLocaleTimeString()}
+                    {order.shoppingList?.botName ? ` · ${order.shoppingList.botName}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
       </div>
     </>
   );

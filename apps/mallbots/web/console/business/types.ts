@@ -11,4 +11,4 @@ export type Product = Ok<'/api/stores/products/{id}'>['product'];
 export type ShoppingList = Ok<'/api/depot/shopping/{id}'>['shoppingList'];
 export type Bot = Ok<'/api/depot/bots/{id}'>['bot'];
 export type Order = Ok<'/api/ordering/{id}'>['order'];
-export type SearchOrder = Ok<'/api/search/orders/{id}'>['order'];
+export type TrackedOrder = Ok<'/api/search/orders/{id}/tracking'>['order'];
