@@ -23,8 +23,13 @@ const browser = everyTest.map((pattern) => pattern.replace('*.test.ts', '*.brows
  */
 export default defineConfig({
   // `@tessera/platform/<part>` is its TypeScript source here, as for tsc and tsx (see .npmrc): vite resolves
-  // the tests' imports itself, so it is told too.
-  ssr: { resolve: { conditions: ['@tessera/source', ...defaultServerConditions] } },
+  // the tests' imports itself, so it is told too. Not the bundlers' `module` condition: Node does not know
+  // it, and packages (OpenTelemetry's) whose `module` build Node cannot load would be loaded from it.
+  ssr: {
+    resolve: {
+      conditions: ['@tessera/source', ...defaultServerConditions.filter((name) => name !== 'module')],
+    },
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -10,7 +10,10 @@ import { migrate } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { traceFields, traceIdOf } from '../src/observability/trace-context.js';
+import { traceFields } from '../src/observability/trace-context.js';
+
+const traceIdOf = (traceparent: string) => traceparent.slice(3, 35);
+const spanIdOf = (traceparent: string) => traceparent.slice(36, 52);
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -86,9 +89,21 @@ describe.each(testDatabases)(
         expect(traceIdOf(second.traceparent!)).toBe(TRACE_ID);
         expect(second.traceparent).not.toBe(first.traceparent);
         // What the logs of the request and of the handler carry.
+        // (OpenTelemetry's field names: the span is the request's, then the handling's.)
         expect(logFields).toEqual([
-          { correlationId: 'order-42', traceId: TRACE_ID },
-          { correlationId: 'order-42', traceId: TRACE_ID, causationId: first.id },
+          {
+            correlationId: 'order-42',
+            trace_id: TRACE_ID,
+            span_id: spanIdOf(first.traceparent!),
+            trace_flags: '01',
+          },
+          {
+            correlationId: 'order-42',
+            causationId: first.id,
+            trace_id: TRACE_ID,
+            span_id: spanIdOf(second.traceparent!),
+            trace_flags: '01',
+          },
         ]);
         expect(traceFields()).toEqual({}); // outside any request or handling
         // The first handling was counted, by group and outcome: it committed before the second message

@@ -17,7 +17,6 @@ import {
   SESSION_COOKIE,
 } from '../identity/authentication.js';
 import { metricsRegistry } from '../observability/metrics.js';
-import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
 import { installCors } from './cors.js';
 import { refuseForgeableRequests } from './forgery.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
@@ -27,6 +26,7 @@ import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { answerServerErrors, serverErrorOptions } from './server-errors.js';
 import { refuseUnstorableText } from './storable-input.js';
+import { installRequestTracing } from './tracing.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -120,25 +120,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }).withTypeProvider<ZodTypeProvider>();
   answerServerErrors(app);
 
-  // Each request is its own span of the caller's trace (W3C traceparent) and carries a correlation id: logs
-  // and the messages published while handling it inherit both (observability/trace-context.ts).
-  app.addHook('onRequest', (request, reply, done) => {
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const given = header('x-correlation-id');
-    const correlationId = given && /^[\w.:-]{1,128}$/.test(given) ? given : request.id;
-    const tracestate = header('tracestate');
-    const context = {
-      correlationId,
-      traceparent: childTraceparent(header('traceparent')),
-      ...(tracestate && tracestate.length <= 512 ? { tracestate } : {}),
-    };
-    reply.header('traceparent', context.traceparent);
-    reply.header('x-correlation-id', correlationId);
-    runInTraceContext(context, done);
-  });
+  installRequestTracing(app);
   // Every route's input, before its schema: text PostgreSQL cannot hold is a 400 naming the field.
   app.addHook('preValidation', refuseUnstorableText);
   // Before any route is added: only JSON bodies, and no change asked from another site's page (CSRF).

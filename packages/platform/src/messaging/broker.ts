@@ -1,5 +1,5 @@
 import type { Page, PageRequest } from '../ddd/index.js';
-import { type Envelope, handlingOf } from './envelope.js';
+import { type Envelope, handlingOf, handlingOfBatch } from './envelope.js';
 import type { MessageTrail } from './trail.js';
 
 /**
@@ -49,8 +49,8 @@ export interface Handling {
  * gives one at a time), in one transaction with their inbox rows, so that a handler can write their effects
  * in one statement (ADR 0020). Duplicates are left out before the call. When a batch fails, the broker
  * hands its messages again one at a time, so that only the failing one is retried or dead-lettered: a batch
- * handler must give the same result however its messages are split. It runs in the trace context of the
- * batch's first message.
+ * handler must give the same result however its messages are split. It runs in the conversation of the
+ * batch's first message, as one span linked to each message's producer.
  */
 export type Subscription = SubscriptionOptions &
   (
@@ -81,19 +81,25 @@ export function handlerOfOne(
     throw new Error('a subscription needs a handle or a handleBatch function, not both');
   if (subscription.handleBatch) {
     const handleBatch = subscription.handleBatch.bind(subscription);
-    return (message, delivery) => handlingOf(message, () => handleBatch([{ message, delivery }]));
+    return (message, delivery) =>
+      handlingOf(message, () => handleBatch([{ message, delivery }]), subscription);
   }
   const handle = subscription.handle.bind(subscription);
-  return (message, delivery) => handlingOf(message, () => handle(message, delivery));
+  return (message, delivery) => handlingOf(message, () => handle(message, delivery), subscription);
 }
 
-/** A subscription's batch handler, if it has one, in the trace context of the batch's first message. */
+/** A subscription's batch handler, if it has one: one span linked to every message's producer. */
 export function batchHandlerOf(
   subscription: Subscription,
 ): ((batch: readonly Handling[]) => Promise<void>) | undefined {
   if (!subscription.handleBatch) return undefined;
   const handleBatch = subscription.handleBatch.bind(subscription);
-  return (batch) => handlingOf(batch[0]!.message, () => handleBatch(batch));
+  return (batch) =>
+    handlingOfBatch(
+      batch.map((handling) => handling.message),
+      () => handleBatch(batch),
+      subscription,
+    );
 }
 
 export interface Subscribed {

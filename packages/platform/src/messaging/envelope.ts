@@ -1,6 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { z } from 'zod';
-import { childTraceparent, currentTraceContext, runInTraceContext } from '../observability/trace-context.js';
+import {
+  contextOfHeaders,
+  currentConversation,
+  inSpan,
+  SpanKind,
+  type TraceHeaders,
+  traceHeadersOf,
+} from '../observability/trace-context.js';
 import { findUnstorableText, isStorableText } from '../sql/storable-text.js';
 
 /**
@@ -28,6 +36,8 @@ export interface Envelope<Data = unknown> {
   /** W3C trace context, so that a trace follows the message. */
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /** W3C baggage: what the conversation's first request set for everything downstream. */
+  readonly baggage?: string;
   /** For commands: where the reply goes. */
   readonly replyTo?: string;
   readonly data: Data;
@@ -54,6 +64,7 @@ export const envelopeSchema = z.strictObject({
   causationId: storable(z.string().min(1).max(200)).optional(),
   traceparent: z.string().regex(TRACEPARENT, 'must be a W3C traceparent').optional(),
   tracestate: storable(z.string().max(512)).optional(),
+  baggage: storable(z.string().max(8192)).optional(),
   replyTo: storable(z.string().min(1).max(200)).optional(),
   data: z.unknown(),
 });
@@ -92,6 +103,8 @@ export function plainlyValid(value: unknown): value is Envelope {
     (e.traceparent === undefined || (typeof e.traceparent === 'string' && TRACEPARENT.test(e.traceparent))) &&
     (e.tracestate === undefined ||
       (typeof e.tracestate === 'string' && e.tracestate.length <= 512 && isStorableText(e.tracestate))) &&
+    (e.baggage === undefined ||
+      (typeof e.baggage === 'string' && e.baggage.length <= 8192 && isStorableText(e.baggage))) &&
     optionalText(e.replyTo, 200)
   );
 }
@@ -130,16 +143,17 @@ export interface NewMessage<Data = unknown> {
 
 /**
  * A message not derived from another one. Inside an HTTP request or a message handling it joins that
- * conversation and trace; elsewhere (a timer, a script) it starts one and is its own correlation.
+ * conversation and trace (its parent is the active span); elsewhere (a timer, a script) it starts one and is
+ * its own correlation.
  */
 export function newEnvelope<Data>(
   source: string,
   message: NewMessage<Data>,
-  context: { correlationId?: string; traceparent?: string; tracestate?: string; now?: Date } = {},
+  context: { correlationId?: string; now?: Date } & TraceHeaders = {},
 ): Envelope<Data> {
   const id = message.id ?? randomUUID();
-  // Inside an HTTP request or a message handling, the message joins that conversation and trace.
-  const ambient = currentTraceContext();
+  const conversation = currentConversation();
+  const headers = context.traceparent ? context : traceHeadersOf();
   return withoutUndefined({
     id,
     type: message.type,
@@ -148,19 +162,21 @@ export function newEnvelope<Data>(
     subject: message.subject,
     key: message.key,
     time: (context.now ?? new Date()).toISOString(),
-    correlationId: context.correlationId ?? ambient?.correlationId ?? id,
-    causationId: ambient?.causationId,
-    traceparent: context.traceparent ?? ambient?.traceparent,
-    tracestate: context.tracestate ?? ambient?.tracestate,
+    correlationId: context.correlationId ?? conversation?.correlationId ?? id,
+    causationId: conversation?.causationId,
+    traceparent: headers.traceparent,
+    tracestate: headers.tracestate,
+    baggage: headers.baggage,
     replyTo: message.replyTo,
     data: message.data,
   });
 }
 
 /**
- * A message produced while handling `cause`: same conversation and trace, caused by it. Its id is derived
- * from the cause's id and its place among the messages the handling produced, so a retried handling
- * produces the same ids and receivers can recognise the duplicates.
+ * A message produced while handling `cause`: same conversation, caused by it, a child of the span handling
+ * it (of the cause's own trace context when no span is active). Its id is derived from the cause's id and its
+ * place among the messages the handling produced, so a retried handling produces the same ids and receivers
+ * can recognise the duplicates.
  */
 export function causedBy<Data>(
   cause: Envelope,
@@ -169,6 +185,8 @@ export function causedBy<Data>(
   message: Omit<NewMessage<Data>, 'id'>,
   now: Date = new Date(),
 ): Envelope<Data> {
+  const active = traceHeadersOf();
+  const headers = active.traceparent ? active : cause;
   return withoutUndefined({
     id: derivedId(cause.id, index),
     type: message.type,
@@ -179,24 +197,77 @@ export function causedBy<Data>(
     time: now.toISOString(),
     correlationId: cause.correlationId,
     causationId: cause.id,
-    traceparent: cause.traceparent,
-    tracestate: cause.tracestate,
+    traceparent: headers.traceparent,
+    tracestate: headers.tracestate,
+    baggage: headers.baggage,
     replyTo: message.replyTo,
     data: message.data,
   });
 }
 
+/** Where a message is handled: the subscription's group, for the span's attributes. */
+export interface HandlingSite {
+  readonly group: string;
+}
+
+/** The messaging semantic conventions' attributes of one message. */
+export const messageAttributes = (message: Envelope) => ({
+  'messaging.destination.name': message.subject,
+  'messaging.message.id': message.id,
+  'messaging.message.conversation_id': message.correlationId,
+  'tessera.message.type': message.type,
+  'tessera.message.source': message.source,
+  'tessera.message.key': message.key,
+});
+
 /**
- * Runs a handler of `message` as a span of the message's trace, in its conversation: the handler's logs carry
- * them, and what it publishes with `newEnvelope` continues them (caused by `message`).
+ * Runs a handler of `message` as a consumer span, a child of the span that produced it (ADR 0045), in its
+ * conversation: the handler's logs carry both, and what it publishes continues them (caused by `message`).
  */
-export function handlingOf<T>(message: Envelope, handle: () => Promise<T>): Promise<T> {
-  return runInTraceContext(
+export function handlingOf<T>(message: Envelope, handle: () => Promise<T>, site?: HandlingSite): Promise<T> {
+  return inSpan(
+    `process ${message.type}`,
     {
-      correlationId: message.correlationId,
-      causationId: message.id,
-      traceparent: childTraceparent(message.traceparent),
-      ...(message.tracestate ? { tracestate: message.tracestate } : {}),
+      kind: SpanKind.CONSUMER,
+      parent: contextOfHeaders(message),
+      conversation: { correlationId: message.correlationId, causationId: message.id },
+      attributes: {
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
+        ...messageAttributes(message),
+      },
+    },
+    handle,
+  );
+}
+
+/**
+ * Runs a batch handler as one consumer span with a link to each message's producer (a batch has many
+ * parents), in the conversation of the batch's first message.
+ */
+export function handlingOfBatch<T>(
+  messages: readonly Envelope[],
+  handle: () => Promise<T>,
+  site?: HandlingSite,
+): Promise<T> {
+  const first = messages[0]!;
+  if (messages.length === 1) return handlingOf(first, handle, site);
+  return inSpan(
+    `process ${site?.group ?? first.subject}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links: messages.flatMap((message) => {
+        const spanContext = trace.getSpanContext(contextOfHeaders(message));
+        return spanContext ? [{ context: spanContext, attributes: messageAttributes(message) }] : [];
+      }),
+      conversation: { correlationId: first.correlationId, causationId: first.id },
+      attributes: {
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.batch.message_count': messages.length,
+        ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
+      },
     },
     handle,
   );

@@ -1,5 +1,15 @@
 export type { Logger, LoggerOptions } from './logger.js';
 export { createLogger } from './logger.js';
 export { defineCounter, defineGauge, defineHistogram, metricsRegistry } from './metrics.js';
-export type { TraceContext } from './trace-context.js';
-export { currentTraceContext } from './trace-context.js';
+export type { Telemetry, TelemetryOptions } from './telemetry.js';
+export { exportsTraces, startTelemetry, stopTelemetry } from './telemetry.js';
+export type { Conversation, SpanOptions, TraceContext, TraceHeaders } from './trace-context.js';
+export {
+  currentConversation,
+  currentTraceContext,
+  failSpan,
+  inSpan,
+  SpanKind,
+  traceHeadersOf,
+  tracer,
+} from './trace-context.js';

@@ -8,6 +8,7 @@ import {
   type Interceptor,
 } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
+import { context, trace } from '@opentelemetry/api';
 import {
   BrokenCircuitError,
   CircuitState as CircuitBreakerState,
@@ -25,6 +26,14 @@ import {
   timeout,
 } from 'cockatiel';
 import type { Logger } from '../observability/index.js';
+import {
+  currentConversation,
+  failSpan,
+  runInContext,
+  SpanKind,
+  traceHeadersOf,
+  tracer,
+} from '../observability/trace-context.js';
 import { rpcCircuitState, rpcClientCalls, rpcClientRetries } from './metrics.js';
 
 /** Codes that say "the server could not answer now": worth another attempt. Never NotFound, InvalidArgument… */
@@ -307,6 +316,33 @@ export function resilientClient<Service extends DescService>(
  * Sends `authorization: Bearer <token>` with every call. A token that cannot be had (the identity provider is
  * away) fails the call as UNAVAILABLE: an outage the caller retries and answers as such, never sent unsigned.
  */
+/**
+ * Each call is a client span whose trace headers (W3C trace context and baggage) go with the request, so the
+ * server's span is its child (ADR 0045); the conversation's correlation id goes too.
+ */
+export const tracedCall: Interceptor = (next) => async (request) => {
+  const span = tracer().startSpan(`${request.service.typeName}/${request.method.name}`, {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'rpc.system': 'connect_rpc',
+      'rpc.service': request.service.typeName,
+      'rpc.method': request.method.name,
+    },
+  });
+  const active = trace.setSpan(context.active(), span);
+  for (const [name, value] of Object.entries(traceHeadersOf(active))) request.header.set(name, value);
+  const conversation = currentConversation();
+  if (conversation) request.header.set('x-correlation-id', conversation.correlationId);
+  try {
+    return await runInContext(active, () => next(request));
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+};
+
 export function bearerToken(token: () => Promise<string>): Interceptor {
   return (next) => async (request) => {
     let bearer: string;
@@ -356,7 +392,7 @@ export function connectClient<Service extends DescService>(
     createConnectTransport({
       baseUrl,
       httpVersion: '2',
-      ...(token ? { interceptors: [bearerToken(token)] } : {}),
+      interceptors: token ? [tracedCall, bearerToken(token)] : [tracedCall],
     }),
     resilientCaller(resilience),
   );

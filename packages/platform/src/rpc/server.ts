@@ -10,9 +10,17 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { trace } from '@opentelemetry/api';
 import type { TokenVerifier } from '../identity/index.js';
 import type { Logger } from '../observability/index.js';
-import { childTraceparent, runInTraceContext } from '../observability/trace-context.js';
+import {
+  contextOfHeaders,
+  failSpan,
+  runInContext,
+  SpanKind,
+  tracer,
+  withConversation,
+} from '../observability/trace-context.js';
 import { authorizing, checkAccess, type RpcAccess } from './access.js';
 import { toConnectError } from './errors.js';
 import { rpcCallDuration, rpcCalls } from './metrics.js';
@@ -66,18 +74,28 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
     const method = request.method.name;
     const header = (name: string) => request.header.get(name) ?? undefined;
     const given = header('x-correlation-id');
-    const traceparent = childTraceparent(header('traceparent'));
-    const context = {
+    const parent = contextOfHeaders({
+      ...(header('traceparent') ? { traceparent: header('traceparent') } : {}),
+      ...(header('tracestate') ? { tracestate: header('tracestate') } : {}),
+      ...(header('baggage') ? { baggage: header('baggage') } : {}),
+    });
+    // The RPC semantic conventions' server span, in the caller's trace (ADR 0045).
+    const span = tracer().startSpan(
+      `${service}/${method}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'connect_rpc', 'rpc.service': service, 'rpc.method': method },
+      },
+      parent,
+    );
+    const context = withConversation(trace.setSpan(parent, span), {
       correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID(),
-      traceparent,
-    };
+    });
     const child = logger.child({ rpc: `${service}/${method}` });
     // Lines written in the call's context carry its correlation and trace ids (the logger's mixin).
     const log = {
-      info: (fields: object, message: string) =>
-        runInTraceContext(context, () => child.info(fields, message)),
-      error: (fields: object, message: string) =>
-        runInTraceContext(context, () => child.error(fields, message)),
+      info: (fields: object, message: string) => runInContext(context, () => child.info(fields, message)),
+      error: (fields: object, message: string) => runInContext(context, () => child.error(fields, message)),
     };
     const fail = (error: unknown) =>
       toConnectError(error, (internal) => log.error({ err: internal }, 'rpc call failed'));
@@ -87,6 +105,9 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
       done = true;
       const code = codeName(error?.code);
       const seconds = (performance.now() - started) / 1000;
+      span.setAttribute('rpc.connect_rpc.error_code', code);
+      if (error && error.code !== Code.Canceled) failSpan(span, error);
+      span.end();
       rpcCalls.inc({ service, method, code });
       rpcCallDuration.observe({ service, method, code }, seconds);
       log.info(
@@ -95,7 +116,7 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
       );
     };
     try {
-      const response = await runInTraceContext(context, () => next(request));
+      const response = await runInContext(context, () => next(request));
       if (!response.stream) {
         finish();
         return response;
@@ -106,7 +127,7 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
         try {
           // Each step of the handler runs in the call's trace context, as a unary handler does.
           for (;;) {
-            const next = await runInTraceContext(context, () => messages.next());
+            const next = await runInContext(context, () => messages.next());
             if (next.done) break;
             yield next.value;
           }
@@ -120,7 +141,7 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
           finish(mapped);
           throw mapped;
         } finally {
-          if (!ended) await runInTraceContext(context, async () => messages.return?.());
+          if (!ended) await runInContext(context, async () => messages.return?.());
           // Ended by the client (or by the server writing to a gone client): neither ok nor an error of ours.
           finish(new ConnectError('the client ended the stream', Code.Canceled));
         }

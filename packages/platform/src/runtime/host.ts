@@ -19,7 +19,7 @@ import {
 } from '../identity/index.js';
 import { asyncApiDocument } from '../messaging/asyncapi.js';
 import type { Broker } from '../messaging/index.js';
-import { createLogger, type Logger } from '../observability/index.js';
+import { createLogger, type Logger, stopTelemetry } from '../observability/index.js';
 import { createRpcServer } from '../rpc/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
@@ -370,13 +370,16 @@ export function stopOnSignals(host: Pick<Host, 'logger' | 'stop'>, timeoutMs: nu
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    host.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        host.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    host
+      .stop()
+      .then(stopTelemetry)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          host.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -206,6 +206,8 @@ export function planTopology(
       return {
         APPS: application.name,
         MODULES: process.module,
+        // Each process is its own service in a trace (ADR 0045).
+        OTEL_SERVICE_NAME: `${application.name}.${process.module}`,
         DATABASE_URL: process.databaseUrl,
         DATA_DIR: '',
         NATS_URL: settings.NATS_URL,
@@ -230,6 +232,7 @@ export function planTopology(
       };
     },
     identityEnv: () => ({
+      OTEL_SERVICE_NAME: 'identity',
       DATABASE_URL: identity.databaseUrl,
       DATA_DIR: '',
       // It sends no messages: the embedded broker in its own database is enough.
@@ -242,6 +245,7 @@ export function planTopology(
       ...credentials,
     }),
     gatewayEnv: () => ({
+      OTEL_SERVICE_NAME: 'gateway',
       HOST: settings.HOST,
       PORT: String(ports.gateway),
       // Every launched application's routes, each under its prefix, on the one port.
@@ -250,6 +254,7 @@ export function planTopology(
       LOG_FORMAT: 'json',
     }),
     companionEnv: (beside) => ({
+      OTEL_SERVICE_NAME: `${ownerOf(beside).name}.${beside}.companion`,
       APPS: ownerOf(beside).name,
       COMPANION_HTTP_URL: httpUrl(beside),
       COMPANION_RPC_URL: rpcUrl(beside),
