@@ -22,6 +22,7 @@ import type { PurchaseFaults } from './application/ports.js';
 import { createPurchases } from './application/purchases.js';
 import { createStores } from './application/stores.js';
 import { coffeeShopsPublishes } from './contract/integration-events.js';
+import { coffeeShopsRoles } from './contract/roles.js';
 import type { PurchaseState } from './domain/purchase.js';
 
 const SCHEMA = 'coffeeco_coffee_shops';
@@ -56,6 +57,7 @@ export function createCoffeeShopsModule(options: CoffeeShopsModuleOptions = {}):
   const cardProvider = options.cardProvider ?? new FakeCardProvider();
   return {
     name: 'coffee-shops',
+    roles: Object.values(coffeeShopsRoles),
     description: 'Coffee shops: coffee lovers, stores with their products and discounts, purchases paid once',
     migrations: [
       sqlMigrationSet(SCHEMA, new URL('./migrations/', import.meta.url)),

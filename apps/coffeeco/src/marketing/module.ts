@@ -7,6 +7,7 @@ import { brokerOutbox } from './adapters/messaging/launches.js';
 import { postgresLaunches } from './adapters/postgres/launches.js';
 import { createMarketing } from './application/launches.js';
 import { marketingPublishes } from './contract/integration-events.js';
+import { marketingRoles } from './contract/roles.js';
 
 export interface MarketingModuleOptions {
   clock?: Clock;
@@ -19,6 +20,7 @@ export interface MarketingModuleOptions {
 export function createMarketingModule(options: MarketingModuleOptions = {}): Module {
   return {
     name: 'marketing',
+    roles: Object.values(marketingRoles),
     description:
       'Marketing: campaigns, launched in marketing’s own model (an upstream stub that checks little)',
     migrations: [sqlMigrationSet('coffeeco_marketing', new URL('./migrations/', import.meta.url))],

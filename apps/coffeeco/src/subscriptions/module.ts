@@ -13,6 +13,7 @@ import { createCampaignCommands } from './application/campaigns.js';
 import { createSubscriptionsCommands } from './application/leads.js';
 import { createSubscriptionsQueries } from './application/queries.js';
 import { createUserHandler } from './application/user-handler.js';
+import { subscriptionsRoles } from './contract/roles.js';
 
 export interface SubscriptionsModuleOptions {
   clock?: Clock;
@@ -28,6 +29,7 @@ export interface SubscriptionsModuleOptions {
 export function createSubscriptionsModule(options: SubscriptionsModuleOptions = {}): Module {
   return {
     name: 'subscriptions',
+    roles: Object.values(subscriptionsRoles),
     description:
       'Subscriptions: leads who become customers by selecting a subscription; the open host other systems ask',
     migrations: [sqlMigrationSet('coffeeco_subscriptions', new URL('./migrations/', import.meta.url))],

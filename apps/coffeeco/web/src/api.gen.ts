@@ -818,7 +818,7 @@ export interface paths {
         put?: never;
         /**
          * Open a staff member's account (operators): a login with the applications' staff roles
-         * @description The roles an operator may give: none (no application declares one).
+         * @description The roles an operator may give: barista, marketer, store-manager.
          */
         post: {
             parameters: {
@@ -837,7 +837,7 @@ export interface paths {
                         username: string;
                         /** @description 8 characters or more */
                         password: string;
-                        roles: unknown[];
+                        roles: ("barista" | "marketer" | "store-manager")[];
                     };
                 };
             };

@@ -10,6 +10,7 @@ import { postgresProductChecks, postgresProductRegister } from './adapters/postg
 import { createComplianceCommands } from './application/commands.js';
 import { createComplianceQueries } from './application/queries.js';
 import { compliancePublishes } from './contract/integration-events.js';
+import { complianceRoles } from './contract/roles.js';
 import { DEFAULT_PRODUCT_RULES, type ProductRules } from './domain/product-checks.js';
 
 export interface ComplianceModuleOptions {
@@ -61,6 +62,7 @@ export function productRulesFrom(env: NodeJS.ProcessEnv): ProductRules {
 export function createComplianceModule(options: ComplianceModuleOptions = {}): Module {
   return {
     name: 'compliance',
+    roles: Object.values(complianceRoles),
     description: 'Compliance: product analysis of submitted LC applications, with the product register',
     migrations: [sqlMigrationSet('lc_compliance', new URL('./migrations/', import.meta.url))],
     publishes: compliancePublishes,

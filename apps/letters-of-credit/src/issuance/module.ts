@@ -12,6 +12,7 @@ import { createIssuanceCommands } from './application/commands.js';
 import { createIssuanceQueries } from './application/queries.js';
 import { issuancePublishes } from './contract/integration-events.js';
 import { ISSUED_LCS_SERVICE } from './contract/issued-lcs-service.js';
+import { issuanceRoles } from './contract/roles.js';
 
 export interface IssuanceModuleOptions {
   /** The bank's clock: the time of issue, and the year of the LC's number. */
@@ -26,6 +27,7 @@ export const lcIdFor = (lcApplicationId: string) => derivedId(`issuance.LC/${lcA
 export function createIssuanceModule(options: IssuanceModuleOptions = {}): Module {
   return {
     name: 'issuance',
+    roles: Object.values(issuanceRoles),
     description: 'LC Issuance: an LC, with its own number, for each approved application',
     migrations: [sqlMigrationSet('lc_issuance', new URL('./migrations/', import.meta.url))],
     publishes: issuancePublishes,

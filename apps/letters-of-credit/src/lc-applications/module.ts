@@ -36,6 +36,7 @@ import { portfolioQuery } from './application/portfolio.js';
 import { createLCApplicationQueries } from './application/queries.js';
 import { createLCViewQueries } from './application/view-queries.js';
 import { lcApplicationsPublishes, lcApplicationsReceives } from './contract/integration-events.js';
+import { lcApplicationsRoles } from './contract/roles.js';
 import * as Checks from './domain/checks.js';
 import { lcApplicationEventTypes } from './domain/events.js';
 import * as LCApplication from './domain/lc-application.js';
@@ -83,6 +84,7 @@ export function dayMsFrom(value: string | undefined): number {
 export function createLCApplicationsModule(options: LCApplicationsModuleOptions = {}): Module {
   return {
     name: 'lc-applications',
+    roles: Object.values(lcApplicationsRoles),
     description:
       'LC Application Processing: importers draft and submit applications, trade finance decides, reminders follow',
     migrations: [

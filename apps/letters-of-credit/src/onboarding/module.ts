@@ -10,6 +10,7 @@ import { postgresApplicants, postgresCreditChecks } from './adapters/postgres/on
 import { createOnboardingCommands } from './application/commands.js';
 import { createOnboardingQueries } from './application/queries.js';
 import { onboardingPublishes } from './contract/integration-events.js';
+import { onboardingRoles } from './contract/roles.js';
 import { type CreditRules, DEFAULT_CREDIT_RULES } from './domain/credit-checks.js';
 
 export interface OnboardingModuleOptions {
@@ -32,6 +33,7 @@ export function creditRulesFrom(env: NodeJS.ProcessEnv): CreditRules {
 export function createOnboardingModule(options: OnboardingModuleOptions = {}): Module {
   return {
     name: 'onboarding',
+    roles: Object.values(onboardingRoles),
     description: "Customer Onboarding: applicants' registration, their credit lines, and credit analysis",
     migrations: [sqlMigrationSet('lc_onboarding', new URL('./migrations/', import.meta.url))],
     publishes: onboardingPublishes,

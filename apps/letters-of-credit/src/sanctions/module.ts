@@ -8,6 +8,7 @@ import { postgresSanctionsList } from './adapters/postgres/sanctions-list.js';
 import { createSanctionsCommands } from './application/commands.js';
 import { createSanctionsQueries } from './application/queries.js';
 import { sanctionsPublishes, sanctionsReceives } from './contract/integration-events.js';
+import { sanctionsRoles } from './contract/roles.js';
 import { countryCode } from './domain/sanctions-list.js';
 
 /** The book's Sokovia, under a user-assigned code. */
@@ -42,6 +43,7 @@ export interface SanctionsModuleOptions {
 export function createSanctionsModule(options: SanctionsModuleOptions = {}): Module {
   return {
     name: 'sanctions',
+    roles: Object.values(sanctionsRoles),
     description: 'Sanctions: the countries trade with which is prohibited, published whole at each change',
     migrations: [sqlMigrationSet('lc_sanctions', new URL('./migrations/', import.meta.url))],
     publishes: sanctionsPublishes,
