@@ -88,7 +88,7 @@ const fromEnvironment = (name: string, fallback = '') => `\${${name}:-${fallback
 /** Where every process sends its traces: the observability profile's collector unless the environment says. */
 const tracesAs = (service: string) => ({
   OTEL_SERVICE_NAME: service,
-  OTEL_EXPORTER_OTLP_ENDPOINT: '${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}',
+  OTEL_EXPORTER_OTLP_ENDPOINT: `\${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}`,
 });
 /** What every module process is given to check tokens against the one identity provider, in compose. */
 const COMPOSE_AUTH = {

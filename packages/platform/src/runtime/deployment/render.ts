@@ -60,7 +60,7 @@ export const REGENERATE = 'npm run generate:deploy';
  * HTTP, the SDK's default protocol). From the environment when set there: empty, no process exports (without
  * the profile, the exports would only fail); unset, the collector.
  */
-export const COMPOSE_OTLP_ENDPOINT = '${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}';
+export const COMPOSE_OTLP_ENDPOINT = `\${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}`;
 /** The standard variables a compose service exports its traces with, as `service` (ADR 0045). */
 export const composeTelemetry = (service: string) =>
   [
