@@ -153,6 +153,7 @@ describe('the deployment files derived from an application', () => {
         ...COMPOSE_AUTH,
         // The service the launcher names it: one name for one process, however started.
         ...tracesAs(`tiny-shop.${name}`),
+        TRACES_URL: `\${TRACES_URL-http://localhost:8081/trace/{traceId}}`,
         LOG_FORMAT: 'json',
       });
       expect(service.expose).toEqual(['8080', '8085']);

@@ -3,6 +3,7 @@ import { traceServices } from '../launcher/plan.js';
 import {
   and,
   comment,
+  COMPOSE_TRACES_URL,
   composeTelemetry,
   DEFAULT_ISSUER,
   type DeploymentSettings,
@@ -97,6 +98,8 @@ export function composeServices(application: Application, settings: DeploymentSe
         ['AUTH_IDENTITY_URL', IDENTITY_URL],
         ...CLIENT_CREDENTIAL,
         ...composeTelemetry(traceServices.module(application.name, module.name)),
+        // Each module process answers the console's message flows: with where their traces open.
+        ['TRACES_URL', COMPOSE_TRACES_URL],
         ['LOG_FORMAT', 'json'],
       ]),
       `    expose: ${flow([String(HTTP_PORT), String(RPC_PORT)])}`,

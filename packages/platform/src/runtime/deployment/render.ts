@@ -61,6 +61,8 @@ export const REGENERATE = 'npm run generate:deploy';
  * the profile, the exports would only fail); unset, the collector.
  */
 export const COMPOSE_OTLP_ENDPOINT = `\${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}`;
+/** Where the operations console opens a message's trace: the observability profile's Jaeger, on the host. */
+export const COMPOSE_TRACES_URL = `\${TRACES_URL-http://localhost:8081/trace/{traceId}}`;
 /** The standard variables a compose service exports its traces with, as `service` (ADR 0045). */
 export const composeTelemetry = (service: string) =>
   [
