@@ -2,8 +2,8 @@ import type { Application } from '../application.js';
 import { traceServices } from '../launcher/plan.js';
 import {
   and,
-  comment,
   COMPOSE_TRACES_URL,
+  comment,
   composeTelemetry,
   DEFAULT_ISSUER,
   type DeploymentSettings,
