@@ -93,6 +93,17 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('links to no trace UI unless TRACES_URL gives an http(s) address with {traceId} in it', () => {
+    expect(loadConfig({}).tracesUrl).toBeUndefined();
+    const jaeger = 'http://localhost:8081/trace/{traceId}';
+    expect(loadConfig({ TRACES_URL: jaeger }).tracesUrl).toBe(jaeger);
+    for (const bad of ['http://localhost:8081/trace/', 'ftp://traces/{traceId}', '{traceId}', 'jaeger']) {
+      expect(() => loadConfig({ TRACES_URL: bad }), bad).toThrow(
+        'TRACES_URL must be an http(s) URL with {traceId} where the trace id goes',
+      );
+    }
+  });
+
   it('believes no proxy unless TRUST_PROXY names them: addresses, CIDR blocks or named ranges', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
     expect(

@@ -85,6 +85,11 @@ const composeOf = (...applications: Application[]): Record<string, ComposeServic
 
 /** A value compose takes from the environment or .env: `${NAME:-fallback}`. */
 const fromEnvironment = (name: string, fallback = '') => `\${${name}:-${fallback}}`;
+/** Where every process sends its traces: the observability profile's collector unless the environment says. */
+const tracesAs = (service: string) => ({
+  OTEL_SERVICE_NAME: service,
+  OTEL_EXPORTER_OTLP_ENDPOINT: `\${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}`,
+});
 /** What every module process is given to check tokens against the one identity provider, in compose. */
 const COMPOSE_AUTH = {
   AUTH_ISSUER: fromEnvironment('AUTH_ISSUER', 'http://localhost:8080'),
@@ -146,6 +151,9 @@ describe('the deployment files derived from an application', () => {
         // Its clients come through the gateway, at an address on the compose network.
         TRUST_PROXY: 'uniquelocal',
         ...COMPOSE_AUTH,
+        // The service the launcher names it: one name for one process, however started.
+        ...tracesAs(`tiny-shop.${name}`),
+        TRACES_URL: `\${TRACES_URL-http://localhost:8081/trace/{traceId}}`,
         LOG_FORMAT: 'json',
       });
       expect(service.expose).toEqual(['8080', '8085']);
@@ -160,6 +168,7 @@ describe('the deployment files derived from an application', () => {
     expect(gateway!.environment).toEqual({
       APPS: 'tiny-shop',
       HTTP_SERVICES: 'catalog=http://catalog:8080,orders=http://orders:8080,identity=http://identity:8080',
+      ...tracesAs('gateway'),
       LOG_FORMAT: 'json',
     });
     expect(gateway!.ports).toEqual(['8080:8080']);
@@ -169,6 +178,7 @@ describe('the deployment files derived from an application', () => {
       APPS: 'tiny-shop',
       COMPANION_HTTP_URL: 'http://orders:8080',
       COMPANION_RPC_URL: 'http://orders:8085',
+      ...tracesAs('tiny-shop.orders.companion'),
     });
     expect(companion!.healthcheck?.disable).toBe(true);
     expect(Object.keys(companion!.depends_on)).toEqual(['orders']);
@@ -187,6 +197,7 @@ describe('the deployment files derived from an application', () => {
       OPERATOR_USERNAME: fromEnvironment('OPERATOR_USERNAME'),
       OPERATOR_PASSWORD: fromEnvironment('OPERATOR_PASSWORD'),
       TRUST_PROXY: 'uniquelocal',
+      ...tracesAs('identity'),
       LOG_FORMAT: 'json',
     });
     expect(identity!.expose).toEqual(['8080']);
@@ -213,6 +224,7 @@ describe('the deployment files derived from an application', () => {
       APPS: 'tiny-shop,bank',
       HTTP_SERVICES:
         'catalog=http://catalog:8080,orders=http://orders:8080,loans=http://loans:8080,identity=http://identity:8080',
+      ...tracesAs('gateway'),
       LOG_FORMAT: 'json',
     });
     expect(Object.keys(services.gateway!.depends_on)).toEqual(['catalog', 'orders', 'loans', 'identity']);

@@ -23,6 +23,7 @@ const RELEASED: Record<string, string> = {
   'messaging.nats 1 outbox_inbox_dead_letters': '790f93903b8302e4',
   'messaging.nats 2 lanes': '6c91e733cd86b8d3',
   'messaging.nats 3 trail': '670c1c425413fe0b',
+  'messaging.nats 4 trail_traces': 'd22f7ca49795efb5',
   'shop.projections 1 projection_checkpoints': 'f7c1aa8123c9f313',
   'scheduling.deadlines 1 deadlines': '47051ca766efcd66',
   'http.idempotency 1 idempotency_keys': '2ba204d78354c360',

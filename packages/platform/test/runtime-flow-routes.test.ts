@@ -12,17 +12,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 interface FlowAnswer {
   flow: {
     correlationId: string;
-    messages: Array<{ id: string; type: string; key: string; causationId?: string; sentAt: string }>;
+    messages: Array<{
+      id: string;
+      type: string;
+      key: string;
+      causationId?: string;
+      sentAt: string;
+      traceId?: string;
+    }>;
     handlings: Array<{ messageId: string; group: string; outcome: string; at: string }>;
     truncated: boolean;
+    tracesUrl?: string;
   };
 }
+
+const TRACES_URL = 'http://traces.test/trace/{traceId}';
+const traceId = () => randomUUID().replaceAll('-', '');
+const traceparentIn = (trace: string) => `00-${trace}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
 
 describe.each(testSetups)('the message flow routes: $broker broker on $backend.backend', (setup) => {
   let api: TestHost;
 
   beforeEach(async () => {
-    api = await startTestHost(setup.backend, [], { broker: setup.broker });
+    api = await startTestHost(setup.backend, [], { broker: setup.broker, tracesUrl: TRACES_URL });
     const { broker } = api.host;
     // A module that answers each order with a command, in its handling: caused by the order.
     await broker.subscribe({
@@ -68,6 +80,7 @@ describe.each(testSetups)('the message flow routes: $broker broker on $backend.b
       { messageId: order!.id, group: 'flow-manager', outcome: 'handled', at: expect.stringMatching(/Z$/) },
     ]);
     expect(answer.flow.truncated).toBe(false);
+    expect(answer.flow.tracesUrl).toBe(TRACES_URL);
 
     const limited = await api.call(
       'GET',
@@ -83,8 +96,48 @@ describe.each(testSetups)('the message flow routes: $broker broker on $backend.b
     const none = await api.call('GET', `/admin/messaging/conversations?key=${randomUUID()}`);
     expect(none.json()).toEqual({ conversations: [] });
     expect((await flowOf('nobody-said-this')).json()).toEqual({
-      flow: { correlationId: 'nobody-said-this', messages: [], handlings: [], truncated: false },
+      flow: {
+        correlationId: 'nobody-said-this',
+        messages: [],
+        handlings: [],
+        truncated: false,
+        tracesUrl: TRACES_URL,
+      },
     });
+  });
+
+  it('answers the trace each message was sent in: the handling that sent the command is in the order’s', async () => {
+    const trace = traceId();
+    const correlationId = `checkout:${randomUUID()}`;
+    await api.host.broker.publish([
+      newEnvelope(
+        'orders',
+        { type: 'orders.OrderPlaced', subject: 'test.flow.orders', key: randomUUID(), data: {} },
+        { correlationId, traceparent: traceparentIn(trace) },
+      ),
+    ]);
+    const { flow } = await eventually(
+      'the order is handled',
+      async () => (await flowOf(correlationId)).json<FlowAnswer>(),
+      ({ flow }) => flow.messages.length === 2,
+    );
+    expect(flow.messages.map((message) => [message.type, message.traceId])).toEqual([
+      ['orders.OrderPlaced', trace],
+      ['participant.Reserve', trace],
+    ]);
+
+    // Sent outside any trace (no active span, none given): no id, rather than one that opens nothing.
+    const untraced = `checkout:${randomUUID()}`;
+    const outside = newEnvelope(
+      'orders',
+      { type: 'orders.Noted', subject: 'test.flow.notes', key: randomUUID(), data: {} },
+      { correlationId: untraced },
+    );
+    expect(outside.traceparent).toBeUndefined();
+    await api.host.broker.publish([outside]);
+    const [noted] = (await flowOf(untraced)).json<FlowAnswer>().flow.messages;
+    expect(noted).toMatchObject({ type: 'orders.Noted' });
+    expect(noted).not.toHaveProperty('traceId');
   });
 
   it('answers bad input with problem+json naming the field, and only operators', async () => {

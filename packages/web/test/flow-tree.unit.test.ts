@@ -82,6 +82,24 @@ describe('a conversation put together from every process', () => {
     expect(conversation.roots.map((root) => root.message.id)).toContain('Late');
   });
 
+  it('links each trace its messages were sent in, the first sent’s first, only where a trace UI is known', () => {
+    const [checkout, deadline] = ['a'.repeat(32), 'b'.repeat(32)];
+    const messages = [
+      message('Fired', 9, { causationId: 'CheckedOut', traceId: deadline }),
+      message('CheckedOut', 1, { traceId: checkout }),
+      message('OrderCreated', 2, { causationId: 'CheckedOut', traceId: checkout }),
+      message('Untraced', 3, { causationId: 'CheckedOut' }),
+    ];
+    expect(conversationOf('c1', [flow(messages)]).traces).toEqual([]);
+    const tracesUrl = 'http://localhost:8081/trace/{traceId}';
+    // One process names the trace UI, another does not: the one that does is enough.
+    const conversation = conversationOf('c1', [flow(messages.slice(0, 2)), { ...flow(messages), tracesUrl }]);
+    expect(conversation.traces).toEqual([
+      { traceId: checkout, url: `http://localhost:8081/trace/${checkout}` },
+      { traceId: deadline, url: `http://localhost:8081/trace/${deadline}` },
+    ]);
+  });
+
   it('names what a message is: a command has a reply channel, a reply is reply.*, a timeout is the saga’s', () => {
     expect(kindOf({ type: 'ordersapi.OrderCreated' })).toBe('event');
     expect(kindOf({ type: 'customersapi.AuthorizeCustomer', replyTo: 'r' })).toBe('command');

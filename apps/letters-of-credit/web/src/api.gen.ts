@@ -1659,6 +1659,8 @@ export interface components {
             handlings: components["schemas"]["FlowHandling"][];
             /** @description More than the limit: the oldest are shown */
             truncated: boolean;
+            /** @description Where an operator opens a trace, `{traceId}` where its id goes (TRACES_URL); absent: nowhere */
+            tracesUrl?: string;
         };
         FlowHandling: {
             messageId: string;
@@ -1697,6 +1699,8 @@ export interface components {
             replyTo?: string;
             /** Format: date-time */
             sentAt: string;
+            /** @description The trace it was sent in (its traceparent’s), where its sending and handlings are spans */
+            traceId?: string;
         };
         IssuedLC: {
             /** Format: uuid */

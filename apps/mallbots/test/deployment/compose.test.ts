@@ -339,9 +339,9 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('puts the collector, Jaeger, Prometheus and Grafana in the observability profile only', () => {
+  it('puts the collector, Jaeger, Loki, Alloy, Prometheus and Grafana in the observability profile only', () => {
     const observability = inProfile('observability').map(([name]) => name);
-    expect(observability.sort()).toEqual(['collector', 'grafana', 'jaeger', 'prometheus']);
+    expect(observability.sort()).toEqual(['alloy', 'collector', 'grafana', 'jaeger', 'loki', 'prometheus']);
     for (const name of observability) expect(services[name]!.profiles).toEqual(['observability']);
   });
 });

@@ -60,6 +60,8 @@ async function placeOrder(client: SystemClient): Promise<string> {
   return basket;
 }
 
+const TRACES_URL = 'http://traces.test/trace/{traceId}';
+
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
 /**
@@ -81,7 +83,8 @@ describe("MallBots' operations console", () => {
         profile: 'embedded',
         entry: 'apps/mallbots/test/web/support/operations-entry.ts',
         cwd: ROOT,
-        env: { ROBOTS: '0' },
+        // A trace UI's address: each conversation links its trace there.
+        env: { ROBOTS: '0', TRACES_URL },
       }),
       openBrowser(),
     ]);
@@ -143,6 +146,14 @@ describe("MallBots' operations console", () => {
     const reply = authorize.locator('xpath=..').locator(':scope > ol > li > .tw-flow-message strong');
     await expect.poll(() => reply.first().textContent()).toBe('reply.Success');
     await expect.poll(() => flow.getByText(/Handled by cosec-orders/).count()).toBeGreaterThan(0);
+
+    // One checkout, one trace: the conversation links it at the trace UI TRACES_URL names.
+    const conversation = page.getByRole('region', { name: /^Conversation/ }).filter({ has: flow });
+    const trace = conversation.getByRole('link', { name: /^[\da-f]{32}$/ });
+    await expect.poll(() => trace.count()).toBe(1);
+    const traceId = await trace.textContent();
+    expect(await trace.getAttribute('href')).toBe(TRACES_URL.replace('{traceId}', traceId!));
+    expect(await trace.getAttribute('target')).toBe('_blank');
 
     // An id nothing was sent with says so, as a sentence.
     await page.getByLabel('Order id, message key or correlation id').fill('no-such-order');

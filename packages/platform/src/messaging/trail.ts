@@ -29,6 +29,8 @@ export interface FlowMessage {
   readonly replyTo?: string;
   /** When the broker took it (the outbox write committed with the sender's change). */
   readonly sentAt: Date;
+  /** The trace it was sent in (its `traceparent`'s): where its sending and its handlings are spans. */
+  readonly traceId?: string;
 }
 
 /** What became of a message in one consumer group of this process. */
@@ -86,6 +88,12 @@ const handlingOf = (row: HandlingRow): FlowHandling => ({
   ...(row.dead_letter_id === null ? {} : { deadLetterId: row.dead_letter_id }),
 });
 
+/** The trace id of a W3C `traceparent` (`00-<trace id>-<span id>-<flags>`); none for an invalid one. */
+const traceIdOf = (traceparent: string | null | undefined) => {
+  const traceId = traceparent?.match(/^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/)?.[1];
+  return traceId === undefined || /^0+$/.test(traceId) ? undefined : traceId;
+};
+
 const withoutNulls = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== undefined)) as T;
 
@@ -113,6 +121,7 @@ interface SentRow {
   correlation_id?: string;
   causation_id?: string | null;
   reply_to?: string | null;
+  traceparent?: string | null;
 }
 
 function sentOf(row: SentRow): FlowMessage {
@@ -128,6 +137,7 @@ function sentOf(row: SentRow): FlowMessage {
       causationId: envelope.causationId,
       replyTo: envelope.replyTo,
       sentAt: new Date(row.sent_at),
+      traceId: traceIdOf(envelope.traceparent),
     });
   }
   return withoutNulls({
@@ -140,6 +150,7 @@ function sentOf(row: SentRow): FlowMessage {
     causationId: row.causation_id ?? undefined,
     replyTo: row.reply_to ?? undefined,
     sentAt: new Date(row.sent_at),
+    traceId: traceIdOf(row.traceparent),
   });
 }
 
@@ -227,7 +238,8 @@ export function natsTrail(db: SqlClient, schema: string, retentionMs: number): M
   return trailOf(
     db,
     {
-      sent: `SELECT message_id, sent_at, type, subject, key, source, correlation_id, causation_id, reply_to
+      sent: `SELECT message_id, sent_at, type, subject, key, source, correlation_id, causation_id, reply_to,
+                    traceparent
                FROM ${s}.sent_messages WHERE correlation_id = $1 ORDER BY sent_at LIMIT $2`,
       handled: `${handledInInbox(s)}
         UNION ALL
@@ -257,6 +269,7 @@ export const trailHeaders = (
     correlationId: string;
     causationId?: string;
     replyTo?: string;
+    traceparent?: string;
   }>,
 ) =>
   // Only text the envelope check found storable: json_to_recordset reads it without failing on an escape.
@@ -270,5 +283,6 @@ export const trailHeaders = (
       correlation_id: e.correlationId,
       causation_id: e.causationId ?? null,
       reply_to: e.replyTo ?? null,
+      traceparent: e.traceparent ?? null,
     })),
   );

@@ -13,6 +13,9 @@ const duration = z
     return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
+/** The placeholder of TRACES_URL. */
+const TRACE_ID = '{traceId}';
+
 const httpUrl = z
   .string()
   .refine(
@@ -177,6 +180,15 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9._@-]{3,64}$/, "must be 3–64 letters, digits, or '.', '_', '@', '-'")
     .optional(),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  // Where an operator opens a trace (a trace UI's page of one, `{traceId}` where its id goes): the operations
+  // console links each message of a flow there (ADR 0045). Unset: no link.
+  TRACES_URL: z
+    .string()
+    .refine(
+      (value) => value.includes(TRACE_ID) && httpUrl.safeParse(value.replaceAll(TRACE_ID, '0')).success,
+      'must be an http(s) URL with {traceId} where the trace id goes',
+    )
+    .optional(),
 });
 
 export type Config = {
@@ -214,6 +226,8 @@ export type Config = {
   databasePoolSize: number;
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyRetentionMs: number;
+  /** A trace UI's address of one trace, `{traceId}` where its id goes; undefined: none. */
+  tracesUrl: string | undefined;
   auth: AuthConfig;
 };
 
@@ -324,6 +338,7 @@ export function loadConfig(
     trustProxy: c.TRUST_PROXY ?? [],
     databasePoolSize: c.DATABASE_POOL_SIZE,
     idempotencyRetentionMs: c.IDEMPOTENCY_RETENTION,
+    tracesUrl: c.TRACES_URL,
     auth: {
       issuer: c.AUTH_ISSUER,
       jwksUrl: c.AUTH_JWKS_URL,

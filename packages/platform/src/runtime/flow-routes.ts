@@ -21,6 +21,10 @@ const sentSchema = z
     causationId: z.string().optional().describe('The message whose handling sent this one'),
     replyTo: z.string().optional().describe('A command’s: where its reply goes'),
     sentAt: z.iso.datetime(),
+    traceId: z
+      .string()
+      .optional()
+      .describe('The trace it was sent in (its traceparent’s), where its sending and handlings are spans'),
   })
   .meta({ id: 'FlowMessage' });
 
@@ -42,6 +46,12 @@ const flowSchema = z
     messages: z.array(sentSchema).describe('Sent from this process, oldest first'),
     handlings: z.array(handlingSchema).describe('What this process’s consumer groups made of them'),
     truncated: z.boolean().describe('More than the limit: the oldest are shown'),
+    tracesUrl: z
+      .string()
+      .optional()
+      .describe(
+        'Where an operator opens a trace, `{traceId}` where its id goes (TRACES_URL); absent: nowhere',
+      ),
   })
   .meta({ id: 'Flow' });
 
@@ -55,10 +65,15 @@ const iso = (date: Date) => date.toISOString();
 /**
  * The message trail over HTTP (ADR 0041), per process as the dead letters are: one conversation's messages
  * sent from this process and their handlings here, and the conversations in which a key (an order's id) was
- * sent. A console asks every process (`/admin/topology`) and puts the answers in causal order. Operators
- * only: message types and keys say what people did.
+ * sent. A console asks every process (`/admin/topology`) and puts the answers in causal order, each message
+ * linked to its trace where the process knows a trace UI (`tracesUrl`). Operators only: message types and keys
+ * say what people did.
  */
-export function registerFlowRoutes(http: HttpServer, broker: Broker) {
+export function registerFlowRoutes(
+  http: HttpServer,
+  broker: Broker,
+  options: { readonly tracesUrl?: string | undefined } = {},
+) {
   http.get(
     // The id in the query, not the path: a path segment is cut at 100 characters, an id may have 200.
     '/admin/messaging/flow',
@@ -85,6 +100,7 @@ export function registerFlowRoutes(http: HttpServer, broker: Broker) {
           ...flow,
           messages: flow.messages.map((message) => ({ ...message, sentAt: iso(message.sentAt) })),
           handlings: flow.handlings.map((handling) => ({ ...handling, at: iso(handling.at) })),
+          ...(options.tracesUrl === undefined ? {} : { tracesUrl: options.tracesUrl }),
         },
       };
     },

@@ -206,7 +206,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ],
   });
   registerAdminRoutes(http, broker);
-  registerFlowRoutes(http, broker);
+  registerFlowRoutes(http, broker, { tracesUrl: config.tracesUrl });
   registerTopologyRoute(http, groups);
   // A process of one module serves no page: the gateway in front of the modules serves them (ADR 0038).
   await registerWebPages(

@@ -99,6 +99,8 @@ export async function startTestHost(
     broker?: TestBrokerKind;
     rateLimit?: { max: number; windowMs: number; credentialsPerMinute?: number };
     corsOrigins?: readonly string[];
+    /** TRACES_URL: where the console opens a trace. */
+    tracesUrl?: string;
   } = {},
 ): Promise<TestHost> {
   const opened = await backend.open();
@@ -121,6 +123,7 @@ export async function startTestHost(
       rateLimitWindowMs: options.rateLimit?.windowMs ?? 60_000,
       rateLimitCredentialsPerMinute: options.rateLimit?.credentialsPerMinute ?? Number.MAX_SAFE_INTEGER,
       corsOrigins: options.corsOrigins ?? [],
+      tracesUrl: options.tracesUrl,
       ...nats,
     },
   });

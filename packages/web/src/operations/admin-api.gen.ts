@@ -270,6 +270,8 @@ export interface components {
             handlings: components["schemas"]["FlowHandling"][];
             /** @description More than the limit: the oldest are shown */
             truncated: boolean;
+            /** @description Where an operator opens a trace, `{traceId}` where its id goes (TRACES_URL); absent: nowhere */
+            tracesUrl?: string;
         };
         FlowHandling: {
             messageId: string;
@@ -308,6 +310,8 @@ export interface components {
             replyTo?: string;
             /** Format: date-time */
             sentAt: string;
+            /** @description The trace it was sent in (its traceparent’s), where its sending and handlings are spans */
+            traceId?: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {

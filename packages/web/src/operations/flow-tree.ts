@@ -26,7 +26,16 @@ export interface Conversation {
   readonly unmatched: readonly FlowHandling[];
   readonly messages: number;
   readonly truncated: boolean;
+  /**
+   * Where an operator opens each trace its messages were sent in, the first sent's first (one checkout is one
+   * trace; a deadline's firing may start another): only when a process answering gave a trace UI's address.
+   */
+  readonly traces: ReadonlyArray<{ readonly traceId: string; readonly url: string }>;
 }
+
+/** A trace UI's page of one trace: the address TRACES_URL gives, `{traceId}` replaced. */
+export const traceUrlOf = (tracesUrl: string, traceId: string) =>
+  tracesUrl.replaceAll('{traceId}', encodeURIComponent(traceId));
 
 export function kindOf(message: Pick<FlowMessage, 'type' | 'replyTo'>): MessageKind {
   if (message.type === 'sagas.StepTimedOut' || message.type === 'sagas.DeadlineReached') return 'timeout';
@@ -102,7 +111,10 @@ export function conversationOf(
   // Causation ids that loop (they never should) leave messages no root reaches: shown as roots of their own.
   const stranded = [...messages.values()].filter((m) => !placed.has(m.id)).sort(sentOrder);
   for (const message of stranded) if (!placed.has(message.id)) tree.push(node(message));
-  const first = [...messages.values()].sort(sentOrder)[0];
+  const sent = [...messages.values()].sort(sentOrder);
+  const first = sent[0];
+  const tracesUrl = flows.find((flow) => flow.tracesUrl !== undefined)?.tracesUrl;
+  const traceIds = new Set(sent.flatMap((message) => (message.traceId ? [message.traceId] : [])));
   return {
     correlationId,
     startedAt: first?.sentAt,
@@ -115,6 +127,9 @@ export function conversationOf(
     ),
     messages: messages.size,
     truncated: flows.some((flow) => flow.truncated),
+    traces: tracesUrl
+      ? [...traceIds].map((traceId) => ({ traceId, url: traceUrlOf(tracesUrl, traceId) }))
+      : [],
   };
 }
 

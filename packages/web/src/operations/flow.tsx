@@ -128,6 +128,19 @@ function ConversationView(props: { conversation: Conversation; href: (route: str
         handling sent it.
         {conversation.truncated ? ' More were sent than are shown here: the oldest are shown.' : ''}
       </p>
+      {conversation.traces.length > 0 ? (
+        <p>
+          {conversation.traces.length === 1 ? 'Its trace: ' : 'Its traces: '}
+          {conversation.traces.map(({ traceId, url }, index) => (
+            <span key={traceId}>
+              {index > 0 ? ', ' : null}
+              <a href={url} target="_blank" rel="noopener noreferrer" className="tw-trace">
+                <code>{traceId}</code>
+              </a>
+            </span>
+          ))}
+        </p>
+      ) : null}
       <ol className="tw-flow" aria-label={`Messages of conversation ${conversation.correlationId}`}>
         {conversation.roots.map((node) => (
           <NodeView key={node.message.id} node={node} href={props.href} />

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { newEnvelope } from '@tessera/platform/messaging';
+import { startTelemetry } from '@tessera/platform/observability';
 import { defineApplication, type Module, runCli } from '@tessera/platform/runtime';
 import { mallbots } from '../../../src/app.js';
 
@@ -62,6 +63,8 @@ export const mallbotsUnderTest = defineApplication({
 
 // Run as the system's entry (`node --import tsx operations-entry.ts start`), as apps/main.ts is.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // As apps/main.ts: a tracer (of ids only, no OTEL_* here) so that messages carry their trace.
+  startTelemetry({ serviceName: 'mallbots' });
   await runCli([mallbotsUnderTest], {
     entry: fileURLToPath(import.meta.url),
     cwd: fileURLToPath(new URL('../../../../../', import.meta.url)),

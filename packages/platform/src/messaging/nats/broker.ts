@@ -317,10 +317,10 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
                   WITH ORDINALITY AS m(envelope, subject, id, n)
             ORDER BY m.n)
          INSERT INTO ${s}.sent_messages
-           (message_id, type, subject, key, source, correlation_id, causation_id, reply_to)
-         SELECT id, type, subject, key, source, correlation_id, causation_id, reply_to
+           (message_id, type, subject, key, source, correlation_id, causation_id, reply_to, traceparent)
+         SELECT id, type, subject, key, source, correlation_id, causation_id, reply_to, traceparent
            FROM json_to_recordset($4::json) AS h(id text, type text, subject text, key text, source text,
-                correlation_id text, causation_id text, reply_to text)`,
+                correlation_id text, causation_id text, reply_to text, traceparent text)`,
         [
           JSON.stringify(checked),
           checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),

@@ -89,5 +89,10 @@ ALTER TABLE ${s}.dead_letters ADD COLUMN correlation_id text;
 CREATE INDEX dead_letters_correlation_idx ON ${s}.dead_letters (correlation_id);
 `,
     ],
+    [
+      'trail_traces',
+      // The trace each message was sent in (ADR 0045), so that the console links a flow to its trace.
+      (s) => `ALTER TABLE ${s}.sent_messages ADD COLUMN traceparent text;`,
+    ],
   ]);
 }

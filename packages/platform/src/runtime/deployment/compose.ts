@@ -1,7 +1,10 @@
 import type { Application } from '../application.js';
+import { traceServices } from '../launcher/plan.js';
 import {
   and,
+  COMPOSE_TRACES_URL,
   comment,
+  composeTelemetry,
   DEFAULT_ISSUER,
   type DeploymentSettings,
   flow,
@@ -94,6 +97,9 @@ export function composeServices(application: Application, settings: DeploymentSe
         ['AUTH_JWKS_URL', JWKS_URL],
         ['AUTH_IDENTITY_URL', IDENTITY_URL],
         ...CLIENT_CREDENTIAL,
+        ...composeTelemetry(traceServices.module(application.name, module.name)),
+        // Each module process answers the console's message flows: with where their traces open.
+        ['TRACES_URL', COMPOSE_TRACES_URL],
         ['LOG_FORMAT', 'json'],
       ]),
       `    expose: ${flow([String(HTTP_PORT), String(RPC_PORT)])}`,
@@ -115,6 +121,7 @@ export function composeServices(application: Application, settings: DeploymentSe
         ['APPS', application.name],
         ['COMPANION_HTTP_URL', `http://${companion.beside}:${HTTP_PORT}`],
         ['COMPANION_RPC_URL', `http://${companion.beside}:${RPC_PORT}`],
+        ...composeTelemetry(traceServices.companion(application.name, companion.beside)),
         ['LOG_FORMAT', 'json'],
       ]),
       "    # No HTTP port: the image's /readiness check does not apply.",
@@ -150,6 +157,7 @@ export function composeGateway(applications: readonly Application[], settings: D
     ...environment([
       ['APPS', applications.map((application) => application.name).join(',')],
       ['HTTP_SERVICES', httpServicesOf(applications)],
+      ...composeTelemetry(traceServices.gateway),
       ['LOG_FORMAT', 'json'],
     ]),
     '    ports:',
@@ -192,6 +200,7 @@ export function composeIdentity(applications: readonly Application[], settings: 
       ['OPERATOR_PASSWORD', fromEnvironment('OPERATOR_PASSWORD')],
       // Clients come through the gateway, at an address on the compose network: it tells theirs (rate limits).
       ['TRUST_PROXY', GATEWAY_ADDRESSES],
+      ...composeTelemetry(traceServices.identity),
       ['LOG_FORMAT', 'json'],
     ]),
     `    expose: ${flow([String(HTTP_PORT)])}`,

@@ -55,6 +55,21 @@ export const definitionOf = (application: Application) => `apps/${application.na
 /** The command that writes every generated deployment file again. */
 export const REGENERATE = 'npm run generate:deploy';
 
+/**
+ * Where every process of the compose file sends its traces: the observability profile's collector (OTLP over
+ * HTTP, the SDK's default protocol). From the environment when set there: empty, no process exports (without
+ * the profile, the exports would only fail); unset, the collector.
+ */
+export const COMPOSE_OTLP_ENDPOINT = `\${OTEL_EXPORTER_OTLP_ENDPOINT-http://collector:4318}`;
+/** Where the operations console opens a message's trace: the observability profile's Jaeger, on the host. */
+export const COMPOSE_TRACES_URL = `\${TRACES_URL-http://localhost:8081/trace/{traceId}}`;
+/** The standard variables a compose service exports its traces with, as `service` (ADR 0045). */
+export const composeTelemetry = (service: string) =>
+  [
+    ['OTEL_SERVICE_NAME', service],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', COMPOSE_OTLP_ENDPOINT],
+  ] as const;
+
 /** The first line of every file the generator writes whole (`#` or `--` in front). */
 export const generatedHeader = (from: string) =>
   `Generated from ${from} by \`${REGENERATE}\`: change that, not this file.`;

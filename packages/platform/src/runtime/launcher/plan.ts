@@ -9,6 +9,17 @@ const port = z.coerce.number('must be a whole number').int('must be a whole numb
 /** The built-in identity provider's process, as HTTP_SERVICES names it (the gateway's `identity`). */
 const IDENTITY_PROCESS = 'identity';
 
+/**
+ * Each process's service in a trace (ADR 0045), as the launcher and the generated deployments name it: the same
+ * process is the same service whichever way it was started.
+ */
+export const traceServices = {
+  module: (application: string, module: string) => `${application}.${module}`,
+  companion: (application: string, beside: string) => `${application}.${beside}.companion`,
+  identity: IDENTITY_PROCESS,
+  gateway: 'gateway',
+} as const;
+
 const launcherSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -207,7 +218,7 @@ export function planTopology(
         APPS: application.name,
         MODULES: process.module,
         // Each process is its own service in a trace (ADR 0045).
-        OTEL_SERVICE_NAME: `${application.name}.${process.module}`,
+        OTEL_SERVICE_NAME: traceServices.module(application.name, process.module),
         DATABASE_URL: process.databaseUrl,
         DATA_DIR: '',
         NATS_URL: settings.NATS_URL,
@@ -232,7 +243,7 @@ export function planTopology(
       };
     },
     identityEnv: () => ({
-      OTEL_SERVICE_NAME: 'identity',
+      OTEL_SERVICE_NAME: traceServices.identity,
       DATABASE_URL: identity.databaseUrl,
       DATA_DIR: '',
       // It sends no messages: the embedded broker in its own database is enough.
@@ -245,7 +256,7 @@ export function planTopology(
       ...credentials,
     }),
     gatewayEnv: () => ({
-      OTEL_SERVICE_NAME: 'gateway',
+      OTEL_SERVICE_NAME: traceServices.gateway,
       HOST: settings.HOST,
       PORT: String(ports.gateway),
       // Every launched application's routes, each under its prefix, on the one port.
@@ -254,7 +265,7 @@ export function planTopology(
       LOG_FORMAT: 'json',
     }),
     companionEnv: (beside) => ({
-      OTEL_SERVICE_NAME: `${ownerOf(beside).name}.${beside}.companion`,
+      OTEL_SERVICE_NAME: traceServices.companion(ownerOf(beside).name, beside),
       APPS: ownerOf(beside).name,
       COMPANION_HTTP_URL: httpUrl(beside),
       COMPANION_RPC_URL: rpcUrl(beside),
