@@ -26,6 +26,7 @@ const RELEASED: Record<string, string> = {
   'messaging.nats 4 trail_traces': 'd22f7ca49795efb5',
   'shop.projections 1 projection_checkpoints': 'f7c1aa8123c9f313',
   'scheduling.deadlines 1 deadlines': '47051ca766efcd66',
+  'scheduling.deadlines 2 trace_headers': '40396caac6ad8697',
   'http.idempotency 1 idempotency_keys': '2ba204d78354c360',
   'sagas 1 instances_history_commands': 'b9298c699c7347e2',
   'shop.change-positions 1 create_change_positions': '7b1219aaf2462b79',

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
 import type { DomainEventBus } from '../ddd/index.js';
+import { inSpan } from '../observability/trace-context.js';
 import type { TypeRegistry } from '../registry/index.js';
 import { identifier } from '../sql/errors.js';
 import { type SqlClient, SqlState, sqlStateOf } from '../sql/index.js';
@@ -84,6 +86,20 @@ interface AppendRow {
   /** The server's time of the append, as stored in recorded_at. */
   recorded_us: number;
 }
+
+/**
+ * An append's span, `append <stream category>` (the stream's name up to its first '-', as the repositories
+ * name streams `<aggregate>-<id>`), described only when recorded.
+ */
+const describeAppend = (streamName: string, count: number) => (span: Span) => {
+  const dash = streamName.indexOf('-');
+  span.updateName(`append ${dash > 0 ? streamName.slice(0, dash) : streamName}`);
+  span.setAttributes({
+    'tessera.stream.name': streamName,
+    ...(dash > 0 ? { 'tessera.aggregate.id': streamName.slice(dash + 1) } : {}),
+    'tessera.events.count': count,
+  });
+};
 
 export function createEventStore(options: EventStoreOptions): EventStore {
   const { db, registry, schema } = options;
@@ -208,20 +224,22 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const store: EventStore = {
     schema,
 
-    async append(streamName, events, appendOptions = {}) {
-      const request = toRequest(streamName, events, appendOptions.expectedVersion ?? 'any');
-      const needsTransaction = inline.length > 0 || db.inTransaction();
-      if (!needsTransaction) {
-        const result = await grouped.submit(request);
-        await publishAfterCommit(result.events);
-        return result;
-      }
-      return db.transaction(async () => {
-        const rows = await callAppend([request]);
-        const result = toResult(request, rows[0]!);
-        if (result instanceof Error) throw result;
-        await afterAppend(result.events);
-        return result;
+    append(streamName, events, appendOptions = {}) {
+      return inSpan('append', { describe: describeAppend(streamName, events.length) }, async () => {
+        const request = toRequest(streamName, events, appendOptions.expectedVersion ?? 'any');
+        const needsTransaction = inline.length > 0 || db.inTransaction();
+        if (!needsTransaction) {
+          const result = await grouped.submit(request);
+          await publishAfterCommit(result.events);
+          return result;
+        }
+        return db.transaction(async () => {
+          const rows = await callAppend([request]);
+          const result = toResult(request, rows[0]!);
+          if (result instanceof Error) throw result;
+          await afterAppend(result.events);
+          return result;
+        });
       });
     },
 

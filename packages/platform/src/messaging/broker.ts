@@ -35,6 +35,8 @@ interface SubscriptionOptions {
   readonly backoff?: (attempt: number) => number;
   /** Handlers of this subscription running at once. Default 4. */
   readonly concurrency?: number;
+  /** The module whose handlers these are, named on their spans (the host sets it for each module). */
+  readonly module?: string;
 }
 
 /** A message in a batch, with its delivery. */

@@ -205,9 +205,10 @@ export function causedBy<Data>(
   });
 }
 
-/** Where a message is handled: the subscription's group, for the span's attributes. */
+/** Where a message is handled: the subscription's group, and the module handling it when known (spans). */
 export interface HandlingSite {
   readonly group: string;
+  readonly module?: string;
 }
 
 /** The messaging semantic conventions' attributes of one message. */
@@ -220,22 +221,28 @@ export const messageAttributes = (message: Envelope) => ({
   'tessera.message.key': message.key,
 });
 
+const siteAttributes = (site: HandlingSite | undefined) => ({
+  'messaging.operation.type': 'process',
+  'messaging.operation.name': 'process',
+  ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
+  ...(site?.module ? { 'tessera.module': site.module } : {}),
+});
+
 /**
  * Runs a handler of `message` as a consumer span, a child of the span that produced it (ADR 0045), in its
  * conversation: the handler's logs carry both, and what it publishes continues them (caused by `message`).
+ * Its name and attributes are built only when the span is recorded: this runs for every message.
  */
 export function handlingOf<T>(message: Envelope, handle: () => Promise<T>, site?: HandlingSite): Promise<T> {
   return inSpan(
-    `process ${message.type}`,
+    'process',
     {
       kind: SpanKind.CONSUMER,
       parent: contextOfHeaders(message),
       conversation: { correlationId: message.correlationId, causationId: message.id },
-      attributes: {
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
-        ...messageAttributes(message),
+      describe: (span) => {
+        span.updateName(`process ${message.type}`);
+        span.setAttributes({ ...siteAttributes(site), ...messageAttributes(message) });
       },
     },
     handle,
@@ -262,12 +269,7 @@ export function handlingOfBatch<T>(
         return spanContext ? [{ context: spanContext, attributes: messageAttributes(message) }] : [];
       }),
       conversation: { correlationId: first.correlationId, causationId: first.id },
-      attributes: {
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        'messaging.batch.message_count': messages.length,
-        ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
-      },
+      attributes: { ...siteAttributes(site), 'messaging.batch.message_count': messages.length },
     },
     handle,
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, ERROR_KINDS, type ErrorKind } from '../ddd/errors.js';
+import { inSpan } from '../observability/trace-context.js';
 import type { Upcaster } from '../registry/index.js';
 import type { SqlClient } from '../sql/index.js';
 import type { Publisher } from './broker.js';
@@ -169,7 +170,9 @@ export function onCommands<Schemas extends MessageSchemas>(
       throw new PoisonMessageError('must be a subject (dot-separated tokens)', 'replyTo');
     }
     const data = messageData(schema, command);
-    const outcome = await rejectable(() => handler(data, command), options.db);
+    const outcome = await commandSpan(command, options.source, () =>
+      rejectable(() => handler(data, command), options.db),
+    );
     const reply = outcome.rejected
       ? replyTo(command, options.source, FAILURE_REPLY, {
           command: command.type,
@@ -183,6 +186,39 @@ export function onCommands<Schemas extends MessageSchemas>(
         } satisfies SuccessReply);
     await options.publisher.publish([reply]);
   };
+}
+
+/**
+ * Handling a command as a span `command <Name>` (ADR 0045), a child of the consumer span: a rejection is an
+ * outcome (the span says which rule), anything thrown an error.
+ */
+function commandSpan<T extends { rejected?: DomainError }>(
+  command: Envelope,
+  module: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return inSpan(
+    'command',
+    {
+      describe: (span) => {
+        span.updateName(`command ${command.type.slice(command.type.indexOf('.') + 1)}`);
+        span.setAttributes({
+          'tessera.module': module,
+          'tessera.command': command.type,
+          'tessera.aggregate.id': command.key,
+        });
+      },
+    },
+    async (span) => {
+      const outcome = await work();
+      if (outcome.rejected && span.isRecording())
+        span.setAttributes({
+          'tessera.command.outcome': 'rejected',
+          'tessera.command.rejection': outcome.rejected.code,
+        });
+      return outcome;
+    },
+  );
 }
 
 const SAVEPOINT = 'tessera_command_handler';

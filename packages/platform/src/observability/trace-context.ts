@@ -89,6 +89,11 @@ export interface SpanOptions {
   readonly parent?: Context;
   /** A conversation to carry inside the span (default: the parent's). */
   readonly conversation?: Conversation;
+  /**
+   * Names and describes a span that is recorded (`updateName`, `setAttributes`): on hot paths, what is only
+   * worth building for an exported span is not built when nothing is (ADR 0045).
+   */
+  readonly describe?: (span: Span) => void;
 }
 
 /**
@@ -106,6 +111,7 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
     },
     parent,
   );
+  if (options.describe && span.isRecording()) options.describe(span);
   let active = trace.setSpan(parent, span);
   if (options.conversation) active = withConversation(active, options.conversation);
   return context.with(active, async () => {

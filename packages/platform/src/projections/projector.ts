@@ -6,6 +6,7 @@ import { identifier } from '../sql/errors.js';
 import type { SqlClient } from '../sql/index.js';
 import { applierOf, type Projection } from './projection.js';
 import { resetChannel } from './schema.js';
+import { projectingSpan } from './spans.js';
 
 /** How far behind a projection is, read from its checkpoint (so it holds whichever process runs it). */
 export interface ProjectionLag {
@@ -178,19 +179,21 @@ export async function startProjector(
       : new Promise<void>((resolve) => waiters.push({ target, resolve }));
 
   const handle = async (batch: readonly RecordedEvent[]) => {
-    await db.transaction(async () => {
-      const checkpoint = await readCheckpoint(true);
-      if (checkpoint.position < position) throw new Rewound(checkpoint.position);
-      // Another process may have applied part of the batch while this one read it.
-      const pending =
-        checkpoint.position > position ? batch.filter((e) => e.position > checkpoint.position) : batch;
-      if (pending.length === 0) return;
-      await apply(pending, checkpoint.replayUntil);
-      await db.query(`UPDATE ${checkpoints} SET position = $2, updated_at = now() WHERE name = $1`, [
-        name,
-        pending.at(-1)!.position,
-      ]);
-    });
+    await projectingSpan(name, batch, () =>
+      db.transaction(async () => {
+        const checkpoint = await readCheckpoint(true);
+        if (checkpoint.position < position) throw new Rewound(checkpoint.position);
+        // Another process may have applied part of the batch while this one read it.
+        const pending =
+          checkpoint.position > position ? batch.filter((e) => e.position > checkpoint.position) : batch;
+        if (pending.length === 0) return;
+        await apply(pending, checkpoint.replayUntil);
+        await db.query(`UPDATE ${checkpoints} SET position = $2, updated_at = now() WHERE name = $1`, [
+          name,
+          pending.at(-1)!.position,
+        ]);
+      }),
+    );
     position = batch.at(-1)!.position;
     rebuilding?.passed(batch);
     settleWaiters();

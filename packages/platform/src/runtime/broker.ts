@@ -39,3 +39,11 @@ export async function openBroker(
     name: options.name,
   });
 }
+
+/** The broker as a module sees it: its subscriptions name the module, on the spans of their handlings. */
+export function brokerOfModule(broker: Broker, module: string): Broker {
+  const scoped: Broker = Object.create(broker);
+  scoped.subscribe = (subscription) =>
+    broker.subscribe({ ...subscription, module: subscription.module ?? module });
+  return scoped;
+}

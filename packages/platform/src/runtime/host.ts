@@ -24,7 +24,7 @@ import { createRpcServer } from '../rpc/index.js';
 import { migrate, openDatabase, type SqlClient } from '../sql/index.js';
 import { ADMIN_TAG, registerAdminRoutes } from './admin-routes.js';
 import type { Application } from './application.js';
-import { brokerMigrations, openBroker } from './broker.js';
+import { brokerMigrations, brokerOfModule, openBroker } from './broker.js';
 import { type Config, ConfigError, rateLimitOf, rpcPortOf } from './config.js';
 import { registerFlowRoutes } from './flow-routes.js';
 import { SERVICES_CLIENT_ID } from './launcher/plan.js';
@@ -238,7 +238,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       for (const module of group.modules) {
         const context = {
           db,
-          broker,
+          broker: brokerOfModule(broker, module.name),
           http: scoped,
           rpc: rpc.registrar,
           logger: logger.child({ module: module.name }),

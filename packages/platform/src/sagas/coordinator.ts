@@ -29,6 +29,7 @@ import {
   sagaTransition,
   type Transition,
 } from './saga-core.js';
+import { type SagaMove, sagaMoveSpan, stepSpan } from './spans.js';
 import { type StoredInstance, sagaStore } from './store.js';
 
 /** One committed move of an instance, as an observer is told of it. */
@@ -84,6 +85,10 @@ function stepReplyOf(message: Envelope): StepReply {
 
 const noLogger = { info() {}, error() {}, debug() {} };
 
+/** A move's outcome on its span: the instance's status, or `ignored` when the move changed nothing. */
+const outcomeOf = (transition: Transition<{ status: string }>) =>
+  transition.history.every((entry) => entry.event === 'ignored') ? 'ignored' : transition.instance.status;
+
 /**
  * Runs sagas and process managers (ADR 0012). It keeps nothing in memory between messages: each reply,
  * timeout or event loads its instance (locked), applies the pure core, and writes the new state, the history,
@@ -116,6 +121,8 @@ export async function startSagaCoordinator(
       awaiting?: string;
       deadlines?: readonly string[];
     }>,
+    /** A saga's reply or timeout: the step it runs gets its own span (a start's span is its step's). */
+    stepSpans = false,
   ): Promise<boolean> {
     const now = clock.now();
     const { instance } = transition;
@@ -127,6 +134,42 @@ export async function startSagaCoordinator(
     } else if (!(await store.insert(definition.name, id, next, now))) return false;
     await store.record(definition.name, id, transition.history, now);
     await store.sent(definition.name, id, transition.commands, now);
+    const sendAndSchedule = () => sendAndScheduleOf(definition, id, transition, now);
+    await (stepSpans && definition.kind === 'saga'
+      ? stepSpan(definition, id, transition.history, sendAndSchedule)
+      : sendAndSchedule());
+    await db.afterCommit(() => {
+      for (const entry of transition.history) {
+        sagaTransitions.inc({ saga: definition.name, event: entry.event });
+        const fields = {
+          saga: definition.name,
+          sagaId: id,
+          step: entry.step,
+          event: entry.event,
+          ...entry.detail,
+        };
+        if (entry.event === 'failed')
+          logger.error(fields, 'saga failed while compensating: needs an operator');
+        else if (entry.event === 'ignored') logger.debug(fields, `saga ${entry.event}`);
+        else logger.info(fields, `saga ${entry.event}`);
+      }
+      options.observer?.({
+        saga: definition.name,
+        id,
+        status: instance.status,
+        history: transition.history,
+      });
+    });
+    return true;
+  }
+
+  /** What a move sends (its commands, through the outbox) and schedules or cancels (its step's timeout). */
+  async function sendAndScheduleOf(
+    definition: Definition,
+    id: string,
+    transition: Pick<Transition<unknown>, 'commands' | 'cancel' | 'schedule'>,
+    now: Date,
+  ): Promise<void> {
     if (transition.commands.length > 0) {
       await broker.publish(
         transition.commands.map((command) =>
@@ -159,29 +202,6 @@ export async function startSagaCoordinator(
         envelope: deadline.causationId ? { ...envelope, causationId: deadline.causationId } : envelope,
       });
     }
-    await db.afterCommit(() => {
-      for (const entry of transition.history) {
-        sagaTransitions.inc({ saga: definition.name, event: entry.event });
-        const fields = {
-          saga: definition.name,
-          sagaId: id,
-          step: entry.step,
-          event: entry.event,
-          ...entry.detail,
-        };
-        if (entry.event === 'failed')
-          logger.error(fields, 'saga failed while compensating: needs an operator');
-        else if (entry.event === 'ignored') logger.debug(fields, `saga ${entry.event}`);
-        else logger.info(fields, `saga ${entry.event}`);
-      }
-      options.observer?.({
-        saga: definition.name,
-        id,
-        status: instance.status,
-        history: transition.history,
-      });
-    });
-    return true;
   }
 
   async function onSagaMessage(saga: AnySaga, message: Envelope): Promise<void> {
@@ -201,7 +221,15 @@ export async function startSagaCoordinator(
     if (!sender || sender.saga !== saga.name) return;
     const before = await store.load(saga.name, sender.id);
     if (!before) return;
-    await persist(saga, before, sagaTransition(saga, before, input));
+    const move: SagaMove =
+      input.kind === 'reply'
+        ? { kind: 'reply', type: message.type, step: before.step }
+        : { kind: 'timeout', step: before.step };
+    await sagaMoveSpan(saga, sender.id, move, async () => {
+      const transition = sagaTransition(saga, before, input);
+      await persist(saga, before, transition, true);
+      return { outcome: outcomeOf(transition) };
+    });
   }
 
   async function onProcessMessage(process: AnyProcessManager, message: Envelope): Promise<void> {
@@ -270,7 +298,11 @@ export async function startSagaCoordinator(
       return db.transaction(async () => {
         // Cheap check first: a redelivered trigger must not run the first action again.
         if (await store.load(saga.name, id)) return false;
-        return persist(saga, undefined, sagaTransition(saga, undefined, { kind: 'start', id, data }));
+        const { started } = await sagaMoveSpan(saga, id, { kind: 'start' }, async () => {
+          const transition = sagaTransition(saga, undefined, { kind: 'start', id, data });
+          return { started: await persist(saga, undefined, transition), outcome: outcomeOf(transition) };
+        });
+        return started;
       });
     },
     async stop() {

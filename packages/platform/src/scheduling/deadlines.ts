@@ -3,6 +3,7 @@ import { defaultBackoff, type Envelope, type Publisher } from '../messaging/inde
 import { identifier } from '../sql/errors.js';
 import type { SqlClient } from '../sql/index.js';
 import { onClockChange, systemClock } from './clock.js';
+import { firing, schedulingTraceHeaders } from './firing.js';
 import { deadlinesFired, watchPendingDeadlines } from './metrics.js';
 import type { Clock, Deadline, Deadlines } from './ports.js';
 import { deadlinesChannel } from './schema.js';
@@ -97,13 +98,15 @@ export function createDeadlines(
   const sql = {
     // One statement: the NOTIFY (delivered on commit) tells every scheduler to re-read its next due time.
     schedule: `WITH scheduled AS (
-        INSERT INTO ${s}.deadlines (id, due_at, envelope) VALUES ($1, $2::timestamptz, $3::json)
+        INSERT INTO ${s}.deadlines (id, due_at, envelope, trace_headers)
+        VALUES ($1, $2::timestamptz, $3::json, $6::json)
         ON CONFLICT (id) DO UPDATE
-          SET due_at = excluded.due_at, envelope = excluded.envelope, scheduled_at = now()
+          SET due_at = excluded.due_at, envelope = excluded.envelope, scheduled_at = now(),
+              trace_headers = excluded.trace_headers
         RETURNING 1)
       SELECT pg_notify($4, $5) FROM scheduled`,
     cancel: `DELETE FROM ${s}.deadlines WHERE id = $1`,
-    claim: `SELECT id, ${atMs}, envelope::text AS envelope FROM ${s}.deadlines
+    claim: `SELECT id, ${atMs}, envelope::text AS envelope, trace_headers::text AS trace FROM ${s}.deadlines
       WHERE due_at <= $1::timestamptz AND id <> ALL($2::text[])
       ORDER BY due_at, id LIMIT $3
       FOR UPDATE SKIP LOCKED`,
@@ -163,11 +166,22 @@ export function createDeadlines(
     try {
       return await db.transaction(async () => {
         const now = clock.now();
-        const { rows } = await db.query<Row>(sql.claim, [now.toISOString(), skip, limit]);
+        const { rows } = await db.query<Row & { trace: string | null }>(sql.claim, [
+          now.toISOString(),
+          skip,
+          limit,
+        ]);
         claimed.push(...rows.map((row) => row.id));
         if (rows.length > 0) {
-          await broker.publish(rows.map((row) => JSON.parse(row.envelope) as Envelope));
-          await db.query(sql.remove, [claimed]);
+          const fired = firing(rows);
+          try {
+            await broker.publish(fired.envelopes);
+            await db.query(sql.remove, [claimed]);
+          } catch (error) {
+            fired.end(error);
+            throw error;
+          }
+          fired.end();
           await db.afterCommit(() => {
             for (const id of claimed) failing.delete(id);
             deadlinesFired.inc({ schema }, rows.length);
@@ -251,6 +265,7 @@ export function createDeadlines(
         JSON.stringify(envelope),
         channel,
         String(at),
+        schedulingTraceHeaders(),
       ]);
       // A new version of a deadline that kept failing gets its own first try.
       await db.afterCommit(() => {

@@ -15,6 +15,7 @@ import { checkEnvelope, decodeEnvelope, type Envelope, PoisonMessageError } from
 import { type Faults, isCrash } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
 import { messageHandlingDuration, messagesHandled } from '../metrics.js';
+import { destinationOf, sending } from '../spans.js';
 import { embeddedTrail } from '../trail.js';
 import { brokerChannel } from './schema.js';
 
@@ -308,13 +309,20 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     async publish(envelopes) {
       if (envelopes.length === 0) return;
       const checked = envelopes.map(checkEnvelope);
-      await db.query(sql.publish, [
-        checked.map((e) => e.id),
-        checked.map((e) => e.subject),
-        checked.map((e) => e.key),
-        checked.map((e) => JSON.stringify(e)),
-        checked.map((e) => e.correlationId),
-      ]);
+      // Written and delivered in one statement: the embedded broker's outbox is its log.
+      await sending(
+        'tessera-embedded',
+        () => destinationOf(checked, schema),
+        () => checked,
+        () =>
+          db.query(sql.publish, [
+            checked.map((e) => e.id),
+            checked.map((e) => e.subject),
+            checked.map((e) => e.key),
+            checked.map((e) => JSON.stringify(e)),
+            checked.map((e) => e.correlationId),
+          ]),
+      );
     },
 
     subscribe,

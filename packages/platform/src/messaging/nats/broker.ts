@@ -24,6 +24,7 @@ import {
 import { checkEnvelope } from '../envelope.js';
 import type { Faults } from '../faults.js';
 import { createInbox, DEFAULT_INBOX_RETENTION_MS, pruneEvery } from '../inbox.js';
+import { outboxWrite } from '../spans.js';
 import { natsTrail, trailHeaders } from '../trail.js';
 import { natsDeadLetters } from './dead-letters.js';
 import { type Lane, type LaneContext, startLane } from './lane.js';
@@ -130,6 +131,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
     db,
     nc,
     schema,
+    stream,
     ...(options.relayBatchSize ? { batchSize: options.relayBatchSize } : {}),
     faults: fault,
     onError: (error) => report(error, { group: '(relay)' }),
@@ -309,8 +311,9 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       // transactions wait for each other: this process's relay is woken after the commit instead.
       // The ids travel beside the payloads: `envelope->>'id'` would fail on a payload holding a `\u0000`.
       // The trail's headers go in the same statement (ADR 0041): no round trip of their own.
-      await db.atCommit(
-        `WITH outboxed AS (
+      await outboxWrite(checked, () =>
+        db.atCommit(
+          `WITH outboxed AS (
            INSERT INTO ${s}.outbox (message_id, nats_subject, payload)
            SELECT m.id, m.subject, m.envelope::text
              FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[]), unnest($3::text[]))
@@ -321,12 +324,13 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
          SELECT id, type, subject, key, source, correlation_id, causation_id, reply_to, traceparent
            FROM json_to_recordset($4::json) AS h(id text, type text, subject text, key text, source text,
                 correlation_id text, causation_id text, reply_to text, traceparent text)`,
-        [
-          JSON.stringify(checked),
-          checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),
-          checked.map((e) => e.id),
-          trailHeaders(checked),
-        ],
+          [
+            JSON.stringify(checked),
+            checked.map((e) => natsSubject(stream, partitionOf(e.key, partitions), e.subject)),
+            checked.map((e) => e.id),
+            trailHeaders(checked),
+          ],
+        ),
       );
       await db.afterCommit(relay.wake);
     },

@@ -1,8 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
+import type { Envelope } from '../envelope.js';
 import { type Faults, isCrash } from '../faults.js';
 import { messagesRelayed } from '../metrics.js';
+import { sending } from '../spans.js';
 import { jetStreamPublisher } from './jetstream-publisher.js';
 import { outboxChannel } from './schema.js';
 
@@ -10,6 +12,8 @@ export interface RelayOptions {
   db: SqlClient;
   nc: NatsConnection;
   schema: string;
+  /** The JetStream stream the relay publishes to (its spans' destination). */
+  stream: string;
   /** Rows published per pass (one transaction). Default 500. */
   batchSize?: number;
   /**
@@ -77,11 +81,18 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }>(sql.batch, [batchSize]);
       if (rows.length === 0) return 'empty';
       faults('beforeRelayPublish', {});
-      await publisher.publishAll(
-        rows.map((row) => [row.nats_subject, row.payload, row.message_id] as const),
-        (published) => {
-          if (published < rows.length) faults('midRelayPublish', { published });
-        },
+      await sending(
+        'nats',
+        () => options.stream,
+        () => rows.map((row) => JSON.parse(row.payload) as Envelope),
+        () =>
+          publisher.publishAll(
+            rows.map((row) => [row.nats_subject, row.payload, row.message_id] as const),
+            (published) => {
+              if (published < rows.length) faults('midRelayPublish', { published });
+            },
+          ),
+        'root',
       );
       faults('afterRelayPublishBeforeRemove', {});
       // With the COMMIT, in one write.
