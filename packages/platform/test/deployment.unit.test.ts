@@ -315,6 +315,8 @@ describe('the deployment files derived from an application', () => {
       expect(container!.envFrom).toEqual([{ configMapRef: { name: 'tiny-shop-config' } }]);
       expect(container!.env).toEqual([
         { name: 'MODULES', value: name },
+        // Its name in a trace, as the launcher and the compose file give it (ADR 0045).
+        { name: 'OTEL_SERVICE_NAME', value: `tiny-shop.${name}` },
         { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'tiny-shop-database', key: name } } },
         // Its clients come through the gateway, at a pod address.
         { name: 'TRUST_PROXY', value: 'uniquelocal' },
@@ -327,6 +329,9 @@ describe('the deployment files derived from an application', () => {
     }
     const [gateway] = manifestsOf(files, `${k8s}/gateway.yaml`);
     expect(gateway!.spec.template.spec.containers[0]!.command).toEqual(['node', 'out/main.js', 'gateway']);
+    expect(gateway!.spec.template.spec.containers[0]!.env).toEqual([
+      { name: 'OTEL_SERVICE_NAME', value: 'gateway' },
+    ]);
     const [companion] = manifestsOf(files, `${k8s}/clock.yaml`);
     const [container] = companion!.spec.template.spec.containers;
     expect(container!.command).toEqual(['node', 'out/main.js', 'companion', 'clock']);
@@ -372,6 +377,7 @@ describe('the deployment files derived from an application', () => {
       valueFrom: { secretKeyRef: { name: 'tiny-shop-identity', key, ...(optional && { optional }) } },
     });
     expect(container!.env).toEqual([
+      { name: 'OTEL_SERVICE_NAME', value: 'identity' },
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'tiny-shop-database', key: 'identity' } } },
       {
         name: 'AUTH_ISSUER',

@@ -1,4 +1,5 @@
 import type { Application } from '../application.js';
+import { traceServices } from '../launcher/plan.js';
 import {
   and,
   comment,
@@ -172,6 +173,12 @@ const fromKey = (
  * identity provider, the gateway, each companion, the ConfigMap the processes share and the shape of the
  * database Secret (an example, not a resource).
  */
+/** The trace's name of a Deployment's process (ADR 0045), as the launcher and the compose file name it. */
+const serviceName = (name: string) => [
+  '            - name: OTEL_SERVICE_NAME',
+  `              value: ${name}`,
+];
+
 export function kubernetesManifests(
   application: Application,
   settings: DeploymentSettings,
@@ -218,6 +225,7 @@ export function kubernetesManifests(
             '          env:',
             '            - name: MODULES',
             `              value: ${module.name}`,
+            ...serviceName(traceServices.module(application.name, module.name)),
             ...fromKey('DATABASE_URL', 'secretKeyRef', topology.secret, module.name),
             '            # Clients come through the gateway, at a pod address: it tells theirs (rate limits).',
             '            - name: TRUST_PROXY',
@@ -272,6 +280,7 @@ export function kubernetesManifests(
           '          # Not the shared ConfigMap: with its AUTH_JWKS_URL a process checks tokens elsewhere, and this one',
           '          # needs no NATS (it sends no messages: the embedded broker in its own database).',
           '          env:',
+          ...serviceName(traceServices.identity),
           ...fromKey('DATABASE_URL', 'secretKeyRef', topology.secret, IDENTITY),
           ...fromKey('AUTH_ISSUER', 'configMapKeyRef', topology.configMap, 'AUTH_ISSUER'),
           ...clientCredential,
@@ -312,6 +321,8 @@ export function kubernetesManifests(
         container: [
           `          command: ${flow([...settings.entry, 'gateway'])}`,
           ...envFromConfig,
+          '          env:',
+          ...serviceName(traceServices.gateway),
           ...containerPorts(['http', HTTP_PORT]),
           ...PROBES,
           ...resources('50m', '128Mi', '1', '256Mi'),
@@ -339,6 +350,7 @@ export function kubernetesManifests(
           container: [
             `          command: ${flow([...settings.entry, 'companion', companion.name])}`,
             '          env:',
+            ...serviceName(traceServices.companion(application.name, companion.beside)),
             '            - name: APPS',
             `              value: ${application.name}`,
             '            - name: COMPANION_HTTP_URL',
@@ -459,6 +471,12 @@ export function kubernetesManifests(
       `  AUTH_JWKS_URL: ${scalar(JWKS_URL)}`,
       `  AUTH_IDENTITY_URL: ${scalar(IDENTITY_URL)}`,
       '  LOG_FORMAT: json',
+      ...comment(
+        "Traces (ADR 0045): set your collector's OTLP endpoint (e.g. http://otel-collector.observability:4318) " +
+          'with a patch in kustomization.yaml, and every process exports its spans there; unset, none does.',
+        '  ',
+      ),
+      '  # OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector.observability:4318',
       ...(topology.companions.length > 0
         ? [
             `  # The companions (${and(topology.companions.map((c) => c.name))}) run in Deployments of their own, not inside their module's process.`,
