@@ -29,7 +29,7 @@ import {
   sagaTransition,
   type Transition,
 } from './saga-core.js';
-import { type SagaMove, sagaMoveSpan, stepSpan } from './spans.js';
+import { processMoveSpan, type SagaMove, sagaMoveSpan, stepSpan } from './spans.js';
 import { type StoredInstance, sagaStore } from './store.js';
 
 /** One committed move of an instance, as an observer is told of it. */
@@ -254,12 +254,19 @@ export async function startSagaCoordinator(
       input = { kind: 'message', message };
     }
     if (id === undefined) return;
-    const before = await store.load(process.name, id);
-    const transition = processTransition(process, before as never, id, input);
-    if (!transition) return;
-    // Two start messages raced (different keys): retry this one, which then finds the instance.
-    if (!(await persist(process, before, transition)))
-      throw new Error(`${process.name} ${id} started concurrently`);
+    const instance = id;
+    // What moved the instance, as a span in the trace of the message that did (ADR 0045): the commands it
+    // sends and the deadlines it schedules are its children.
+    await processMoveSpan(process, instance, input, async () => {
+      const before = await store.load(process.name, instance);
+      const transition = processTransition(process, before as never, instance, input);
+      if (!transition) return { outcome: 'ignored' };
+      // Two start messages raced (different keys): retry this one, which then finds the instance.
+      if (!(await persist(process, before, transition)))
+        throw new Error(`${process.name} ${instance} started concurrently`);
+      const ignored = transition.history.every((entry) => entry.event === 'ignored');
+      return { outcome: ignored ? 'ignored' : transition.instance.status };
+    });
   }
 
   const subscriptions: Subscribed[] = [];

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { inSpan } from '../observability/trace-context.js';
-import type { AnySaga } from './definition.js';
+import type { AnyProcessManager, AnySaga } from './definition.js';
+import type { ProcessInput } from './process-core.js';
 import type { HistoryEntry } from './saga-core.js';
 
 /**
@@ -87,4 +88,37 @@ export function stepSpan<T>(
 
 function outcome(span: Span, status: string) {
   if (span.isRecording()) span.setAttribute('tessera.saga.outcome', status);
+}
+
+/**
+ * A process manager's reaction to what moved instance `id` (a message, a reply, a deadline):
+ * `process manager <name> <message type | reply | deadline name>`, its outcome the instance's new status or
+ * `ignored`.
+ */
+export function processMoveSpan(
+  process: AnyProcessManager,
+  id: string,
+  input: ProcessInput,
+  work: () => Promise<{ outcome: string }>,
+): Promise<{ outcome: string }> {
+  return inSpan(
+    'process manager',
+    {
+      describe: (span) => {
+        const what =
+          input.kind === 'message'
+            ? input.message.type
+            : input.kind === 'deadline'
+              ? `deadline ${input.deadline.name}`
+              : 'reply';
+        span.updateName(`process manager ${process.name} ${what}`);
+        span.setAttributes({ 'tessera.saga.name': process.name, 'tessera.saga.id': id });
+      },
+    },
+    async (span) => {
+      const result = await work();
+      outcome(span, result.outcome);
+      return result;
+    },
+  );
 }

@@ -1,0 +1,87 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
+import { type SagaCoordinator, startSagaCoordinator } from '@tessera/platform/sagas';
+import { pgliteTestDatabase } from '@tessera/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { autoApproval, LC_COMMANDS, LC_EVENTS } from '../sagas/auto-approval.js';
+import { openSagaTestbed, type SagaTestbed, signals, unique } from '../sagas/support.js';
+import { idOf, isChildOf, recordedSpans } from './support.js';
+
+const spans = recordedSpans();
+beforeAll(() => spans.start());
+afterAll(() => spans.stop());
+
+const ofInstance = (id: string) => (span: ReadableSpan) => span.attributes['tessera.saga.id'] === id;
+
+describe('the spans of a process manager', () => {
+  let bed: SagaTestbed;
+  let coordinator: SagaCoordinator;
+  const received = signals<Envelope>();
+
+  beforeAll(async () => {
+    bed = await openSagaTestbed(pgliteTestDatabase, 'embedded');
+    const { db, broker } = bed;
+    const record = async (_data: unknown, command: Envelope) => {
+      await db.afterCommit(() => received.push(command));
+    };
+    await broker.subscribe({
+      group: 'lc',
+      subjects: [LC_COMMANDS],
+      handle: onCommands(
+        {
+          'lcapi.ApproveLCApplication': z.object({ lcApplicationId: z.string() }),
+          'lcapi.RemindManager': z.object({ reminder: z.number() }),
+        },
+        { 'lcapi.ApproveLCApplication': record, 'lcapi.RemindManager': record },
+        { publisher: broker, source: 'lc', db },
+      ),
+    });
+    coordinator = await startSagaCoordinator(
+      { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
+      [autoApproval],
+    );
+  });
+  afterAll(async () => {
+    await coordinator?.stop();
+    await bed?.close();
+  });
+
+  const publish = (lc: string, type: string, data: Record<string, unknown> = {}) =>
+    bed.broker.publish([
+      newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
+    ]);
+
+  it('is a span per message that moves an instance, a child of its handling, parent of the command it sends', async () => {
+    const lc = `lc-${unique()}`;
+    await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 1_000_000, currency: 'USD' });
+    await publish(lc, 'lcapi.LCApplicationSubmitted', { amountCents: 1_000_000, currency: 'USD' });
+    for (const check of ['ProductValueValidated', 'ProductLegalityValidated', 'ApplicantCreditValidated']) {
+      await publish(lc, `lcapi.${check}`, { decision: 'APPROVED' });
+    }
+    await received.until((all) => all.some((c) => c.key === lc));
+
+    const started = await spans.named(
+      `process manager ${autoApproval.name} lcapi.LCApplicationSubmitted`,
+      (span) => ofInstance(lc)(span) && span.attributes['tessera.saga.outcome'] === 'running',
+    );
+    const handling = (await spans.finished()).find(
+      (span) => span.name === 'process lcapi.LCApplicationSubmitted' && isChildOf(started, span),
+    );
+    expect(handling, 'the handling of the submission that started it').toBeDefined();
+    // The second submission of the same application moves nothing: its span says so.
+    await spans.named(
+      `process manager ${autoApproval.name} lcapi.LCApplicationSubmitted`,
+      (span) => ofInstance(lc)(span) && span.attributes['tessera.saga.outcome'] === 'ignored',
+    );
+    // The last check sends the approval: the command's handling is a child of that move.
+    const lastCheck = await spans.named(
+      `process manager ${autoApproval.name} lcapi.ApplicantCreditValidated`,
+      ofInstance(lc),
+    );
+    const approval = await spans.named('process lcapi.ApproveLCApplication', (span) =>
+      isChildOf(span, lastCheck),
+    );
+    expect(approval.parentSpanContext?.spanId).toBe(idOf(lastCheck));
+  });
+});
