@@ -7,10 +7,12 @@ export type { Telemetry, TelemetryOptions } from './telemetry.js';
 export { exportsTraces, startTelemetry, stopTelemetry } from './telemetry.js';
 export type { Conversation, SpanOptions, TraceContext, TraceHeaders } from './trace-context.js';
 export {
+  contextOfHeaders,
   currentConversation,
   currentTraceContext,
   failSpan,
   inSpan,
+  runInContext,
   SpanKind,
   traceHeadersOf,
   tracer,
