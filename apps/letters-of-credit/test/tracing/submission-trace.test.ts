@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startTelemetry, type Telemetry } from '@tessera/platform/observability';
+import { SpanKind, startTelemetry, type Telemetry } from '@tessera/platform/observability';
 import {
   type Answer,
   type Caller,

@@ -1,6 +1,5 @@
-import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startTelemetry, type Telemetry } from '@tessera/platform/observability';
+import { SpanKind, startTelemetry, type Telemetry } from '@tessera/platform/observability';
 import {
   eventually,
   postgresTestDatabase,
