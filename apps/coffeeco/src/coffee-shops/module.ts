@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageObserver } from '@tessera/platform/messaging';
+import { tracedPort } from '@tessera/platform/observability';
 import { type Module, parseEnv, stopsInTurn } from '@tessera/platform/runtime';
 import { type Clock, createDeadlines, deadlineMigrations, systemClock } from '@tessera/platform/scheduling';
 import { sqlMigrationSet } from '@tessera/platform/sql';
@@ -90,7 +91,12 @@ export function createCoffeeShopsModule(options: CoffeeShopsModuleOptions = {}):
         purchases: postgresPurchases(db),
         stores,
         coffeeLovers,
-        cards: providerCardChargeService(cardProvider),
+        cards: providerCardChargeService(
+          tracedPort('cards', cardProvider, {
+            peerService: 'card-provider',
+            operations: { createCharge: 'charge' },
+          }),
+        ),
         coffeeBux: loyaltyCoffeeBux(freeDrinks),
         outbox: brokerPurchaseOutbox(broker),
         recovery: deadlineRecovery(deadlines, {

@@ -1,6 +1,7 @@
 import { eventSourcing, eventStoreMigrations } from '@tessera/platform/eventstore';
 import { whenUnavailable } from '@tessera/platform/http';
 import { type Envelope, observedHandler, publishMessages } from '@tessera/platform/messaging';
+import { tracedPort } from '@tessera/platform/observability';
 import {
   type Projector,
   projectionMigrations,
@@ -152,7 +153,9 @@ export function createLCApplicationsModule(options: LCApplicationsModuleOptions 
         view: () => projectors.view.checkpoint(),
         summary: () => projectors.summary.checkpoint(),
       });
-      const addresses = uspsAddressVerification(options.postalService ?? fakePostalService);
+      const addresses = uspsAddressVerification(
+        tracedPort('addresses', options.postalService ?? fakePostalService, { peerService: 'usps' }),
+      );
 
       // Application.
       const commands = createLCApplicationCommands({

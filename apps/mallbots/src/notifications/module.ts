@@ -1,4 +1,5 @@
 import { type MessageObserver, subscribeGroups } from '@tessera/platform/messaging';
+import { tracedPort } from '@tessera/platform/observability';
 import { type Module, stopsInTurn } from '@tessera/platform/runtime';
 import { sqlMigrationSet } from '@tessera/platform/sql';
 import { customersServiceFor } from '../customers/contract/customers-client.js';
@@ -43,7 +44,11 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         options.customers ??
         customersServiceFor({ services, rpcServices, serviceToken, logger, caller: 'notifications' });
       const provider = fakeSmsProvider(db);
-      const sender = options.smsSender ? options.smsSender(provider) : provider;
+      // Outermost, so that a test's failing provider shows as the failed call it stands for.
+      const sender = tracedPort('sms', options.smsSender ? options.smsSender(provider) : provider, {
+        peerService: 'sms-provider',
+        operations: { send: 'send' },
+      });
 
       // Application.
       const notifications = createNotifications({

@@ -46,6 +46,8 @@ export type { ListItems } from './paging.js';
 export { expectPagedList, walkPages } from './paging.js';
 export { exclusively, freePort, outsideEnvironment, runCommand } from './processes.js';
 export { describeProtobufContracts } from './protobuf.js';
+export type { SpanTree } from './spans.js';
+export { spanIdOf, spanTree, traceIdOf } from './spans.js';
 export type { Login, RunningSystem, StartSystemOptions, SystemProfile } from './system.js';
 export { eventually, SYSTEM_PROFILES, startSystem } from './system.js';
 export type { PersonAccount, Reply, SystemActor, SystemClient } from './system-client.js';

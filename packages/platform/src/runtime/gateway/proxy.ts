@@ -1,5 +1,7 @@
-import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { request as requestTls } from 'node:https';
+// The modules, not their named exports: the http instrumentation patches `request` on the module, and an ESM
+// named import keeps the unpatched one (no client span, no traceparent to the upstream: a trace per hop).
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import { PROBLEM_CONTENT_TYPE, type Problem, problem } from '../../http/index.js';
 import { bodyTooLarge } from '../../http/problem.js';
 
@@ -79,7 +81,7 @@ export function proxyRequest(
   options: ProxyOptions,
 ): Promise<void> {
   const base = new URL(target.base);
-  const send = base.protocol === 'https:' ? requestTls : request;
+  const send = base.protocol === 'https:' ? https.request : http.request;
   const { forwarded, bodyLimit, timeoutMs = 60_000 } = options;
   if (Number(incoming.headers['content-length']) > bodyLimit) {
     answer(outgoing, bodyTooLarge(), true);

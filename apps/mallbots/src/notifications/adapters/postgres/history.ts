@@ -1,4 +1,5 @@
 import { mapPage, pageOf } from '@tessera/platform/ddd';
+import { traceHeadersOf } from '@tessera/platform/observability';
 import { type SqlClient, timestampKey } from '@tessera/platform/sql';
 import type { NotificationHistory, NotificationView } from '../../application/ports.js';
 import type { Kind, SkipReason, Status } from '../../domain/notification.js';
@@ -41,9 +42,12 @@ export function postgresNotificationHistory(db: Pick<SqlClient, 'query' | 'notif
   return {
     async record(notification) {
       const status: Status = notification.to === undefined ? 'skipped' : 'queued';
+      // The sending joins the trace of the handling that queued it (the baggage is the caller's: not kept).
+      const { traceparent, tracestate } = traceHeadersOf();
       const { rowCount } = await db.query(
-        `INSERT INTO notifications.notifications (id, customer_id, order_id, kind, status, sms_number, body, skip_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO notifications.notifications
+                (id, customer_id, order_id, kind, status, sms_number, body, skip_reason, traceparent, tracestate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (id) DO NOTHING`,
         [
           notification.id,
@@ -54,6 +58,8 @@ export function postgresNotificationHistory(db: Pick<SqlClient, 'query' | 'notif
           notification.to ?? null,
           notification.text,
           notification.skipped ?? null,
+          traceparent ?? null,
+          tracestate ?? null,
         ],
       );
       // Delivered on commit, and only then: the dispatcher never looks for a row it could not see yet.

@@ -1,4 +1,5 @@
 import { defaultBackoff } from '@tessera/platform/messaging';
+import { contextOfHeaders, runInContext } from '@tessera/platform/observability';
 import type { SqlClient } from '@tessera/platform/sql';
 import type { SmsSender } from '../../application/ports.js';
 import type { Kind } from '../../domain/notification.js';
@@ -37,6 +38,8 @@ interface Claimed {
   sms_number: string;
   body: string;
   attempts: number;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 // setTimeout takes at most 2^31−1 ms.
@@ -79,7 +82,7 @@ export function createSmsDispatcher(
                SET attempts = attempts + 1, next_attempt_at = clock_timestamp() + $2 * interval '1 millisecond',
                    updated_at = now()
              WHERE id = $1 AND status = 'queued' AND next_attempt_at <= clock_timestamp()
-         RETURNING id, kind, sms_number, body, attempts`,
+         RETURNING id, kind, sms_number, body, attempts, traceparent, tracestate`,
     sent: `UPDATE notifications.notifications
               SET status = 'sent', sent_at = clock_timestamp(), last_error = NULL, updated_at = now()
             WHERE id = $1 AND status = 'queued'`,
@@ -99,7 +102,14 @@ export function createSmsDispatcher(
     const claimed = rows[0];
     if (!claimed) return; // another dispatcher has it, or it is no longer queued
     try {
-      await sender.send({ idempotencyKey: claimed.id, to: claimed.sms_number, text: claimed.body });
+      // In the trace of the handling that queued it: the order's.
+      const queuedIn = contextOfHeaders({
+        ...(claimed.traceparent && { traceparent: claimed.traceparent }),
+        ...(claimed.tracestate && { tracestate: claimed.tracestate }),
+      });
+      await runInContext(queuedIn, () =>
+        sender.send({ idempotencyKey: claimed.id, to: claimed.sms_number, text: claimed.body }),
+      );
     } catch (error) {
       const reason = reasonOf(error);
       report(error, { notificationId: id, attempt: claimed.attempts });
