@@ -216,21 +216,21 @@ describe('one submission through the auto-approval saga is one trace', () => {
     expect(JSON.stringify([call.attributes, call.events])).not.toMatch(/PENNSYLVANIA|20500|Washington/i);
   });
 
-  // The process manager's spans and the appends' (the brief's names): made by the platform's sagas and event
-  // store (branch otel-spans), and failing until they land. As otel-spans stood at fcb7686, a saga's moves
-  // had spans and a process manager's (this one) none: this waits for those too.
-  it("has the saga's spans in the trace, the approval asked for from one of them", () => {
-    const sagaSpans = trace.filter((span) => span.name.startsWith(`saga ${AUTO_APPROVAL} `));
-    expect(sagaSpans.length).toBeGreaterThan(0);
-    for (const span of sagaSpans) {
+  // The process manager's moves (ADR 0045): one span per message that moved the instance, the approval
+  // asked for from the move on the last check, the approval's reply a move of its own; and the appends.
+  it("has the process manager's moves in the trace, the approval asked for from one of them", () => {
+    const moves = trace.filter((span) => span.name.startsWith(`process manager ${AUTO_APPROVAL} `));
+    expect(moves.length).toBeGreaterThan(0);
+    for (const span of moves) {
       expect(span.kind).toBe(SpanKind.INTERNAL);
       expect(span.attributes).toMatchObject({ 'tessera.saga.name': AUTO_APPROVAL, 'tessera.saga.id': id });
     }
     const approve = trace.find((span) => handles(span, 'lcapplications.ApproveLCApplication'))!;
-    expect(tree.ancestorsOf(approve).some((span) => span.name.startsWith(`saga ${AUTO_APPROVAL} `))).toBe(
-      true,
-    );
-    expect(sagaSpans.map((span) => span.name)).toContain(`saga ${AUTO_APPROVAL} reply reply.Success`);
+    const asking = tree
+      .ancestorsOf(approve)
+      .find((span) => span.name.startsWith(`process manager ${AUTO_APPROVAL} `));
+    expect(asking?.attributes['tessera.saga.outcome']).toBe('running');
+    expect(moves.map((span) => span.name)).toContain(`process manager ${AUTO_APPROVAL} reply`);
     expect(trace.some((span) => span.name.startsWith('append lc'))).toBe(true);
   });
 });
