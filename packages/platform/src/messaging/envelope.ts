@@ -10,6 +10,7 @@ import {
   traceHeadersOf,
 } from '../observability/trace-context.js';
 import { findUnstorableText, isStorableText } from '../sql/storable-text.js';
+import { measuredHandling } from './metrics.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver
@@ -238,7 +239,7 @@ export function handlingOf<T>(message: Envelope, handle: () => Promise<T>, site?
         ...messageAttributes(message),
       },
     },
-    handle,
+    () => measuredHandling([message], site?.group, handle),
   );
 }
 
@@ -269,7 +270,7 @@ export function handlingOfBatch<T>(
         ...(site ? { 'messaging.consumer.group.name': site.group } : {}),
       },
     },
-    handle,
+    () => measuredHandling(messages, site?.group, handle),
   );
 }
 
