@@ -21,8 +21,8 @@
  * default 1,000: it is slow), `--per-transaction N`, `--concurrency N` (the group's, default 16),
  * `--one-thread`, `--only a,b` (workload ids: raw-js, raw-pg, embedded, pglite, nats16, nats64, nats16b,
  * pgto), `--json` (also print the results as one `RESULT` line of JSON), `--tracing-cost ROUNDS` (what tracing
- * costs with no endpoint set, against no tracer at all, on the workloads of `--only`, default embedded and
- * nats16: see messaging-tracing-cost.ts). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local
+ * costs with no endpoint set, against no tracer at all, on the workloads of `--only`, default handling (what
+ * wraps one handling, CPU only), embedded and nats16: see messaging-tracing-cost.ts). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local
  * PostgreSQL and NATS).
  */
 import os from 'node:os';
@@ -66,7 +66,7 @@ import {
   Tracker,
   versionOf,
 } from './messaging-support.js';
-import { type Measure, RESULT_PREFIX, tracingCost } from './messaging-tracing-cost.js';
+import { handlingMeasure, type Measure, RESULT_PREFIX, tracingCost } from './messaging-tracing-cost.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -458,10 +458,14 @@ if (ROUNDS > 0) {
   if (ONE_THREAD) passed.push('--one-thread');
   await tracingCost(
     fileURLToPath(import.meta.url),
-    ONLY.length > 0 ? ONLY : ['embedded', 'nats16'],
+    ONLY.length > 0 ? ONLY : ['handling', 'embedded', 'nats16'],
     ROUNDS,
     passed,
   );
+} else if (ONLY.length === 1 && ONLY[0] === 'handling') {
+  // 100 handlings per pipeline message: it takes a second or two.
+  const measure = await handlingMeasure(MESSAGES * 100);
+  console.log(`${RESULT_PREFIX}${JSON.stringify([measure])}`);
 } else await main();
 // pg-transactional-outbox's listeners leave timers behind after their shutdown: do not wait for them.
 process.exit(0);
