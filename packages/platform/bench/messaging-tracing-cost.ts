@@ -142,7 +142,7 @@ export async function tracingCost(
           variant,
         )
           .map((r) => r.toFixed(0))
-          .join(', ')}); median ${median(cpu(variant)).toFixed(3)} ms CPU/msg`,
+          .join(', ')}); median ${(median(cpu(variant)) * 1000).toFixed(2)} µs CPU/msg`,
       );
     console.log(
       `    throughput default/disabled: median of the paired ratios ${pairedRate.toFixed(3)} (${percent(pairedRate)}); ratio of the medians ${(median(rates('default')) / median(rates('disabled'))).toFixed(3)}`,
