@@ -10,7 +10,7 @@ import {
   traceHeadersOf,
 } from '../observability/trace-context.js';
 import { findUnstorableText, isStorableText } from '../sql/storable-text.js';
-import { measuredHandling } from './metrics.js';
+import { measuredHandling } from './handling-metrics.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver

@@ -1,8 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import {
   defineCounter,
   defineHistogram,
-  defineTracedHistogram,
   durationBuckets,
   scrapedGauges,
   secondsOf,
@@ -49,32 +47,3 @@ export const messagesRelayed = defineCounter({
   name: 'messaging_outbox_relayed_total',
   help: 'Messages the outbox relay published to NATS JetStream',
 });
-
-export const handlerDuration = defineTracedHistogram({
-  name: 'messaging_handler_duration_seconds',
-  help: 'Handlings by consumer group, message type and outcome (ok, error): the handler alone, inside its delivery; a batch handling counts each message with its share of the time',
-  labelNames: ['group', 'type', 'outcome'],
-  buckets: durationBuckets(10),
-});
-
-/**
- * Runs `handle` (the handler of `group` for `messages`) timed per message type and outcome, inside its span:
- * the exemplar is its trace. Rate, errors and duration per handler (ADR 0046).
- */
-export async function measuredHandling<T>(
-  messages: ReadonlyArray<{ readonly type: string }>,
-  group: string | undefined,
-  handle: () => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  let outcome = 'error';
-  try {
-    const result = await handle();
-    outcome = 'ok';
-    return result;
-  } finally {
-    const seconds = (performance.now() - started) / 1000 / messages.length;
-    for (const { type } of messages)
-      handlerDuration.observe({ group: group ?? 'none', type, outcome }, seconds);
-  }
-}
