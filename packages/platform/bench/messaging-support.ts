@@ -33,6 +33,8 @@ export interface Result {
   readonly check?: string;
   /** Set when it could not run: the reason replaces the numbers. */
   readonly error?: string;
+  /** CPU time of this process (all its threads) per message handled, in ms (pipelines). */
+  readonly cpuMsPerMessage?: number;
 }
 
 export const rate = (r: Result | undefined) =>
@@ -42,6 +44,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export const ms = (value: number) =>

@@ -20,10 +20,14 @@
  * Options: `--messages N` (per workload, default 5,000), `--pgto-messages N` (pg-transactional-outbox,
  * default 1,000: it is slow), `--per-transaction N`, `--concurrency N` (the group's, default 16),
  * `--one-thread`, `--only a,b` (workload ids: raw-js, raw-pg, embedded, pglite, nats16, nats64, nats16b,
- * pgto). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local PostgreSQL and NATS).
+ * pgto), `--json` (also print the results as one `RESULT` line of JSON), `--tracing-cost ROUNDS` (what tracing
+ * costs with no endpoint set, against no tracer at all, on the workloads of `--only`, default handling (what
+ * wraps one handling, CPU only), embedded and nats16: see messaging-tracing-cost.ts). Environment: BENCH_DATABASE_URL, BENCH_NATS_URL (defaults: local
+ * PostgreSQL and NATS).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   type Broker,
@@ -62,6 +66,7 @@ import {
   Tracker,
   versionOf,
 } from './messaging-support.js';
+import { handlingMeasure, type Measure, RESULT_PREFIX, tracingCost } from './messaging-tracing-cost.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,6 +76,8 @@ const { values: args } = parseArgs({
     'per-transaction': { type: 'string', default: '1' },
     'one-thread': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '16' },
+    json: { type: 'boolean', default: false },
+    'tracing-cost': { type: 'string', default: '0' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -163,7 +170,8 @@ async function pipeline(
       (await from.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
     const n = await rows('bench_effects', effectsDb);
     const orders = await rows('bench_orders', db);
-    return timed.result(
+    const cpuMsPerMessage = (used.user + used.system) / 1000 / count;
+    const result = timed.result(
       label,
       setup,
       producedBy,
@@ -171,6 +179,7 @@ async function pipeline(
         `this process ${(((used.user + used.system) / 1e6 / seconds) * 100).toFixed(0)} % CPU; event loop busy: producers ${(busy * 100).toFixed(0)} %` +
         (consumer.utilization ? `, consumer thread ${(consumer.utilization() * 100).toFixed(0)} %` : ''),
     );
+    return { ...result, cpuMsPerMessage };
   } finally {
     await consumer.stop();
   }
@@ -429,8 +438,34 @@ async function main() {
   console.log(`  (pg-transactional-outbox ran with ${PGTO_BATCH} messages in flight per listener)`);
   console.log('');
   console.log(`Total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (args.json) {
+    const measures: Measure[] = [...results.entries()].map(([id, r]) => ({
+      id,
+      label: r.label,
+      rate: rate(r),
+      cpuMsPerMessage: r.cpuMsPerMessage ?? Number.NaN,
+      ...(r.error ? { error: r.error } : {}),
+    }));
+    console.log(`${RESULT_PREFIX}${JSON.stringify(measures)}`);
+  }
 }
 
-await main();
+const ROUNDS = Number(args['tracing-cost']);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 0) throw new Error('--tracing-cost must be a number of rounds');
+if (ROUNDS > 0) {
+  const passed = ['--messages', args.messages, '--concurrency', args.concurrency];
+  if (PER_TRANSACTION !== 1) passed.push('--per-transaction', String(PER_TRANSACTION));
+  if (ONE_THREAD) passed.push('--one-thread');
+  await tracingCost(
+    fileURLToPath(import.meta.url),
+    ONLY.length > 0 ? ONLY : ['handling', 'embedded', 'nats16'],
+    ROUNDS,
+    passed,
+  );
+} else if (ONLY.length === 1 && ONLY[0] === 'handling') {
+  // 100 handlings per pipeline message: it takes a second or two.
+  const measure = await handlingMeasure(MESSAGES * 100);
+  console.log(`${RESULT_PREFIX}${JSON.stringify([measure])}`);
+} else await main();
 // pg-transactional-outbox's listeners leave timers behind after their shutdown: do not wait for them.
 process.exit(0);

@@ -1,8 +1,8 @@
-import { defineHistogram, durationBuckets } from '../observability/metrics.js';
+import { defineTracedHistogram, durationBuckets } from '../observability/metrics.js';
 
-export const httpRequestDuration = defineHistogram({
+export const httpRequestDuration = defineTracedHistogram({
   name: 'http_request_duration_seconds',
-  help: 'HTTP requests by method, route pattern and status',
+  help: 'HTTP requests by method, route pattern and status (rate, errors by status, duration: RED per route)',
   labelNames: ['method', 'route', 'status'],
   buckets: durationBuckets(2.5),
 });

@@ -16,7 +16,7 @@ import {
   installAuthentication,
   SESSION_COOKIE,
 } from '../identity/authentication.js';
-import { metricsRegistry } from '../observability/metrics.js';
+import { metricsAnswer } from '../observability/metrics.js';
 import { installCors } from './cors.js';
 import { refuseForgeableRequests } from './forgery.js';
 import { type IdempotencyOptions, idempotencyDescription, installIdempotency } from './idempotency.js';
@@ -26,7 +26,7 @@ import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { answerServerErrors, serverErrorOptions } from './server-errors.js';
 import { refuseUnstorableText } from './storable-input.js';
-import { installRequestTracing } from './tracing.js';
+import { installRequestTracing, sampledSpanOf } from './tracing.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -161,6 +161,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         status: String(reply.statusCode),
       },
       reply.elapsedTime / 1000,
+      sampledSpanOf(request),
     );
     request.log.info(
       {
@@ -218,9 +219,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   // Scrapers and probes call often from one address: never limited, and for anyone.
   const unlimited = { schema: { hide: true }, config: { rateLimit: false, audience: anyone } } as const;
-  app.get('/metrics', unlimited, async (_request, reply) =>
-    reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
-  );
+  // OpenMetrics (with exemplars) to a scraper that asks for it, the Prometheus text format to others.
+  app.get('/metrics', unlimited, async (request, reply) => {
+    const { contentType, body } = await metricsAnswer(request.headers.accept);
+    return reply.type(contentType).send(body);
+  });
   app.get('/liveness', unlimited, () => ({ status: 'up' }));
   app.get('/readiness', unlimited, async (_request, reply) => {
     const checks: Record<string, boolean> = {};

@@ -1,5 +1,6 @@
-import { context, isSpanContextValid, type Span, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, type Span, type SpanContext, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sampledSpanContext } from '../observability/metrics.js';
 import { ignoredPath } from '../observability/telemetry.js';
 import {
   contextOfHeaders,
@@ -11,6 +12,11 @@ import {
 } from '../observability/trace-context.js';
 
 const ownSpans = new WeakMap<FastifyRequest, Span>();
+const sampledRequests = new WeakMap<FastifyRequest, SpanContext>();
+
+/** The request's span when it is recorded and sampled (its duration's exemplar), read when it started. */
+export const sampledSpanOf = (request: FastifyRequest): SpanContext | undefined =>
+  sampledRequests.get(request);
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /**
@@ -64,6 +70,9 @@ export function installRequestTracing(app: FastifyInstance): void {
       ownSpans.set(request, span);
       active = trace.setSpan(parent, span);
     }
+    // Now: the span may have ended when the response's duration is observed.
+    const sampled = sampledSpanContext(trace.getSpan(active));
+    if (sampled) sampledRequests.set(request, sampled);
     active = withConversation(active, { correlationId });
     const { traceparent } = traceHeadersOf(active);
     if (traceparent) reply.header('traceparent', traceparent);

@@ -10,6 +10,7 @@ import {
   traceHeadersOf,
 } from '../observability/trace-context.js';
 import { findUnstorableText, isStorableText } from '../sql/storable-text.js';
+import { measuredHandling } from './handling-metrics.js';
 
 /**
  * What travels between modules: an integration event, a command or a reply, with everything a receiver
@@ -245,7 +246,7 @@ export function handlingOf<T>(message: Envelope, handle: () => Promise<T>, site?
         span.setAttributes({ ...siteAttributes(site), ...messageAttributes(message) });
       },
     },
-    handle,
+    () => measuredHandling([message], site?.group, handle),
   );
 }
 
@@ -271,7 +272,7 @@ export function handlingOfBatch<T>(
       conversation: { correlationId: first.correlationId, causationId: first.id },
       attributes: { ...siteAttributes(site), 'messaging.batch.message_count': messages.length },
     },
-    handle,
+    () => measuredHandling(messages, site?.group, handle),
   );
 }
 

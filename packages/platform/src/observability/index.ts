@@ -1,6 +1,14 @@
-export type { Logger, LoggerOptions } from './logger.js';
-export { createLogger } from './logger.js';
-export { defineCounter, defineGauge, defineHistogram, metricsRegistry } from './metrics.js';
+export type { LogFormat, Logger, LoggerOptions } from './logger.js';
+export { createLogger, logFormatOf } from './logger.js';
+export type { TracedHistogram } from './metrics.js';
+export {
+  defineCounter,
+  defineGauge,
+  defineHistogram,
+  defineTracedHistogram,
+  metricsAnswer,
+  metricsRegistry,
+} from './metrics.js';
 export type { TracedPortOptions } from './ports.js';
 export { tracedPort } from './ports.js';
 export type { Telemetry, TelemetryOptions } from './telemetry.js';

@@ -1,3 +1,4 @@
+import { type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import client from 'prom-client';
 
 /**
@@ -42,6 +43,89 @@ export function defineHistogram<Label extends string = never>(
   definition: MetricDefinition<Label> & { readonly buckets: readonly number[] },
 ): client.Histogram<Label> {
   return defineOnce(client.Histogram<Label>, { ...definition, buckets: [...definition.buckets] });
+}
+
+/** A histogram of durations that keeps, per bucket, the trace of its latest sampled measure (an exemplar). */
+export interface TracedHistogram<Label extends string> {
+  /** Observes `seconds` taken in `sampled` (by default the active span's, if it is sampled). */
+  observe(labels: Partial<Record<Label, string>>, seconds: number, sampled?: SpanContext): void;
+}
+
+/**
+ * A histogram on the shared registry, defined once, whose buckets carry exemplars: the trace and span ids of
+ * a sampled measure, served in the OpenMetrics answer of `/metrics` (ADR 0046), so that a latency panel's
+ * outlier opens its trace. Without traces exported no span is recorded: no exemplar.
+ */
+export function defineTracedHistogram<Label extends string = never>(
+  definition: MetricDefinition<Label> & { readonly buckets: readonly number[] },
+): TracedHistogram<Label> {
+  let histogram = metricsRegistry.getSingleMetric(definition.name) as client.Histogram<Label> | undefined;
+  if (histogram === undefined) {
+    // prom-client refuses exemplars on a metric made for a Prometheus-text registry, not one registered there.
+    histogram = new client.Histogram<Label>({
+      ...definition,
+      labelNames: definition.labelNames ?? [],
+      buckets: [...definition.buckets],
+      enableExemplars: true,
+      registers: [],
+    });
+    metricsRegistry.registerMetric(histogram);
+  }
+  // Typed by its exemplar's labels, not its own.
+  const found = histogram as unknown as client.Histogram<string>;
+  return {
+    observe: (labels, seconds, sampled = sampledSpanContext()) => {
+      found.observe({
+        labels,
+        value: seconds,
+        ...(sampled ? { exemplarLabels: { trace_id: sampled.traceId, span_id: sampled.spanId } } : {}),
+      });
+    },
+  };
+}
+
+/**
+ * The ids of `span` (the active one by default) when it is recorded and sampled: its trace is kept, an
+ * exemplar may point to it. Read it while the span runs: an ended span records nothing.
+ */
+export function sampledSpanContext(span: Span | undefined = trace.getActiveSpan()): SpanContext | undefined {
+  if (!span?.isRecording()) return undefined;
+  const spanContext = span.spanContext();
+  return spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined;
+}
+
+type MetricData = client.MetricObjectWithValues<client.MetricValue<string>>;
+/** prom-client's rendering of one metric family (untyped: its registry's own method). */
+interface FamilyRenderer {
+  getMetricsAsString(metric: { getForPromString(): Promise<MetricData> }): Promise<string>;
+}
+const openMetrics = new client.Registry<client.OpenMetricsContentType>();
+openMetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+const openMetricsFamily = openMetrics as unknown as FamilyRenderer;
+
+/**
+ * What `/metrics` answers to a scraper accepting `accept`: OpenMetrics (with exemplars) when it asks for it,
+ * the Prometheus text format otherwise. prom-client's own OpenMetrics rendering renames the counters it
+ * serves (`x_total` becomes `x`) for good, which would break the Prometheus answer after it: the counters are
+ * handed to it under their OpenMetrics family name instead.
+ */
+export async function metricsAnswer(accept = ''): Promise<{ contentType: string; body: string }> {
+  if (!accept.includes('application/openmetrics-text'))
+    return { contentType: metricsRegistry.contentType, body: await metricsRegistry.metrics() };
+  const families = await Promise.all(
+    (metricsRegistry.getMetricsAsArray() as unknown as client.Metric[]).map((metric) =>
+      openMetricsFamily.getMetricsAsString({
+        getForPromString: async () => {
+          // Histograms give their `le` apart from their labels there, as the registry's own rendering asks.
+          const own = (metric as unknown as { getForPromString?: () => Promise<MetricData> })
+            .getForPromString;
+          const data = own ? await own.call(metric) : await metric.get();
+          return String(data.type) === 'counter' ? { ...data, name: data.name.replace(/_total$/, '') } : data;
+        },
+      }),
+    ),
+  );
+  return { contentType: openMetrics.contentType, body: `${families.join('\n')}\n# EOF\n` };
 }
 
 /** A gauge on the shared registry, defined once (set by its owner; see `scrapedGauges` for one read at each scrape). */

@@ -1,4 +1,9 @@
-import { defineCounter, defineGauge, defineHistogram, durationBuckets } from '../observability/metrics.js';
+import {
+  defineCounter,
+  defineGauge,
+  defineTracedHistogram,
+  durationBuckets,
+} from '../observability/metrics.js';
 
 export const rpcCalls = defineCounter({
   name: 'rpc_server_calls_total',
@@ -6,7 +11,7 @@ export const rpcCalls = defineCounter({
   labelNames: ['service', 'method', 'code'],
 });
 
-export const rpcCallDuration = defineHistogram({
+export const rpcCallDuration = defineTracedHistogram({
   name: 'rpc_server_call_duration_seconds',
   help: 'How long RPC calls took, by service, method and status code (a stream: how long it stayed open)',
   labelNames: ['service', 'method', 'code'],

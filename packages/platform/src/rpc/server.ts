@@ -13,6 +13,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { trace } from '@opentelemetry/api';
 import type { TokenVerifier } from '../identity/index.js';
 import type { Logger } from '../observability/index.js';
+import { sampledSpanContext } from '../observability/metrics.js';
 import {
   contextOfHeaders,
   failSpan,
@@ -107,9 +108,10 @@ function observed(logger: Logger, shutdown: AbortSignal): Interceptor {
       const seconds = (performance.now() - started) / 1000;
       span.setAttribute('rpc.connect_rpc.error_code', code);
       if (error && error.code !== Code.Canceled) failSpan(span, error);
+      // Before the span ends: an ended span records nothing, and gives no exemplar.
+      rpcCallDuration.observe({ service, method, code }, seconds, sampledSpanContext(span));
       span.end();
       rpcCalls.inc({ service, method, code });
-      rpcCallDuration.observe({ service, method, code }, seconds);
       log.info(
         { code, ms: Math.round(seconds * 1000), ...(error ? { error: error.rawMessage } : {}) },
         'rpc completed',

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { logFormatOf } from '../observability/logger.js';
 
 /**
  * Configuration comes from the environment only. Every variable has a default that runs the embedded
@@ -328,7 +329,7 @@ export function loadConfig(
     rpcServices: c.RPC_SERVICES ?? new Map(),
     httpServices: c.HTTP_SERVICES ?? new Map(),
     logLevel: c.LOG_LEVEL,
-    logFormat: c.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    logFormat: logFormatOf(c.LOG_FORMAT, process.stdout.isTTY),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT,
     httpBodyLimit: c.HTTP_BODY_LIMIT,
     rateLimitMax: c.RATE_LIMIT_MAX,
