@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import type { Span } from '@opentelemetry/api';
 import { inSpan } from '../observability/trace-context.js';
 import type { AnyProcessManager, AnySaga } from './definition.js';
+import { sagaMoveDuration } from './metrics.js';
 import type { ProcessInput } from './process-core.js';
 import type { HistoryEntry } from './saga-core.js';
 
@@ -48,12 +50,29 @@ export function sagaMoveSpan<T extends { outcome: string }>(
         span.setAttributes(attributes(saga, id, step));
       },
     },
-    async (span) => {
-      const result = await work();
-      outcome(span, result.outcome);
-      return result;
-    },
+    (span) => timed(span, saga.name, move.kind, work),
   );
+}
+
+/** Runs `work` (a move of `saga`) timed by what moved it and its outcome, recorded on `span` too. */
+async function timed<T extends { outcome: string }>(
+  span: Span,
+  saga: string,
+  move: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const observe = (result: string) =>
+    sagaMoveDuration.observe({ saga, move, outcome: result }, (performance.now() - started) / 1000);
+  try {
+    const result = await work();
+    outcome(span, result.outcome);
+    observe(result.outcome);
+    return result;
+  } catch (error) {
+    observe('error');
+    throw error;
+  }
 }
 
 /**
@@ -115,10 +134,6 @@ export function processMoveSpan(
         span.setAttributes({ 'tessera.saga.name': process.name, 'tessera.saga.id': id });
       },
     },
-    async (span) => {
-      const result = await work();
-      outcome(span, result.outcome);
-      return result;
-    },
+    (span) => timed(span, process.name, input.kind, work),
   );
 }

@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
+import { metricsRegistry } from '@tessera/platform/observability';
 import { type SagaCoordinator, startSagaCoordinator } from '@tessera/platform/sagas';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +84,17 @@ describe('the spans of a process manager', () => {
       isChildOf(span, lastCheck),
     );
     expect(approval.parentSpanContext?.spanId).toBe(idOf(lastCheck));
+
+    // Each move is timed too (RED per saga), by what moved it and its outcome, its trace as an exemplar.
+    const counted = (
+      await metricsRegistry.getSingleMetric('saga_move_duration_seconds')!.get()
+    ).values.filter(
+      (value) =>
+        value.metricName === 'saga_move_duration_seconds_count' &&
+        value.labels.saga === autoApproval.name &&
+        value.labels.move === 'message',
+    );
+    expect(counted.find((value) => value.labels.outcome === 'ignored')?.value).toBeGreaterThanOrEqual(1);
+    expect(counted.find((value) => value.labels.outcome === 'running')?.value).toBeGreaterThanOrEqual(4);
   });
 });
