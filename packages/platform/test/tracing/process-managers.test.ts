@@ -90,7 +90,7 @@ describe('the spans of a process manager', () => {
       await metricsRegistry.getSingleMetric('saga_move_duration_seconds')!.get()
     ).values.filter(
       (value) =>
-        value.metricName === 'saga_move_duration_seconds_count' &&
+        (value as { metricName?: string }).metricName === 'saga_move_duration_seconds_count' &&
         value.labels.saga === autoApproval.name &&
         value.labels.move === 'message',
     );
