@@ -22,6 +22,12 @@ export interface SpanTree {
   inTrace(traceId: string): ReadableSpan[];
   /** The spans that started when `span` did or later. */
   since(span: ReadableSpan): ReadableSpan[];
+  /**
+   * The spans since `first`, outside trace `traceId`, with an attribute equal to one of `values` (an order's
+   * id, its conversation's id): work of that conversation that left its trace. Another request's spans (a
+   * root `GET` a page or a poll made meanwhile) are not looked at. Each is named with the root above it.
+   */
+  strays(first: ReadableSpan, traceId: string, values: readonly string[]): string[];
 }
 
 /** Whether `a` started before `b` (high-resolution times: seconds, then nanoseconds). */
@@ -47,5 +53,16 @@ export function spanTree(spans: readonly ReadableSpan[]): SpanTree {
       ancestorsOf(span).find((each) => each.kind === SpanKind.CONSUMER || each.kind === SpanKind.SERVER),
     inTrace: (traceId) => spans.filter((span) => traceIdOf(span) === traceId),
     since: (first) => spans.filter((span) => !startedBefore(span, first)),
+    strays: (first, traceId, values) =>
+      spans
+        .filter((span) => !startedBefore(span, first) && traceIdOf(span) !== traceId)
+        .flatMap((span) => {
+          const root = ancestorsOf(span).at(-1) ?? span;
+          if (root.kind === SpanKind.SERVER && root.name.startsWith('GET ')) return [];
+          const attributes = Object.values(span.attributes).map(String);
+          return values.some((value) => attributes.includes(value))
+            ? [`${span.name} (under ${root.name})`]
+            : [];
+        }),
   };
 }

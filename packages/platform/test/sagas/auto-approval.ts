@@ -1,5 +1,12 @@
-import type { Envelope } from '@tessera/platform/messaging';
-import { defineProcessManager, type Reaction, type SagaCommand } from '@tessera/platform/sagas';
+import { type Envelope, onCommands } from '@tessera/platform/messaging';
+import {
+  defineProcessManager,
+  type Reaction,
+  type SagaCommand,
+  startSagaCoordinator,
+} from '@tessera/platform/sagas';
+import { z } from 'zod';
+import { type SagaTestbed, signals } from './support.js';
 
 /**
  * The LC auto-approval saga (letters-of-credit spec §5.2) as a test-local process manager: one instance per
@@ -89,3 +96,32 @@ export const autoApproval = defineProcessManager<AutoApproval>({
     },
   },
 });
+
+/**
+ * The auto-approval running on `bed`: a participant in the LC module's place that records each command it
+ * is sent (`received`, once committed), and the coordinator of the process manager. `stop` stops the latter.
+ */
+export async function runAutoApproval(bed: SagaTestbed) {
+  const received = signals<Envelope>();
+  const { db, broker } = bed;
+  const record = async (_data: unknown, command: Envelope) => {
+    await db.afterCommit(() => received.push(command));
+  };
+  await broker.subscribe({
+    group: 'lc',
+    subjects: [LC_COMMANDS],
+    handle: onCommands(
+      {
+        'lcapi.ApproveLCApplication': z.object({ lcApplicationId: z.string() }),
+        'lcapi.RemindManager': z.object({ reminder: z.number() }),
+      },
+      { 'lcapi.ApproveLCApplication': record, 'lcapi.RemindManager': record },
+      { publisher: broker, source: 'lc', db },
+    ),
+  });
+  const coordinator = await startSagaCoordinator(
+    { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
+    [autoApproval],
+  );
+  return { received, stop: () => coordinator.stop() };
+}

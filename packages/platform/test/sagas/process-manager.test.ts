@@ -1,43 +1,23 @@
-import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
-import { type SagaCoordinator, sagaInspection, startSagaCoordinator } from '@tessera/platform/sagas';
+import { newEnvelope } from '@tessera/platform/messaging';
+import { sagaInspection } from '@tessera/platform/sagas';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { autoApproval, LC_COMMANDS, LC_EVENTS, REMINDER_MS } from './auto-approval.js';
-import { openSagaTestbed, type SagaTestbed, signals, unique } from './support.js';
+import { autoApproval, LC_EVENTS, REMINDER_MS, runAutoApproval } from './auto-approval.js';
+import { openSagaTestbed, type SagaTestbed, unique } from './support.js';
 
 describe.each(testSetups)(
   'a process manager with the $broker broker, on $backend.backend',
   ({ backend, broker: kind }) => {
     let bed: SagaTestbed;
-    let coordinator: SagaCoordinator;
-    const received = signals<Envelope>();
+    let running: Awaited<ReturnType<typeof runAutoApproval>>;
+    const received = () => running.received;
 
     beforeAll(async () => {
       bed = await openSagaTestbed(backend, kind);
-      const { db, broker } = bed;
-      const record = async (_data: unknown, command: Envelope) => {
-        await db.afterCommit(() => received.push(command));
-      };
-      await broker.subscribe({
-        group: 'lc',
-        subjects: [LC_COMMANDS],
-        handle: onCommands(
-          {
-            'lcapi.ApproveLCApplication': z.object({ lcApplicationId: z.string() }),
-            'lcapi.RemindManager': z.object({ reminder: z.number() }),
-          },
-          { 'lcapi.ApproveLCApplication': record, 'lcapi.RemindManager': record },
-          { publisher: broker, source: 'lc', db },
-        ),
-      });
-      coordinator = await startSagaCoordinator(
-        { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
-        [autoApproval],
-      );
+      running = await runAutoApproval(bed);
     });
     afterAll(async () => {
-      await coordinator?.stop();
+      await running?.stop();
       await bed?.close();
     });
 
@@ -46,7 +26,10 @@ describe.each(testSetups)(
         newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
       ]);
     const instance = (lc: string) => sagaInspection(bed.db).get(autoApproval.name, lc);
-    const commandsFor = (lc: string) => received.items.filter((c) => c.key === lc).map((c) => c.type);
+    const commandsFor = (lc: string) =>
+      received()
+        .items.filter((c) => c.key === lc)
+        .map((c) => c.type);
 
     it('starts on submission, approves once the three checks pass, and ends on the approval', async () => {
       const lc = `lc-${unique()}`;
@@ -85,11 +68,12 @@ describe.each(testSetups)(
       await bed.until(lc, 'deadline');
       bed.clock.advance(REMINDER_MS);
       await bed.until(lc, 'deadline', 2);
-      await received.until((all) => all.filter((c) => c.type === 'lcapi.RemindManager').length >= 2);
-      expect(received.items.filter((c) => c.type === 'lcapi.RemindManager').map((c) => c.data)).toEqual([
-        { reminder: 1 },
-        { reminder: 2 },
-      ]);
+      await received().until((all) => all.filter((c) => c.type === 'lcapi.RemindManager').length >= 2);
+      expect(
+        received()
+          .items.filter((c) => c.type === 'lcapi.RemindManager')
+          .map((c) => c.data),
+      ).toEqual([{ reminder: 1 }, { reminder: 2 }]);
       expect(await instance(lc)).toMatchObject({ status: 'running', deadlines: [], data: { reminders: 2 } });
       await publish(lc, 'lcapi.LCApplicationDeclined');
       await bed.until(lc, 'ended');

@@ -1,12 +1,10 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
+import { newEnvelope } from '@tessera/platform/messaging';
 import { metricsRegistry } from '@tessera/platform/observability';
-import { type SagaCoordinator, startSagaCoordinator } from '@tessera/platform/sagas';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { autoApproval, LC_COMMANDS, LC_EVENTS } from '../sagas/auto-approval.js';
-import { openSagaTestbed, type SagaTestbed, signals, unique } from '../sagas/support.js';
+import { autoApproval, LC_EVENTS, runAutoApproval } from '../sagas/auto-approval.js';
+import { openSagaTestbed, type SagaTestbed, unique } from '../sagas/support.js';
 import { idOf, isChildOf, recordedSpans } from './support.js';
 
 const spans = recordedSpans();
@@ -17,34 +15,14 @@ const ofInstance = (id: string) => (span: ReadableSpan) => span.attributes['tess
 
 describe('the spans of a process manager', () => {
   let bed: SagaTestbed;
-  let coordinator: SagaCoordinator;
-  const received = signals<Envelope>();
+  let running: Awaited<ReturnType<typeof runAutoApproval>>;
 
   beforeAll(async () => {
     bed = await openSagaTestbed(pgliteTestDatabase, 'embedded');
-    const { db, broker } = bed;
-    const record = async (_data: unknown, command: Envelope) => {
-      await db.afterCommit(() => received.push(command));
-    };
-    await broker.subscribe({
-      group: 'lc',
-      subjects: [LC_COMMANDS],
-      handle: onCommands(
-        {
-          'lcapi.ApproveLCApplication': z.object({ lcApplicationId: z.string() }),
-          'lcapi.RemindManager': z.object({ reminder: z.number() }),
-        },
-        { 'lcapi.ApproveLCApplication': record, 'lcapi.RemindManager': record },
-        { publisher: broker, source: 'lc', db },
-      ),
-    });
-    coordinator = await startSagaCoordinator(
-      { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
-      [autoApproval],
-    );
+    running = await runAutoApproval(bed);
   });
   afterAll(async () => {
-    await coordinator?.stop();
+    await running?.stop();
     await bed?.close();
   });
 
@@ -60,7 +38,7 @@ describe('the spans of a process manager', () => {
     for (const check of ['ProductValueValidated', 'ProductLegalityValidated', 'ApplicantCreditValidated']) {
       await publish(lc, `lcapi.${check}`, { decision: 'APPROVED' });
     }
-    await received.until((all) => all.some((c) => c.key === lc));
+    await running.received.until((all) => all.some((c) => c.key === lc));
 
     const started = await spans.named(
       `process manager ${autoApproval.name} lcapi.LCApplicationSubmitted`,
