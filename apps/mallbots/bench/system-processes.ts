@@ -127,10 +127,19 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** `npm run <script>` in a process group of its own (so that it and its children stop together). */
-export function startScript(script: string, env: NodeJS.ProcessEnv, logFile: string): Target {
+/**
+ * `npm run <script>` in `cwd` (a baseline's checkout, or this one), in a process group of its own (so that it
+ * and its children stop together).
+ */
+export function startScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  cwd: string = process.cwd(),
+): Target {
   const log = openSync(logFile, 'a');
   const child = spawn('npm', ['run', '--silent', script], {
+    cwd,
     env,
     detached: true,
     stdio: ['ignore', log, log],
@@ -171,4 +180,65 @@ export async function untilUp(url: string, target: Target, timeoutMs: number) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? undefined
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+export interface Responsiveness {
+  /** `/liveness` answer times over the window, ms (a probe that failed or took over 10 s counts as 10 s). */
+  readonly liveness: { p50?: number; p99?: number; max?: number; probes: number };
+  /** The event loop's delay p99 over the window, ms, as the process's own /metrics says (prom-client). */
+  readonly loopDelayP99?: number;
+}
+
+/**
+ * How the process at `url` answers while it is loaded: `/liveness` asked every 100 ms (what an orchestrator's
+ * probe sees), and the event loop's delay, from `nodejs_eventloop_lag_p99_seconds` (prom-client measures it
+ * between two scrapes: one now, one at `stop`).
+ */
+export function probeResponsiveness(url: string) {
+  const times: number[] = [];
+  let stopped = false;
+  const scrapeLoopDelay = async (): Promise<number | undefined> => {
+    try {
+      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+      const value = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([\d.e+-]+)$/m.exec(text)?.[1];
+      return value === undefined ? undefined : Number(value) * 1000;
+    } catch {
+      return undefined;
+    }
+  };
+  const started = scrapeLoopDelay();
+  const probing = (async () => {
+    await started;
+    while (!stopped) {
+      const at = performance.now();
+      const ok = await fetch(`${url}/liveness`, { signal: AbortSignal.timeout(10_000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      times.push(ok ? performance.now() - at : 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop(): Promise<Responsiveness> {
+      stopped = true;
+      await probing;
+      const loopDelayP99 = await scrapeLoopDelay();
+      const sorted = [...times].sort((a, b) => a - b);
+      return {
+        liveness: {
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          max: sorted.at(-1),
+          probes: sorted.length,
+        },
+        ...(loopDelayP99 === undefined ? {} : { loopDelayP99 }),
+      };
+    },
+  };
 }

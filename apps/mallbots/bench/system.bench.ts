@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deleteTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
 import { durationMs } from '../tools/busywork/main.js';
 import { type BusyworkReport, runBusywork } from '../tools/busywork/run.js';
+import { baselineCheckout, type Checkout, median, ratio, thisTree } from './system-baseline.js';
 import {
   freePort,
   type ProcessUsage,
+  probeResponsiveness,
+  type Responsiveness,
   sampleUsage,
   startScript,
   type Target,
@@ -20,7 +24,10 @@ import {
  * `npm run bench:system`: the load generator, buy-heavy, at increasing offered load against MallBots as one
  * process on the embedded default, as one process on PostgreSQL + NATS, and distributed (one process per
  * module behind the gateway); completed orders/s at saturation, checkout→approved/ready latencies, CPU and
- * memory per process. Fails when an order breaks an invariant.
+ * memory per process, and how the process answers meanwhile (`/liveness`, event-loop delay). With
+ * `--baseline <commit>`, each target runs against that commit's checkout and this tree, alternating
+ * (`--rounds` times each), both as MallBots alone, and the ratios of their medians are printed. Fails when an
+ * order breaks an invariant.
  */
 const { values } = parseArgs({
   options: {
@@ -32,6 +39,8 @@ const { values } = parseArgs({
     robots: { type: 'string', default: '10' },
     'robot-step-ms': { type: 'string', default: '10' },
     seed: { type: 'string', default: '42' },
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -41,9 +50,7 @@ const stepMs = durationMs(values.step, '--step');
 const paceMs = durationMs(values.pace, '--pace');
 const drainMs = durationMs(values.drain, '--drain');
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const rootPackage = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-  scripts: Record<string, string>;
-};
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -126,6 +133,12 @@ interface StepResult {
   clients: number;
   report: BusyworkReport;
   usage: ProcessUsage[];
+  responsiveness: Responsiveness;
+}
+
+interface Outcome {
+  results: StepResult[];
+  saturation?: StepResult;
 }
 
 const fixed = (value: number | undefined, digits = 0) => (value === undefined ? '-' : value.toFixed(digits));
@@ -138,9 +151,7 @@ const table = (rows: string[][]) => {
     .join('\n');
 };
 
-async function benchTarget(
-  name: string,
-): Promise<{ results: StepResult[]; saturation?: StepResult } | undefined> {
+async function benchTarget(name: string, checkout: Checkout): Promise<Outcome> {
   const deploy = DEPLOYMENTS[name];
   if (!deploy) throw new Error(`unknown target ${name} (embedded, postgres, distributed)`);
   const deployment = await deploy();
@@ -152,6 +163,7 @@ async function benchTarget(
     deployment.script,
     {
       ...process.env,
+      ...checkout.env,
       ...deployment.env,
       PORT: String(port),
       RPC_PORT: String(await freePort()),
@@ -167,17 +179,21 @@ async function benchTarget(
       RATE_LIMIT_CREDENTIALS: '1000000000',
     },
     logFile,
+    checkout.cwd,
   );
   const url = `http://127.0.0.1:${port}`;
   const results: StepResult[] = [];
   try {
-    say(`[${name}] starting \`npm run ${deployment.script}\` on port ${port} (log ${logFile})...`);
+    say(
+      `[${name}] starting \`npm run ${deployment.script}\` of ${checkout.label} on port ${port} (log ${logFile})...`,
+    );
     await untilUp(`${url}/readiness`, target, 180_000);
     for (const [index, clients] of steps.entries()) {
       say(
         `[${name}] step ${index + 1}/${steps.length}: ${clients} clients for ${stepMs / 1000} s (then drain)...`,
       );
       const usage = sampleUsage(target.process.pid!);
+      const responsiveness = probeResponsiveness(url);
       let lastLine = 0;
       const report = await runBusywork({
         url,
@@ -199,7 +215,12 @@ async function benchTarget(
           );
         },
       });
-      const result = { clients, report, usage: usage.stop() };
+      const result = {
+        clients,
+        report,
+        usage: usage.stop(),
+        responsiveness: await responsiveness.stop(),
+      };
       results.push(result);
       say(
         `[${name}]   ${report.orders.total} orders: ${report.orders.completed} completed (${report.completedPerSecond}/s), ${report.orders.canceled} canceled, ${report.orders.rejected} rejected, ${report.orders.open} open; ${report.errors} errors; ${report.ok ? 'invariants hold' : 'INVARIANTS FAILED'}`,
@@ -240,8 +261,11 @@ async function benchTarget(
         'errors',
         'CPU %',
         'RSS MB',
+        'live p99',
+        'max',
+        'loop p99',
       ],
-      ...results.map(({ clients, report, usage }) => [
+      ...results.map(({ clients, report, usage, responsiveness }) => [
         String(clients),
         String(report.orders.total),
         fixed(report.checkoutsPerSecond, 2),
@@ -253,6 +277,9 @@ async function benchTarget(
         String(report.errors),
         fixed(usage.reduce((sum, u) => sum + u.cpuPercent, 0)),
         String(usage.reduce((sum, u) => sum + u.peakRssMb, 0)),
+        fixed(responsiveness.liveness.p99),
+        fixed(responsiveness.liveness.max),
+        fixed(responsiveness.loopDelayP99),
       ]),
     ]),
   );
@@ -277,49 +304,108 @@ say(
 say(
   `steps ${steps.join(', ')} clients, ${stepMs / 1000} s each, pace ${paceMs} ms, drain up to ${drainMs / 1000} s; ${values.robots} robots, step ${values['robot-step-ms']} ms`,
 );
-const summaries: Array<{ name: string; saturation?: StepResult }> = [];
+const current = thisTree(root);
+const baseline = values.baseline ? baselineCheckout(root, values.baseline, say) : undefined;
+const rounds = Math.max(1, Number(values.rounds) || 1);
+const outcomes = new Map<string, Map<Checkout, Outcome[]>>();
 let failed = false;
 const violations: string[] = [];
 for (const name of values.targets.split(',')) {
-  if (name === 'distributed' && !rootPackage.scripts['start:distributed']) {
-    say('[distributed] skipped: there is no `npm run start:distributed` in this checkout');
+  const checkouts = baseline ? [baseline, current] : [current];
+  if (name === 'distributed' && checkouts.some((checkout) => !checkout.scripts['start:distributed'])) {
+    say('[distributed] skipped: a checkout has no `npm run start:distributed`');
     continue;
   }
-  const outcome = await benchTarget(name);
-  if (!outcome) continue;
-  summaries.push({ name, ...(outcome.saturation ? { saturation: outcome.saturation } : {}) });
-  for (const { clients, report } of outcome.results) {
-    if (report.ok) continue;
-    failed = true;
-    if (report.drainTimedOut)
-      for (const { orderId, status } of report.openOrders)
-        violations.push(`${name}, ${clients} clients: order ${orderId} still ${status} after the drain`);
-    for (const v of report.violations)
-      violations.push(`${name}, ${clients} clients: order ${v.orderId} ${v.problem}`);
+  const byCheckout = new Map<Checkout, Outcome[]>(checkouts.map((checkout) => [checkout, []]));
+  outcomes.set(name, byCheckout);
+  for (let round = 0; round < rounds; round++) {
+    // Alternating (ABBA...): a drift of the machine over the run weighs on both sides alike.
+    for (const checkout of round % 2 === 0 ? checkouts : [...checkouts].reverse()) {
+      if (rounds > 1) say(`[${name}] round ${round + 1}/${rounds}: ${checkout.label}`);
+      const outcome = await benchTarget(name, checkout);
+      byCheckout.get(checkout)!.push(outcome);
+      for (const { clients, report } of outcome.results) {
+        if (report.ok) continue;
+        failed = true;
+        if (report.drainTimedOut)
+          for (const { orderId, status } of report.openOrders)
+            violations.push(`${name}, ${clients} clients: order ${orderId} still ${status} after the drain`);
+        for (const v of report.violations)
+          violations.push(`${name}, ${clients} clients: order ${v.orderId} ${v.problem}`);
+      }
+    }
   }
 }
-const base = summaries[0]?.saturation;
-if (base && summaries.length > 1) {
-  say(`at saturation, relative to ${summaries[0]!.name}:`);
-  say(
-    table([
-      ['target', 'completed/s', 'ratio', 'ready p50 ms', 'ratio', 'ready p99 ms', 'ratio'],
-      ...summaries.map(({ name, saturation }) => {
-        const r = saturation?.report;
-        const ratio = (value: number | undefined, of: number | undefined) =>
-          value === undefined || !of ? '-' : `${(value / of).toFixed(2)}x`;
-        return [
-          name,
-          fixed(r?.completedPerSecond, 2),
-          ratio(r?.completedPerSecond, base.report.completedPerSecond),
-          fixed(r?.checkoutToReady.p50),
-          ratio(r?.checkoutToReady.p50, base.report.checkoutToReady.p50),
-          fixed(r?.checkoutToReady.p99),
-          ratio(r?.checkoutToReady.p99, base.report.checkoutToReady.p99),
-        ];
-      }),
-    ]),
-  );
+
+/** The figures issue 20 compares, of one run: at saturation, and with the fewest clients. */
+const figures = ({ results, saturation }: Outcome) => {
+  const first = results[0];
+  return {
+    'completed orders/s at saturation': saturation?.report.completedPerSecond,
+    'checkout→approved p50 ms, fewest clients': first?.report.checkoutToApproved.p50,
+    'checkout→approved p99 ms at saturation': saturation?.report.checkoutToApproved.p99,
+    'checkout→ready p50 ms at saturation': saturation?.report.checkoutToReady.p50,
+    'peak RSS MB (all processes)': Math.max(
+      ...results.map(({ usage }) => usage.reduce((sum, u) => sum + u.peakRssMb, 0)),
+    ),
+    '/liveness p99 ms at saturation': saturation?.responsiveness.liveness.p99,
+    '/liveness max ms at saturation': saturation?.responsiveness.liveness.max,
+    'event-loop delay p99 ms at saturation': saturation?.responsiveness.loopDelayP99,
+  };
+};
+const medianFigures = (runs: readonly Outcome[]) => {
+  const each = runs.map(figures);
+  const keys = Object.keys(figures({ results: [] })) as Array<keyof ReturnType<typeof figures>>;
+  return Object.fromEntries(keys.map((key) => [key, median(each.map((run) => run[key]))])) as Record<
+    (typeof keys)[number],
+    number | undefined
+  >;
+};
+
+if (baseline) {
+  for (const [name, byCheckout] of outcomes) {
+    const before = medianFigures(byCheckout.get(baseline)!);
+    const after = medianFigures(byCheckout.get(current)!);
+    say(`${name}: ${current.label} against ${baseline.label} (medians of ${rounds} run(s) each)`);
+    say(
+      table([
+        ['figure', baseline.label, current.label, 'ratio'],
+        ...(Object.keys(before) as Array<keyof typeof before>).map((key) => [
+          key,
+          fixed(before[key], 2),
+          fixed(after[key], 2),
+          ratio(after[key], before[key]),
+        ]),
+      ]),
+    );
+    say('');
+  }
+} else {
+  const summaries = [...outcomes].map(([name, byCheckout]) => ({
+    name,
+    saturation: byCheckout.get(current)![0]?.saturation,
+  }));
+  const base = summaries[0]?.saturation;
+  if (base && summaries.length > 1) {
+    say(`at saturation, relative to ${summaries[0]!.name}:`);
+    say(
+      table([
+        ['target', 'completed/s', 'ratio', 'ready p50 ms', 'ratio', 'ready p99 ms', 'ratio'],
+        ...summaries.map(({ name, saturation }) => {
+          const r = saturation?.report;
+          return [
+            name,
+            fixed(r?.completedPerSecond, 2),
+            ratio(r?.completedPerSecond, base.report.completedPerSecond),
+            fixed(r?.checkoutToReady.p50),
+            ratio(r?.checkoutToReady.p50, base.report.checkoutToReady.p50),
+            fixed(r?.checkoutToReady.p99),
+            ratio(r?.checkoutToReady.p99, base.report.checkoutToReady.p99),
+          ];
+        }),
+      ]),
+    );
+  }
 }
 if (failed) {
   say('FAILED: an order broke an invariant or the drain timed out (see above)');
