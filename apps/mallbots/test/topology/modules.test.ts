@@ -208,6 +208,8 @@ describe('the launcher plan', () => {
     expect(plan.identityEnv()).not.toHaveProperty('AUTH_JWKS_URL');
     // A companion makes its robots' credentials at the identity process, as the system's service.
     expect(plan.companionEnv('depot')).toEqual({
+      // Its name in a trace (ADR 0045).
+      OTEL_SERVICE_NAME: 'mallbots.depot.companion',
       APPS: 'mallbots',
       COMPANION_HTTP_URL: 'http://127.0.0.1:8103',
       COMPANION_RPC_URL: 'http://127.0.0.1:9103',
