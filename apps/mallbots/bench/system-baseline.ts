@@ -10,14 +10,33 @@ export interface Checkout {
   /** What its `npm start` needs to run MallBots alone (a baseline from before other applications is MallBots). */
   readonly env: NodeJS.ProcessEnv;
   readonly scripts: Readonly<Record<string, string>>;
+  /**
+   * Its own load generator (`runBusywork`): each checkout is driven by the one written for its API, which
+   * the baseline's may predate (its tokens, its routes), with the same options.
+   */
+  readonly loadGenerator: string;
 }
+
+/** Where a checkout keeps its load generator (it moved from src/ to tools/ with the applications' tools). */
+const LOAD_GENERATORS = ['apps/mallbots/tools/busywork/run.ts', 'apps/mallbots/src/busywork/run.ts'];
+const loadGeneratorOf = (dir: string) => {
+  const found = LOAD_GENERATORS.map((path) => join(dir, path)).find((path) => existsSync(path));
+  if (!found) throw new Error(`no load generator in ${dir} (looked for ${LOAD_GENERATORS.join(', ')})`);
+  return found;
+};
 
 const scriptsOf = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
 
 export function thisTree(root: string): Checkout {
-  return { label: 'this tree', cwd: root, env: { APPS: 'mallbots' }, scripts: scriptsOf(root) };
+  return {
+    label: 'this tree',
+    cwd: root,
+    env: { APPS: 'mallbots' },
+    scripts: scriptsOf(root),
+    loadGenerator: loadGeneratorOf(root),
+  };
 }
 
 /**
@@ -39,7 +58,13 @@ export function baselineCheckout(root: string, commit: string, say: (line: strin
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 2, 2] });
   }
   say(`baseline ${sha}: ready in ${dir} (kept for the next run; \`git worktree remove --force ${dir}\`)`);
-  return { label: `baseline ${sha}`, cwd: dir, env: {}, scripts: scriptsOf(dir) };
+  return {
+    label: `baseline ${sha}`,
+    cwd: dir,
+    env: {},
+    scripts: scriptsOf(dir),
+    loadGenerator: loadGeneratorOf(dir),
+  };
 }
 
 /** The median of the values given (undefined ones left out). */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { deleteTestStream } from '@tessera/platform/testing';
 import pg from 'pg';
 import { durationMs } from '../tools/busywork/main.js';
-import { type BusyworkReport, runBusywork } from '../tools/busywork/run.js';
+import type { BusyworkReport, runBusywork } from '../tools/busywork/run.js';
 import { baselineCheckout, type Checkout, median, ratio, thisTree } from './system-baseline.js';
 import {
   freePort,
@@ -195,7 +195,8 @@ async function benchTarget(name: string, checkout: Checkout): Promise<Outcome> {
       const usage = sampleUsage(target.process.pid!);
       const responsiveness = probeResponsiveness(url);
       let lastLine = 0;
-      const report = await runBusywork({
+      const generate = (await import(checkout.loadGenerator)) as { runBusywork: typeof runBusywork };
+      const generated = await generate.runBusywork({
         url,
         login,
         clients,
@@ -215,6 +216,12 @@ async function benchTarget(name: string, checkout: Checkout): Promise<Outcome> {
           );
         },
       });
+      // A baseline's report may spell its canceled orders the British way.
+      const orders = generated.orders as BusyworkReport['orders'] & { cancelled?: number };
+      const report: BusyworkReport = {
+        ...generated,
+        orders: { ...orders, canceled: orders.canceled ?? orders.cancelled ?? 0 },
+      };
       const result = {
         clients,
         report,
