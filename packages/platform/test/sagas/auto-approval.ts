@@ -1,4 +1,4 @@
-import { type Envelope, onCommands } from '@tessera/platform/messaging';
+import { type Envelope, newEnvelope, onCommands } from '@tessera/platform/messaging';
 import {
   defineProcessManager,
   type Reaction,
@@ -99,7 +99,8 @@ export const autoApproval = defineProcessManager<AutoApproval>({
 
 /**
  * The auto-approval running on `bed`: a participant in the LC module's place that records each command it
- * is sent (`received`, once committed), and the coordinator of the process manager. `stop` stops the latter.
+ * is sent (`received`, once committed), the LC module's events (`publish`), and the coordinator of the process
+ * manager. `stop` stops the latter.
  */
 export async function runAutoApproval(bed: SagaTestbed) {
   const received = signals<Envelope>();
@@ -123,5 +124,10 @@ export async function runAutoApproval(bed: SagaTestbed) {
     { db, broker, deadlines: bed.deadlines, clock: bed.clock, logger: bed.logger },
     [autoApproval],
   );
-  return { received, stop: () => coordinator.stop() };
+  /** Publishes an LC event of `type` about application `lc`, as the LC module would. */
+  const publish = (lc: string, type: string, data: Record<string, unknown> = {}) =>
+    broker.publish([
+      newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
+    ]);
+  return { received, publish, stop: () => coordinator.stop() };
 }

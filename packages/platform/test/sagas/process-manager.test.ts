@@ -1,8 +1,7 @@
-import { newEnvelope } from '@tessera/platform/messaging';
 import { sagaInspection } from '@tessera/platform/sagas';
 import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoApproval, LC_EVENTS, REMINDER_MS, runAutoApproval } from './auto-approval.js';
+import { autoApproval, REMINDER_MS, runAutoApproval } from './auto-approval.js';
 import { openSagaTestbed, type SagaTestbed, unique } from './support.js';
 
 describe.each(testSetups)(
@@ -22,9 +21,7 @@ describe.each(testSetups)(
     });
 
     const publish = (lc: string, type: string, data: Record<string, unknown> = {}) =>
-      bed.broker.publish([
-        newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
-      ]);
+      running.publish(lc, type, data);
     const instance = (lc: string) => sagaInspection(bed.db).get(autoApproval.name, lc);
     const commandsFor = (lc: string) =>
       received()

@@ -1,9 +1,8 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { newEnvelope } from '@tessera/platform/messaging';
 import { metricsRegistry } from '@tessera/platform/observability';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoApproval, LC_EVENTS, runAutoApproval } from '../sagas/auto-approval.js';
+import { autoApproval, runAutoApproval } from '../sagas/auto-approval.js';
 import { openSagaTestbed, type SagaTestbed, unique } from '../sagas/support.js';
 import { idOf, isChildOf, recordedSpans } from './support.js';
 
@@ -27,9 +26,7 @@ describe('the spans of a process manager', () => {
   });
 
   const publish = (lc: string, type: string, data: Record<string, unknown> = {}) =>
-    bed.broker.publish([
-      newEnvelope('lc', { type, subject: LC_EVENTS, key: lc, data: { lcApplicationId: lc, ...data } }),
-    ]);
+    running.publish(lc, type, data);
 
   it('is a span per message that moves an instance, a child of its handling, parent of the command it sends', async () => {
     const lc = `lc-${unique()}`;
