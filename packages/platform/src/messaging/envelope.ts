@@ -262,15 +262,21 @@ export function handlingOfBatch<T>(
   const first = messages[0]!;
   if (messages.length === 1) return handlingOf(first, handle, site);
   return inSpan(
-    `process ${site?.group ?? first.subject}`,
+    'process',
     {
       kind: SpanKind.CONSUMER,
-      links: messages.flatMap((message) => {
-        const spanContext = trace.getSpanContext(contextOfHeaders(message));
-        return spanContext ? [{ context: spanContext, attributes: messageAttributes(message) }] : [];
-      }),
       conversation: { correlationId: first.correlationId, causationId: first.id },
-      attributes: { ...siteAttributes(site), 'messaging.batch.message_count': messages.length },
+      // A link per message (an extraction and its attributes each): only for a span that is recorded.
+      describe: (span) => {
+        span.updateName(`process ${site?.group ?? first.subject}`);
+        span.setAttributes({ ...siteAttributes(site), 'messaging.batch.message_count': messages.length });
+        span.addLinks(
+          messages.flatMap((message) => {
+            const spanContext = trace.getSpanContext(contextOfHeaders(message));
+            return spanContext ? [{ context: spanContext, attributes: messageAttributes(message) }] : [];
+          }),
+        );
+      },
     },
     () => measuredHandling(messages, site?.group, handle),
   );
