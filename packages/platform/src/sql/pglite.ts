@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { context, trace } from '@opentelemetry/api';
 import { inSpan, SpanKind } from '../observability/trace-context.js';
 import {
@@ -10,7 +8,7 @@ import {
   type SqlClient,
   type SqlClientOptions,
 } from './client.js';
-import { SqlState, sqlStateOf } from './errors.js';
+import { openInThread } from './pglite-remote.js';
 
 /** A FIFO mutex: PGlite is one connection, so a transaction must own it until it ends. */
 function createMutex() {
@@ -77,47 +75,48 @@ function operationOf(text: string): string {
 export interface PgliteOptions extends SqlClientOptions {
   /** A folder for the database files, or undefined for an in-memory database. */
   dataDir?: string;
-  /** Starts from a copy of another database (`PGlite.dumpDataDir()`), skipping initdb: fast test databases. */
+  /** Starts from a copy of another database (`dump()`), skipping initdb: fast test databases. */
   loadDataDir?: Blob;
 }
 
-export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { pglite: PGlite }> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+/**
+ * PGlite run by the embedded database's thread (ADR 0047). It is one connection: a transaction owns it from its
+ * BEGIN to its end, so every request waits its turn on this side, where the transaction's work runs.
+ */
+export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { dump(): Promise<Blob> }> {
+  const db = await openInThread({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const mutex = createMutex();
-  const database = (await pglite.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
-  const run = <R>(text: string, params?: readonly unknown[]) =>
-    queried(database, text, async () => {
-      const result = await pglite.query<R>(text, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    });
-  const exec = (script: string) => queried(database, script, () => pglite.exec(script));
+  const database = db.name;
   return {
     kind: 'pglite',
-    pglite,
-    query: <R>(text: string, params?: readonly unknown[]) => mutex.exclusive(() => run<R>(text, params)),
+    query: <R>(text: string, params?: readonly unknown[]) =>
+      mutex.exclusive(() => queried(database, text, () => db.query<R>(text, params, false))),
     async exec(script) {
-      await mutex.exclusive(() => exec(script));
+      await mutex.exclusive(() => queried(database, script, () => db.exec(script, false)));
     },
     async connect(): Promise<Connection> {
       const release = await mutex.acquire();
+      // BEGIN goes with the transaction's first request: one message between the threads instead of two.
+      let opening = false;
+      const begun = () => {
+        const begin = opening;
+        opening = false;
+        return begin;
+      };
       return {
-        query: run,
-        exec: async (script) => {
-          await exec(script);
-        },
-        commit: async (statements) => {
-          for (const [text, params] of statements) await run(text, params);
-          // PGlite does not say whether COMMIT committed or rolled back; a failed transaction refuses any
-          // statement (25P02), so ask first (in-process, it costs nothing).
-          await run('SELECT 1').catch((error: unknown) => {
-            throw sqlStateOf(error) === SqlState.inFailedTransaction ? new RolledBackAtCommit() : error;
-          });
-          await run('COMMIT');
-        },
-        // In-process: a round trip costs nothing to save.
+        query: <R>(text: string, params?: readonly unknown[]) =>
+          queried(database, text, () => db.query<R>(text, params, begun())),
+        exec: (script) => queried(database, script, () => db.exec(script, begun())),
+        commit: (statements) =>
+          queried(database, 'COMMIT', () =>
+            db.commit(statements, begun()).catch((error: unknown) => {
+              throw (error as { rolledBackAtCommit?: true }).rolledBackAtCommit
+                ? new RolledBackAtCommit()
+                : error;
+            }),
+          ),
         begin: async (work) => {
-          await run('BEGIN');
+          opening = true;
           return work();
         },
         release: () => release(),
@@ -125,10 +124,11 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
     },
     async listen(channel, onNotification) {
       // PGlite's listen runs a LISTEN on the one connection: never in the middle of someone's transaction.
-      const unlisten = await mutex.exclusive(() => pglite.listen(channel, onNotification));
+      const unlisten = await mutex.exclusive(() => db.listen(channel, onNotification));
       return () => mutex.exclusive(unlisten);
     },
-    close: () => pglite.close(),
+    dump: () => mutex.exclusive(() => db.dump()),
+    close: () => db.close(),
   };
 }
 

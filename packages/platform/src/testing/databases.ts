@@ -37,7 +37,7 @@ let template: Promise<Blob> | undefined;
 const pgliteTemplate = () => {
   template ??= (async () => {
     const first = await pgliteDriver();
-    const dump = await first.pglite.dumpDataDir('none');
+    const dump = await first.dump();
     await first.close();
     return dump;
   })();

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import type { Application } from '../runtime/application.js';
 import { launchDistributed } from '../runtime/launcher/child.js';
 import { dropDatabases } from '../runtime/launcher/databases.js';
@@ -272,6 +273,15 @@ async function startDistributed(options: StartSystemOptions): Promise<RunningSys
   };
 }
 
+/** The last value seen, for the message of a wait that timed out: JSON when it can be, never a second error. */
+function described(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return inspect(value, { depth: 2 });
+  }
+}
+
 /**
  * Re-reads until `done` accepts the value: the modules react to each other's messages on their own time, and
  * polling the REST API is what a client does. Bounded, so that a flow that never happens fails with the last
@@ -287,8 +297,7 @@ export async function eventually<T>(
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting until ${what}; last: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}; last: ${described(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

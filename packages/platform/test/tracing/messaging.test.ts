@@ -80,6 +80,11 @@ describe.each(testDatabases)('the spans of a command through the embedded broker
       'command ApproveOrder',
       (s) => s.attributes['tessera.aggregate.id'] === id,
     );
+    // The handling's span ends after the command's (its transaction commits after it): waited for by name.
+    const process = await spans.named(
+      'process tests.ApproveOrder',
+      (s) => idOf(s) === handled.parentSpanContext?.spanId,
+    );
     const all = await spans.finished();
     const requestSpan = all.find((s) => idOf(s) === request)!;
     const send = all.find((s) => s.name === 'send tracing.commands' && isChildOf(s, requestSpan))!;
@@ -88,7 +93,6 @@ describe.each(testDatabases)('the spans of a command through the embedded broker
     expect(send.attributes['messaging.batch.message_count']).toBe(1);
     expect(linksTo(send, request)).toBe(true);
 
-    const process = all.find((s) => idOf(s) === handled.parentSpanContext?.spanId)!;
     expect(process.name).toBe('process tests.ApproveOrder');
     expect(process.kind).toBe(SpanKind.CONSUMER);
     expect(isChildOf(process, requestSpan)).toBe(true);

@@ -1,0 +1,142 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { QueryResult } from './client.js';
+import type { Reply, Request, Statement, ThreadError } from './pglite-thread.js';
+
+/**
+ * One PGlite database, run by the embedded database's thread (ADR 0047). `begin` opens the transaction with
+ * the request (one message instead of two). The caller keeps to one request at a time per database, as it would
+ * on PGlite's one connection.
+ */
+export interface ThreadDatabase {
+  /** `current_database()`: what spans name the database by. */
+  readonly name: string;
+  query<R>(text: string, params: readonly unknown[] | undefined, begin: boolean): Promise<QueryResult<R>>;
+  exec(script: string, begin: boolean): Promise<void>;
+  /** Runs the statements, then COMMIT; a transaction that had failed throws `{ rolledBackAtCommit: true }`. */
+  commit(statements: readonly Statement[], begin: boolean): Promise<void>;
+  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
+  /** The database's files as a tarball (`PGlite.dumpDataDir`), to start other databases from. */
+  dump(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+/** An error the database thread answered, rebuilt with its fields (`code`, `detail`, `constraint`...). */
+export function revived(error: ThreadError): Error & { rolledBackAtCommit?: true } {
+  const revivedError = Object.assign(new Error(error.message), error.fields);
+  revivedError.name = error.name;
+  if (error.stack) revivedError.stack = error.stack;
+  return error.rolledBackAtCommit
+    ? Object.assign(revivedError, { rolledBackAtCommit: true as const })
+    : revivedError;
+}
+
+// The thread's module is TypeScript when the platform runs from its source (tsx, vitest): Node 20 cannot load it
+// alone, and on Node 20 a worker does not inherit the main thread's loader: the thread then registers tsx's
+// (and imports the module under another URL: a failed import stays failed).
+// Written to run as either kind of script (a worker's eval is CommonJS unless the process says --input-type=module).
+const BOOT = `(async () => {
+  const { workerData } = await import('node:worker_threads');
+  try {
+    await import(workerData.entry);
+  } catch (error) {
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    (await import(workerData.tsx)).register();
+    await import(workerData.entry + '?tsx');
+  }
+})();`;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** The process's one database thread: started with the first database, kept (unreferenced) until the process exits. */
+function startThread() {
+  const entry = new URL(`./pglite-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  const tsx = entry.pathname.endsWith('.ts')
+    ? new URL('./api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm'))).href
+    : undefined;
+  const worker = new Worker(BOOT, {
+    eval: true,
+    workerData: { entry: entry.href, tsx },
+    name: 'embedded database',
+  });
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<number, (payload: string) => void>();
+  let nextId = 1;
+  let stopped: Error | undefined;
+  // Referenced only while a request is out: an idle database never keeps the process alive, a pending one does.
+  worker.unref();
+
+  worker.on('message', (reply: Reply) => {
+    if (reply.kind === 'notification') {
+      listeners.get(reply.listener)?.(reply.payload);
+      return;
+    }
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) waiting.resolve(reply.value);
+    else waiting.reject(revived(reply.error));
+  });
+  const stop = (reason: Error) => {
+    stopped = new Error(`the embedded database's thread stopped: ${reason.message}`, { cause: reason });
+    for (const waiting of pending.values()) waiting.reject(stopped);
+    pending.clear();
+  };
+  worker.on('error', stop);
+  worker.on('exit', (code) => stop(new Error(`it exited with code ${code}`)));
+
+  return {
+    request<T>(request: Request, transfer: ArrayBuffer[] = []): Promise<T> {
+      if (stopped) return Promise.reject(stopped);
+      const id = nextId++;
+      if (pending.size === 0) worker.ref();
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        worker.postMessage({ id, request }, transfer);
+      });
+    },
+    listeners,
+  };
+}
+
+let thread: ReturnType<typeof startThread> | undefined;
+let nextListener = 1;
+
+export async function openInThread(options: {
+  dataDir?: string | undefined;
+  loadDataDir?: Blob | undefined;
+}) {
+  thread ??= startThread();
+  const { request, listeners } = thread;
+  const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
+  const { db, name } = await request<{ db: number; name: string }>(
+    { op: 'open', dataDir: options.dataDir, loadDataDir },
+    loadDataDir ? [loadDataDir] : [],
+  );
+  const database: ThreadDatabase = {
+    name,
+    query: (text, params, begin) => request({ op: 'query', db, text, params, begin }),
+    exec: (script, begin) => request({ op: 'exec', db, script, begin }),
+    commit: (statements, begin) => request({ op: 'commit', db, statements, begin }),
+    async listen(channel, onNotification) {
+      const listener = nextListener++;
+      listeners.set(listener, onNotification);
+      await request({ op: 'listen', db, channel, listener }).catch((error: unknown) => {
+        listeners.delete(listener);
+        throw error;
+      });
+      return async () => {
+        listeners.delete(listener);
+        await request({ op: 'unlisten', listener });
+      };
+    },
+    dump: async () => new Blob([await request<ArrayBuffer>({ op: 'dump', db })]),
+    close: () => request({ op: 'close', db }),
+  };
+  return database;
+}

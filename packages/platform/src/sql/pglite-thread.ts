@@ -1,0 +1,152 @@
+/**
+ * The embedded database's thread (ADR 0047): every PGlite of the process runs here, so that PostgreSQL compiled to
+ * WebAssembly and the parsing of its results never hold the event loop that answers HTTP, RPC and messages.
+ * The main thread (`pglite-remote.ts`) sends one request per statement, script or commit and keeps the
+ * one-connection discipline itself (its mutex): this side runs what it is sent, in the order it arrives.
+ */
+import { mkdirSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+export type Statement = readonly [string, readonly unknown[] | undefined];
+
+export type Request =
+  | { op: 'open'; dataDir?: string | undefined; loadDataDir?: ArrayBuffer | undefined }
+  | { op: 'query'; db: number; text: string; params?: readonly unknown[] | undefined; begin: boolean }
+  | { op: 'exec'; db: number; script: string; begin: boolean }
+  | { op: 'commit'; db: number; statements: readonly Statement[]; begin: boolean }
+  | { op: 'listen'; db: number; channel: string; listener: number }
+  | { op: 'unlisten'; listener: number }
+  | { op: 'dump'; db: number }
+  | { op: 'close'; db: number };
+
+/** An error as it crosses threads: structured cloning keeps only an error's message, so its fields travel apart. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+  fields: Record<string, string | number | boolean | null>;
+  /** The transaction had failed before its COMMIT (PostgreSQL answered it with ROLLBACK). */
+  rolledBackAtCommit?: true;
+}
+
+export type Reply =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: ThreadError }
+  | { kind: 'notification'; listener: number; payload: string };
+
+const IN_FAILED_TRANSACTION = '25P02';
+
+const port = parentPort;
+if (!port) throw new Error('pglite-thread.ts runs as a worker thread (see pglite-remote.ts)');
+
+const databases = new Map<number, PGlite>();
+const unlisteners = new Map<number, () => Promise<void>>();
+let nextDatabase = 1;
+
+function opened(db: number): PGlite {
+  const pglite = databases.get(db);
+  if (!pglite) throw new Error(`the embedded database ${db} is closed`);
+  return pglite;
+}
+
+async function run(pglite: PGlite, text: string, params: readonly unknown[] | undefined) {
+  const result = await pglite.query(text, params as unknown[] | undefined);
+  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+}
+
+class RolledBack extends Error {}
+
+async function handle(request: Request): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
+  switch (request.op) {
+    case 'open': {
+      if (request.dataDir) mkdirSync(request.dataDir, { recursive: true });
+      const pglite = await PGlite.create({
+        dataDir: request.dataDir,
+        loadDataDir: request.loadDataDir ? new Blob([request.loadDataDir]) : undefined,
+      });
+      const name = (await pglite.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+      const db = nextDatabase++;
+      databases.set(db, pglite);
+      return { value: { db, name } };
+    }
+    case 'query': {
+      const pglite = opened(request.db);
+      if (request.begin) await pglite.query('BEGIN');
+      return { value: await run(pglite, request.text, request.params) };
+    }
+    case 'exec': {
+      const pglite = opened(request.db);
+      if (request.begin) await pglite.query('BEGIN');
+      await pglite.exec(request.script);
+      return { value: undefined };
+    }
+    case 'commit': {
+      const pglite = opened(request.db);
+      if (request.begin) await pglite.query('BEGIN');
+      for (const [text, params] of request.statements) await run(pglite, text, params);
+      // PGlite does not say whether COMMIT committed or rolled back; a failed transaction refuses any statement
+      // (25P02), so ask first (in the same thread, it costs next to nothing).
+      await pglite.query('SELECT 1').catch((error: unknown) => {
+        throw codeOf(error) === IN_FAILED_TRANSACTION ? new RolledBack() : error;
+      });
+      await pglite.query('COMMIT');
+      return { value: undefined };
+    }
+    case 'listen': {
+      const unlisten = await opened(request.db).listen(request.channel, (payload) => {
+        port!.postMessage({ kind: 'notification', listener: request.listener, payload } satisfies Reply);
+      });
+      unlisteners.set(request.listener, unlisten);
+      return { value: undefined };
+    }
+    case 'unlisten': {
+      const unlisten = unlisteners.get(request.listener);
+      unlisteners.delete(request.listener);
+      await unlisten?.();
+      return { value: undefined };
+    }
+    case 'dump': {
+      const dump = await (await opened(request.db).dumpDataDir('none')).arrayBuffer();
+      return { value: dump, transfer: [dump] };
+    }
+    case 'close': {
+      const pglite = databases.get(request.db);
+      databases.delete(request.db);
+      await pglite?.close();
+      return { value: undefined };
+    }
+  }
+}
+
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+}
+
+function threadErrorOf(error: unknown): ThreadError {
+  if (error instanceof RolledBack) {
+    return { name: 'RolledBackAtCommit', message: '', fields: {}, rolledBackAtCommit: true };
+  }
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
+  const fields: ThreadError['fields'] = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    ) {
+      fields[key] = value;
+    }
+  }
+  return { name: error.name, message: error.message, stack: error.stack, fields };
+}
+
+port.on('message', ({ id, request }: { id: number; request: Request }) => {
+  handle(request).then(
+    ({ value, transfer }) =>
+      port.postMessage({ kind: 'reply', id, ok: true, value } satisfies Reply, transfer ?? []),
+    (error: unknown) =>
+      port.postMessage({ kind: 'reply', id, ok: false, error: threadErrorOf(error) } satisfies Reply),
+  );
+});

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { SqlState, sqlStateOf } from '@tessera/platform/sql';
+import { pgliteTestDatabase } from '@tessera/platform/testing';
+import { describe, expect, it } from 'vitest';
+
+const repository = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('the embedded database in its own thread (ADR 0047)', () => {
+  it('leaves the event loop free while a statement runs', async () => {
+    const opened = await pgliteTestDatabase.open();
+    try {
+      let finished = false;
+      // Long enough for many turns of the event loop; had it run on this thread, there would be none until it ended.
+      const work = opened.db
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM generate_series(1, 3000000)')
+        .then((result) => {
+          finished = true;
+          return result;
+        });
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(finished).toBe(false);
+      expect((await work).rows).toEqual([{ n: 3_000_000 }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it("answers a failed statement with PostgreSQL's error and its fields", async () => {
+    const opened = await pgliteTestDatabase.open();
+    try {
+      await opened.db.exec('CREATE TABLE seat (id int CONSTRAINT seat_taken PRIMARY KEY)');
+      await opened.db.query('INSERT INTO seat VALUES (1)');
+      const refused = await opened.db.query('INSERT INTO seat VALUES (1)').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(Error);
+      expect(sqlStateOf(refused)).toBe(SqlState.uniqueViolation);
+      expect(refused).toMatchObject({
+        constraint: 'seat_taken',
+        message: expect.stringContaining('seat_taken'),
+      });
+      // The connection is usable after it, in and out of transactions.
+      await opened.db.transaction(() => opened.db.query('INSERT INTO seat VALUES (2)'));
+      expect((await opened.db.query('SELECT id FROM seat ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('carries notifications from the thread to their listener', async () => {
+    const opened = await pgliteTestDatabase.open();
+    try {
+      const heard: string[] = [];
+      let arrived!: () => void;
+      const both = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const unlisten = await opened.db.listen('seats', (payload) => {
+        heard.push(payload);
+        if (heard.length === 2) arrived();
+      });
+      await opened.db.notify('seats', 'first');
+      await opened.db.transaction(() => opened.db.notify('seats', 'second'));
+      await both;
+      expect(heard).toEqual(['first', 'second']);
+      await unlisten();
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('keeps a process alive while a statement is out, and lets it exit once the database is idle', async () => {
+    // Nothing but the statement keeps this process alive: it must print the answer, then end by itself.
+    const script = `import { pgliteClient } from '@tessera/platform/sql';
+const db = await pgliteClient();
+void db.query('SELECT 41 + 1 AS answer').then((result) => console.log(JSON.stringify(result.rows)));`;
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@tessera/source', '--import', 'tsx', '--input-type=module', '--eval', script],
+        { cwd: repository, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.on('exit', (exitCode) => resolve({ code: exitCode, output }));
+    });
+    expect(output.trim()).toBe('[{"answer":42}]');
+    expect(code).toBe(0);
+  });
+});
