@@ -4,6 +4,7 @@ export const SqlState = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   inFailedTransaction: '25P02',
+  featureNotSupported: '0A000',
 } as const;
 
 export function sqlStateOf(error: unknown): string | undefined {

@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { SqlState, sqlStateOf } from './errors.js';
+import { preparedStatements } from './pglite-statements.js';
 
 export type Statement = readonly [string, readonly unknown[] | undefined];
 
@@ -35,24 +37,22 @@ export type Reply =
   | { kind: 'reply'; id: number; ok: false; error: ThreadError }
   | { kind: 'notification'; listener: number; payload: string };
 
-const IN_FAILED_TRANSACTION = '25P02';
-
 const port = parentPort;
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread (see pglite-remote.ts)');
 
-const databases = new Map<number, PGlite>();
+interface Opened {
+  readonly pglite: PGlite;
+  readonly run: ReturnType<typeof preparedStatements>['run'];
+}
+
+const databases = new Map<number, Opened>();
 const unlisteners = new Map<number, () => Promise<void>>();
 let nextDatabase = 1;
 
-function opened(db: number): PGlite {
-  const pglite = databases.get(db);
-  if (!pglite) throw new Error(`the embedded database ${db} is closed`);
-  return pglite;
-}
-
-async function run(pglite: PGlite, text: string, params: readonly unknown[] | undefined) {
-  const result = await pglite.query(text, params as unknown[] | undefined);
-  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+function opened(db: number): Opened {
+  const database = databases.get(db);
+  if (!database) throw new Error(`the embedded database ${db} is closed`);
+  return database;
 }
 
 class RolledBack extends Error {}
@@ -67,34 +67,34 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       });
       const name = (await pglite.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
       const db = nextDatabase++;
-      databases.set(db, pglite);
+      databases.set(db, { pglite, run: preparedStatements(pglite).run });
       return { value: { db, name } };
     }
     case 'query': {
-      const pglite = opened(request.db);
-      if (request.begin) await pglite.query('BEGIN');
-      return { value: await run(pglite, request.text, request.params) };
+      const { run } = opened(request.db);
+      if (request.begin) await run('BEGIN');
+      return { value: await run(request.text, request.params) };
     }
     case 'exec': {
-      const pglite = opened(request.db);
-      if (request.begin) await pglite.query('BEGIN');
+      const { pglite, run } = opened(request.db);
+      if (request.begin) await run('BEGIN');
       await pglite.exec(request.script);
       return { value: undefined };
     }
     case 'commit': {
-      const pglite = opened(request.db);
-      if (request.begin) await pglite.query('BEGIN');
-      for (const [text, params] of request.statements) await run(pglite, text, params);
+      const { run } = opened(request.db);
+      if (request.begin) await run('BEGIN');
+      for (const [text, params] of request.statements) await run(text, params);
       // PGlite does not say whether COMMIT committed or rolled back; a failed transaction refuses any statement
       // (25P02), so ask first (in the same thread, it costs next to nothing).
-      await pglite.query('SELECT 1').catch((error: unknown) => {
-        throw codeOf(error) === IN_FAILED_TRANSACTION ? new RolledBack() : error;
+      await run('SELECT 1').catch((error: unknown) => {
+        throw sqlStateOf(error) === SqlState.inFailedTransaction ? new RolledBack() : error;
       });
-      await pglite.query('COMMIT');
+      await run('COMMIT');
       return { value: undefined };
     }
     case 'listen': {
-      const unlisten = await opened(request.db).listen(request.channel, (payload) => {
+      const unlisten = await opened(request.db).pglite.listen(request.channel, (payload) => {
         port!.postMessage({ kind: 'notification', listener: request.listener, payload } satisfies Reply);
       });
       unlisteners.set(request.listener, unlisten);
@@ -107,20 +107,16 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       return { value: undefined };
     }
     case 'dump': {
-      const dump = await (await opened(request.db).dumpDataDir('none')).arrayBuffer();
+      const dump = await (await opened(request.db).pglite.dumpDataDir('none')).arrayBuffer();
       return { value: dump, transfer: [dump] };
     }
     case 'close': {
-      const pglite = databases.get(request.db);
+      const database = databases.get(request.db);
       databases.delete(request.db);
-      await pglite?.close();
+      await database?.pglite.close();
       return { value: undefined };
     }
   }
-}
-
-function codeOf(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }
 
 function threadErrorOf(error: unknown): ThreadError {
