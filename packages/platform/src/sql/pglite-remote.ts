@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { QueryResult } from './client.js';
-import type { Reply, Request, Statement, ThreadError } from './pglite-thread.js';
+import type { Statement } from './pglite-statements.js';
+import type { Reply, Request, ThreadError } from './pglite-thread.js';
 
 /**
  * One PGlite database, run by the embedded database's thread (ADR 0047). `begin` opens the transaction with

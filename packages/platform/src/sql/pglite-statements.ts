@@ -42,45 +42,81 @@ export function preparedStatements(pglite: PGlite, capacity = 1_000) {
     return statement;
   }
 
-  async function execute(text: string, params: readonly unknown[]) {
-    const statement = await prepare(text);
-    const values = params.map((param, i) => {
-      if (param === null || param === undefined) return null;
-      const serializer = pglite.serializers[statement.types[i] as number];
-      return serializer ? serializer(param) : String(param);
-    });
-    const { messages } = await pglite.execProtocol(
-      joined(
-        serialize.bind({ statement: statement.name, values }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ),
-    );
-    const result = parse.parseResults(messages, pglite.parsers)[0]!;
-    return { rows: result.rows as unknown[], rowCount: result.affectedRows ?? result.rows.length };
+  /**
+   * Binds and executes the statements in one call, with one Sync: a statement that fails skips the ones after
+   * it (PostgreSQL discards them until the Sync) and its error is thrown. Resolves to the last one's result.
+   */
+  async function pipeline(statements: readonly Statement[]) {
+    const bound: Uint8Array[] = [];
+    for (const [index, [text, params = []]] of statements.entries()) {
+      const statement = await prepare(text);
+      const values = params.map((param, i) => {
+        if (param === null || param === undefined) return null;
+        const serializer = pglite.serializers[statement.types[i] as number];
+        return serializer ? serializer(param) : String(param);
+      });
+      bound.push(serialize.bind({ statement: statement.name, values }));
+      // Only the last statement's rows are answered: only its rows need describing.
+      if (index === statements.length - 1) bound.push(serialize.describe({ type: 'P' }));
+      bound.push(serialize.execute({}));
+    }
+    bound.push(serialize.sync());
+    const { messages } = await pglite.execProtocol(joined(...bound), { throwOnError: false });
+    const failure = messages.findIndex((message) => message.name === 'error');
+    if (failure !== -1) {
+      // The statements before it completed, one command each: which one failed is how many did.
+      const completed = messages
+        .slice(0, failure)
+        .filter((message) => message.name === 'commandComplete').length;
+      throw new Failed(messages[failure], statements[completed]?.[0]);
+    }
+    const results = parse.parseResults(messages, pglite.parsers);
+    const last = results[results.length - 1]!;
+    return {
+      rows: last.rows as unknown[],
+      rowCount: last.affectedRows ?? last.rows.length,
+      command: last.command,
+    };
   }
 
   return {
-    async run(text: string, params: readonly unknown[] = []) {
+    /**
+     * Runs the statements one after the other in one call into the database; answers the last one's rows,
+     * how many rows it touched, and its command tag (PostgreSQL answers COMMIT in a failed transaction with
+     * ROLLBACK).
+     */
+    async run(...statements: Statement[]) {
       try {
-        return await execute(text, params);
-      } catch (error) {
+        return await pipeline(statements);
+      } catch (thrown) {
+        if (!(thrown instanceof Failed)) throw thrown;
+        const { error, text } = thrown;
         // A migration changed what a prepared SELECT * returns: PostgreSQL refuses its plan ("cached plan must
         // not change result type"). Prepared anew; run again at once unless a transaction failed with it.
-        const stale = prepared.get(text);
-        if (sqlStateOf(error) !== SqlState.featureNotSupported || !stale) throw error;
+        const stale = text === undefined ? undefined : prepared.get(text);
+        if (sqlStateOf(error) !== SqlState.featureNotSupported || text === undefined || !stale) throw error;
         prepared.delete(text);
         await pglite.execProtocol(
           joined(serialize.close({ type: 'S', name: stale.name }), serialize.sync()),
           quietly,
         );
         if (pglite.isInTransaction()) throw error;
-        return execute(text, params);
+        return pipeline(statements);
       }
     },
   };
 }
+
+/** A statement of a pipeline failed: PostgreSQL's error, and the text of the statement that failed. */
+class Failed {
+  constructor(
+    readonly error: unknown,
+    readonly text: string | undefined,
+  ) {}
+}
+
+/** A statement and its parameters. */
+export type Statement = readonly [string, (readonly unknown[] | undefined)?];
 
 /** Preparing and closing change no data: nothing to write to the file system after them. */
 const quietly = { syncToFs: false };

@@ -7,10 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { SqlState, sqlStateOf } from './errors.js';
-import { preparedStatements } from './pglite-statements.js';
-
-export type Statement = readonly [string, readonly unknown[] | undefined];
+import { preparedStatements, type Statement } from './pglite-statements.js';
 
 export type Request =
   | { op: 'open'; dataDir?: string | undefined; loadDataDir?: ArrayBuffer | undefined }
@@ -72,25 +69,25 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
     }
     case 'query': {
       const { run } = opened(request.db);
-      if (request.begin) await run('BEGIN');
-      return { value: await run(request.text, request.params) };
+      const { rows, rowCount } = request.begin
+        ? await run(['BEGIN'], [request.text, request.params])
+        : await run([request.text, request.params]);
+      return { value: { rows, rowCount } };
     }
     case 'exec': {
       const { pglite, run } = opened(request.db);
-      if (request.begin) await run('BEGIN');
+      if (request.begin) await run(['BEGIN']);
       await pglite.exec(request.script);
       return { value: undefined };
     }
     case 'commit': {
       const { run } = opened(request.db);
-      if (request.begin) await run('BEGIN');
-      for (const [text, params] of request.statements) await run(text, params);
-      // PGlite does not say whether COMMIT committed or rolled back; a failed transaction refuses any statement
-      // (25P02), so ask first (in the same thread, it costs next to nothing).
-      await run('SELECT 1').catch((error: unknown) => {
-        throw sqlStateOf(error) === SqlState.inFailedTransaction ? new RolledBack() : error;
-      });
-      await run('COMMIT');
+      // One call: what was left to write at commit, then COMMIT, which PostgreSQL answers with ROLLBACK in a
+      // transaction that had failed (a statement whose error the work caught).
+      const { command } = await run(...(request.begin ? [['BEGIN'] as const] : []), ...request.statements, [
+        'COMMIT',
+      ]);
+      if (command !== 'COMMIT') throw new RolledBack();
       return { value: undefined };
     }
     case 'listen': {
