@@ -102,9 +102,10 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);
     },
 
+    /** With the COMMIT (one write): nothing in the move reads its history back. */
     async record(saga: string, id: string, entries: readonly HistoryEntry[], now: Date): Promise<void> {
       if (entries.length === 0) return;
-      await db.query(
+      await db.atCommit(
         `INSERT INTO ${s}.history (saga, id, at, step, event, detail)
          SELECT $1, $2, $3, e.step, e.event, e.detail
          FROM jsonb_to_recordset($4::jsonb) AS e(step integer, event text, detail jsonb)`,
@@ -119,14 +120,23 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       );
     },
 
+    /** One statement for all of a move's commands, with the COMMIT: a reply comes in a later transaction. */
     async sent(saga: string, id: string, commands: readonly OutgoingCommand[], now: Date): Promise<void> {
-      for (const command of commands) {
-        await db.query(
-          `INSERT INTO ${s}.commands (command_id, saga, id, step, type, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (command_id) DO NOTHING`,
-          [command.id, saga, id, command.step, command.type, now],
-        );
-      }
+      if (commands.length === 0) return;
+      await db.atCommit(
+        `INSERT INTO ${s}.commands (command_id, saga, id, step, type, sent_at)
+         SELECT c.command_id, $1, $2, c.step, c.type, $3
+           FROM unnest($4::text[], $5::integer[], $6::text[]) AS c(command_id, step, type)
+         ON CONFLICT (command_id) DO NOTHING`,
+        [
+          saga,
+          id,
+          now,
+          commands.map((command) => command.id),
+          commands.map((command) => command.step),
+          commands.map((command) => command.type),
+        ],
+      );
     },
 
     /** The instance that sent a command, to route its reply or timeout. */
