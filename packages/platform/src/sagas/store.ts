@@ -37,6 +37,11 @@ export const sagaSchema = (schema: string) => identifier(schema);
 export const INSTANCE_COLUMNS =
   'saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at';
 
+/** The same columns, of the instances table joined as `i`. */
+const JOINED_INSTANCE_COLUMNS = INSTANCE_COLUMNS.split(', ')
+  .map((column) => `i.${column}`)
+  .join(', ');
+
 export const instanceOf = (row: InstanceRow): StoredInstance => ({
   saga: row.saga,
   id: row.id,
@@ -76,6 +81,21 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       const { rows } = await db.query<InstanceRow>(
         `SELECT ${INSTANCE_COLUMNS} FROM ${s}.instances WHERE saga = $1 AND id = $2 FOR UPDATE`,
         [saga, id],
+      );
+      return rows[0] && instanceOf(rows[0]);
+    },
+
+    /**
+     * The instance of `saga` that sent a command, locked, in one statement (the command's row, then the
+     * instance's, would be two round trips): how a reply or a timeout finds what it moves.
+     */
+    async loadSender(saga: string, commandId: string): Promise<StoredInstance | undefined> {
+      const { rows } = await db.query<InstanceRow>(
+        `SELECT ${JOINED_INSTANCE_COLUMNS}
+           FROM ${s}.commands c JOIN ${s}.instances i ON i.saga = c.saga AND i.id = c.id
+          WHERE c.command_id = $1 AND c.saga = $2
+            FOR UPDATE OF i`,
+        [commandId, saga],
       );
       return rows[0] && instanceOf(rows[0]);
     },
