@@ -9,6 +9,7 @@ import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from '.
 import type { Metadata, NewEvent, RecordedEvent } from './events.js';
 import { type Follower, type FollowOptions, follow } from './follower.js';
 import { createGroupCommitter } from './group-commit.js';
+import { type LoneAppendRow, loneAppendSql } from './lone-append.js';
 import { appendConflicts, eventsAppended, groupedCommitSize } from './metrics.js';
 import { createEventReader, toDate } from './reads.js';
 
@@ -107,6 +108,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const inline = options.inlineProjections ?? [];
   const reader = createEventReader({ db, registry, schema });
   const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
+  const loneSql = loneAppendSql(schema);
   const toRequest = (
     streamName: string,
     events: readonly NewEvent[],
@@ -154,6 +156,36 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return rows;
   };
 
+  /** A lone append, outside a transaction: one statement (see lone-append.ts), the function only after a race. */
+  const appendAlone = async (request: AppendRequest): Promise<AppendResult | Error> => {
+    let row: AppendRow;
+    try {
+      const { rows } = await db.query<LoneAppendRow>(loneSql, [
+        request.streamName,
+        request.expected,
+        request.ids,
+        request.types,
+        request.schemaVersions,
+        request.data,
+        request.metadata,
+      ]);
+      const found = rows[0]!;
+      const accepted = found.last_position !== null;
+      row = {
+        accepted,
+        stream_version: accepted ? found.stream_version + request.ids.length : found.stream_version,
+        last_position: found.last_position,
+        recorded_us: found.recorded_us,
+      };
+    } catch (error) {
+      if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
+      // The stream moved between the statement's snapshot and the lock (or an event id is taken): the function
+      // reads the version under the lock, and gives the outcome the append would have had there.
+      row = (await callAppend([request]))[0]!;
+    }
+    return toResult(request, row);
+  };
+
   const toResult = (request: AppendRequest, row: AppendRow): AppendResult | ConcurrencyError => {
     if (!row.accepted || row.last_position === null) {
       appendConflicts.inc({ schema });
@@ -180,11 +212,12 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   /** One statement for the whole batch; an outcome per append, in order. */
   const appendBatch = async (batch: AppendRequest[]): Promise<Array<AppendResult | Error>> => {
     groupedCommitSize.observe({ schema }, batch.length);
+    if (batch.length === 1) return [await appendAlone(batch[0]!)];
     try {
       const rows = await callAppend(batch);
       return batch.map((request, i) => toResult(request, rows[i]!));
     } catch (error) {
-      if (batch.length === 1 || sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
+      if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
       // A duplicate event id fails the whole statement: retry one by one, in order, so only its owner fails
       // (in order, so that two appends to one stream in the batch still meet their expected versions).
       const outcomes: Array<AppendResult | Error> = [];
