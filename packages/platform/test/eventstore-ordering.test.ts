@@ -150,7 +150,7 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
    * transaction appends to the same stream while holding the lock, and commits only once the lone append waits:
    * the outcome must be the one the stream's version under the lock gives.
    */
-  async function appendBehindTransaction(stream: string, expectedVersion: ExpectedVersion) {
+  async function appendBehindTransaction(stream: string, expectedVersion: ExpectedVersion, events = 1) {
     const { db, store } = opened;
     const appended = latch();
     const release = latch();
@@ -160,7 +160,11 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
       await release.opened;
     });
     await appended.opened;
-    const lone = store.append(stream, [happened(2, 0)], { expectedVersion });
+    const lone = store.append(
+      stream,
+      Array.from({ length: events }, (_, n) => happened(2, n)),
+      { expectedVersion },
+    );
     lone.catch(() => {}); // settled below
     await until(async () => {
       const { rows } = await db.query<{ waiting: number }>(
@@ -179,15 +183,21 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
     await store.append('test-late-any', [happened(0, 0)]);
     expect((await appendBehindTransaction('test-late-any', 'any')).streamVersion).toBe(3);
     await store.append('test-late-exists', [happened(0, 0)]);
-    expect((await appendBehindTransaction('test-late-exists', 'stream_exists')).streamVersion).toBe(3);
-    for (const stream of ['test-late-any', 'test-late-exists']) {
-      const events = await store.readStream(stream);
-      expect(events.map((e) => [e.streamVersion, (e.data as { writer: number }).writer])).toEqual([
-        [1, 0],
-        [2, 1],
-        [3, 2],
-      ]);
-    }
+    // Two events: the statement's other form (arrays).
+    expect((await appendBehindTransaction('test-late-exists', 'stream_exists', 2)).streamVersion).toBe(4);
+    const written = async (stream: string) =>
+      (await store.readStream(stream)).map((e) => [e.streamVersion, (e.data as { writer: number }).writer]);
+    expect(await written('test-late-any')).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ]);
+    expect(await written('test-late-exists')).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 2],
+    ]);
   });
 
   it("refuses a lone append at the version the stream has under the lock, not at its statement's start", async () => {

@@ -17,7 +17,8 @@ export interface LoneAppendRow {
  * call (`append_events` runs four statements of its own per call, each with its own executor start).
  *
  * Parameters: the stream, the expected version (encoded as for `append_events`), then the events' ids,
- * types, schema versions, data and metadata, one array element per event.
+ * types, schema versions, data and metadata: one value each for a single event (the common case, which then
+ * needs no arrays to parse and unnest), one array element per event for several.
  *
  * The statement's snapshot is taken before it waits for the lock, so the stream's version it reads may be
  * older than the one under the lock. What keeps the outcome the function's:
@@ -29,8 +30,12 @@ export interface LoneAppendRow {
  * - a rejection is right as of the snapshot, a moment within the call: the stream was not at the expected
  *   version then (versions only grow).
  */
-export function loneAppendSql(schema: string): string {
+export function loneAppendSql(schema: string, events: 'one' | 'several'): string {
   const s = identifier(schema);
+  const source =
+    events === 'one'
+      ? `(VALUES ($3::uuid, $4::text, $5::integer, $6::text, $7::text, 1))`
+      : `unnest($3::uuid[], $4::text[], $5::integer[], $6::text[], $7::text[]) WITH ORDINALITY`;
   return `WITH locked AS MATERIALIZED (SELECT ${appendLock(schema)}),
 current AS MATERIALIZED (
   SELECT coalesce(max(stream_version), 0) AS version FROM ${s}.events WHERE stream_name = $1::text),
@@ -39,9 +44,7 @@ appended AS (
     (position, stream_name, stream_version, event_id, event_type, schema_version, data, metadata)
   SELECT nextval('${schema}.events_position_seq'), $1::text, current.version + x.k,
          x.id, x.type, x.schema_version, x.data::json, x.metadata::json
-    FROM current, locked,
-         unnest($3::uuid[], $4::text[], $5::integer[], $6::text[], $7::text[])
-           WITH ORDINALITY AS x(id, type, schema_version, data, metadata, k)
+    FROM current, locked, ${source} AS x(id, type, schema_version, data, metadata, k)
    WHERE $2::integer = -1 OR ($2::integer = -2 AND current.version > 0) OR $2::integer = current.version
    ORDER BY x.k
   RETURNING position)

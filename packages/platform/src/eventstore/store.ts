@@ -108,7 +108,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const inline = options.inlineProjections ?? [];
   const reader = createEventReader({ db, registry, schema });
   const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
-  const loneSql = loneAppendSql(schema);
+  const loneSql = { one: loneAppendSql(schema, 'one'), several: loneAppendSql(schema, 'several') };
   const toRequest = (
     streamName: string,
     events: readonly NewEvent[],
@@ -160,14 +160,15 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const appendAlone = async (request: AppendRequest): Promise<AppendResult | Error> => {
     let row: AppendRow;
     try {
-      const { rows } = await db.query<LoneAppendRow>(loneSql, [
+      const one = request.ids.length === 1;
+      const { rows } = await db.query<LoneAppendRow>(one ? loneSql.one : loneSql.several, [
         request.streamName,
         request.expected,
-        request.ids,
-        request.types,
-        request.schemaVersions,
-        request.data,
-        request.metadata,
+        one ? request.ids[0] : request.ids,
+        one ? request.types[0] : request.types,
+        one ? request.schemaVersions[0] : request.schemaVersions,
+        one ? request.data[0] : request.data,
+        one ? request.metadata[0] : request.metadata,
       ]);
       const found = rows[0]!;
       const accepted = found.last_position !== null;
