@@ -12,7 +12,7 @@ export interface LoneAppendRow {
 }
 
 /**
- * A lone append outside a transaction, as one statement in autocommit (ADR 0047): the append lock, the
+ * A lone append outside a transaction, as one statement in autocommit (ADR 0048): the append lock, the
  * stream's version, the expected version's check, the events and the wake-up of followers, with no function
  * call (`append_events` runs four statements of its own per call, each with its own executor start).
  *

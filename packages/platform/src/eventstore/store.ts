@@ -109,6 +109,9 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const reader = createEventReader({ db, registry, schema });
   const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
   const loneSql = { one: loneAppendSql(schema, 'one'), several: loneAppendSql(schema, 'several') };
+  // PGlite prepares no statement: it would parse and plan the lone statement on every append, which costs it
+  // more than the function's call (whose own statements plpgsql keeps planned). There a lone append calls it.
+  const loneAsStatement = db.kind === 'postgres';
   const toRequest = (
     streamName: string,
     events: readonly NewEvent[],
@@ -156,7 +159,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return rows;
   };
 
-  /** A lone append, outside a transaction: one statement (see lone-append.ts), the function only after a race. */
+  /** A lone append outside a transaction on PostgreSQL: one statement, the function only after a race. */
   const appendAlone = async (request: AppendRequest): Promise<AppendResult | Error> => {
     let row: AppendRow;
     try {
@@ -180,8 +183,8 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       };
     } catch (error) {
       if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
-      // The stream moved between the statement's snapshot and the lock (or an event id is taken): the function
-      // reads the version under the lock, and gives the outcome the append would have had there.
+      // The stream moved between the statement's snapshot and the lock (or an event id is taken): the
+      // function reads the version under the lock, and gives the outcome the append would have had there.
       row = (await callAppend([request]))[0]!;
     }
     return toResult(request, row);
@@ -213,12 +216,12 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   /** One statement for the whole batch; an outcome per append, in order. */
   const appendBatch = async (batch: AppendRequest[]): Promise<Array<AppendResult | Error>> => {
     groupedCommitSize.observe({ schema }, batch.length);
-    if (batch.length === 1) return [await appendAlone(batch[0]!)];
+    if (batch.length === 1 && loneAsStatement) return [await appendAlone(batch[0]!)];
     try {
       const rows = await callAppend(batch);
       return batch.map((request, i) => toResult(request, rows[i]!));
     } catch (error) {
-      if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
+      if (batch.length === 1 || sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
       // A duplicate event id fails the whole statement: retry one by one, in order, so only its owner fails
       // (in order, so that two appends to one stream in the batch still meet their expected versions).
       const outcomes: Array<AppendResult | Error> = [];
