@@ -159,11 +159,14 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return rows;
   };
 
-  /** A lone append outside a transaction on PostgreSQL: one statement, the function only after a race. */
+  /**
+   * A lone append outside a transaction on PostgreSQL: one statement that appends when the version it reads
+   * matches. Anything else (no match, or the stream moved before the lock, or a taken event id) goes through
+   * the function, which reads the version under the lock and gives the outcome the append has there.
+   */
   const appendAlone = async (request: AppendRequest): Promise<AppendResult | Error> => {
-    let row: AppendRow;
+    const one = request.ids.length === 1;
     try {
-      const one = request.ids.length === 1;
       const { rows } = await db.query<LoneAppendRow>(one ? loneSql.one : loneSql.several, [
         request.streamName,
         request.expected,
@@ -173,21 +176,19 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         one ? request.data[0] : request.data,
         one ? request.metadata[0] : request.metadata,
       ]);
-      const found = rows[0]!;
-      const accepted = found.last_position !== null;
-      row = {
-        accepted,
-        stream_version: accepted ? found.stream_version + request.ids.length : found.stream_version,
-        last_position: found.last_position,
-        recorded_us: found.recorded_us,
-      };
+      const last = rows.at(-1);
+      if (last) {
+        return toResult(request, {
+          accepted: true,
+          stream_version: last.stream_version,
+          last_position: last.position,
+          recorded_us: last.recorded_us,
+        });
+      }
     } catch (error) {
       if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
-      // The stream moved between the statement's snapshot and the lock (or an event id is taken): the
-      // function reads the version under the lock, and gives the outcome the append would have had there.
-      row = (await callAppend([request]))[0]!;
     }
-    return toResult(request, row);
+    return toResult(request, (await callAppend([request]))[0]!);
   };
 
   const toResult = (request: AppendRequest, row: AppendRow): AppendResult | ConcurrencyError => {
