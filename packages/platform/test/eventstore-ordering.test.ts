@@ -1,4 +1,9 @@
-import type { EventStore, RecordedEvent } from '@tessera/platform/eventstore';
+import {
+  ConcurrencyError,
+  type EventStore,
+  type ExpectedVersion,
+  type RecordedEvent,
+} from '@tessera/platform/eventstore';
 import { createRegistry } from '@tessera/platform/registry';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +143,75 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
     ]);
     expect(follower.seen).toHaveLength(5);
     expect(follower.seen.map((e) => e.id)).toEqual((await store.readAll()).map((e) => e.id));
+  });
+
+  /**
+   * A lone append is one statement whose snapshot is taken before it waits for the append lock. Here a
+   * transaction appends to the same stream while holding the lock, and commits only once the lone append waits:
+   * the outcome must be the one the stream's version under the lock gives.
+   */
+  async function appendBehindTransaction(stream: string, expectedVersion: ExpectedVersion, events = 1) {
+    const { db, store } = opened;
+    const appended = latch();
+    const release = latch();
+    const holder = db.transaction(async () => {
+      await store.append(stream, [happened(1, 0)]);
+      appended.open();
+      await release.opened;
+    });
+    await appended.opened;
+    const lone = store.append(
+      stream,
+      Array.from({ length: events }, (_, n) => happened(2, n)),
+      { expectedVersion },
+    );
+    lone.catch(() => {}); // settled below
+    await until(async () => {
+      const { rows } = await db.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      return (rows[0]?.waiting ?? 0) >= 1;
+    }, 'the lone append to wait for the append lock');
+    release.open();
+    await holder;
+    return lone;
+  }
+
+  it('appends a lone append after a transaction that moved its stream while it waited for the lock', async () => {
+    const { store } = opened;
+    await store.append('test-late-any', [happened(0, 0)]);
+    expect((await appendBehindTransaction('test-late-any', 'any')).streamVersion).toBe(3);
+    await store.append('test-late-exists', [happened(0, 0)]);
+    // Two events: the statement's other form (arrays).
+    expect((await appendBehindTransaction('test-late-exists', 'stream_exists', 2)).streamVersion).toBe(4);
+    const written = async (stream: string) =>
+      (await store.readStream(stream)).map((e) => [e.streamVersion, (e.data as { writer: number }).writer]);
+    expect(await written('test-late-any')).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ]);
+    expect(await written('test-late-exists')).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 2],
+    ]);
+  });
+
+  it("refuses a lone append at the version the stream has under the lock, not at its statement's start", async () => {
+    const { store } = opened;
+    await store.append('test-late-exact', [happened(0, 0)]);
+    await expect(appendBehindTransaction('test-late-exact', 1)).rejects.toMatchObject({
+      name: ConcurrencyError.name,
+      actualVersion: 2,
+    });
+    await expect(appendBehindTransaction('test-late-new', 'no_stream')).rejects.toMatchObject({
+      name: ConcurrencyError.name,
+      actualVersion: 1,
+    });
+    expect((await store.readStream('test-late-exact')).map((e) => e.streamVersion)).toEqual([1, 2]);
+    expect((await store.readStream('test-late-new')).map((e) => e.streamVersion)).toEqual([1]);
   });
 });

@@ -12,8 +12,11 @@ import { type MigrationSet, schemaMigrations } from '../sql/index.js';
 /** The channel an event store notifies on commit of an append, for followers to wake up. */
 export const notifyChannel = (schema: string) => `${schema}_events`;
 
+/** The call that takes a schema's append lock (see above), held until the transaction ends. */
+export const appendLock = (schema: string) => `pg_advisory_xact_lock(7270, hashtext('${schema}.events'))`;
+
 export function eventStoreMigrations(schema: string): MigrationSet {
-  const lock = `pg_advisory_xact_lock(7270, hashtext('${schema}.events'))`;
+  const lock = appendLock(schema);
   return schemaMigrations(schema, 'eventstore', [
     [
       'events_and_snapshots',

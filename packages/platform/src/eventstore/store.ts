@@ -9,6 +9,7 @@ import { ConcurrencyError, type ExpectedVersion, encodeExpectedVersion } from '.
 import type { Metadata, NewEvent, RecordedEvent } from './events.js';
 import { type Follower, type FollowOptions, follow } from './follower.js';
 import { createGroupCommitter } from './group-commit.js';
+import { type LoneAppendRow, loneAppendSql } from './lone-append.js';
 import { appendConflicts, eventsAppended, groupedCommitSize } from './metrics.js';
 import { createEventReader, toDate } from './reads.js';
 
@@ -107,6 +108,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const inline = options.inlineProjections ?? [];
   const reader = createEventReader({ db, registry, schema });
   const appendSql = `SELECT accepted, stream_version, last_position, recorded_us FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`;
+  const loneSql = { one: loneAppendSql(schema, 'one'), several: loneAppendSql(schema, 'several') };
+  // PGlite prepares no statement: it would parse and plan the lone statement on every append, which costs it
+  // more than the function's call (whose own statements plpgsql keeps planned). There a lone append calls it.
+  const loneAsStatement = db.kind === 'postgres';
   const toRequest = (
     streamName: string,
     events: readonly NewEvent[],
@@ -154,6 +159,38 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return rows;
   };
 
+  /**
+   * A lone append outside a transaction on PostgreSQL: one statement that appends when the version it reads
+   * matches. Anything else (no match, or the stream moved before the lock, or a taken event id) goes through
+   * the function, which reads the version under the lock and gives the outcome the append has there.
+   */
+  const appendAlone = async (request: AppendRequest): Promise<AppendResult | Error> => {
+    const one = request.ids.length === 1;
+    try {
+      const { rows } = await db.query<LoneAppendRow>(one ? loneSql.one : loneSql.several, [
+        request.streamName,
+        request.expected,
+        one ? request.ids[0] : request.ids,
+        one ? request.types[0] : request.types,
+        one ? request.schemaVersions[0] : request.schemaVersions,
+        one ? request.data[0] : request.data,
+        one ? request.metadata[0] : request.metadata,
+      ]);
+      const last = rows.at(-1);
+      if (last) {
+        return toResult(request, {
+          accepted: true,
+          stream_version: last.stream_version,
+          last_position: last.position,
+          recorded_us: last.recorded_us,
+        });
+      }
+    } catch (error) {
+      if (sqlStateOf(error) !== SqlState.uniqueViolation) throw error;
+    }
+    return toResult(request, (await callAppend([request]))[0]!);
+  };
+
   const toResult = (request: AppendRequest, row: AppendRow): AppendResult | ConcurrencyError => {
     if (!row.accepted || row.last_position === null) {
       appendConflicts.inc({ schema });
@@ -180,6 +217,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   /** One statement for the whole batch; an outcome per append, in order. */
   const appendBatch = async (batch: AppendRequest[]): Promise<Array<AppendResult | Error>> => {
     groupedCommitSize.observe({ schema }, batch.length);
+    if (batch.length === 1 && loneAsStatement) return [await appendAlone(batch[0]!)];
     try {
       const rows = await callAppend(batch);
       return batch.map((request, i) => toResult(request, rows[i]!));

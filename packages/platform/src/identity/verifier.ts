@@ -32,6 +32,22 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
+/**
+ * How long a token whose signature and claims were checked is taken as checked: a client sends the same
+ * token with every request, and checking its signature again was the most expensive thing the process did
+ * for a request (ADR 0050). Below the minutes a remote key set is cached for anyway.
+ */
+const VERIFIED_FOR_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
+/** jose's own test of a token's times (no clock tolerance): not expired, and not before its `nbf`. */
+function inTime(payload: JWTPayload, nowMs: number): boolean {
+  const now = Math.floor(nowMs / 1000);
+  return (
+    (payload.exp === undefined || payload.exp > now) && (payload.nbf === undefined || payload.nbf <= now)
+  );
+}
+
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   let local: { keys: JSONWebKeySet; set: ReturnType<typeof createLocalJWKSet> } | undefined;
   const remote = options.keys instanceof URL ? createRemoteJWKSet(options.keys) : undefined;
@@ -41,17 +57,41 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     if (local?.keys !== keys) local = { keys, set: createLocalJWKSet(keys) };
     return local.set;
   };
+  /** Checked tokens: each use still tests its times and its session; another key set (rotated) checks again. */
+  const verified = new Map<string, { payload: JWTPayload; keys: unknown; issuer: string; at: number }>();
   return {
     async verify(token) {
-      let payload: JWTPayload;
+      let keys: Awaited<ReturnType<typeof keySet>>;
       try {
-        ({ payload } = await jwtVerify(token, await keySet(), {
-          issuer: typeof options.issuer === 'string' ? options.issuer : options.issuer(),
-          audience: options.audience,
-          algorithms: ACCEPTED_ALGORITHMS,
-        }));
+        keys = await keySet();
       } catch (error) {
         throw new InvalidTokenError(reasonOf(error), { cause: error });
+      }
+      const issuer = typeof options.issuer === 'string' ? options.issuer : options.issuer();
+      const now = Date.now();
+      const known = verified.get(token);
+      let payload: JWTPayload;
+      if (
+        known &&
+        known.keys === keys &&
+        known.issuer === issuer &&
+        now - known.at < VERIFIED_FOR_MS &&
+        inTime(known.payload, now)
+      ) {
+        payload = known.payload;
+      } else {
+        try {
+          ({ payload } = await jwtVerify(token, keys, {
+            issuer,
+            audience: options.audience,
+            algorithms: ACCEPTED_ALGORITHMS,
+          }));
+        } catch (error) {
+          verified.delete(token);
+          throw new InvalidTokenError(reasonOf(error), { cause: error });
+        }
+        if (verified.size >= MAX_VERIFIED) verified.clear();
+        verified.set(token, { payload, keys, issuer, at: now });
       }
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw new InvalidTokenError('the token names no subject');

@@ -242,7 +242,8 @@ async function rejectable(
     await transaction?.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     return { rejected: error };
   }
-  await transaction?.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+  // No RELEASE (a round trip): COMMIT keeps the savepoint's work with the rest, and a later handling in the
+  // same transaction rolls back to its own, newer savepoint of that name.
   return { result };
 }
 

@@ -216,16 +216,14 @@ export async function startSagaCoordinator(
     } else if (message.type === STEP_TIMED_OUT && stepTimedOut.safeParse(message.data).success) {
       input = { kind: 'timeout', causationId: message.causationId ?? '', messageId: message.id };
     } else return;
-    const sender = input.causationId ? await store.senderOf(input.causationId) : undefined;
-    // Another saga's reply on a shared channel, or an answer to nothing we sent.
-    if (!sender || sender.saga !== saga.name) return;
-    const before = await store.load(saga.name, sender.id);
+    // Undefined for another saga's reply on a shared channel, or an answer to nothing we sent.
+    const before = input.causationId ? await store.loadSender(saga.name, input.causationId) : undefined;
     if (!before) return;
     const move: SagaMove =
       input.kind === 'reply'
         ? { kind: 'reply', type: message.type, step: before.step }
         : { kind: 'timeout', step: before.step };
-    await sagaMoveSpan(saga, sender.id, move, async () => {
+    await sagaMoveSpan(saga, before.id, move, async () => {
       const transition = sagaTransition(saga, before, input);
       await persist(saga, before, transition, true);
       return { outcome: outcomeOf(transition) };

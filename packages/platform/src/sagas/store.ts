@@ -37,6 +37,11 @@ export const sagaSchema = (schema: string) => identifier(schema);
 export const INSTANCE_COLUMNS =
   'saga, id, step, status, data, awaiting_command, deadlines, version, started_at, updated_at';
 
+/** The same columns, of the instances table joined as `i`. */
+const JOINED_INSTANCE_COLUMNS = INSTANCE_COLUMNS.split(', ')
+  .map((column) => `i.${column}`)
+  .join(', ');
+
 export const instanceOf = (row: InstanceRow): StoredInstance => ({
   saga: row.saga,
   id: row.id,
@@ -80,6 +85,21 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       return rows[0] && instanceOf(rows[0]);
     },
 
+    /**
+     * The instance of `saga` that sent a command, locked, in one statement (the command's row, then the
+     * instance's, would be two round trips): how a reply or a timeout finds what it moves.
+     */
+    async loadSender(saga: string, commandId: string): Promise<StoredInstance | undefined> {
+      const { rows } = await db.query<InstanceRow>(
+        `SELECT ${JOINED_INSTANCE_COLUMNS}
+           FROM ${s}.commands c JOIN ${s}.instances i ON i.saga = c.saga AND i.id = c.id
+          WHERE c.command_id = $1 AND c.saga = $2
+            FOR UPDATE OF i`,
+        [commandId, saga],
+      );
+      return rows[0] && instanceOf(rows[0]);
+    },
+
     /** False when the instance exists already. */
     async insert(saga: string, id: string, next: Next, now: Date): Promise<boolean> {
       const { rowCount } = await db.query(
@@ -102,9 +122,10 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);
     },
 
+    /** With the COMMIT (one write): nothing in the move reads its history back. */
     async record(saga: string, id: string, entries: readonly HistoryEntry[], now: Date): Promise<void> {
       if (entries.length === 0) return;
-      await db.query(
+      await db.atCommit(
         `INSERT INTO ${s}.history (saga, id, at, step, event, detail)
          SELECT $1, $2, $3, e.step, e.event, e.detail
          FROM jsonb_to_recordset($4::jsonb) AS e(step integer, event text, detail jsonb)`,
@@ -119,14 +140,23 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       );
     },
 
+    /** One statement for all of a move's commands, with the COMMIT: a reply comes in a later transaction. */
     async sent(saga: string, id: string, commands: readonly OutgoingCommand[], now: Date): Promise<void> {
-      for (const command of commands) {
-        await db.query(
-          `INSERT INTO ${s}.commands (command_id, saga, id, step, type, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (command_id) DO NOTHING`,
-          [command.id, saga, id, command.step, command.type, now],
-        );
-      }
+      if (commands.length === 0) return;
+      await db.atCommit(
+        `INSERT INTO ${s}.commands (command_id, saga, id, step, type, sent_at)
+         SELECT c.command_id, $1, $2, c.step, c.type, $3
+           FROM unnest($4::text[], $5::integer[], $6::text[]) AS c(command_id, step, type)
+         ON CONFLICT (command_id) DO NOTHING`,
+        [
+          saga,
+          id,
+          now,
+          commands.map((command) => command.id),
+          commands.map((command) => command.step),
+          commands.map((command) => command.type),
+        ],
+      );
     },
 
     /** The instance that sent a command, to route its reply or timeout. */
