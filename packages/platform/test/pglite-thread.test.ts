@@ -26,6 +26,32 @@ describe('the embedded database in its own thread (ADR 0047)', () => {
     }
   });
 
+  it('gives the one connection to one transaction at a time, from its first statement to its end', async () => {
+    const opened = await pgliteTestDatabase.open();
+    try {
+      const { db } = opened;
+      await db.exec('CREATE TABLE counter (n int NOT NULL); INSERT INTO counter VALUES (0);');
+      // Each reads, yields to the event loop, then writes what it read plus one: interleaved, updates would be lost.
+      const increments = Array.from({ length: 20 }, (_, i) =>
+        db.transaction(async () => {
+          const { rows } = await db.query<{ n: number }>('SELECT n FROM counter');
+          await new Promise((resolve) => setTimeout(resolve, i % 3));
+          await db.query('UPDATE counter SET n = $1', [rows[0]!.n + 1]);
+        }),
+      );
+      // One that fails hands the connection on like one that commits.
+      const failing = db.transaction(async () => {
+        await db.query('UPDATE counter SET n = n + 1000');
+        throw new Error('changed its mind');
+      });
+      await expect(failing).rejects.toThrow('changed its mind');
+      await Promise.all(increments);
+      expect((await db.query('SELECT n FROM counter')).rows).toEqual([{ n: 20 }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it("answers a failed statement with PostgreSQL's error and its fields", async () => {
     const opened = await pgliteTestDatabase.open();
     try {

@@ -5,18 +5,25 @@ import type { QueryResult } from './client.js';
 import type { Statement } from './pglite-statements.js';
 import type { Reply, Request, ThreadError } from './pglite-thread.js';
 
-/**
- * One PGlite database, run by the embedded database's thread (ADR 0047). `begin` opens the transaction with
- * the request (one message instead of two). The caller keeps to one request at a time per database, as it would
- * on PGlite's one connection.
- */
-export interface ThreadDatabase {
-  /** `current_database()`: what spans name the database by. */
-  readonly name: string;
+/** What one session (a transaction, or 0 for requests on their own) asks of its database. */
+export interface ThreadSession {
   query<R>(text: string, params: readonly unknown[] | undefined, begin: boolean): Promise<QueryResult<R>>;
   exec(script: string, begin: boolean): Promise<void>;
   /** Runs the statements, then COMMIT; a transaction that had failed throws `{ rolledBackAtCommit: true }`. */
   commit(statements: readonly Statement[], begin: boolean): Promise<void>;
+  /** Ends the session: the connection goes to the next one (nothing to wait for). */
+  release(): void;
+}
+
+/**
+ * One PGlite database, run by the embedded database's thread (ADR 0047). A transaction is a session of its own:
+ * the thread gives it the connection from its first request to its release, and `begin` opens the transaction
+ * with that request (one message instead of two).
+ */
+export interface ThreadDatabase extends Omit<ThreadSession, 'release'> {
+  /** `current_database()`: what spans name the database by. */
+  readonly name: string;
+  session(): ThreadSession;
   listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
   /** The database's files as a tarball (`PGlite.dumpDataDir`), to start other databases from. */
   dump(): Promise<Blob>;
@@ -92,6 +99,10 @@ function startThread() {
   worker.on('exit', (code) => stop(new Error(`it exited with code ${code}`)));
 
   return {
+    /** A request nothing answers. */
+    post(request: Request): void {
+      if (!stopped) worker.postMessage({ id: 0, request });
+    },
     request<T>(request: Request, transfer: ArrayBuffer[] = []): Promise<T> {
       if (stopped) return Promise.reject(stopped);
       const id = nextId++;
@@ -107,37 +118,46 @@ function startThread() {
 
 let thread: ReturnType<typeof startThread> | undefined;
 let nextListener = 1;
+let nextSession = 1;
 
 export async function openInThread(options: {
   dataDir?: string | undefined;
   loadDataDir?: Blob | undefined;
 }) {
   thread ??= startThread();
-  const { request, listeners } = thread;
+  const { request, post, listeners } = thread;
   const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
   const { db, name } = await request<{ db: number; name: string }>(
     { op: 'open', dataDir: options.dataDir, loadDataDir },
     loadDataDir ? [loadDataDir] : [],
   );
+  const sessionOf = (session: number): ThreadSession => ({
+    query: (text, params, begin) => request({ op: 'query', db, session, text, params, begin }),
+    exec: (script, begin) => request({ op: 'exec', db, session, script, begin }),
+    commit: (statements, begin) => request({ op: 'commit', db, session, statements, begin }),
+    release: () => post({ op: 'release', db, session }),
+  });
+  const alone = sessionOf(0);
   const database: ThreadDatabase = {
     name,
-    query: (text, params, begin) => request({ op: 'query', db, text, params, begin }),
-    exec: (script, begin) => request({ op: 'exec', db, script, begin }),
-    commit: (statements, begin) => request({ op: 'commit', db, statements, begin }),
+    query: alone.query,
+    exec: alone.exec,
+    commit: alone.commit,
+    session: () => sessionOf(nextSession++),
     async listen(channel, onNotification) {
       const listener = nextListener++;
       listeners.set(listener, onNotification);
-      await request({ op: 'listen', db, channel, listener }).catch((error: unknown) => {
+      await request({ op: 'listen', db, session: 0, channel, listener }).catch((error: unknown) => {
         listeners.delete(listener);
         throw error;
       });
       return async () => {
         listeners.delete(listener);
-        await request({ op: 'unlisten', listener });
+        await request({ op: 'unlisten', db, session: 0, listener });
       };
     },
-    dump: async () => new Blob([await request<ArrayBuffer>({ op: 'dump', db })]),
-    close: () => request({ op: 'close', db }),
+    dump: async () => new Blob([await request<ArrayBuffer>({ op: 'dump', db, session: 0 })]),
+    close: () => request({ op: 'close', db, session: 0 }),
   };
   return database;
 }

@@ -1,23 +1,32 @@
 /**
  * The embedded database's thread (ADR 0047): every PGlite of the process runs here, so that PostgreSQL compiled to
  * WebAssembly and the parsing of its results never hold the event loop that answers HTTP, RPC and messages.
- * The main thread (`pglite-remote.ts`) sends one request per statement, script or commit and keeps the
- * one-connection discipline itself (its mutex): this side runs what it is sent, in the order it arrives.
+ * The main thread (`pglite-remote.ts`) sends one request per statement, script or commit. PGlite is one
+ * connection: a transaction (a session) owns it from its first request to its release, and this side keeps
+ * that discipline, so the next transaction starts here as soon as one is released, without a message to the
+ * main thread and back in between.
  */
 import { mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatements, type Statement } from './pglite-statements.js';
 
+/** A database's request, and whose: 0 for one on its own, a transaction's session otherwise. */
+type OnConnection = { db: number; session: number } & (
+  | { op: 'query'; text: string; params?: readonly unknown[] | undefined; begin: boolean }
+  | { op: 'exec'; script: string; begin: boolean }
+  | { op: 'commit'; statements: readonly Statement[]; begin: boolean }
+  /** The session ends: the connection goes to the next one. Answered by nothing. */
+  | { op: 'release' }
+  | { op: 'listen'; channel: string; listener: number }
+  | { op: 'unlisten'; listener: number }
+  | { op: 'dump' }
+  | { op: 'close' }
+);
+
 export type Request =
   | { op: 'open'; dataDir?: string | undefined; loadDataDir?: ArrayBuffer | undefined }
-  | { op: 'query'; db: number; text: string; params?: readonly unknown[] | undefined; begin: boolean }
-  | { op: 'exec'; db: number; script: string; begin: boolean }
-  | { op: 'commit'; db: number; statements: readonly Statement[]; begin: boolean }
-  | { op: 'listen'; db: number; channel: string; listener: number }
-  | { op: 'unlisten'; listener: number }
-  | { op: 'dump'; db: number }
-  | { op: 'close'; db: number };
+  | OnConnection;
 
 /** An error as it crosses threads: structured cloning keeps only an error's message, so its fields travel apart. */
 export interface ThreadError {
@@ -40,6 +49,12 @@ if (!port) throw new Error('pglite-thread.ts runs as a worker thread (see pglite
 interface Opened {
   readonly pglite: PGlite;
   readonly run: ReturnType<typeof preparedStatements>['run'];
+  /** The session that owns the connection, if one does; whether a request is running; what waits its turn. */
+  readonly turns: {
+    owner: number | undefined;
+    running: boolean;
+    waiting: Array<{ id: number; request: OnConnection }>;
+  };
 }
 
 const databases = new Map<number, Opened>();
@@ -64,7 +79,11 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       });
       const name = (await pglite.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
       const db = nextDatabase++;
-      databases.set(db, { pglite, run: preparedStatements(pglite).run });
+      databases.set(db, {
+        pglite,
+        run: preparedStatements(pglite).run,
+        turns: { owner: undefined, running: false, waiting: [] },
+      });
       return { value: { db, name } };
     }
     case 'query': {
@@ -97,6 +116,8 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       unlisteners.set(request.listener, unlisten);
       return { value: undefined };
     }
+    case 'release':
+      return { value: undefined };
     case 'unlisten': {
       const unlisten = unlisteners.get(request.listener);
       unlisteners.delete(request.listener);
@@ -111,6 +132,10 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       const database = databases.get(request.db);
       databases.delete(request.db);
       await database?.pglite.close();
+      // What still waited for its turn will not have one.
+      for (const { id, request: waiting } of database?.turns.waiting.splice(0) ?? []) {
+        if (waiting.op !== 'release') void reply(id, waiting);
+      }
       return { value: undefined };
     }
   }
@@ -135,11 +160,46 @@ function threadErrorOf(error: unknown): ThreadError {
   return { name: error.name, message: error.message, stack: error.stack, fields };
 }
 
-port.on('message', ({ id, request }: { id: number; request: Request }) => {
-  handle(request).then(
+function reply(id: number, request: Request): Promise<void> {
+  return handle(request).then(
     ({ value, transfer }) =>
-      port.postMessage({ kind: 'reply', id, ok: true, value } satisfies Reply, transfer ?? []),
+      port!.postMessage({ kind: 'reply', id, ok: true, value } satisfies Reply, transfer ?? []),
     (error: unknown) =>
-      port.postMessage({ kind: 'reply', id, ok: false, error: threadErrorOf(error) } satisfies Reply),
+      port!.postMessage({ kind: 'reply', id, ok: false, error: threadErrorOf(error) } satisfies Reply),
   );
+}
+
+/**
+ * Runs a database's next request that may run: the oldest one, when no session owns the connection; else the
+ * owner's. A session's first request makes it the owner; its release hands the connection on.
+ */
+function next(database: Opened): void {
+  const { turns } = database;
+  if (turns.running) return;
+  const index = turns.waiting.findIndex(
+    ({ request }) => turns.owner === undefined || request.session === turns.owner,
+  );
+  if (index === -1) return;
+  const [{ id, request }] = turns.waiting.splice(index, 1) as [{ id: number; request: OnConnection }];
+  if (request.op === 'release') {
+    if (turns.owner === request.session) turns.owner = undefined;
+    next(database);
+    return;
+  }
+  if (request.session !== 0) turns.owner = request.session;
+  turns.running = true;
+  void reply(id, request).finally(() => {
+    turns.running = false;
+    next(database);
+  });
+}
+
+port.on('message', ({ id, request }: { id: number; request: Request }) => {
+  const database = request.op === 'open' ? undefined : databases.get(request.db);
+  if (request.op === 'open' || !database) {
+    void reply(id, request);
+    return;
+  }
+  database.turns.waiting.push({ id, request });
+  next(database);
 });

@@ -10,32 +10,6 @@ import {
 } from './client.js';
 import { openInThread } from './pglite-remote.js';
 
-/** A FIFO mutex: PGlite is one connection, so a transaction must own it until it ends. */
-function createMutex() {
-  let tail: Promise<void> = Promise.resolve();
-  const acquire = (): Promise<() => void> => {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const acquired = tail.then(() => release);
-    tail = tail.then(() => next);
-    return acquired;
-  };
-  return {
-    acquire,
-    /** Runs `work` alone on the connection. */
-    async exclusive<T>(work: () => Promise<T>): Promise<T> {
-      const release = await acquire();
-      try {
-        return await work();
-      } finally {
-        release();
-      }
-    },
-  };
-}
-
 /**
  * A query as a CLIENT span named and described as the pg instrumentation does its own (ADR 0045), so that a
  * trace reads the same on either database; only inside a recorded span, as pg's (`requireParentSpan`):
@@ -80,22 +54,21 @@ export interface PgliteOptions extends SqlClientOptions {
 }
 
 /**
- * PGlite run by the embedded database's thread (ADR 0047). It is one connection: a transaction owns it from its
- * BEGIN to its end, so every request waits its turn on this side, where the transaction's work runs.
+ * PGlite run by the embedded database's thread (ADR 0047). It is one connection: the thread gives it to a
+ * transaction from its first request to its release, and queues everything else meanwhile.
  */
 export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { dump(): Promise<Blob> }> {
   const db = await openInThread({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
-  const mutex = createMutex();
   const database = db.name;
   return {
     kind: 'pglite',
     query: <R>(text: string, params?: readonly unknown[]) =>
-      mutex.exclusive(() => queried(database, text, () => db.query<R>(text, params, false))),
+      queried(database, text, () => db.query<R>(text, params, false)),
     async exec(script) {
-      await mutex.exclusive(() => queried(database, script, () => db.exec(script, false)));
+      await queried(database, script, () => db.exec(script, false));
     },
     async connect(): Promise<Connection> {
-      const release = await mutex.acquire();
+      const session = db.session();
       // BEGIN goes with the transaction's first request: one message between the threads instead of two.
       let opening = false;
       const begun = () => {
@@ -105,11 +78,11 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
       };
       return {
         query: <R>(text: string, params?: readonly unknown[]) =>
-          queried(database, text, () => db.query<R>(text, params, begun())),
-        exec: (script) => queried(database, script, () => db.exec(script, begun())),
+          queried(database, text, () => session.query<R>(text, params, begun())),
+        exec: (script) => queried(database, script, () => session.exec(script, begun())),
         commit: (statements) =>
           queried(database, 'COMMIT', () =>
-            db.commit(statements, begun()).catch((error: unknown) => {
+            session.commit(statements, begun()).catch((error: unknown) => {
               throw (error as { rolledBackAtCommit?: true }).rolledBackAtCommit
                 ? new RolledBackAtCommit()
                 : error;
@@ -119,15 +92,12 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
           opening = true;
           return work();
         },
-        release: () => release(),
+        release: () => session.release(),
       };
     },
-    async listen(channel, onNotification) {
-      // PGlite's listen runs a LISTEN on the one connection: never in the middle of someone's transaction.
-      const unlisten = await mutex.exclusive(() => db.listen(channel, onNotification));
-      return () => mutex.exclusive(unlisten);
-    },
-    dump: () => mutex.exclusive(() => db.dump()),
+    // PGlite's LISTEN runs on the one connection: the thread runs it in its turn, never inside a transaction.
+    listen: (channel, onNotification) => db.listen(channel, onNotification),
+    dump: () => db.dump(),
     close: () => db.close(),
   };
 }
