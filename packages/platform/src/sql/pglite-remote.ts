@@ -40,19 +40,14 @@ export function revived(error: ThreadError): Error & { rolledBackAtCommit?: true
     : revivedError;
 }
 
-// The thread's module is TypeScript when the platform runs from its source (tsx, vitest): Node 20 cannot load it
-// alone, and on Node 20 a worker does not inherit the main thread's loader: the thread then registers tsx's
-// (and imports the module under another URL: a failed import stays failed).
+// The thread's module is TypeScript when the platform runs from its source (tsx, vitest). A worker does not
+// inherit the main thread's loader (Node 20), and Node's own type stripping (22.18 and later) does not map the
+// module's `./x.js` imports to their `.ts` files: the thread registers tsx's loader before importing it.
 // Written to run as either kind of script (a worker's eval is CommonJS unless the process says --input-type=module).
 const BOOT = `(async () => {
   const { workerData } = await import('node:worker_threads');
-  try {
-    await import(workerData.entry);
-  } catch (error) {
-    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    (await import(workerData.tsx)).register();
-    await import(workerData.entry + '?tsx');
-  }
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.entry);
 })();`;
 
 interface Pending {
