@@ -122,13 +122,7 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
       db.transaction(() => store.append('test-fast-c', [happened(4, 0)])),
     ];
     // Each of them is queued behind the slow one, not committed ahead of it.
-    await until(async () => {
-      const { rows } = await db.query<{ waiting: number }>(
-        `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
-      return (rows[0]?.waiting ?? 0) >= 2;
-    }, 'the fast appends to queue on the append lock');
+    await until(async () => (await waitingOnLocks()) >= 2, 'the fast appends to queue on the append lock');
     await follower.poll();
     expect(follower.seen).toHaveLength(1);
 
@@ -144,6 +138,15 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
     expect(follower.seen).toHaveLength(5);
     expect(follower.seen.map((e) => e.id)).toEqual((await store.readAll()).map((e) => e.id));
   });
+
+  /** How many sessions of this database wait for an advisory lock (the append lock). */
+  async function waitingOnLocks(): Promise<number> {
+    const { rows } = await opened.db.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return rows[0]?.waiting ?? 0;
+  }
 
   /**
    * A lone append is one statement whose snapshot is taken before it waits for the append lock. Here a
@@ -166,13 +169,7 @@ describe('global order against a slow transaction (PostgreSQL, real concurrency)
       { expectedVersion },
     );
     lone.catch(() => {}); // settled below
-    await until(async () => {
-      const { rows } = await db.query<{ waiting: number }>(
-        `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
-      return (rows[0]?.waiting ?? 0) >= 1;
-    }, 'the lone append to wait for the append lock');
+    await until(async () => (await waitingOnLocks()) >= 1, 'the lone append to wait for the append lock');
     release.open();
     await holder;
     return lone;
