@@ -158,9 +158,10 @@ function trailOf(db: SqlClient, sql: TrailSql, retentionMs: number): MessageTrai
   return {
     async flow(correlationId, options = {}) {
       const limit = options.limit ?? DEFAULT_FLOW_LIMIT;
-      // Two reads: what moved in between shows as it is at the second (the console reads again anyway).
-      const sent = (await db.query<SentRow>(sql.sent, [correlationId, limit + 1])).rows;
+      // Two reads, the handlings first: a handling commits with what it sent, so every handling read has its
+      // messages in the second read (the other way round, a handling could show without what it sent).
       const handled = (await db.query<HandlingRow>(sql.handled, [correlationId, limit + 1])).rows;
+      const sent = (await db.query<SentRow>(sql.sent, [correlationId, limit + 1])).rows;
       return {
         correlationId,
         messages: sent.slice(0, limit).map(sentOf),

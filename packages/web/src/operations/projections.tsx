@@ -5,6 +5,7 @@ import { messageOf, preferredLocale } from '../messages.js';
 import { Alert, Button, LiveIndicator, Progress } from '../ui.js';
 import { adminApi, type Place, type ProjectionLag, placesWith, useLoaded } from './admin-api.js';
 import { Confirm, ProblemAlert, useFrame, when } from './frame.js';
+import { type FollowedRebuild, rebuildStanding } from './rebuild-progress.js';
 
 /** Every projection of the system, live: position, lag, and a rebuild with its progress. */
 export function Projections() {
@@ -27,8 +28,8 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
   const [asking, setAsking] = useState<string>();
   // A rebuild this page started, until the stream tells how it goes: its bar shows at once, at 0 %.
   const [started, setStarted] = useState<{ name: string; total: number }>();
-  const startedNow = useRef(started);
-  startedNow.current = started;
+  // Followed until the stream shows it over (rebuild-progress.ts).
+  const following = useRef<FollowedRebuild>(undefined);
   const [said, setSaid] = useState<{ kind: 'success' | 'error'; text: string }>();
   const listed = useLoaded(
     `projections ${place.base}`,
@@ -39,26 +40,33 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
     onEvent: ({ data }) => {
       const projections = (data as { projections: ProjectionLag[] }).projections;
       setLive(projections);
-      const rebuild = startedNow.current;
+      const rebuild = following.current;
       if (!rebuild) return;
-      startedNow.current = undefined;
+      const standing = rebuildStanding(rebuild, projections);
+      // Running, the stream's own bar shows its progress.
+      if (standing === 'running') setStarted(undefined);
+      if (standing !== 'over') return;
+      following.current = undefined;
       setStarted(undefined);
-      const now = projections.find((p) => p.name === rebuild.name);
-      if (now && !now.rebuilding) setSaid({ kind: 'success', text: `Rebuilt ${rebuild.name}: up to date.` });
+      setSaid({ kind: 'success', text: `Rebuilt ${rebuild.name}: up to date.` });
     },
   });
   const projections = live ?? listed.data;
 
   const rebuild = async (name: string) => {
     setAsking(undefined);
+    const before = (live ?? listed.data)?.find((p) => p.name === name)?.lastRebuiltAt;
     try {
+      following.current = { name, before };
       const started = await must(() =>
         adminApi(place.base).POST('/projections/{name}/rebuild', { params: { path: { name } } }),
       );
-      startedNow.current = { name, total: started.total };
-      setStarted(startedNow.current);
+      // The stream may have told the whole rebuild already, while the answer was on its way.
+      if (following.current?.name !== name) return;
+      setStarted({ name, total: started.total });
       setSaid({ kind: 'success', text: `Rebuilding ${name}: ${started.total} events to replay.` });
     } catch (error) {
+      following.current = undefined;
       const problem = error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'unreachable' });
       setSaid({ kind: 'error', text: `${name}: ${messageOf(problem, preferredLocale())}` });
     }
