@@ -61,7 +61,9 @@ export function baselineCheckout(root: string, commit: string, say: (line: strin
   return {
     label: `baseline ${sha}`,
     cwd: dir,
-    env: {},
+    // MallBots alone, as this tree runs: a baseline with other applications would run their work too (one
+    // from before `APPS` is MallBots alone and ignores it).
+    env: { APPS: 'mallbots' },
     scripts: scriptsOf(dir),
     loadGenerator: loadGeneratorOf(dir),
   };
