@@ -98,6 +98,18 @@ describe('statements prepared once on PGlite (ADR 0047)', () => {
     expect((await pglite.query('SELECT total FROM till')).rows).toEqual([{ total: 15 }]);
   });
 
+  it('answers the last statement when those before it returned rows of their own', async () => {
+    const { run } = preparedStatements(pglite);
+    const answered = await run(
+      ['SELECT $1::text AS first, 2 AS second', ['a']],
+      ['SELECT generate_series(1, 3) AS n'],
+      ['SELECT $1::int AS last', [7]],
+    );
+    expect(answered.rows).toEqual([{ last: 7 }]);
+    const written = await run(['SELECT 1 AS one'], ['UPDATE till SET total = total + 1']);
+    expect(written).toMatchObject({ rows: [], rowCount: 1, command: 'UPDATE' });
+  });
+
   it('skips what follows a failed statement, throws its error, and the COMMIT after it is a rollback', async () => {
     const { run } = preparedStatements(pglite);
     await pglite.exec('CREATE TABLE ledger (id int PRIMARY KEY)');

@@ -150,4 +150,46 @@ describe.each(testDatabases)('snapshots on $backend', (backend) => {
     );
     expect(await store.streamVersion(repository.streamName('atomic'))).toBe(0);
   });
+  it('reads a snapshot of the asked shape and the events after it in one statement, as readStream and readSnapshot would', async () => {
+    let statements = 0;
+    const counted: SqlClient = {
+      ...db,
+      query: (text, params) => {
+        statements++;
+        return db.query(text, params);
+      },
+    };
+    const store = createEventStore({ db: counted, schema: 'snap', registry });
+    const add = (amount: number) => ({
+      type: 'tally.Added',
+      data: { amount },
+      metadata: { by: `a${amount}` },
+    });
+    const read = async (stream: string, version: number) => {
+      statements = 0;
+      const result = await store.readFromSnapshot(stream, version);
+      expect(statements, 'statements for one read').toBe(1);
+      return result;
+    };
+
+    expect(await read('tally.Tally-none', 1)).toEqual({ events: [] });
+    await store.append('tally.Tally-tail', [add(1), add(2)]);
+    expect(await read('tally.Tally-tail', 1)).toEqual({ events: await store.readStream('tally.Tally-tail') });
+
+    await store.writeSnapshot('tally.Tally-tail', { streamVersion: 2, schemaVersion: 1, data: { total: 3 } });
+    expect(await read('tally.Tally-tail', 1)).toEqual({
+      snapshot: { streamVersion: 2, data: { total: 3 } },
+      events: [],
+    });
+    await store.append('tally.Tally-tail', [add(3), add(4)]);
+    const after = await read('tally.Tally-tail', 1);
+    expect(after.snapshot).toEqual({ streamVersion: 2, data: { total: 3 } });
+    expect(after.events).toEqual(await store.readStream('tally.Tally-tail', { afterVersion: 2 }));
+    expect(after.events.map((e) => [e.streamVersion, e.metadata])).toEqual([
+      [3, { by: 'a3' }],
+      [4, { by: 'a4' }],
+    ]);
+    // A snapshot of another shape is not used: every event, from the first.
+    expect(await read('tally.Tally-tail', 2)).toEqual({ events: await store.readStream('tally.Tally-tail') });
+  });
 });

@@ -53,6 +53,14 @@ export interface EventReader {
     options?: { afterVersion?: number; limit?: number },
   ): Promise<RecordedEvent[]>;
   readAll(options?: { afterPosition?: number; limit?: number }): Promise<RecordedEvent[]>;
+  /** A stream's snapshot of this shape, if any, and its events after it: one statement. */
+  readFromSnapshot(streamName: string, snapshotVersion: number): Promise<FromSnapshot>;
+}
+
+/** What loading an aggregate reads: its usable snapshot, and the events that came after it. */
+export interface FromSnapshot {
+  readonly snapshot?: { readonly streamVersion: number; readonly data: unknown };
+  readonly events: RecordedEvent[];
 }
 
 /** Reading a stream, or the global order, decoded and upcast through the registry. */
@@ -78,6 +86,19 @@ export function createEventReader({
   // The stream's name is known when reading one stream: not read back for every event.
   const readStreamSql = readSql('stream_name = $1 AND stream_version > $2', 'stream_version', '$3', false);
   const readAllSql = readSql('position > $1', 'position', '$2', true);
+  // Loading an aggregate: its snapshot of the asked shape and the events after it, in one round trip. On
+  // PostgreSQL the snapshot is the first row (no event id, its state in `data`); on PGlite, a column of its own.
+  const snapshotOf = `FROM ${s}.snapshots WHERE stream_name = $1 AND schema_version = $2`;
+  const afterSnapshot = `stream_name = $1 AND stream_version > coalesce((SELECT stream_version ${snapshotOf}), 0)`;
+  const readFromSnapshotSql = readsAsJson
+    ? `SELECT (SELECT json_build_array(stream_version, data)::text ${snapshotOf}) AS snapshot,
+              (${readSql(afterSnapshot, 'stream_version', 'ALL', false)}) AS events`
+    : `SELECT NULL::bigint AS position, stream_version, NULL::uuid AS event_id, NULL::text AS event_type,
+              NULL::integer AS schema_version, data::text AS data, NULL::text AS metadata, NULL::bigint AS recorded_us
+         ${snapshotOf}
+       UNION ALL
+       (SELECT ${eventColumns(false, 'row')} FROM ${s}.events WHERE ${afterSnapshot})
+       ORDER BY stream_version`;
 
   const fromRow = (row: EventRow, streamName: string): RecordedEvent => ({
     id: row.event_id,
@@ -120,5 +141,31 @@ export function createEventReader({
       read(readStreamSql, [streamName, readOptions.afterVersion ?? 0, readOptions.limit ?? null], streamName),
     readAll: (readOptions = {}) =>
       read(readAllSql, [readOptions.afterPosition ?? 0, readOptions.limit ?? 1000]),
+    async readFromSnapshot(streamName, snapshotVersion) {
+      const params = [streamName, snapshotVersion];
+      if (readsAsJson) {
+        const { rows } = await db.query<{ snapshot: string | null; events: string }>(
+          readFromSnapshotSql,
+          params,
+        );
+        const row = rows[0]!;
+        const events = (JSON.parse(row.events) as JsonEventRow[]).map((event) => fromJson(event, streamName));
+        if (row.snapshot === null) return { events };
+        const [streamVersion, data] = JSON.parse(row.snapshot) as [number, unknown];
+        return { snapshot: { streamVersion, data }, events };
+      }
+      // The snapshot's row is the one without an event id.
+      const { rows } = await db.query<EventRow | (EventRow & { event_id: null })>(
+        readFromSnapshotSql,
+        params,
+      );
+      const first = rows[0];
+      if (first === undefined || first.event_id !== null)
+        return { events: rows.map((row) => fromRow(row, streamName)) };
+      return {
+        snapshot: { streamVersion: first.stream_version, data: JSON.parse(first.data) },
+        events: rows.slice(1).map((row) => fromRow(row, streamName)),
+      };
+    },
   };
 }

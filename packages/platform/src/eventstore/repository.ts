@@ -54,14 +54,17 @@ export function createAggregateRepository<State, Event extends DomainEvent>(
     const stream = streamName(id);
     let state = type.initialState;
     let version = 0;
+    let events: readonly RecordedEvent[];
     if (policy) {
-      const snapshot = await store.readSnapshot(stream);
-      if (snapshot && snapshot.schemaVersion === policy.version) {
-        state = policy.fromJSON ? policy.fromJSON(snapshot.data) : (snapshot.data as State);
-        version = snapshot.streamVersion;
+      const read = await store.readFromSnapshot(stream, policy.version);
+      if (read.snapshot) {
+        state = policy.fromJSON ? policy.fromJSON(read.snapshot.data) : (read.snapshot.data as State);
+        version = read.snapshot.streamVersion;
       }
+      events = read.events;
+    } else {
+      events = await store.readStream(stream);
     }
-    const events = await store.readStream(stream, { afterVersion: version });
     for (const event of events) {
       state = type.evolve(state, event as unknown as Event);
       version = event.streamVersion;

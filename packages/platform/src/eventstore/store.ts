@@ -11,7 +11,7 @@ import { type Follower, type FollowOptions, follow } from './follower.js';
 import { createGroupCommitter } from './group-commit.js';
 import { type LoneAppendRow, loneAppendSql } from './lone-append.js';
 import { appendConflicts, eventsAppended, groupedCommitSize } from './metrics.js';
-import { createEventReader, toDate } from './reads.js';
+import { createEventReader, type FromSnapshot, toDate } from './reads.js';
 
 export type { Metadata, NewEvent, RecordedEvent } from './events.js';
 
@@ -39,6 +39,13 @@ export interface EventStore {
     events: readonly NewEvent[],
     options?: { expectedVersion?: ExpectedVersion },
   ): Promise<AppendResult>;
+  /**
+   * Appends with the transaction's COMMIT, whatever the stream's version (ADR 0051): no round trip of its own,
+   * and the global order's lock held only while the server commits. For a writer that reads back neither the
+   * events nor their positions in the transaction. A failure fails the commit. Outside a transaction, or in a
+   * store with inline projections or a bus (they need the recorded events), it is `append`.
+   */
+  appendAtCommit(streamName: string, events: readonly NewEvent[]): Promise<void>;
   /** Events of one stream with a version above `afterVersion` (default 0: all). */
   readStream(
     streamName: string,
@@ -50,6 +57,8 @@ export interface EventStore {
   /** Position of the last committed event (0 for none). */
   headPosition(): Promise<number>;
   readSnapshot(streamName: string): Promise<StoredSnapshot | undefined>;
+  /** The stream's snapshot of `snapshotVersion` (the state's shape), if any, and its events after it, in one read. */
+  readFromSnapshot(streamName: string, snapshotVersion: number): Promise<FromSnapshot>;
   writeSnapshot(streamName: string, snapshot: StoredSnapshot): Promise<void>;
   /** Follows the global order from a position, woken by each committed append (see follower.ts). */
   follow(options: FollowOptions): Promise<Follower>;
@@ -143,10 +152,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return request;
   };
 
-  const callAppend = async (batch: AppendRequest[]): Promise<AppendRow[]> => {
+  const appendParams = (batch: AppendRequest[]) => {
     const flat = (key: 'ids' | 'types' | 'schemaVersions' | 'data' | 'metadata') =>
       batch.flatMap((request): Array<string | number> => request[key]);
-    const { rows } = await db.query<AppendRow>(appendSql, [
+    return [
       batch.map((request) => request.streamName),
       batch.map((request) => request.expected),
       batch.map((request) => request.ids.length),
@@ -155,9 +164,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       flat('schemaVersions'),
       flat('data'),
       flat('metadata'),
-    ]);
-    return rows;
+    ];
   };
+  const callAppend = async (batch: AppendRequest[]): Promise<AppendRow[]> =>
+    (await db.query<AppendRow>(appendSql, appendParams(batch))).rows;
 
   /**
    * A lone append outside a transaction on PostgreSQL: one statement that appends when the version it reads
@@ -281,9 +291,23 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       });
     },
 
+    async appendAtCommit(streamName, events) {
+      if (!db.inTransaction() || inline.length > 0 || options.bus) {
+        await store.append(streamName, events);
+        return;
+      }
+      const request = toRequest(streamName, events, 'any');
+      await db.atCommit(appendSql, appendParams([request]));
+      await db.afterCommit(() => {
+        eventsAppended.inc({ schema }, events.length);
+      });
+    },
+
     readStream: reader.readStream,
 
     readAll: reader.readAll,
+
+    readFromSnapshot: reader.readFromSnapshot,
 
     async streamVersion(streamName) {
       const { rows } = await db.query<{ version: number | null }>(

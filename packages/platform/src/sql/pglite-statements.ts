@@ -70,7 +70,13 @@ export function preparedStatements(pglite: PGlite, capacity = 1_000) {
         .filter((message) => message.name === 'commandComplete').length;
       throw new Failed(messages[failure], statements[completed]?.[0]);
     }
-    const results = parse.parseResults(messages, pglite.parsers);
+    // Only the last statement's messages are parsed: the rows of those before it (a SELECT of a function, say)
+    // come without a description.
+    let from = 0;
+    for (let done = 0; done < statements.length - 1; from++) {
+      if (messages[from]!.name === 'commandComplete') done++;
+    }
+    const results = parse.parseResults(messages.slice(from), pglite.parsers);
     const last = results[results.length - 1]!;
     return {
       rows: last.rows as unknown[],
