@@ -188,20 +188,24 @@ export async function startSagaCoordinator(
         ),
       );
     }
-    for (const deadline of transition.cancel) await deadlines.cancel(deadline);
     const channel = definition.kind === 'saga' ? definition.replyChannel : definition.channel;
-    for (const deadline of transition.schedule) {
-      const envelope = newEnvelope(
-        source,
-        { id: deadline.messageId, type: deadline.type, subject: channel, key: id, data: deadline.data },
-        { now },
-      );
-      await deadlines.schedule({
-        id: deadline.id,
-        at: new Date(now.getTime() + deadline.afterMs),
-        envelope: deadline.causationId ? { ...envelope, causationId: deadline.causationId } : envelope,
-      });
-    }
+    // With the COMMIT (ADR 0051): only this instance's moves name its timeouts, and each move is one
+    // transaction, so nothing else in it touches them.
+    await deadlines.reschedule({
+      cancel: transition.cancel,
+      schedule: transition.schedule.map((deadline) => {
+        const envelope = newEnvelope(
+          source,
+          { id: deadline.messageId, type: deadline.type, subject: channel, key: id, data: deadline.data },
+          { now },
+        );
+        return {
+          id: deadline.id,
+          at: new Date(now.getTime() + deadline.afterMs),
+          envelope: deadline.causationId ? { ...envelope, causationId: deadline.causationId } : envelope,
+        };
+      }),
+    });
   }
 
   async function onSagaMessage(saga: AnySaga, message: Envelope): Promise<void> {

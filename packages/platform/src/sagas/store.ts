@@ -111,15 +111,24 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
       return rowCount === 1;
     },
 
+    /**
+     * With the COMMIT (ADR 0051): the row is locked since its load, and nothing in the move reads it back. An
+     * instance that moved all the same (a writer that did not lock it) fails the commit, and the message is
+     * handled again: the cast of the text to an integer is how one statement raises, with the count in it
+     * so that it is never folded into a constant.
+     */
     async update(before: StoredInstance, next: Next, now: Date): Promise<void> {
-      const { rowCount } = await db.query(
-        `UPDATE ${s}.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
-           deadlines = $7::text[], version = version + 1, updated_at = $8
-         WHERE saga = $1 AND id = $2 AND version = $9`,
+      await db.atCommit(
+        `WITH updated AS (
+           UPDATE ${s}.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
+             deadlines = $7::text[], version = version + 1, updated_at = $8
+           WHERE saga = $1 AND id = $2 AND version = $9
+           RETURNING 1)
+         SELECT CASE WHEN count(*) = 1 THEN 0
+                ELSE ('saga ' || $1 || ' ' || $2 || ' changed concurrently (' || count(*) || ' rows)')::int END
+           FROM updated`,
         [...instanceParams(before.saga, before.id, next, now), before.version],
       );
-      // The row is locked, so this means a writer that did not lock it: retry the message.
-      if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);
     },
 
     /** With the COMMIT (one write): nothing in the move reads its history back. */

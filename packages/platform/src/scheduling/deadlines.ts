@@ -106,6 +106,19 @@ export function createDeadlines(
         RETURNING 1)
       SELECT pg_notify($4, $5) FROM scheduled`,
     cancel: `DELETE FROM ${s}.deadlines WHERE id = $1`,
+    cancelAll: `DELETE FROM ${s}.deadlines WHERE id = ANY($1::text[])`,
+    // Several at once, as json_to_recordset reads them; the last of an id wins, as separate schedules would.
+    scheduleAll: `WITH scheduled AS (
+        INSERT INTO ${s}.deadlines (id, due_at, envelope, trace_headers)
+        SELECT DISTINCT ON (d.id) d.id, d.due_at, d.envelope, $2::json
+          FROM ROWS FROM (json_to_recordset($1::json) AS (id text, due_at timestamptz, envelope json))
+               WITH ORDINALITY AS d(id, due_at, envelope, n)
+         ORDER BY d.id, d.n DESC
+        ON CONFLICT (id) DO UPDATE
+          SET due_at = excluded.due_at, envelope = excluded.envelope, scheduled_at = now(),
+              trace_headers = excluded.trace_headers
+        RETURNING due_at)
+      SELECT pg_notify($3, (extract(epoch FROM min(due_at)) * 1000)::bigint::text) FROM scheduled HAVING count(*) > 0`,
     claim: `SELECT id, ${atMs}, envelope::text AS envelope, trace_headers::text AS trace FROM ${s}.deadlines
       WHERE due_at <= $1::timestamptz AND id <> ALL($2::text[])
       ORDER BY due_at, id LIMIT $3
@@ -250,15 +263,21 @@ export function createDeadlines(
     }
   };
 
+  /** A deadline as it can be stored: a valid envelope, a time, an id. */
+  const checked = (deadline: Deadline) => {
+    const envelope = envelopeSchema.parse(deadline.envelope);
+    const at = deadline.at.getTime();
+    if (!Number.isFinite(at)) throw new Error(`deadline ${deadline.id} has an invalid time`);
+    if (deadline.id.length === 0) throw new Error('a deadline needs an id');
+    return { envelope, at };
+  };
+
   const read = async (text: string, params: unknown[]) =>
     (await db.query<Row>(text, params)).rows.map(toDeadline);
 
   return {
     async schedule(deadline) {
-      const envelope = envelopeSchema.parse(deadline.envelope);
-      const at = deadline.at.getTime();
-      if (!Number.isFinite(at)) throw new Error(`deadline ${deadline.id} has an invalid time`);
-      if (deadline.id.length === 0) throw new Error('a deadline needs an id');
+      const { envelope, at } = checked(deadline);
       await db.query(sql.schedule, [
         deadline.id,
         deadline.at.toISOString(),
@@ -279,6 +298,22 @@ export function createDeadlines(
         failing.delete(id);
       });
       return rowCount > 0;
+    },
+
+    async reschedule(change) {
+      const scheduled = change.schedule.map((deadline) => {
+        const { envelope } = checked(deadline);
+        return { id: deadline.id, due_at: deadline.at.toISOString(), envelope };
+      });
+      // Both with the COMMIT, the cancels first: what separate calls in that order would leave.
+      if (change.cancel.length > 0) await db.atCommit(sql.cancelAll, [change.cancel]);
+      if (scheduled.length > 0) {
+        await db.atCommit(sql.scheduleAll, [JSON.stringify(scheduled), schedulingTraceHeaders(), channel]);
+      }
+      await db.afterCommit(() => {
+        for (const id of change.cancel) failing.delete(id);
+        for (const deadline of change.schedule) failing.delete(deadline.id);
+      });
     },
 
     pending: (pendingOptions) => read(sql.pending, [pendingOptions?.limit ?? 100]),

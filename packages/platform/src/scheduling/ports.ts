@@ -24,4 +24,10 @@ export interface Deadlines {
   schedule(deadline: Deadline): Promise<void>;
   /** False when no such deadline is pending (already fired, canceled, or never scheduled). */
   cancel(id: string): Promise<boolean>;
+  /**
+   * Cancels, then schedules, with the transaction's COMMIT (at once outside one): no round trip of its own,
+   * and nothing answered. For a writer that owns the ids it names (a saga's step timeouts): a `schedule` or
+   * `cancel` of the same id later in the same transaction would run before it.
+   */
+  reschedule(change: { cancel: readonly string[]; schedule: readonly Deadline[] }): Promise<void>;
 }
