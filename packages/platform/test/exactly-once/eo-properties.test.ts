@@ -783,11 +783,11 @@ describe('static design checks', () => {
   it('EO-P09: every handler of both brokers runs behind the inbox (deduplication is not optional)', () => {
     const guarded = [
       {
-        // One message per transaction: the handler runs only when the inbox says it is the first time.
+        // One message per transaction: the handler runs only when the inbox says it is the first time (the
+        // claim's own inbox row, checked below, or the envelope's for a copy under another row id).
         file: 'embedded/broker.ts',
         call: /handleOne\(/g,
-        guard:
-          /if \(await inbox\.firstTime\(group, envelope\)\) \{|(\w+) = await inbox\.firstTime\(group, envelope\);\s*if \(\1\) \{/,
+        guard: /(\w+) = await firstTime\(claimed, envelope\);\s*if \(\1\) \{/,
       },
       {
         // A batch per transaction: one inbox statement, and only its first-time ids reach the handler.
@@ -806,6 +806,15 @@ describe('static design checks', () => {
         expect(before, `${file}: a handler call outside the inbox`).toMatch(guard);
       }
     }
+    // The embedded broker's claim is its inbox statement: `first` is whether its insert took; for a copy under
+    // another row id, the inbox's own statement decides.
+    const embedded = readFileSync(join(root, 'packages/platform/src/messaging/embedded/broker.ts'), 'utf8');
+    expect(embedded).toMatch(
+      /const firstTime = async \(claimed: Claimed, envelope: Envelope\) => \{\s*if \(envelope\.id === claimed\.id\) return claimed\.first;\s*if \(claimed\.first\) await db\.query\(sql\.unrecord, \[group, claimed\.id\]\);\s*return inbox\.firstTime\(group, envelope\);/,
+    );
+    expect(embedded).toMatch(
+      /claim: `WITH claimed AS \([\s\S]*inboxed AS \(\s*INSERT INTO \$\{s\}\.inbox[\s\S]*ON CONFLICT DO NOTHING RETURNING 1\)\s*SELECT [^`]*EXISTS \(SELECT 1 FROM inboxed\) AS first/,
+    );
     // The NATS broker itself never calls a handler: its lanes do.
     const broker = readFileSync(join(root, 'packages/platform/src/messaging/nats/broker.ts'), 'utf8');
     expect(broker).not.toMatch(/subscription\.handle\(/);

@@ -3,6 +3,7 @@ import { migrate, postgresClient } from '@tessera/platform/sql';
 import {
   batchHandlerConformance,
   brokerConformance,
+  eventually,
   type OpenedBatchBroker,
   postgresTestDatabase,
   testDatabases,
@@ -64,6 +65,52 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
       ]);
       await expect(broker.publish([{ ...first, id: '' }])).rejects.toThrow();
       await broker.close();
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it("records a handling in the inbox with its claim, by the envelope's id, and never a dead message's", async () => {
+    const opened = await open();
+    try {
+      const { broker, db } = opened;
+      const handled: string[] = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        async handle(message) {
+          handled.push(message.id);
+        },
+      });
+      const inbox = async () =>
+        (
+          await db.query<{ message_id: string }>(`SELECT message_id FROM broker.inbox WHERE group_name = 'g'`)
+        ).rows
+          .map((row) => row.message_id)
+          .sort();
+      const settled = async (dead: number) => {
+        await eventually(
+          'every delivery is done',
+          async () =>
+            (await db.query<{ left: number }>(`SELECT count(*)::int AS left FROM broker.deliveries`)).rows[0]!
+              .left,
+          (left) => left === 0,
+        );
+        expect(await broker.deadLetters.list('g')).toHaveLength(dead);
+      };
+
+      const message = newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: 'k', data: 1 });
+      await broker.publish([message]);
+      // A copy of the same envelope under another row id, as a transport's duplicate would be.
+      await opened.publishRaw!({ id: `${message.id}#copy`, subject: 'x.a', key: 'k', payload: message });
+      await settled(0);
+      expect(handled).toEqual([message.id]);
+      expect(await inbox()).toEqual([message.id]);
+
+      // Not an envelope: dead at once, and no handling recorded for it.
+      await opened.publishRaw!({ id: 'not-an-envelope', subject: 'x.a', key: 'k', payload: { nope: 1 } });
+      await settled(1);
+      expect(await inbox()).toEqual([message.id]);
     } finally {
       await opened.close();
     }

@@ -47,6 +47,8 @@ interface Claimed {
   attempts: number;
   id: string;
   envelope: string;
+  /** Whether the claim's inbox row is new: the group sees the message for the first time. */
+  first: boolean;
 }
 
 /** The claim's one row: a delivery, or (every column of it null) when the next one falls due. */
@@ -56,6 +58,11 @@ type Outcome =
   | { kind: 'done' }
   | { kind: 'empty'; dueInMs: number | undefined }
   | { kind: 'busy'; until: Promise<void> };
+
+/** A claim of a delivery whose failed attempt is being recorded: its transaction rolls back, and it waits. */
+class Busy {
+  constructor(readonly until: Promise<void>) {}
+}
 
 /** A broker in PostgreSQL (or PGlite), for one process or several sharing the database. */
 export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
@@ -81,21 +88,30 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // in flight (locked) or waiting for a retry: one key at a time, in order. When there is none, the one row
     // answered says instead when the next one the claim skipped as not yet available falls due (in the same
     // statement, so with the same now()): an empty look costs one statement.
+    // The claimed message's inbox row is written by the same statement (one round trip less per handling):
+    // `first` says whether the group sees it for the first time. Whatever path does not run the handler
+    // after such a claim rolls back, or deletes the row, so that only a handling leaves one.
     claim: `WITH claimed AS (
-      SELECT d.position, d.attempts, m.id, m.envelope::text AS envelope
+      SELECT d.position, d.attempts, m.id, m.envelope::text AS envelope, m.correlation_id
         FROM ${s}.deliveries d JOIN ${s}.messages m ON m.position = d.position
        WHERE d.group_name = $1 AND d.available_at <= now() AND d.position <> ALL($2::bigint[])
          AND NOT EXISTS (SELECT 1 FROM ${s}.deliveries e
                           WHERE e.group_name = d.group_name AND e.key = d.key AND e.position < d.position)
        ORDER BY d.position LIMIT 1
-       FOR UPDATE OF d SKIP LOCKED)
-    SELECT position, attempts, id, envelope, NULL::float8 AS due_in_ms FROM claimed
+       FOR UPDATE OF d SKIP LOCKED),
+    inboxed AS (
+      INSERT INTO ${s}.inbox (group_name, message_id, correlation_id)
+      SELECT $1, id, correlation_id FROM claimed
+      ON CONFLICT DO NOTHING RETURNING 1)
+    SELECT position, attempts, id, envelope, EXISTS (SELECT 1 FROM inboxed) AS first, NULL::float8 AS due_in_ms
+      FROM claimed
     UNION ALL
-    SELECT NULL, NULL, NULL, NULL,
+    SELECT NULL, NULL, NULL, NULL, NULL,
            (SELECT extract(epoch FROM min(available_at) - clock_timestamp()) * 1000
               FROM ${s}.deliveries WHERE group_name = $1 AND available_at > now())
      WHERE NOT EXISTS (SELECT 1 FROM claimed)`,
     ack: `DELETE FROM ${s}.deliveries WHERE group_name = $1 AND position = $2`,
+    unrecord: `DELETE FROM ${s}.inbox WHERE group_name = $1 AND message_id = $2`,
     retry: `UPDATE ${s}.deliveries SET attempts = $4, available_at = clock_timestamp() + $5 * interval '1 millisecond'
      WHERE group_name = $1 AND position = $2 AND attempts = $3`,
     deadLetter: `WITH gone AS (
@@ -181,6 +197,17 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       recording.delete(position);
     };
 
+    /**
+     * Whether the group sees the message for the first time. The claim recorded its row's id in the inbox,
+     * which is the envelope's id for everything `publish` wrote; a copy of an envelope under another row id
+     * (a transport's duplicate) has that row's record replaced by the envelope's, two statements more.
+     */
+    const firstTime = async (claimed: Claimed, envelope: Envelope) => {
+      if (envelope.id === claimed.id) return claimed.first;
+      if (claimed.first) await db.query(sql.unrecord, [group, claimed.id]);
+      return inbox.firstTime(group, envelope);
+    };
+
     const attemptOne = async (): Promise<Outcome> => {
       const state: { claimed?: Claimed; failure?: unknown } = {};
       try {
@@ -193,7 +220,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           }
           const claimed = row as ClaimRow & Claimed;
           const busy = recording.get(claimed.position);
-          if (busy) return { kind: 'busy', until: busy.done };
+          // Rolled back, the claim's inbox row with it.
+          if (busy) throw new Busy(busy.done);
           state.claimed = claimed;
           let envelope: Envelope;
           try {
@@ -201,15 +229,17 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
             const reason = storableText(error.message);
+            // Dead, not handled: a re-drive must find no inbox row.
+            if (claimed.first) await db.query(sql.unrecord, [group, claimed.id]);
             await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
             await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
             return { kind: 'done' };
           }
           fault('beforeHandle', { group, messageId: envelope.id });
           const timer = messageHandlingDuration.startTimer({ group });
-          // The handler's own SQL joins this transaction: its effects, its inbox row and the ack commit
-          // together, or none of them.
-          const first = await inbox.firstTime(group, envelope);
+          // The handler's own SQL joins this transaction: its effects, its inbox row (the claim's) and the ack
+          // commit together, or none of them.
+          const first = await firstTime(claimed, envelope);
           if (first) {
             try {
               await handleOne(envelope, { attempt: claimed.attempts + 1 });
@@ -230,6 +260,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           return { kind: 'done' };
         });
       } catch (error) {
+        if (error instanceof Busy) return { kind: 'busy', until: error.until };
         const { claimed } = state;
         if (!claimed || isCrash(error)) throw error;
         // The handler threw, or the transaction failed after the claim (at commit, e.g. a deferred constraint
