@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { QueryResult } from './client.js';
@@ -108,7 +110,26 @@ function startThread() {
       });
     },
     listeners,
+    /** Stops the thread, and with it every database it holds: its memory goes back to the system. */
+    terminate: () => worker.terminate().then(() => undefined),
   };
+}
+
+/**
+ * Makes a new database's files in a thread of its own, then stops that thread. PostgreSQL's initdb grows the
+ * WebAssembly heap by ~450 MB that a heap never gives back: measured, MallBots idle at 930 MB after a first
+ * start against 510–560 MB after a restart on the same files. Opened again in the process's thread, the
+ * database starts from its files with the heap a restart has.
+ */
+async function initializeAlone(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const alone = startThread();
+  try {
+    const { db } = await alone.request<{ db: number }>({ op: 'open', dataDir });
+    await alone.request({ op: 'close', db, session: 0 });
+  } finally {
+    await alone.terminate();
+  }
 }
 
 let thread: ReturnType<typeof startThread> | undefined;
@@ -119,6 +140,7 @@ export async function openInThread(options: {
   dataDir?: string | undefined;
   loadDataDir?: Blob | undefined;
 }) {
+  if (options.dataDir) await initializeAlone(options.dataDir);
   thread ??= startThread();
   const { request, post, listeners } = thread;
   const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
