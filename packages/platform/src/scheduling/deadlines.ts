@@ -96,19 +96,10 @@ export function createDeadlines(
 
   const atMs = `(extract(epoch FROM due_at) * 1000)::float8 AS at_ms`;
   const sql = {
-    // One statement: the NOTIFY (delivered on commit) tells every scheduler to re-read its next due time.
+    // One statement for one deadline or several (as json_to_recordset reads them; the last of an id wins, as
+    // separate schedules would). Its NOTIFY (delivered on commit) tells every scheduler to re-read its next due
+    // time; the payload is the earliest of them.
     schedule: `WITH scheduled AS (
-        INSERT INTO ${s}.deadlines (id, due_at, envelope, trace_headers)
-        VALUES ($1, $2::timestamptz, $3::json, $6::json)
-        ON CONFLICT (id) DO UPDATE
-          SET due_at = excluded.due_at, envelope = excluded.envelope, scheduled_at = now(),
-              trace_headers = excluded.trace_headers
-        RETURNING 1)
-      SELECT pg_notify($4, $5) FROM scheduled`,
-    cancel: `DELETE FROM ${s}.deadlines WHERE id = $1`,
-    cancelAll: `DELETE FROM ${s}.deadlines WHERE id = ANY($1::text[])`,
-    // Several at once, as json_to_recordset reads them; the last of an id wins, as separate schedules would.
-    scheduleAll: `WITH scheduled AS (
         INSERT INTO ${s}.deadlines (id, due_at, envelope, trace_headers)
         SELECT DISTINCT ON (d.id) d.id, d.due_at, d.envelope, $2::json
           FROM ROWS FROM (json_to_recordset($1::json) AS (id text, due_at timestamptz, envelope json))
@@ -123,6 +114,7 @@ export function createDeadlines(
       WHERE due_at <= $1::timestamptz AND id <> ALL($2::text[])
       ORDER BY due_at, id LIMIT $3
       FOR UPDATE SKIP LOCKED`,
+    // A firing's published deadlines, and cancels.
     remove: `DELETE FROM ${s}.deadlines WHERE id = ANY($1::text[])`,
     // Rows held by another scheduler's firing are counted: they are due, and will be gone soon.
     nextDue: `SELECT (extract(epoch FROM min(due_at)) * 1000)::float8 AS at_ms FROM ${s}.deadlines
@@ -263,57 +255,44 @@ export function createDeadlines(
     }
   };
 
-  /** A deadline as it can be stored: a valid envelope, a time, an id. */
-  const checked = (deadline: Deadline) => {
-    const envelope = envelopeSchema.parse(deadline.envelope);
-    const at = deadline.at.getTime();
-    if (!Number.isFinite(at)) throw new Error(`deadline ${deadline.id} has an invalid time`);
-    if (deadline.id.length === 0) throw new Error('a deadline needs an id');
-    return { envelope, at };
+  /** The parameters of `sql.schedule`, each deadline checked: a valid envelope, a time, an id. */
+  const scheduleParams = (deadlines: readonly Deadline[]) => {
+    const rows = deadlines.map((deadline) => {
+      const envelope = envelopeSchema.parse(deadline.envelope);
+      if (!Number.isFinite(deadline.at.getTime()))
+        throw new Error(`deadline ${deadline.id} has an invalid time`);
+      if (deadline.id.length === 0) throw new Error('a deadline needs an id');
+      return { id: deadline.id, due_at: deadline.at.toISOString(), envelope };
+    });
+    return [JSON.stringify(rows), schedulingTraceHeaders(), channel];
   };
+  const forgetFailuresAtCommit = (ids: readonly string[]) =>
+    db.afterCommit(() => {
+      for (const id of ids) failing.delete(id);
+    });
 
   const read = async (text: string, params: unknown[]) =>
     (await db.query<Row>(text, params)).rows.map(toDeadline);
 
   return {
     async schedule(deadline) {
-      const { envelope, at } = checked(deadline);
-      await db.query(sql.schedule, [
-        deadline.id,
-        deadline.at.toISOString(),
-        JSON.stringify(envelope),
-        channel,
-        String(at),
-        schedulingTraceHeaders(),
-      ]);
+      await db.query(sql.schedule, scheduleParams([deadline]));
       // A new version of a deadline that kept failing gets its own first try.
-      await db.afterCommit(() => {
-        failing.delete(deadline.id);
-      });
+      await forgetFailuresAtCommit([deadline.id]);
     },
 
     async cancel(id) {
-      const { rowCount } = await db.query(sql.cancel, [id]);
-      await db.afterCommit(() => {
-        failing.delete(id);
-      });
+      const { rowCount } = await db.query(sql.remove, [[id]]);
+      await forgetFailuresAtCommit([id]);
       return rowCount > 0;
     },
 
     async reschedule(change) {
-      const scheduled = change.schedule.map((deadline) => {
-        const { envelope } = checked(deadline);
-        return { id: deadline.id, due_at: deadline.at.toISOString(), envelope };
-      });
+      const params = scheduleParams(change.schedule);
       // Both with the COMMIT, the cancels first: what separate calls in that order would leave.
-      if (change.cancel.length > 0) await db.atCommit(sql.cancelAll, [change.cancel]);
-      if (scheduled.length > 0) {
-        await db.atCommit(sql.scheduleAll, [JSON.stringify(scheduled), schedulingTraceHeaders(), channel]);
-      }
-      await db.afterCommit(() => {
-        for (const id of change.cancel) failing.delete(id);
-        for (const deadline of change.schedule) failing.delete(deadline.id);
-      });
+      if (change.cancel.length > 0) await db.atCommit(sql.remove, [change.cancel]);
+      if (change.schedule.length > 0) await db.atCommit(sql.schedule, params);
+      await forgetFailuresAtCommit([...change.cancel, ...change.schedule.map((deadline) => deadline.id)]);
     },
 
     pending: (pendingOptions) => read(sql.pending, [pendingOptions?.limit ?? 100]),

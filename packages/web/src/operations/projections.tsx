@@ -55,7 +55,7 @@ function ProjectionsOf(props: { place: Place; titled: boolean }) {
 
   const rebuild = async (name: string) => {
     setAsking(undefined);
-    const before = (live ?? listed.data)?.find((p) => p.name === name)?.lastRebuiltAt;
+    const before = projections?.find((p) => p.name === name)?.lastRebuiltAt;
     try {
       following.current = { name, before };
       const started = await must(() =>
