@@ -112,23 +112,18 @@ export function sagaStore(db: SqlClient, schema = DEFAULT_SAGA_SCHEMA) {
     },
 
     /**
-     * With the COMMIT (ADR 0051): the row is locked since its load, and nothing in the move reads it back. An
-     * instance that moved all the same (a writer that did not lock it) fails the commit, and the message is
-     * handled again: the cast of the text to an integer is how one statement raises, with the count in it
-     * so that it is never folded into a constant.
+     * At once, not with the COMMIT: a broker may handle several messages in one transaction (NATS lanes do),
+     * and the next move of the same instance loads what this one wrote (ADR 0051).
      */
     async update(before: StoredInstance, next: Next, now: Date): Promise<void> {
-      await db.atCommit(
-        `WITH updated AS (
-           UPDATE ${s}.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
-             deadlines = $7::text[], version = version + 1, updated_at = $8
-           WHERE saga = $1 AND id = $2 AND version = $9
-           RETURNING 1)
-         SELECT CASE WHEN count(*) = 1 THEN 0
-                ELSE ('saga ' || $1 || ' ' || $2 || ' changed concurrently (' || count(*) || ' rows)')::int END
-           FROM updated`,
+      const { rowCount } = await db.query(
+        `UPDATE ${s}.instances SET step = $3, status = $4, data = $5::jsonb, awaiting_command = $6,
+           deadlines = $7::text[], version = version + 1, updated_at = $8
+         WHERE saga = $1 AND id = $2 AND version = $9`,
         [...instanceParams(before.saga, before.id, next, now), before.version],
       );
+      // The row is locked, so this means a writer that did not lock it: retry the message.
+      if (rowCount !== 1) throw new Error(`saga ${before.saga} ${before.id} changed concurrently`);
     },
 
     /** With the COMMIT (one write): nothing in the move reads its history back. */

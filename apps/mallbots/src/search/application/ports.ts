@@ -19,7 +19,11 @@ export type SearchEvent = {
 
 /** Search's own event store: what it was told, stream by stream. */
 export interface SearchJournal {
-  record(stream: string, events: readonly SearchEvent[]): Promise<void>;
+  /**
+   * In the handling's transaction. `readBack`: a `has` later in the same transaction must see it (a broker
+   * may handle several messages in one); otherwise the events may be written with the COMMIT.
+   */
+  record(stream: string, events: readonly SearchEvent[], options?: { readBack?: boolean }): Promise<void>;
   /** True once anything was recorded on the stream. */
   has(stream: string): Promise<boolean>;
 }

@@ -77,6 +77,12 @@ export interface Named extends Received {
   readonly name: string;
 }
 
+/**
+ * A customer's stream is read back by `has` (is the name known?), maybe later in the same transaction when a
+ * broker handles several messages in one: its records must be visible there.
+ */
+const KNOWN_BY_HAS = { readBack: true } as const;
+
 /** What the message handlers do: record what Search was told, in its own event store. */
 export interface SearchRecording {
   orderPlaced(order: OrderPlaced): Promise<void>;
@@ -113,9 +119,11 @@ export function createSearchRecording({
     const name = await customers.nameOf(customerId);
     // Unknown to Customers: the order is shown without a name until CustomerRegistered arrives.
     if (name !== undefined) {
-      await journal.record(customerStream, [
-        { id: eventIdOf(messageId, 1), type: 'search.CustomerNamed', data: { name, source: 'service' } },
-      ]);
+      await journal.record(
+        customerStream,
+        [{ id: eventIdOf(messageId, 1), type: 'search.CustomerNamed', data: { name, source: 'service' } }],
+        KNOWN_BY_HAS,
+      );
     }
   };
   const onOrder = (messageId: string, orderId: string, event: Omit<SearchEvent, 'id'>) =>
@@ -181,9 +189,11 @@ export function createSearchRecording({
       }),
 
     customerNamed: ({ messageId, id, name }) =>
-      journal.record(streams.customer(id), [
-        { id: eventIdOf(messageId, 0), type: 'search.CustomerNamed', data: { name, source: 'event' } },
-      ]),
+      journal.record(
+        streams.customer(id),
+        [{ id: eventIdOf(messageId, 0), type: 'search.CustomerNamed', data: { name, source: 'event' } }],
+        KNOWN_BY_HAS,
+      ),
     storeNamed: ({ messageId, id, name }) =>
       journal.record(streams.store(id), [
         { id: eventIdOf(messageId, 0), type: 'search.StoreNamed', data: { name } },
