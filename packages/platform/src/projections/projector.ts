@@ -126,7 +126,7 @@ interface Checkpoint {
 
 /**
  * Runs a projection over an event store's global order. Each batch is one transaction: lock the checkpoint
- * row, apply the events it has not seen, move it. A crash therefore never applies an event twice nor skips
+ * row and move it (one statement), apply the events it had not seen. A crash therefore never applies an event twice nor skips
  * one, and processes running the same projection take turns on the row (the second skips what the first
  * applied). Woken by the store's notifications, not by polling.
  */
@@ -178,20 +178,32 @@ export async function startProjector(
       ? Promise.resolve()
       : new Promise<void>((resolve) => waiters.push({ target, resolve }));
 
+  // Locks the checkpoint row and moves it past the batch in one statement, answering where it was: the batch's
+  // effects then commit with it, or roll back with it (a rewound checkpoint throws before anything applies).
+  // Never backwards: when another process went further, the position stays where it went.
+  const moveCheckpoint = async (to: number) => {
+    const { rows } = await db.query<Checkpoint>(
+      `WITH was AS (SELECT position, replay_until FROM ${checkpoints} WHERE name = $1 FOR UPDATE)
+       UPDATE ${checkpoints} c SET position = greatest(was.position, $2), updated_at = now()
+         FROM was WHERE c.name = $1
+       RETURNING was.position, was.replay_until`,
+      [name, to],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`the checkpoint of projection ${name} is gone`);
+    return { position: Number(row.position), replayUntil: Number(row.replay_until) };
+  };
+
   const handle = async (batch: readonly RecordedEvent[]) => {
     await projectingSpan(name, batch, () =>
       db.transaction(async () => {
-        const checkpoint = await readCheckpoint(true);
+        const checkpoint = await moveCheckpoint(batch.at(-1)!.position);
         if (checkpoint.position < position) throw new Rewound(checkpoint.position);
         // Another process may have applied part of the batch while this one read it.
         const pending =
           checkpoint.position > position ? batch.filter((e) => e.position > checkpoint.position) : batch;
         if (pending.length === 0) return;
         await apply(pending, checkpoint.replayUntil);
-        await db.query(`UPDATE ${checkpoints} SET position = $2, updated_at = now() WHERE name = $1`, [
-          name,
-          pending.at(-1)!.position,
-        ]);
       }),
     );
     position = batch.at(-1)!.position;

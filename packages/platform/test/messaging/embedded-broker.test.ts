@@ -115,6 +115,60 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
       await opened.close();
     }
   });
+
+  it('sleeps after a handling that left its group nothing, instead of looking again', async () => {
+    const opened = await backend.open();
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+      // The broker's statements pass through here: its claims are counted.
+      let claims = 0;
+      const counted = new Proxy(opened.db, {
+        get(target, property) {
+          if (property === 'query') {
+            return (text: string, params?: readonly unknown[]) => {
+              if (text.includes('WITH claimed AS')) claims++;
+              return target.query(text, params);
+            };
+          }
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const broker = createEmbeddedBroker({ db: counted, idleRecheckMs: NEVER });
+      const handled: number[] = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        concurrency: 1,
+        async handle(message) {
+          handled.push(message.data as number);
+        },
+      });
+      const left = async () =>
+        (await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!.n;
+      const rounds = 12;
+      for (let i = 1; i <= rounds; i++) {
+        await broker.publish([
+          newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: 'k', data: i }),
+        ]);
+        await eventually(`message ${i} handled`, left, (n) => n === 0);
+      }
+      // Two at once: the first claim says there is more, so the second is taken without waiting for a wake-up.
+      await broker.publish([
+        newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: 'k', data: rounds + 1 }),
+        newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: 'k', data: rounds + 2 }),
+      ]);
+      await eventually('the pair handled', left, (n) => n === 0);
+      await broker.close();
+      expect(handled).toEqual(Array.from({ length: rounds + 2 }, (_, i) => i + 1));
+      // One claim per message and the first, empty one: a worker that looked again after each handling would
+      // have made about twice as many. One more is allowed for a wake-up racing a claim.
+      expect(claims).toBeGreaterThanOrEqual(rounds + 2);
+      expect(claims).toBeLessThanOrEqual(rounds + 4);
+    } finally {
+      await opened.close();
+    }
+  });
 });
 
 describe.each(testDatabases)('embedded broker retries on $backend', (backend) => {

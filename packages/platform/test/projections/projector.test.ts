@@ -55,6 +55,41 @@ describe.each(testDatabases)('projections on $backend', (backend) => {
     expect(await checkpointOf(opened.db, 'live')).toBe(head);
   });
 
+  it('locks and moves its checkpoint in one statement per batch', async () => {
+    // The projector's statements pass through here: those that lock or write the checkpoint are counted.
+    let checkpointWrites = 0;
+    const counted = new Proxy(opened.db, {
+      get(target, property) {
+        if (property === 'query') {
+          return (text: string, params?: readonly unknown[]) => {
+            if (text.includes('projection_checkpoints') && text.includes('UPDATE')) checkpointWrites++;
+            return target.query(text, params);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const projector = await startProjector({ db: counted, store }, counter(opened.db, 'one-statement'), {
+      batchSize: 3,
+      idleRecheckMs: NEVER,
+    });
+    await projector.caughtUp();
+    const before = checkpointWrites;
+    const batches: number[] = [];
+    const unwatch = projector.watch((position) => batches.push(position));
+    for (let i = 0; i < 3; i++) {
+      await store.append(`one-statement-${i}`, [happened(i)]);
+      await projector.caughtUp();
+    }
+    unwatch();
+    await projector.stop();
+    expect(batches).toHaveLength(3);
+    expect(checkpointWrites - before).toBe(3);
+    expect(await checkpointOf(opened.db, 'one-statement')).toBe(await store.headPosition());
+    expect(await countsOf(opened.db, 'one-statement')).toEqual(await expectedCounts(store));
+  });
+
   it('commits a batch’s effects and checkpoint together: a failed batch leaves neither, then is retried', async () => {
     const before = await store.headPosition();
     await store.append('atomic', [happened(1), happened(2), happened(3)]);

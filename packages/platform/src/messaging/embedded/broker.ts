@@ -52,10 +52,15 @@ interface Claimed {
 }
 
 /** The claim's one row: a delivery, or (every column of it null) when the next one falls due. */
-type ClaimRow = { [K in keyof Claimed]: Claimed[K] | null } & { due_in_ms: number | string | null };
+type ClaimRow = { [K in keyof Claimed]: Claimed[K] | null } & {
+  /** Whether the group has another delivery than the claimed one (when one was claimed). */
+  more: boolean | null;
+  due_in_ms: number | string | null;
+};
 
 type Outcome =
-  | { kind: 'done' }
+  /** `more`: whether the group may have another delivery to look for at once. */
+  | { kind: 'done'; more: boolean }
   | { kind: 'empty'; dueInMs: number | undefined }
   | { kind: 'busy'; until: Promise<void> };
 
@@ -91,6 +96,9 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // The claimed message's inbox row is written by the same statement (one round trip less per handling):
     // `first` says whether the group sees it for the first time. Whatever path does not run the handler
     // after such a claim rolls back, or deletes the row, so that only a handling leaves one.
+    // `more` says whether the group has any other delivery: when it has none, the worker sleeps after the
+    // handling instead of making an empty claim (a transaction on the one embedded connection per handling);
+    // a publish committed meanwhile has woken it already (its NOTIFY comes after the claim's snapshot).
     claim: `WITH claimed AS (
       SELECT d.position, d.attempts, m.id, m.envelope::text AS envelope, m.correlation_id
         FROM ${s}.deliveries d JOIN ${s}.messages m ON m.position = d.position
@@ -103,10 +111,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       INSERT INTO ${s}.inbox (group_name, message_id, correlation_id)
       SELECT $1, id, correlation_id FROM claimed
       ON CONFLICT DO NOTHING RETURNING 1)
-    SELECT position, attempts, id, envelope, EXISTS (SELECT 1 FROM inboxed) AS first, NULL::float8 AS due_in_ms
+    SELECT position, attempts, id, envelope, EXISTS (SELECT 1 FROM inboxed) AS first,
+           EXISTS (SELECT 1 FROM ${s}.deliveries o
+                    WHERE o.group_name = $1 AND o.position <> claimed.position) AS more,
+           NULL::float8 AS due_in_ms
       FROM claimed
     UNION ALL
-    SELECT NULL, NULL, NULL, NULL, NULL,
+    SELECT NULL, NULL, NULL, NULL, NULL, NULL,
            (SELECT extract(epoch FROM min(available_at) - clock_timestamp()) * 1000
               FROM ${s}.deliveries WHERE group_name = $1 AND available_at > now())
      WHERE NOT EXISTS (SELECT 1 FROM claimed)`,
@@ -233,7 +244,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             if (claimed.first) await db.query(sql.unrecord, [group, claimed.id]);
             await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
             await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
-            return { kind: 'done' };
+            return { kind: 'done', more: true };
           }
           fault('beforeHandle', { group, messageId: envelope.id });
           const timer = messageHandlingDuration.startTimer({ group });
@@ -257,7 +268,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             timer();
             messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
           });
-          return { kind: 'done' };
+          return { kind: 'done', more: row.more !== false };
         });
       } catch (error) {
         if (error instanceof Busy) return { kind: 'busy', until: error.until };
@@ -276,7 +287,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           endRecording(claimed.position);
         }
         report(failure, { group, messageId: claimed.id, attempt });
-        return { kind: 'done' };
+        return { kind: 'done', more: true };
       }
     };
 
@@ -298,7 +309,11 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           pause = Math.min(pause * 2, 5_000);
           continue;
         }
-        if (outcome.kind === 'done') continue; // more may be waiting: look again at once
+        if (outcome.kind === 'done') {
+          // Nothing else in the group: sleep until a publish (or the safety net) wakes this worker.
+          if (!outcome.more) await sleep(seen, idleRecheckMs);
+          continue;
+        }
         if (outcome.kind === 'busy') {
           await outcome.until;
           continue;
