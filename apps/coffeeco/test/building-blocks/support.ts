@@ -67,6 +67,8 @@ export function spiedClient(db: SqlClient) {
     },
     async atCommit(text, params = []) {
       statements.push({ text, params });
+      // A write sent with the COMMIT fails the transaction as one sent at once would.
+      writeFault(text);
       return db.atCommit(text, params);
     },
     async notify(channel, payload) {

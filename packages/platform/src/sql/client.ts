@@ -181,7 +181,8 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
     },
 
     async notify(channel, payload = '') {
-      await client.query('SELECT pg_notify($1, $2)', [channelName(channel), payload]);
+      // A NOTIFY is delivered at commit whenever it is sent: it goes with the COMMIT, one round trip less.
+      await client.atCommit('SELECT pg_notify($1, $2)', [channelName(channel), payload]);
     },
 
     close: () => driver.close(),

@@ -365,13 +365,14 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     async publish(envelopes) {
       if (envelopes.length === 0) return;
       const checked = envelopes.map(checkEnvelope);
-      // Written and delivered in one statement: the embedded broker's outbox is its log.
+      // Written and delivered in one statement: the embedded broker's outbox is its log. In a transaction it
+      // goes with the COMMIT (nothing there reads it back), as the NATS broker's outbox rows do.
       await sending(
         'tessera-embedded',
         () => destinationOf(checked, schema),
         () => checked,
         () =>
-          db.query(sql.publish, [
+          db.atCommit(sql.publish, [
             checked.map((e) => e.id),
             checked.map((e) => e.subject),
             checked.map((e) => e.key),
