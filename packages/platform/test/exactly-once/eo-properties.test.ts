@@ -783,8 +783,8 @@ describe('static design checks', () => {
   it('EO-P09: every handler of both brokers runs behind the inbox (deduplication is not optional)', () => {
     const guarded = [
       {
-        // One message per transaction: the handler runs only when the inbox says it is the first time (the
-        // claim's own inbox row, checked below, or the envelope's for a copy under another row id).
+        // A claim's batch in one transaction: each handler runs only when the inbox says it is the first time
+        // (the claim's own inbox row, checked below, or the envelope's for a copy under another row id).
         file: 'embedded/broker.ts',
         call: /handleOne\(/g,
         guard: /(\w+) = await firstTime\(claimed, envelope\);\s*if \(\1\) \{/,
@@ -813,7 +813,7 @@ describe('static design checks', () => {
       /const firstTime = async \(claimed: Claimed, envelope: Envelope\) => \{\s*if \(envelope\.id === claimed\.id\) return claimed\.first;\s*if \(claimed\.first\) await db\.query\(sql\.unrecord, \[group, claimed\.id\]\);\s*return inbox\.firstTime\(group, envelope\);/,
     );
     expect(embedded).toMatch(
-      /claim: `WITH claimed AS \([\s\S]*inboxed AS \(\s*INSERT INTO \$\{s\}\.inbox[\s\S]*ON CONFLICT DO NOTHING RETURNING 1\)\s*SELECT [^`]*EXISTS \(SELECT 1 FROM inboxed\) AS first/,
+      /claim: `WITH claimed AS \([\s\S]*inboxed AS \(\s*INSERT INTO \$\{s\}\.inbox[\s\S]*ON CONFLICT DO NOTHING RETURNING message_id\)\s*SELECT [^`]*id IN \(SELECT message_id FROM inboxed\) AS first/,
     );
     // The NATS broker itself never calls a handler: its lanes do.
     const broker = readFileSync(join(root, 'packages/platform/src/messaging/nats/broker.ts'), 'utf8');

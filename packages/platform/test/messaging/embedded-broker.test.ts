@@ -116,6 +116,122 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
     }
   });
 
+  it('handles what waits, one delivery per key, in one claim and one transaction', async () => {
+    const opened = await backend.open();
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+      let claims = 0;
+      const counted = new Proxy(opened.db, {
+        get(target, property) {
+          if (property === 'query') {
+            return (text: string, params?: readonly unknown[]) => {
+              if (text.includes('WITH claimed AS')) claims++;
+              return target.query(text, params);
+            };
+          }
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const broker = createEmbeddedBroker({ db: counted, idleRecheckMs: NEVER });
+      await opened.db.query(`INSERT INTO broker.groups (name, pattern) VALUES ('g', 'x.a')`);
+      // Five keys, and a second message of key k1 that must wait for the first one's commit.
+      const keys = ['k1', 'k2', 'k3', 'k4', 'k5', 'k1'];
+      await broker.publish(
+        keys.map((key, i) => newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key, data: i })),
+      );
+      const handled: Array<{ data: number; tx: string }> = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        concurrency: 1,
+        async handle(message) {
+          const { rows } = await opened.db.query<{ tx: string }>('SELECT txid_current()::text AS tx');
+          handled.push({ data: message.data as number, tx: rows[0]!.tx });
+        },
+      });
+      await eventually(
+        'all handled',
+        async () => handled.length,
+        (n) => n === keys.length,
+      );
+      await broker.close();
+      expect(handled.map((h) => h.data)).toEqual([0, 1, 2, 3, 4, 5]);
+      if (backend.backend === 'pglite') {
+        // The first five in one transaction; k1's second after it, in a claim of its own.
+        expect(new Set(handled.slice(0, 5).map((h) => h.tx)).size).toBe(1);
+        expect(handled[5]!.tx).not.toBe(handled[0]!.tx);
+        expect(claims).toBe(2);
+      } else {
+        // PostgreSQL's workers run apart: one delivery per claim, so a slow handler holds no other key.
+        expect(new Set(handled.map((h) => h.tx)).size).toBe(6);
+        expect(claims).toBe(6);
+      }
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('takes a batch again one at a time when a handler of it fails, and records the failure on its own delivery', async () => {
+    const opened = await backend.open();
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+      await opened.db.exec('CREATE TABLE effects (data int NOT NULL)');
+      const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
+      await opened.db.query(`INSERT INTO broker.groups (name, pattern) VALUES ('g', 'x.a')`);
+      await broker.publish(
+        [0, 1, 2, 3].map((i) =>
+          newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key: `k${i}`, data: i }),
+        ),
+      );
+      const calls: Array<{ data: number; attempt: number }> = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        concurrency: 1,
+        backoff: () => 0,
+        async handle(message, delivery) {
+          const data = message.data as number;
+          calls.push({ data, attempt: delivery.attempt });
+          await opened.db.query('INSERT INTO effects (data) VALUES ($1)', [data]);
+          // Fails in the batch, and once more alone (a recorded attempt); the third call succeeds.
+          if (data === 1 && calls.filter((c) => c.data === 1).length <= 2) throw new Error('not yet');
+        },
+      });
+      await eventually(
+        'every delivery done',
+        async () =>
+          (await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!
+            .n,
+        (n) => n === 0,
+      );
+      await broker.close();
+      const effects = await opened.db.query<{ data: number }>('SELECT data FROM effects ORDER BY data');
+      expect(effects.rows.map((r) => r.data)).toEqual([0, 1, 2, 3]);
+      if (backend.backend === 'pglite') {
+        // The batch (0, then 1 failing), then alone: 0, 1 failing (recorded), 2, 3; then 1's retry, attempt 2.
+        expect(calls.filter((c) => c.data === 1)).toEqual([
+          { data: 1, attempt: 1 },
+          { data: 1, attempt: 1 },
+          { data: 1, attempt: 2 },
+        ]);
+        expect(calls.filter((c) => c.data === 0)).toHaveLength(2);
+      } else {
+        // No batches on PostgreSQL: each failure is an attempt of its own.
+        expect(calls.filter((c) => c.data === 1)).toEqual([
+          { data: 1, attempt: 1 },
+          { data: 1, attempt: 2 },
+          { data: 1, attempt: 3 },
+        ]);
+        expect(calls.filter((c) => c.data === 0)).toHaveLength(1);
+      }
+      expect(calls.filter((c) => c.data === 3)).toHaveLength(1);
+      expect(await broker.deadLetters.list('g')).toHaveLength(0);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('sleeps after a handling that left its group nothing, instead of looking again', async () => {
     const opened = await backend.open();
     try {

@@ -62,7 +62,12 @@ type Outcome =
   /** `more`: whether the group may have another delivery to look for at once. */
   | { kind: 'done'; more: boolean }
   | { kind: 'empty'; dueInMs: number | undefined }
-  | { kind: 'busy'; until: Promise<void> };
+  | { kind: 'busy'; until: Promise<void> }
+  /** A batch of `count` failed and rolled back: take them again one at a time. */
+  | { kind: 'alone'; count: number };
+
+/** Deliveries claimed, and handled, in one transaction at most (on PGlite: see `batchSize`). */
+const BATCH_SIZE = 16;
 
 /** A claim of a delivery whose failed attempt is being recorded: its transaction rolls back, and it waits. */
 class Busy {
@@ -89,12 +94,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   const sql = {
     publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
     register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-    // The oldest available delivery whose key has no earlier delivery left in the group, whether that one is
-    // in flight (locked) or waiting for a retry: one key at a time, in order. When there is none, the one row
-    // answered says instead when the next one the claim skipped as not yet available falls due (in the same
-    // statement, so with the same now()): an empty look costs one statement.
-    // The claimed message's inbox row is written by the same statement (one round trip less per handling):
-    // `first` says whether the group sees it for the first time. Whatever path does not run the handler
+    // The oldest available deliveries (up to $3) whose key has no earlier delivery left in the group, whether
+    // that one is in flight (locked) or waiting for a retry: one key at a time, in order, so a batch holds one
+    // delivery per key. When there is none, the one row answered says instead when the next one the claim
+    // skipped as not yet available falls due (in the same statement, so with the same now()): an empty look
+    // costs one statement.
+    // The claimed messages' inbox rows are written by the same statement (one round trip less per handling):
+    // `first` says whether the group sees one for the first time. Whatever path does not run the handler
     // after such a claim rolls back, or deletes the row, so that only a handling leaves one.
     // `more` says whether the group has any other delivery: when it has none, the worker sleeps after the
     // handling instead of making an empty claim (a transaction on the one embedded connection per handling);
@@ -105,22 +111,23 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
        WHERE d.group_name = $1 AND d.available_at <= now() AND d.position <> ALL($2::bigint[])
          AND NOT EXISTS (SELECT 1 FROM ${s}.deliveries e
                           WHERE e.group_name = d.group_name AND e.key = d.key AND e.position < d.position)
-       ORDER BY d.position LIMIT 1
+       ORDER BY d.position LIMIT $3
        FOR UPDATE OF d SKIP LOCKED),
     inboxed AS (
       INSERT INTO ${s}.inbox (group_name, message_id, correlation_id)
       SELECT $1, id, correlation_id FROM claimed
-      ON CONFLICT DO NOTHING RETURNING 1)
-    SELECT position, attempts, id, envelope, EXISTS (SELECT 1 FROM inboxed) AS first,
+      ON CONFLICT DO NOTHING RETURNING message_id)
+    SELECT position, attempts, id, envelope, id IN (SELECT message_id FROM inboxed) AS first,
            EXISTS (SELECT 1 FROM ${s}.deliveries o
-                    WHERE o.group_name = $1 AND o.position <> claimed.position) AS more,
+                    WHERE o.group_name = $1 AND o.position NOT IN (SELECT position FROM claimed)) AS more,
            NULL::float8 AS due_in_ms
       FROM claimed
     UNION ALL
     SELECT NULL, NULL, NULL, NULL, NULL, NULL,
            (SELECT extract(epoch FROM min(available_at) - clock_timestamp()) * 1000
               FROM ${s}.deliveries WHERE group_name = $1 AND available_at > now())
-     WHERE NOT EXISTS (SELECT 1 FROM claimed)`,
+     WHERE NOT EXISTS (SELECT 1 FROM claimed)
+     ORDER BY 1`,
     ack: `DELETE FROM ${s}.deliveries WHERE group_name = $1 AND position = $2`,
     unrecord: `DELETE FROM ${s}.inbox WHERE group_name = $1 AND message_id = $2`,
     retry: `UPDATE ${s}.deliveries SET attempts = $4, available_at = clock_timestamp() + $5 * interval '1 millisecond'
@@ -140,7 +147,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
     // Workers started here would inherit the ambient transaction and run every handling inside it.
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    // One delivery per transaction here: a batch handler gets batches of one.
+    // A batch handler gets batches of one here: a claim's batch is handled message by message.
     const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne } =
       subscriptionSettings(subscription);
 
@@ -219,61 +226,72 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       return inbox.firstTime(group, envelope);
     };
 
-    const attemptOne = async (): Promise<Outcome> => {
-      const state: { claimed?: Claimed; failure?: unknown } = {};
+    /**
+     * Claims up to `limit` deliveries and handles them, in order, in one transaction: under load, one claim
+     * and one commit serve several messages. When a handler of a batch of several fails, everything rolls back
+     * and the batch is taken again one at a time, where a failure is recorded against its own delivery.
+     */
+    const attempt = async (limit: number): Promise<Outcome> => {
+      const state: { claimed?: Claimed; failure?: unknown; taken: number } = { taken: 0 };
       try {
         return await db.transaction(async (): Promise<Outcome> => {
-          const { rows } = await db.query<ClaimRow>(sql.claim, [group, [...recording.keys()]]);
-          const row = rows[0]!;
-          if (row.position === null) {
-            const ms = row.due_in_ms;
+          const { rows } = await db.query<ClaimRow>(sql.claim, [group, [...recording.keys()], limit]);
+          const head = rows[0]!;
+          if (head.position === null) {
+            const ms = head.due_in_ms;
             return { kind: 'empty', dueInMs: ms === null ? undefined : Number(ms) + 1 };
           }
-          const claimed = row as ClaimRow & Claimed;
-          const busy = recording.get(claimed.position);
-          // Rolled back, the claim's inbox row with it.
-          if (busy) throw new Busy(busy.done);
-          state.claimed = claimed;
-          let envelope: Envelope;
-          try {
-            envelope = decodeEnvelope(Buffer.from(claimed.envelope));
-          } catch (error) {
-            if (!(error instanceof PoisonMessageError)) throw error;
-            const reason = storableText(error.message);
-            // Dead, not handled: a re-drive must find no inbox row.
-            if (claimed.first) await db.query(sql.unrecord, [group, claimed.id]);
-            await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
-            await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
-            return { kind: 'done', more: true };
+          const batch = rows as Array<ClaimRow & Claimed>;
+          state.taken = batch.length;
+          for (const claimed of batch) {
+            const busy = recording.get(claimed.position);
+            // Rolled back, the claims' inbox rows with them.
+            if (busy) throw new Busy(busy.done);
           }
-          fault('beforeHandle', { group, messageId: envelope.id });
-          const timer = messageHandlingDuration.startTimer({ group });
-          // The handler's own SQL joins this transaction: its effects, its inbox row (the claim's) and the ack
-          // commit together, or none of them.
-          const first = await firstTime(claimed, envelope);
-          if (first) {
+          for (const claimed of batch) {
+            state.claimed = claimed;
+            let envelope: Envelope;
             try {
-              await handleOne(envelope, { attempt: claimed.attempts + 1 });
+              envelope = decodeEnvelope(Buffer.from(claimed.envelope));
             } catch (error) {
-              if (isCrash(error)) throw error;
-              state.failure = error;
-              startRecording(claimed.position); // before the rollback unlocks the row
-              throw error;
+              if (!(error instanceof PoisonMessageError)) throw error;
+              const reason = storableText(error.message);
+              // Dead, not handled: a re-drive must find no inbox row.
+              if (claimed.first) await db.query(sql.unrecord, [group, claimed.id]);
+              await db.query(sql.deadLetter, [group, claimed.position, claimed.attempts, reason, 0]);
+              await db.afterCommit(() => report(error, { group, messageId: claimed.id }));
+              continue;
             }
-            fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
+            fault('beforeHandle', { group, messageId: envelope.id });
+            const timer = messageHandlingDuration.startTimer({ group });
+            // The handler's own SQL joins this transaction: its effects, its inbox row (the claim's) and the
+            // ack commit together, or none of them.
+            const first = await firstTime(claimed, envelope);
+            if (first) {
+              try {
+                await handleOne(envelope, { attempt: claimed.attempts + 1 });
+              } catch (error) {
+                if (isCrash(error)) throw error;
+                state.failure = error;
+                if (batch.length === 1) startRecording(claimed.position); // before the rollback unlocks the row
+                throw error;
+              }
+              fault('afterHandleBeforeCommit', { group, messageId: envelope.id });
+            }
+            // Nothing in the handling reads the delivery back: its deletion goes with the COMMIT.
+            await db.atCommit(sql.ack, [group, claimed.position]);
+            await db.afterCommit(() => {
+              timer();
+              messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
+            });
           }
-          // Nothing in the handling reads the delivery back: its deletion goes with the COMMIT.
-          await db.atCommit(sql.ack, [group, claimed.position]);
-          await db.afterCommit(() => {
-            timer();
-            messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
-          });
-          return { kind: 'done', more: row.more !== false };
+          return { kind: 'done', more: head.more !== false };
         });
       } catch (error) {
         if (error instanceof Busy) return { kind: 'busy', until: error.until };
         const { claimed } = state;
         if (!claimed || isCrash(error)) throw error;
+        if (state.taken > 1) return { kind: 'alone', count: state.taken };
         // The handler threw, or the transaction failed after the claim (at commit, e.g. a deferred constraint
         // of the handler's, or the connection was lost). Everything rolled back, the handler's after-commit
         // callbacks with it; the attempt is counted in a new transaction. Another process sharing the group
@@ -291,13 +309,20 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       }
     };
 
+    // On PGlite a group has one worker, which a slow handler holds whatever it claimed: a batch costs no
+    // independence there. On PostgreSQL its workers run apart, and a batch would hold other keys behind a
+    // slow handler of its own: one delivery per claim.
+    const batchSize = db.kind === 'pglite' ? BATCH_SIZE : 1;
     const worker = async () => {
       let pause = 50;
+      // Claims to make one delivery at a time, after a batch whose handling failed.
+      let alone = 0;
       while (!stopped) {
         const seen = generation;
         let outcome: Outcome;
         try {
-          outcome = await attemptOne();
+          outcome = await attempt(alone > 0 ? 1 : batchSize);
+          if (alone > 0) alone--;
           pause = 50;
         } catch (error) {
           if (isCrash(error)) {
@@ -316,6 +341,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         }
         if (outcome.kind === 'busy') {
           await outcome.until;
+          continue;
+        }
+        if (outcome.kind === 'alone') {
+          alone = outcome.count;
           continue;
         }
         await sleep(seen, Math.min(outcome.dueInMs ?? idleRecheckMs, idleRecheckMs));
