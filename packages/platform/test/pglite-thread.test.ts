@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SqlState, sqlStateOf } from '@tessera/platform/sql';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
+import { pgliteDriver } from '../src/sql/pglite.js';
 
 const repository = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -51,6 +52,43 @@ describe('the embedded database in its own thread (ADR 0047)', () => {
       await opened.close();
     }
   });
+
+  it('hands the connection on at a commit, and after a failed commit only at the ROLLBACK', async () => {
+    const driver = await pgliteDriver();
+    try {
+      await driver.exec('CREATE TABLE kept (n int NOT NULL)');
+      // Committed and not yet released: the next transaction runs at once (it would wait for the release).
+      const first = await driver.connect();
+      await first.begin(() => first.query('INSERT INTO kept VALUES (1)'));
+      await first.commit([]);
+      const second = await driver.connect();
+      await second.begin(() => second.query('INSERT INTO kept VALUES (2)'));
+      await second.commit([]);
+      second.release();
+      first.release();
+
+      // A commit that fails keeps the connection: the next transaction waits for the ROLLBACK, which so
+      // cannot undo its work.
+      const failed = await driver.connect();
+      await failed.begin(() => failed.query('INSERT INTO kept VALUES (3)'));
+      await expect(failed.commit([['INSERT INTO missing VALUES (1)', []]])).rejects.toThrow(/missing/);
+      const after = await driver.connect();
+      const afterDone = after
+        .begin(() => after.query('INSERT INTO kept VALUES (4)'))
+        .then(() => after.commit([]))
+        .then(() => after.release());
+      await failed.query('ROLLBACK');
+      failed.release();
+      await afterDone;
+      expect((await driver.query<{ n: number }>('SELECT n FROM kept ORDER BY n')).rows).toEqual([
+        { n: 1 },
+        { n: 2 },
+        { n: 4 },
+      ]);
+    } finally {
+      await driver.close();
+    }
+  }, 10_000);
 
   it("answers a failed statement with PostgreSQL's error and its fields", async () => {
     const opened = await pgliteTestDatabase.open();

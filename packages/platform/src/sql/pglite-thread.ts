@@ -2,7 +2,7 @@
  * The embedded database's thread (ADR 0047): every PGlite of the process runs here, so that PostgreSQL compiled to
  * WebAssembly and the parsing of its results never hold the event loop that answers HTTP, RPC and messages.
  * The main thread (`pglite-remote.ts`) sends one request per statement, script or commit. PGlite is one
- * connection: a transaction (a session) owns it from its first request to its release, and this side keeps
+ * connection: a transaction (a session) owns it from its first request to its commit or release, and this side keeps
  * that discipline, so the next transaction starts here as soon as one is released, without a message to the
  * main thread and back in between.
  */
@@ -100,13 +100,16 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       return { value: undefined };
     }
     case 'commit': {
-      const { run } = opened(request.db);
+      const { run, turns } = opened(request.db);
       // One call: what was left to write at commit, then COMMIT, which PostgreSQL answers with ROLLBACK in a
       // transaction that had failed (a statement whose error the work caught).
       const { command } = await run(...(request.begin ? [['BEGIN'] as const] : []), ...request.statements, [
         'COMMIT',
       ]);
       if (command !== 'COMMIT') throw new RolledBack();
+      // Committed, the session has nothing more to send but its release: the connection goes on now, not a
+      // round trip between the threads later. A session whose commit failed keeps it for its ROLLBACK.
+      if (turns.owner === request.session) turns.owner = undefined;
       return { value: undefined };
     }
     case 'listen': {

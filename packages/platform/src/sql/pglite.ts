@@ -55,7 +55,7 @@ export interface PgliteOptions extends SqlClientOptions {
 
 /**
  * PGlite run by the embedded database's thread (ADR 0047). It is one connection: the thread gives it to a
- * transaction from its first request to its release, and queues everything else meanwhile.
+ * transaction from its first request to its commit (or release), and queues everything else meanwhile.
  */
 export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { dump(): Promise<Blob> }> {
   const db = await openInThread({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
