@@ -126,9 +126,9 @@ interface Checkpoint {
 
 /**
  * Runs a projection over an event store's global order. Each batch is one transaction: lock the checkpoint
- * row and move it (one statement), apply the events it had not seen. A crash therefore never applies an event twice nor skips
- * one, and processes running the same projection take turns on the row (the second skips what the first
- * applied). Woken by the store's notifications, not by polling.
+ * row and move it (one statement), apply the events it had not seen. A crash therefore never applies an
+ * event twice nor skips one, and processes running the same projection take turns on the row (the second
+ * skips what the first applied). Woken by the store's notifications, not by polling.
  */
 export async function startProjector(
   source: { db: SqlClient; store: EventStore },

@@ -19,8 +19,8 @@ export interface ThreadSession {
 
 /**
  * One PGlite database, run by the embedded database's thread (ADR 0047). A transaction is a session of its own:
- * the thread gives it the connection from its first request to its commit (or release), and `begin` opens the transaction
- * with that request (one message instead of two).
+ * the thread gives it the connection from its first request to its commit (or release), and `begin` opens the
+ * transaction with that request (one message instead of two).
  */
 export interface ThreadDatabase extends Omit<ThreadSession, 'release'> {
   /** `current_database()`: what spans name the database by. */

@@ -2,9 +2,9 @@
  * The embedded database's thread (ADR 0047): every PGlite of the process runs here, so that PostgreSQL compiled to
  * WebAssembly and the parsing of its results never hold the event loop that answers HTTP, RPC and messages.
  * The main thread (`pglite-remote.ts`) sends one request per statement, script or commit. PGlite is one
- * connection: a transaction (a session) owns it from its first request to its commit or release, and this side keeps
- * that discipline, so the next transaction starts here as soon as one is released, without a message to the
- * main thread and back in between.
+ * connection: a transaction (a session) owns it from its first request to its commit or release, and this
+ * side keeps that discipline, so the next transaction starts here as soon as one ends, without a message to
+ * the main thread and back in between.
  */
 import { mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
