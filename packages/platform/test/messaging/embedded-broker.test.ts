@@ -9,6 +9,7 @@ import {
   testDatabases,
 } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
+import { countedQueries } from '../support/counted-queries.js';
 
 // An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
 const NEVER = 3_600_000;
@@ -120,20 +121,8 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
     const opened = await backend.open();
     try {
       await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-      let claims = 0;
-      const counted = new Proxy(opened.db, {
-        get(target, property) {
-          if (property === 'query') {
-            return (text: string, params?: readonly unknown[]) => {
-              if (text.includes('WITH claimed AS')) claims++;
-              return target.query(text, params);
-            };
-          }
-          const value = Reflect.get(target, property) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      const broker = createEmbeddedBroker({ db: counted, idleRecheckMs: NEVER });
+      const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
+      const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
       await opened.db.query(`INSERT INTO broker.groups (name, pattern) VALUES ('g', 'x.a')`);
       // Five keys, and a second message of key k1 that must wait for the first one's commit.
       const keys = ['k1', 'k2', 'k3', 'k4', 'k5', 'k1'];
@@ -161,11 +150,11 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
         // The first five in one transaction; k1's second after it, in a claim of its own.
         expect(new Set(handled.slice(0, 5).map((h) => h.tx)).size).toBe(1);
         expect(handled[5]!.tx).not.toBe(handled[0]!.tx);
-        expect(claims).toBe(2);
+        expect(counted.count()).toBe(2);
       } else {
         // PostgreSQL's workers run apart: one delivery per claim, so a slow handler holds no other key.
         expect(new Set(handled.map((h) => h.tx)).size).toBe(6);
-        expect(claims).toBe(6);
+        expect(counted.count()).toBe(6);
       }
     } finally {
       await opened.close();
@@ -237,20 +226,8 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
     try {
       await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
       // The broker's statements pass through here: its claims are counted.
-      let claims = 0;
-      const counted = new Proxy(opened.db, {
-        get(target, property) {
-          if (property === 'query') {
-            return (text: string, params?: readonly unknown[]) => {
-              if (text.includes('WITH claimed AS')) claims++;
-              return target.query(text, params);
-            };
-          }
-          const value = Reflect.get(target, property) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      const broker = createEmbeddedBroker({ db: counted, idleRecheckMs: NEVER });
+      const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
+      const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
       const handled: number[] = [];
       await broker.subscribe({
         group: 'g',
@@ -279,8 +256,8 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
       expect(handled).toEqual(Array.from({ length: rounds + 2 }, (_, i) => i + 1));
       // One claim per message and the first, empty one: a worker that looked again after each handling would
       // have made about twice as many. One more is allowed for a wake-up racing a claim.
-      expect(claims).toBeGreaterThanOrEqual(rounds + 2);
-      expect(claims).toBeLessThanOrEqual(rounds + 4);
+      expect(counted.count()).toBeGreaterThanOrEqual(rounds + 2);
+      expect(counted.count()).toBeLessThanOrEqual(rounds + 4);
     } finally {
       await opened.close();
     }

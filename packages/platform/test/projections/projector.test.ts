@@ -5,6 +5,7 @@ import { postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchProjectionLag } from '../../src/projections/metrics.js';
+import { countedQueries } from '../support/counted-queries.js';
 import {
   applications,
   checkpointOf,
@@ -57,25 +58,20 @@ describe.each(testDatabases)('projections on $backend', (backend) => {
 
   it('locks and moves its checkpoint in one statement per batch', async () => {
     // The projector's statements pass through here: those that lock or write the checkpoint are counted.
-    let checkpointWrites = 0;
-    const counted = new Proxy(opened.db, {
-      get(target, property) {
-        if (property === 'query') {
-          return (text: string, params?: readonly unknown[]) => {
-            if (text.includes('projection_checkpoints') && text.includes('UPDATE')) checkpointWrites++;
-            return target.query(text, params);
-          };
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+    const counted = countedQueries(
+      opened.db,
+      (text) => text.includes('projection_checkpoints') && text.includes('UPDATE'),
+    );
+    const projector = await startProjector(
+      { db: counted.client, store },
+      counter(opened.db, 'one-statement'),
+      {
+        batchSize: 3,
+        idleRecheckMs: NEVER,
       },
-    });
-    const projector = await startProjector({ db: counted, store }, counter(opened.db, 'one-statement'), {
-      batchSize: 3,
-      idleRecheckMs: NEVER,
-    });
+    );
     await projector.caughtUp();
-    const before = checkpointWrites;
+    const before = counted.count();
     const batches: number[] = [];
     const unwatch = projector.watch((position) => batches.push(position));
     for (let i = 0; i < 3; i++) {
@@ -85,7 +81,7 @@ describe.each(testDatabases)('projections on $backend', (backend) => {
     unwatch();
     await projector.stop();
     expect(batches).toHaveLength(3);
-    expect(checkpointWrites - before).toBe(3);
+    expect(counted.count() - before).toBe(3);
     expect(await checkpointOf(opened.db, 'one-statement')).toBe(await store.headPosition());
     expect(await countsOf(opened.db, 'one-statement')).toEqual(await expectedCounts(store));
   });
