@@ -113,12 +113,31 @@ export function depotAssignment(dependencies: DepotChangeDependencies) {
       return true;
     });
 
-  const run = async () => {
+  const pass = async () => {
     try {
       while (await retryingConflicts(assignOne)) {}
     } catch (error) {
       report(error);
     }
+  };
+
+  // One pass at a time in this process: a call during a pass waits for the next one, which starts after it
+  // and so sees what the caller committed. Callers meanwhile share that next pass, instead of queueing on
+  // the lock one transaction each (measured: 2.5 transactions waiting on it on average at 20 clients).
+  let current: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    if (!current) {
+      current = pass().finally(() => {
+        current = undefined;
+      });
+      return current;
+    }
+    next ??= current.then(() => {
+      next = undefined;
+      return run();
+    });
+    return next;
   };
 
   return {

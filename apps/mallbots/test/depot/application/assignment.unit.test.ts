@@ -72,6 +72,21 @@ function world(script: { failures?: unknown[] } = {}) {
 }
 
 describe('automatic assignment', () => {
+  it('runs one pass at a time: calls during a pass share the next one, which starts after it', async () => {
+    const { assignment, saved } = world();
+    await Promise.all([assignment.run(), assignment.run(), assignment.run(), assignment.run()]);
+    // The first pass assigns the pair and finds no other; one more pass, for the three calls made during
+    // it, runs after it and finds nothing left. Four passes at once would each have looked.
+    expect(saved).toEqual([
+      'lock',
+      `list assigned bot-1`,
+      `bot shopping ${LIST}`,
+      'signal bot-1',
+      'lock',
+      'lock',
+    ]);
+  });
+
   it('takes the assignment lock before it looks, assigns the pair, and stops when none is left', async () => {
     const { assignment, saved } = world();
     await assignment.run();
