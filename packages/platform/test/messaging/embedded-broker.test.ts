@@ -38,6 +38,13 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
       },
     };
   };
+  /** A broker on a fresh database whose statements pass through `counted`: its claims are counted. */
+  const openCounting = async () => {
+    const opened = await backend.open();
+    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+    const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
+    return { opened, counted, broker: createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER }) };
+  };
   brokerConformance(`embedded (${backend.backend})`, open);
   batchHandlerConformance(`embedded (${backend.backend})`, open);
 
@@ -118,11 +125,8 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
   });
 
   it('handles what waits, one delivery per key, in one claim and one transaction', async () => {
-    const opened = await backend.open();
+    const { opened, counted, broker } = await openCounting();
     try {
-      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-      const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
-      const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
       await opened.db.query(`INSERT INTO broker.groups (name, pattern) VALUES ('g', 'x.a')`);
       // Five keys, and a second message of key k1 that must wait for the first one's commit.
       const keys = ['k1', 'k2', 'k3', 'k4', 'k5', 'k1'];
@@ -222,12 +226,8 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
   });
 
   it('sleeps after a handling that left its group nothing, instead of looking again', async () => {
-    const opened = await backend.open();
+    const { opened, counted, broker } = await openCounting();
     try {
-      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-      // The broker's statements pass through here: its claims are counted.
-      const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
-      const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
       const handled: number[] = [];
       await broker.subscribe({
         group: 'g',
