@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SqlState, sqlStateOf } from '@tessera/platform/sql';
+import { openDatabase, SqlState, sqlStateOf } from '@tessera/platform/sql';
 import { pgliteTestDatabase } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { pgliteDriver } from '../src/sql/pglite.js';
@@ -89,6 +92,32 @@ describe('the embedded database in its own thread (ADR 0047)', () => {
       await driver.close();
     }
   }, 10_000);
+
+  it('keeps shared buffers small, on disk and in memory, and still reads tables larger than them', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tessera-buffers-'));
+    const onDisk = await openDatabase({ dataDir: join(directory, 'data') });
+    const inMemory = await pgliteTestDatabase.open();
+    try {
+      for (const db of [onDisk, inMemory.db]) {
+        expect((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([
+          { shared_buffers: '16MB' },
+        ]);
+      }
+      // ~40 MB of rows: more than the buffers hold, read back whole.
+      await onDisk.exec(
+        "CREATE TABLE bulk AS SELECT n, repeat('x', 400) AS filler FROM generate_series(1, 80000) AS n",
+      );
+      const { rows } = await onDisk.query<{ n: number; bytes: number }>(
+        "SELECT count(*)::int AS n, (pg_total_relation_size('bulk') / 1048576)::int AS bytes FROM bulk",
+      );
+      expect(rows[0]!.n).toBe(80_000);
+      expect(rows[0]!.bytes).toBeGreaterThan(16);
+    } finally {
+      await onDisk.close();
+      await inMemory.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("answers a failed statement with PostgreSQL's error and its fields", async () => {
     const opened = await pgliteTestDatabase.open();
