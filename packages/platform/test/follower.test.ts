@@ -4,6 +4,7 @@ import { postgresClient } from '@tessera/platform/sql';
 import { postgresTestDatabase, testDatabases } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { signals } from '../src/testing/conditions.js';
+import { countedQueries } from './support/counted-queries.js';
 import { openEventStore } from './support/event-store.js';
 import { openedForSuite } from './support/suite.js';
 
@@ -91,6 +92,26 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
     await again.caughtUp();
     await again.stop();
     expect(resumed).toEqual([3]);
+  });
+
+  it('reads again at once only after a full batch; after a shorter one, only when an append woke it', async () => {
+    const { db } = opened;
+    // The reads of the global order: `position > $1`.
+    const counted = countedQueries(db, (text) => text.includes('position > $1'));
+    const store = createEventStore({ db: counted.client, schema: 'follow', registry });
+    const from = await store.headPosition();
+    for (let i = 0; i < 7; i++) await store.append('f-reads', [happened(i)]);
+    const { handle, until } = recorder();
+    const follower = await store.follow({ afterPosition: from, batchSize: 3, idleRecheckMs: NEVER, handle });
+    await until(7);
+    // Three, three, then one: the short batch read everything there was.
+    await store.append('f-reads', [happened(7)]);
+    await until(8);
+    await store.append('f-reads', [happened(8)]);
+    await until(9);
+    await follower.stop();
+    // Two reads of full batches, one short, then one per append that woke it: no empty read after each batch.
+    expect(counted.count()).toBe(5);
   });
 
   it('lets the process breathe between batches while it catches up', async () => {

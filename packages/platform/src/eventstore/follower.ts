@@ -95,10 +95,14 @@ export async function follow(
         position = events.at(-1)!.position;
         pause = 50;
         settleWaiters();
-        woken = true; // more may be waiting: read again at once
+        // A full batch may have left more behind: read again at once. A shorter one read everything committed
+        // before the read began; what committed since has notified, and set `woken`: otherwise, sleep. (The
+        // global order lock commits positions in order, so nothing can commit behind what was read.)
+        if (events.length === batchSize) woken = true;
         // But let the process breathe first: on PGlite nothing here waits on I/O, and a long catch-up would
         // otherwise hold the event loop (HTTP requests, timers) until it ends.
         await new Promise((resolve) => setImmediate(resolve));
+        if (!woken) await sleep(idleRecheckMs);
       } catch (error) {
         options.onError?.(error, events);
         woken = false;
