@@ -49,7 +49,11 @@ export function createRobotOperations(dependencies: RobotDependencies): Robots {
     return { id, ...loaded };
   };
 
-  const instructionFor = async (state: Bot.State): Promise<BotInstruction> => {
+  /** `known`: the list's state as the caller just saved it, if it did (no read of it again). */
+  const instructionFor = async (
+    state: Bot.State,
+    known?: { id: string; state: ShoppingList.State },
+  ): Promise<BotInstruction> => {
     const { errand } = state;
     if (!errand) return { kind: 'wait' };
     const { shoppingListId } = errand;
@@ -57,12 +61,12 @@ export function createRobotOperations(dependencies: RobotDependencies): Robots {
       return { kind: 'recall', shoppingListId, reason: errand.reason ?? REASON_CANCELED };
     }
     if (errand.phase === 'returning') return { kind: 'return', shoppingListId };
-    const list = await lists.load(shoppingListId);
+    const list = known?.id === shoppingListId ? known.state : (await lists.load(shoppingListId)).state;
     return {
       kind: 'shop',
       shoppingListId,
-      orderId: list.state.orderId,
-      stops: list.state.stops.map(({ storeId, storeName, storeLocation, items }) => ({
+      orderId: list.orderId,
+      stops: list.stops.map(({ storeId, storeName, storeLocation, items }) => ({
         storeId,
         storeName,
         storeLocation,
@@ -131,7 +135,7 @@ export function createRobotOperations(dependencies: RobotDependencies): Robots {
         const next = ShoppingList.everyItemReported(reported)
           ? await changes.bot(bot.id, bot, Bot.shopped(bot.state, { shoppingListId }), true)
           : bot.state;
-        return instructionFor(next);
+        return instructionFor(next, { id: shoppingListId, state: reported });
       }),
 
     async reportReturned({ botId, shoppingListId }) {
