@@ -36,7 +36,8 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-type Pass = 'published' | 'empty';
+/** `full`: a whole batch went, and more may wait; `published`: fewer, which was all the pass could see. */
+type Pass = 'full' | 'published' | 'empty';
 
 /**
  * The outbox relay (ADR 0008, 0020). Each pass runs in one transaction that first waits for a
@@ -98,7 +99,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       // With the COMMIT, in one write.
       await db.atCommit(sql.remove, [rows.map((row) => row.position)]);
       await db.afterCommit(() => messagesRelayed.inc(rows.length));
-      return 'published';
+      return rows.length === batchSize ? 'full' : 'published';
     });
 
   // Listening before the first pass: a commit in between still wakes the relay.
@@ -107,6 +108,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     let pause = 50;
     while (!stopped) {
       const seen = generation;
+      // Drains asked before this pass began: its snapshot sees what their callers had committed.
+      const draining = idle.length;
       let outcome: Pass;
       try {
         outcome = await pass();
@@ -122,8 +125,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         pause = Math.min(pause * 2, 5_000);
         continue;
       }
-      if (outcome === 'published') continue;
-      if (outcome === 'empty') for (const resolve of idle.splice(0)) resolve();
+      if (outcome === 'full') continue;
+      // The pass saw the whole outbox: a commit to it since has woken the relay (its generation moved), and
+      // the next pass starts at once; otherwise, an empty pass would only find what this one did not.
+      for (const resolve of idle.splice(0, draining)) resolve();
       await sleep(seen, idleRecheckMs);
     }
   })();
