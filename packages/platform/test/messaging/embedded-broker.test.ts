@@ -5,6 +5,7 @@ import {
   brokerConformance,
   eventually,
   type OpenedBatchBroker,
+  pgliteTestDatabase,
   postgresTestDatabase,
   testDatabases,
 } from '@tessera/platform/testing';
@@ -337,6 +338,43 @@ describe('embedded broker across processes (PostgreSQL)', () => {
       await Promise.all([here.close(), there.close()]);
     } finally {
       await elsewhere.close();
+      await opened.close();
+    }
+  });
+});
+
+// One connection runs every transaction in turn: a worker counts its wake-ups from its claim's answer on.
+describe('embedded broker on PGlite', () => {
+  it('makes no empty claim for a wake-up whose publish its claim already saw', async () => {
+    const opened = await pgliteTestDatabase.open();
+    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+    const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
+    const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
+    try {
+      const handled: number[] = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        concurrency: 1,
+        async handle(message) {
+          handled.push(message.data as number);
+        },
+      });
+      const left = async () =>
+        (await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!.n;
+      // Two commits in a row: the first one's wake-up sends a claim, which the database's thread runs after
+      // the second commit. The second wake-up reaches the worker before the claim's answer, which has both.
+      await Promise.all(
+        ['a', 'b'].map((key, i) =>
+          broker.publish([newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key, data: i })]),
+        ),
+      );
+      await eventually('both handled', left, (n) => n === 0);
+      await broker.close();
+      expect(handled).toEqual([0, 1]);
+      // The first, empty claim at the start, then one claim for both: no empty claim after it.
+      expect(counted.count()).toBe(2);
+    } finally {
       await opened.close();
     }
   });

@@ -60,8 +60,8 @@ type ClaimRow = { [K in keyof Claimed]: Claimed[K] | null } & {
 
 type Outcome =
   /** `more`: whether the group may have another delivery to look for at once. */
-  | { kind: 'done'; more: boolean }
-  | { kind: 'empty'; dueInMs: number | undefined }
+  | { kind: 'done'; more: boolean; answeredAt?: number }
+  | { kind: 'empty'; dueInMs: number | undefined; answeredAt?: number }
   | { kind: 'busy'; until: Promise<void> }
   /** A batch of `count` failed and rolled back: take them again one at a time. */
   | { kind: 'alone'; count: number };
@@ -236,10 +236,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       try {
         return await db.transaction(async (): Promise<Outcome> => {
           const { rows } = await db.query<ClaimRow>(sql.claim, [group, [...recording.keys()], limit]);
+          // See `claimsSerialized`: what woke the worker before this answer, the claim has seen.
+          const answeredAt = claimsSerialized ? generation : undefined;
+          const answered = answeredAt === undefined ? {} : { answeredAt };
           const head = rows[0]!;
           if (head.position === null) {
             const ms = head.due_in_ms;
-            return { kind: 'empty', dueInMs: ms === null ? undefined : Number(ms) + 1 };
+            return { kind: 'empty', dueInMs: ms === null ? undefined : Number(ms) + 1, ...answered };
           }
           const batch = rows as Array<ClaimRow & Claimed>;
           state.taken = batch.length;
@@ -285,7 +288,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
               messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
             });
           }
-          return { kind: 'done', more: head.more !== false };
+          return { kind: 'done', more: head.more !== false, ...answered };
         });
       } catch (error) {
         if (error instanceof Busy) return { kind: 'busy', until: error.until };
@@ -313,17 +316,25 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // independence there. On PostgreSQL its workers run apart, and a batch would hold other keys behind a
     // slow handler of its own: one delivery per claim.
     const batchSize = db.kind === 'pglite' ? BATCH_SIZE : 1;
+    // On PGlite, one connection runs every transaction in turn, and the database's thread sends a commit's
+    // notifications before anything it answers after that commit: a wake-up that reached this thread before
+    // the claim's answer came from a commit the claim saw. Counting wake-ups from the answer on spares the
+    // empty claim (a transaction) that such a wake-up would otherwise cost after every batch. On PostgreSQL a
+    // commit can land between the claim's snapshot and its answer: there the count starts before the claim.
+    const claimsSerialized = db.kind === 'pglite';
     const worker = async () => {
       let pause = 50;
       // Claims to make one delivery at a time, after a batch whose handling failed.
       let alone = 0;
       while (!stopped) {
-        const seen = generation;
+        let seen = generation;
         let outcome: Outcome;
         try {
           outcome = await attempt(alone > 0 ? 1 : batchSize);
           if (alone > 0) alone--;
           pause = 50;
+          if ((outcome.kind === 'done' || outcome.kind === 'empty') && outcome.answeredAt !== undefined)
+            seen = outcome.answeredAt;
         } catch (error) {
           if (isCrash(error)) {
             die();
