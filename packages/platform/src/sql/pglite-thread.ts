@@ -43,15 +43,15 @@ export type Reply =
   | { kind: 'reply'; id: number; ok: false; error: ThreadError }
   | { kind: 'notification'; listener: number; payload: string };
 
-const port = parentPort;
-
 /**
  * PGlite's default 128 MB of shared buffers live in the WebAssembly heap, which never shrinks: measured with
  * MallBots at 10 clients, 16 MB took the heap from 200 to 140 MB and the process's peak from 674 to 528 MB,
- * throughput within noise (ADR 0053). An embedded database is small; PostgreSQL still reads past the buffers
- * from the files, so a larger one only costs reads, not correctness.
+ * throughput within noise (ADR 0054). An embedded database is small; what its buffers do not hold, PostgreSQL
+ * reads from its files: a larger database costs reads, never correctness.
  */
-export const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'] as const;
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+const port = parentPort;
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread (see pglite-remote.ts)');
 
 interface Opened {
