@@ -1,5 +1,10 @@
-import { createEmbeddedBroker, embeddedBrokerMigrations, newEnvelope } from '@tessera/platform/messaging';
-import { migrate, postgresClient } from '@tessera/platform/sql';
+import {
+  type Broker,
+  createEmbeddedBroker,
+  embeddedBrokerMigrations,
+  newEnvelope,
+} from '@tessera/platform/messaging';
+import { migrate, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import {
   batchHandlerConformance,
   brokerConformance,
@@ -7,6 +12,7 @@ import {
   type OpenedBatchBroker,
   pgliteTestDatabase,
   postgresTestDatabase,
+  type TestDatabase,
   testDatabases,
 } from '@tessera/platform/testing';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +20,30 @@ import { countedQueries } from '../support/counted-queries.js';
 
 // An hour: when a test passes, the workers were woken by notifications and retry timers, not by the safety net.
 const NEVER = 3_600_000;
+
+/** A broker on a fresh database whose statements pass through `counted`: its claims are counted. */
+async function openCounting(backend: TestDatabase) {
+  const opened = await backend.open();
+  await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+  const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
+  return { opened, counted, broker: createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER }) };
+}
+
+/** Group g of `broker`, on subject x.a, one worker: what it handled, and how many deliveries are left. */
+async function recordedGroup(broker: Broker, db: SqlClient) {
+  const handled: number[] = [];
+  await broker.subscribe({
+    group: 'g',
+    subjects: ['x.a'],
+    concurrency: 1,
+    async handle(message) {
+      handled.push(message.data as number);
+    },
+  });
+  const left = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!.n;
+  return { handled, left };
+}
 
 describe.each(testDatabases)('embedded broker on $backend', (backend) => {
   const open = async (): Promise<OpenedBatchBroker> => {
@@ -38,13 +68,6 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
         await opened.close();
       },
     };
-  };
-  /** A broker on a fresh database whose statements pass through `counted`: its claims are counted. */
-  const openCounting = async () => {
-    const opened = await backend.open();
-    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-    const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
-    return { opened, counted, broker: createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER }) };
   };
   brokerConformance(`embedded (${backend.backend})`, open);
   batchHandlerConformance(`embedded (${backend.backend})`, open);
@@ -126,7 +149,7 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
   });
 
   it('handles what waits, one delivery per key, in one claim and one transaction', async () => {
-    const { opened, counted, broker } = await openCounting();
+    const { opened, counted, broker } = await openCounting(backend);
     try {
       await opened.db.query(`INSERT INTO broker.groups (name, pattern) VALUES ('g', 'x.a')`);
       // Five keys, and a second message of key k1 that must wait for the first one's commit.
@@ -227,19 +250,9 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
   });
 
   it('sleeps after a handling that left its group nothing, instead of looking again', async () => {
-    const { opened, counted, broker } = await openCounting();
+    const { opened, counted, broker } = await openCounting(backend);
     try {
-      const handled: number[] = [];
-      await broker.subscribe({
-        group: 'g',
-        subjects: ['x.a'],
-        concurrency: 1,
-        async handle(message) {
-          handled.push(message.data as number);
-        },
-      });
-      const left = async () =>
-        (await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!.n;
+      const { handled, left } = await recordedGroup(broker, opened.db);
       const rounds = 12;
       for (let i = 1; i <= rounds; i++) {
         await broker.publish([
@@ -346,22 +359,9 @@ describe('embedded broker across processes (PostgreSQL)', () => {
 // One connection runs every transaction in turn: a worker counts its wake-ups from its claim's answer on.
 describe('embedded broker on PGlite', () => {
   it('makes no empty claim for a wake-up whose publish its claim already saw', async () => {
-    const opened = await pgliteTestDatabase.open();
-    await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
-    const counted = countedQueries(opened.db, (text) => text.includes('WITH claimed AS'));
-    const broker = createEmbeddedBroker({ db: counted.client, idleRecheckMs: NEVER });
+    const { opened, counted, broker } = await openCounting(pgliteTestDatabase);
     try {
-      const handled: number[] = [];
-      await broker.subscribe({
-        group: 'g',
-        subjects: ['x.a'],
-        concurrency: 1,
-        async handle(message) {
-          handled.push(message.data as number);
-        },
-      });
-      const left = async () =>
-        (await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM broker.deliveries')).rows[0]!.n;
+      const { handled, left } = await recordedGroup(broker, opened.db);
       // Two commits in a row: the first one's wake-up sends a claim, which the database's thread runs after
       // the second commit. The second wake-up reaches the worker before the claim's answer, which has both.
       await Promise.all(

@@ -1,4 +1,4 @@
-import { conflict, type UnitOfWork } from '@tessera/platform/ddd';
+import { conflict } from '@tessera/platform/ddd';
 import { describe, expect, it } from 'vitest';
 import { depotAssignment } from '../../../src/depot/application/changes.js';
 import type {
@@ -9,6 +9,7 @@ import type {
 } from '../../../src/depot/application/ports.js';
 import * as Bot from '../../../src/depot/domain/bot.js';
 import type * as ShoppingList from '../../../src/depot/domain/shopping-list.js';
+import { inMemoryUnitOfWork } from '../support/unit-of-work.js';
 
 const LIST = '2d8e5c74-a06b-4b9a-9f3c-4e5d6f7a8b92';
 
@@ -33,12 +34,7 @@ function world(script: { failures?: unknown[] } = {}) {
     state: { exists: true, name: 'Robby', online: true },
     version: 2,
   };
-  const db: UnitOfWork = {
-    transaction: (work) => work(),
-    afterCommit: async (callback) => {
-      await callback();
-    },
-  };
+  const db = inMemoryUnitOfWork;
   const lists = {
     lockAssignment: async () => void saved.push('lock'),
     oldestAvailable: async () => (list.state.status === 'available' ? LIST : undefined),

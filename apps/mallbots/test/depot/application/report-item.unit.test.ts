@@ -1,4 +1,3 @@
-import type { UnitOfWork } from '@tessera/platform/ddd';
 import { describe, expect, it } from 'vitest';
 import type {
   BotRepository,
@@ -9,6 +8,7 @@ import type {
 import { createRobotOperations } from '../../../src/depot/application/robots.js';
 import type * as Bot from '../../../src/depot/domain/bot.js';
 import type * as ShoppingList from '../../../src/depot/domain/shopping-list.js';
+import { inMemoryUnitOfWork } from '../support/unit-of-work.js';
 
 const LIST = '5b7e2c1a-3d4f-4a6b-8c9d-0e1f2a3b4c5d';
 const BOT = 'bot-1';
@@ -39,12 +39,7 @@ function world() {
     },
     version: 4,
   };
-  const db: UnitOfWork = {
-    transaction: (work) => work(),
-    afterCommit: async (callback) => {
-      await callback();
-    },
-  };
+  const db = inMemoryUnitOfWork;
   const lists = {
     load: async () => {
       loads++;
