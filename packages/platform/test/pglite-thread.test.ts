@@ -107,11 +107,11 @@ describe('the embedded database in its own thread (ADR 0047)', () => {
       await onDisk.exec(
         "CREATE TABLE bulk AS SELECT n, repeat('x', 400) AS filler FROM generate_series(1, 80000) AS n",
       );
-      const { rows } = await onDisk.query<{ n: number; bytes: number }>(
-        "SELECT count(*)::int AS n, (pg_total_relation_size('bulk') / 1048576)::int AS bytes FROM bulk",
+      const { rows } = await onDisk.query<{ n: number; megabytes: number }>(
+        "SELECT count(*)::int AS n, (pg_total_relation_size('bulk') / 1048576)::int AS megabytes FROM bulk",
       );
       expect(rows[0]!.n).toBe(80_000);
-      expect(rows[0]!.bytes).toBeGreaterThan(16);
+      expect(rows[0]!.megabytes).toBeGreaterThan(16);
     } finally {
       await onDisk.close();
       await inMemory.close();

@@ -59,9 +59,12 @@ type ClaimRow = { [K in keyof Claimed]: Claimed[K] | null } & {
 };
 
 type Outcome =
-  /** `more`: whether the group may have another delivery to look for at once. */
+  /**
+   * `more`: whether the group may have another delivery to look for at once. `answeredAt`: the wake-up count
+   * when the claim answered (see `claimsSerialized`).
+   */
   | { kind: 'done'; more: boolean; answeredAt?: number }
-  | { kind: 'empty'; dueInMs: number | undefined; answeredAt?: number }
+  | { kind: 'empty'; dueInMs: number | undefined; answeredAt: number }
   | { kind: 'busy'; until: Promise<void> }
   /** A batch of `count` failed and rolled back: take them again one at a time. */
   | { kind: 'alone'; count: number };
@@ -236,13 +239,11 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       try {
         return await db.transaction(async (): Promise<Outcome> => {
           const { rows } = await db.query<ClaimRow>(sql.claim, [group, [...recording.keys()], limit]);
-          // See `claimsSerialized`: what woke the worker before this answer, the claim has seen.
-          const answeredAt = claimsSerialized ? generation : undefined;
-          const answered = answeredAt === undefined ? {} : { answeredAt };
+          const answeredAt = generation;
           const head = rows[0]!;
           if (head.position === null) {
             const ms = head.due_in_ms;
-            return { kind: 'empty', dueInMs: ms === null ? undefined : Number(ms) + 1, ...answered };
+            return { kind: 'empty', dueInMs: ms === null ? undefined : Number(ms) + 1, answeredAt };
           }
           const batch = rows as Array<ClaimRow & Claimed>;
           state.taken = batch.length;
@@ -288,7 +289,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
               messagesHandled.inc({ group, outcome: first ? 'handled' : 'duplicate' });
             });
           }
-          return { kind: 'done', more: head.more !== false, ...answered };
+          return { kind: 'done', more: head.more !== false, answeredAt };
         });
       } catch (error) {
         if (error instanceof Busy) return { kind: 'busy', until: error.until };
@@ -333,8 +334,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           outcome = await attempt(alone > 0 ? 1 : batchSize);
           if (alone > 0) alone--;
           pause = 50;
-          if ((outcome.kind === 'done' || outcome.kind === 'empty') && outcome.answeredAt !== undefined)
-            seen = outcome.answeredAt;
+          if (claimsSerialized && (outcome.kind === 'done' || outcome.kind === 'empty'))
+            seen = outcome.answeredAt ?? seen;
         } catch (error) {
           if (isCrash(error)) {
             die();

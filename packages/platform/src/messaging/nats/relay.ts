@@ -36,9 +36,6 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-/** `full`: a whole batch went, and more may wait; `published`: fewer, which was all the pass could see. */
-type Pass = 'full' | 'published' | 'empty';
-
 /**
  * The outbox relay (ADR 0008, 0020). Each pass runs in one transaction that first waits for a
  * transaction-scoped advisory lock: one relay at a time publishes, in outbox order, so a key's messages
@@ -71,8 +68,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   };
   const idle: Array<() => void> = [];
 
+  /** One pass; whether a whole batch went, so that more may wait (a shorter pass saw the whole outbox). */
   const pass = () =>
-    db.transaction(async (): Promise<Pass> => {
+    db.transaction(async (): Promise<boolean> => {
       await db.query(sql.lock, [lockKey]);
       const { rows } = await db.query<{
         position: number;
@@ -80,7 +78,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         nats_subject: string;
         payload: string;
       }>(sql.batch, [batchSize]);
-      if (rows.length === 0) return 'empty';
+      if (rows.length === 0) return false;
       faults('beforeRelayPublish', {});
       await sending(
         'nats',
@@ -99,7 +97,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       // With the COMMIT, in one write.
       await db.atCommit(sql.remove, [rows.map((row) => row.position)]);
       await db.afterCommit(() => messagesRelayed.inc(rows.length));
-      return rows.length === batchSize ? 'full' : 'published';
+      return rows.length === batchSize;
     });
 
   // Listening before the first pass: a commit in between still wakes the relay.
@@ -110,9 +108,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const seen = generation;
       // Drains asked before this pass began: its snapshot sees what their callers had committed.
       const draining = idle.length;
-      let outcome: Pass;
+      let full: boolean;
       try {
-        outcome = await pass();
+        full = await pass();
         pause = 50;
       } catch (error) {
         if (isCrash(error)) {
@@ -125,7 +123,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         pause = Math.min(pause * 2, 5_000);
         continue;
       }
-      if (outcome === 'full') continue;
+      if (full) continue;
       // The pass saw the whole outbox: a commit to it since has woken the relay (its generation moved), and
       // the next pass starts at once; otherwise, an empty pass would only find what this one did not.
       for (const resolve of idle.splice(0, draining)) resolve();
