@@ -1,5 +1,5 @@
 import { identifier } from '../sql/errors.js';
-import type { SqlClient } from '../sql/index.js';
+import { inOneSnapshot, type SqlClient } from '../sql/index.js';
 
 /**
  * The message trail (ADR 0041): what a process's broker sent and handled, by conversation. Both brokers write
@@ -158,10 +158,13 @@ function trailOf(db: SqlClient, sql: TrailSql, retentionMs: number): MessageTrai
   return {
     async flow(correlationId, options = {}) {
       const limit = options.limit ?? DEFAULT_FLOW_LIMIT;
-      // Two reads, the handlings first: a handling commits with what it sent, so every handling read has its
-      // messages in the second read (the other way round, a handling could show without what it sent).
-      const handled = (await db.query<HandlingRow>(sql.handled, [correlationId, limit + 1])).rows;
-      const sent = (await db.query<SentRow>(sql.sent, [correlationId, limit + 1])).rows;
+      // Two reads in one snapshot: a handling commits with what it sent, and read apart a commit between them
+      // would show a delivery still pending beside the message its handling sent (or the other way round).
+      const read = async () => ({
+        handled: (await db.query<HandlingRow>(sql.handled, [correlationId, limit + 1])).rows,
+        sent: (await db.query<SentRow>(sql.sent, [correlationId, limit + 1])).rows,
+      });
+      const { handled, sent } = await inOneSnapshot(db, read);
       return {
         correlationId,
         messages: sent.slice(0, limit).map(sentOf),

@@ -1,6 +1,7 @@
 import type { SqlClient } from './client.js';
 import { identifier } from './errors.js';
 import { type MigrationSet, schemaMigrations } from './migrations.js';
+import { inOneSnapshot } from './snapshot.js';
 
 /** The NOTIFY channel of a schema's change positions: woken by every commit that took one. */
 export const changePositionsChannel = (schema: string) => {
@@ -128,13 +129,7 @@ export async function openChangePositions(
   };
   return {
     current,
-    atPosition: (work) =>
-      db.inTransaction()
-        ? read(work)
-        : db.transaction(async () => {
-            await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-            return read(work);
-          }),
+    atPosition: (work) => inOneSnapshot(db, () => read(work)),
     watch(wake) {
       // A function of its own, so that one callback watched twice gives two independent unwatches.
       const watcher = () => wake();

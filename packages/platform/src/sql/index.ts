@@ -15,6 +15,7 @@ export type { PostgresOptions } from './pg.js';
 export { postgresClient } from './pg.js';
 export type { PgliteOptions } from './pglite.js';
 export { pgliteClient } from './pglite.js';
+export { inOneSnapshot } from './snapshot.js';
 export { isUuid, rowOfUuid, versionedRow } from './versioned-rows.js';
 
 import type { SqlClient, SqlClientOptions } from './client.js';

@@ -9,7 +9,7 @@ import {
   newEnvelope,
   PoisonMessageError,
 } from '@tessera/platform/messaging';
-import { migrate, type SqlClient } from '@tessera/platform/sql';
+import { migrate, postgresClient, type SqlClient } from '@tessera/platform/sql';
 import {
   deleteTestStream,
   eventually,
@@ -252,5 +252,56 @@ describe('the message trail across processes (NATS, a database each)', () => {
     expect(sent.handlings).toEqual([]);
     // The order's handling, in the consumer's database, names the message the publisher's has.
     expect(consumed.handlings.map((h) => h.messageId)).toContain(sent.messages[0]!.id);
+  });
+});
+
+describe('the message trail read while a handling commits', () => {
+  let opened: OpenedTestDatabase;
+  let broker: Broker;
+  let other: SqlClient;
+
+  beforeEach(async () => {
+    opened = await postgresTestDatabase.open();
+    broker = await openBroker('embedded', opened, uniqueTestStream());
+    await subscribeConversation(broker);
+    other = postgresClient({ connectionString: opened.url! });
+  });
+  afterEach(async () => {
+    await broker.close();
+    await other.close();
+    await opened.close();
+  });
+
+  it('shows one moment: what commits between its reads of the handlings and of the messages is not half in it', async () => {
+    const correlationId = `moment-${randomUUID()}`;
+    await place(broker, randomUUID(), correlationId);
+    await settled(broker, correlationId);
+    // Another connection commits a message of the conversation just after the trail has read its handlings.
+    const publisher = createEmbeddedBroker({ db: other, idleRecheckMs: 3_600_000 });
+    let committed = false;
+    const interleaved: SqlClient = {
+      ...opened.db,
+      async query(text, params) {
+        const result = await opened.db.query(text, params);
+        if (!committed && text.includes("'handled' AS outcome")) {
+          committed = true;
+          await publisher.publish([
+            newEnvelope(
+              'late',
+              { type: 'late.Noted', subject: 'test.trail.late', key: 'k', data: {} },
+              { correlationId },
+            ),
+          ]);
+        }
+        return result;
+      },
+    } as SqlClient;
+    const flow = await embeddedTrail(interleaved, 'broker', 60_000).flow(correlationId);
+    expect(committed).toBe(true);
+    expect(flow.messages.map((m) => m.type)).not.toContain('late.Noted');
+    expect(flow.messages).toHaveLength(3);
+    // Read again, the commit is there.
+    expect((await broker.trail.flow(correlationId)).messages.map((m) => m.type)).toContain('late.Noted');
+    await publisher.close();
   });
 });

@@ -1,6 +1,6 @@
 import { type PageRequest, pageOf } from '@tessera/platform/ddd';
 import type { ProjectionCheckpoint } from '@tessera/platform/projections';
-import { type SqlClient, timestampKey } from '@tessera/platform/sql';
+import { inOneSnapshot, type SqlClient, timestampKey } from '@tessera/platform/sql';
 import { VIEW_STATUSES, type ViewStatus } from '../../application/lc-view.js';
 import type { AsOf, LCViews, ViewFilter } from '../../application/ports.js';
 import { type LCViewRow, toView, VIEW_COLUMNS } from './view-rows.js';
@@ -17,8 +17,7 @@ export function postgresLCViews(
   checkpoints: { view: Checkpoint; summary: Checkpoint },
 ): LCViews {
   const asOf = <T>(read: () => Promise<T>, also?: Checkpoint): Promise<AsOf<T>> =>
-    db.transaction(async () => {
-      await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    inOneSnapshot(db, async () => {
       const { position, rebuilding } = await checkpoints.view();
       const other = also && (await also());
       return { value: await read(), position, rebuilding: rebuilding || other?.rebuilding === true };

@@ -1,6 +1,6 @@
 import { pageOf } from '@tessera/platform/ddd';
 import type { ProjectionCheckpoint } from '@tessera/platform/projections';
-import { type SqlClient, timestampKey } from '@tessera/platform/sql';
+import { inOneSnapshot, type SqlClient, timestampKey } from '@tessera/platform/sql';
 import type { AsOf, OrderTrackings, OrderTrackingView, TrackingFilter } from '../../application/ports.js';
 import type { Tracking } from '../../domain/tracking.js';
 
@@ -31,8 +31,7 @@ export function postgresOrderTrackings(
   checkpoint: () => Promise<ProjectionCheckpoint>,
 ): OrderTrackings {
   const asOf = <T>(read: () => Promise<T>): Promise<AsOf<T>> =>
-    db.transaction(async () => {
-      await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    inOneSnapshot(db, async () => {
       const { position, rebuilding } = await checkpoint();
       return { value: await read(), position, rebuilding };
     });
