@@ -93,6 +93,53 @@ describe.each(testDatabases)('transactions begun and committed on $backend', (ba
       expect(await ids(`${tag}, next`)).toEqual([taken + 2]);
     });
 
+  it('sends a beforeNext statement with the next one, in front of it: a savepoint taken there undoes what follows', async () => {
+    const { db } = opened;
+    await db.transaction(async () => {
+      await db.query(WRITE, [501, 'savepoint']);
+      await db.beforeNext('SAVEPOINT probe');
+      await db.query(WRITE, [502, 'savepoint']);
+      await db.query('ROLLBACK TO SAVEPOINT probe');
+      await db.query(WRITE, [503, 'savepoint']);
+    });
+    expect(await ids('savepoint')).toEqual([501, 503]);
+  });
+
+  it('does not run a beforeNext statement until the next one, whose call throws its error', async () => {
+    const { db } = opened;
+    await expect(
+      db.transaction(async () => {
+        await db.query(WRITE, [601, 'deferred']);
+        // Sent now, this would throw here.
+        await db.beforeNext('SELECT 1/0');
+        await expect(db.query(WRITE, [602, 'deferred'])).rejects.toThrow(/division by zero/);
+      }),
+    ).rejects.toThrow(RolledBackAtCommit);
+    expect(await ids('deferred')).toEqual([]);
+    await db.transaction(() => db.query(WRITE, [603, 'deferred, next']));
+    expect(await ids('deferred, next')).toEqual([603]);
+  });
+
+  it('sends a beforeNext statement with the COMMIT when nothing follows it, failing the commit if it fails', async () => {
+    const { db } = opened;
+    await expect(
+      db.transaction(async () => {
+        await db.query(WRITE, [701, 'last']);
+        await db.beforeNext('SELECT 1/0');
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await ids('last')).toEqual([]);
+    await db.transaction(async () => {
+      await db.query(WRITE, [702, 'last']);
+      await db.beforeNext('SAVEPOINT unused');
+    });
+    expect(await ids('last')).toEqual([702]);
+  });
+
+  it('runs a beforeNext statement at once outside a transaction', async () => {
+    await expect(opened.db.beforeNext('SELECT 1/0')).rejects.toThrow(/division by zero/);
+  });
+
   it('commits a transaction whose work ran no statement, and runs its after-commit callbacks', async () => {
     const { db } = opened;
     const committed: string[] = [];

@@ -71,6 +71,10 @@ export function spiedClient(db: SqlClient) {
       writeFault(text);
       return db.atCommit(text, params);
     },
+    async beforeNext(text) {
+      statements.push({ text, params: [] });
+      return db.beforeNext(text);
+    },
     async notify(channel, payload) {
       statements.push({ text: `NOTIFY ${channel}`, params: [payload] });
       return db.notify(channel, payload);

@@ -131,7 +131,7 @@ export interface CommandHandlingOptions {
    * rejection then rolls the handler's writes back to a savepoint, and only the Failure reply commits.
    * Without it, a handler must reject before it writes.
    */
-  readonly db?: Pick<SqlClient, 'query' | 'inTransaction'>;
+  readonly db?: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'>;
 }
 
 /**
@@ -233,7 +233,8 @@ async function rejectable(
   db: CommandHandlingOptions['db'],
 ): Promise<{ result: unknown; rejected?: undefined } | { rejected: DomainError }> {
   const transaction = db?.inTransaction() ? db : undefined;
-  await transaction?.query(`SAVEPOINT ${SAVEPOINT}`);
+  // Sent with the handler's first statement: one round trip less per command.
+  await transaction?.beforeNext(`SAVEPOINT ${SAVEPOINT}`);
   let result: unknown;
   try {
     result = await work();

@@ -44,6 +44,13 @@ export interface SqlClient extends Queryable {
    */
   atCommit(text: string, params?: readonly unknown[]): Promise<void>;
   /**
+   * Runs a statement without parameters whose answer nothing waits for (SAVEPOINT) just before the
+   * surrounding transaction's next statement, sent with it (one write, one round trip), or with its COMMIT
+   * when nothing follows. If it fails, that next statement throws its error. Outside a transaction it runs at
+   * once.
+   */
+  beforeNext(text: string): Promise<void>;
+  /**
    * Calls `onNotification` for each NOTIFY on `channel`, from any connection or process. A notification is a
    * wake-up hint, not a message: after a lost connection the client reconnects and calls every listener once
    * with an empty payload, so that they look again for what they may have missed. Resolves to an unlisten.
@@ -75,6 +82,12 @@ export class RolledBackAtCommit extends Error {
 }
 
 export interface Connection extends Queryable {
+  /** `before`: statements without parameters sent first, in the same write when the driver can (`beforeNext`). */
+  query<R = Row>(
+    text: string,
+    params?: readonly unknown[],
+    before?: readonly string[],
+  ): Promise<QueryResult<R>>;
   /**
    * Runs `statements`, then COMMIT. A driver may send them in one write; a failed statement makes the
    * transaction roll back (PostgreSQL answers COMMIT with ROLLBACK) and its error is thrown.
@@ -94,6 +107,8 @@ interface TransactionScope {
   readonly connection: Connection;
   readonly afterCommit: Array<() => void | Promise<void>>;
   readonly atCommit: Array<readonly [string, readonly unknown[] | undefined]>;
+  /** Statements to send with the next one (`beforeNext`). */
+  readonly beforeNext: string[];
 }
 
 const scopes = new AsyncLocalStorage<TransactionScope>();
@@ -115,25 +130,33 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
 
     query(text, params) {
       const scope = scopes.getStore();
-      if (scope && scope.client === client) return scope.connection.query(text, params);
+      if (scope && scope.client === client) {
+        if (scope.beforeNext.length === 0) return scope.connection.query(text, params);
+        return scope.connection.query(text, params, scope.beforeNext.splice(0));
+      }
       return driver.query(text, params);
     },
 
-    exec(script) {
+    async exec(script) {
       const scope = scopes.getStore();
-      if (scope && scope.client === client) return scope.connection.exec(script);
-      return driver.exec(script);
+      if (!scope || scope.client !== client) return driver.exec(script);
+      for (const text of scope.beforeNext.splice(0)) await scope.connection.query(text);
+      return scope.connection.exec(script);
     },
 
     async transaction(work) {
       const outer = scopes.getStore();
       if (outer && outer.client === client) return work();
       const connection = await driver.connect();
-      const scope: TransactionScope = { client, connection, afterCommit: [], atCommit: [] };
+      const scope: TransactionScope = { client, connection, afterCommit: [], atCommit: [], beforeNext: [] };
       let result: Awaited<ReturnType<typeof work>>;
       try {
         result = await connection.begin(() => scopes.run(scope, work));
-        await connection.commit(scope.atCommit);
+        await connection.commit(
+          scope.beforeNext.length === 0
+            ? scope.atCommit
+            : [...scope.beforeNext.map((text) => [text, undefined] as const), ...scope.atCommit],
+        );
       } catch (error) {
         const broken = await connection.query('ROLLBACK').then(
           () => false,
@@ -174,6 +197,12 @@ export function createSqlClient(driver: Driver, options: SqlClientOptions = {}):
       const scope = scopes.getStore();
       if (scope && scope.client === client) scope.atCommit.push([text, params]);
       else await driver.query(text, params);
+    },
+
+    async beforeNext(text) {
+      const scope = scopes.getStore();
+      if (scope && scope.client === client) scope.beforeNext.push(text);
+      else await driver.query(text);
     },
 
     async listen(channel, onNotification) {

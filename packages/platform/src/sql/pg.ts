@@ -3,6 +3,7 @@ import {
   type Connection,
   createSqlClient,
   type Driver,
+  type QueryResult,
   RolledBackAtCommit,
   type SqlClient,
   type SqlClientOptions,
@@ -125,7 +126,25 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
         async exec(script) {
           await poolClient.query(script);
         },
-        query,
+        async query(text, params, before = []) {
+          if (before.length === 0) return query(text, params);
+          if (!socket) {
+            for (const first of before) await query(first);
+            return query(text, params);
+          }
+          // In one write; the pipelined client sends the statement without waiting for their answers.
+          let sent: Array<Promise<QueryResult>>;
+          socket.cork();
+          try {
+            sent = [...before.map((first) => query(first)), query(text, params)];
+          } finally {
+            socket.uncork();
+          }
+          const settled = await Promise.allSettled(sent);
+          const failure = settled.find((outcome) => outcome.status === 'rejected');
+          if (failure) throw failure.reason;
+          return (settled.at(-1) as PromiseFulfilledResult<QueryResult>).value;
+        },
         async begin(work) {
           if (!socket) {
             await query('BEGIN');

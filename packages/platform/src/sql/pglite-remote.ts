@@ -9,18 +9,23 @@ import type { Reply, Request, ThreadError } from './pglite-thread.js';
 
 /** What one session (a transaction, or 0 for requests on their own) asks of its database. */
 export interface ThreadSession {
-  query<R>(text: string, params: readonly unknown[] | undefined, begin: boolean): Promise<QueryResult<R>>;
-  exec(script: string, begin: boolean): Promise<void>;
+  /** `before`: statements without parameters run first, in the same call (BEGIN, SAVEPOINT). */
+  query<R>(
+    text: string,
+    params: readonly unknown[] | undefined,
+    before: readonly string[],
+  ): Promise<QueryResult<R>>;
+  exec(script: string, before: readonly string[]): Promise<void>;
   /** Runs the statements, then COMMIT; a transaction that had failed throws `{ rolledBackAtCommit: true }`. */
-  commit(statements: readonly Statement[], begin: boolean): Promise<void>;
+  commit(statements: readonly Statement[], before: readonly string[]): Promise<void>;
   /** Ends the session: the connection goes to the next one (nothing to wait for). */
   release(): void;
 }
 
 /**
  * One PGlite database, run by the embedded database's thread (ADR 0047). A transaction is a session of its own:
- * the thread gives it the connection from its first request to its commit (or release), and `begin` opens the
- * transaction with that request (one message instead of two).
+ * the thread gives it the connection from its first request to its commit (or release), and that request
+ * opens the transaction (BEGIN in its `before`: one message instead of two).
  */
 export interface ThreadDatabase extends Omit<ThreadSession, 'release'> {
   /** `current_database()`: what spans name the database by. */
@@ -149,9 +154,9 @@ export async function openInThread(options: {
     loadDataDir ? [loadDataDir] : [],
   );
   const sessionOf = (session: number): ThreadSession => ({
-    query: (text, params, begin) => request({ op: 'query', db, session, text, params, begin }),
-    exec: (script, begin) => request({ op: 'exec', db, session, script, begin }),
-    commit: (statements, begin) => request({ op: 'commit', db, session, statements, begin }),
+    query: (text, params, before) => request({ op: 'query', db, session, text, params, before }),
+    exec: (script, before) => request({ op: 'exec', db, session, script, before }),
+    commit: (statements, before) => request({ op: 'commit', db, session, statements, before }),
     release: () => post({ op: 'release', db, session }),
   });
   const alone = sessionOf(0);

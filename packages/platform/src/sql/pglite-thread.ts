@@ -13,9 +13,9 @@ import { preparedStatements, type Statement } from './pglite-statements.js';
 
 /** A database's request, and whose: 0 for one on its own, a transaction's session otherwise. */
 type OnConnection = { db: number; session: number } & (
-  | { op: 'query'; text: string; params?: readonly unknown[] | undefined; begin: boolean }
-  | { op: 'exec'; script: string; begin: boolean }
-  | { op: 'commit'; statements: readonly Statement[]; begin: boolean }
+  | { op: 'query'; text: string; params?: readonly unknown[] | undefined; before: readonly string[] }
+  | { op: 'exec'; script: string; before: readonly string[] }
+  | { op: 'commit'; statements: readonly Statement[]; before: readonly string[] }
   /** The session ends: the connection goes to the next one. Answered by nothing. */
   | { op: 'release' }
   | { op: 'listen'; channel: string; listener: number }
@@ -77,6 +77,9 @@ function opened(db: number): Opened {
 
 class RolledBack extends Error {}
 
+/** A statement without parameters, as a pipeline has it. */
+const alone = (text: string): Statement => [text];
+
 async function handle(request: Request): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
   switch (request.op) {
     case 'open': {
@@ -97,14 +100,12 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
     }
     case 'query': {
       const { run } = opened(request.db);
-      const { rows, rowCount } = request.begin
-        ? await run(['BEGIN'], [request.text, request.params])
-        : await run([request.text, request.params]);
+      const { rows, rowCount } = await run(...request.before.map(alone), [request.text, request.params]);
       return { value: { rows, rowCount } };
     }
     case 'exec': {
       const { pglite, run } = opened(request.db);
-      if (request.begin) await run(['BEGIN']);
+      if (request.before.length > 0) await run(...request.before.map(alone));
       await pglite.exec(request.script);
       return { value: undefined };
     }
@@ -112,9 +113,7 @@ async function handle(request: Request): Promise<{ value: unknown; transfer?: Ar
       const { run, turns } = opened(request.db);
       // One call: what was left to write at commit, then COMMIT, which PostgreSQL answers with ROLLBACK in a
       // transaction that had failed (a statement whose error the work caught).
-      const { command } = await run(...(request.begin ? [['BEGIN'] as const] : []), ...request.statements, [
-        'COMMIT',
-      ]);
+      const { command } = await run(...request.before.map(alone), ...request.statements, ['COMMIT']);
       if (command !== 'COMMIT') throw new RolledBack();
       // Committed, the session has nothing more to send but its release: the connection goes on now, not a
       // round trip between the threads later. A session whose commit failed keeps it for its ROLLBACK.

@@ -63,26 +63,27 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
   return {
     kind: 'pglite',
     query: <R>(text: string, params?: readonly unknown[]) =>
-      queried(database, text, () => db.query<R>(text, params, false)),
+      queried(database, text, () => db.query<R>(text, params, [])),
     async exec(script) {
-      await queried(database, script, () => db.exec(script, false));
+      await queried(database, script, () => db.exec(script, []));
     },
     async connect(): Promise<Connection> {
       const session = db.session();
-      // BEGIN goes with the transaction's first request: one message between the threads instead of two.
+      // BEGIN goes with the transaction's first request, and statements sent before the next one with it: one
+      // message between the threads instead of several.
       let opening = false;
-      const begun = () => {
-        const begin = opening;
+      const first = (before: readonly string[] = []): readonly string[] => {
+        if (!opening) return before;
         opening = false;
-        return begin;
+        return ['BEGIN', ...before];
       };
       return {
-        query: <R>(text: string, params?: readonly unknown[]) =>
-          queried(database, text, () => session.query<R>(text, params, begun())),
-        exec: (script) => queried(database, script, () => session.exec(script, begun())),
+        query: <R>(text: string, params?: readonly unknown[], before?: readonly string[]) =>
+          queried(database, text, () => session.query<R>(text, params, first(before))),
+        exec: (script) => queried(database, script, () => session.exec(script, first())),
         commit: (statements) =>
           queried(database, 'COMMIT', () =>
-            session.commit(statements, begun()).catch((error: unknown) => {
+            session.commit(statements, first()).catch((error: unknown) => {
               throw (error as { rolledBackAtCommit?: true }).rolledBackAtCommit
                 ? new RolledBackAtCommit()
                 : error;

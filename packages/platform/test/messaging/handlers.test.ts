@@ -22,6 +22,7 @@ import { testDatabases } from '@tessera/platform/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { signals } from '../../src/testing/conditions.js';
+import { countedQueries } from '../support/counted-queries.js';
 
 // An hour: workers are woken by notifications and retry timers, never by the safety net.
 const NEVER = 3_600_000;
@@ -140,7 +141,7 @@ describe.each(testDatabases)('typed handlers on the embedded broker, on $backend
     /** A command group on a fresh channel, and a reply group recording what comes back on a fresh replyTo. */
     const commandChannel = async (
       handle: (data: { n: number }, message: Envelope) => Promise<unknown>,
-      options: { maxAttempts?: number; group?: string } = {},
+      options: { maxAttempts?: number; group?: string; db?: SqlClient } = {},
     ) => {
       const channel = `c.${unique()}`;
       const replyTo = `r.${unique()}`;
@@ -155,7 +156,7 @@ describe.each(testDatabases)('typed handlers on the embedded broker, on $backend
       const handling = onCommands(
         commands,
         { 'tests.Double': handle },
-        { publisher: broker, source: 'doubler', db },
+        { publisher: broker, source: 'doubler', db: options.db ?? db },
       );
       await subscribe({
         group,
@@ -279,6 +280,23 @@ describe.each(testDatabases)('typed handlers on the embedded broker, on $backend
       await replies.until((all) => all.length === 1);
       expect(replies.items[0]!.type).toBe(FAILURE_REPLY);
       expect(await effect(`rejected-${n}`)).toBe(0);
+    });
+
+    it("takes the handler's savepoint with its first statement, not in a round trip of its own", async () => {
+      const counted = countedQueries(db, (text) => text.startsWith('SAVEPOINT'));
+      const { replies, send } = await commandChannel(
+        async ({ n }) => {
+          await db.query('INSERT INTO effects (id) VALUES ($1)', [`saved-${n}`]);
+          return n;
+        },
+        { db: counted.client },
+      );
+      const n = Math.floor(Math.random() * 1e9);
+      await broker.publish([send({ n })]);
+      await replies.until((all) => all.length === 1);
+      expect(replies.items[0]!.type).toBe(SUCCESS_REPLY);
+      expect(await effect(`saved-${n}`)).toBe(1);
+      expect(counted.count()).toBe(0);
     });
 
     it('retries a concurrency conflict, as a technical failure, and replies once it goes through', async () => {

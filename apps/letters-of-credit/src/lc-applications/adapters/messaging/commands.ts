@@ -12,7 +12,7 @@ export const LC_APPLICATIONS_COMMANDS_GROUP = 'lc-applications-commands';
  */
 export function lcApplicationCommandHandling(
   commands: Pick<LCApplicationCommands, 'approve'>,
-  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'> },
 ) {
   return commandSubscription(
     {

@@ -13,7 +13,7 @@ export const CUSTOMERS_COMMANDS_GROUP = 'customers-commands';
  */
 export function customersCommandHandling(
   commands: Pick<CustomersCommands, 'authorizeCustomer'>,
-  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'> },
 ) {
   return commandSubscription(
     { group: CUSTOMERS_COMMANDS_GROUP, subject: CUSTOMERS_COMMAND_CHANNEL, commands: customersCommands },

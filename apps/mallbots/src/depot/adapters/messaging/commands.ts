@@ -15,7 +15,7 @@ export const DEPOT_COMMANDS_GROUP = 'depot-commands';
  */
 export function depotCommandHandling(
   commands: DepotCommands,
-  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'> },
 ) {
   return commandSubscription(
     { group: DEPOT_COMMANDS_GROUP, subject: DEPOT_COMMAND_CHANNEL, commands: depotCommands },

@@ -13,7 +13,7 @@ export const ORDERING_COMMANDS_GROUP = 'ordering-commands';
  */
 export function orderingCommandHandling(
   commands: Pick<OrderingCommands, 'approveOrder' | 'rejectOrder'>,
-  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'> },
 ) {
   return commandSubscription(
     { group: ORDERING_COMMANDS_GROUP, subject: ORDERING_COMMAND_CHANNEL, commands: orderingCommands },

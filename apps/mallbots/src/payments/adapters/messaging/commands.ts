@@ -14,7 +14,7 @@ export const PAYMENTS_COMMANDS_GROUP = 'payments-commands';
  */
 export function paymentsCommandHandling(
   commands: Pick<PaymentsCommands, 'confirmPayment' | 'releasePayment'>,
-  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction'> },
+  dependencies: { publisher: Publisher; db: Pick<SqlClient, 'query' | 'inTransaction' | 'beforeNext'> },
 ) {
   return commandSubscription(
     { group: PAYMENTS_COMMANDS_GROUP, subject: PAYMENTS_COMMAND_CHANNEL, commands: paymentsCommands },
