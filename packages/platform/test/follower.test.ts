@@ -114,6 +114,33 @@ describe.each(testDatabases)('following the global order on $backend', (backend)
     expect(counted.count()).toBe(5);
   });
 
+  it('with a least interval between reads, gathers what commits meanwhile into one batch, but not what a caughtUp waits for', async () => {
+    const { store } = opened;
+    const start = await store.headPosition();
+    const batches: number[][] = [];
+    const follower = await store.follow({
+      afterPosition: start,
+      idleRecheckMs: NEVER,
+      // Longer than any test: only a caughtUp (or a stop) ends a wait between reads here.
+      minReadIntervalMs: NEVER,
+      handle: async (events) => {
+        batches.push(events.map((e) => (e.data as { n: number }).n));
+      },
+    });
+    await store.append('f-gather', [happened(1)]);
+    await follower.caughtUp();
+    expect(batches).toEqual([[1]]);
+    await store.append('f-gather', [happened(2)]);
+    await store.append('f-gather', [happened(3)]);
+    await store.append('f-gather', [happened(4)]);
+    await follower.caughtUp();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    // A stop does not wait for the interval either.
+    await store.append('f-gather', [happened(5)]);
+    await follower.stop();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('lets the process breathe between batches while it catches up', async () => {
     const { store } = opened;
     const from = await store.headPosition();

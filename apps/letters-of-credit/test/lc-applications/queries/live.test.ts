@@ -72,6 +72,8 @@ describe.each(testDatabases)('live updates of LC applications on $backend', (bac
     // The applicant's own view links the tasks they may do now.
     expect(Object.keys(itemOf(complete!)._links)).toContain('submit');
     await api.done(applicant.call('POST', `/api/lc-applications/${id}/submit`));
+    // Seen before the check: changes a projector reads in one batch (made within its read interval) come as one.
+    await stream.until((received) => received.length === 4);
     await api.check(id, 'productValue', true);
     const events = await stream.until((received) =>
       received.some((event) => itemOf(event).checks.productValue === 'approved'),
