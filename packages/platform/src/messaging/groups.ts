@@ -15,6 +15,8 @@ export interface GroupSubscription {
   readonly group: string;
   readonly subject: string;
   readonly handle: (message: Envelope) => Promise<void>;
+  /** See `Subscription.gatherMs`. */
+  readonly gatherMs?: number;
 }
 
 /**
@@ -27,11 +29,12 @@ export async function subscribeGroups(
   observed?: { readonly db: Pick<SqlClient, 'afterCommit'>; readonly observer?: MessageObserver },
 ): Promise<Subscribed[]> {
   const subscribed: Subscribed[] = [];
-  for (const { group, subject, handle } of groups) {
+  for (const { group, subject, handle, gatherMs } of groups) {
     subscribed.push(
       await broker.subscribe({
         group,
         subjects: [subject],
+        ...(gatherMs === undefined ? {} : { gatherMs }),
         handle: observed ? observedHandler(observed.db, handle, observed.observer) : handle,
       }),
     );

@@ -189,6 +189,45 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
     }
   });
 
+  it('with gatherMs, takes the first delivery after a quiet spell at once, and what follows soon in one claim (on PGlite)', async () => {
+    const { opened, counted, broker } = await openCounting(backend);
+    try {
+      const handled: number[] = [];
+      await broker.subscribe({
+        group: 'g',
+        subjects: ['x.a'],
+        concurrency: 1,
+        // Far longer than the publishes below take.
+        gatherMs: 1_000,
+        async handle(message) {
+          handled.push(message.data as number);
+        },
+      });
+      const publish = (key: string, data: number) =>
+        broker.publish([newEnvelope('tests', { type: 'tests.Happened', subject: 'x.a', key, data })]);
+      await publish('k0', 0);
+      await eventually(
+        'the first is handled',
+        async () => handled.length,
+        (n) => n === 1,
+      );
+      const claimsForTheFirst = counted.count();
+      for (const [i, key] of ['k1', 'k2', 'k3'].entries()) await publish(key, i + 1);
+      await eventually(
+        'all are handled',
+        async () => handled.length,
+        (n) => n === 4,
+      );
+      expect(handled).toEqual([0, 1, 2, 3]);
+      // On PGlite the three wait for one claim; on PostgreSQL a claim takes one delivery, so there is nothing to
+      // gather, and each goes as it comes.
+      expect(counted.count() - claimsForTheFirst).toBe(backend.backend === 'pglite' ? 1 : 3);
+    } finally {
+      await broker.close();
+      await opened.close();
+    }
+  });
+
   it('takes a batch again one at a time when a handler of it fails, and records the failure on its own delivery', async () => {
     const opened = await backend.open();
     try {

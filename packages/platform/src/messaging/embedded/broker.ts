@@ -151,7 +151,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // Workers started here would inherit the ambient transaction and run every handling inside it.
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
     // A batch handler gets batches of one here: a claim's batch is handled message by message.
-    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne } =
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs } =
       subscriptionSettings(subscription);
 
     await db.query(sql.register, [group, subjects]);
@@ -164,6 +164,20 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       generation++;
       for (const wake of [...sleepers]) wake();
     };
+
+    // A wait between claims (`gatherMs`) ends with its time or a stop, not with a publish.
+    const gathering = new Set<() => void>();
+    const gather = (ms: number) =>
+      new Promise<void>((resolve) => {
+        if (stopped || ms <= 0) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          gathering.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        gathering.add(done);
+      });
 
     const sleep = (seen: number, ms: number) =>
       new Promise<void>((resolve) => {
@@ -323,11 +337,21 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // empty claim (a transaction) that such a wake-up would otherwise cost after every batch. On PostgreSQL a
     // commit can land between the claim's snapshot and its answer: there the count starts before the claim.
     const claimsSerialized = db.kind === 'pglite';
+    // A claim of one delivery gathers nothing: waiting between such claims would only slow the group down.
+    const gatherBetweenClaims = batchSize > 1 ? gatherMs : 0;
     const worker = async () => {
       let pause = 50;
       // Claims to make one delivery at a time, after a batch whose handling failed.
       let alone = 0;
+      // When the last claim began, and whether the group had more to claim at once after it.
+      let lastClaimAt = Number.NEGATIVE_INFINITY;
+      let backlog = false;
       while (!stopped) {
+        if (gatherBetweenClaims > 0 && !backlog)
+          await gather(lastClaimAt + gatherBetweenClaims - performance.now());
+        if (stopped) break;
+        lastClaimAt = performance.now();
+        backlog = true;
         let seen = generation;
         let outcome: Outcome;
         try {
@@ -348,7 +372,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         }
         if (outcome.kind === 'done') {
           // Nothing else in the group: sleep until a publish (or the safety net) wakes this worker.
-          if (!outcome.more) await sleep(seen, idleRecheckMs);
+          if (!outcome.more) {
+            backlog = false;
+            await sleep(seen, idleRecheckMs);
+          }
           continue;
         }
         if (outcome.kind === 'busy') {
@@ -359,6 +386,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
           alone = outcome.count;
           continue;
         }
+        backlog = false;
         await sleep(seen, Math.min(outcome.dueInMs ?? idleRecheckMs, idleRecheckMs));
       }
     };
@@ -377,6 +405,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         stopping ??= (async () => {
           stopped = true;
           wakeAll();
+          for (const end of [...gathering]) end();
           await Promise.all(workers);
           await unlisten();
           running.delete(subscribed);

@@ -189,7 +189,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
     if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne } =
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs } =
       subscriptionSettings(subscription);
     const handleBatch = batchHandlerOf(subscription);
 
@@ -240,6 +240,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       subjectOf: (message) => subjectOf(stream, message.subject),
       ackWaitMs,
       batchSize,
+      gatherMs,
       leases: leasesOf(),
       slots,
       // Bounded: on a connection that is closing, a flush may never be answered.

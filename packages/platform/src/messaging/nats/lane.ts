@@ -28,6 +28,8 @@ export interface LaneContext {
   readonly ackWaitMs: number;
   /** Messages taken from the lane at once, and handled in one transaction. */
   readonly batchSize: number;
+  /** At most one batch per this many ms while messages keep coming, unless a whole batch waits (`Subscription.gatherMs`). */
+  readonly gatherMs: number;
   readonly leases: Leases;
   /** At most the subscription's `concurrency` batches at once, across its lanes. */
   readonly slots: { acquire(): Promise<void>; release(): void };
@@ -259,6 +261,7 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
   }
 
   let lost = false;
+  let lastBatchAt = Number.NEGATIVE_INFINITY;
   const loop = (async () => {
     while (!stopping) {
       if (held.length === 0) {
@@ -267,6 +270,13 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         });
         continue;
       }
+      const gathering = lastBatchAt + context.gatherMs - performance.now();
+      if (gathering > 0 && held.length < context.batchSize) {
+        // A stop ends it (as a retry's pause); what arrives meanwhile joins the batch.
+        await pause(gathering);
+        continue;
+      }
+      lastBatchAt = performance.now();
       if (!leases.mayFetch(lane)) break;
       await context.slots.acquire();
       try {
