@@ -24,6 +24,7 @@ const RELEASED: Record<string, string> = {
   'messaging.nats 2 lanes': '6c91e733cd86b8d3',
   'messaging.nats 3 trail': '670c1c425413fe0b',
   'messaging.nats 4 trail_traces': 'd22f7ca49795efb5',
+  'messaging.nats 5 relay_turn': '6e19b85750085e91',
   'shop.projections 1 projection_checkpoints': 'f7c1aa8123c9f313',
   'scheduling.deadlines 1 deadlines': '47051ca766efcd66',
   'scheduling.deadlines 2 trace_headers': '40396caac6ad8697',

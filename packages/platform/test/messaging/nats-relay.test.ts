@@ -2,11 +2,14 @@ import { createNatsBroker, natsBrokerMigrations } from '@tessera/platform/messag
 import { migrate } from '@tessera/platform/sql';
 import {
   deleteTestStream,
+  eventually,
+  postgresTestDatabase,
   signals,
   testDatabases,
   testNatsUrl,
   uniqueTestStream,
 } from '@tessera/platform/testing';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { message, unique } from '../../src/testing/broker-conformance.js';
 import { countedQueries } from '../support/counted-queries.js';
@@ -16,8 +19,8 @@ describe.each(testDatabases)('the NATS outbox relay on $backend', (backend) => {
     const opened = await backend.open();
     await migrate(opened.db, [natsBrokerMigrations()]);
     const stream = uniqueTestStream();
-    // The relay's reads of the outbox: one per pass.
-    const counted = countedQueries(opened.db, (text) => /FROM \S+\.outbox ORDER BY position/.test(text));
+    // The relay's statements: one per pass, its turn and its read of the outbox together.
+    const counted = countedQueries(opened.db, (text) => /relay_batch|outbox ORDER BY|advisory/.test(text));
     const broker = await createNatsBroker({
       db: counted.client,
       servers: testNatsUrl,
@@ -49,4 +52,46 @@ describe.each(testDatabases)('the NATS outbox relay on $backend', (backend) => {
       await opened.close();
     }
   }, 30_000);
+});
+
+describe('the NATS outbox relay taking its turn', () => {
+  it('reads, once its turn comes, what was committed to the outbox while it waited', async () => {
+    const opened = await postgresTestDatabase.open();
+    const holder = new pg.Client({ connectionString: opened.url! });
+    const relay = new pg.Client({ connectionString: opened.url! });
+    try {
+      await migrate(opened.db, [natsBrokerMigrations()]);
+      await holder.connect();
+      await relay.connect();
+      const key = 'messaging.outbox relay';
+      // Another relay's pass holds the turn.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+      await relay.query('BEGIN');
+      const batch = relay.query<{ message_id: string }>(
+        'SELECT message_id FROM messaging.relay_batch($1, 10)',
+        [key],
+      );
+      await eventually(
+        'the pass waits for its turn',
+        async () =>
+          (
+            await opened.db.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+            )
+          ).rows[0]!.n,
+        (n) => n === 1,
+      );
+      await opened.db.query(
+        "INSERT INTO messaging.outbox (message_id, nats_subject, payload) VALUES ('m-late', 's', '{}')",
+      );
+      await holder.query('COMMIT');
+      expect((await batch).rows.map((row) => row.message_id)).toEqual(['m-late']);
+      await relay.query('COMMIT');
+    } finally {
+      await holder.end();
+      await relay.end();
+      await opened.close();
+    }
+  });
 });

@@ -52,10 +52,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const idleRecheckMs = options.idleRecheckMs ?? 5_000;
   const lockKey = `${options.schema}.outbox relay`;
   const sql = {
-    // Waiting, not trying: a relay woken by its own process's commit must run a pass after the one of
-    // another process's relay that holds the lock, which may have read the outbox before that commit.
-    lock: 'SELECT pg_advisory_xact_lock(hashtext($1))',
-    batch: `SELECT position, message_id, nats_subject, payload FROM ${s}.outbox ORDER BY position LIMIT $1`,
+    // Its turn, then the batch, in one call (schema.ts). Waiting, not trying: a relay woken by its own
+    // process's commit must run a pass after the one of another process's relay that holds the lock, which
+    // may have read the outbox before that commit.
+    batch: `SELECT position, message_id, nats_subject, payload FROM ${s}.relay_batch($1, $2)`,
     remove: `DELETE FROM ${s}.outbox WHERE position = ANY($1::bigint[])`,
   };
 
@@ -71,13 +71,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   /** One pass; whether a whole batch went, so that more may wait (a shorter pass saw the whole outbox). */
   const pass = () =>
     db.transaction(async (): Promise<boolean> => {
-      await db.query(sql.lock, [lockKey]);
       const { rows } = await db.query<{
         position: number;
         message_id: string;
         nats_subject: string;
         payload: string;
-      }>(sql.batch, [batchSize]);
+      }>(sql.batch, [lockKey, batchSize]);
       if (rows.length === 0) return false;
       faults('beforeRelayPublish', {});
       await sending(

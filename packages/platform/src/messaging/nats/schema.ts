@@ -94,5 +94,21 @@ CREATE INDEX dead_letters_correlation_idx ON ${s}.dead_letters (correlation_id);
       // The trace each message was sent in (ADR 0045), so that the console links a flow to its trace.
       (s) => `ALTER TABLE ${s}.sent_messages ADD COLUMN traceparent text;`,
     ],
+    [
+      'relay_turn',
+      // A relay's pass waits for its turn (the advisory lock relay.ts names), then reads the batch, in one
+      // call: a plpgsql function's statements each take a new snapshot, so the read sees what committed while
+      // the pass waited (in one plain statement, its snapshot would be older than the lock).
+      (s) => `
+CREATE FUNCTION ${s}.relay_batch(p_lock_key text, p_limit integer)
+RETURNS TABLE ("position" bigint, message_id text, nats_subject text, payload text)
+LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext(p_lock_key));
+  RETURN QUERY SELECT o.position, o.message_id, o.nats_subject, o.payload
+                 FROM ${s}.outbox o ORDER BY o.position LIMIT p_limit;
+END
+$fn$;`,
+    ],
   ]);
 }
