@@ -1,3 +1,4 @@
+import { batchPacer } from '../pacing/batch-pacer.js';
 import type { SqlClient } from '../sql/index.js';
 import type { RecordedEvent } from './events.js';
 import { notifyChannel } from './schema.js';
@@ -48,19 +49,18 @@ export async function follow(
 ): Promise<Follower> {
   const batchSize = options.batchSize ?? 500;
   const idleRecheckMs = options.idleRecheckMs ?? 30_000;
-  const minReadIntervalMs = options.minReadIntervalMs ?? 0;
+  const pacer = batchPacer(options.minReadIntervalMs ?? 0);
   let position = options.afterPosition ?? 0;
   let stopped = false;
   let wake: (() => void) | undefined;
   let woken = false;
   const waiters: Array<{ target: number; resolve: () => void }> = [];
 
-  // Ends the wait between reads (`minReadIntervalMs`): a notification does not, a stop or a caughtUp does.
-  let endGather: (() => void) | undefined;
   const signal = () => {
     woken = true;
     wake?.();
-    if (waiters.length > 0) endGather?.();
+    // The wait between reads (`minReadIntervalMs`) is not ended by a notification, but by a caughtUp.
+    if (waiters.length > 0) pacer.hurry();
   };
   // Listen before the first read, so that an append committed in between still wakes the loop.
   const unlisten = await db.listen(notifyChannel(schema), signal);
@@ -83,28 +83,13 @@ export async function follow(
       wake = undefined;
     });
 
-  // When the last read began, and whether it answered a full batch (whose rest is read at once).
-  let lastReadAt = Number.NEGATIVE_INFINITY;
-  let full = false;
-  const gather = async () => {
-    const wait = lastReadAt + minReadIntervalMs - performance.now();
-    if (wait <= 0 || full || stopped || waiters.length > 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, wait);
-      endGather = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    endGather = undefined;
-  };
-
   const loop = (async () => {
     let pause = 50;
+    // Whether the last read answered a full batch, whose rest is read at once.
+    let full = false;
     while (!stopped) {
-      if (minReadIntervalMs > 0) await gather();
+      await pacer.next(full || stopped || waiters.length > 0);
       if (stopped) break;
-      lastReadAt = performance.now();
       full = false;
       woken = false;
       const events = await readAll({ afterPosition: position, limit: batchSize }).catch((error: unknown) => {
@@ -158,7 +143,7 @@ export async function follow(
     async stop() {
       stopped = true;
       wake?.();
-      endGather?.();
+      pacer.hurry();
       await loop;
       await unlisten();
       for (const waiter of waiters.splice(0)) waiter.resolve();

@@ -122,6 +122,23 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
         return { rows: result.rows, rowCount: result.rowCount ?? 0 };
       };
       const socket = pipelinedSocketOf(poolClient);
+      /**
+       * Sends what `send` sends in one write (the pipelined client does not wait for one answer before sending
+       * the next), then waits for every answer: a failure is thrown, the first one; else the last answer.
+       */
+      const inOneWrite = async <T>(pipe: { cork(): void; uncork(): void }, send: () => Array<Promise<T>>) => {
+        let sent: Array<Promise<T>>;
+        pipe.cork();
+        try {
+          sent = send();
+        } finally {
+          pipe.uncork();
+        }
+        const settled = await Promise.allSettled(sent);
+        const failure = settled.find((outcome) => outcome.status === 'rejected');
+        if (failure) throw failure.reason;
+        return (settled.at(-1) as PromiseFulfilledResult<T>).value;
+      };
       return {
         async exec(script) {
           await poolClient.query(script);
@@ -132,18 +149,10 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
             for (const first of before) await query(first);
             return query(text, params);
           }
-          // In one write; the pipelined client sends the statement without waiting for their answers.
-          let sent: Array<Promise<QueryResult>>;
-          socket.cork();
-          try {
-            sent = [...before.map((first) => query(first)), query(text, params)];
-          } finally {
-            socket.uncork();
-          }
-          const settled = await Promise.allSettled(sent);
-          const failure = settled.find((outcome) => outcome.status === 'rejected');
-          if (failure) throw failure.reason;
-          return (settled.at(-1) as PromiseFulfilledResult<QueryResult>).value;
+          return inOneWrite<QueryResult>(socket, () => [
+            ...before.map((first) => query(first)),
+            query(text, params),
+          ]);
         },
         async begin(work) {
           if (!socket) {
@@ -173,20 +182,11 @@ export function postgresDriver(options: PostgresOptions): Driver & { pool: pg.Po
           }
           // The statements and COMMIT in one write. A failed statement aborts the transaction, and PostgreSQL
           // then answers the COMMIT with a rollback, not an error: the statement's error is what is thrown.
-          let sent: Array<Promise<unknown>>;
-          let commit: Promise<pg.QueryResult>;
-          socket.cork();
-          try {
-            sent = statements.map(([text, params]) => query(text, params));
-            commit = poolClient.query('COMMIT');
-            sent.push(commit);
-          } finally {
-            socket.uncork();
-          }
-          const settled = await Promise.allSettled(sent);
-          const failure = settled.find((outcome) => outcome.status === 'rejected');
-          if (failure) throw failure.reason;
-          committed(await commit);
+          const commit = await inOneWrite<unknown>(socket, () => [
+            ...statements.map(([text, params]) => query(text, params)),
+            poolClient.query('COMMIT'),
+          ]);
+          committed(commit as pg.QueryResult);
         },
         release: (broken) => poolClient.release(broken ? true : undefined),
       };

@@ -1,3 +1,4 @@
+import { batchPacer } from '../../pacing/batch-pacer.js';
 import { identifier } from '../../sql/errors.js';
 import type { SqlClient } from '../../sql/index.js';
 import { storableText } from '../../sql/storable-text.js';
@@ -165,20 +166,6 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
       for (const wake of [...sleepers]) wake();
     };
 
-    // A wait between claims (`gatherMs`) ends with its time or a stop, not with a publish.
-    const gathering = new Set<() => void>();
-    const gather = (ms: number) =>
-      new Promise<void>((resolve) => {
-        if (stopped || ms <= 0) return resolve();
-        const done = () => {
-          clearTimeout(timer);
-          gathering.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        gathering.add(done);
-      });
-
     const sleep = (seen: number, ms: number) =>
       new Promise<void>((resolve) => {
         if (stopped || generation !== seen) return resolve();
@@ -337,20 +324,18 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // empty claim (a transaction) that such a wake-up would otherwise cost after every batch. On PostgreSQL a
     // commit can land between the claim's snapshot and its answer: there the count starts before the claim.
     const claimsSerialized = db.kind === 'pglite';
-    // A claim of one delivery gathers nothing: waiting between such claims would only slow the group down.
-    const gatherBetweenClaims = batchSize > 1 ? gatherMs : 0;
+    // The wait between claims (`gatherMs`) ends with its time or a stop, not with a publish. A claim of one
+    // delivery (PostgreSQL) gathers nothing: waiting between such claims would only slow the group down.
+    const pacer = batchPacer(batchSize > 1 ? gatherMs : 0);
     const worker = async () => {
       let pause = 50;
       // Claims to make one delivery at a time, after a batch whose handling failed.
       let alone = 0;
-      // When the last claim began, and whether the group had more to claim at once after it.
-      let lastClaimAt = Number.NEGATIVE_INFINITY;
+      // Whether the group had more to claim at once after the last claim.
       let backlog = false;
       while (!stopped) {
-        if (gatherBetweenClaims > 0 && !backlog)
-          await gather(lastClaimAt + gatherBetweenClaims - performance.now());
+        await pacer.next(backlog || stopped);
         if (stopped) break;
-        lastClaimAt = performance.now();
         backlog = true;
         let seen = generation;
         let outcome: Outcome;
@@ -405,7 +390,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
         stopping ??= (async () => {
           stopped = true;
           wakeAll();
-          for (const end of [...gathering]) end();
+          pacer.hurry();
           await Promise.all(workers);
           await unlisten();
           running.delete(subscribed);

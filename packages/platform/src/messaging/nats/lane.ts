@@ -1,4 +1,5 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { batchPacer } from '../../pacing/batch-pacer.js';
 import type { SqlClient } from '../../sql/index.js';
 import { type Delivery, errorMessage, type Handling } from '../broker.js';
 import { decodeEnvelope, type Envelope, PoisonMessageError } from '../envelope.js';
@@ -261,7 +262,7 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
   }
 
   let lost = false;
-  let lastBatchAt = Number.NEGATIVE_INFINITY;
+  const pacer = batchPacer(context.gatherMs);
   const loop = (async () => {
     while (!stopping) {
       if (held.length === 0) {
@@ -270,13 +271,9 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         });
         continue;
       }
-      const gathering = lastBatchAt + context.gatherMs - performance.now();
-      if (gathering > 0 && held.length < context.batchSize) {
-        // A stop ends it (as a retry's pause); what arrives meanwhile joins the batch.
-        await pause(gathering);
-        continue;
-      }
-      lastBatchAt = performance.now();
+      // What arrives meanwhile joins the batch; a stop ends the wait.
+      await pacer.next(held.length >= context.batchSize);
+      if (stopping) break;
       if (!leases.mayFetch(lane)) break;
       await context.slots.acquire();
       try {
@@ -306,6 +303,7 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         stopping ??= mode;
         signal();
         wakeRetry?.();
+        pacer.hurry();
         messages.stop();
         await loop;
         // Not waiting for the pump: on a connection that closed first, its iterator may never end. What
