@@ -16,10 +16,12 @@ import { changePositionMigrations } from '../src/sql/change-positions.js';
  */
 const RELEASED: Record<string, string> = {
   'shop.eventstore 1 events_and_snapshots': '72d29fa34c746b86',
+  'shop.eventstore 2 plan_once': '7ce9be4a1675c96f',
   'broker.broker 1 messages_groups_deliveries': '8ae1af60534a4121',
   'broker.broker 2 inbox': 'dfab9171bbf8465c',
   'broker.broker 3 notify_groups': 'da5919b45ca3ed3c',
   'broker.broker 4 trail': '26113239be225f02',
+  'broker.broker 5 plan_once': 'b64e45fd27f0b13f',
   'messaging.nats 1 outbox_inbox_dead_letters': '790f93903b8302e4',
   'messaging.nats 2 lanes': '6c91e733cd86b8d3',
   'messaging.nats 3 trail': '670c1c425413fe0b',

@@ -1,4 +1,5 @@
 import { type MigrationSet, schemaMigrations } from '../sql/index.js';
+import { planOnce } from '../sql/migrations.js';
 
 /**
  * The event store's tables in a module's schema.
@@ -89,6 +90,13 @@ BEGIN
   PERFORM pg_notify('${notifyChannel(schema)}', '');
 END
 $fn$;`,
+    ],
+    [
+      'plan_once',
+      (s) =>
+        planOnce(
+          `${s}.append_events(text[], integer[], integer[], uuid[], text[], integer[], text[], text[])`,
+        ),
     ],
   ]);
 }

@@ -1,5 +1,6 @@
 import { identifier } from '../../sql/errors.js';
 import { type MigrationSet, schemaMigrations } from '../../sql/index.js';
+import { planOnce } from '../../sql/migrations.js';
 import { inboxTableSql, inboxTrailSql } from '../inbox.js';
 
 /** The channel the embedded broker notifies when messages are published or re-driven. */
@@ -130,6 +131,8 @@ END
 $fn$;
 `,
     ],
+    // The publisher's statement runs once per publishing transaction: its planning is worth keeping.
+    ['plan_once', (s) => planOnce(`${s}.publish(text[], text[], text[], text[], text[])`)],
   ]);
 }
 
