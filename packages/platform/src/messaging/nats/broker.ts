@@ -251,9 +251,11 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       fault,
       report,
       die,
-      ended: (lane) => {
+      ended: (lane, mode) => {
         running.delete(lane);
-        leasesOf().forget(lane);
+        // Abandoned, its messages come back only after the ack wait: the lane must not fetch newer ones of
+        // the same keys first. Handed back (naked), they come back at once, ahead of anything newer.
+        leasesOf().forget(lane, mode === 'abandon' ? fetchMarginOf(ackWaitMs) : 0);
       },
     });
     let leases: Leases | undefined;

@@ -40,8 +40,11 @@ export interface LaneContext {
   readonly report: (error: unknown, context: { group: string; messageId?: string; attempt?: number }) => void;
   /** A simulated crash: the whole broker instance dies. */
   readonly die: () => void;
-  /** The lane stopped by itself (its lease ran short or was lost, or the broker failed): it may start again. */
-  readonly ended: (lane: number) => void;
+  /**
+   * The lane stopped by itself (its lease ran short or was lost, or the broker failed): it may start again.
+   * `abandon`: what it held was left for JetStream to redeliver after the ack wait, not handed back.
+   */
+  readonly ended: (lane: number, mode: 'release' | 'abandon') => void;
 }
 
 export interface Lane {
@@ -321,8 +324,9 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
   // Ended by itself, not by `stop`: clean up, and let the subscription start it again if the lease allows.
   void loop.then(async () => {
     if (stopped) return;
-    await lane$.stop(lost ? 'abandon' : 'release');
-    context.ended(lane);
+    const mode = lost ? 'abandon' : 'release';
+    await lane$.stop(mode);
+    context.ended(lane, mode);
   });
   return lane$;
 }

@@ -43,8 +43,12 @@ export interface Leases {
    * parameters are numbered from `firstParam`.
    */
   fence(lane: number, firstParam: number): { sql: string; params: unknown[] };
-  /** Forgets a lane whose handling ended by itself: the next cycle acquires it again if the lease is still ours. */
-  forget(lane: number): void;
+  /**
+   * Forgets a lane whose handling ended by itself: a cycle acquires it again if the lease is still ours, once
+   * `restMs` have passed (what an abandoned lane held is redelivered only after the ack wait, and must be
+   * fetched before anything newer).
+   */
+  forget(lane: number, restMs?: number): void;
   /** Runs a cycle now (renew, rebalance, claim). The first one runs when the caller is ready for `acquired`. */
   cycle(): Promise<void>;
   /** Stops renewing; with `release`, hands every lane back at once (a clean stop), else they expire (a crash). */
@@ -57,6 +61,14 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
   const member = randomUUID();
   /** Held lanes → when their lease ends at the latest, on this process's monotonic clock. */
   const held = new Map<number, number>();
+  /** Lanes this member abandoned → until when it must not start them again (monotonic clock). */
+  const resting = new Map<number, number>();
+  const rests = (lane: number) => {
+    const until = resting.get(lane);
+    if (until !== undefined && performance.now() < until) return true;
+    resting.delete(lane);
+    return false;
+  };
   let stopped = false;
   let running: Promise<void> | undefined;
 
@@ -99,6 +111,8 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
     }
     for (const lane of mine) {
       const wasHeld = held.has(lane);
+      // Renewed all the same: nobody else takes the lane meanwhile.
+      if (!wasHeld && rests(lane)) continue;
       held.set(lane, sentAt + leaseMs);
       if (!wasHeld) options.acquired(lane);
     }
@@ -114,7 +128,7 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
       );
     }
 
-    const wanted = share - held.size;
+    const wanted = share - held.size - [...mine].filter((lane) => !held.has(lane)).length;
     if (wanted > 0 && !stopped) {
       const claimedAt = performance.now();
       const { rows: claimed } = await db.query<{ lane: number }>(
@@ -127,6 +141,7 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
         [group, leaseMs, member, wanted],
       );
       for (const { lane } of claimed) {
+        if (rests(lane)) continue;
         held.set(lane, claimedAt + leaseMs);
         options.acquired(lane);
       }
@@ -161,8 +176,9 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
               FOR KEY SHARE)`,
       params: [group, lane, member],
     }),
-    forget: (lane) => {
+    forget: (lane, restMs = 0) => {
       held.delete(lane);
+      if (restMs > 0) resting.set(lane, performance.now() + restMs);
     },
     cycle,
     async stop(release) {
