@@ -109,10 +109,15 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
         options.lost(lane);
       }
     }
+    /** Lanes still ours but resting: part of the share, not started. */
+    let restingMine = 0;
     for (const lane of mine) {
       const wasHeld = held.has(lane);
       // Renewed all the same: nobody else takes the lane meanwhile.
-      if (!wasHeld && rests(lane)) continue;
+      if (!wasHeld && rests(lane)) {
+        restingMine++;
+        continue;
+      }
       held.set(lane, sentAt + leaseMs);
       if (!wasHeld) options.acquired(lane);
     }
@@ -128,7 +133,7 @@ export async function startLeases(options: LeaseOptions): Promise<Leases> {
       );
     }
 
-    const wanted = share - held.size - [...mine].filter((lane) => !held.has(lane)).length;
+    const wanted = share - held.size - restingMine;
     if (wanted > 0 && !stopped) {
       const claimedAt = performance.now();
       const { rows: claimed } = await db.query<{ lane: number }>(
