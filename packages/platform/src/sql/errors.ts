@@ -5,6 +5,7 @@ export const SqlState = {
   deadlockDetected: '40P01',
   inFailedTransaction: '25P02',
   featureNotSupported: '0A000',
+  undefinedTable: '42P01',
 } as const;
 
 export function sqlStateOf(error: unknown): string | undefined {

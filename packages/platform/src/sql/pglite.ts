@@ -8,6 +8,7 @@ import {
   type SqlClient,
   type SqlClientOptions,
 } from './client.js';
+import { startMaintenance } from './pglite-maintenance.js';
 import { openInThread } from './pglite-remote.js';
 
 /**
@@ -51,6 +52,13 @@ export interface PgliteOptions extends SqlClientOptions {
   dataDir?: string;
   /** Starts from a copy of another database (`dump()`), skipping initdb: fast test databases. */
   loadDataDir?: Blob;
+  /**
+   * How often the database does what autovacuum would (`pglite-maintenance.ts`, ADR 0057): a minute, as
+   * autovacuum's own naptime. 0: never.
+   */
+  maintenanceEveryMs?: number;
+  /** Told when a maintenance pass fails (default: `console.error`); the next pass tries again. */
+  onMaintenanceError?: (error: unknown) => void;
 }
 
 /**
@@ -60,6 +68,14 @@ export interface PgliteOptions extends SqlClientOptions {
 export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver & { dump(): Promise<Blob> }> {
   const db = await openInThread({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const database = db.name;
+  const everyMs = options.maintenanceEveryMs ?? 60_000;
+  const maintenance =
+    everyMs > 0
+      ? startMaintenance(
+          { query: (text, params) => db.query(text, params, []), exec: (script) => db.exec(script, []) },
+          { everyMs, ...(options.onMaintenanceError && { onError: options.onMaintenanceError }) },
+        )
+      : undefined;
   return {
     kind: 'pglite',
     query: <R>(text: string, params?: readonly unknown[]) =>
@@ -99,7 +115,10 @@ export async function pgliteDriver(options: PgliteOptions = {}): Promise<Driver 
     // PGlite's LISTEN runs on the one connection: the thread runs it in its turn, never inside a transaction.
     listen: (channel, onNotification) => db.listen(channel, onNotification),
     dump: () => db.dump(),
-    close: () => db.close(),
+    async close() {
+      await maintenance?.stop();
+      await db.close();
+    },
   };
 }
 
