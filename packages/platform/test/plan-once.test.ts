@@ -42,8 +42,8 @@ describe.each(testDatabases)('the hot functions on $backend', (backend) => {
       );
       expect(rows[0]).toEqual({ accepted: true, stream_version: i });
       const { rows: published } = await db.query<{ n: number }>(
-        `SELECT plans_broker.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS n`,
-        [[`m-${i}`], ['a.b'], ['k'], ['{}'], ['c']],
+        `SELECT plans_broker.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
+        [[`m-${i}`], ['a.b'], ['k'], ['{}'], ['c'], ['t.E']],
       );
       expect(published[0]!.n).toBe(1);
     }

@@ -22,6 +22,7 @@ const RELEASED: Record<string, string> = {
   'broker.broker 3 notify_groups': 'da5919b45ca3ed3c',
   'broker.broker 4 trail': '26113239be225f02',
   'broker.broker 5 plan_once': 'b64e45fd27f0b13f',
+  'broker.broker 6 types': '8b2a7e274acdc88a',
   'messaging.nats 1 outbox_inbox_dead_letters': '790f93903b8302e4',
   'messaging.nats 2 lanes': '6c91e733cd86b8d3',
   'messaging.nats 3 trail': '670c1c425413fe0b',

@@ -44,6 +44,12 @@ interface SubscriptionOptions {
    * pause. Default 0: every message as soon as it is there.
    */
   readonly gatherMs?: number;
+  /**
+   * The message types the group handles, when it handles only some of what its subjects carry (`onMessages`
+   * says which it has handlers for): the others are not delivered to it (embedded broker) or are acknowledged
+   * without a transaction (NATS), rather than each taking a handling that drops it. Default: every type.
+   */
+  readonly types?: readonly string[];
 }
 
 /** A message in a batch, with its delivery. */
@@ -218,12 +224,19 @@ export function subscriptionSettings(subscription: Subscription) {
   const backoff = subscription.backoff ?? defaultBackoff;
   const gatherMs = subscription.gatherMs ?? 0;
   if (!(gatherMs >= 0)) throw new Error('gatherMs must be ≥ 0');
+  const types = subscription.types === undefined ? undefined : [...new Set(subscription.types)].sort();
+  if (types?.some((type) => typeof type !== 'string' || type === ''))
+    throw new Error('types must be non-empty strings');
+  const only = types && new Set(types);
   return {
     group,
     subjects,
     maxAttempts,
     concurrency,
     gatherMs,
+    types,
+    /** Whether the group handles messages of this type. */
+    handles: (type: string) => only === undefined || only.has(type),
     handleOne: handlerOfOne(subscription),
     /** The pause in ms before retrying after failed attempt number `attempt`. */
     pauseAfter: (attempt: number) => Math.max(0, Number(backoff(attempt)) || 0),

@@ -8,6 +8,7 @@ import {
   type MessageSchemas,
   observedHandler,
   onCommands,
+  typesOf,
 } from './handlers.js';
 
 /** One consumer group of a module on one channel of another's contract. */
@@ -30,11 +31,14 @@ export async function subscribeGroups(
 ): Promise<Subscribed[]> {
   const subscribed: Subscribed[] = [];
   for (const { group, subject, handle, gatherMs } of groups) {
+    // A handler of typed messages (`onMessages`) needs only those: the others are dropped unhandled anyway.
+    const types = typesOf(handle);
     subscribed.push(
       await broker.subscribe({
         group,
         subjects: [subject],
         ...(gatherMs === undefined ? {} : { gatherMs }),
+        ...(types === undefined ? {} : { types }),
         handle: observed ? observedHandler(observed.db, handle, observed.observer) : handle,
       }),
     );

@@ -72,14 +72,30 @@ export function onMessages<Schemas extends MessageSchemas>(
   schemas: Schemas,
   handlers: MessageHandlers<Schemas>,
   options: { readonly versions?: MessageVersions } = {},
-): (message: Envelope) => Promise<void> {
-  return async (message) => {
+): TypedHandler {
+  const handle = async (message: Envelope) => {
     const handler = entry(handlers as Record<string, MessageHandler<unknown> | undefined>, message.type);
     const schema = entry(schemas, message.type);
     if (!handler || !schema) return;
     const lifted = { ...message, data: liftedData(message, options.versions) };
     await handler(messageData(schema, lifted), lifted);
   };
+  const types = Object.keys(handlers).filter(
+    (type) => entry(handlers as Record<string, unknown>, type) && entry(schemas, type),
+  );
+  return Object.assign(handle, { types });
+}
+
+/**
+ * A handler for one message that says which types it does something with (`onMessages`): a subscription of it
+ * can leave the others undelivered (`Subscription.types`).
+ */
+export type TypedHandler = ((message: Envelope) => Promise<void>) & { readonly types: readonly string[] };
+
+/** The types a handler says it handles, if it says (`TypedHandler`). */
+export function typesOf(handle: (message: Envelope) => Promise<void>): readonly string[] | undefined {
+  const { types } = handle as Partial<TypedHandler>;
+  return Array.isArray(types) ? types : undefined;
 }
 
 /** Replies to commands: one generic success and one generic failure for every command (ADR 0009). */

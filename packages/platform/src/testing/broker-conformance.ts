@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, type Envelope, newEnvelope, type Subscription } from '../messaging/index.js';
 import type { SqlClient } from '../sql/index.js';
 import { conditions } from './conditions.js';
+import { eventually } from './system.js';
 
 /** A broker under test, as an adapter's `open` gives it to the suites. */
 export interface OpenedBroker {
@@ -248,6 +249,34 @@ export function brokerConformance(name: string, open: () => Promise<OpenedBroker
       // Same key: had a miss been delivered, it would have come before the hits.
       await log.until(() => log.seen.length >= 2);
       expect(log.ids()).toEqual(hits.map((m) => m.id));
+    });
+
+    it('hands a group only the types it handles, and leaves none of the others waiting for it', async () => {
+      const subject = `c.${unique()}.typed`;
+      const group = `g-${unique()}`;
+      const log = recorder();
+      await subscribe({
+        group,
+        subjects: [subject],
+        types: ['conformance.Wanted'],
+        handle: async (m, d) => log.record(m, d.attempt),
+      });
+      const typed = (type: string) => ({ ...message(subject, 'k'), type });
+      const [first, other, second, last] = [
+        typed('conformance.Wanted'),
+        typed('conformance.Other'),
+        typed('conformance.Wanted'),
+        typed('conformance.Wanted'),
+      ] as const;
+      await broker.publish([first, other, second, typed('conformance.Other')]);
+      await broker.publish([last]);
+      await log.until(() => log.ids().includes(last.id));
+      expect(log.ids()).toEqual([first.id, second.id, last.id]);
+      await eventually(
+        'nothing of the group is pending',
+        async () => (await broker.lag()).find((lag) => lag.group === group),
+        (lag) => lag?.pending === 0 && lag.deadLetters === 0,
+      );
     });
 
     it('never delivers what a rolled-back transaction published, and delivers what a committed one did', async () => {

@@ -102,6 +102,54 @@ describe.each(testDatabases)('embedded broker on $backend', (backend) => {
     }
   });
 
+  it('writes no delivery of a type its group does not handle, by its latest registration', async () => {
+    const opened = await backend.open();
+    const broker = createEmbeddedBroker({ db: opened.db, idleRecheckMs: NEVER });
+    try {
+      await migrate(opened.db, [embeddedBrokerMigrations('broker')]);
+      // Registered and stopped: what is published next stays in their deliveries, for this test to read.
+      const register = async (group: string, types?: readonly string[]) =>
+        (
+          await broker.subscribe({
+            group,
+            subjects: ['x.>'],
+            ...(types && { types }),
+            handle: async () => {},
+          })
+        ).stop();
+      await register('all');
+      await register('typed', ['test.Wanted']);
+      const typed = (type: string) => newEnvelope('test', { type, subject: 'x.a', key: 'k', data: {} });
+      const delivered = async (...envelopes: ReturnType<typeof typed>[]) => {
+        await broker.publish(envelopes);
+        const { rows } = await opened.db.query<{ group: string; type: string }>(
+          `SELECT d.group_name AS group, m.envelope->>'type' AS type
+             FROM broker.deliveries d JOIN broker.messages m ON m.position = d.position
+            WHERE m.id = ANY($1::text[]) ORDER BY d.group_name, d.position`,
+          [envelopes.map((e) => e.id)],
+        );
+        return rows.map(({ group, type }) => `${group} ${type}`);
+      };
+      expect(await delivered(typed('test.Wanted'), typed('test.Other'))).toEqual([
+        'all test.Wanted',
+        'all test.Other',
+        'typed test.Wanted',
+      ]);
+      // A new version of the group handles another type: its registration is what counts from then on.
+      await register('typed', ['test.Other']);
+      expect(await delivered(typed('test.Wanted'), typed('test.Other'))).toEqual([
+        'all test.Wanted',
+        'all test.Other',
+        'typed test.Other',
+      ]);
+      await register('typed');
+      expect(await delivered(typed('test.Wanted'))).toEqual(['all test.Wanted', 'typed test.Wanted']);
+    } finally {
+      await broker.close();
+      await opened.close();
+    }
+  });
+
   it("records a handling in the inbox with its claim, by the envelope's id, and never a dead message's", async () => {
     const opened = await open();
     try {

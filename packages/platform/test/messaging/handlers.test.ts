@@ -16,6 +16,7 @@ import {
   replySchemas,
   SUCCESS_REPLY,
   type Subscription,
+  subscribeGroups,
 } from '@tessera/platform/messaging';
 import { migrate, type SqlClient } from '@tessera/platform/sql';
 import { testDatabases } from '@tessera/platform/testing';
@@ -112,6 +113,28 @@ describe.each(testDatabases)('typed handlers on the embedded broker, on $backend
       expect(handled.items).toEqual([{ data: { n: 7 }, message: known }]);
       expect(await deadLetters(group)).toEqual([]);
       expect((await broker.lag()).find((lag) => lag.group === group)).toMatchObject({ pending: 0 });
+    });
+
+    it('says which types it handles: those with a handler and a schema, for a subscription to ask for only those', async () => {
+      const handle = onMessages(events, { 'tests.Happened': async () => {} });
+      expect(handle.types).toEqual(['tests.Happened']);
+      const asked: Subscription[] = [];
+      await subscribeGroups(
+        {
+          subscribe: async (subscription) => {
+            asked.push(subscription);
+            return { stop: async () => {} };
+          },
+        },
+        [
+          { group: 'typed', subject: 'e.x', handle },
+          { group: 'any', subject: 'e.x', handle: async () => {} },
+        ],
+      );
+      expect(asked.map(({ group, types }) => ({ group, types }))).toEqual([
+        { group: 'typed', types: ['tests.Happened'] },
+        { group: 'any', types: undefined },
+      ]);
     });
 
     it('dead-letters data off its contract at once, naming the field, and the key flows on', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { newEnvelope } from '@tessera/platform/messaging';
-import { expectProblem, testSetups } from '@tessera/platform/testing';
+import { eventually, expectProblem, testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ISSUANCE_LC_APPLICATIONS_GROUP } from '../../../src/issuance/adapters/messaging/lc-applications-events.js';
 import { LC_APPLICATION_CHANNEL } from '../../../src/lc-applications/contract/integration-events.js';
 import { approval, type IssuanceHost, startIssuanceHost, terms } from '../support/host.js';
 
@@ -137,7 +138,7 @@ describe.each(testSetups)(
     it('issues nothing for the other messages of LC applications', async () => {
       const declinedId = randomUUID();
       const canceledId = randomUUID();
-      await api.deliver(
+      const others = [
         newEnvelope('lc-applications', {
           type: 'lcapplications.LCApplicationDeclined',
           subject: LC_APPLICATION_CHANNEL,
@@ -150,6 +151,13 @@ describe.each(testSetups)(
           key: canceledId,
           data: { lcApplicationId: canceledId, applicantId: 'importer-4', canceledBy: 'applicant' },
         }),
+      ];
+      await api.host.broker.publish(others);
+      // Issuance handles approvals only (ADR 0058): these never reach its group, nothing of it waits.
+      await eventually(
+        'nothing waits for Issuance',
+        async () => (await api.host.broker.lag()).find((lag) => lag.group === ISSUANCE_LC_APPLICATIONS_GROUP),
+        (lag) => lag?.pending === 0,
       );
       for (const id of [declinedId, canceledId]) {
         expect(await lcsOfApplication(id)).toBe(0);

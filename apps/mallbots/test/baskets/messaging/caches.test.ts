@@ -57,12 +57,13 @@ describe.each(testDatabases)('Baskets caches of Stores data, on $backend', (back
 
       await api.call('DELETE', `/api/stores/products/${productId}`);
       await api.cacheSettles(async () => (await productRow(api, productId)) === undefined);
-      // The store's participation is not Baskets' business: the message is dropped, the row unchanged.
+      // The store's participation is not Baskets' business: the message never reaches its group (ADR 0058),
+      // the row is unchanged. The rebrand after it, on the same key, comes after it.
       await api.call('PUT', `/api/stores/${storeId}/participating`);
-      await api.cacheSettles(async () =>
-        api.cacheUpdates.some((m) => m.key === storeId && m.type === 'storesapi.StoreParticipatingToggled'),
-      );
-      expect(await storeRow(api, storeId)).toEqual({ name: 'Waldorf & Sons', exact: true });
+      await api.call('PUT', `/api/stores/${storeId}/rebrand`, { name: 'Waldorf & Daughters' });
+      await api.cacheSettles(async () => (await storeRow(api, storeId))?.name === 'Waldorf & Daughters');
+      expect(await storeRow(api, storeId)).toEqual({ name: 'Waldorf & Daughters', exact: true });
+      expect(api.cacheUpdates.filter((m) => m.type === 'storesapi.StoreParticipatingToggled')).toEqual([]);
       expect(await api.host.broker.deadLetters.list('baskets-stores')).toEqual([]);
       expect(await api.host.broker.deadLetters.list('baskets-products')).toEqual([]);
     });

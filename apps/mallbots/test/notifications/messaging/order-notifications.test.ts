@@ -200,12 +200,14 @@ describe.each(testSetups)(
         'ordersapi.OrderCreated',
         orderMessages.created(customer.id, orderId),
       );
+      // Same key, in order: once the fence is handled, the others would have been before it, had the group
+      // taken their types (ADR 0058: it does not).
       await eventually(
-        async () =>
-          quiet.concat(fence).every((m) => api.handledOrders.some((handled) => handled.id === m.id)),
+        async () => api.handledOrders.some((handled) => handled.id === fence.id),
         Boolean,
-        'every message is handled',
+        'the fence is handled',
       );
+      expect(api.handledOrders.filter((handled) => quiet.some((m) => m.id === handled.id))).toEqual([]);
       const history = await api.settledHistory(customer.id, 1);
       expect(history.map((entry) => entry.id)).toEqual([notificationIdOf(fence)]);
       expect(await api.deliveries(customer.smsNumber)).toHaveLength(1);

@@ -96,8 +96,11 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
   let stopPruning: (() => void) | undefined;
 
   const sql = {
-    publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
-    register: `INSERT INTO ${s}.groups (name, pattern) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    publish: `SELECT ${s}.publish($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    // The latest registration's types count (NULL: every type): a group's members run the same code, and a
+    // version that stops handling a type has no use for its deliveries.
+    register: `INSERT INTO ${s}.groups (name, pattern, types) SELECT $1, unnest($2::text[]), $3::text[]
+      ON CONFLICT (name, pattern) DO UPDATE SET types = excluded.types`,
     // The oldest available deliveries (up to $3) whose key has no earlier delivery left in the group, whether
     // that one is in flight (locked) or waiting for a retry: one key at a time, in order, so a batch holds one
     // delivery per key. When there is none, the one row answered says instead when the next one the claim
@@ -152,10 +155,10 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
     // Workers started here would inherit the ambient transaction and run every handling inside it.
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
     // A batch handler gets batches of one here: a claim's batch is handled message by message.
-    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs } =
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs, types } =
       subscriptionSettings(subscription);
 
-    await db.query(sql.register, [group, subjects]);
+    await db.query(sql.register, [group, subjects, types ?? null]);
 
     let stopped = false;
     // Waking: a generation counter, so that a wake-up arriving while a worker looks is not lost.
@@ -433,6 +436,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): Broker {
             checked.map((e) => e.key),
             checked.map((e) => JSON.stringify(e)),
             checked.map((e) => e.correlationId),
+            checked.map((e) => e.type),
           ]),
       );
     },

@@ -189,7 +189,7 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
   async function subscribe(subscription: Subscription): Promise<Subscribed> {
     if (crashed) throw new Error('this broker instance crashed (simulated): open a new one');
     if (db.inTransaction()) throw new Error('call subscribe outside a transaction');
-    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs } =
+    const { group, subjects, maxAttempts, concurrency, pauseAfter, handleOne, gatherMs, handles } =
       subscriptionSettings(subscription);
     const handleBatch = batchHandlerOf(subscription);
 
@@ -237,6 +237,9 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       pauseAfter,
       wanted: (message) =>
         redrive || subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject))),
+      // A type the group has no handler for is acknowledged without a transaction (one less per such message);
+      // a re-driven dead letter is handled whatever its type, as it was when it died.
+      handles: (type) => redrive || handles(type),
       subjectOf: (message) => subjectOf(stream, message.subject),
       ackWaitMs,
       batchSize,

@@ -24,6 +24,8 @@ export interface LaneContext {
   readonly pauseAfter: (attempt: number) => number;
   /** Whether the subscription wants this message (its consumer's filter may be wider). */
   readonly wanted: (message: JsMsg) => boolean;
+  /** Whether the group handles messages of this type (`Subscription.types`). */
+  readonly handles: (type: string) => boolean;
   /** The envelope subject of a message that cannot be decoded, for its dead letter. */
   readonly subjectOf: (message: JsMsg) => string;
   readonly ackWaitMs: number;
@@ -147,7 +149,8 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         report(error, { group });
         continue;
       }
-      if (context.wanted(message)) items.push({ message, envelope, attempt: message.info.deliveryCount });
+      if (context.wanted(message) && context.handles(envelope.type))
+        items.push({ message, envelope, attempt: message.info.deliveryCount });
       else ack(message);
     }
     return items;
