@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, testSetups } from '@tessera/platform/testing';
+import { testSetups } from '@tessera/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLIANCE_LC_APPLICATIONS_GROUP } from '../../src/compliance/adapters/messaging/lc-applications-events.js';
-import { lcApplicationEnvelope, submitted } from '../support/partners.js';
+import { deadLetteredWithNothingWaiting, lcApplicationEnvelope, submitted } from '../support/partners.js';
 import { type ComplianceHost, HOST_START_MS, PRODUCT_ANALYST, startComplianceHost } from './support.js';
 
 const COTTON = randomUUID();
@@ -123,16 +123,7 @@ describe.each(testSetups)(
         applicantId: randomUUID(),
       });
       await api.host.broker.publish([bad, other]);
-      // The bad one is dead-lettered at once; the other is no type the group handles, so it never reaches it
-      // (ADR 0058): nothing of the group is left waiting once both are through.
-      await eventually(
-        'the bad one is dead-lettered and nothing waits for the group',
-        async () => ({
-          letters: await api.host.broker.deadLetters.list(COMPLIANCE_LC_APPLICATIONS_GROUP),
-          lag: (await api.host.broker.lag()).find((lag) => lag.group === COMPLIANCE_LC_APPLICATIONS_GROUP),
-        }),
-        ({ letters, lag }) => letters.some((letter) => letter.messageId === bad.id) && lag?.pending === 0,
-      );
+      await deadLetteredWithNothingWaiting(api.host.broker, COMPLIANCE_LC_APPLICATIONS_GROUP, bad);
       expect(api.handled.items.some((one) => one.id === other.id)).toBe(false);
       const letters = await api.host.broker.deadLetters.list(COMPLIANCE_LC_APPLICATIONS_GROUP);
       expect(letters.find((letter) => letter.messageId === bad.id)?.reason).toMatch(/amountCents/);

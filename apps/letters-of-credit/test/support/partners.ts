@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Broker, type Envelope, newEnvelope } from '@tessera/platform/messaging';
-import { recordMessages } from '@tessera/platform/testing';
+import { eventually, recordMessages } from '@tessera/platform/testing';
 import type { z } from 'zod';
 import {
   LC_APPLICATION_CHANNEL,
@@ -48,4 +48,19 @@ export async function received(broker: Broker, channel: string) {
       return about(key);
     },
   };
+}
+
+/**
+ * Waits until `bad` is in `group`'s dead letters and nothing of the group is left waiting: a message of a type
+ * the group does not handle never reaches it (ADR 0058), so once both are through, the lag is empty.
+ */
+export async function deadLetteredWithNothingWaiting(broker: Broker, group: string, bad: Envelope) {
+  await eventually(
+    'the bad one is dead-lettered and nothing waits for the group',
+    async () => ({
+      letters: await broker.deadLetters.list(group),
+      lag: (await broker.lag()).find((lag) => lag.group === group),
+    }),
+    ({ letters, lag }) => letters.some((letter) => letter.messageId === bad.id) && lag?.pending === 0,
+  );
 }

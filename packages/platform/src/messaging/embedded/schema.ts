@@ -93,43 +93,7 @@ ALTER TABLE ${s}.messages ADD COLUMN correlation_id text;
 CREATE INDEX messages_correlation_idx ON ${s}.messages (correlation_id);
 CREATE INDEX messages_key_idx ON ${s}.messages (key);
 ${inboxTrailSql(schema)}
-CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[],
-                             p_correlations text[])
-RETURNS integer LANGUAGE plpgsql AS $fn$
-DECLARE
-  published integer;
-  woken text[];
-BEGIN
-  WITH input AS (
-    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.correlation_id, x.n
-      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes, p_correlations)
-           WITH ORDINALITY AS x(id, subject, key, envelope, correlation_id, n)
-     ORDER BY x.id, x.n
-  ), inserted AS (
-    INSERT INTO ${s}.messages (id, subject, key, envelope, correlation_id)
-    SELECT i.id, i.subject, i.key, i.envelope::json, i.correlation_id FROM input i ORDER BY i.n
-    ON CONFLICT (id) DO NOTHING
-    RETURNING position, subject, key
-  ), delivered AS (
-    INSERT INTO ${s}.deliveries (group_name, position, key)
-    SELECT DISTINCT g.name, m.position, m.key
-      FROM inserted m
-      JOIN ${s}.groups g
-        ON g.pattern = m.subject
-        OR (right(g.pattern, 1) = '>'
-            AND length(m.subject) > length(g.pattern) - 1
-            AND starts_with(m.subject, left(g.pattern, -1)))
-    RETURNING group_name
-  )
-  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
-    INTO published, woken;
-  IF woken IS NOT NULL THEN
-    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
-  END IF;
-  RETURN published;
-END
-$fn$;
-`,
+${tracedPublishFunction(s, channel)}`,
     ],
     // The publisher's statement runs once per publishing transaction: its planning is worth keeping.
     ['plan_once', (s) => planOnce(`${s}.publish(text[], text[], text[], text[], text[])`)],
@@ -142,45 +106,7 @@ $fn$;
       // The five-argument publish stays for a process of the previous version during an upgrade.
       (s) => `
 ALTER TABLE ${s}.groups ADD COLUMN types text[];
-CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[],
-                             p_correlations text[], p_types text[])
-RETURNS integer LANGUAGE plpgsql AS $fn$
-DECLARE
-  published integer;
-  woken text[];
-BEGIN
-  WITH input AS (
-    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.correlation_id, x.type, x.n
-      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes, p_correlations, p_types)
-           WITH ORDINALITY AS x(id, subject, key, envelope, correlation_id, type, n)
-     ORDER BY x.id, x.n
-  ), inserted AS (
-    INSERT INTO ${s}.messages (id, subject, key, envelope, correlation_id)
-    SELECT i.id, i.subject, i.key, i.envelope::json, i.correlation_id FROM input i ORDER BY i.n
-    ON CONFLICT (id) DO NOTHING
-    RETURNING position, id, subject, key
-  ), delivered AS (
-    INSERT INTO ${s}.deliveries (group_name, position, key)
-    SELECT DISTINCT g.name, m.position, m.key
-      FROM inserted m
-      JOIN input i ON i.id = m.id
-      JOIN ${s}.groups g
-        ON g.pattern = m.subject
-        OR (right(g.pattern, 1) = '>'
-            AND length(m.subject) > length(g.pattern) - 1
-            AND starts_with(m.subject, left(g.pattern, -1)))
-     WHERE g.types IS NULL OR i.type = ANY (g.types)
-    RETURNING group_name
-  )
-  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
-    INTO published, woken;
-  IF woken IS NOT NULL THEN
-    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
-  END IF;
-  RETURN published;
-END
-$fn$;
-${planOnce(`${s}.publish(text[], text[], text[], text[], text[], text[])`)}`,
+${tracedPublishFunction(s, channel, true)}${planOnce(`${s}.publish(text[], text[], text[], text[], text[], text[])`)}`,
     ],
   ]);
 }
@@ -219,6 +145,50 @@ ${version.variables.map((variable) => `  ${variable};\n`).join('')}BEGIN
     RETURNING ${version.delivered}
   )
 ${version.notify}
+  RETURN published;
+END
+$fn$;
+`;
+}
+
+/**
+ * The text of the five-argument `publish` (the message trail's) as its released version writes it, or, `typed`,
+ * the six-argument one that also takes each message's type and leaves out the groups that do not handle it.
+ */
+function tracedPublishFunction(s: string, channel: string, typed = false): string {
+  return `CREATE FUNCTION ${s}.publish(p_ids text[], p_subjects text[], p_keys text[], p_envelopes text[],
+                             p_correlations text[]${typed ? ', p_types text[]' : ''})
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  published integer;
+  woken text[];
+BEGIN
+  WITH input AS (
+    SELECT DISTINCT ON (x.id) x.id, x.subject, x.key, x.envelope, x.correlation_id, ${typed ? 'x.type, ' : ''}x.n
+      FROM unnest(p_ids, p_subjects, p_keys, p_envelopes, p_correlations${typed ? ', p_types' : ''})
+           WITH ORDINALITY AS x(id, subject, key, envelope, correlation_id, ${typed ? 'type, ' : ''}n)
+     ORDER BY x.id, x.n
+  ), inserted AS (
+    INSERT INTO ${s}.messages (id, subject, key, envelope, correlation_id)
+    SELECT i.id, i.subject, i.key, i.envelope::json, i.correlation_id FROM input i ORDER BY i.n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING position, ${typed ? 'id, ' : ''}subject, key
+  ), delivered AS (
+    INSERT INTO ${s}.deliveries (group_name, position, key)
+    SELECT DISTINCT g.name, m.position, m.key
+      FROM inserted m${typed ? '\n      JOIN input i ON i.id = m.id' : ''}
+      JOIN ${s}.groups g
+        ON g.pattern = m.subject
+        OR (right(g.pattern, 1) = '>'
+            AND length(m.subject) > length(g.pattern) - 1
+            AND starts_with(m.subject, left(g.pattern, -1)))${typed ? '\n     WHERE g.types IS NULL OR i.type = ANY (g.types)' : ''}
+    RETURNING group_name
+  )
+  SELECT (SELECT count(*) FROM inserted), (SELECT array_agg(DISTINCT group_name) FROM delivered)
+    INTO published, woken;
+  IF woken IS NOT NULL THEN
+    PERFORM pg_notify('${channel}', g) FROM unnest(woken) AS g;
+  END IF;
   RETURN published;
 END
 $fn$;
