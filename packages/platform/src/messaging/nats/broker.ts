@@ -235,11 +235,11 @@ export async function createNatsBroker(options: NatsBrokerOptions): Promise<Nats
       handleBatch,
       maxAttempts,
       pauseAfter,
-      wanted: (message) =>
-        redrive || subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject))),
-      // A type the group has no handler for is acknowledged without a transaction (one less per such message);
-      // a re-driven dead letter is handled whatever its type, as it was when it died.
-      handles: (type) => redrive || handles(type),
+      // A re-driven dead letter is handled whatever its subject and type, as it was when it died.
+      wanted: (message, envelope) =>
+        redrive ||
+        (handles(envelope.type) &&
+          subjects.some((pattern) => subjectMatches(pattern, subjectOf(stream, message.subject)))),
       subjectOf: (message) => subjectOf(stream, message.subject),
       ackWaitMs,
       batchSize,

@@ -22,10 +22,11 @@ export interface LaneContext {
   readonly maxAttempts: number;
   /** The pause before retrying after a failed attempt (`subscriptionSettings`). */
   readonly pauseAfter: (attempt: number) => number;
-  /** Whether the subscription wants this message (its consumer's filter may be wider). */
-  readonly wanted: (message: JsMsg) => boolean;
-  /** Whether the group handles messages of this type (`Subscription.types`). */
-  readonly handles: (type: string) => boolean;
+  /**
+   * Whether the subscription wants this message: its consumer's filter may be wider, and the group may handle
+   * only some types (`Subscription.types`). Unwanted, it is acknowledged without a transaction.
+   */
+  readonly wanted: (message: JsMsg, envelope: Envelope) => boolean;
   /** The envelope subject of a message that cannot be decoded, for its dead letter. */
   readonly subjectOf: (message: JsMsg) => string;
   readonly ackWaitMs: number;
@@ -149,7 +150,7 @@ export async function startLane(consumer: Consumer, lane: number, context: LaneC
         report(error, { group });
         continue;
       }
-      if (context.wanted(message) && context.handles(envelope.type))
+      if (context.wanted(message, envelope))
         items.push({ message, envelope, attempt: message.info.deliveryCount });
       else ack(message);
     }
