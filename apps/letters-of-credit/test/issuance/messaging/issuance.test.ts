@@ -152,8 +152,17 @@ describe.each(testSetups)(
           data: { lcApplicationId: canceledId, applicantId: 'importer-4', canceledBy: 'applicant' },
         }),
       ];
-      await api.host.broker.publish(others);
-      // Issuance handles approvals only (ADR 0058): these never reach its group, nothing of it waits.
+      // An approval published after them, in the same batch: on NATS the relay publishes the batch in order and
+      // the group reads its stream in order, so once this one is issued and nothing waits for the group, the
+      // others have been read and dropped (waiting for the lag alone could pass before the relay published).
+      const laterId = randomUUID();
+      await api.host.broker.publish([...others, approval(laterId, 'importer-4')]);
+      await eventually(
+        'the later approval issued',
+        () => api.call('GET', `/api/issuance/lc-applications/${laterId}/lc`),
+        (response) => response.statusCode === 200,
+      );
+      // Issuance handles approvals only (ADR 0058): the others never reach its handler, nothing of it waits.
       await eventually(
         'nothing waits for Issuance',
         async () => (await api.host.broker.lag()).find((lag) => lag.group === ISSUANCE_LC_APPLICATIONS_GROUP),
