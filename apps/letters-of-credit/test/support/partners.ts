@@ -50,17 +50,24 @@ export async function received(broker: Broker, channel: string) {
   };
 }
 
+/** Waits until nothing of `group` is left waiting: every message delivered to it is handled or dead. */
+export async function nothingWaitingFor(broker: Broker, group: string) {
+  await eventually(
+    `nothing waits for ${group}`,
+    async () => (await broker.lag()).find((lag) => lag.group === group),
+    (lag) => lag?.pending === 0,
+  );
+}
+
 /**
  * Waits until `bad` is in `group`'s dead letters and nothing of the group is left waiting: a message of a type
  * the group does not handle never reaches it (ADR 0058), so once both are through, the lag is empty.
  */
 export async function deadLetteredWithNothingWaiting(broker: Broker, group: string, bad: Envelope) {
   await eventually(
-    'the bad one is dead-lettered and nothing waits for the group',
-    async () => ({
-      letters: await broker.deadLetters.list(group),
-      lag: (await broker.lag()).find((lag) => lag.group === group),
-    }),
-    ({ letters, lag }) => letters.some((letter) => letter.messageId === bad.id) && lag?.pending === 0,
+    'the bad one is dead-lettered',
+    () => broker.deadLetters.list(group),
+    (letters) => letters.some((letter) => letter.messageId === bad.id),
   );
+  await nothingWaitingFor(broker, group);
 }

@@ -4,6 +4,7 @@ import { eventually, expectProblem, testSetups } from '@tessera/platform/testing
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUANCE_LC_APPLICATIONS_GROUP } from '../../../src/issuance/adapters/messaging/lc-applications-events.js';
 import { LC_APPLICATION_CHANNEL } from '../../../src/lc-applications/contract/integration-events.js';
+import { nothingWaitingFor } from '../../support/partners.js';
 import { approval, type IssuanceHost, startIssuanceHost, terms } from '../support/host.js';
 
 const NUMBER = /^KPB-LC-(\d{4})-(\d{6,})$/;
@@ -163,11 +164,7 @@ describe.each(testSetups)(
         (response) => response.statusCode === 200,
       );
       // Issuance handles approvals only (ADR 0058): the others never reach its handler, nothing of it waits.
-      await eventually(
-        'nothing waits for Issuance',
-        async () => (await api.host.broker.lag()).find((lag) => lag.group === ISSUANCE_LC_APPLICATIONS_GROUP),
-        (lag) => lag?.pending === 0,
-      );
+      await nothingWaitingFor(api.host.broker, ISSUANCE_LC_APPLICATIONS_GROUP);
       for (const id of [declinedId, canceledId]) {
         expect(await lcsOfApplication(id)).toBe(0);
         expectProblem(await api.call('GET', `/api/issuance/lc-applications/${id}/lc`), 404, {
